@@ -1,0 +1,31 @@
+#include <gtest/gtest.h>
+
+#include "core/types.h"
+
+namespace cue::core {
+namespace {
+
+TEST(FrameStateTest, NamesRoundTrip) {
+  for (int i = 0; i <= 7; ++i) {
+    auto s = static_cast<FrameState>(i);
+    EXPECT_EQ(parseFrameState(toString(s)), s);
+  }
+  EXPECT_EQ(parseFrameState("succeeded"), FrameState::kSucceeded);
+  EXPECT_EQ(parseFrameState("bogus"), std::nullopt);
+  EXPECT_EQ(toString(DependType::kFrameByFrame), "FRAME_BY_FRAME");
+  EXPECT_EQ(parseHardwareState("REBOOT_WHEN_IDLE"), HardwareState::kRebootWhenIdle);
+}
+
+TEST(FrameStateTest, TransitionsFollowTheStateMachine) {
+  EXPECT_TRUE(canTransition(FrameState::kWaiting, FrameState::kRunning));
+  EXPECT_TRUE(canTransition(FrameState::kRunning, FrameState::kSucceeded));
+  EXPECT_TRUE(canTransition(FrameState::kDepend, FrameState::kWaiting));
+  EXPECT_FALSE(canTransition(FrameState::kDepend, FrameState::kRunning));
+  EXPECT_FALSE(canTransition(FrameState::kSucceeded, FrameState::kRunning));
+  EXPECT_FALSE(canTransition(FrameState::kWaiting, FrameState::kSucceeded));
+  EXPECT_TRUE(isDone(FrameState::kEaten));
+  EXPECT_FALSE(isDone(FrameState::kDead));
+}
+
+}  // namespace
+}  // namespace cue::core
