@@ -1,0 +1,277 @@
+#include "cuebot/convert.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace cue::cuebot {
+namespace {
+
+float cores(core::CoreUnits units) { return static_cast<float>(units) / 100.0f; }
+int32_t i32(int64_t v) { return static_cast<int32_t>(v); }
+
+template <typename Stats>
+void fillCounts(const core::FrameCounts& c, Stats* s) {
+  s->set_total_frames(c.total);
+  s->set_waiting_frames(c.waiting);
+  s->set_running_frames(c.running);
+  s->set_dead_frames(c.dead);
+  s->set_eaten_frames(c.eaten);
+  s->set_depend_frames(c.depend);
+  s->set_succeeded_frames(c.succeeded);
+  s->set_pending_frames(c.pending());
+}
+
+// "1.2.3.4" out of "ipv4:1.2.3.4:5678", "[::1]" out of "ipv6:[::1]:5678".
+std::string peerAddress(const std::string& peer) {
+  std::string p = peer;
+  if (absl::StartsWith(p, "ipv4:")) p = p.substr(5);
+  else if (absl::StartsWith(p, "ipv6:")) p = p.substr(5);
+  else return "";
+  auto colon = p.rfind(':');
+  return colon == std::string::npos ? p : p.substr(0, colon);
+}
+
+}  // namespace
+
+void toProto(const core::Show& s, show::Show* out) {
+  out->set_id(s.id);
+  out->set_name(s.name);
+  out->set_active(s.active);
+  out->set_booking_enabled(s.booking_enabled);
+  out->set_dispatch_enabled(s.dispatch_enabled);
+  out->set_default_min_cores(cores(s.default_min_cores));
+  out->set_default_max_cores(cores(s.default_max_cores));
+  out->set_comment_email(s.comment_email);
+}
+
+void toProto(const core::Allocation& a, facility::Allocation* out) {
+  out->set_id(a.id);
+  out->set_name(a.name);
+  out->set_tag(a.tag);
+  out->set_facility(a.facility);
+  out->set_billable(a.billable);
+}
+
+void toProto(const core::Subscription& s, subscription::Subscription* out) {
+  out->set_id(s.id);
+  out->set_name(absl::StrCat(s.alloc_name, ".", s.show_name));
+  out->set_show_name(s.show_name);
+  out->set_facility(s.facility);
+  out->set_allocation_name(s.alloc_name);
+  out->set_size(s.size);
+  out->set_burst(s.burst);
+}
+
+void toProto(const core::Group& g, job::Group* out) {
+  out->set_id(g.id);
+  out->set_name(g.name);
+  out->set_department(g.department);
+  out->set_default_job_priority(g.default_job_priority);
+  out->set_default_job_min_cores(g.default_job_min_cores < 0 ? -1 : cores(g.default_job_min_cores));
+  out->set_default_job_max_cores(g.default_job_max_cores < 0 ? -1 : cores(g.default_job_max_cores));
+  out->set_min_cores(cores(g.min_cores));
+  out->set_max_cores(g.max_cores < 0 ? -1 : cores(g.max_cores));
+  out->set_parent_id(g.parent_id);
+  out->set_level(g.parent_id.empty() ? 0 : 1);
+}
+
+void toProto(const core::Job& j, const core::FrameCounts& c, job::Job* out) {
+  out->set_id(j.id);
+  out->set_state(static_cast<job::JobState>(j.state));
+  out->set_name(j.name);
+  out->set_shot(j.shot);
+  out->set_show(j.show);
+  out->set_user(j.user);
+  out->set_group(j.group_id);
+  out->set_facility(j.facility);
+  out->set_os(j.os);
+  out->set_uid(j.uid);
+  out->set_priority(j.priority);
+  out->set_min_cores(cores(j.min_cores));
+  out->set_max_cores(cores(j.max_cores));
+  out->set_min_gpus(static_cast<float>(j.min_gpus));
+  out->set_max_gpus(static_cast<float>(j.max_gpus));
+  out->set_log_dir(j.log_dir);
+  out->set_is_paused(j.paused);
+  out->set_auto_eat(j.auto_eat);
+  out->set_start_time(i32(j.start_time));
+  out->set_stop_time(i32(j.stop_time));
+  out->set_eligible_time(i32(j.start_time));
+  auto* stats = out->mutable_job_stats();
+  fillCounts(c, stats);
+}
+
+void toProto(const core::Layer& l, const core::FrameCounts& c, job::Layer* out) {
+  out->set_id(l.id);
+  out->set_name(l.name);
+  out->set_range(l.range);
+  for (const auto& tag : l.tags) out->add_tags(tag);
+  out->set_min_cores(cores(l.min_cores));
+  out->set_max_cores(cores(l.max_cores));
+  out->set_is_threadable(l.threadable);
+  out->set_min_memory(l.min_memory);
+  out->set_min_gpu_memory(l.min_gpu_memory);
+  out->set_chunk_size(l.chunk_size);
+  out->set_dispatch_order(l.dispatch_order);
+  out->set_type(static_cast<job::LayerType>(l.type));
+  for (const auto& s : l.services) out->add_services(s);
+  for (const auto& s : l.limits) out->add_limits(s);
+  out->set_parent_id(l.job_id);
+  out->set_timeout(l.timeout_min);
+  out->set_timeout_llu(l.timeout_llu_min);
+  out->set_min_gpus(static_cast<float>(l.min_gpus));
+  out->set_max_gpus(static_cast<float>(l.max_gpus));
+  out->set_command(l.command);
+  fillCounts(c, out->mutable_layer_stats());
+}
+
+void toProto(const core::Frame& f, job::Frame* out) {
+  out->set_id(f.id);
+  out->set_name(f.name);
+  out->set_layer_name(f.layer_name);
+  out->set_number(f.number);
+  out->set_state(static_cast<job::FrameState>(f.state));
+  out->set_retry_count(f.retry_count);
+  out->set_exit_status(f.exit_status);
+  out->set_dispatch_order(f.dispatch_order);
+  out->set_start_time(i32(f.start_time));
+  out->set_stop_time(i32(f.stop_time));
+  out->set_max_rss(f.max_rss);
+  out->set_used_memory(f.used_memory);
+  out->set_reserved_memory(f.reserved_memory);
+  out->set_last_resource(f.last_resource);
+  out->set_total_core_time(f.total_core_time);
+  out->set_max_pss(f.max_pss);
+}
+
+void toProto(const core::Host& h, host::Host* out) {
+  out->set_id(h.id);
+  out->set_name(h.name);
+  out->set_alloc_name(h.alloc_name);
+  out->set_nimby_enabled(h.nimby_enabled);
+  out->set_cores(cores(h.cores));
+  out->set_idle_cores(cores(h.idle_cores));
+  out->set_memory(h.memory);
+  out->set_idle_memory(h.idle_memory);
+  out->set_gpu_memory(h.gpu_memory);
+  out->set_idle_gpu_memory(h.idle_gpu_memory);
+  out->set_total_swap(h.total_swap);
+  out->set_total_memory(h.total_memory);
+  out->set_total_gpu_memory(h.gpu_memory);
+  out->set_total_mcp(h.total_mcp);
+  out->set_free_swap(h.free_swap);
+  out->set_free_memory(h.free_memory);
+  out->set_free_mcp(h.free_mcp);
+  out->set_free_gpu_memory(h.idle_gpu_memory);
+  out->set_load(h.load);
+  out->set_boot_time(i32(h.boot_time));
+  out->set_ping_time(i32(h.ping_time));
+  out->set_os(h.os);
+  for (const auto& tag : h.tags) out->add_tags(tag);
+  out->set_state(static_cast<host::HardwareState>(h.state));
+  out->set_lock_state(static_cast<host::LockState>(h.lock_state));
+  out->set_thread_mode(static_cast<host::ThreadMode>(h.thread_mode));
+  out->set_gpus(static_cast<float>(h.gpus));
+  out->set_idle_gpus(static_cast<float>(h.idle_gpus));
+}
+
+void toProto(const core::Proc& p, const std::string& job_name, const std::string& frame_name,
+             host::Proc* out) {
+  out->set_id(p.id);
+  out->set_name(absl::StrCat(p.host_name, "/", cores(p.reserved_cores)));
+  out->set_job_name(job_name);
+  out->set_frame_name(frame_name);
+  out->set_ping_time(i32(p.ping_time));
+  out->set_bookedtime(i32(p.booked_time));
+  out->set_dispatch_time(i32(p.booked_time));
+  out->set_reserved_memory(p.reserved_memory);
+  out->set_reserved_gpu_memory(p.reserved_gpu_memory);
+  out->set_used_memory(p.used_memory);
+  out->set_reserved_cores(cores(p.reserved_cores));
+  out->set_reserved_gpus(static_cast<float>(p.reserved_gpus));
+  out->set_unbooked(p.unbooked);
+  out->set_log_path(p.log_path);
+}
+
+absl::StatusOr<store::FrameSearch> fromProto(const job::FrameSearchCriteria& in) {
+  store::FrameSearch q;
+  q.ids.assign(in.ids().begin(), in.ids().end());
+  q.layers.assign(in.layers().begin(), in.layers().end());
+  for (int s : in.states().frame_states()) q.states.push_back(static_cast<core::FrameState>(s));
+  if (!in.frame_range().empty()) {
+    std::vector<std::string> parts = absl::StrSplit(in.frame_range(), absl::MaxSplits('-', 1));
+    int32_t lo = 0, hi = 0;
+    bool ok = absl::SimpleAtoi(parts[0], &lo);
+    if (parts.size() == 2) ok = ok && absl::SimpleAtoi(parts[1], &hi);
+    else hi = lo;
+    if (!ok)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "frame search range \"", in.frame_range(), "\" must be N or N-M"));
+    q.number_range = {lo, hi};
+  }
+  q.page = in.page() > 0 ? in.page() : 1;
+  q.limit = in.limit() > 0 ? in.limit() : (in.max_results() > 0 ? in.max_results() : 0);
+  return q;
+}
+
+store::JobSearch fromProto(const job::JobSearchCriteria& in) {
+  store::JobSearch q;
+  q.ids.assign(in.ids().begin(), in.ids().end());
+  q.names.assign(in.jobs().begin(), in.jobs().end());
+  q.regexes.assign(in.regex().begin(), in.regex().end());
+  for (const auto& s : in.substr()) q.regexes.push_back(s);  // substrings are plain regexes
+  q.users.assign(in.users().begin(), in.users().end());
+  q.shots.assign(in.shots().begin(), in.shots().end());
+  q.shows.assign(in.shows().begin(), in.shows().end());
+  q.include_finished = in.include_finished();
+  return q;
+}
+
+store::HostSearch fromProto(const host::HostSearchCriteria& in) {
+  store::HostSearch q;
+  q.ids.assign(in.ids().begin(), in.ids().end());
+  q.names.assign(in.hosts().begin(), in.hosts().end());
+  q.allocs.assign(in.allocs().begin(), in.allocs().end());
+  for (int s : in.states().state()) q.states.push_back(static_cast<core::HardwareState>(s));
+  return q;
+}
+
+store::HostReportData fromProto(const report::RenderHost& h, const report::CoreDetail& c,
+                                const std::string& peer, int64_t now) {
+  store::HostReportData r;
+  r.name = h.name();
+  r.facility = h.facility();
+  r.tags.assign(h.tags().begin(), h.tags().end());
+  r.cores = c.total_cores() > 0 ? c.total_cores() : h.num_procs() * h.cores_per_proc();
+  r.idle_cores = c.idle_cores();
+  r.total_memory = h.total_mem();
+  r.free_memory = h.free_mem();
+  r.total_swap = h.total_swap();
+  r.free_swap = h.free_swap();
+  r.total_mcp = h.total_mcp();
+  r.free_mcp = h.free_mcp();
+  r.gpus = h.num_gpus();
+  r.total_gpu_memory = h.total_gpu_mem();
+  r.free_gpu_memory = h.free_gpu_mem();
+  r.load = h.load();
+  r.boot_time = h.boot_time();
+  r.nimby_locked = h.nimby_locked();
+  r.now = now;
+  auto attr = h.attributes().find("rqd_address");
+  if (attr != h.attributes().end() && !attr->second.empty()) {
+    r.rqd_address = attr->second;
+  } else {
+    auto port = h.attributes().find("rqd_port");
+    std::string ip = peerAddress(peer);
+    if (port != h.attributes().end() && !ip.empty()) r.rqd_address = absl::StrCat(ip, ":", port->second);
+    else r.rqd_address = absl::StrCat(h.name(), ":8444");  // OpenCue's Python RQD
+  }
+  auto os = h.attributes().find("SP_OS");
+  if (os != h.attributes().end()) r.os = os->second;
+  return r;
+}
+
+}  // namespace cue::cuebot

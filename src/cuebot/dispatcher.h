@@ -1,0 +1,84 @@
+// The booking loop around dispatch::plan: turns "host H has idle resources" into frames
+// running on H.
+//
+// For one host: 1. read the host and its candidate layers from the store (the
+// snapshot); 2. plan(); 3. make the bookings durable in one transaction (the store
+// re-checks every frame and core); 4. send each booked frame to the host's rqd with
+// LaunchFrame; 5. undo a booking the rqd refused: requeued when it may work later,
+// DEAD (exit status 256, FAILED_LAUNCH) when the rqd refused the frame itself.
+//
+// Hosts to visit are queued (each at most once) and served by worker threads; a sweep
+// visits every UP host with idle cores, when asked and every sweep_interval.
+// Thread-safety: all public methods may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "cuebot/rqd_client.h"
+#include "store/store.h"
+
+namespace cue::cuebot {
+
+struct DispatcherOptions {
+  int threads = 2;                // booking threads
+  int frames_per_layer = 32;      // waiting frames read per layer per visit
+  int max_bookings_per_visit = 100;
+  int sweep_interval_ms = 3000;   // periodic visit of every idle host
+};
+
+struct DispatchStats {
+  std::atomic<int64_t> visits{0}, booked{0}, launch_failures{0}, refused{0};
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(store::Store& store, RqdClient& rqd, const common::Clock& clock,
+             DispatcherOptions options);
+  ~Dispatcher();
+
+  void start();
+  void stop();
+
+  // Queues a visit of the host; `prefer_job` (may be empty) goes first on it.
+  void kickHost(const std::string& host_id, const std::string& prefer_job = "");
+  // Queues a sweep of every UP host with idle cores (new frames became waiting).
+  void kickAll();
+  // Visits one host now on the calling thread; returns the number of frames launched.
+  int visit(const std::string& host_id, const std::string& prefer_job);
+
+  const DispatchStats& stats() const { return stats_; }
+  int queued() const;
+
+ private:
+  void worker();
+  void sweep();
+  rqd::RunFrame buildRunFrame(const store::Booking& b, const core::Host& host,
+                              const store::LayerCandidate& c, const core::Frame& frame) const;
+
+  store::Store& store_;
+  RqdClient& rqd_;
+  const common::Clock& clock_;
+  DispatcherOptions options_;
+  DispatchStats stats_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  std::map<std::string, std::string> queued_;  // host id -> preferred job
+  std::set<std::string> busy_;                 // hosts being visited now
+  bool sweep_requested_ = false;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+  std::thread sweeper_;
+};
+
+}  // namespace cue::cuebot

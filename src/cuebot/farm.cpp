@@ -1,0 +1,198 @@
+#include "cuebot/farm.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+#include "common/status.h"
+
+namespace cue::cuebot {
+
+Farm::Farm(store::Store& store, RqdClient& rqd, Dispatcher& dispatcher, JobLauncher& launcher,
+           const common::Clock& clock, FarmOptions options)
+    : store_(store),
+      rqd_(rqd),
+      dispatcher_(dispatcher),
+      launcher_(launcher),
+      clock_(clock),
+      options_(options) {}
+
+Farm::~Farm() { stop(); }
+
+void Farm::start() {
+  monitor_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.host_check_interval_ms),
+                   [this] { return stopping_; });
+      if (stopping_) break;
+      lock.unlock();
+      checkHosts();
+      lock.lock();
+    }
+  });
+}
+
+void Farm::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (monitor_.joinable()) monitor_.join();
+}
+
+void Farm::killProcs(const std::vector<core::Proc>& procs, const std::string& reason) {
+  if (procs.empty()) return;
+  store::HostSearch q;
+  for (const auto& p : procs) q.ids.push_back(p.host_id);
+  auto hosts = store_.getHosts(q);
+  std::map<std::string, std::string> address;
+  if (hosts.ok())
+    for (const auto& h : *hosts) address[h.id] = h.rqd_address;
+  for (const auto& p : procs) {
+    auto st = rqd_.killFrame(address[p.host_id], p.frame_id, reason);
+    if (!st.ok())
+      common::logger("cuebot")->warn("kill of frame {} on {} failed: {}", p.frame_id, p.host_name,
+                                     st.ToString());
+  }
+}
+
+absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) {
+  ASSIGN_OR_RETURN(auto jobs, launcher_.launch(xml));
+  for (const auto& j : jobs)
+    common::logger("cuebot")->info("launched job {} ({})", j.name, j.id);
+  dispatcher_.kickAll();
+  return jobs;
+}
+
+absl::Status Farm::pauseJob(const std::string& job_id, bool paused) {
+  RETURN_IF_ERROR(store_.setJobPaused(job_id, paused));
+  if (!paused) dispatcher_.kickAll();
+  return absl::OkStatus();
+}
+
+absl::Status Farm::killJob(const std::string& job_id, const std::string& reason) {
+  ASSIGN_OR_RETURN(auto result, store_.killJob(job_id, clock_.nowSeconds()));
+  common::logger("cuebot")->info("job {} killed ({}): {} running frames to kill", job_id,
+                                 reason.empty() ? "no reason given" : reason,
+                                 result.procs_to_kill.size());
+  killProcs(result.procs_to_kill, reason.empty() ? "job killed" : reason);
+  dispatcher_.kickAll();  // depends on it may be satisfied
+  return absl::OkStatus();
+}
+
+absl::Status Farm::retryFrames(const std::vector<std::string>& ids) {
+  ASSIGN_OR_RETURN(auto result, store_.retryFrames(ids, clock_.nowSeconds()));
+  killProcs(result.procs_to_kill, "frame retried");
+  dispatcher_.kickAll();
+  return absl::OkStatus();
+}
+
+absl::Status Farm::eatFrames(const std::vector<std::string>& ids) {
+  ASSIGN_OR_RETURN(auto result, store_.eatFrames(ids, clock_.nowSeconds()));
+  killProcs(result.procs_to_kill, "frame eaten");
+  dispatcher_.kickAll();
+  return absl::OkStatus();
+}
+
+absl::Status Farm::killFrames(const std::vector<std::string>& ids, const std::string& reason) {
+  ASSIGN_OR_RETURN(auto result, store_.killFrames(ids));
+  killProcs(result.procs_to_kill, reason.empty() ? "frame killed" : reason);
+  return absl::OkStatus();
+}
+
+absl::Status Farm::onBoot(const store::HostReportData& report) {
+  auto log = common::logger("cuebot");
+  // A booting rqd runs nothing: whatever cuebot thought ran there is lost.
+  auto existing = store_.findHost(report.name);
+  if (existing.ok()) {
+    store::ProcSearch q;
+    q.host_ids = {existing->id};
+    ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
+    std::vector<std::string> ids;
+    for (const auto& p : procs) ids.push_back(p.id);
+    if (!ids.empty()) {
+      ASSIGN_OR_RETURN(auto released, store_.releaseProcs(ids, report.now));
+      log->warn("host {} rebooted rqd: {} frames it ran were requeued", report.name,
+                released.size());
+    }
+  }
+  ASSIGN_OR_RETURN(auto host, store_.upsertHost(report));
+  log->info("host {} booted: {} cores, {} MB, rqd at {}", host.name, host.cores / 100.0,
+            host.memory / 1024, host.rqd_address);
+  dispatcher_.kickHost(host.id);
+  if (!existing.ok()) dispatcher_.kickAll();
+  return absl::OkStatus();
+}
+
+absl::Status Farm::onStatus(const store::HostReportData& report,
+                            const std::vector<RunningFrameReport>& frames) {
+  std::vector<store::ProcUsage> usage;
+  for (const auto& f : frames) usage.push_back(f.usage);
+  auto host = store_.updateHostReport(report, usage);
+  if (absl::IsNotFound(host.status())) {
+    // cuebot lost the host (a new store) or it never booted here: treat as a boot.
+    RETURN_IF_ERROR(onBoot(report));
+    host = store_.findHost(report.name);
+  }
+  if (!host.ok()) return host.status();
+  // Reconcile: frames the rqd runs that cuebot does not hold there are killed.
+  store::ProcSearch q;
+  q.host_ids = {host->id};
+  ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
+  std::set<std::string> held;
+  for (const auto& p : procs) held.insert(p.id);
+  for (const auto& f : frames) {
+    if (held.contains(f.proc_id)) continue;
+    common::logger("cuebot")->warn("host {} runs frame {} (proc {}) that cuebot does not hold "
+                                   "there: killing it",
+                                   host->name, f.frame_id, f.proc_id);
+    auto st = rqd_.killFrame(host->rqd_address, f.frame_id, "not owned by cuebot");
+    if (!st.ok()) common::logger("cuebot")->warn("kill failed: {}", st.ToString());
+  }
+  if (host->idle_cores > 0 && host->lock_state == core::LockState::kOpen)
+    dispatcher_.kickHost(host->id);
+  return absl::OkStatus();
+}
+
+absl::Status Farm::onFrameComplete(const store::FrameCompletion& done) {
+  auto log = common::logger("cuebot");
+  auto result = store_.completeFrame(done);
+  if (absl::IsNotFound(result.status())) {
+    log->info("completion of frame {} (proc {}) from {} was already handled", done.frame_id,
+              done.proc_id, done.host_name);
+    return absl::OkStatus();
+  }
+  if (!result.ok()) return result.status();
+  log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,
+            done.exit_status, done.exit_signal, done.run_time,
+            core::toString(result->new_state));
+  dispatcher_.kickHost(result->host_id, result->job_id);
+  // A finished frame may release depends anywhere on the farm.
+  if (core::isDone(result->new_state) || result->job_finished) dispatcher_.kickAll();
+  return absl::OkStatus();
+}
+
+int Farm::checkHosts() {
+  auto log = common::logger("cuebot");
+  const int64_t now = clock_.nowSeconds();
+  auto stale = store_.hostsNotPingedSince(now - options_.host_timeout_sec);
+  if (!stale.ok()) {
+    log->warn("host check failed: {}", stale.status().ToString());
+    return 0;
+  }
+  for (const auto& h : *stale) {
+    auto procs = store_.markHostDown(h.id, now);
+    if (!procs.ok()) {
+      log->warn("cannot mark {} DOWN: {}", h.name, procs.status().ToString());
+      continue;
+    }
+    log->warn("host {} sent no report for {} s: DOWN, {} frames requeued", h.name,
+              now - h.ping_time, procs->size());
+  }
+  if (!stale->empty()) dispatcher_.kickAll();
+  return static_cast<int>(stale->size());
+}
+
+}  // namespace cue::cuebot

@@ -1,0 +1,79 @@
+// The farm's operations, between the gRPC services and the store: job control, host
+// reports and the host monitor. Each operation commits its state change to the store
+// first, then acts on hosts (kill, launch through the Dispatcher).
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "cuebot/dispatcher.h"
+#include "cuebot/job_launcher.h"
+#include "cuebot/rqd_client.h"
+#include "store/store.h"
+
+namespace cue::cuebot {
+
+struct FarmOptions {
+  int host_timeout_sec = 300;        // no report for this long: host DOWN, frames requeued
+  int host_check_interval_ms = 5000; // how often the monitor looks
+};
+
+struct RunningFrameReport {
+  std::string proc_id;  // resource_id
+  std::string frame_id;
+  store::ProcUsage usage;
+};
+
+class Farm {
+ public:
+  Farm(store::Store& store, RqdClient& rqd, Dispatcher& dispatcher, JobLauncher& launcher,
+       const common::Clock& clock, FarmOptions options);
+  ~Farm();
+
+  void start();  // host monitor thread
+  void stop();
+
+  store::Store& store() { return store_; }
+  Dispatcher& dispatcher() { return dispatcher_; }
+
+  // ---- jobs ----
+  absl::StatusOr<std::vector<core::Job>> launchSpec(const std::string& xml);
+  absl::Status pauseJob(const std::string& job_id, bool paused);
+  absl::Status killJob(const std::string& job_id, const std::string& reason);
+  absl::Status retryFrames(const std::vector<std::string>& frame_ids);
+  absl::Status eatFrames(const std::vector<std::string>& frame_ids);
+  absl::Status killFrames(const std::vector<std::string>& frame_ids, const std::string& reason);
+
+  // ---- rqd reports ----
+  absl::Status onBoot(const store::HostReportData& host);
+  absl::Status onStatus(const store::HostReportData& host,
+                        const std::vector<RunningFrameReport>& frames);
+  // OK also when the completion was already handled (the rqd must stop resending).
+  absl::Status onFrameComplete(const store::FrameCompletion& done);
+
+  // Marks hosts that stopped reporting DOWN and requeues their frames. Returns how many.
+  int checkHosts();
+
+ private:
+  void killProcs(const std::vector<core::Proc>& procs, const std::string& reason);
+
+  store::Store& store_;
+  RqdClient& rqd_;
+  Dispatcher& dispatcher_;
+  JobLauncher& launcher_;
+  const common::Clock& clock_;
+  FarmOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread monitor_;
+};
+
+}  // namespace cue::cuebot

@@ -1,0 +1,122 @@
+// cuebot: Cue's central server. Options come from a config file, then the environment,
+// then flags (see --help); the store is created and seeded on first start and resumed
+// after.
+#include <signal.h>
+
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include "common/logging.h"
+#include "cuebot/dispatcher.h"
+#include "cuebot/farm.h"
+#include "cuebot/job_launcher.h"
+#include "cuebot/rqd_client.h"
+#include "cuebot/services.h"
+#include "store/store.h"
+
+namespace {
+
+// Every cuebot option, with its default.
+struct Config {
+  int port = 8443;                            // gRPC port; 0 picks a free one
+  std::string bind = "0.0.0.0";               // address to listen on
+  std::string db = "cuebot.db";               // SQLite path (or sqlite:PATH)
+  std::string log_root = "/tmp/rqd/logs";     // root of frame log directories
+  int host_timeout = 300;                     // seconds without a report before DOWN
+  int host_check_interval_ms = 5000;          // how often hosts are checked
+  int dispatch_threads = 2;                   // booking threads
+  int sweep_interval_ms = 3000;               // periodic dispatch of idle hosts
+  int rqd_timeout_ms = 10000;                 // deadline of calls to rqd
+  std::string port_file;                      // write the bound port here once listening
+  std::string log_level = "info";
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace cue;
+  Config cfg;
+  CLI::App app{"cuebot: Cue's render farm server (OpenCue-compatible gRPC API)"};
+  app.set_config("--config", "", "read options from this TOML/INI file");
+  app.add_option("--port", cfg.port, "gRPC port (0 = any free port)")->envname("CUEBOT_PORT")->capture_default_str();
+  app.add_option("--bind", cfg.bind, "address to listen on")->capture_default_str();
+  app.add_option("--db", cfg.db, "store: a SQLite file path or sqlite:PATH")->envname("CUEBOT_DB")->capture_default_str();
+  app.add_option("--log-root", cfg.log_root, "root directory of frame logs")->envname("CUE_FRAME_LOG_DIR")->capture_default_str();
+  app.add_option("--host-timeout", cfg.host_timeout, "seconds without a report before a host is DOWN")->capture_default_str();
+  app.add_option("--host-check-interval-ms", cfg.host_check_interval_ms, "how often hosts are checked")->capture_default_str();
+  app.add_option("--dispatch-threads", cfg.dispatch_threads, "booking threads")->capture_default_str();
+  app.add_option("--sweep-interval-ms", cfg.sweep_interval_ms, "periodic dispatch of idle hosts")->capture_default_str();
+  app.add_option("--rqd-timeout-ms", cfg.rqd_timeout_ms, "deadline of calls to rqd")->capture_default_str();
+  app.add_option("--port-file", cfg.port_file, "write the bound port to this file once listening");
+  app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  common::setLogLevel(cfg.log_level);
+  auto log = common::logger("cuebot");
+  if (cfg.host_timeout < 1 || cfg.dispatch_threads < 1) {
+    log->error("--host-timeout and --dispatch-threads must be at least 1");
+    return 2;
+  }
+
+  // Signals are handled by one thread with sigwait, so block them before threads start.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto store = store::openStore(cfg.db);
+  if (!store.ok()) {
+    log->error("cannot open store {}: {}", cfg.db, store.status().ToString());
+    return 1;
+  }
+  auto& clock = common::SystemClock::instance();
+  // A restarting cuebot gives every host a fresh timeout before judging it.
+  (void)(*store)->touchAllHosts(clock.nowSeconds());
+
+  cuebot::RqdClient rqd(cfg.rqd_timeout_ms);
+  cuebot::DispatcherOptions dopts;
+  dopts.threads = cfg.dispatch_threads;
+  dopts.sweep_interval_ms = cfg.sweep_interval_ms;
+  cuebot::Dispatcher dispatcher(**store, rqd, clock, dopts);
+  cuebot::LaunchOptions lopts;
+  lopts.log_root = cfg.log_root;
+  cuebot::JobLauncher launcher(**store, clock, lopts);
+  cuebot::FarmOptions fopts;
+  fopts.host_timeout_sec = cfg.host_timeout;
+  fopts.host_check_interval_ms = cfg.host_check_interval_ms;
+  cuebot::Farm farm(**store, rqd, dispatcher, launcher, clock, fopts);
+
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(cfg.bind + ":" + std::to_string(cfg.port),
+                           grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  auto services = cuebot::registerServices(farm, builder);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    log->error("cannot listen on {}:{}", cfg.bind, cfg.port);
+    return 1;
+  }
+  dispatcher.start();
+  farm.start();
+  dispatcher.kickAll();
+  log->info("cuebot listening on {}:{} with store {}", cfg.bind, bound_port, cfg.db);
+  if (!cfg.port_file.empty()) {
+    std::string tmp = cfg.port_file + ".tmp";
+    std::ofstream(tmp) << bound_port << "\n";
+    std::rename(tmp.c_str(), cfg.port_file.c_str());
+  }
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log->info("signal {}: shutting down", sig);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  farm.stop();
+  dispatcher.stop();
+  return 0;
+}

@@ -1,0 +1,53 @@
+#include "cuebot/rqd_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+
+namespace cue::cuebot {
+namespace {
+
+absl::Status fromGrpc(const grpc::Status& s, const std::string& address) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      absl::StrCat("rqd ", address, ": ", s.error_message()));
+}
+
+}  // namespace
+
+rqd::RqdInterface::Stub& RqdClient::stub(const std::string& address) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& s = stubs_[address];
+  if (!s) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+    s = rqd::RqdInterface::NewStub(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  }
+  return *s;
+}
+
+absl::Status RqdClient::launchFrame(const std::string& address, const rqd::RunFrame& frame) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
+  rqd::RqdStaticLaunchFrameRequest req;
+  *req.mutable_run_frame() = frame;
+  rqd::RqdStaticLaunchFrameResponse resp;
+  return fromGrpc(stub(address).LaunchFrame(&ctx, req, &resp), address);
+}
+
+absl::Status RqdClient::killFrame(const std::string& address, const std::string& frame_id,
+                                  const std::string& message) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
+  rqd::RqdStaticKillRunningFrameRequest req;
+  req.set_frame_id(frame_id);
+  req.set_message(message);
+  rqd::RqdStaticKillRunningFrameResponse resp;
+  return fromGrpc(stub(address).KillRunningFrame(&ctx, req, &resp), address);
+}
+
+}  // namespace cue::cuebot

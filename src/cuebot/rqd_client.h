@@ -1,0 +1,34 @@
+// cuebot's side of the RQD protocol: LaunchFrame and KillRunningFrame on a host's rqd.
+// Channels are cached per address. Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "rqd.grpc.pb.h"
+
+namespace cue::cuebot {
+
+class RqdClient {
+ public:
+  explicit RqdClient(int timeout_ms = 10000) : timeout_ms_(timeout_ms) {}
+  virtual ~RqdClient() = default;
+
+  // The rqd's answer as a Status: OK, or its code and message (UNAVAILABLE when it
+  // cannot be reached).
+  virtual absl::Status launchFrame(const std::string& address, const rqd::RunFrame& frame);
+  virtual absl::Status killFrame(const std::string& address, const std::string& frame_id,
+                                 const std::string& message);
+
+ private:
+  rqd::RqdInterface::Stub& stub(const std::string& address);
+
+  int timeout_ms_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<rqd::RqdInterface::Stub>> stubs_;
+};
+
+}  // namespace cue::cuebot

@@ -1,0 +1,129 @@
+#include "rqd/daemon.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+#include "rqd/proto_convert.h"
+
+namespace cue::rqd {
+namespace {
+
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+}  // namespace
+
+Daemon::Daemon(RqdConfig config) : config_(std::move(config)) {}
+
+Daemon::~Daemon() { stop(); }
+
+absl::Status Daemon::start() {
+  auto log = common::logger("rqd");
+  MachineOptions mo;
+  mo.proc_root = config_.proc_root;
+  mo.tmp_dir = config_.tmp_dir;
+  mo.cores_override = config_.cores;
+  mo.memory_mb_override = config_.memory_mb;
+  absl::StatusOr<std::unique_ptr<Machine>> machine = Machine::probe(mo);
+  if (!machine.ok()) return machine.status();
+  machine_ = std::move(*machine);
+
+  RqdCoreOptions co;
+  co.hostname = config_.hostname;
+  co.address = config_.address;
+  co.facility = config_.facility;
+  co.tags = config_.tags;
+  co.os = config_.os;
+  co.log_root = config_.log_root;
+  co.tmp_dir = config_.tmp_dir;
+  co.proc_root = config_.proc_root;
+  co.spool_dir = config_.spool_dir;
+  co.sample_interval = millis(config_.sample_interval_s);
+  co.kill_grace = millis(config_.kill_grace_s);
+  co.pin_cores = config_.pin_cores;
+  co.as_root = ::geteuid() == 0;
+  core_ = std::make_unique<RqdCore>(co, *machine_, this);
+
+  Reporter::Options ro;
+  ro.targets = config_.cuebots;
+  ro.interval = millis(config_.report_interval_s);
+  ro.rpc_timeout = millis(config_.rpc_timeout_s);
+  ro.retry_initial = millis(config_.retry_initial_s);
+  ro.retry_max = millis(config_.retry_max_s);
+  ro.spool_dir = config_.spool_dir;
+  reporter_ = std::make_unique<Reporter>(ro, [this] { return core_->snapshot(); });
+  if (absl::Status s = reporter_->init(); !s.ok()) return s;
+
+  std::vector<FrameCompletion> lost = core_->recoverLostFrames();
+  if (!lost.empty()) {
+    HostInfo host = core_->snapshot().host;
+    for (const FrameCompletion& c : lost) {
+      if (!reporter_->hasPendingCompletion(c.spec.frame_id)) reporter_->submitCompletion(c, host);
+    }
+  }
+
+  rqd_service_ = std::make_unique<RqdInterfaceService>(*core_);
+  frame_service_ = std::make_unique<RunningFrameService>(*core_);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::StrCat("0.0.0.0:", config_.port),
+                           grpc::InsecureServerCredentials(), &port_);
+  builder.RegisterService(rqd_service_.get());
+  builder.RegisterService(frame_service_.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat("cannot listen on port ", config_.port));
+  }
+  core_->setAdvertisedPort(port_);
+  log->info("rqd {} listening on port {} (address {}:{}), cuebot {}", config_.hostname, port_,
+            config_.address, port_, config_.cuebots.front());
+  core_->start();
+  reporter_->start();
+  return absl::OkStatus();
+}
+
+ExitAction Daemon::waitForExit(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, timeout, [this] { return exit_ != ExitAction::kNone; });
+  return exit_;
+}
+
+void Daemon::requestExit(ExitAction action) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (exit_ == ExitAction::kNone) exit_ = action;
+  }
+  cv_.notify_all();
+}
+
+void Daemon::stop(std::chrono::milliseconds flush) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (core_) core_->stop();
+  if (reporter_) {
+    if (!reporter_->waitForCompletionsSent(flush)) {
+      common::logger("rqd")->warn("{} completion(s) not yet acknowledged; kept in {}",
+                                  reporter_->pendingCompletions(), config_.spool_dir);
+    }
+    reporter_->stop();
+  }
+  if (server_) server_->Wait();
+}
+
+void Daemon::onHostChanged() {
+  if (reporter_) reporter_->nudge();
+}
+
+void Daemon::onFrameCompleted(const FrameCompletion& completion) {
+  if (reporter_) reporter_->submitCompletion(completion, core_->snapshot().host);
+}
+
+void Daemon::onExitRequested(ExitAction action) { requestExit(action); }
+
+}  // namespace cue::rqd

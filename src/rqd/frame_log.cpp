@@ -1,0 +1,168 @@
+#include "rqd/frame_log.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "rqd/sys_util.h"
+
+namespace cue::rqd {
+namespace {
+
+constexpr char kRule[] =
+    "===========================================================\n";
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// Makes the directory and opens a fresh log in it.
+absl::StatusOr<OpenedLog> openIn(const std::string& dir, const std::string& name,
+                                 const LogOwner& owner) {
+  absl::Status made = makeDirs(dir, 0775, owner.chown ? owner.uid : -1, owner.gid);
+  if (!made.ok()) return made;
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return errnoStatus(errno, absl::StrCat("log directory ", dir, " is not writable"));
+  }
+  std::string path = absl::StrCat(dir, "/", name);
+  absl::Status rotated = rotateLog(path);
+  if (!rotated.ok()) return rotated;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0664);
+  if (fd < 0) return errnoStatus(errno, absl::StrCat("open ", path));
+  if (owner.chown && ::fchown(fd, owner.uid, owner.gid) != 0) {
+    absl::Status s = errnoStatus(errno, absl::StrCat("chown ", path));
+    ::close(fd);
+    return s;
+  }
+  OpenedLog log;
+  log.fd = fd;
+  log.path = path;
+  return log;
+}
+
+std::string row(const std::string& key, const std::string& value, int width) {
+  return absl::StrFormat("%-*s%s\n", width, key, value);
+}
+
+}  // namespace
+
+std::string logFileName(const FrameSpec& spec) {
+  return absl::StrCat(spec.job_name, ".", spec.frame_name, ".rqlog");
+}
+
+absl::Status rotateLog(const std::string& path, int max_files) {
+  if (!exists(path)) return absl::OkStatus();
+  int n = 1;
+  while (n < max_files && exists(absl::StrCat(path, ".", n))) ++n;
+  std::string target = absl::StrCat(path, ".", n);
+  if (::rename(path.c_str(), target.c_str()) != 0) {
+    return errnoStatus(errno, absl::StrCat("rotate ", path, " to ", target));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<OpenedLog> openFrameLog(const FrameSpec& spec, const std::string& log_root,
+                                       const LogOwner& owner) {
+  const std::string name = logFileName(spec);
+  std::string reason = "log_dir is empty";
+  if (!spec.log_dir.empty()) {
+    absl::StatusOr<OpenedLog> log = openIn(spec.log_dir, name, owner);
+    if (log.ok()) return log;
+    reason = std::string(log.status().message());
+  }
+  const std::string job = spec.job_name.empty() ? std::string("unknown-job") : spec.job_name;
+  absl::StatusOr<OpenedLog> fallback = openIn(absl::StrCat(log_root, "/", job), name, owner);
+  if (!fallback.ok()) {
+    return absl::Status(fallback.status().code(),
+                        absl::StrCat("cannot write the frame log: ", reason, "; fallback: ",
+                                     fallback.status().message()));
+  }
+  fallback->fallback_reason = reason;
+  return fallback;
+}
+
+std::string formatCtime(EpochSec t) {
+  time_t tt = static_cast<time_t>(t);
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  char buf[64];
+  strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm);
+  return buf;
+}
+
+std::string formatHeader(const LogHeader& h) {
+  const FrameSpec& s = h.spec;
+  constexpr int w = 21;
+  std::string out = kRule;
+  absl::StrAppend(&out, "RenderQ JobSpec      ", formatCtime(h.start_time), "\n\n");
+  absl::StrAppend(&out, row("command", s.command, w));
+  absl::StrAppend(&out, row("user", h.user, w));
+  absl::StrAppend(&out, row("uid", absl::StrCat(h.uid), w));
+  absl::StrAppend(&out, row("gid", absl::StrCat(h.gid), w));
+  absl::StrAppend(&out, row("logDestination", h.log_path, w));
+  absl::StrAppend(&out, row("cwd", h.cwd, w));
+  absl::StrAppend(&out, row("renderHost", h.hostname, w));
+  absl::StrAppend(&out, row("jobId", s.job_id, w));
+  absl::StrAppend(&out, row("jobName", s.job_name, w));
+  absl::StrAppend(&out, row("frameId", s.frame_id, w));
+  absl::StrAppend(&out, row("frameName", s.frame_name, w));
+  absl::StrAppend(&out, row("layerId", s.layer_id, w));
+  absl::StrAppend(&out, row("resourceId", s.resource_id, w));
+  absl::StrAppend(&out, row("startTime", formatCtime(h.start_time), w));
+  absl::StrAppend(&out, row("numCores", absl::StrFormat("%.2f (%d core units)",
+                                                        s.num_cores / 100.0, s.num_cores),
+                            w));
+  absl::StrAppend(&out, row("numGpus", absl::StrCat(s.num_gpus), w));
+  absl::StrAppend(&out, row("softMemoryLimit", absl::StrCat(s.soft_memory_limit, " KB"), w));
+  absl::StrAppend(&out, row("hardMemoryLimit", absl::StrCat(s.hard_memory_limit, " KB"), w));
+  if (!h.cpus.empty()) absl::StrAppend(&out, row("cpuList", absl::StrJoin(h.cpus, ","), w));
+  for (const auto& [key, value] : h.env) {
+    absl::StrAppend(&out, row("env", absl::StrCat(key, "=", value), w));
+  }
+  absl::StrAppend(&out, kRule);
+  return out;
+}
+
+std::string formatFooter(const LogFooter& f) {
+  constexpr int w = 20;
+  std::string out = "\n";
+  absl::StrAppend(&out, kRule, "RenderQ Job Complete\n\n");
+  absl::StrAppend(&out, row("exitStatus", absl::StrCat(f.exit_status), w));
+  absl::StrAppend(&out, row("exitSignal", absl::StrCat(f.exit_signal), w));
+  if (!f.kill_message.empty()) absl::StrAppend(&out, row("killMessage", f.kill_message, w));
+  absl::StrAppend(&out, row("startTime", formatCtime(f.start_time), w));
+  absl::StrAppend(&out, row("endTime", formatCtime(f.end_time), w));
+  absl::StrAppend(&out, row("runTime", absl::StrCat(f.end_time - f.start_time), w));
+  absl::StrAppend(&out, row("maxrss", absl::StrCat(f.usage.max_rss), w));
+  absl::StrAppend(&out, row("maxpss", absl::StrCat(f.usage.max_pss), w));
+  absl::StrAppend(&out, row("maxvsize", absl::StrCat(f.usage.max_vsize), w));
+  absl::StrAppend(&out, row("maxUsedGpuMemory", "0", w));
+  absl::StrAppend(&out, row("utime", absl::StrFormat("%.2f", f.utime_s), w));
+  absl::StrAppend(&out, row("stime", absl::StrFormat("%.2f", f.stime_s), w));
+  absl::StrAppend(&out, row("renderhost", f.hostname, w));
+  absl::StrAppend(&out, row("maxrss (KB)", absl::StrCat(f.usage.max_rss), w));
+  absl::StrAppend(&out, kRule);
+  return out;
+}
+
+bool writeAll(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace cue::rqd

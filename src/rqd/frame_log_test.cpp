@@ -1,0 +1,144 @@
+#include "rqd/frame_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "gtest/gtest.h"
+#include "rqd/frame_env.h"
+#include "rqd/test_util.h"
+
+namespace cue::rqd {
+namespace {
+
+using testing::slurp;
+using testing::TempDir;
+
+void writeText(const std::string& path, const std::string& text) {
+  ASSERT_TRUE(writeFileAtomic(path, text).ok());
+}
+
+TEST(RotateLogTest, MovesAnOldLogToTheFirstFreeNumber) {
+  TempDir dir;
+  std::string log = dir.file("job.0001-a.rqlog");
+  EXPECT_TRUE(rotateLog(log).ok());  // nothing to rotate
+  writeText(log, "run1");
+  ASSERT_TRUE(rotateLog(log).ok());
+  EXPECT_EQ(slurp(log + ".1"), "run1");
+  writeText(log, "run2");
+  ASSERT_TRUE(rotateLog(log).ok());
+  EXPECT_EQ(slurp(log + ".1"), "run1");
+  EXPECT_EQ(slurp(log + ".2"), "run2");
+}
+
+TEST(RotateLogTest, OverwritesTheLastNumberWhenAllAreTaken) {
+  TempDir dir;
+  std::string log = dir.file("l.rqlog");
+  for (int i = 1; i <= 3; ++i) writeText(log + "." + std::to_string(i), "old");
+  writeText(log, "newest");
+  ASSERT_TRUE(rotateLog(log, 3).ok());
+  EXPECT_EQ(slurp(log + ".3"), "newest");
+}
+
+TEST(OpenFrameLogTest, CreatesTheDirectoryAndRotates) {
+  TempDir dir;
+  FrameSpec spec = testing::makeSpec("f1", "true", dir.file("logs/deep"));
+  absl::StatusOr<OpenedLog> a = openFrameLog(spec, dir.file("root"), LogOwner{});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->path, dir.file("logs/deep/testshow-shot01-alice_render.0001-render.rqlog"));
+  EXPECT_TRUE(a->fallback_reason.empty());
+  writeAll(a->fd, "first\n");
+  ::close(a->fd);
+  absl::StatusOr<OpenedLog> b = openFrameLog(spec, dir.file("root"), LogOwner{});
+  ASSERT_TRUE(b.ok());
+  ::close(b->fd);
+  EXPECT_EQ(slurp(a->path + ".1"), "first\n");
+  EXPECT_EQ(slurp(a->path), "");
+}
+
+TEST(OpenFrameLogTest, FallsBackToTheLogRoot) {
+  TempDir dir;
+  writeText(dir.file("plainfile"), "x");  // log_dir below a file cannot be created
+  FrameSpec spec = testing::makeSpec("f1", "true", dir.file("plainfile/logs"));
+  absl::StatusOr<OpenedLog> log = openFrameLog(spec, dir.file("root"), LogOwner{});
+  ASSERT_TRUE(log.ok()) << log.status();
+  ::close(log->fd);
+  EXPECT_EQ(log->path, dir.file("root/testshow-shot01-alice_render/"
+                                "testshow-shot01-alice_render.0001-render.rqlog"));
+  EXPECT_FALSE(log->fallback_reason.empty());
+  spec.log_dir = "";
+  log = openFrameLog(spec, dir.file("root"), LogOwner{});
+  ASSERT_TRUE(log.ok());
+  ::close(log->fd);
+  EXPECT_EQ(log->fallback_reason, "log_dir is empty");
+}
+
+TEST(FormatTest, HeaderAndFooterCarryTheFacts) {
+  LogHeader h;
+  h.hostname = "render07";
+  h.spec = testing::makeSpec("f1", "echo hi", "/logs");
+  h.spec.num_cores = 250;
+  h.spec.soft_memory_limit = 2097152;
+  h.user = "alice";
+  h.uid = 1001;
+  h.gid = 20;
+  h.start_time = 1700000000;
+  h.cpus = {2, 3};
+  h.env = {{"CUE_JOB", "j"}};
+  std::string header = formatHeader(h);
+  for (const char* want : {"RenderQ JobSpec", "echo hi", "render07", "alice", "1001",
+                           "testshow-shot01-alice_render", "0001-render", "2.50 (250 core units)",
+                           "2097152 KB", "cpuList", "2,3", "env                  CUE_JOB=j"}) {
+    EXPECT_NE(header.find(want), std::string::npos) << want << "\n" << header;
+  }
+  LogFooter f;
+  f.hostname = "render07";
+  f.exit_status = 1;
+  f.exit_signal = 9;
+  f.kill_message = "stop it";
+  f.start_time = 1700000000;
+  f.end_time = 1700000042;
+  f.usage.max_rss = 123456;
+  std::string footer = formatFooter(f);
+  for (const char* want : {"RenderQ Job Complete", "exitStatus          1",
+                           "exitSignal          9", "killMessage         stop it",
+                           "runTime             42", "maxrss              123456"}) {
+    EXPECT_NE(footer.find(want), std::string::npos) << want << "\n" << footer;
+  }
+}
+
+TEST(FrameEnvTest, LayersBaseCueDefaultsCuebotEnvAndPinning) {
+  FrameSpec spec = testing::makeSpec("fid", "true", "/logs/x");
+  spec.frame_name = "0042-comp";
+  spec.num_cores = 200;
+  spec.environment = {{"CUE_THREADS", "1"}, {"PATH", "/opt/job/bin"}, {"MY_VAR", "v"},
+                      {"CUE_CHUNK", "5"}};
+  FrameEnvContext ctx;
+  ctx.hostname = "render07";
+  ctx.user = "alice";
+  ctx.home = "/home/alice";
+  ctx.log_path = "/logs/x/j.0042-comp.rqlog";
+  ctx.cpus = {0, 1, 4, 5};
+  ctx.hyperthreading_multiplier = 2;
+  std::map<std::string, std::string> env = buildFrameEnv(spec, ctx);
+  EXPECT_EQ(env["CUE_IFRAME"], "42");
+  EXPECT_EQ(env["CUE_LAYER"], "comp");
+  EXPECT_EQ(env["CUE_JOB"], spec.job_name);
+  EXPECT_EQ(env["CUE_FRAME_ID"], "fid");
+  EXPECT_EQ(env["CUE_RESOURCE_ID"], "proc-fid");
+  EXPECT_EQ(env["CUE_CHUNK"], "5");   // cuebot's value wins
+  EXPECT_EQ(env["CUE_THREADS"], "4");  // max(cuebot's 1, 4 pinned CPUs)
+  EXPECT_EQ(env["CUE_HT"], "True");
+  EXPECT_EQ(env["PATH"], std::string(kDefaultPath) + ":/opt/job/bin");
+  EXPECT_EQ(env["MY_VAR"], "v");
+  EXPECT_EQ(env["USER"], "alice");
+  EXPECT_EQ(env["HOME"], "/home/alice");
+  EXPECT_EQ(env["jobhost"], "render07");
+  EXPECT_EQ(env["SP_NOMYCSHRC"], "1");
+  EXPECT_EQ(env["CUE_LOG_PATH"], "/logs/x");
+  ctx.log_fell_back = true;
+  ctx.log_path = "/tmp/rqd/logs/j/j.0042-comp.rqlog";
+  EXPECT_EQ(buildFrameEnv(spec, ctx)["CUE_LOG_PATH"], "/tmp/rqd/logs/j");
+}
+
+}  // namespace
+}  // namespace cue::rqd

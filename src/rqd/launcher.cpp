@@ -1,0 +1,272 @@
+#include "rqd/launcher.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace cue::rqd {
+namespace {
+
+// A passwd entry copied out of the _r buffers.
+struct PasswdEntry {
+  std::string name;
+  int uid = -1;
+  int gid = -1;
+  std::string home;
+};
+
+std::optional<PasswdEntry> copyEntry(struct passwd* pw) {
+  if (pw == nullptr) return std::nullopt;
+  PasswdEntry e;
+  e.name = pw->pw_name ? pw->pw_name : "";
+  e.uid = static_cast<int>(pw->pw_uid);
+  e.gid = static_cast<int>(pw->pw_gid);
+  e.home = pw->pw_dir ? pw->pw_dir : "";
+  return e;
+}
+
+std::optional<PasswdEntry> passwdByUid(int uid) {
+  struct passwd pw;
+  struct passwd* out = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(static_cast<uid_t>(uid), &pw, buf.data(), buf.size(), &out) != 0) {
+    return std::nullopt;
+  }
+  return copyEntry(out);
+}
+
+std::optional<PasswdEntry> passwdByName(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  struct passwd pw;
+  struct passwd* out = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &out) != 0) return std::nullopt;
+  return copyEntry(out);
+}
+
+std::vector<gid_t> supplementaryGroups(const std::string& name, int gid) {
+  std::vector<gid_t> groups;
+  if (!name.empty()) {
+    int n = 64;
+    groups.resize(n);
+    if (getgrouplist(name.c_str(), static_cast<gid_t>(gid), groups.data(), &n) < 0) {
+      groups.resize(n);
+      if (getgrouplist(name.c_str(), static_cast<gid_t>(gid), groups.data(), &n) < 0) n = 0;
+    }
+    groups.resize(n);
+  }
+  std::vector<gid_t> out;
+  for (gid_t g : groups) {
+    if (g != 0) out.push_back(g);
+  }
+  if (out.empty()) out.push_back(static_cast<gid_t>(gid));
+  return out;
+}
+
+// Steps of the child, for the error it reports to the parent.
+enum ChildStep : int {
+  kSetsid,
+  kAffinity,
+  kDup,
+  kSetgroups,
+  kSetgid,
+  kSetuid,
+  kPdeathsig,
+  kExec,
+};
+
+const char* stepName(int step) {
+  switch (step) {
+    case kSetsid: return "setsid";
+    case kAffinity: return "sched_setaffinity";
+    case kDup: return "dup2";
+    case kSetgroups: return "setgroups";
+    case kSetgid: return "setgid";
+    case kSetuid: return "setuid";
+    case kPdeathsig: return "prctl(PR_SET_PDEATHSIG)";
+    case kExec: return "execve(/bin/sh)";
+  }
+  return "?";
+}
+
+struct ChildError {
+  int step;
+  int err;
+};
+
+// Everything the child needs, prepared before fork so the child only makes system calls.
+struct ChildPlan {
+  const char* argv[4];
+  std::vector<char*> envp;
+  const char* cwd;
+  int devnull;
+  int output_fd;
+  int error_fd;
+  bool set_affinity;
+  cpu_set_t cpus;
+  bool switch_user;
+  uid_t uid;
+  gid_t gid;
+  const std::vector<gid_t>* groups;
+  pid_t parent;
+};
+
+[[noreturn]] void childFail(int fd, int step) {
+  ChildError e{step, errno};
+  ssize_t ignored = ::write(fd, &e, sizeof(e));
+  (void)ignored;
+  ::_exit(127);
+}
+
+void closeFrom(int lowest, int keep) {
+  // close_range is one system call; fall back to a loop on old kernels.
+  if (keep > lowest) {
+    if (::close_range(lowest, keep - 1, 0) != 0) {
+      for (int fd = lowest; fd < keep; ++fd) ::close(fd);
+    }
+  }
+  if (::close_range(keep + 1, ~0U, 0) != 0) {
+    long max = ::sysconf(_SC_OPEN_MAX);
+    for (int fd = keep + 1; fd < max; ++fd) ::close(fd);
+  }
+}
+
+[[noreturn]] void childMain(const ChildPlan& p) {
+  if (::setsid() < 0) childFail(p.error_fd, kSetsid);
+  struct sigaction dfl;
+  std::memset(&dfl, 0, sizeof(dfl));
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (p.set_affinity && ::sched_setaffinity(0, sizeof(p.cpus), &p.cpus) != 0) {
+    childFail(p.error_fd, kAffinity);
+  }
+  if (::dup2(p.devnull, 0) < 0 || ::dup2(p.output_fd, 1) < 0 || ::dup2(p.output_fd, 2) < 0) {
+    childFail(p.error_fd, kDup);
+  }
+  closeFrom(3, p.error_fd);
+  if (p.switch_user) {
+    if (::setgroups(p.groups->size(), p.groups->data()) != 0) childFail(p.error_fd, kSetgroups);
+    if (::setgid(p.gid) != 0) childFail(p.error_fd, kSetgid);
+    if (::setuid(p.uid) != 0) childFail(p.error_fd, kSetuid);
+  }
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) childFail(p.error_fd, kPdeathsig);
+  if (::getppid() != p.parent) ::_exit(137);  // rqd died already
+  if (::chdir(p.cwd) != 0) ::chdir("/");
+  ::execve(p.argv[0], const_cast<char* const*>(p.argv), p.envp.data());
+  childFail(p.error_fd, kExec);
+}
+
+}  // namespace
+
+absl::StatusOr<FrameUser> resolveFrameUser(const FrameSpec& spec, bool as_root) {
+  if (spec.uid == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("refusing to run frame ", spec.frame_name, " as root (uid 0)"));
+  }
+  FrameUser user;
+  if (!as_root) {
+    int uid = static_cast<int>(::geteuid());
+    std::optional<PasswdEntry> pw = passwdByUid(uid);
+    user.uid = uid;
+    user.gid = static_cast<int>(::getegid());
+    user.name = pw ? pw->name : absl::StrCat(uid);
+    user.home = pw && !pw->home.empty() ? pw->home : "/tmp";
+    return user;
+  }
+  std::optional<PasswdEntry> pw;
+  if (spec.uid > 0) {
+    user.uid = spec.uid;
+    pw = passwdByUid(spec.uid);
+  } else if (std::optional<PasswdEntry> named = passwdByName(spec.user_name);
+             named && named->uid > 0) {
+    user.uid = named->uid;
+    pw = named;
+  } else {
+    user.uid = kNobodyId;
+    pw = passwdByUid(kNobodyId);
+  }
+  user.gid = spec.gid > 0 ? spec.gid : (pw ? pw->gid : kNobodyId);
+  if (user.gid == 0) user.gid = kNobodyId;
+  user.name = pw ? pw->name : (spec.user_name.empty() ? absl::StrCat(user.uid) : spec.user_name);
+  user.home = pw && !pw->home.empty() && pw->home != "/nonexistent" ? pw->home : "/tmp";
+  user.groups = supplementaryGroups(pw ? pw->name : "", user.gid);
+  user.switch_user = true;
+  return user;
+}
+
+absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
+  std::vector<std::string> env_strings;
+  env_strings.reserve(spec.env.size());
+  for (const auto& [key, value] : spec.env) env_strings.push_back(absl::StrCat(key, "=", value));
+
+  ChildPlan plan;
+  plan.argv[0] = "/bin/sh";
+  plan.argv[1] = "-c";
+  plan.argv[2] = spec.command.c_str();
+  plan.argv[3] = nullptr;
+  for (std::string& s : env_strings) plan.envp.push_back(s.data());
+  plan.envp.push_back(nullptr);
+  plan.cwd = spec.cwd.c_str();
+  plan.output_fd = spec.output_fd;
+  plan.set_affinity = !spec.cpus.empty();
+  CPU_ZERO(&plan.cpus);
+  for (int cpu : spec.cpus) CPU_SET(cpu, &plan.cpus);
+  plan.switch_user = spec.user.switch_user;
+  plan.uid = static_cast<uid_t>(spec.user.uid);
+  plan.gid = static_cast<gid_t>(spec.user.gid);
+  plan.groups = &spec.user.groups;
+  plan.parent = ::getpid();
+
+  plan.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (plan.devnull < 0) return absl::InternalError(absl::StrCat("open /dev/null: ", strerror(errno)));
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
+    int err = errno;
+    ::close(plan.devnull);
+    return absl::InternalError(absl::StrCat("pipe: ", strerror(err)));
+  }
+  plan.error_fd = pipefd[1];
+
+  pid_t pid = ::fork();
+  if (pid == 0) childMain(plan);
+  int fork_errno = errno;
+  ::close(pipefd[1]);
+  ::close(plan.devnull);
+  if (pid < 0) {
+    ::close(pipefd[0]);
+    return absl::InternalError(absl::StrCat("fork: ", strerror(fork_errno)));
+  }
+  ChildError err{};
+  size_t got = 0;
+  while (got < sizeof(err)) {
+    ssize_t n = ::read(pipefd[0], reinterpret_cast<char*>(&err) + got, sizeof(err) - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(pipefd[0]);
+  if (got == 0) return pid;  // exec closed the pipe: the shell runs
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (got < sizeof(err)) return absl::InternalError("frame child died before exec");
+  std::string what = stepName(err.step);
+  if (err.step == kSetuid) absl::StrAppend(&what, "(", spec.user.uid, ")");
+  if (err.step == kSetgid) absl::StrAppend(&what, "(", spec.user.gid, ")");
+  return absl::InternalError(absl::StrCat(what, ": ", strerror(err.err)));
+}
+
+}  // namespace cue::rqd

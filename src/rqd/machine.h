@@ -1,0 +1,96 @@
+// Machine discovery: what this host has (cores, memory, swap, temp space, OS, boot time)
+// and how busy it is (free memory, load). Reads /proc through the parsers in proc_parse.h.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "rqd/frame_types.h"
+#include "rqd/proc_parse.h"
+
+namespace cue::rqd {
+
+// GPUs of the host. Memory in KB.
+struct GpuInfo {
+  int32_t count = 0;
+  MemoryKb total_mem = 0;
+  MemoryKb free_mem = 0;
+};
+
+// Seam for GPU discovery (e.g. NVML or nvidia-smi later). Implementations must be
+// thread-safe: probe() is called on every status report.
+class GpuProbe {
+ public:
+  virtual ~GpuProbe() = default;
+  virtual GpuInfo probe() = 0;
+};
+
+// Reports no GPUs. The default until GPU discovery exists.
+class NoGpuProbe final : public GpuProbe {
+ public:
+  GpuInfo probe() override { return {}; }
+};
+
+struct MachineOptions {
+  std::string proc_root = "/proc";               // where cpuinfo, meminfo, ... live
+  std::string os_release_path = "/etc/os-release";
+  std::string tmp_dir = "/tmp";  // reported as mcp (total/free space of its file system)
+  int cores_override = 0;        // whole cores; 0 = detect
+  int64_t memory_mb_override = 0;  // 0 = detect
+};
+
+// What does not change while rqd runs.
+struct MachineStatic {
+  CpuTopology topology;
+  std::vector<int> allowed_cpus;  // logical CPUs rqd may run on (its own affinity mask)
+  CoreUnits total_cores = 100;    // physical cores x 100, or the override
+  int32_t num_procs = 1;          // sockets (1 with a core override)
+  MemoryKb total_mem = 0;         // KB, or the override
+  MemoryKb total_swap = 0;
+  MemoryKb total_mcp = 0;
+  int64_t boot_time = 0;
+  std::string os_release;  // e.g. "Debian GNU/Linux 12 (bookworm)"
+  bool cores_overridden = false;
+  bool memory_overridden = false;
+};
+
+// What a status report samples each time.
+struct MachineDynamic {
+  MemoryKb free_mem = 0;  // MemAvailable (or free + cached + buffers)
+  MemoryKb free_swap = 0;
+  MemoryKb free_mcp = 0;
+  int32_t load = 0;  // 1-minute load x 100, divided by the hyperthreading multiplier
+  GpuInfo gpus;
+};
+
+// Immutable after probe(); sample() reads /proc afresh. Thread-safe.
+class Machine {
+ public:
+  // Reads cpuinfo, meminfo, stat (btime), os-release and the temp dir's file system.
+  // An unreadable or unparsable cpuinfo/meminfo is an error (the host cannot be described);
+  // a missing os-release or btime falls back to "Linux" / 0. `gpu` may be null (no GPUs).
+  static absl::StatusOr<std::unique_ptr<Machine>> probe(const MachineOptions& options,
+                                                        std::unique_ptr<GpuProbe> gpu = nullptr);
+
+  const MachineStatic& statics() const { return static_; }
+  const MachineOptions& options() const { return options_; }
+
+  // Free memory, swap, temp space, load and GPUs now. Values it cannot read are 0.
+  MachineDynamic sample() const;
+
+ private:
+  Machine(MachineOptions options, MachineStatic statics, std::unique_ptr<GpuProbe> gpu)
+      : options_(std::move(options)), static_(std::move(statics)), gpu_(std::move(gpu)) {}
+
+  MachineOptions options_;
+  MachineStatic static_;
+  std::unique_ptr<GpuProbe> gpu_;
+};
+
+// Core units of a topology: physical cores x 100 (hyperthreads are not counted, as OpenCue).
+CoreUnits coreUnitsOf(const CpuTopology& topology);
+
+}  // namespace cue::rqd

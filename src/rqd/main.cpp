@@ -1,0 +1,87 @@
+// rqd: the render host daemon. Loads the config (environment, then flags), starts a
+// Daemon, and runs until SIGINT/SIGTERM or a Shutdown/Restart RPC. On restart it
+// re-executes itself with the same arguments.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <pthread.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "common/logging.h"
+#include "rqd/config.h"
+#include "rqd/daemon.h"
+
+namespace {
+
+// Makes sure fds 0-2 are open, so no file rqd opens lands on them.
+void ensureStdFds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) < 0) ::open("/dev/null", O_RDWR);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ensureStdFds();
+  absl::StatusOr<cue::rqd::LoadedConfig> loaded =
+      cue::rqd::loadConfig(argc, argv, cue::rqd::processEnv());
+  if (!loaded.ok()) {
+    std::cerr << "rqd: " << loaded.status().message() << "\nRun with --help for more information.\n";
+    return 2;
+  }
+  if (!loaded->help.empty()) {
+    std::cout << loaded->help;
+    return 0;
+  }
+  cue::common::setLogLevel(loaded->config.log_level);
+  auto log = cue::common::logger("rqd");
+
+  // Signals are taken synchronously by this thread; every thread started from here on
+  // inherits the mask (frames get a clean one, see launcher.cpp).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  cue::rqd::ExitAction action = cue::rqd::ExitAction::kNone;
+  {
+    cue::rqd::Daemon daemon(loaded->config);
+    absl::Status started = daemon.start();
+    if (!started.ok()) {
+      log->critical("rqd cannot start: {}", started.ToString());
+      return 1;
+    }
+    std::printf("rqd listening on port %d\n", daemon.port());
+    std::fflush(stdout);
+    while (action == cue::rqd::ExitAction::kNone) {
+      struct timespec tick = {0, 200 * 1000 * 1000};
+      siginfo_t info;
+      int sig = sigtimedwait(&signals, &info, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        log->warn("signal {}: shutting down (running frames are killed)", sig);
+        daemon.requestExit(cue::rqd::ExitAction::kShutdown);
+      }
+      action = daemon.waitForExit(std::chrono::milliseconds(0));
+    }
+    daemon.stop();
+  }
+  if (action == cue::rqd::ExitAction::kRestart) {
+    log->warn("restarting rqd");
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, nullptr);
+    ::execv("/proc/self/exe", argv);
+    log->critical("restart failed: execv: {}", std::strerror(errno));
+    return 1;
+  }
+  log->info("rqd stopped");
+  return 0;
+}

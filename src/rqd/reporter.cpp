@@ -1,0 +1,269 @@
+#include "rqd/reporter.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+#include "rqd/proto_convert.h"
+
+namespace cue::rqd {
+namespace {
+
+std::string describe(const grpc::Status& s) {
+  return absl::StrCat(static_cast<int>(s.error_code()), " ", s.error_message());
+}
+
+std::string frameLabel(const ::report::FrameCompleteReport& r) {
+  return absl::StrCat(r.frame().job_name(), "/", r.frame().frame_name(), " (",
+                      r.frame().frame_id(), ")");
+}
+
+}  // namespace
+
+Reporter::Reporter(Options options, SnapshotFn snapshot)
+    : options_(std::move(options)), snapshot_(std::move(snapshot)) {
+  for (const std::string& address : options_.targets) {
+    Target t;
+    t.address = address;
+    t.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    t.stub = ::report::RqdReportInterface::NewStub(t.channel);
+    targets_.push_back(std::move(t));
+  }
+  if (!options_.spool_dir.empty()) {
+    spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/completions");
+  }
+}
+
+Reporter::~Reporter() { stop(); }
+
+absl::Status Reporter::init() {
+  if (targets_.empty()) return absl::InvalidArgumentError("reporter: no cuebot address");
+  if (!spool_) return absl::OkStatus();
+  absl::Status s = spool_->init();
+  if (!s.ok()) return s;
+  size_t loaded = 0;
+  for (const auto& [key, data] : spool_->loadAll()) {
+    Pending p;
+    p.key = key;
+    if (!p.report.ParseFromString(data)) {
+      common::logger("rqd")->warn("spool: dropping unparsable completion {}", key);
+      spool_->remove(key).IgnoreError();
+      continue;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.push_back(std::move(p));
+    ++loaded;
+  }
+  if (loaded > 0) {
+    common::logger("rqd")->info("{} unacknowledged completion(s) from an earlier run queued",
+                                loaded);
+  }
+  return absl::OkStatus();
+}
+
+void Reporter::start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  status_thread_ = std::thread([this] { statusLoop(); });
+  completion_thread_ = std::thread([this] { completionLoop(); });
+}
+
+void Reporter::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (status_thread_.joinable()) status_thread_.join();
+  if (completion_thread_.joinable()) completion_thread_.join();
+}
+
+void Reporter::nudge() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    nudged_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Reporter::submitCompletion(const FrameCompletion& completion, const HostInfo& host) {
+  submitCompletion(toFrameCompleteReport(completion, host));
+}
+
+void Reporter::submitCompletion(const ::report::FrameCompleteReport& report) {
+  Pending p;
+  p.report = report;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto& f = report.frame();
+    p.key = f.frame_id().empty() && f.resource_id().empty()
+                ? absl::StrCat("completion-", ++sequence_)
+                : absl::StrCat(f.frame_id(), "_", f.resource_id());
+    for (const Pending& q : pending_) {
+      if (q.key == p.key) return;  // already queued
+    }
+  }
+  if (spool_) {
+    absl::Status s = spool_->put(p.key, report.SerializeAsString());
+    if (!s.ok()) {
+      common::logger("rqd")->error("cannot persist the completion of {}: {}", frameLabel(report),
+                                   s.ToString());
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.push_back(std::move(p));
+  }
+  cv_.notify_all();
+}
+
+bool Reporter::booted() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return booted_;
+}
+
+size_t Reporter::pendingCompletions() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pending_.size();
+}
+
+bool Reporter::hasPendingCompletion(const std::string& frame_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Pending& p : pending_) {
+    if (p.report.frame().frame_id() == frame_id) return true;
+  }
+  return false;
+}
+
+bool Reporter::waitForCompletionsSent(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return pending_.empty(); });
+}
+
+bool Reporter::acknowledges(grpc::StatusCode code) {
+  return code == grpc::StatusCode::OK || code == grpc::StatusCode::NOT_FOUND ||
+         code == grpc::StatusCode::FAILED_PRECONDITION ||
+         code == grpc::StatusCode::INVALID_ARGUMENT;
+}
+
+::report::RqdReportInterface::Stub* Reporter::stub() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return targets_[current_].stub.get();
+}
+
+void Reporter::noteFailure(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
+      status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (targets_.size() > 1) current_ = (current_ + 1) % targets_.size();
+}
+
+std::unique_ptr<grpc::ClientContext> Reporter::newContext() const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + options_.rpc_timeout);
+  return ctx;
+}
+
+bool Reporter::sleepFor(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, d, [this] { return stopping_; });
+}
+
+std::chrono::milliseconds Reporter::nextBackoff(std::chrono::milliseconds current) const {
+  return std::min(current * 2, options_.retry_max);
+}
+
+void Reporter::statusLoop() {
+  auto log = common::logger("rqd");
+  auto backoff = options_.retry_initial;
+  bool status_failing = false;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    if (!booted()) {
+      ::report::RqdReportRqdStartupRequest req;
+      *req.mutable_boot_report() = toBootReport(snapshot_());
+      ::report::RqdReportRqdStartupResponse resp;
+      auto ctx = newContext();
+      grpc::Status s = stub()->ReportRqdStartup(ctx.get(), req, &resp);
+      if (!s.ok()) {
+        log->warn("boot report to cuebot failed ({}); retrying in {} ms", describe(s),
+                  backoff.count());
+        noteFailure(s);
+        if (sleepFor(backoff)) return;
+        backoff = nextBackoff(backoff);
+        continue;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        booted_ = true;
+      }
+      cv_.notify_all();
+      backoff = options_.retry_initial;
+      log->info("boot report accepted by cuebot");
+    }
+    ::report::RqdReportStatusRequest req;
+    *req.mutable_host_report() = toHostReport(snapshot_());
+    ::report::RqdReportStatusResponse resp;
+    auto ctx = newContext();
+    grpc::Status s = stub()->ReportStatus(ctx.get(), req, &resp);
+    if (!s.ok()) {
+      if (!status_failing) log->warn("status report to cuebot failed: {}", describe(s));
+      status_failing = true;
+      noteFailure(s);
+    } else if (status_failing) {
+      log->info("status reports reach cuebot again");
+      status_failing = false;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, options_.interval, [this] { return stopping_ || nudged_; });
+    if (stopping_) return;
+    nudged_ = false;
+  }
+}
+
+void Reporter::completionLoop() {
+  auto log = common::logger("rqd");
+  auto backoff = options_.retry_initial;
+  while (true) {
+    Pending p;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (stopping_) return;
+      p = pending_.front();
+    }
+    ::report::RqdReportRunningFrameCompletionRequest req;
+    *req.mutable_frame_complete_report() = p.report;
+    ::report::RqdReportRunningFrameCompletionResponse resp;
+    auto ctx = newContext();
+    grpc::Status s = stub()->ReportRunningFrameCompletion(ctx.get(), req, &resp);
+    if (acknowledges(s.error_code())) {
+      if (s.ok()) {
+        log->info("completion of {} acknowledged (exit status {}, signal {})",
+                  frameLabel(p.report), p.report.exit_status(), p.report.exit_signal());
+      } else {
+        log->info("cuebot has nothing to do with the completion of {} ({}); dropping it",
+                  frameLabel(p.report), describe(s));
+      }
+      if (spool_) spool_->remove(p.key).IgnoreError();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!pending_.empty() && pending_.front().key == p.key) pending_.pop_front();
+      }
+      cv_.notify_all();
+      backoff = options_.retry_initial;
+      continue;
+    }
+    log->warn("completion of {} not delivered ({}); retrying in {} ms", frameLabel(p.report),
+              describe(s), backoff.count());
+    noteFailure(s);
+    if (sleepFor(backoff)) return;
+    backoff = nextBackoff(backoff);
+  }
+}
+
+}  // namespace cue::rqd

@@ -1,0 +1,463 @@
+#include "rqd/rqd_core.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "rqd/frame_log.h"
+#include "rqd/process_tree.h"
+#include "rqd/sys_util.h"
+
+namespace cue::rqd {
+namespace {
+
+std::vector<PhysicalCore> pinnableFor(const RqdCoreOptions& options, const Machine& machine) {
+  if (!options.pin_cores || machine.statics().cores_overridden) return {};
+  return pinnableCores(machine.statics().topology, machine.statics().allowed_cpus);
+}
+
+const char* actionName(ExitAction a) {
+  switch (a) {
+    case ExitAction::kNone: return "none";
+    case ExitAction::kShutdown: return "shutdown";
+    case ExitAction::kRestart: return "restart";
+  }
+  return "?";
+}
+
+}  // namespace
+
+RqdCore::RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* listener)
+    : options_(std::move(options)),
+      machine_(machine),
+      listener_(listener),
+      ledger_(machine.statics().total_cores, pinnableFor(options_, machine)) {
+  if (!options_.spool_dir.empty()) {
+    running_spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/running");
+    absl::Status s = running_spool_->init();
+    if (!s.ok()) {
+      common::logger("rqd")->error("cannot use the spool for running frames: {}", s.ToString());
+      running_spool_.reset();
+    }
+  }
+}
+
+RqdCore::~RqdCore() { stop(); }
+
+void RqdCore::setAdvertisedPort(int port) {
+  std::lock_guard<std::mutex> lock(mu_);
+  port_ = port;
+}
+
+void RqdCore::start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (started_) return;
+  started_ = true;
+  sampler_ = std::thread([this] { samplerLoop(); });
+}
+
+void RqdCore::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  killAll("rqd is stopping", KillReason::kShutdown);
+  while (!waitUntilIdle(std::chrono::milliseconds(1000))) {
+    common::logger("rqd")->info("waiting for frames to end before rqd stops");
+  }
+  cv_.notify_all();
+  if (sampler_.joinable()) sampler_.join();
+  joinFinished();
+}
+
+void RqdCore::killAll(const std::string& message, KillReason reason) {
+  std::vector<std::shared_ptr<RunningFrame>> frames;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, f] : frames_) frames.push_back(f);
+  }
+  for (auto& f : frames) f->kill(message, reason);
+}
+
+absl::Status RqdCore::launchFrame(FrameSpec spec) {
+  if (spec.uid == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("refusing to run frame ", spec.frame_name, " as root (uid 0)"));
+  }
+  if (spec.frame_id.empty()) return absl::InvalidArgumentError("RunFrame has no frame_id");
+  if (spec.command.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("frame ", spec.frame_name, " has no command"));
+  }
+  if (spec.num_cores <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("frame ", spec.frame_name,
+                                                   ": num_cores must be > 0, got ",
+                                                   spec.num_cores));
+  }
+  std::shared_ptr<RunningFrame> frame;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || pending_exit_ != ExitAction::kNone) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("not launching ", spec.frame_name, ": rqd is waiting to ",
+                       actionName(pending_exit_ == ExitAction::kNone ? ExitAction::kShutdown
+                                                                     : pending_exit_)));
+    }
+    if (state_ != core::HardwareState::kUp) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("not launching ", spec.frame_name, ": host is ",
+                       std::string(core::toString(state_))));
+    }
+    if (nimby_locked_ && !spec.ignore_nimby) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("not launching ", spec.frame_name, ": host is nimby locked"));
+    }
+    if (frames_.count(spec.frame_id)) {
+      return absl::AlreadyExistsError(absl::StrCat("frame ", spec.frame_id, " (", spec.job_name,
+                                                   "/", spec.frame_name, ") already runs on ",
+                                                   options_.hostname));
+    }
+    absl::StatusOr<CoreLedger::Reservation> r = ledger_.reserve(spec.frame_id, spec.num_cores);
+    if (!r.ok()) {
+      return absl::Status(r.status().code(),
+                          absl::StrCat("not launching ", spec.frame_name, ": ", r.status().message()));
+    }
+    RunningFrame::Options fo;
+    fo.hostname = options_.hostname;
+    fo.log_root = options_.log_root;
+    fo.tmp_dir = options_.tmp_dir;
+    fo.proc_root = options_.proc_root;
+    fo.kill_grace = options_.kill_grace;
+    fo.as_root = options_.as_root;
+    fo.hyperthreading_multiplier = machine_.statics().topology.hyperthreading_multiplier;
+    RunningFrame::Callbacks cb;
+    cb.on_started = [this](RunningFrame& f) { onStarted(f); };
+    cb.on_finished = [this](RunningFrame& f, FrameCompletion c) { onFinished(f, std::move(c)); };
+    frame = std::make_shared<RunningFrame>(std::move(spec), r->cpus, fo, std::move(cb));
+    frames_[frame->frameId()] = frame;
+    frame->start();
+  }
+  common::logger("rqd")->info("launching frame {} ({})", frame->frameId(),
+                              frame->view().spec.frame_name);
+  return absl::OkStatus();
+}
+
+void RqdCore::onStarted(RunningFrame& frame) {
+  if (running_spool_) {
+    RunningFrameView v = frame.view();
+    RunningRecord rec;
+    rec.spec = v.spec;
+    rec.pid = v.spec.pid;
+    rec.started_at = v.started_at;
+    absl::StatusOr<std::string> stat =
+        readFile(absl::StrCat(options_.proc_root, "/", rec.pid, "/stat"));
+    if (stat.ok()) {
+      if (absl::StatusOr<ProcStat> st = parseProcStat(*stat); st.ok()) {
+        rec.root_starttime = st->starttime;
+      }
+    }
+    absl::Status s = running_spool_->put(frame.frameId(), encodeRunningRecord(rec));
+    if (!s.ok()) common::logger("rqd")->warn("cannot record running frame: {}", s.ToString());
+  }
+  if (listener_) listener_->onHostChanged();
+}
+
+void RqdCore::onFinished(RunningFrame& frame, FrameCompletion completion) {
+  const std::string id = frame.frameId();
+  if (listener_) listener_->onFrameCompleted(completion);
+  ExitAction exit = ExitAction::kNone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.release(id);
+    auto it = frames_.find(id);
+    if (it != frames_.end()) {
+      finished_.push_back(it->second);
+      frames_.erase(it);
+    }
+    if (running_spool_) running_spool_->remove(id).IgnoreError();
+    exit = takeExitLocked();
+  }
+  cv_.notify_all();
+  if (listener_) listener_->onHostChanged();
+  notifyExit(exit);
+}
+
+absl::Status RqdCore::killFrame(const std::string& frame_id, const std::string& message) {
+  std::shared_ptr<RunningFrame> frame;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = frames_.find(frame_id);
+    if (it != frames_.end()) frame = it->second;
+  }
+  if (!frame) {
+    common::logger("rqd")->info("kill of frame {}: not running here (already ended)", frame_id);
+    return absl::OkStatus();
+  }
+  frame->kill(message.empty() ? std::string("killed by request") : message,
+              KillReason::kRequested);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RunningFrameView> RqdCore::frame(const std::string& frame_id) const {
+  std::shared_ptr<RunningFrame> frame;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = frames_.find(frame_id);
+    if (it != frames_.end()) frame = it->second;
+  }
+  if (!frame) {
+    return absl::NotFoundError(
+        absl::StrCat("frame ", frame_id, " is not running on ", options_.hostname));
+  }
+  return frame->view();
+}
+
+std::vector<RunningFrameView> RqdCore::frames() const {
+  std::vector<std::shared_ptr<RunningFrame>> list;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, f] : frames_) list.push_back(f);
+  }
+  std::vector<RunningFrameView> out;
+  for (const auto& f : list) out.push_back(f->view());
+  return out;
+}
+
+void RqdCore::lock(CoreUnits cores) {
+  bool changed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    changed = ledger_.lock(cores);
+  }
+  if (changed && listener_) listener_->onHostChanged();
+}
+
+void RqdCore::lockAll() {
+  bool changed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    changed = ledger_.lockAll();
+  }
+  if (changed && listener_) listener_->onHostChanged();
+}
+
+void RqdCore::unlock(CoreUnits cores) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.unlock(cores);
+    if (!stopping_ && !exit_notified_) {
+      pending_exit_ = ExitAction::kNone;
+      state_ = core::HardwareState::kUp;
+    }
+  }
+  if (listener_) listener_->onHostChanged();
+}
+
+void RqdCore::unlockAll() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.unlockAll();
+    if (!stopping_ && !exit_notified_) {
+      pending_exit_ = ExitAction::kNone;
+      state_ = core::HardwareState::kUp;
+    }
+  }
+  if (listener_) listener_->onHostChanged();
+}
+
+void RqdCore::nimbyOn() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    nimby_enabled_ = true;
+  }
+  common::logger("rqd")->info("nimby on (recorded only: rqd does not watch for users)");
+  if (listener_) listener_->onHostChanged();
+}
+
+void RqdCore::nimbyOff() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    nimby_enabled_ = false;
+    nimby_locked_ = false;
+  }
+  if (listener_) listener_->onHostChanged();
+}
+
+void RqdCore::beginExit(ExitAction action, bool now) {
+  common::logger("rqd")->warn("{} requested ({})", actionName(action), now ? "now" : "when idle");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.lockAll();
+    pending_exit_ = action;
+    if (now) state_ = core::HardwareState::kDown;
+  }
+  if (listener_) listener_->onHostChanged();
+  if (now) killAll(absl::StrCat("rqd ", actionName(action), " now"), KillReason::kShutdown);
+  ExitAction exit = ExitAction::kNone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    exit = takeExitLocked();
+  }
+  notifyExit(exit);
+}
+
+ExitAction RqdCore::takeExitLocked() {
+  if (pending_exit_ == ExitAction::kNone || exit_notified_ || !frames_.empty()) {
+    return ExitAction::kNone;
+  }
+  exit_notified_ = true;
+  return pending_exit_;
+}
+
+void RqdCore::notifyExit(ExitAction action) {
+  if (action != ExitAction::kNone && listener_) listener_->onExitRequested(action);
+}
+
+void RqdCore::shutdownNow() { beginExit(ExitAction::kShutdown, true); }
+void RqdCore::shutdownIdle() { beginExit(ExitAction::kShutdown, false); }
+void RqdCore::restartNow() { beginExit(ExitAction::kRestart, true); }
+void RqdCore::restartIdle() { beginExit(ExitAction::kRestart, false); }
+
+ExitAction RqdCore::exitAction() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pending_exit_;
+}
+
+HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
+  const MachineStatic& st = machine_.statics();
+  MachineDynamic dyn = machine_.sample();
+  HostInfo h;
+  h.name = options_.hostname;
+  h.facility = options_.facility;
+  h.tags = options_.tags;
+  h.num_procs = std::max(1, st.num_procs);
+  h.cores_per_proc = st.total_cores / h.num_procs;
+  h.total_mem = st.total_mem;
+  h.free_mem = dyn.free_mem;
+  if (st.memory_overridden) {
+    MemoryKb used = 0;
+    for (const RunningFrameView& f : frames) used += f.usage.rss;
+    h.free_mem = std::max<MemoryKb>(0, st.total_mem - used);
+  }
+  h.total_swap = st.total_swap;
+  h.free_swap = dyn.free_swap;
+  h.total_mcp = st.total_mcp;
+  h.free_mcp = dyn.free_mcp;
+  h.load = dyn.load;
+  h.boot_time = st.boot_time;
+  h.num_gpus = dyn.gpus.count;
+  h.total_gpu_mem = dyn.gpus.total_mem;
+  h.free_gpu_mem = dyn.gpus.free_mem;
+  h.attributes["SP_OS"] = options_.os;
+  h.attributes["os_release"] = st.os_release;
+  h.attributes["hyperthreadingMultiplier"] = absl::StrCat(st.topology.hyperthreading_multiplier);
+  std::lock_guard<std::mutex> lock(mu_);
+  h.attributes["rqd_address"] = absl::StrCat(options_.address, ":", port_);
+  h.attributes["rqd_port"] = absl::StrCat(port_);
+  h.nimby_enabled = nimby_enabled_;
+  h.nimby_locked = nimby_locked_;
+  h.state = state_;
+  return h;
+}
+
+HostSnapshot RqdCore::snapshot() const {
+  HostSnapshot s;
+  s.frames = frames();
+  s.host = hostInfo(s.frames);
+  std::lock_guard<std::mutex> lock(mu_);
+  s.cores = ledger_.counts();
+  return s;
+}
+
+void RqdCore::sampleNow() {
+  std::vector<std::shared_ptr<RunningFrame>> list;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, f] : frames_) list.push_back(f);
+  }
+  if (list.empty()) return;
+  ProcessTable table = scanProcesses(options_.proc_root);
+  PssReader pss = smapsPssReader(options_.proc_root);
+  double interval_s = std::chrono::duration<double>(options_.sample_interval).count();
+  for (const auto& f : list) f->sample(table, pss, interval_s);
+}
+
+void RqdCore::joinFinished() {
+  std::vector<std::shared_ptr<RunningFrame>> done;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    done.swap(finished_);
+  }
+  for (auto& f : done) f->join();
+}
+
+void RqdCore::samplerLoop() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, options_.sample_interval, [this] { return stopping_ && frames_.empty(); });
+      if (stopping_ && frames_.empty()) return;
+    }
+    joinFinished();
+    sampleNow();
+  }
+}
+
+bool RqdCore::waitUntilIdle(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return frames_.empty(); });
+}
+
+std::vector<FrameCompletion> RqdCore::recoverLostFrames() {
+  std::vector<FrameCompletion> out;
+  if (!running_spool_) return out;
+  auto log = common::logger("rqd");
+  const EpochSec now = common::SystemClock::instance().nowSeconds();
+  for (const auto& [key, text] : running_spool_->loadAll()) {
+    absl::StatusOr<RunningRecord> rec = decodeRunningRecord(text);
+    if (!rec.ok()) {
+      log->warn("spool: dropping unreadable running record {}: {}", key, rec.status().ToString());
+      running_spool_->remove(key).IgnoreError();
+      continue;
+    }
+    ProcessTable table = scanProcesses(options_.proc_root);
+    std::vector<int> pids =
+        frameProcesses(table, ProcKey{rec->pid, rec->root_starttime}, std::set<ProcKey>{});
+    if (!pids.empty()) {
+      log->warn("frame {}/{}: killing {} process(es) left from before rqd restarted",
+                rec->spec.job_name, rec->spec.frame_name, pids.size());
+      signalProcesses(pids, SIGKILL);
+    }
+    FrameCompletion c;
+    c.spec = rec->spec;
+    c.exit_status = 1;
+    c.exit_signal = SIGKILL;
+    c.run_time = static_cast<int>(std::max<EpochSec>(0, now - rec->started_at));
+    c.kill_message = "rqd stopped while the frame ran";
+    if (!rec->spec.log_dir_file.empty()) {
+      int fd = ::open(rec->spec.log_dir_file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+      if (fd >= 0) {
+        LogFooter footer;
+        footer.hostname = options_.hostname;
+        footer.exit_status = c.exit_status;
+        footer.exit_signal = c.exit_signal;
+        footer.kill_message = c.kill_message;
+        footer.start_time = rec->started_at;
+        footer.end_time = now;
+        writeAll(fd, formatFooter(footer));
+        ::close(fd);
+      }
+    }
+    log->warn("frame {}/{} ({}) was lost when rqd stopped; reporting it as killed",
+              rec->spec.job_name, rec->spec.frame_name, rec->spec.frame_id);
+    out.push_back(std::move(c));
+    running_spool_->remove(key).IgnoreError();
+  }
+  return out;
+}
+
+}  // namespace cue::rqd

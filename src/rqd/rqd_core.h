@@ -1,0 +1,163 @@
+// RqdCore: the host's state and rules, behind the gRPC service. It books cores, launches
+// and kills frames, samples their resources, locks cores, and decides when rqd must exit.
+// No protobuf here: the service and the reporter translate.
+//
+// Thread-safety: every public method may be called from any thread (gRPC handlers, the
+// sampler, frame attendants). Lock order: RqdCore's mutex, then a RunningFrame's; a
+// RunningFrame never calls back into RqdCore while holding its own lock.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "rqd/core_ledger.h"
+#include "rqd/frame_types.h"
+#include "rqd/machine.h"
+#include "rqd/running_frame.h"
+#include "rqd/spool.h"
+
+namespace cue::rqd {
+
+// What rqd must do once it may exit.
+enum class ExitAction { kNone, kShutdown, kRestart };
+
+// Who hears about what happens in RqdCore (the daemon: reports and exit).
+class CoreListener {
+ public:
+  virtual ~CoreListener() = default;
+  // Something cuebot should see soon (frame started or ended, locks, nimby): send a status
+  // report now. Must not block for long.
+  virtual void onHostChanged() {}
+  // A frame ended; the completion must reach cuebot. Called once per frame, on the frame's
+  // attendant thread, before its cores are released.
+  virtual void onFrameCompleted(const FrameCompletion& completion) = 0;
+  // rqd may now exit (or re-exec itself). Called once, without RqdCore's lock, possibly
+  // from a gRPC handler: must not block (set a flag, wake main).
+  virtual void onExitRequested(ExitAction action) {}
+};
+
+struct RqdCoreOptions {
+  std::string hostname;
+  std::string address;  // what cuebot dials; reported with the port as rqd_address
+  std::string facility = "local";
+  std::vector<std::string> tags = {"general"};
+  std::string os = "Linux";
+  std::string log_root = "/tmp/rqd/logs";
+  std::string tmp_dir = "/tmp";
+  std::string proc_root = "/proc";
+  std::string spool_dir;  // running-frame records go to <spool_dir>/running; empty = none
+  std::chrono::milliseconds sample_interval{5000};
+  std::chrono::milliseconds kill_grace{5000};
+  bool pin_cores = true;  // ignored when the machine's core count is overridden
+  bool as_root = false;   // run frames as their job's user (rqd must be root)
+};
+
+class RqdCore {
+ public:
+  // `machine` must outlive the core; `listener` too (may be null in tests).
+  RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* listener);
+  ~RqdCore();  // stop()
+  RqdCore(const RqdCore&) = delete;
+  RqdCore& operator=(const RqdCore&) = delete;
+
+  // The port rqd's server listens on, reported in attributes (rqd_port, rqd_address).
+  void setAdvertisedPort(int port);
+
+  // Starts the sampler thread.
+  void start();
+  // Kills every frame (SIGTERM, grace, SIGKILL), waits for them to end and stops the
+  // sampler. Completions still go to the listener. Idempotent.
+  void stop();
+
+  // Starts `spec`. OK once the frame is booked and its attendant runs; a frame that then
+  // fails to start is completed with exit status 256. Errors:
+  //   INVALID_ARGUMENT    uid 0 ("refusing to run frame <name> as root (uid 0)"), no
+  //                       frame_id, no command, num_cores <= 0;
+  //   FAILED_PRECONDITION host locked or nimby-locked, rqd shutting down / not UP,
+  //                       or fewer idle cores than num_cores;
+  //   ALREADY_EXISTS      the frame_id already runs here.
+  absl::Status launchFrame(FrameSpec spec);
+
+  // Kills a frame's whole process tree (SIGTERM, then SIGKILL after the grace period). OK
+  // for an unknown frame id (it ended already), as OpenCue's RQD.
+  absl::Status killFrame(const std::string& frame_id, const std::string& message);
+
+  // A running frame; NOT_FOUND when it does not run here.
+  absl::StatusOr<RunningFrameView> frame(const std::string& frame_id) const;
+  std::vector<RunningFrameView> frames() const;
+
+  // Core locks in core units. Unlock and UnlockAll also cancel a pending shutdown/restart
+  // when idle and set the host UP again (OpenCue's behaviour).
+  void lock(CoreUnits cores);
+  void lockAll();
+  void unlock(CoreUnits cores);
+  void unlockAll();
+  // NIMBY is recorded and reported only: rqd does not watch for desktop users.
+  void nimbyOn();
+  void nimbyOff();
+
+  // Now: lock all cores, kill every frame, exit once they have ended. Idle: lock all cores,
+  // exit once running frames have ended.
+  void shutdownNow();
+  void shutdownIdle();
+  void restartNow();
+  void restartIdle();
+  ExitAction exitAction() const;
+
+  // The host, its cores and frames now (reads /proc/meminfo and loadavg).
+  HostSnapshot snapshot() const;
+
+  // One resource sample of every running frame now (the sampler's step).
+  void sampleNow();
+
+  // Waits until no frame runs or `timeout` passes; true when none runs.
+  bool waitUntilIdle(std::chrono::milliseconds timeout) const;
+
+  // Cleans up after frames that were running when rqd last stopped (records under
+  // <spool_dir>/running): kills their leftover processes and returns a completion for each
+  // (exit status 1, signal 9: they died with rqd). Call once, before start().
+  std::vector<FrameCompletion> recoverLostFrames();
+
+ private:
+  void onStarted(RunningFrame& frame);
+  void onFinished(RunningFrame& frame, FrameCompletion completion);
+  void beginExit(ExitAction action, bool now);
+  // The exit to announce now (frames gone, not yet announced), else kNone. Needs mu_.
+  ExitAction takeExitLocked();
+  void notifyExit(ExitAction action);  // without mu_; no-op for kNone
+  void joinFinished();
+  void samplerLoop();
+  HostInfo hostInfo(const std::vector<RunningFrameView>& frames) const;
+  void killAll(const std::string& message, KillReason reason);
+
+  const RqdCoreOptions options_;
+  const Machine& machine_;
+  CoreListener* const listener_;
+  std::unique_ptr<FileSpool> running_spool_;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  CoreLedger ledger_;
+  std::map<std::string, std::shared_ptr<RunningFrame>> frames_;
+  std::vector<std::shared_ptr<RunningFrame>> finished_;  // attendants to join
+  core::HardwareState state_ = core::HardwareState::kUp;
+  bool nimby_enabled_ = false;
+  bool nimby_locked_ = false;
+  ExitAction pending_exit_ = ExitAction::kNone;  // waiting for idle
+  bool exit_notified_ = false;
+  int port_ = 0;
+  bool stopping_ = false;
+  bool started_ = false;
+  std::thread sampler_;
+};
+
+}  // namespace cue::rqd

@@ -1,0 +1,337 @@
+// RqdCore with real frames: /bin/sh children of this test process, logs in temp dirs.
+#include "rqd/rqd_core.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "rqd/test_util.h"
+
+namespace cue::rqd {
+namespace {
+
+using testing::CollectingListener;
+using testing::makeSpec;
+using testing::slurp;
+using testing::TempDir;
+using testing::waitFor;
+
+class RqdCoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { machine_ = probe(4); }
+
+  static std::unique_ptr<Machine> probe(int cores_override) {
+    MachineOptions mo;
+    mo.cores_override = cores_override;
+    absl::StatusOr<std::unique_ptr<Machine>> m = Machine::probe(mo);
+    EXPECT_TRUE(m.ok()) << m.status();
+    return std::move(*m);
+  }
+
+  RqdCoreOptions options() {
+    RqdCoreOptions o;
+    o.hostname = "testhost";
+    o.address = "127.0.0.1";
+    o.log_root = dir_.file("logroot");
+    o.spool_dir = dir_.file("spool");
+    o.sample_interval = std::chrono::milliseconds(100);
+    o.kill_grace = std::chrono::milliseconds(300);
+    o.as_root = ::geteuid() == 0;
+    return o;
+  }
+
+  std::unique_ptr<RqdCore> makeCore(const Machine& machine) {
+    return std::make_unique<RqdCore>(options(), machine, &listener_);
+  }
+
+  std::string logPath() const {
+    return dir_.file("logs/testshow-shot01-alice_render.0001-render.rqlog");
+  }
+
+  // The value of a "key=value" line the frame printed to its log; "" when absent.
+  std::string printed(const std::string& key) {
+    for (absl::string_view line : absl::StrSplit(slurp(logPath()), '\n')) {
+      if (absl::ConsumePrefix(&line, key + "=")) return std::string(line);
+    }
+    return "";
+  }
+
+  TempDir dir_;
+  CollectingListener listener_;
+  std::unique_ptr<Machine> machine_;
+};
+
+TEST_F(RqdCoreTest, RunsAFrameAndLogsHeaderOutputAndFooter) {
+  auto core = makeCore(*machine_);
+  core->start();
+  ASSERT_TRUE(core->launchFrame(makeSpec("f1", "echo hello from the frame; echo oops >&2; exit 3",
+                                         dir_.file("logs")))
+                  .ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("f1", &c));
+  EXPECT_EQ(c.exit_status, 3);
+  EXPECT_EQ(c.exit_signal, 0);
+  EXPECT_EQ(c.spec.log_dir_file, logPath());
+  EXPECT_EQ(c.spec.log_file, "testshow-shot01-alice_render.0001-render.rqlog");
+  std::string log = slurp(logPath());
+  size_t header = log.find("RenderQ JobSpec");
+  size_t output = log.find("hello from the frame");
+  size_t err = log.find("oops");
+  size_t footer = log.find("RenderQ Job Complete");
+  ASSERT_NE(header, std::string::npos) << log;
+  ASSERT_NE(output, std::string::npos) << log;
+  ASSERT_NE(err, std::string::npos) << log;
+  ASSERT_NE(footer, std::string::npos) << log;
+  EXPECT_LT(header, output);
+  EXPECT_LT(output, footer);
+  EXPECT_NE(log.find("exitStatus          3"), std::string::npos) << log;
+  EXPECT_NE(log.find("renderHost           testhost"), std::string::npos) << log;
+  EXPECT_NE(log.find("command              echo hello"), std::string::npos) << log;
+  EXPECT_NE(log.find("1.00 (100 core units)"), std::string::npos) << log;
+  EXPECT_NE(log.find("softMemoryLimit      1048576 KB"), std::string::npos) << log;
+  EXPECT_TRUE(waitFor([&] { return core->frames().empty(); }));
+  EXPECT_EQ(core->snapshot().cores.booked, 0);
+}
+
+TEST_F(RqdCoreTest, RotatesTheLogOnASecondRun) {
+  auto core = makeCore(*machine_);
+  core->start();
+  FrameCompletion c;
+  ASSERT_TRUE(core->launchFrame(makeSpec("r1", "echo first run", dir_.file("logs"))).ok());
+  ASSERT_TRUE(listener_.waitCompletion("r1", &c));
+  ASSERT_TRUE(waitFor([&] { return core->frames().empty(); }));
+  ASSERT_TRUE(core->launchFrame(makeSpec("r2", "echo second run", dir_.file("logs"))).ok());
+  ASSERT_TRUE(listener_.waitCompletion("r2", &c));
+  EXPECT_NE(slurp(logPath() + ".1").find("first run"), std::string::npos);
+  EXPECT_NE(slurp(logPath()).find("second run"), std::string::npos);
+  EXPECT_EQ(slurp(logPath()).find("first run"), std::string::npos);
+}
+
+TEST_F(RqdCoreTest, FrameSeesOpenCueEnvironment) {
+  auto core = makeCore(*machine_);
+  FrameSpec spec = makeSpec("env1", "env", dir_.file("logs"));
+  spec.environment = {{"CUE_JOB", "from-cuebot"}, {"LAYER_VAR", "42"}};
+  ASSERT_TRUE(core->launchFrame(spec).ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("env1", &c));
+  EXPECT_EQ(c.exit_status, 0);
+  EXPECT_EQ(printed("CUE_JOB"), "from-cuebot");
+  EXPECT_EQ(printed("LAYER_VAR"), "42");
+  EXPECT_EQ(printed("CUE_FRAME"), "0001-render");
+  EXPECT_EQ(printed("CUE_IFRAME"), "1");
+  EXPECT_EQ(printed("CUE_LAYER"), "render");
+  EXPECT_EQ(printed("CUE_THREADS"), "1");
+  EXPECT_EQ(printed("CUE_FRAME_ID"), "env1");
+  EXPECT_EQ(printed("CUE_RESOURCE_ID"), "proc-env1");
+  EXPECT_EQ(printed("CUE_LOG_PATH"), dir_.file("logs"));
+  EXPECT_EQ(printed("CUE_SHOW"), "testshow");
+  EXPECT_EQ(printed("SP_NOMYCSHRC"), "1");
+  EXPECT_EQ(printed("jobhost"), "testhost");
+  EXPECT_EQ(printed("TMPDIR"), "/tmp");
+  EXPECT_FALSE(printed("PATH").empty());
+  EXPECT_FALSE(printed("HOME").empty());
+  EXPECT_FALSE(printed("USER").empty());
+}
+
+TEST_F(RqdCoreTest, RefusesUidZeroLikeOpenCue) {
+  auto core = makeCore(*machine_);
+  FrameSpec spec = makeSpec("root1", "true", dir_.file("logs"));
+  spec.uid = 0;
+  absl::Status s = core->launchFrame(spec);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "refusing to run frame 0001-render as root (uid 0)");
+  EXPECT_TRUE(core->frames().empty());
+}
+
+TEST_F(RqdCoreTest, RefusesDuplicatesLockedCoresAndShortage) {
+  auto core = makeCore(*machine_);  // 4 cores
+  TempDir gate;
+  std::string wait_cmd = "while [ ! -f " + gate.file("go") + " ]; do sleep 0.05; done";
+  ASSERT_TRUE(core->launchFrame(makeSpec("d1", wait_cmd, dir_.file("logs"))).ok());
+  EXPECT_EQ(core->launchFrame(makeSpec("d1", wait_cmd, dir_.file("logs"))).code(),
+            absl::StatusCode::kAlreadyExists);
+  FrameSpec big = makeSpec("d2", "true", dir_.file("logs"));
+  big.num_cores = 400;  // 100 booked, 300 idle
+  absl::Status s = core->launchFrame(big);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("insufficient idle cores"), absl::string_view::npos) << s;
+  core->lockAll();
+  s = core->launchFrame(makeSpec("d3", "true", dir_.file("logs")));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("locked"), absl::string_view::npos) << s;
+  CoreCounts cores = core->snapshot().cores;
+  EXPECT_EQ(cores.locked, 400);
+  EXPECT_EQ(cores.booked, 100);
+  EXPECT_EQ(cores.idle, 0);
+  core->unlockAll();
+  ASSERT_TRUE(writeFileAtomic(gate.file("go"), "").ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("d1", &c));
+  EXPECT_EQ(c.exit_status, 0);
+}
+
+TEST_F(RqdCoreTest, KillEndsTheWholeTreeIncludingASetsidChild) {
+  auto core = makeCore(*machine_);
+  // A child ignoring SIGTERM, an escapee in its own session ignoring SIGTERM, a sleeper.
+  std::string cmd =
+      "sh -c 'trap \"\" TERM; sleep 1000' & echo child=$!; "
+      "setsid sh -c 'echo escaped=$$; trap \"\" TERM; exec sleep 1000' & "
+      "sleep 1000 & echo sleeper=$!; wait";
+  ASSERT_TRUE(core->launchFrame(makeSpec("k1", cmd, dir_.file("logs"))).ok());
+  ASSERT_TRUE(waitFor([&] {
+    return !printed("child").empty() && !printed("escaped").empty() && !printed("sleeper").empty();
+  }));
+  absl::StatusOr<RunningFrameView> view = core->frame("k1");
+  ASSERT_TRUE(view.ok());
+  const int root = view->spec.pid;
+  // Wait until the escapee really is in its own session, then list the whole tree.
+  int escaped = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(printed("escaped"), &escaped));
+  ASSERT_TRUE(waitFor([&] {
+    ProcessTable t = scanProcesses("/proc");
+    return t.count(escaped) && t[escaped].session == escaped && t[escaped].comm == "sleep";
+  }));
+  ProcessTable table = scanProcesses("/proc");
+  std::vector<int> pids = frameProcesses(table, {root, 0}, {});
+  EXPECT_GE(pids.size(), 5u);  // shell, sh + sleep, escapee, sleeper
+  EXPECT_TRUE(std::count(pids.begin(), pids.end(), escaped));
+  core->sampleNow();
+
+  ASSERT_TRUE(core->killFrame("k1", "killed by the test").ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("k1", &c));
+  EXPECT_EQ(c.exit_status, 1);
+  EXPECT_EQ(c.exit_signal, SIGTERM);
+  EXPECT_EQ(c.kill_message, "killed by the test");
+  for (int pid : pids) EXPECT_TRUE(processGone("/proc", pid)) << "pid " << pid << " survived";
+  EXPECT_NE(slurp(logPath()).find("killMessage         killed by the test"), std::string::npos);
+  EXPECT_TRUE(core->killFrame("k1", "again").ok());  // unknown now: still OK
+}
+
+TEST_F(RqdCoreTest, SamplerFindsAChildsMemory) {
+  auto core = makeCore(*machine_);
+  std::string cmd = "echo start; " + testing::selfExe() + " --memhog=64; echo done";
+  ASSERT_TRUE(core->launchFrame(makeSpec("m1", cmd, dir_.file("logs"))).ok());
+  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("memhog ready") != std::string::npos; }));
+  core->sampleNow();
+  absl::StatusOr<RunningFrameView> v = core->frame("m1");
+  ASSERT_TRUE(v.ok());
+  EXPECT_GE(v->usage.rss, 60 * 1024) << "rss " << v->usage.rss;
+  EXPECT_GE(v->usage.max_rss, v->usage.rss);
+  EXPECT_GE(v->usage.pss, 30 * 1024);
+  EXPECT_GE(v->usage.vsize, v->usage.rss);
+  EXPECT_GE(v->usage.num_processes, 2);
+  EXPECT_GT(v->usage.llu_time, 0);
+  HostSnapshot snap = core->snapshot();
+  ASSERT_EQ(snap.frames.size(), 1u);
+  EXPECT_EQ(snap.frames[0].usage.rss, v->usage.rss);
+  ASSERT_TRUE(core->killFrame("m1", "").ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("m1", &c));
+  EXPECT_GE(c.usage.max_rss, 60 * 1024);
+}
+
+TEST_F(RqdCoreTest, KillsAFrameOverItsHardMemoryLimit) {
+  auto core = makeCore(*machine_);
+  FrameSpec spec = makeSpec("oom1", testing::selfExe() + " --memhog=64; true", dir_.file("logs"));
+  spec.hard_memory_limit = 16 * 1024;  // KB
+  ASSERT_TRUE(core->launchFrame(spec).ok());
+  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("memhog ready") != std::string::npos; }));
+  core->sampleNow();
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("oom1", &c));
+  EXPECT_EQ(c.exit_status, kExitMemoryFailure);
+  EXPECT_EQ(c.exit_signal, kExitMemoryFailure);
+  EXPECT_NE(c.kill_message.find("hard limit"), std::string::npos) << c.kill_message;
+}
+
+TEST_F(RqdCoreTest, PinsWholeCoreFramesToCpus) {
+  std::unique_ptr<Machine> real = probe(0);
+  std::vector<PhysicalCore> pinnable =
+      pinnableCores(real->statics().topology, real->statics().allowed_cpus);
+  if (pinnable.empty()) GTEST_SKIP() << "no whole core is pinnable here";
+  auto core = makeCore(*real);
+  ASSERT_TRUE(
+      core->launchFrame(makeSpec("p1", "grep Cpus_allowed_list /proc/self/status", dir_.file("logs")))
+          .ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("p1", &c));
+  std::string cpu_list = c.spec.attributes["CPU_LIST"];
+  ASSERT_FALSE(cpu_list.empty());
+  std::string log = slurp(logPath());
+  EXPECT_NE(log.find("Cpus_allowed_list:\t" + cpu_list), std::string::npos)
+      << "CPU_LIST " << cpu_list << "\n" << log;
+  EXPECT_TRUE(core->snapshot().cores.reserved.empty());  // released at exit
+}
+
+TEST_F(RqdCoreTest, ShutdownIdleWaitsForFramesThenAsksToExit) {
+  auto core = makeCore(*machine_);
+  TempDir gate;
+  ASSERT_TRUE(core->launchFrame(makeSpec("s1",
+                                         "while [ ! -f " + gate.file("go") +
+                                             " ]; do sleep 0.05; done",
+                                         dir_.file("logs")))
+                  .ok());
+  core->shutdownIdle();
+  EXPECT_EQ(core->launchFrame(makeSpec("s2", "true", dir_.file("logs"))).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(listener_.exitAction(), ExitAction::kNone);
+  ASSERT_TRUE(writeFileAtomic(gate.file("go"), "").ok());
+  EXPECT_TRUE(waitFor([&] { return listener_.exitAction() == ExitAction::kShutdown; }));
+}
+
+TEST_F(RqdCoreTest, ReportsFramesLostWhenRqdDied) {
+  // A frame "left over" from an earlier rqd: a process in its own session.
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setsid();
+    ::execl("/bin/sleep", "sleep", "1000", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(waitFor([&] {
+    ProcessTable t = scanProcesses("/proc");
+    return t.count(pid) && t[pid].session == pid && t[pid].comm == "sleep";
+  }));
+  FileSpool running(dir_.file("spool/running"));
+  ASSERT_TRUE(running.init().ok());
+  RunningRecord rec;
+  rec.spec = makeSpec("lost1", "sleep 1000", dir_.file("logs"));
+  rec.pid = pid;
+  rec.started_at = 1700000000;
+  ASSERT_TRUE(running.put("lost1", encodeRunningRecord(rec)).ok());
+
+  auto core = makeCore(*machine_);
+  std::vector<FrameCompletion> lost = core->recoverLostFrames();
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].spec.frame_id, "lost1");
+  EXPECT_EQ(lost[0].exit_signal, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);  // our child: killed by the recovery
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(running.loadAll().empty());
+}
+
+TEST_F(RqdCoreTest, SnapshotDescribesTheHost) {
+  auto core = makeCore(*machine_);
+  core->setAdvertisedPort(12345);
+  HostSnapshot s = core->snapshot();
+  EXPECT_EQ(s.host.name, "testhost");
+  EXPECT_EQ(s.host.attributes["rqd_address"], "127.0.0.1:12345");
+  EXPECT_EQ(s.host.attributes["rqd_port"], "12345");
+  EXPECT_EQ(s.host.attributes["SP_OS"], "Linux");
+  EXPECT_EQ(s.cores.total, 400);
+  EXPECT_EQ(s.cores.idle, 400);
+  EXPECT_EQ(s.host.cores_per_proc * s.host.num_procs, 400);
+  EXPECT_GT(s.host.total_mem, 0);
+  EXPECT_GT(s.host.free_mem, 0);
+  EXPECT_GT(s.host.boot_time, 0);
+  EXPECT_GT(s.host.total_mcp, 0);
+  EXPECT_EQ(s.host.state, core::HardwareState::kUp);
+}
+
+}  // namespace
+}  // namespace cue::rqd

@@ -1,0 +1,82 @@
+// The gRPC services cuebot (and tools) call on rqd: rqd.RqdInterface and rqd.RunningFrame.
+// Thin: each handler translates the request, calls RqdCore and maps its absl::Status with
+// toGrpcStatus. What each RPC does:
+//   LaunchFrame           RqdCore::launchFrame (INVALID_ARGUMENT / FAILED_PRECONDITION /
+//                         ALREADY_EXISTS, see rqd_core.h)
+//   KillRunningFrame      kill the frame's process tree; OK for an unknown frame
+//   GetRunningFrameStatus RunningFrameInfo of a running frame; NOT_FOUND otherwise
+//   GetRunFrame           the RunFrame as rqd runs it (pid, log path, CPU_LIST); NOT_FOUND
+//   ReportStatus          the HostReport rqd would send now
+//   Lock/LockAll/Unlock/UnlockAll  core locks (core units); no new launches on locked cores
+//   NimbyOn/NimbyOff      recorded and reported only
+//   ShutdownRqdNow/Idle   kill frames (Now) / wait for them (Idle), then exit 0
+//   RestartRqdNow/Idle    same, then rqd re-executes itself with the same arguments
+//   RebootNow/RebootIdle  UNIMPLEMENTED: rqd never reboots its machine
+//   RunningFrame.Kill / .Status  as KillRunningFrame / GetRunningFrameStatus, by run_frame
+// Thread-safety: handlers run on gRPC's threads; RqdCore is thread-safe.
+#pragma once
+
+#include "rqd.grpc.pb.h"
+#include "rqd/rqd_core.h"
+
+namespace cue::rqd {
+
+class RqdInterfaceService final : public ::rqd::RqdInterface::Service {
+ public:
+  explicit RqdInterfaceService(RqdCore& core) : core_(core) {}
+
+  grpc::Status GetRunFrame(grpc::ServerContext*, const ::rqd::RqdStaticGetRunFrameRequest*,
+                           ::rqd::RqdStaticGetRunFrameResponse*) override;
+  grpc::Status GetRunningFrameStatus(grpc::ServerContext*,
+                                     const ::rqd::RqdStaticGetRunningFrameStatusRequest*,
+                                     ::rqd::RqdStaticGetRunningFrameStatusResponse*) override;
+  grpc::Status KillRunningFrame(grpc::ServerContext*,
+                                const ::rqd::RqdStaticKillRunningFrameRequest*,
+                                ::rqd::RqdStaticKillRunningFrameResponse*) override;
+  grpc::Status LaunchFrame(grpc::ServerContext*, const ::rqd::RqdStaticLaunchFrameRequest*,
+                           ::rqd::RqdStaticLaunchFrameResponse*) override;
+  grpc::Status Lock(grpc::ServerContext*, const ::rqd::RqdStaticLockRequest*,
+                    ::rqd::RqdStaticLockResponse*) override;
+  grpc::Status LockAll(grpc::ServerContext*, const ::rqd::RqdStaticLockAllRequest*,
+                       ::rqd::RqdStaticLockAllResponse*) override;
+  grpc::Status NimbyOff(grpc::ServerContext*, const ::rqd::RqdStaticNimbyOffRequest*,
+                        ::rqd::RqdStaticNimbyOffResponse*) override;
+  grpc::Status NimbyOn(grpc::ServerContext*, const ::rqd::RqdStaticNimbyOnRequest*,
+                       ::rqd::RqdStaticNimbyOnResponse*) override;
+  grpc::Status RebootIdle(grpc::ServerContext*, const ::rqd::RqdStaticRebootIdleRequest*,
+                          ::rqd::RqdStaticRebootIdleResponse*) override;
+  grpc::Status RebootNow(grpc::ServerContext*, const ::rqd::RqdStaticRebootNowRequest*,
+                         ::rqd::RqdStaticRebootNowResponse*) override;
+  grpc::Status ReportStatus(grpc::ServerContext*, const ::rqd::RqdStaticReportStatusRequest*,
+                            ::rqd::RqdStaticReportStatusResponse*) override;
+  grpc::Status RestartRqdIdle(grpc::ServerContext*, const ::rqd::RqdStaticRestartIdleRequest*,
+                              ::rqd::RqdStaticRestartIdleResponse*) override;
+  grpc::Status RestartRqdNow(grpc::ServerContext*, const ::rqd::RqdStaticRestartNowRequest*,
+                             ::rqd::RqdStaticRestartNowResponse*) override;
+  grpc::Status ShutdownRqdIdle(grpc::ServerContext*, const ::rqd::RqdStaticShutdownIdleRequest*,
+                               ::rqd::RqdStaticShutdownIdleResponse*) override;
+  grpc::Status ShutdownRqdNow(grpc::ServerContext*, const ::rqd::RqdStaticShutdownNowRequest*,
+                              ::rqd::RqdStaticShutdownNowResponse*) override;
+  grpc::Status Unlock(grpc::ServerContext*, const ::rqd::RqdStaticUnlockRequest*,
+                      ::rqd::RqdStaticUnlockResponse*) override;
+  grpc::Status UnlockAll(grpc::ServerContext*, const ::rqd::RqdStaticUnlockAllRequest*,
+                         ::rqd::RqdStaticUnlockAllResponse*) override;
+
+ private:
+  RqdCore& core_;
+};
+
+class RunningFrameService final : public ::rqd::RunningFrame::Service {
+ public:
+  explicit RunningFrameService(RqdCore& core) : core_(core) {}
+
+  grpc::Status Kill(grpc::ServerContext*, const ::rqd::RunningFrameKillRequest*,
+                    ::rqd::RunningFrameKillResponse*) override;
+  grpc::Status Status(grpc::ServerContext*, const ::rqd::RunningFrameStatusRequest*,
+                      ::rqd::RunningFrameStatusResponse*) override;
+
+ private:
+  RqdCore& core_;
+};
+
+}  // namespace cue::rqd

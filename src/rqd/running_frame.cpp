@@ -1,0 +1,437 @@
+#include "rqd/running_frame.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "rqd/frame_env.h"
+#include "rqd/frame_log.h"
+#include "rqd/launcher.h"
+#include "rqd/sys_util.h"
+
+namespace cue::rqd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+EpochSec nowSeconds() { return common::SystemClock::instance().nowSeconds(); }
+
+// The start time of a live process; 0 when it cannot be read.
+uint64_t startTimeOf(const std::string& proc_root, pid_t pid) {
+  absl::StatusOr<std::string> text = readFile(absl::StrCat(proc_root, "/", pid, "/stat"));
+  if (!text.ok()) return 0;
+  absl::StatusOr<ProcStat> st = parseProcStat(*text);
+  return st.ok() ? st->starttime : 0;
+}
+
+int pidfdOpen(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+double seconds(const struct timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+}
+
+}  // namespace
+
+RunningFrame::RunningFrame(FrameSpec spec, std::vector<int> cpus, Options options,
+                           Callbacks callbacks)
+    : options_(std::move(options)),
+      callbacks_(std::move(callbacks)),
+      spec_(std::move(spec)),
+      cpus_(std::move(cpus)) {
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  spec_.log_file = logFileName(spec_);
+  if (!cpus_.empty()) spec_.attributes["CPU_LIST"] = absl::StrJoin(cpus_, ",");
+}
+
+RunningFrame::~RunningFrame() {
+  if (thread_.joinable()) {
+    if (thread_.get_id() == std::this_thread::get_id()) {
+      thread_.detach();
+    } else {
+      thread_.join();
+    }
+  }
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void RunningFrame::start() { thread_ = std::thread([this] { run(); }); }
+
+void RunningFrame::join() {
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void RunningFrame::wake() {
+  if (wake_fd_ < 0) return;
+  uint64_t one = 1;
+  ssize_t ignored = ::write(wake_fd_, &one, sizeof(one));
+  (void)ignored;
+}
+
+void RunningFrame::kill(const std::string& message, KillReason reason) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finished_) return;
+    if (!kill_requested_) {
+      kill_requested_ = true;
+      kill_reason_ = reason;
+    }
+    if (kill_message_.empty()) kill_message_ = message;
+  }
+  common::logger("rqd")->info("frame {}/{} ({}): kill requested: {}", spec_.job_name,
+                              spec_.frame_name, spec_.frame_id, message);
+  wake();
+}
+
+pid_t RunningFrame::pid() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pid_;
+}
+
+RunningFrameView RunningFrame::view() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  RunningFrameView v;
+  v.spec = spec_;
+  v.spec.pid = pid_;
+  v.usage = usage_;
+  v.started_at = started_at_;
+  return v;
+}
+
+std::vector<int> RunningFrame::collectProcesses() {
+  ProcKey root;
+  std::set<ProcKey> known;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    root = {pid_, root_starttime_};
+    known = known_;
+  }
+  ProcessTable table = scanProcesses(options_.proc_root);
+  std::vector<int> pids = frameProcesses(table, root, known);
+  std::vector<int> live;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int pid : pids) {
+    const ProcStat& st = table.at(pid);
+    known_.insert({pid, st.starttime});
+    if (st.state != 'Z' && st.state != 'X') live.push_back(pid);
+  }
+  return live;
+}
+
+void RunningFrame::signalTree(int sig) {
+  std::vector<int> pids = collectProcesses();
+  pid_t root = pid();
+  if (root > 1) ::killpg(root, sig);  // the shell's group, should the scan have missed one
+  int n = signalProcesses(pids, sig);
+  common::logger("rqd")->info("frame {}/{}: sent signal {} to {} process(es)", spec_.job_name,
+                              spec_.frame_name, sig, n);
+}
+
+void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, double interval_s) {
+  ProcKey root;
+  std::set<ProcKey> known;
+  std::string log_path;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pid_ <= 0 || finished_) return;
+    root = {pid_, root_starttime_};
+    known = known_;
+    log_path = spec_.log_dir_file;
+  }
+  std::vector<int> pids = frameProcesses(table, root, known);
+  TreeUsage u = sumUsage(table, pids, pss);
+  EpochSec llu = fileMtime(log_path);
+  bool over_limit = false;
+  MemoryKb limit = spec_.hard_memory_limit;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int pid : pids) known_.insert({pid, table.at(pid).starttime});
+    usage_.rss = u.rss;
+    usage_.pss = u.pss;
+    usage_.vsize = u.vsize;
+    usage_.max_rss = std::max(usage_.max_rss, u.rss);
+    usage_.max_pss = std::max(usage_.max_pss, u.pss);
+    usage_.max_vsize = std::max(usage_.max_vsize, u.vsize);
+    if (last_cpu_seconds_ >= 0 && interval_s > 0) {
+      usage_.pcpu = std::max(0.0, (u.cpu_seconds - last_cpu_seconds_) / interval_s * 100.0);
+    }
+    last_cpu_seconds_ = u.cpu_seconds;
+    usage_.cpu_seconds = std::max(usage_.cpu_seconds, u.cpu_seconds);
+    usage_.num_processes = u.num_processes;
+    if (llu > 0) usage_.llu_time = llu;
+    over_limit = limit > 0 && u.rss > limit;
+  }
+  if (over_limit) {
+    kill(absl::StrCat("memory use ", u.rss, " KB exceeds the hard limit of ", limit, " KB"),
+         KillReason::kMemory);
+  }
+}
+
+void RunningFrame::run() {
+  if (!launch()) return;
+  waitForExit();
+}
+
+bool RunningFrame::launch() {
+  auto log = common::logger("rqd");
+  FrameCompletion failed;
+  failed.exit_status = kExitFailedLaunch;
+  auto fail = [&](const std::string& why) {
+    log->error("frame {}/{} ({}) failed to launch: {}", spec_.job_name, spec_.frame_name,
+               spec_.frame_id, why);
+    if (log_fd_ >= 0) writeAll(log_fd_, absl::StrCat("rqd: failed to launch the frame: ", why, "\n"));
+    failed.kill_message = why;
+    finish(std::move(failed));
+    return false;
+  };
+
+  absl::StatusOr<FrameUser> user = resolveFrameUser(spec_, options_.as_root);
+  if (!user.ok()) return fail(std::string(user.status().message()));
+  LogOwner owner{options_.as_root, user->uid, user->gid};
+  absl::StatusOr<OpenedLog> opened = openFrameLog(spec_, options_.log_root, owner);
+  if (!opened.ok()) return fail(std::string(opened.status().message()));
+  log_fd_ = opened->fd;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    spec_.log_dir_file = opened->path;
+  }
+  if (!opened->fallback_reason.empty()) {
+    log->warn("frame {}/{}: log_dir unusable ({}), logging to {}", spec_.job_name,
+              spec_.frame_name, opened->fallback_reason, opened->path);
+  }
+
+  FrameEnvContext ctx;
+  ctx.hostname = options_.hostname;
+  ctx.user = user->name;
+  ctx.home = user->home;
+  ctx.tmp_dir = options_.tmp_dir;
+  if (const char* tz = std::getenv("TZ")) ctx.timezone = tz;
+  ctx.log_path = opened->path;
+  ctx.log_fell_back = !opened->fallback_reason.empty();
+  ctx.cpus = cpus_;
+  ctx.hyperthreading_multiplier = options_.hyperthreading_multiplier;
+
+  SpawnSpec spawn;
+  spawn.command = spec_.command;
+  spawn.env = buildFrameEnv(spec_, ctx);
+  spawn.cwd = options_.tmp_dir;
+  spawn.output_fd = log_fd_;
+  spawn.user = *user;
+  spawn.cpus = cpus_;
+
+  LogHeader header;
+  header.hostname = options_.hostname;
+  header.spec = spec_;
+  header.user = user->name;
+  header.uid = user->uid;
+  header.gid = user->gid;
+  header.cwd = spawn.cwd;
+  header.log_path = opened->path;
+  header.start_time = nowSeconds();
+  header.cpus = cpus_;
+  header.env = spawn.env;
+  writeAll(log_fd_, formatHeader(header));
+  if (!opened->fallback_reason.empty()) {
+    writeAll(log_fd_, absl::StrCat("rqd: log_dir unusable (", opened->fallback_reason,
+                                   "); logging here instead\n"));
+  }
+
+  bool killed_before_launch = false;
+  std::string kill_message;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    killed_before_launch = kill_requested_;
+    kill_message = kill_message_;
+  }
+  if (killed_before_launch) {
+    failed.exit_status = 1;
+    failed.exit_signal = SIGTERM;
+    return fail(absl::StrCat("killed before launch: ", kill_message));
+  }
+  absl::StatusOr<pid_t> pid = spawnFrame(spawn);
+  if (!pid.ok()) return fail(std::string(pid.status().message()));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pid_ = *pid;
+    started_at_ = nowSeconds();
+    root_starttime_ = startTimeOf(options_.proc_root, *pid);
+    known_.insert({*pid, root_starttime_});
+  }
+  log->info("frame {}/{} ({}) started: pid {}, user {} ({}), cores {}, log {}", spec_.job_name,
+            spec_.frame_name, spec_.frame_id, *pid, user->name, user->uid, spec_.num_cores,
+            opened->path);
+  if (callbacks_.on_started) callbacks_.on_started(*this);
+  return true;
+}
+
+void RunningFrame::waitForExit() {
+  auto log = common::logger("rqd");
+  const pid_t pid = this->pid();
+  const int pidfd = pidfdOpen(pid);
+  const auto grace = options_.kill_grace;
+  bool term_sent = false;
+  int status = 0;
+  struct rusage ru {};
+  while (true) {
+    pid_t r = ::wait4(pid, &status, WNOHANG, &ru);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) {
+      log->error("frame {}: wait4({}) failed: {}", spec_.frame_id, pid, strerror(errno));
+      status = 0;
+      break;
+    }
+    bool want_term = false;
+    bool want_kill = false;
+    Clock::time_point deadline = Clock::time_point::max();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (kill_requested_ && !term_sent) {
+        want_term = true;
+        kill_at_ = Clock::now();
+      }
+      if (kill_requested_ && !escalated_) {
+        deadline = kill_at_ + grace;
+        if (Clock::now() >= deadline) {
+          want_kill = true;
+          escalated_ = true;
+        }
+      }
+    }
+    if (want_term) {
+      term_sent = true;
+      signalTree(SIGTERM);
+    }
+    if (want_kill) signalTree(SIGKILL);
+    int timeout_ms = -1;
+    if (deadline != Clock::time_point::max() && !want_kill) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      timeout_ms = static_cast<int>(std::max<int64_t>(0, left.count()) + 1);
+    }
+    if (pidfd < 0) timeout_ms = timeout_ms < 0 ? 50 : std::min(timeout_ms, 50);
+    struct pollfd fds[2];
+    int nfds = 0;
+    if (wake_fd_ >= 0) fds[nfds++] = {wake_fd_, POLLIN, 0};
+    if (pidfd >= 0) fds[nfds++] = {pidfd, POLLIN, 0};
+    if (::poll(fds, nfds, timeout_ms) > 0 && wake_fd_ >= 0 && (fds[0].revents & POLLIN)) {
+      uint64_t drained;
+      ssize_t ignored = ::read(wake_fd_, &drained, sizeof(drained));
+      (void)ignored;
+    }
+  }
+  if (pidfd >= 0) ::close(pidfd);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (kill_requested_ && !term_sent) kill_at_ = Clock::now();
+  }
+  reapLeftovers();
+
+  FrameCompletion c;
+  if (WIFEXITED(status)) {
+    c.exit_status = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    c.exit_status = 1;
+    c.exit_signal = WTERMSIG(status);
+  }
+  const EpochSec end = nowSeconds();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    usage_.max_rss = std::max<MemoryKb>(usage_.max_rss, ru.ru_maxrss);
+    if (usage_.max_pss == 0) usage_.max_pss = usage_.max_rss;
+    usage_.cpu_seconds =
+        std::max(usage_.cpu_seconds, seconds(ru.ru_utime) + seconds(ru.ru_stime));
+    if (kill_requested_) {
+      c.kill_message = kill_message_;
+      if (kill_reason_ == KillReason::kMemory) {
+        c.exit_status = kExitMemoryFailure;
+        c.exit_signal = kExitMemoryFailure;
+      }
+    }
+    c.usage = usage_;
+    c.run_time = static_cast<int>(std::max<EpochSec>(0, end - started_at_));
+  }
+  LogFooter footer;
+  footer.hostname = options_.hostname;
+  footer.exit_status = c.exit_status;
+  footer.exit_signal = c.exit_signal;
+  footer.kill_message = c.kill_message;
+  footer.start_time = started_at_;
+  footer.end_time = end;
+  footer.usage = c.usage;
+  footer.utime_s = seconds(ru.ru_utime);
+  footer.stime_s = seconds(ru.ru_stime);
+  writeAll(log_fd_, formatFooter(footer));
+  log->info("frame {}/{} ({}) ended: exit status {}, signal {}, {} s, max rss {} KB",
+            spec_.job_name, spec_.frame_name, spec_.frame_id, c.exit_status, c.exit_signal,
+            c.run_time, c.usage.max_rss);
+  finish(std::move(c));
+}
+
+void RunningFrame::reapLeftovers() {
+  const auto grace = options_.kill_grace;
+  constexpr auto kGiveUpAfterKill = std::chrono::seconds(5);
+  bool term_sent = false;
+  Clock::time_point term_at;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (kill_requested_) {
+      term_sent = true;
+      term_at = kill_at_;
+    }
+  }
+  Clock::time_point killed_at = Clock::time_point::max();
+  while (true) {
+    std::vector<int> live = collectProcesses();
+    if (live.empty()) return;
+    const auto now = Clock::now();
+    if (!term_sent) {
+      common::logger("rqd")->info("frame {}/{}: {} process(es) outlived the frame's shell",
+                                  spec_.job_name, spec_.frame_name, live.size());
+      signalProcesses(live, SIGTERM);
+      term_sent = true;
+      term_at = now;
+    } else if (now >= term_at + grace) {
+      if (killed_at == Clock::time_point::max()) killed_at = now;
+      signalProcesses(live, SIGKILL);
+      if (now >= killed_at + kGiveUpAfterKill) {
+        common::logger("rqd")->error("frame {}/{}: {} process(es) survive SIGKILL (pid {})",
+                                     spec_.job_name, spec_.frame_name, live.size(), live[0]);
+        return;
+      }
+    }
+    struct pollfd pfd = {wake_fd_, POLLIN, 0};
+    ::poll(&pfd, wake_fd_ >= 0 ? 1 : 0, 20);
+  }
+}
+
+void RunningFrame::finish(FrameCompletion completion) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    completion.spec = spec_;
+    completion.spec.pid = pid_;
+    finished_ = true;
+  }
+  if (log_fd_ >= 0) {
+    ::close(log_fd_);
+    log_fd_ = -1;
+  }
+  if (callbacks_.on_finished) callbacks_.on_finished(*this, std::move(completion));
+}
+
+}  // namespace cue::rqd

@@ -1,0 +1,122 @@
+// One frame on this host, from launch to completion, with the thread that attends it.
+//
+// The attendant thread, numbered:
+//   1. resolves the user, opens the log (rotating an older one), writes the header;
+//   2. forks the frame's shell (launcher.h) from this thread, which lives until the frame
+//      ends, so PR_SET_PDEATHSIG kills the shell if rqd dies;
+//   3. waits for the shell (pidfd + an eventfd for wake-ups), escalating a requested kill
+//      from SIGTERM to SIGKILL after the grace period;
+//   4. when the shell has exited, terminates processes the frame left behind (SIGTERM,
+//      grace, SIGKILL), so no frame process outlives its frame;
+//   5. writes the footer and hands the FrameCompletion to `on_finished`.
+// A failure in 1 or 2 completes the frame with exit status 256 (OpenCue's failed launch).
+//
+// Thread-safety: every public method may be called from any thread. Callbacks run on the
+// attendant thread with no RunningFrame lock held.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rqd/frame_types.h"
+#include "rqd/process_tree.h"
+
+namespace cue::rqd {
+
+// Why rqd kills a frame; decides the exit codes reported.
+enum class KillReason {
+  kRequested,  // cuebot / a user asked (KillRunningFrame): the signal is reported
+  kMemory,     // RSS above hard_memory_limit: exit status and signal 33
+  kShutdown,   // rqd is shutting down
+};
+
+class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
+ public:
+  struct Options {
+    std::string hostname;
+    std::string log_root = "/tmp/rqd/logs";
+    std::string tmp_dir = "/tmp";
+    std::string proc_root = "/proc";
+    std::chrono::milliseconds kill_grace{5000};
+    bool as_root = false;  // rqd runs as root: drop to the job's user
+    int hyperthreading_multiplier = 1;
+  };
+  struct Callbacks {
+    // The shell runs (pid known). Optional.
+    std::function<void(RunningFrame&)> on_started;
+    // The frame is over; called exactly once, last thing the attendant does with rqd state.
+    std::function<void(RunningFrame&, FrameCompletion)> on_finished;
+  };
+
+  // `cpus`: CPUs reserved for pinning (empty = none). Call start() to run it.
+  RunningFrame(FrameSpec spec, std::vector<int> cpus, Options options, Callbacks callbacks);
+  ~RunningFrame();  // joins the attendant if it still runs
+  RunningFrame(const RunningFrame&) = delete;
+  RunningFrame& operator=(const RunningFrame&) = delete;
+
+  // Starts the attendant thread.
+  void start();
+  // Waits for the attendant thread to return. Not from the attendant itself.
+  void join();
+
+  // Asks for the frame's processes to end: SIGTERM to the whole tree now, SIGKILL after the
+  // grace period. The first reason and non-empty message win. No-op once the frame ended.
+  void kill(const std::string& message, KillReason reason);
+
+  // Takes one resource sample from `table` (a scan of /proc shared by all frames): the
+  // frame's processes, their RSS/PSS/vsize/CPU, maxima, the log's mtime. Kills the frame
+  // (KillReason::kMemory) when RSS exceeds a positive hard_memory_limit.
+  void sample(const ProcessTable& table, const PssReader& pss, double interval_s);
+
+  const std::string& frameId() const { return spec_.frame_id; }
+  // The frame as reports show it (spec with pid, log path and CPU_LIST, usage).
+  RunningFrameView view() const;
+  pid_t pid() const;
+  bool finished() const { return finished_.load(); }
+
+ private:
+  void run();
+  bool launch();  // steps 1-2; false when the frame failed before its shell ran
+  void waitForExit();
+  void reapLeftovers();
+  void finish(FrameCompletion completion);
+  // A /proc scan of the frame's processes now, adding them to known_. Needs mu_ unlocked.
+  std::vector<int> collectProcesses();
+  void signalTree(int sig);
+  void wake();
+  std::chrono::steady_clock::time_point killDeadline() const;
+
+  const Options options_;
+  const Callbacks callbacks_;
+  FrameSpec spec_;  // log path, pid, attributes written under mu_ by the attendant
+  const std::vector<int> cpus_;
+
+  mutable std::mutex mu_;
+  FrameUsage usage_;
+  pid_t pid_ = 0;
+  uint64_t root_starttime_ = 0;
+  std::set<ProcKey> known_;  // every process seen in the frame
+  EpochSec started_at_ = 0;
+  bool kill_requested_ = false;
+  KillReason kill_reason_ = KillReason::kRequested;
+  std::string kill_message_;
+  std::chrono::steady_clock::time_point kill_at_;  // when SIGTERM was sent
+  bool escalated_ = false;                          // SIGKILL sent
+  double last_cpu_seconds_ = -1;
+
+  int log_fd_ = -1;
+  int wake_fd_ = -1;
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
+};
+
+}  // namespace cue::rqd

@@ -1,0 +1,38 @@
+// Small file-system helpers over POSIX calls, returning absl::Status with the path and
+// errno text. Thread-safe (no shared state).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace cue::rqd {
+
+// The whole file. NOT_FOUND when it does not exist, else INTERNAL/PERMISSION_DENIED.
+absl::StatusOr<std::string> readFile(const std::string& path);
+
+// Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename.
+absl::Status writeFileAtomic(const std::string& path, const std::string& data);
+
+// mkdir -p. Directories it creates get `mode` (umask ignored) and, when `uid` >= 0, that
+// owner (only root may). OK when the directory exists already.
+absl::Status makeDirs(const std::string& path, mode_t mode, int uid = -1, int gid = -1);
+
+// Names in a directory, without "." and "..". NOT_FOUND when it does not exist.
+absl::StatusOr<std::vector<std::string>> listDir(const std::string& path);
+
+// Modification time in seconds since the epoch; 0 when the file cannot be stat'ed.
+int64_t fileMtime(const std::string& path);
+
+// The status for a failed call: `what` + path + strerror(err), with a code from errno.
+absl::Status errnoStatus(int err, const std::string& what);
+
+// The directory part of a path ("/a/b/c" -> "/a/b", "c" -> ".").
+std::string dirName(const std::string& path);
+
+}  // namespace cue::rqd

@@ -1,0 +1,291 @@
+#include "store/schema.h"
+
+namespace cue::store {
+namespace {
+
+// Conventions: ids are TEXT UUIDs; "absent" references are '' rather than NULL where a
+// column takes part in depend matching; booleans are INTEGER 0/1; times BIGINT epoch
+// seconds; cores INTEGER core units (1/100 core); memory BIGINT KB; lists of names are
+// TEXT joined with " | " as OpenCue shows tags.
+constexpr absl::string_view kV1 = R"sql(
+CREATE TABLE facility (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE dept (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE show (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  active INTEGER NOT NULL DEFAULT 1,
+  booking_enabled INTEGER NOT NULL DEFAULT 1,
+  dispatch_enabled INTEGER NOT NULL DEFAULT 1,
+  default_min_cores INTEGER NOT NULL DEFAULT 100,
+  default_max_cores INTEGER NOT NULL DEFAULT 20000,
+  comment_email TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE alloc (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  facility_id TEXT NOT NULL REFERENCES facility(id),
+  tag TEXT NOT NULL,
+  billable INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE subscription (
+  id TEXT PRIMARY KEY,
+  show_id TEXT NOT NULL REFERENCES show(id),
+  alloc_id TEXT NOT NULL REFERENCES alloc(id),
+  size INTEGER NOT NULL,
+  burst INTEGER NOT NULL,
+  UNIQUE (show_id, alloc_id)
+);
+CREATE TABLE folder (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  show_id TEXT NOT NULL REFERENCES show(id),
+  parent_id TEXT NOT NULL DEFAULT '',
+  dept TEXT NOT NULL DEFAULT 'Unknown',
+  default_job_priority INTEGER NOT NULL DEFAULT -1,
+  default_job_min_cores INTEGER NOT NULL DEFAULT -1,
+  default_job_max_cores INTEGER NOT NULL DEFAULT -1,
+  min_cores INTEGER NOT NULL DEFAULT 0,
+  max_cores INTEGER NOT NULL DEFAULT -1,
+  UNIQUE (show_id, parent_id, name)
+);
+CREATE TABLE service (
+  id TEXT PRIMARY KEY,
+  show_id TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL,
+  threadable INTEGER NOT NULL DEFAULT 0,
+  min_cores INTEGER NOT NULL,
+  max_cores INTEGER NOT NULL,
+  min_memory BIGINT NOT NULL,
+  min_gpus INTEGER NOT NULL DEFAULT 0,
+  max_gpus INTEGER NOT NULL DEFAULT 0,
+  min_gpu_memory BIGINT NOT NULL DEFAULT 0,
+  tags TEXT NOT NULL,
+  timeout INTEGER NOT NULL DEFAULT 0,
+  timeout_llu INTEGER NOT NULL DEFAULT 0,
+  min_memory_increase BIGINT NOT NULL DEFAULT 2097152,
+  UNIQUE (show_id, name)
+);
+CREATE TABLE limit_record (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  max_value INTEGER NOT NULL
+);
+CREATE TABLE job (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  show_id TEXT NOT NULL REFERENCES show(id),
+  shot TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  email TEXT NOT NULL DEFAULT '',
+  uid INTEGER NOT NULL DEFAULT -1,
+  folder_id TEXT NOT NULL REFERENCES folder(id),
+  facility TEXT NOT NULL,
+  dept TEXT NOT NULL DEFAULT '',
+  os TEXT NOT NULL DEFAULT '',
+  priority INTEGER NOT NULL,
+  min_cores INTEGER NOT NULL,
+  max_cores INTEGER NOT NULL,
+  min_gpus INTEGER NOT NULL,
+  max_gpus INTEGER NOT NULL,
+  max_retries INTEGER NOT NULL,
+  paused INTEGER NOT NULL,
+  auto_eat INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  log_dir TEXT NOT NULL,
+  start_time BIGINT NOT NULL,
+  stop_time BIGINT NOT NULL DEFAULT 0,
+  env TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX job_pending_name ON job (name) WHERE state = 'PENDING';
+CREATE INDEX job_state ON job (state, show_id);
+CREATE TABLE layer (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL REFERENCES job(id),
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  command TEXT NOT NULL,
+  frame_range TEXT NOT NULL,
+  chunk_size INTEGER NOT NULL,
+  dispatch_order INTEGER NOT NULL,
+  min_cores INTEGER NOT NULL,
+  max_cores INTEGER NOT NULL,
+  threadable INTEGER NOT NULL,
+  min_memory BIGINT NOT NULL,
+  min_gpus INTEGER NOT NULL,
+  max_gpus INTEGER NOT NULL,
+  min_gpu_memory BIGINT NOT NULL,
+  tags TEXT NOT NULL,
+  services TEXT NOT NULL,
+  limits TEXT NOT NULL,
+  timeout INTEGER NOT NULL,
+  timeout_llu INTEGER NOT NULL,
+  env TEXT NOT NULL DEFAULT '',
+  outputs TEXT NOT NULL DEFAULT '',
+  UNIQUE (job_id, name)
+);
+CREATE TABLE frame (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL REFERENCES job(id),
+  layer_id TEXT NOT NULL REFERENCES layer(id),
+  name TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  dispatch_order INTEGER NOT NULL,
+  retry_count INTEGER NOT NULL DEFAULT 0,
+  exit_status INTEGER NOT NULL DEFAULT -1,
+  exit_signal INTEGER NOT NULL DEFAULT 0,
+  depend_count INTEGER NOT NULL DEFAULT 0,
+  start_time BIGINT NOT NULL DEFAULT 0,
+  stop_time BIGINT NOT NULL DEFAULT 0,
+  max_rss BIGINT NOT NULL DEFAULT 0,
+  used_memory BIGINT NOT NULL DEFAULT 0,
+  reserved_memory BIGINT NOT NULL DEFAULT 0,
+  max_pss BIGINT NOT NULL DEFAULT 0,
+  last_resource TEXT NOT NULL DEFAULT '',
+  total_core_time INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (layer_id, number)
+);
+CREATE INDEX frame_job_state ON frame (job_id, state);
+CREATE INDEX frame_layer_dispatch ON frame (layer_id, state, dispatch_order);
+CREATE TABLE host (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  alloc_id TEXT NOT NULL REFERENCES alloc(id),
+  state TEXT NOT NULL,
+  lock_state TEXT NOT NULL,
+  thread_mode TEXT NOT NULL DEFAULT 'AUTO',
+  nimby_enabled INTEGER NOT NULL DEFAULT 0,
+  cores INTEGER NOT NULL,
+  idle_cores INTEGER NOT NULL,
+  memory BIGINT NOT NULL,
+  idle_memory BIGINT NOT NULL,
+  gpus INTEGER NOT NULL DEFAULT 0,
+  idle_gpus INTEGER NOT NULL DEFAULT 0,
+  gpu_memory BIGINT NOT NULL DEFAULT 0,
+  idle_gpu_memory BIGINT NOT NULL DEFAULT 0,
+  total_memory BIGINT NOT NULL DEFAULT 0,
+  free_memory BIGINT NOT NULL DEFAULT 0,
+  total_swap BIGINT NOT NULL DEFAULT 0,
+  free_swap BIGINT NOT NULL DEFAULT 0,
+  total_mcp BIGINT NOT NULL DEFAULT 0,
+  free_mcp BIGINT NOT NULL DEFAULT 0,
+  load INTEGER NOT NULL DEFAULT 0,
+  boot_time BIGINT NOT NULL DEFAULT 0,
+  ping_time BIGINT NOT NULL DEFAULT 0,
+  os TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '',
+  rqd_address TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE proc (
+  id TEXT PRIMARY KEY,
+  host_id TEXT NOT NULL REFERENCES host(id),
+  job_id TEXT NOT NULL REFERENCES job(id),
+  layer_id TEXT NOT NULL REFERENCES layer(id),
+  frame_id TEXT NOT NULL UNIQUE REFERENCES frame(id),
+  show_id TEXT NOT NULL,
+  reserved_cores INTEGER NOT NULL,
+  reserved_memory BIGINT NOT NULL,
+  reserved_gpus INTEGER NOT NULL DEFAULT 0,
+  reserved_gpu_memory BIGINT NOT NULL DEFAULT 0,
+  used_memory BIGINT NOT NULL DEFAULT 0,
+  max_rss BIGINT NOT NULL DEFAULT 0,
+  used_pss BIGINT NOT NULL DEFAULT 0,
+  max_pss BIGINT NOT NULL DEFAULT 0,
+  booked_time BIGINT NOT NULL,
+  ping_time BIGINT NOT NULL,
+  kill_reason TEXT NOT NULL DEFAULT '',
+  log_path TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX proc_host ON proc (host_id);
+CREATE INDEX proc_job ON proc (job_id);
+CREATE TABLE depend (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  target TEXT NOT NULL,
+  any_frame INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1,
+  er_job_id TEXT NOT NULL,
+  er_layer_id TEXT NOT NULL DEFAULT '',
+  er_frame_id TEXT NOT NULL DEFAULT '',
+  on_job_id TEXT NOT NULL,
+  on_layer_id TEXT NOT NULL DEFAULT '',
+  on_frame_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX depend_on_job ON depend (on_job_id, active);
+CREATE INDEX depend_er_job ON depend (er_job_id);
+CREATE TABLE frame_history (
+  id TEXT PRIMARY KEY,
+  frame_id TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  proc_id TEXT NOT NULL,
+  host_name TEXT NOT NULL,
+  cores INTEGER NOT NULL,
+  reserved_memory BIGINT NOT NULL,
+  start_time BIGINT NOT NULL,
+  stop_time BIGINT NOT NULL,
+  exit_status INTEGER NOT NULL,
+  exit_signal INTEGER NOT NULL,
+  max_rss BIGINT NOT NULL
+);
+CREATE INDEX frame_history_frame ON frame_history (frame_id);
+CREATE TABLE comments (
+  id TEXT PRIMARY KEY,
+  parent_id TEXT NOT NULL,
+  time_stamp BIGINT NOT NULL,
+  user_name TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE TABLE filter (
+  id TEXT PRIMARY KEY,
+  show_id TEXT NOT NULL REFERENCES show(id),
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  ordering REAL NOT NULL DEFAULT 0,
+  enabled INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE matcher (
+  id TEXT PRIMARY KEY,
+  filter_id TEXT NOT NULL REFERENCES filter(id),
+  subject TEXT NOT NULL,
+  match_type TEXT NOT NULL,
+  input TEXT NOT NULL
+);
+CREATE TABLE action (
+  id TEXT PRIMARY KEY,
+  filter_id TEXT NOT NULL REFERENCES filter(id),
+  type TEXT NOT NULL,
+  value_type TEXT NOT NULL,
+  group_value TEXT NOT NULL DEFAULT '',
+  string_value TEXT NOT NULL DEFAULT '',
+  integer_value BIGINT NOT NULL DEFAULT 0,
+  float_value REAL NOT NULL DEFAULT 0,
+  boolean_value INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE owner (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  show_id TEXT NOT NULL
+);
+CREATE TABLE deed (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL REFERENCES owner(id),
+  host_id TEXT NOT NULL UNIQUE REFERENCES host(id)
+);
+)sql";
+
+}  // namespace
+
+const std::vector<absl::string_view>& migrations() {
+  static const std::vector<absl::string_view> kAll{kV1};
+  return kAll;
+}
+
+}  // namespace cue::store

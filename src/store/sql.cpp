@@ -1,0 +1,33 @@
+#include "store/sql.h"
+
+namespace cue::store {
+
+int64_t SqlRow::i64(size_t col) const {
+  const SqlValue& v = values_.at(col);
+  if (auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (auto* s = std::get_if<std::string>(&v)) {
+    if (*s == "t" || *s == "true") return 1;
+    if (*s == "f" || *s == "false") return 0;
+    return std::strtoll(s->c_str(), nullptr, 10);
+  }
+  return 0;
+}
+
+double SqlRow::f64(size_t col) const {
+  const SqlValue& v = values_.at(col);
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+  if (auto* s = std::get_if<std::string>(&v)) return std::strtod(s->c_str(), nullptr);
+  return 0;
+}
+
+std::string SqlRow::str(size_t col) const {
+  const SqlValue& v = values_.at(col);
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+  return "";
+}
+
+}  // namespace cue::store

@@ -1,0 +1,56 @@
+// A minimal SQL connection seam: SqlStore speaks to SQLite and PostgreSQL through it.
+//
+// SQL text uses PostgreSQL-style numbered parameters ($1, $2, ...), which SQLite also
+// accepts, and only syntax both databases understand. Not thread-safe: one thread at a
+// time per connection (SqlStore serialises).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace cue::store {
+
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+
+// One result row; columns by position. Getters convert NULL to 0 / "".
+class SqlRow {
+ public:
+  explicit SqlRow(std::vector<SqlValue> values) : values_(std::move(values)) {}
+  int64_t i64(size_t col) const;
+  int32_t i32(size_t col) const { return static_cast<int32_t>(i64(col)); }
+  double f64(size_t col) const;
+  bool b(size_t col) const { return i64(col) != 0; }
+  std::string str(size_t col) const;
+  bool isNull(size_t col) const { return std::holds_alternative<std::monostate>(values_.at(col)); }
+  size_t size() const { return values_.size(); }
+
+ private:
+  std::vector<SqlValue> values_;
+};
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  // Runs a statement; returns the number of rows it changed.
+  virtual absl::StatusOr<int64_t> exec(absl::string_view sql,
+                                       const std::vector<SqlValue>& params = {}) = 0;
+  // Runs a query and returns every row.
+  virtual absl::StatusOr<std::vector<SqlRow>> query(absl::string_view sql,
+                                                    const std::vector<SqlValue>& params = {}) = 0;
+  // Runs several statements separated by ';' without parameters (schema scripts).
+  virtual absl::Status execScript(absl::string_view sql) = 0;
+  virtual absl::Status begin() = 0;
+  virtual absl::Status commit() = 0;
+  virtual absl::Status rollback() = 0;
+  // "sqlite" or "postgresql", for the rare statement that must differ.
+  virtual absl::string_view dialect() const = 0;
+};
+
+}  // namespace cue::store

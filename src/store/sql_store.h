@@ -1,0 +1,103 @@
+// Store over a SqlConnection. The same code serves SQLite and PostgreSQL: each public
+// method runs as one transaction on the connection, serialised by a mutex (one
+// connection per store; several cuebots share a database through their own stores).
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "store/sql.h"
+#include "store/store.h"
+
+namespace cue::store {
+
+class SqlStore final : public Store {
+ public:
+  // Takes ownership of an open connection; runs pending migrations and, on a fresh
+  // database, seeds OpenCue's defaults.
+  static absl::StatusOr<std::unique_ptr<SqlStore>> create(std::unique_ptr<SqlConnection> conn);
+
+  absl::StatusOr<std::vector<core::Show>> getShows() override;
+  absl::StatusOr<core::Show> findShow(const std::string& name) override;
+  absl::StatusOr<core::Show> getShow(const std::string& id) override;
+  absl::StatusOr<core::Show> createShow(const std::string& name) override;
+  absl::StatusOr<std::vector<core::Facility>> getFacilities() override;
+  absl::StatusOr<core::Facility> findFacility(const std::string& name) override;
+  absl::StatusOr<std::vector<core::Allocation>> getAllocations() override;
+  absl::StatusOr<core::Allocation> findAllocation(const std::string& name) override;
+  absl::StatusOr<std::vector<core::Subscription>> getSubscriptions(
+      const std::string& show_id) override;
+  absl::StatusOr<core::Subscription> createSubscription(const std::string& show_id,
+                                                        const std::string& alloc_id, CoreUnits size,
+                                                        CoreUnits burst) override;
+  absl::StatusOr<std::vector<core::Group>> getGroups(const std::string& show_id) override;
+  absl::StatusOr<core::Group> getRootGroup(const std::string& show_id) override;
+  absl::StatusOr<std::vector<core::Department>> getDepartments() override;
+  absl::StatusOr<std::vector<core::Service>> getServices() override;
+  absl::StatusOr<core::Service> findService(const std::string& name) override;
+  absl::StatusOr<std::vector<core::Limit>> getLimits() override;
+
+  absl::Status createJobs(const std::vector<NewJob>& jobs) override;
+  absl::StatusOr<core::Job> getJob(const std::string& id) override;
+  absl::StatusOr<core::Job> findJob(const std::string& name) override;
+  absl::StatusOr<std::vector<core::Job>> getJobs(const JobSearch& search) override;
+  absl::StatusOr<std::vector<core::Layer>> getLayers(const std::string& job_id) override;
+  absl::StatusOr<core::Layer> getLayer(const std::string& id) override;
+  absl::StatusOr<core::Layer> findLayer(const std::string& job_id,
+                                        const std::string& name) override;
+  absl::StatusOr<std::vector<core::Frame>> getFrames(const FrameSearch& search) override;
+  absl::StatusOr<core::Frame> getFrame(const std::string& id) override;
+  absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) override;
+  absl::StatusOr<std::map<std::string, core::FrameCounts>> jobFrameCounts(
+      const std::vector<std::string>& job_ids) override;
+  absl::StatusOr<std::map<std::string, core::FrameCounts>> layerFrameCounts(
+      const std::string& job_id) override;
+  absl::StatusOr<std::vector<core::FrameAttempt>> getFrameHistory(
+      const std::string& frame_id) override;
+  absl::Status setJobPaused(const std::string& job_id, bool paused) override;
+  absl::Status setJobPriority(const std::string& job_id, int32_t priority) override;
+  absl::StatusOr<FrameChangeResult> killJob(const std::string& job_id, EpochSec now) override;
+  absl::StatusOr<FrameChangeResult> retryFrames(const std::vector<std::string>& ids,
+                                                EpochSec now) override;
+  absl::StatusOr<FrameChangeResult> eatFrames(const std::vector<std::string>& ids,
+                                              EpochSec now) override;
+  absl::StatusOr<FrameChangeResult> killFrames(const std::vector<std::string>& ids) override;
+
+  absl::StatusOr<core::Host> upsertHost(const HostReportData& report) override;
+  absl::StatusOr<core::Host> updateHostReport(const HostReportData& report,
+                                              const std::vector<ProcUsage>& usage) override;
+  absl::StatusOr<std::vector<core::Host>> getHosts(const HostSearch& search) override;
+  absl::StatusOr<core::Host> findHost(const std::string& name) override;
+  absl::StatusOr<core::Host> getHost(const std::string& id) override;
+  absl::Status setHostLock(const std::string& host_id, core::LockState lock) override;
+  absl::Status setHostState(const std::string& host_id, core::HardwareState state) override;
+  absl::StatusOr<std::vector<core::Host>> hostsNotPingedSince(EpochSec before) override;
+  absl::StatusOr<std::vector<core::Proc>> markHostDown(const std::string& host_id,
+                                                       EpochSec now) override;
+  absl::Status touchAllHosts(EpochSec now) override;
+  absl::StatusOr<std::vector<core::Proc>> releaseProcs(const std::vector<std::string>& ids,
+                                                       EpochSec now) override;
+  absl::StatusOr<std::vector<core::Proc>> getProcs(const ProcSearch& search) override;
+
+  absl::StatusOr<std::vector<LayerCandidate>> dispatchCandidates(const core::Host& host,
+                                                                 int32_t frames_per_layer) override;
+  absl::StatusOr<std::vector<Booking>> book(const std::vector<Booking>& bookings) override;
+  absl::Status unbook(const std::string& proc_id, bool fail, int32_t exit_status,
+                      EpochSec now) override;
+  absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) override;
+
+ private:
+  explicit SqlStore(std::unique_ptr<SqlConnection> conn) : db_(std::move(conn)) {}
+  class Txn;
+
+  absl::Status migrate();
+  absl::Status seed();
+  // Runs fn inside a transaction; commits if it returns OK, rolls back otherwise.
+  template <typename Fn>
+  auto transact(Fn&& fn) -> decltype(fn());
+
+  std::mutex mu_;
+  std::unique_ptr<SqlConnection> db_;
+};
+
+}  // namespace cue::store

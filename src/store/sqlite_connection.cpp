@@ -1,0 +1,151 @@
+#include "store/sqlite_connection.h"
+
+#include <sqlite3.h>
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+
+namespace cue::store {
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return absl::UnavailableError(absl::StrCat("cannot open SQLite database ", path, ": ", msg));
+  }
+  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
+  sqlite3_busy_timeout(db, 10000);
+  auto st = conn->execScript(
+      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+  if (!st.ok()) return st;
+  return conn;
+}
+
+SqliteConnection::~SqliteConnection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+absl::Status SqliteConnection::error(absl::string_view what, absl::string_view sql) const {
+  int code = sqlite3_extended_errcode(db_);
+  std::string msg = absl::StrCat(what, ": ", sqlite3_errmsg(db_), " in: ", sql.substr(0, 200));
+  if ((code & 0xff) == SQLITE_CONSTRAINT) return absl::AlreadyExistsError(msg);
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+    return absl::UnavailableError(msg);
+  return absl::InternalError(msg);
+}
+
+absl::StatusOr<sqlite3_stmt*> SqliteConnection::prepare(absl::string_view sql,
+                                                        const std::vector<SqlValue>& params) {
+  std::string key(sql);
+  sqlite3_stmt* stmt = nullptr;
+  auto it = cache_.find(key);
+  if (it != cache_.end()) {
+    stmt = it->second;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  } else {
+    if (sqlite3_prepare_v2(db_, key.c_str(), static_cast<int>(key.size()), &stmt, nullptr) !=
+        SQLITE_OK)
+      return error("prepare", sql);
+    cache_.emplace(key, stmt);
+  }
+  int n = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= n; ++i) {
+    const char* name = sqlite3_bind_parameter_name(stmt, i);
+    // "$7" binds params[6]
+    size_t idx = name && name[0] == '$' ? std::strtoul(name + 1, nullptr, 10) : 0;
+    if (idx == 0 || idx > params.size())
+      return absl::InternalError(absl::StrCat("parameter ", name ? name : "?", " unbound in: ", sql));
+    const SqlValue& v = params[idx - 1];
+    int rc = SQLITE_OK;
+    if (std::holds_alternative<std::monostate>(v)) {
+      rc = sqlite3_bind_null(stmt, i);
+    } else if (auto* x = std::get_if<int64_t>(&v)) {
+      rc = sqlite3_bind_int64(stmt, i, *x);
+    } else if (auto* d = std::get_if<double>(&v)) {
+      rc = sqlite3_bind_double(stmt, i, *d);
+    } else {
+      const auto& s = std::get<std::string>(v);
+      rc = sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    }
+    if (rc != SQLITE_OK) return error("bind", sql);
+  }
+  return stmt;
+}
+
+absl::StatusOr<int64_t> SqliteConnection::exec(absl::string_view sql,
+                                               const std::vector<SqlValue>& params) {
+  auto stmt = prepare(sql, params);
+  if (!stmt.ok()) return stmt.status();
+  int rc;
+  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
+  }
+  if (rc != SQLITE_DONE) {
+    auto st = error("exec", sql);
+    sqlite3_reset(*stmt);
+    return st;
+  }
+  sqlite3_reset(*stmt);
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
+absl::StatusOr<std::vector<SqlRow>> SqliteConnection::query(absl::string_view sql,
+                                                            const std::vector<SqlValue>& params) {
+  auto stmt = prepare(sql, params);
+  if (!stmt.ok()) return stmt.status();
+  std::vector<SqlRow> rows;
+  int cols = sqlite3_column_count(*stmt);
+  int rc;
+  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
+    std::vector<SqlValue> values;
+    values.reserve(cols);
+    for (int c = 0; c < cols; ++c) {
+      switch (sqlite3_column_type(*stmt, c)) {
+        case SQLITE_INTEGER:
+          values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(*stmt, c)));
+          break;
+        case SQLITE_FLOAT:
+          values.emplace_back(sqlite3_column_double(*stmt, c));
+          break;
+        case SQLITE_NULL:
+          values.emplace_back(std::monostate{});
+          break;
+        default:
+          values.emplace_back(std::string(
+              reinterpret_cast<const char*>(sqlite3_column_text(*stmt, c)),
+              static_cast<size_t>(sqlite3_column_bytes(*stmt, c))));
+      }
+    }
+    rows.emplace_back(std::move(values));
+  }
+  if (rc != SQLITE_DONE) {
+    auto st = error("query", sql);
+    sqlite3_reset(*stmt);
+    return st;
+  }
+  sqlite3_reset(*stmt);
+  return rows;
+}
+
+absl::Status SqliteConnection::execScript(absl::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return absl::InternalError(absl::StrCat("SQLite script failed: ", msg));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteConnection::begin() { return execScript("BEGIN IMMEDIATE"); }
+absl::Status SqliteConnection::commit() { return execScript("COMMIT"); }
+absl::Status SqliteConnection::rollback() { return execScript("ROLLBACK"); }
+
+}  // namespace cue::store

@@ -1,0 +1,40 @@
+// SQLite behind SqlConnection: WAL journal, foreign keys on, a busy timeout so that
+// several processes can share one file. Prepared statements are cached by SQL text.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "store/sql.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace cue::store {
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  // Opens (creating if needed) the database file at `path`; ":memory:" works too.
+  static absl::StatusOr<std::unique_ptr<SqliteConnection>> open(const std::string& path);
+  ~SqliteConnection() override;
+
+  absl::StatusOr<int64_t> exec(absl::string_view sql, const std::vector<SqlValue>& params) override;
+  absl::StatusOr<std::vector<SqlRow>> query(absl::string_view sql,
+                                            const std::vector<SqlValue>& params) override;
+  absl::Status execScript(absl::string_view sql) override;
+  absl::Status begin() override;
+  absl::Status commit() override;
+  absl::Status rollback() override;
+  absl::string_view dialect() const override { return "sqlite"; }
+
+ private:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  absl::StatusOr<sqlite3_stmt*> prepare(absl::string_view sql, const std::vector<SqlValue>& params);
+  absl::Status error(absl::string_view what, absl::string_view sql) const;
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace cue::store

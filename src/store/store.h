@@ -1,0 +1,280 @@
+// The Store: everything cuebot persists, behind one interface.
+//
+// Implementations: SqlStore over a SqlConnection (sql_store.h), with SQLite
+// (sqlite_connection.h, the embedded default) and PostgreSQL behind it. Every method is
+// one transaction: it either happens whole or not at all, and batch methods (booking
+// many frames, a host report touching many procs) are one transaction each, not one per
+// item. Methods that change frame state check the state they expect in the same
+// statement (compare-and-set), so two cuebots sharing a database can never book one
+// frame or one core twice.
+//
+// Errors: NOT_FOUND for a missing entity, ALREADY_EXISTS for a duplicate,
+// INVALID_ARGUMENT for bad input, FAILED_PRECONDITION when the entity's state forbids
+// the call, INTERNAL for a database failure (its message names the statement).
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/types.h"
+
+namespace cue::store {
+
+using core::CoreUnits;
+using core::EpochSec;
+using core::MemoryKb;
+
+// A new job as cuebot built it from a spec: layers and frames already expanded, each
+// frame in WAITING; depends name ids inside this job or of jobs already in the store.
+// createJob computes depend counts and moves blocked frames to DEPEND.
+struct NewJob {
+  core::Job job;
+  std::vector<core::Layer> layers;
+  std::vector<core::Frame> frames;
+  std::vector<core::Depend> depends;
+};
+
+// Search criteria for jobs, as OpenCue's JobSearchCriteria. Empty lists match all;
+// several lists must all match. Only PENDING jobs unless include_finished.
+struct JobSearch {
+  std::vector<std::string> ids;
+  std::vector<std::string> names;  // exact full names
+  std::vector<std::string> regexes;
+  std::vector<std::string> shows;
+  std::vector<std::string> shots;
+  std::vector<std::string> users;
+  bool include_finished = false;
+  int32_t limit = 0;  // 0 = no limit
+};
+
+// Search criteria for frames of one job, as OpenCue's FrameSearchCriteria.
+struct FrameSearch {
+  std::string job_id;               // required unless ids is set
+  std::vector<std::string> ids;     // specific frames
+  std::vector<std::string> layers;  // layer names
+  std::vector<core::FrameState> states;
+  std::optional<std::pair<int32_t, int32_t>> number_range;  // inclusive frame numbers
+  int32_t page = 1;                                         // 1-based
+  int32_t limit = 0;                                        // frames per page, 0 = all
+};
+
+struct HostSearch {
+  std::vector<std::string> ids;
+  std::vector<std::string> names;
+  std::vector<std::string> allocs;  // allocation names
+  std::vector<core::HardwareState> states;
+};
+
+struct ProcSearch {
+  std::vector<std::string> ids;
+  std::vector<std::string> host_ids;
+  std::vector<std::string> job_ids;
+  std::vector<std::string> frame_ids;
+};
+
+// What a booting or reporting rqd says about its host. Resources in core units / KB.
+struct HostReportData {
+  std::string name;
+  std::string facility;
+  std::string rqd_address;
+  std::vector<std::string> tags;  // tags the rqd reports (hardware tags)
+  CoreUnits cores = 0;            // bookable cores
+  CoreUnits idle_cores = 0;       // as rqd sees it; cuebot keeps its own booking count
+  MemoryKb total_memory = 0, free_memory = 0, total_swap = 0, free_swap = 0;
+  MemoryKb total_mcp = 0, free_mcp = 0;
+  int32_t gpus = 0;
+  MemoryKb total_gpu_memory = 0, free_gpu_memory = 0;
+  int32_t load = 0;
+  EpochSec boot_time = 0;
+  std::string os;
+  bool nimby_locked = false;
+  EpochSec now = 0;  // ping time
+};
+
+// A running frame's resource use from a host report.
+struct ProcUsage {
+  std::string proc_id;
+  std::string frame_id;
+  MemoryKb rss = 0, max_rss = 0, pss = 0, max_pss = 0, vsize = 0;
+  int64_t llu_time = 0;
+};
+
+// The dispatcher's booking of one frame on one host, to be made durable.
+struct Booking {
+  std::string proc_id;  // chosen by the caller (a new id)
+  std::string host_id;
+  std::string frame_id;
+  std::string job_id;
+  std::string layer_id;
+  CoreUnits cores = 0;
+  MemoryKb memory = 0;
+  int32_t gpus = 0;
+  MemoryKb gpu_memory = 0;
+  EpochSec now = 0;
+  std::string log_path;
+};
+
+struct FrameCompletion {
+  std::string proc_id;  // OpenCue's resource_id
+  std::string frame_id;
+  std::string host_name;
+  int32_t exit_status = 0;
+  int32_t exit_signal = 0;
+  int32_t run_time = 0;  // seconds
+  MemoryKb max_rss = 0;
+  MemoryKb max_pss = 0;
+  EpochSec now = 0;
+};
+
+struct CompletionResult {
+  core::FrameState new_state = core::FrameState::kWaiting;
+  std::string job_id;
+  std::string host_id;
+  bool job_finished = false;
+};
+
+// What a change of many frames did: procs whose processes must now be killed on their
+// hosts, and jobs that became FINISHED.
+struct FrameChangeResult {
+  std::vector<core::Proc> procs_to_kill;
+  std::vector<std::string> finished_jobs;
+  int32_t changed = 0;
+};
+
+// Everything the dispatcher needs to consider one layer: its job, its requirements and
+// its first waiting frames in dispatch order.
+struct LayerCandidate {
+  core::Job job;
+  core::Layer layer;
+  std::vector<core::Frame> waiting;  // at most the requested number, in dispatch order
+  CoreUnits job_running_cores = 0;   // cores booked by the job now
+  CoreUnits show_running_cores = 0;  // cores the show has booked in the host's allocation
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- reference data, seeded on a fresh store ----
+  virtual absl::StatusOr<std::vector<core::Show>> getShows() = 0;
+  virtual absl::StatusOr<core::Show> findShow(const std::string& name) = 0;
+  virtual absl::StatusOr<core::Show> getShow(const std::string& id) = 0;
+  // Creates the show with its root group. ALREADY_EXISTS if the name is taken.
+  virtual absl::StatusOr<core::Show> createShow(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<core::Facility>> getFacilities() = 0;
+  virtual absl::StatusOr<core::Facility> findFacility(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<core::Allocation>> getAllocations() = 0;
+  virtual absl::StatusOr<core::Allocation> findAllocation(const std::string& name) = 0;
+  // Subscriptions of one show, or of every show when show_id is empty.
+  virtual absl::StatusOr<std::vector<core::Subscription>> getSubscriptions(
+      const std::string& show_id) = 0;
+  virtual absl::StatusOr<core::Subscription> createSubscription(const std::string& show_id,
+                                                                const std::string& alloc_id,
+                                                                CoreUnits size,
+                                                                CoreUnits burst) = 0;
+  virtual absl::StatusOr<std::vector<core::Group>> getGroups(const std::string& show_id) = 0;
+  virtual absl::StatusOr<core::Group> getRootGroup(const std::string& show_id) = 0;
+  virtual absl::StatusOr<std::vector<core::Department>> getDepartments() = 0;
+  virtual absl::StatusOr<std::vector<core::Service>> getServices() = 0;
+  virtual absl::StatusOr<core::Service> findService(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<core::Limit>> getLimits() = 0;
+
+  // ---- jobs, layers, frames ----
+  // ALREADY_EXISTS when a PENDING job of the same name exists.
+  absl::Status createJob(const NewJob& job) { return createJobs({job}); }
+  // Creates several jobs in one transaction (a spec with several jobs, or a job and its
+  // post job): every job, layer and frame first, then every depend, so depends between
+  // the new jobs see all their frames. Nothing is written if any job is refused.
+  virtual absl::Status createJobs(const std::vector<NewJob>& jobs) = 0;
+  virtual absl::StatusOr<core::Job> getJob(const std::string& id) = 0;
+  // The PENDING job of that name (OpenCue's findJob).
+  virtual absl::StatusOr<core::Job> findJob(const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<core::Job>> getJobs(const JobSearch& search) = 0;
+  virtual absl::StatusOr<std::vector<core::Layer>> getLayers(const std::string& job_id) = 0;
+  virtual absl::StatusOr<core::Layer> getLayer(const std::string& id) = 0;
+  virtual absl::StatusOr<core::Layer> findLayer(const std::string& job_id,
+                                                const std::string& name) = 0;
+  virtual absl::StatusOr<std::vector<core::Frame>> getFrames(const FrameSearch& search) = 0;
+  virtual absl::StatusOr<core::Frame> getFrame(const std::string& id) = 0;
+  virtual absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) = 0;
+  // Frame counts by state, keyed by job id / layer id.
+  virtual absl::StatusOr<std::map<std::string, core::FrameCounts>> jobFrameCounts(
+      const std::vector<std::string>& job_ids) = 0;
+  virtual absl::StatusOr<std::map<std::string, core::FrameCounts>> layerFrameCounts(
+      const std::string& job_id) = 0;
+  virtual absl::StatusOr<std::vector<core::FrameAttempt>> getFrameHistory(
+      const std::string& frame_id) = 0;
+
+  virtual absl::Status setJobPaused(const std::string& job_id, bool paused) = 0;
+  virtual absl::Status setJobPriority(const std::string& job_id, int32_t priority) = 0;
+  // Marks the job FINISHED; returns its running procs (to kill) and satisfies depends on it.
+  virtual absl::StatusOr<FrameChangeResult> killJob(const std::string& job_id, EpochSec now) = 0;
+  // Retry: DEAD/SUCCEEDED/EATEN/WAITING frames go back to WAITING (DEPEND if still held);
+  // RUNNING frames are returned for killing and come back through their completion.
+  virtual absl::StatusOr<FrameChangeResult> retryFrames(const std::vector<std::string>& ids,
+                                                        EpochSec now) = 0;
+  // Eat: frames become EATEN (running ones are also returned for killing).
+  virtual absl::StatusOr<FrameChangeResult> eatFrames(const std::vector<std::string>& ids,
+                                                      EpochSec now) = 0;
+  // Kill: returns the procs of the running frames among ids; their completion decides.
+  virtual absl::StatusOr<FrameChangeResult> killFrames(const std::vector<std::string>& ids) = 0;
+
+  // ---- hosts and procs ----
+  // Creates the host on first boot (allocation "<facility>.general" or the facility's
+  // first), marks it UP, refreshes its resources. Idle cores are recomputed from the
+  // procs cuebot holds on it, not taken from rqd.
+  virtual absl::StatusOr<core::Host> upsertHost(const HostReportData& report) = 0;
+  // A status report: resources, ping time and per-proc usage, in one transaction.
+  // NOT_FOUND if the host never booted.
+  virtual absl::StatusOr<core::Host> updateHostReport(const HostReportData& report,
+                                                      const std::vector<ProcUsage>& usage) = 0;
+  virtual absl::StatusOr<std::vector<core::Host>> getHosts(const HostSearch& search) = 0;
+  virtual absl::StatusOr<core::Host> findHost(const std::string& name) = 0;
+  virtual absl::StatusOr<core::Host> getHost(const std::string& id) = 0;
+  virtual absl::Status setHostLock(const std::string& host_id, core::LockState lock) = 0;
+  virtual absl::Status setHostState(const std::string& host_id, core::HardwareState state) = 0;
+  // UP hosts whose last ping is older than `before`.
+  virtual absl::StatusOr<std::vector<core::Host>> hostsNotPingedSince(EpochSec before) = 0;
+  // Host DOWN: its procs are released and their frames go back to WAITING (no retry
+  // counted). Returns the frames' procs as they were.
+  virtual absl::StatusOr<std::vector<core::Proc>> markHostDown(const std::string& host_id,
+                                                               EpochSec now) = 0;
+  // Releases procs whose frames are no longer running on their host (the rqd restarted
+  // or never got them): frames back to WAITING without a retry counted.
+  virtual absl::StatusOr<std::vector<core::Proc>> releaseProcs(const std::vector<std::string>& ids,
+                                                               EpochSec now) = 0;
+  // Resets every UP host's ping time (a restarting cuebot gives hosts a fresh timeout).
+  virtual absl::Status touchAllHosts(EpochSec now) = 0;
+  virtual absl::StatusOr<std::vector<core::Proc>> getProcs(const ProcSearch& search) = 0;
+
+  // ---- dispatch ----
+  // Layers that could run on `host`: jobs PENDING and not paused, of shows subscribed to
+  // the host's allocation, layers with WAITING frames, fitting the host's free cores and
+  // memory. At most frames_per_layer waiting frames each. Tag matching is the
+  // dispatcher's, not the store's.
+  virtual absl::StatusOr<std::vector<LayerCandidate>> dispatchCandidates(
+      const core::Host& host, int32_t frames_per_layer) = 0;
+  // Makes bookings durable in one transaction. A booking whose frame is no longer
+  // WAITING, or whose host lacks the resources now, is skipped; the returned list holds
+  // the bookings that were made.
+  virtual absl::StatusOr<std::vector<Booking>> book(const std::vector<Booking>& bookings) = 0;
+  // Undoes a booking whose launch failed: proc released; frame back to WAITING, or DEAD
+  // with exit status `exit_status` when `fail` (a launch the host refused for good).
+  virtual absl::Status unbook(const std::string& proc_id, bool fail, int32_t exit_status,
+                              EpochSec now) = 0;
+  // A frame ended on its host. NOT_FOUND when cuebot holds no such proc for that frame
+  // (already handled, or the host was given up on): the caller acknowledges and moves on.
+  virtual absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) = 0;
+};
+
+// Opens a store from a URL: "sqlite:PATH", a plain path (SQLite), or later
+// "postgresql://...". Creates and seeds a fresh store, migrates an old one.
+absl::StatusOr<std::unique_ptr<Store>> openStore(const std::string& url);
+
+}  // namespace cue::store
