@@ -33,8 +33,8 @@ absl::Status envInt(const EnvLookup& env, const char* name, Int* out) {
   std::optional<std::string> v = env(name);
   if (!v || v->empty()) return absl::OkStatus();
   if (!absl::SimpleAtoi(*v, out)) {
-    return absl::InvalidArgumentError(absl::StrCat("environment ", name, "=\"", *v,
-                                                   "\" is not a whole number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("environment ", name, "=\"", *v, "\" is not a whole number"));
   }
   return absl::OkStatus();
 }
@@ -122,7 +122,8 @@ void addFlags(CLI::App& app, RqdConfig& c) {
       ->capture_default_str();
   app.add_option("--port", c.port, "gRPC port this rqd listens on; 0 picks a free port")
       ->capture_default_str();
-  app.add_option("--hostname", c.hostname, "Host name reported to cuebot (default: this machine's)");
+  app.add_option("--hostname", c.hostname,
+                 "Host name reported to cuebot (default: this machine's)");
   app.add_option("--address", c.address,
                  "Address cuebot uses to reach this rqd (default: the host name)");
   app.add_option("--log-root", c.log_root,

@@ -42,9 +42,11 @@ TEST(ConfigTest, DefaultsFollowOpenCue) {
 
 TEST(ConfigTest, EnvironmentThenFlags) {
   absl::StatusOr<LoadedConfig> c =
-      load({"--port", "0", "--tags", "gpu,big"},
-           {{"CUEBOT_HOSTNAME", "cue1 cue2:9000"}, {"RQD_GRPC_PORT", "9999"},
-            {"OVERRIDE_HOSTNAME", "fake-7"}, {"OVERRIDE_CORES", "16"}, {"RQD_TAGS", "x"}});
+      load({"--port", "0", "--tags", "gpu,big"}, {{"CUEBOT_HOSTNAME", "cue1 cue2:9000"},
+                                                  {"RQD_GRPC_PORT", "9999"},
+                                                  {"OVERRIDE_HOSTNAME", "fake-7"},
+                                                  {"OVERRIDE_CORES", "16"},
+                                                  {"RQD_TAGS", "x"}});
   ASSERT_TRUE(c.ok()) << c.status();
   const RqdConfig& cfg = c->config;
   EXPECT_EQ(cfg.cuebots, (std::vector<std::string>{"cue1:8443", "cue2:9000"}));

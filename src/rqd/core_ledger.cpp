@@ -68,9 +68,9 @@ absl::StatusOr<CoreLedger::Reservation> CoreLedger::reserve(const std::string& k
     return absl::FailedPreconditionError("host is locked: all cores are locked");
   }
   if (idle() < cores) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "insufficient idle cores: need ", cores, ", idle ", idle(), " (total ", total_,
-        ", booked ", booked_, ", locked ", locked_, ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("insufficient idle cores: need ", cores, ", idle ", idle(), " (total ", total_,
+                     ", booked ", booked_, ", locked ", locked_, ")"));
   }
   Reservation r;
   r.cores = cores;

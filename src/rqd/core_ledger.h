@@ -35,7 +35,7 @@ class CoreLedger {
   // What a frame got.
   struct Reservation {
     CoreUnits cores = 0;
-    std::vector<int> cpus;  // logical CPUs to pin to; empty = not pinned
+    std::vector<int> cpus;                    // logical CPUs to pin to; empty = not pinned
     std::vector<std::pair<int, int>> pinned;  // (socket, core) of each pinned physical core
   };
 

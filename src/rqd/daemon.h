@@ -7,12 +7,12 @@
 // Thread-safety: start/stop/waitForExit from one controlling thread; the rest from any.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "rqd/config.h"

@@ -22,7 +22,8 @@
 
 namespace cue::rqd {
 
-inline constexpr char kDefaultPath[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+inline constexpr char kDefaultPath[] =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 // Facts about the host and the launch the environment needs.
 struct FrameEnvContext {
@@ -38,8 +39,7 @@ struct FrameEnvContext {
   MemoryKb gpu_free_mem = 0;
 };
 
-std::map<std::string, std::string> buildFrameEnv(const FrameSpec& spec,
-                                                 const FrameEnvContext& ctx);
+std::map<std::string, std::string> buildFrameEnv(const FrameSpec& spec, const FrameEnvContext& ctx);
 
 // "0001-render" -> "1"; "" when the frame name has no leading number.
 std::string frameNumberOf(const std::string& frame_name);

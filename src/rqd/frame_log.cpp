@@ -15,8 +15,7 @@
 namespace cue::rqd {
 namespace {
 
-constexpr char kRule[] =
-    "===========================================================\n";
+constexpr char kRule[] = "===========================================================\n";
 
 bool exists(const std::string& path) {
   struct stat st;
@@ -81,8 +80,8 @@ absl::StatusOr<OpenedLog> openFrameLog(const FrameSpec& spec, const std::string&
   absl::StatusOr<OpenedLog> fallback = openIn(absl::StrCat(log_root, "/", job), name, owner);
   if (!fallback.ok()) {
     return absl::Status(fallback.status().code(),
-                        absl::StrCat("cannot write the frame log: ", reason, "; fallback: ",
-                                     fallback.status().message()));
+                        absl::StrCat("cannot write the frame log: ", reason,
+                                     "; fallback: ", fallback.status().message()));
   }
   fallback->fallback_reason = reason;
   return fallback;
@@ -116,9 +115,9 @@ std::string formatHeader(const LogHeader& h) {
   absl::StrAppend(&out, row("layerId", s.layer_id, w));
   absl::StrAppend(&out, row("resourceId", s.resource_id, w));
   absl::StrAppend(&out, row("startTime", formatCtime(h.start_time), w));
-  absl::StrAppend(&out, row("numCores", absl::StrFormat("%.2f (%d core units)",
-                                                        s.num_cores / 100.0, s.num_cores),
-                            w));
+  absl::StrAppend(
+      &out, row("numCores",
+                absl::StrFormat("%.2f (%d core units)", s.num_cores / 100.0, s.num_cores), w));
   absl::StrAppend(&out, row("numGpus", absl::StrCat(s.num_gpus), w));
   absl::StrAppend(&out, row("softMemoryLimit", absl::StrCat(s.soft_memory_limit, " KB"), w));
   absl::StrAppend(&out, row("hardMemoryLimit", absl::StrCat(s.hard_memory_limit, " KB"), w));

@@ -99,9 +99,9 @@ TEST(FormatTest, HeaderAndFooterCarryTheFacts) {
   f.end_time = 1700000042;
   f.usage.max_rss = 123456;
   std::string footer = formatFooter(f);
-  for (const char* want : {"RenderQ Job Complete", "exitStatus          1",
-                           "exitSignal          9", "killMessage         stop it",
-                           "runTime             42", "maxrss              123456"}) {
+  for (const char* want :
+       {"RenderQ Job Complete", "exitStatus          1", "exitSignal          9",
+        "killMessage         stop it", "runTime             42", "maxrss              123456"}) {
     EXPECT_NE(footer.find(want), std::string::npos) << want << "\n" << footer;
   }
 }
@@ -110,8 +110,8 @@ TEST(FrameEnvTest, LayersBaseCueDefaultsCuebotEnvAndPinning) {
   FrameSpec spec = testing::makeSpec("fid", "true", "/logs/x");
   spec.frame_name = "0042-comp";
   spec.num_cores = 200;
-  spec.environment = {{"CUE_THREADS", "1"}, {"PATH", "/opt/job/bin"}, {"MY_VAR", "v"},
-                      {"CUE_CHUNK", "5"}};
+  spec.environment = {
+      {"CUE_THREADS", "1"}, {"PATH", "/opt/job/bin"}, {"MY_VAR", "v"}, {"CUE_CHUNK", "5"}};
   FrameEnvContext ctx;
   ctx.hostname = "render07";
   ctx.user = "alice";
@@ -125,7 +125,7 @@ TEST(FrameEnvTest, LayersBaseCueDefaultsCuebotEnvAndPinning) {
   EXPECT_EQ(env["CUE_JOB"], spec.job_name);
   EXPECT_EQ(env["CUE_FRAME_ID"], "fid");
   EXPECT_EQ(env["CUE_RESOURCE_ID"], "proc-fid");
-  EXPECT_EQ(env["CUE_CHUNK"], "5");   // cuebot's value wins
+  EXPECT_EQ(env["CUE_CHUNK"], "5");    // cuebot's value wins
   EXPECT_EQ(env["CUE_THREADS"], "4");  // max(cuebot's 1, 4 pinned CPUs)
   EXPECT_EQ(env["CUE_HT"], "True");
   EXPECT_EQ(env["PATH"], std::string(kDefaultPath) + ":/opt/job/bin");

@@ -43,18 +43,18 @@ struct FrameSpec {
   std::string log_file;      // rqd sets "<job>.<frame>.rqlog"
   std::string log_dir_file;  // rqd sets the full path it actually writes
   std::string os;
-  std::string loki_url;      // not supported: rqd always writes a file
-  int64_t start_time = 0;    // as cuebot sent it (milliseconds since the epoch)
-  int32_t uid = -1;          // the job user's uid; 0 is refused; < 0 = unknown
-  int32_t gid = -1;          // < 1 = the user's primary group
+  std::string loki_url;    // not supported: rqd always writes a file
+  int64_t start_time = 0;  // as cuebot sent it (milliseconds since the epoch)
+  int32_t uid = -1;        // the job user's uid; 0 is refused; < 0 = unknown
+  int32_t gid = -1;        // < 1 = the user's primary group
   CoreUnits num_cores = 0;
   int32_t num_gpus = 0;
   bool ignore_nimby = false;
-  MemoryKb soft_memory_limit = 0;  // KB, 0 = none (recorded only)
-  MemoryKb hard_memory_limit = 0;  // KB, 0 = none; RSS above it kills the frame
+  MemoryKb soft_memory_limit = 0;                  // KB, 0 = none (recorded only)
+  MemoryKb hard_memory_limit = 0;                  // KB, 0 = none; RSS above it kills the frame
   std::map<std::string, std::string> environment;  // job + layer env, merged by cuebot
   std::map<std::string, std::string> attributes;   // rqd adds CPU_LIST when it pins
-  int32_t pid = 0;  // filled in by rqd once the frame's shell runs
+  int32_t pid = 0;                                 // filled in by rqd once the frame's shell runs
 };
 
 // Resource use of a frame's whole process tree. Memory in KB.
@@ -82,9 +82,9 @@ struct RunningFrameView {
 struct FrameCompletion {
   FrameSpec spec;
   FrameUsage usage;
-  int exit_status = 0;  // the shell's exit code; 1 when a signal ended it; 256 failed launch
-  int exit_signal = 0;  // the signal that ended the shell, 0 = none
-  int run_time = 0;     // seconds
+  int exit_status = 0;       // the shell's exit code; 1 when a signal ended it; 256 failed launch
+  int exit_signal = 0;       // the signal that ended the shell, 0 = none
+  int run_time = 0;          // seconds
   std::string kill_message;  // why rqd killed it, empty when it ended by itself
 };
 
@@ -96,7 +96,7 @@ struct HostInfo {
   std::map<std::string, std::string> attributes;  // rqd_address, rqd_port, SP_OS, ...
   bool nimby_enabled = false;
   bool nimby_locked = false;
-  int32_t num_procs = 1;        // CPU sockets
+  int32_t num_procs = 1;         // CPU sockets
   int32_t cores_per_proc = 100;  // core units per socket
   MemoryKb total_mem = 0;
   MemoryKb free_mem = 0;

@@ -87,14 +87,22 @@ enum ChildStep : int {
 
 const char* stepName(int step) {
   switch (step) {
-    case kSetsid: return "setsid";
-    case kAffinity: return "sched_setaffinity";
-    case kDup: return "dup2";
-    case kSetgroups: return "setgroups";
-    case kSetgid: return "setgid";
-    case kSetuid: return "setuid";
-    case kPdeathsig: return "prctl(PR_SET_PDEATHSIG)";
-    case kExec: return "execve(/bin/sh)";
+    case kSetsid:
+      return "setsid";
+    case kAffinity:
+      return "sched_setaffinity";
+    case kDup:
+      return "dup2";
+    case kSetgroups:
+      return "setgroups";
+    case kSetgid:
+      return "setgid";
+    case kSetuid:
+      return "setuid";
+    case kPdeathsig:
+      return "prctl(PR_SET_PDEATHSIG)";
+    case kExec:
+      return "execve(/bin/sh)";
   }
   return "?";
 }
@@ -231,7 +239,8 @@ absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
   plan.parent = ::getpid();
 
   plan.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (plan.devnull < 0) return absl::InternalError(absl::StrCat("open /dev/null: ", strerror(errno)));
+  if (plan.devnull < 0)
+    return absl::InternalError(absl::StrCat("open /dev/null: ", strerror(errno)));
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) {
     int err = errno;

@@ -35,10 +35,10 @@ class NoGpuProbe final : public GpuProbe {
 };
 
 struct MachineOptions {
-  std::string proc_root = "/proc";               // where cpuinfo, meminfo, ... live
+  std::string proc_root = "/proc";  // where cpuinfo, meminfo, ... live
   std::string os_release_path = "/etc/os-release";
-  std::string tmp_dir = "/tmp";  // reported as mcp (total/free space of its file system)
-  int cores_override = 0;        // whole cores; 0 = detect
+  std::string tmp_dir = "/tmp";    // reported as mcp (total/free space of its file system)
+  int cores_override = 0;          // whole cores; 0 = detect
   int64_t memory_mb_override = 0;  // 0 = detect
 };
 

@@ -2,10 +2,9 @@
 // Daemon, and runs until SIGINT/SIGTERM or a Shutdown/Restart RPC. On restart it
 // re-executes itself with the same arguments.
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <pthread.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -32,7 +31,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<cue::rqd::LoadedConfig> loaded =
       cue::rqd::loadConfig(argc, argv, cue::rqd::processEnv());
   if (!loaded.ok()) {
-    std::cerr << "rqd: " << loaded.status().message() << "\nRun with --help for more information.\n";
+    std::cerr << "rqd: " << loaded.status().message()
+              << "\nRun with --help for more information.\n";
     return 2;
   }
   if (!loaded->help.empty()) {

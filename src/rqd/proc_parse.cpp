@@ -107,9 +107,9 @@ absl::StatusOr<MemInfo> parseMemInfo(absl::string_view text) {
   MemInfo mem;
   bool have_total = false;
   std::map<absl::string_view, int64_t*> fields = {
-      {"MemTotal", &mem.total_kb},       {"MemFree", &mem.free_kb},
+      {"MemTotal", &mem.total_kb},         {"MemFree", &mem.free_kb},
       {"MemAvailable", &mem.available_kb}, {"Cached", &mem.cached_kb},
-      {"Buffers", &mem.buffers_kb},      {"SwapTotal", &mem.swap_total_kb},
+      {"Buffers", &mem.buffers_kb},        {"SwapTotal", &mem.swap_total_kb},
       {"SwapFree", &mem.swap_free_kb},
   };
   int line_no = 0;
@@ -187,16 +187,15 @@ absl::StatusOr<ProcStat> parseProcStat(absl::string_view text) {
       absl::StrSplit(text.substr(close + 1), absl::ByAnyChar(" \n"), absl::SkipEmpty());
   constexpr size_t kNeeded = 22;  // up to field 24 (rss)
   if (f.size() < kNeeded) {
-    return absl::InvalidArgumentError(absl::StrCat("stat: ", f.size(), " fields after comm, need ",
-                                                   kNeeded));
+    return absl::InvalidArgumentError(
+        absl::StrCat("stat: ", f.size(), " fields after comm, need ", kNeeded));
   }
   auto field = [&](int n) { return f[n - 3]; };
   st.state = field(3).empty() ? '?' : field(3)[0];
   bool ok = absl::SimpleAtoi(field(4), &st.ppid) && absl::SimpleAtoi(field(5), &st.pgrp) &&
             absl::SimpleAtoi(field(6), &st.session) && absl::SimpleAtoi(field(14), &st.utime) &&
             absl::SimpleAtoi(field(15), &st.stime) && absl::SimpleAtoi(field(16), &st.cutime) &&
-            absl::SimpleAtoi(field(17), &st.cstime) &&
-            absl::SimpleAtoi(field(22), &st.starttime) &&
+            absl::SimpleAtoi(field(17), &st.cstime) && absl::SimpleAtoi(field(22), &st.starttime) &&
             absl::SimpleAtoi(field(23), &st.vsize_bytes) &&
             absl::SimpleAtoi(field(24), &st.rss_pages);
   if (!ok) return absl::InvalidArgumentError("stat: a numeric field is not a number");

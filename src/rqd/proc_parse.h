@@ -71,10 +71,10 @@ struct ProcStat {
   int ppid = 0;
   int pgrp = 0;
   int session = 0;
-  uint64_t utime = 0;   // ticks
-  uint64_t stime = 0;   // ticks
-  uint64_t cutime = 0;  // ticks of reaped children
-  uint64_t cstime = 0;  // ticks of reaped children
+  uint64_t utime = 0;      // ticks
+  uint64_t stime = 0;      // ticks
+  uint64_t cutime = 0;     // ticks of reaped children
+  uint64_t cstime = 0;     // ticks of reaped children
   uint64_t starttime = 0;  // ticks after boot; with pid, identifies a process over time
   uint64_t vsize_bytes = 0;
   int64_t rss_pages = 0;

@@ -128,9 +128,10 @@ TEST(ParseBootTimeTest, ReadsBtime) {
 }
 
 TEST(ParseOsReleaseTest, PrefersPrettyName) {
-  EXPECT_EQ(parseOsRelease("NAME=\"Rocky Linux\"\nID=rocky\nVERSION_ID=\"9.3\"\nPRETTY_NAME=\"Rocky "
-                           "Linux 9.3 (Blue Onyx)\"\n"),
-            "Rocky Linux 9.3 (Blue Onyx)");
+  EXPECT_EQ(
+      parseOsRelease("NAME=\"Rocky Linux\"\nID=rocky\nVERSION_ID=\"9.3\"\nPRETTY_NAME=\"Rocky "
+                     "Linux 9.3 (Blue Onyx)\"\n"),
+      "Rocky Linux 9.3 (Blue Onyx)");
   EXPECT_EQ(parseOsRelease("ID=alpine\nVERSION_ID=3.19.0\n"), "alpine 3.19.0");
   EXPECT_EQ(parseOsRelease(""), "Linux");
 }

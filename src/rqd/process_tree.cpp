@@ -33,8 +33,8 @@ std::vector<int> frameProcesses(const ProcessTable& table, ProcKey root,
   const int self = static_cast<int>(::getpid());
   const int root_pid = root.pid;
   auto root_it = table.find(root_pid);
-  const bool recycled = root_it != table.end() && root.starttime != 0 &&
-                        root_it->second.starttime != root.starttime;
+  const bool recycled =
+      root_it != table.end() && root.starttime != 0 && root_it->second.starttime != root.starttime;
   const bool match_session = root_pid > 1 && !recycled;
   std::set<int> members;
   std::unordered_map<int, std::vector<int>> children;

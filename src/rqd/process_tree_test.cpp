@@ -30,15 +30,14 @@ ProcessTable table(std::vector<ProcStat> procs) {
 
 TEST(FrameProcessesTest, FindsDescendantsSessionMembersAndKnownEscapees) {
   ProcessTable t = table({
-      proc(1, 0, 1, 1),
-      proc(500, 1, 500, 500),          // the frame's shell
-      proc(501, 500, 500, 500),        // child
-      proc(502, 501, 502, 502),        // grandchild that called setsid
-      proc(503, 502, 502, 502),        // ... and its child
-      proc(600, 1, 500, 500),          // orphan still in the frame's session
-      proc(700, 1, 700, 700, 42),      // escaped and orphaned; seen before
-      proc(701, 700, 700, 700),        // its child
-      proc(800, 1, 800, 800),          // unrelated
+      proc(1, 0, 1, 1), proc(500, 1, 500, 500),  // the frame's shell
+      proc(501, 500, 500, 500),                  // child
+      proc(502, 501, 502, 502),                  // grandchild that called setsid
+      proc(503, 502, 502, 502),                  // ... and its child
+      proc(600, 1, 500, 500),                    // orphan still in the frame's session
+      proc(700, 1, 700, 700, 42),                // escaped and orphaned; seen before
+      proc(701, 700, 700, 700),                  // its child
+      proc(800, 1, 800, 800),                    // unrelated
   });
   std::vector<int> got = frameProcesses(t, {500, 100}, {{700, 42}});
   EXPECT_EQ(got, (std::vector<int>{500, 501, 502, 503, 600, 700, 701}));

@@ -162,7 +162,8 @@ FrameSpec fromProto(const ::rqd::RunFrame& f) {
   v.spec = c.spec;
   v.usage = c.usage;
   *r.mutable_frame() = toRunningFrameInfo(v);
-  if (!c.kill_message.empty()) (*r.mutable_frame()->mutable_attributes())["kill_message"] = c.kill_message;
+  if (!c.kill_message.empty())
+    (*r.mutable_frame()->mutable_attributes())["kill_message"] = c.kill_message;
   r.set_exit_status(c.exit_status);
   r.set_exit_signal(c.exit_signal);
   r.set_run_time(c.run_time);

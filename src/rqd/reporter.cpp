@@ -12,8 +12,8 @@ std::string describe(const grpc::Status& s) {
 }
 
 std::string frameLabel(const ::report::FrameCompleteReport& r) {
-  return absl::StrCat(r.frame().job_name(), "/", r.frame().frame_name(), " (",
-                      r.frame().frame_id(), ")");
+  return absl::StrCat(r.frame().job_name(), "/", r.frame().frame_name(), " (", r.frame().frame_id(),
+                      ")");
 }
 
 }  // namespace
@@ -243,8 +243,8 @@ void Reporter::completionLoop() {
     grpc::Status s = stub()->ReportRunningFrameCompletion(ctx.get(), req, &resp);
     if (acknowledges(s.error_code())) {
       if (s.ok()) {
-        log->info("completion of {} acknowledged (exit status {}, signal {})",
-                  frameLabel(p.report), p.report.exit_status(), p.report.exit_signal());
+        log->info("completion of {} acknowledged (exit status {}, signal {})", frameLabel(p.report),
+                  p.report.exit_status(), p.report.exit_signal());
       } else {
         log->info("cuebot has nothing to do with the completion of {} ({}); dropping it",
                   frameLabel(p.report), describe(s));

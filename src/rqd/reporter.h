@@ -18,6 +18,8 @@
 // (status, completions) run between start() and stop().
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -27,8 +29,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "report.grpc.pb.h"

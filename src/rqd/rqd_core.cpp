@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/status.h"
 #include "rqd/frame_log.h"
 #include "rqd/process_tree.h"
 #include "rqd/sys_util.h"
@@ -23,9 +24,12 @@ std::vector<PhysicalCore> pinnableFor(const RqdCoreOptions& options, const Machi
 
 const char* actionName(ExitAction a) {
   switch (a) {
-    case ExitAction::kNone: return "none";
-    case ExitAction::kShutdown: return "shutdown";
-    case ExitAction::kRestart: return "restart";
+    case ExitAction::kNone:
+      return "none";
+    case ExitAction::kShutdown:
+      return "shutdown";
+    case ExitAction::kRestart:
+      return "restart";
   }
   return "?";
 }
@@ -84,7 +88,7 @@ void RqdCore::killAll(const std::string& message, KillReason reason) {
   for (auto& f : frames) f->kill(message, reason);
 }
 
-absl::Status RqdCore::launchFrame(FrameSpec spec) {
+absl::Status RqdCore::validate(const FrameSpec& spec) {
   if (spec.uid == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("refusing to run frame ", spec.frame_name, " as root (uid 0)"));
@@ -94,55 +98,64 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
     return absl::InvalidArgumentError(absl::StrCat("frame ", spec.frame_name, " has no command"));
   }
   if (spec.num_cores <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("frame ", spec.frame_name,
-                                                   ": num_cores must be > 0, got ",
-                                                   spec.num_cores));
+    return absl::InvalidArgumentError(
+        absl::StrCat("frame ", spec.frame_name, ": num_cores must be > 0, got ", spec.num_cores));
   }
-  std::shared_ptr<RunningFrame> frame;
+  return absl::OkStatus();
+}
+
+absl::Status RqdCore::hostAcceptsLocked(const FrameSpec& spec) const {
+  const std::string what = absl::StrCat("not launching ", spec.frame_name, ": ");
+  if (stopping_ || pending_exit_ != ExitAction::kNone) {
+    ExitAction a = pending_exit_ == ExitAction::kNone ? ExitAction::kShutdown : pending_exit_;
+    return absl::FailedPreconditionError(absl::StrCat(what, "rqd is waiting to ", actionName(a)));
+  }
+  if (state_ != core::HardwareState::kUp) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, "host is ", std::string(core::toString(state_))));
+  }
+  if (nimby_locked_ && !spec.ignore_nimby) {
+    return absl::FailedPreconditionError(absl::StrCat(what, "host is nimby locked"));
+  }
+  if (frames_.count(spec.frame_id)) {
+    return absl::AlreadyExistsError(absl::StrCat("frame ", spec.frame_id, " (", spec.job_name,
+                                                 ") already runs on ", options_.hostname));
+  }
+  return absl::OkStatus();
+}
+
+std::shared_ptr<RunningFrame> RqdCore::makeFrame(FrameSpec spec, std::vector<int> cpus) {
+  RunningFrame::Options fo;
+  fo.hostname = options_.hostname;
+  fo.log_root = options_.log_root;
+  fo.tmp_dir = options_.tmp_dir;
+  fo.proc_root = options_.proc_root;
+  fo.kill_grace = options_.kill_grace;
+  fo.as_root = options_.as_root;
+  fo.hyperthreading_multiplier = machine_.statics().topology.hyperthreading_multiplier;
+  RunningFrame::Callbacks cb;
+  cb.on_started = [this](RunningFrame& f) { onStarted(f); };
+  cb.on_finished = [this](RunningFrame& f, FrameCompletion c) { onFinished(f, std::move(c)); };
+  return std::make_shared<RunningFrame>(std::move(spec), std::move(cpus), fo, std::move(cb));
+}
+
+absl::Status RqdCore::launchFrame(FrameSpec spec) {
+  RETURN_IF_ERROR(validate(spec));
+  const std::string id = spec.frame_id;
+  const std::string name = spec.frame_name;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || pending_exit_ != ExitAction::kNone) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("not launching ", spec.frame_name, ": rqd is waiting to ",
-                       actionName(pending_exit_ == ExitAction::kNone ? ExitAction::kShutdown
-                                                                     : pending_exit_)));
-    }
-    if (state_ != core::HardwareState::kUp) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("not launching ", spec.frame_name, ": host is ",
-                       std::string(core::toString(state_))));
-    }
-    if (nimby_locked_ && !spec.ignore_nimby) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("not launching ", spec.frame_name, ": host is nimby locked"));
-    }
-    if (frames_.count(spec.frame_id)) {
-      return absl::AlreadyExistsError(absl::StrCat("frame ", spec.frame_id, " (", spec.job_name,
-                                                   "/", spec.frame_name, ") already runs on ",
-                                                   options_.hostname));
-    }
-    absl::StatusOr<CoreLedger::Reservation> r = ledger_.reserve(spec.frame_id, spec.num_cores);
+    RETURN_IF_ERROR(hostAcceptsLocked(spec));
+    absl::StatusOr<CoreLedger::Reservation> r = ledger_.reserve(id, spec.num_cores);
     if (!r.ok()) {
       return absl::Status(r.status().code(),
-                          absl::StrCat("not launching ", spec.frame_name, ": ", r.status().message()));
+                          absl::StrCat("not launching ", name, ": ", r.status().message()));
     }
-    RunningFrame::Options fo;
-    fo.hostname = options_.hostname;
-    fo.log_root = options_.log_root;
-    fo.tmp_dir = options_.tmp_dir;
-    fo.proc_root = options_.proc_root;
-    fo.kill_grace = options_.kill_grace;
-    fo.as_root = options_.as_root;
-    fo.hyperthreading_multiplier = machine_.statics().topology.hyperthreading_multiplier;
-    RunningFrame::Callbacks cb;
-    cb.on_started = [this](RunningFrame& f) { onStarted(f); };
-    cb.on_finished = [this](RunningFrame& f, FrameCompletion c) { onFinished(f, std::move(c)); };
-    frame = std::make_shared<RunningFrame>(std::move(spec), r->cpus, fo, std::move(cb));
-    frames_[frame->frameId()] = frame;
+    std::shared_ptr<RunningFrame> frame = makeFrame(std::move(spec), r->cpus);
+    frames_[id] = frame;
     frame->start();
   }
-  common::logger("rqd")->info("launching frame {} ({})", frame->frameId(),
-                              frame->view().spec.frame_name);
+  common::logger("rqd")->info("launching frame {} ({})", id, name);
   return absl::OkStatus();
 }
 
@@ -197,8 +210,7 @@ absl::Status RqdCore::killFrame(const std::string& frame_id, const std::string& 
     common::logger("rqd")->info("kill of frame {}: not running here (already ended)", frame_id);
     return absl::OkStatus();
   }
-  frame->kill(message.empty() ? std::string("killed by request") : message,
-              KillReason::kRequested);
+  frame->kill(message.empty() ? std::string("killed by request") : message, KillReason::kRequested);
   return absl::OkStatus();
 }
 

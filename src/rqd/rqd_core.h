@@ -128,6 +128,11 @@ class RqdCore {
   std::vector<FrameCompletion> recoverLostFrames();
 
  private:
+  // Checks what needs no host state (INVALID_ARGUMENT cases of launchFrame).
+  static absl::Status validate(const FrameSpec& spec);
+  // FAILED_PRECONDITION / ALREADY_EXISTS cases of launchFrame except cores. Needs mu_.
+  absl::Status hostAcceptsLocked(const FrameSpec& spec) const;
+  std::shared_ptr<RunningFrame> makeFrame(FrameSpec spec, std::vector<int> cpus);
   void onStarted(RunningFrame& frame);
   void onFinished(RunningFrame& frame, FrameCompletion completion);
   void beginExit(ExitAction action, bool now);

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -136,6 +138,19 @@ TEST_F(RqdCoreTest, FrameSeesOpenCueEnvironment) {
   EXPECT_FALSE(printed("USER").empty());
 }
 
+TEST_F(RqdCoreTest, AFrameThatCannotStartCompletesWithExitStatus256) {
+  ASSERT_TRUE(writeFileAtomic(dir_.file("file"), "").ok());
+  RqdCoreOptions o = options();
+  o.log_root = dir_.file("file/root");  // below a file: cannot be created
+  RqdCore core(o, *machine_, &listener_);
+  ASSERT_TRUE(core.launchFrame(makeSpec("bad1", "true", dir_.file("file/logs"))).ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("bad1", &c));
+  EXPECT_EQ(c.exit_status, kExitFailedLaunch);
+  EXPECT_NE(c.kill_message.find("cannot write the frame log"), std::string::npos) << c.kill_message;
+  EXPECT_TRUE(waitFor([&] { return core.snapshot().cores.booked == 0; }));
+}
+
 TEST_F(RqdCoreTest, RefusesUidZeroLikeOpenCue) {
   auto core = makeCore(*machine_);
   FrameSpec spec = makeSpec("root1", "true", dir_.file("logs"));
@@ -187,16 +202,19 @@ TEST_F(RqdCoreTest, KillEndsTheWholeTreeIncludingASetsidChild) {
   absl::StatusOr<RunningFrameView> view = core->frame("k1");
   ASSERT_TRUE(view.ok());
   const int root = view->spec.pid;
-  // Wait until the escapee really is in its own session, then list the whole tree.
+  // Wait until the escapee sleeps in its own session and the whole tree is up: the shell,
+  // sh + its sleep, the escapee, the sleeper.
   int escaped = 0;
   ASSERT_TRUE(absl::SimpleAtoi(printed("escaped"), &escaped));
+  std::vector<int> pids;
   ASSERT_TRUE(waitFor([&] {
     ProcessTable t = scanProcesses("/proc");
-    return t.count(escaped) && t[escaped].session == escaped && t[escaped].comm == "sleep";
+    pids = frameProcesses(t, {root, 0}, {});
+    int sleeping = 0;
+    for (int pid : pids) sleeping += t[pid].comm == "sleep";
+    return t.count(escaped) && t[escaped].session == escaped && sleeping == 3;
   }));
-  ProcessTable table = scanProcesses("/proc");
-  std::vector<int> pids = frameProcesses(table, {root, 0}, {});
-  EXPECT_GE(pids.size(), 5u);  // shell, sh + sleep, escapee, sleeper
+  EXPECT_EQ(pids.size(), 5u);
   EXPECT_TRUE(std::count(pids.begin(), pids.end(), escaped));
   core->sampleNow();
 
@@ -254,26 +272,26 @@ TEST_F(RqdCoreTest, PinsWholeCoreFramesToCpus) {
       pinnableCores(real->statics().topology, real->statics().allowed_cpus);
   if (pinnable.empty()) GTEST_SKIP() << "no whole core is pinnable here";
   auto core = makeCore(*real);
-  ASSERT_TRUE(
-      core->launchFrame(makeSpec("p1", "grep Cpus_allowed_list /proc/self/status", dir_.file("logs")))
-          .ok());
+  ASSERT_TRUE(core->launchFrame(
+                      makeSpec("p1", "grep Cpus_allowed_list /proc/self/status", dir_.file("logs")))
+                  .ok());
   FrameCompletion c;
   ASSERT_TRUE(listener_.waitCompletion("p1", &c));
   std::string cpu_list = c.spec.attributes["CPU_LIST"];
   ASSERT_FALSE(cpu_list.empty());
   std::string log = slurp(logPath());
   EXPECT_NE(log.find("Cpus_allowed_list:\t" + cpu_list), std::string::npos)
-      << "CPU_LIST " << cpu_list << "\n" << log;
+      << "CPU_LIST " << cpu_list << "\n"
+      << log;
   EXPECT_TRUE(core->snapshot().cores.reserved.empty());  // released at exit
 }
 
 TEST_F(RqdCoreTest, ShutdownIdleWaitsForFramesThenAsksToExit) {
   auto core = makeCore(*machine_);
   TempDir gate;
-  ASSERT_TRUE(core->launchFrame(makeSpec("s1",
-                                         "while [ ! -f " + gate.file("go") +
-                                             " ]; do sleep 0.05; done",
-                                         dir_.file("logs")))
+  ASSERT_TRUE(core->launchFrame(
+                      makeSpec("s1", "while [ ! -f " + gate.file("go") + " ]; do sleep 0.05; done",
+                               dir_.file("logs")))
                   .ok());
   core->shutdownIdle();
   EXPECT_EQ(core->launchFrame(makeSpec("s2", "true", dir_.file("logs"))).code(),

@@ -207,9 +207,9 @@ TEST_F(RqdGrpcTest, BootsReportsRunsFramesAndRetriesCompletions) {
   // 2. A frame that waits for the test: status reports show it running.
   cuebot_.failNextCompletions(1);  // cuebot "down" for the first attempt
   std::string gate = gate_.file("go");
-  ASSERT_TRUE(launch(runFrame("g1", "echo hi; while [ ! -f " + gate +
-                                        " ]; do sleep 0.05; done; exit 3"))
-                  .ok());
+  ASSERT_TRUE(
+      launch(runFrame("g1", "echo hi; while [ ! -f " + gate + " ]; do sleep 0.05; done; exit 3"))
+          .ok());
   ASSERT_TRUE(waitFor([&] { return cuebot_.statusShowed("g1"); }));
 
   // 3. RPCs about it.

@@ -72,7 +72,9 @@ RunningFrame::~RunningFrame() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-void RunningFrame::start() { thread_ = std::thread([this] { run(); }); }
+void RunningFrame::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void RunningFrame::join() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
@@ -185,46 +187,71 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
 }
 
 void RunningFrame::run() {
-  if (!launch()) return;
-  waitForExit();
+  absl::StatusOr<FrameUser> user = resolveFrameUser(spec_, options_.as_root);
+  if (!user.ok()) return failLaunch(std::string(user.status().message()));
+  absl::StatusOr<OpenedLog> log = openLog(*user);
+  if (!log.ok()) return failLaunch(std::string(log.status().message()));
+  SpawnSpec spawn = spawnSpecFor(*user, *log);
+  writeHeader(spawn, *log);
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (kill_requested_) {
+      std::string why = absl::StrCat("killed before launch: ", kill_message_);
+      lock.unlock();
+      return failLaunch(why, /*exit_status=*/1, SIGTERM);
+    }
+  }
+  absl::StatusOr<pid_t> pid = spawnFrame(spawn);
+  if (!pid.ok()) return failLaunch(std::string(pid.status().message()));
+  markStarted(*pid, *user);
+
+  struct rusage ru {};
+  int status = waitForShell(*pid, &ru);
+  reapLeftovers();
+  FrameCompletion c = completionFor(status, ru);
+  writeFooter(c, ru);
+  common::logger("rqd")->info(
+      "frame {}/{} ({}) ended: exit status {}, signal {}, {} s, max rss {} KB", spec_.job_name,
+      spec_.frame_name, spec_.frame_id, c.exit_status, c.exit_signal, c.run_time, c.usage.max_rss);
+  finish(std::move(c));
 }
 
-bool RunningFrame::launch() {
-  auto log = common::logger("rqd");
-  FrameCompletion failed;
-  failed.exit_status = kExitFailedLaunch;
-  auto fail = [&](const std::string& why) {
-    log->error("frame {}/{} ({}) failed to launch: {}", spec_.job_name, spec_.frame_name,
-               spec_.frame_id, why);
-    if (log_fd_ >= 0) writeAll(log_fd_, absl::StrCat("rqd: failed to launch the frame: ", why, "\n"));
-    failed.kill_message = why;
-    finish(std::move(failed));
-    return false;
-  };
+void RunningFrame::failLaunch(const std::string& why, int exit_status, int exit_signal) {
+  common::logger("rqd")->error("frame {}/{} ({}) failed to launch: {}", spec_.job_name,
+                               spec_.frame_name, spec_.frame_id, why);
+  if (log_fd_ >= 0) writeAll(log_fd_, absl::StrCat("rqd: failed to launch the frame: ", why, "\n"));
+  FrameCompletion c;
+  c.exit_status = exit_status;
+  c.exit_signal = exit_signal;
+  c.kill_message = why;
+  finish(std::move(c));
+}
 
-  absl::StatusOr<FrameUser> user = resolveFrameUser(spec_, options_.as_root);
-  if (!user.ok()) return fail(std::string(user.status().message()));
-  LogOwner owner{options_.as_root, user->uid, user->gid};
+absl::StatusOr<OpenedLog> RunningFrame::openLog(const FrameUser& user) {
+  LogOwner owner{options_.as_root, user.uid, user.gid};
   absl::StatusOr<OpenedLog> opened = openFrameLog(spec_, options_.log_root, owner);
-  if (!opened.ok()) return fail(std::string(opened.status().message()));
+  if (!opened.ok()) return opened;
   log_fd_ = opened->fd;
   {
     std::lock_guard<std::mutex> lock(mu_);
     spec_.log_dir_file = opened->path;
   }
   if (!opened->fallback_reason.empty()) {
-    log->warn("frame {}/{}: log_dir unusable ({}), logging to {}", spec_.job_name,
-              spec_.frame_name, opened->fallback_reason, opened->path);
+    common::logger("rqd")->warn("frame {}/{}: log_dir unusable ({}), logging to {}", spec_.job_name,
+                                spec_.frame_name, opened->fallback_reason, opened->path);
   }
+  return opened;
+}
 
+SpawnSpec RunningFrame::spawnSpecFor(const FrameUser& user, const OpenedLog& log) const {
   FrameEnvContext ctx;
   ctx.hostname = options_.hostname;
-  ctx.user = user->name;
-  ctx.home = user->home;
+  ctx.user = user.name;
+  ctx.home = user.home;
   ctx.tmp_dir = options_.tmp_dir;
   if (const char* tz = std::getenv("TZ")) ctx.timezone = tz;
-  ctx.log_path = opened->path;
-  ctx.log_fell_back = !opened->fallback_reason.empty();
+  ctx.log_path = log.path;
+  ctx.log_fell_back = !log.fallback_reason.empty();
   ctx.cpus = cpus_;
   ctx.hyperthreading_multiplier = options_.hyperthreading_multiplier;
 
@@ -233,154 +260,143 @@ bool RunningFrame::launch() {
   spawn.env = buildFrameEnv(spec_, ctx);
   spawn.cwd = options_.tmp_dir;
   spawn.output_fd = log_fd_;
-  spawn.user = *user;
+  spawn.user = user;
   spawn.cpus = cpus_;
+  return spawn;
+}
 
+void RunningFrame::writeHeader(const SpawnSpec& spawn, const OpenedLog& log) {
   LogHeader header;
   header.hostname = options_.hostname;
   header.spec = spec_;
-  header.user = user->name;
-  header.uid = user->uid;
-  header.gid = user->gid;
+  header.user = spawn.user.name;
+  header.uid = spawn.user.uid;
+  header.gid = spawn.user.gid;
   header.cwd = spawn.cwd;
-  header.log_path = opened->path;
+  header.log_path = log.path;
   header.start_time = nowSeconds();
   header.cpus = cpus_;
   header.env = spawn.env;
   writeAll(log_fd_, formatHeader(header));
-  if (!opened->fallback_reason.empty()) {
-    writeAll(log_fd_, absl::StrCat("rqd: log_dir unusable (", opened->fallback_reason,
+  if (!log.fallback_reason.empty()) {
+    writeAll(log_fd_, absl::StrCat("rqd: log_dir unusable (", log.fallback_reason,
                                    "); logging here instead\n"));
   }
-
-  bool killed_before_launch = false;
-  std::string kill_message;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    killed_before_launch = kill_requested_;
-    kill_message = kill_message_;
-  }
-  if (killed_before_launch) {
-    failed.exit_status = 1;
-    failed.exit_signal = SIGTERM;
-    return fail(absl::StrCat("killed before launch: ", kill_message));
-  }
-  absl::StatusOr<pid_t> pid = spawnFrame(spawn);
-  if (!pid.ok()) return fail(std::string(pid.status().message()));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    pid_ = *pid;
-    started_at_ = nowSeconds();
-    root_starttime_ = startTimeOf(options_.proc_root, *pid);
-    known_.insert({*pid, root_starttime_});
-  }
-  log->info("frame {}/{} ({}) started: pid {}, user {} ({}), cores {}, log {}", spec_.job_name,
-            spec_.frame_name, spec_.frame_id, *pid, user->name, user->uid, spec_.num_cores,
-            opened->path);
-  if (callbacks_.on_started) callbacks_.on_started(*this);
-  return true;
 }
 
-void RunningFrame::waitForExit() {
-  auto log = common::logger("rqd");
-  const pid_t pid = this->pid();
+void RunningFrame::markStarted(pid_t pid, const FrameUser& user) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pid_ = pid;
+    started_at_ = nowSeconds();
+    root_starttime_ = startTimeOf(options_.proc_root, pid);
+    known_.insert({pid, root_starttime_});
+  }
+  common::logger("rqd")->info("frame {}/{} ({}) started: pid {}, user {} ({}), cores {}, log {}",
+                              spec_.job_name, spec_.frame_name, spec_.frame_id, pid, user.name,
+                              user.uid, spec_.num_cores, spec_.log_dir_file);
+  if (callbacks_.on_started) callbacks_.on_started(*this);
+}
+
+RunningFrame::KillStep RunningFrame::nextKillStep(bool term_sent) {
+  KillStep step;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!kill_requested_) return step;
+  if (!term_sent) {
+    step.term = true;
+    kill_at_ = Clock::now();
+  }
+  if (!escalated_) {
+    step.deadline = kill_at_ + options_.kill_grace;
+    if (Clock::now() >= step.deadline) {
+      step.kill = true;
+      escalated_ = true;
+    }
+  }
+  return step;
+}
+
+void RunningFrame::waitForEvent(int pidfd, Clock::time_point deadline) {
+  int timeout_ms = -1;
+  if (deadline != Clock::time_point::max()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    timeout_ms = static_cast<int>(std::max<int64_t>(0, left.count()) + 1);
+  }
+  if (pidfd < 0) timeout_ms = timeout_ms < 0 ? 50 : std::min(timeout_ms, 50);  // no pidfd: poll
+  struct pollfd fds[2];
+  int nfds = 0;
+  if (wake_fd_ >= 0) fds[nfds++] = {wake_fd_, POLLIN, 0};
+  if (pidfd >= 0) fds[nfds++] = {pidfd, POLLIN, 0};
+  if (::poll(fds, nfds, timeout_ms) > 0 && wake_fd_ >= 0 && (fds[0].revents & POLLIN)) {
+    uint64_t drained;
+    ssize_t ignored = ::read(wake_fd_, &drained, sizeof(drained));
+    (void)ignored;
+  }
+}
+
+int RunningFrame::waitForShell(pid_t pid, struct rusage* ru) {
   const int pidfd = pidfdOpen(pid);
-  const auto grace = options_.kill_grace;
   bool term_sent = false;
   int status = 0;
-  struct rusage ru {};
   while (true) {
-    pid_t r = ::wait4(pid, &status, WNOHANG, &ru);
+    pid_t r = ::wait4(pid, &status, WNOHANG, ru);
     if (r == pid) break;
     if (r < 0 && errno != EINTR) {
-      log->error("frame {}: wait4({}) failed: {}", spec_.frame_id, pid, strerror(errno));
+      common::logger("rqd")->error("frame {}: wait4({}) failed: {}", spec_.frame_id, pid,
+                                   strerror(errno));
       status = 0;
       break;
     }
-    bool want_term = false;
-    bool want_kill = false;
-    Clock::time_point deadline = Clock::time_point::max();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (kill_requested_ && !term_sent) {
-        want_term = true;
-        kill_at_ = Clock::now();
-      }
-      if (kill_requested_ && !escalated_) {
-        deadline = kill_at_ + grace;
-        if (Clock::now() >= deadline) {
-          want_kill = true;
-          escalated_ = true;
-        }
-      }
-    }
-    if (want_term) {
+    KillStep step = nextKillStep(term_sent);
+    if (step.term) {
       term_sent = true;
       signalTree(SIGTERM);
     }
-    if (want_kill) signalTree(SIGKILL);
-    int timeout_ms = -1;
-    if (deadline != Clock::time_point::max() && !want_kill) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      timeout_ms = static_cast<int>(std::max<int64_t>(0, left.count()) + 1);
-    }
-    if (pidfd < 0) timeout_ms = timeout_ms < 0 ? 50 : std::min(timeout_ms, 50);
-    struct pollfd fds[2];
-    int nfds = 0;
-    if (wake_fd_ >= 0) fds[nfds++] = {wake_fd_, POLLIN, 0};
-    if (pidfd >= 0) fds[nfds++] = {pidfd, POLLIN, 0};
-    if (::poll(fds, nfds, timeout_ms) > 0 && wake_fd_ >= 0 && (fds[0].revents & POLLIN)) {
-      uint64_t drained;
-      ssize_t ignored = ::read(wake_fd_, &drained, sizeof(drained));
-      (void)ignored;
-    }
+    if (step.kill) signalTree(SIGKILL);
+    waitForEvent(pidfd, step.kill ? Clock::time_point::max() : step.deadline);
   }
   if (pidfd >= 0) ::close(pidfd);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (kill_requested_ && !term_sent) kill_at_ = Clock::now();
-  }
-  reapLeftovers();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (kill_requested_ && !term_sent) kill_at_ = Clock::now();  // the shell beat the signal
+  return status;
+}
 
+FrameCompletion RunningFrame::completionFor(int status, const struct rusage& ru) {
   FrameCompletion c;
   if (WIFEXITED(status)) {
     c.exit_status = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {
-    c.exit_status = 1;
+    c.exit_status = 1;  // OpenCue's RQD: a signal ends the frame with status 1 + the signal
     c.exit_signal = WTERMSIG(status);
   }
-  const EpochSec end = nowSeconds();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    usage_.max_rss = std::max<MemoryKb>(usage_.max_rss, ru.ru_maxrss);
-    if (usage_.max_pss == 0) usage_.max_pss = usage_.max_rss;
-    usage_.cpu_seconds =
-        std::max(usage_.cpu_seconds, seconds(ru.ru_utime) + seconds(ru.ru_stime));
-    if (kill_requested_) {
-      c.kill_message = kill_message_;
-      if (kill_reason_ == KillReason::kMemory) {
-        c.exit_status = kExitMemoryFailure;
-        c.exit_signal = kExitMemoryFailure;
-      }
+  std::lock_guard<std::mutex> lock(mu_);
+  usage_.max_rss = std::max<MemoryKb>(usage_.max_rss, ru.ru_maxrss);
+  if (usage_.max_pss == 0) usage_.max_pss = usage_.max_rss;
+  usage_.cpu_seconds = std::max(usage_.cpu_seconds, seconds(ru.ru_utime) + seconds(ru.ru_stime));
+  if (kill_requested_) {
+    c.kill_message = kill_message_;
+    if (kill_reason_ == KillReason::kMemory) {
+      c.exit_status = kExitMemoryFailure;
+      c.exit_signal = kExitMemoryFailure;
     }
-    c.usage = usage_;
-    c.run_time = static_cast<int>(std::max<EpochSec>(0, end - started_at_));
   }
+  c.usage = usage_;
+  c.run_time = static_cast<int>(std::max<EpochSec>(0, nowSeconds() - started_at_));
+  return c;
+}
+
+void RunningFrame::writeFooter(const FrameCompletion& c, const struct rusage& ru) {
   LogFooter footer;
   footer.hostname = options_.hostname;
   footer.exit_status = c.exit_status;
   footer.exit_signal = c.exit_signal;
   footer.kill_message = c.kill_message;
   footer.start_time = started_at_;
-  footer.end_time = end;
+  footer.end_time = started_at_ + c.run_time;
   footer.usage = c.usage;
   footer.utime_s = seconds(ru.ru_utime);
   footer.stime_s = seconds(ru.ru_stime);
   writeAll(log_fd_, formatFooter(footer));
-  log->info("frame {}/{} ({}) ended: exit status {}, signal {}, {} s, max rss {} KB",
-            spec_.job_name, spec_.frame_name, spec_.frame_id, c.exit_status, c.exit_signal,
-            c.run_time, c.usage.max_rss);
-  finish(std::move(c));
 }
 
 void RunningFrame::reapLeftovers() {

@@ -15,6 +15,7 @@
 // attendant thread with no RunningFrame lock held.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -27,7 +28,10 @@
 #include <thread>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "rqd/frame_log.h"
 #include "rqd/frame_types.h"
+#include "rqd/launcher.h"
 #include "rqd/process_tree.h"
 
 namespace cue::rqd {
@@ -84,16 +88,36 @@ class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
   bool finished() const { return finished_.load(); }
 
  private:
-  void run();
-  bool launch();  // steps 1-2; false when the frame failed before its shell ran
-  void waitForExit();
+  using Clock = std::chrono::steady_clock;
+  // What the attendant must do about a requested kill now.
+  struct KillStep {
+    bool term = false;                                      // send SIGTERM to the tree
+    bool kill = false;                                      // grace is over: send SIGKILL
+    Clock::time_point deadline = Clock::time_point::max();  // when SIGKILL is due
+  };
+
+  void run();  // the attendant (steps in the class comment)
+  void failLaunch(const std::string& why, int exit_status = kExitFailedLaunch, int exit_signal = 0);
+  absl::StatusOr<OpenedLog> openLog(const FrameUser& user);
+  SpawnSpec spawnSpecFor(const FrameUser& user, const OpenedLog& log) const;
+  void writeHeader(const SpawnSpec& spawn, const OpenedLog& log);
+  void markStarted(pid_t pid, const FrameUser& user);
+  // Waits for the shell to exit, signalling the tree as a kill request requires; returns
+  // the wait status.
+  int waitForShell(pid_t pid, struct rusage* ru);
+  KillStep nextKillStep(bool term_sent);
+  // Sleeps until the shell exits (pidfd), kill() wakes us, or `deadline`.
+  void waitForEvent(int pidfd, Clock::time_point deadline);
+  // Ends processes that outlived the shell: SIGTERM, grace, SIGKILL.
   void reapLeftovers();
+  FrameCompletion completionFor(int status, const struct rusage& ru);
+  void writeFooter(const FrameCompletion& c, const struct rusage& ru);
   void finish(FrameCompletion completion);
-  // A /proc scan of the frame's processes now, adding them to known_. Needs mu_ unlocked.
+  // A /proc scan of the frame's live processes now, adding them to known_. Needs mu_
+  // unlocked.
   std::vector<int> collectProcesses();
   void signalTree(int sig);
   void wake();
-  std::chrono::steady_clock::time_point killDeadline() const;
 
   const Options options_;
   const Callbacks callbacks_;
@@ -109,8 +133,8 @@ class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
   bool kill_requested_ = false;
   KillReason kill_reason_ = KillReason::kRequested;
   std::string kill_message_;
-  std::chrono::steady_clock::time_point kill_at_;  // when SIGTERM was sent
-  bool escalated_ = false;                          // SIGKILL sent
+  Clock::time_point kill_at_;  // when SIGTERM was sent
+  bool escalated_ = false;     // SIGKILL sent
   double last_cpu_seconds_ = -1;
 
   int log_fd_ = -1;

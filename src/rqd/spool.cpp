@@ -49,7 +49,7 @@ std::string unescapeValue(absl::string_view v) {
 bool parseHexByte(absl::string_view two, int* out) {
   int v = 0;
   for (char c : two) {
-    int d = absl::ascii_isdigit(c) ? c - '0'
+    int d = absl::ascii_isdigit(c)   ? c - '0'
             : (c >= 'A' && c <= 'F') ? c - 'A' + 10
             : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                                      : -1;

@@ -763,6 +763,13 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
       if (!dup.empty())
         return absl::AlreadyExistsError(absl::StrCat("a pending job named ", j.name,
                                                      " already exists (id ", dup[0].str(0), ")"));
+      // Checked first: a foreign-key failure would read as ALREADY_EXISTS.
+      ASSIGN_OR_RETURN(auto group,
+                       db_->query("SELECT id FROM folder WHERE id = $1 AND show_id = $2",
+                                  {s(j.group_id), s(j.show_id)}));
+      if (group.empty())
+        return absl::NotFoundError(absl::StrCat("job ", j.name, ": no group ", j.group_id,
+                                                " in show ", j.show_id));
       RETURN_IF_ERROR(
           db_->exec(
                  "INSERT INTO job (id, name, show_id, shot, user_name, email, uid, folder_id, "
@@ -1253,6 +1260,18 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
                    i(r.total_mcp), i(r.free_mcp), i(r.load), i(r.boot_time), i(r.now), s(r.os),
                    s(r.rqd_address)})
             .status());
+    // Tags: what the rqd reports now, plus its allocation's tag.
+    ASSIGN_OR_RETURN(auto alloc_tag, db_->query("SELECT a.tag FROM host h JOIN alloc a ON "
+                                                "h.alloc_id = a.id WHERE h.id = $1",
+                                                {s(id)}));
+    std::vector<std::string> tags;
+    for (const auto& t : r.tags)
+      if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+    if (!alloc_tag.empty() &&
+        std::find(tags.begin(), tags.end(), alloc_tag[0].str(0)) == tags.end())
+      tags.push_back(alloc_tag[0].str(0));
+    RETURN_IF_ERROR(
+        db_->exec("UPDATE host SET tags = $2 WHERE id = $1", {s(id), s(joinList(tags))}).status());
     RETURN_IF_ERROR(recomputeIdle(*db_, id));
     return loadHost(*db_, "h.id = $1", {s(id)}, r.name);
   });
@@ -1278,16 +1297,19 @@ absl::StatusOr<core::Host> SqlStore::updateHostReport(const HostReportData& r,
                    i(r.now), s(r.rqd_address)})
             .status());
     for (const auto& u : usage) {
-      ASSIGN_OR_RETURN(auto n, db_->exec("UPDATE proc SET used_memory = $3, max_rss = $4, used_pss "
-                                         "= $5, max_pss = $6, ping_time = $7 WHERE id = $1 AND "
-                                         "host_id = $2",
-                                         {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss),
-                                          i(u.max_pss), i(r.now)}));
+      ASSIGN_OR_RETURN(auto n,
+                       db_->exec("UPDATE proc SET used_memory = $3, max_rss = CASE WHEN max_rss > "
+                                 "$4 THEN max_rss ELSE $4 END, used_pss = $5, max_pss = CASE WHEN "
+                                 "max_pss > $6 THEN max_pss ELSE $6 END, ping_time = $7 WHERE id = "
+                                 "$1 AND host_id = $2",
+                                 {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss),
+                                  i(u.max_pss), i(r.now)}));
       if (n > 0) {
         RETURN_IF_ERROR(db_->exec("UPDATE frame SET used_memory = $2, max_rss = CASE WHEN max_rss "
                                   "> $3 THEN max_rss ELSE $3 END, max_pss = CASE WHEN max_pss > $4 "
-                                  "THEN max_pss ELSE $4 END WHERE id = $1",
-                                  {s(u.frame_id), i(u.rss), i(u.max_rss), i(u.max_pss)})
+                                  "THEN max_pss ELSE $4 END WHERE id = (SELECT frame_id FROM proc "
+                                  "WHERE id = $1)",
+                                  {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss)})
                             .status());
       }
     }

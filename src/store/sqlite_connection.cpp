@@ -34,7 +34,9 @@ SqliteConnection::~SqliteConnection() {
 absl::Status SqliteConnection::error(absl::string_view what, absl::string_view sql) const {
   int code = sqlite3_extended_errcode(db_);
   std::string msg = absl::StrCat(what, ": ", sqlite3_errmsg(db_), " in: ", sql.substr(0, 200));
-  if ((code & 0xff) == SQLITE_CONSTRAINT) return absl::AlreadyExistsError(msg);
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return absl::AlreadyExistsError(msg);
+  if ((code & 0xff) == SQLITE_CONSTRAINT) return absl::FailedPreconditionError(msg);
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
     return absl::UnavailableError(msg);
   return absl::InternalError(msg);

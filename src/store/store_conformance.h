@@ -83,18 +83,18 @@ absl::Status statusOf(const absl::StatusOr<T>& v) {
 inline absl::Status statusOf(const absl::Status& st) { return st; }
 
 // EXPECT_CODE(store().findShow("x"), kNotFound): the call failed with that code.
-#define EXPECT_CODE(expr, code_name)                                           \
-  do {                                                                         \
-    ::absl::Status cue_st_ = ::cue::store::conformance::statusOf((expr));      \
-    EXPECT_EQ(cue_st_.code(), ::absl::StatusCode::code_name) << cue_st_;       \
+#define EXPECT_CODE(expr, code_name)                                      \
+  do {                                                                    \
+    ::absl::Status cue_st_ = ::cue::store::conformance::statusOf((expr)); \
+    EXPECT_EQ(cue_st_.code(), ::absl::StatusCode::code_name) << cue_st_;  \
   } while (0)
 
 // Every field, for comparing whole records ("as they were" after a reopen).
 inline auto fields(const core::Job& j) {
   return std::tie(j.id, j.name, j.show_id, j.show, j.shot, j.user, j.email, j.uid, j.group_id,
-                  j.facility, j.department, j.os, j.priority, j.min_cores, j.max_cores,
-                  j.min_gpus, j.max_gpus, j.max_retries, j.paused, j.auto_eat, j.state,
-                  j.log_dir, j.start_time, j.stop_time, j.env);
+                  j.facility, j.department, j.os, j.priority, j.min_cores, j.max_cores, j.min_gpus,
+                  j.max_gpus, j.max_retries, j.paused, j.auto_eat, j.state, j.log_dir, j.start_time,
+                  j.stop_time, j.env);
 }
 inline auto fields(const core::Layer& l) {
   return std::tie(l.id, l.job_id, l.name, l.type, l.command, l.range, l.chunk_size,
@@ -105,15 +105,15 @@ inline auto fields(const core::Layer& l) {
 inline auto fields(const core::Frame& f) {
   return std::tie(f.id, f.job_id, f.layer_id, f.layer_name, f.name, f.number, f.state,
                   f.dispatch_order, f.retry_count, f.exit_status, f.exit_signal, f.depend_count,
-                  f.start_time, f.stop_time, f.max_rss, f.used_memory, f.reserved_memory,
-                  f.max_pss, f.last_resource, f.total_core_time, f.version);
+                  f.start_time, f.stop_time, f.max_rss, f.used_memory, f.reserved_memory, f.max_pss,
+                  f.last_resource, f.total_core_time, f.version);
 }
 inline auto fields(const core::Host& h) {
   return std::tie(h.id, h.name, h.alloc_id, h.alloc_name, h.facility, h.state, h.lock_state,
-                  h.thread_mode, h.nimby_enabled, h.cores, h.idle_cores, h.memory,
-                  h.idle_memory, h.gpus, h.idle_gpus, h.gpu_memory, h.idle_gpu_memory,
-                  h.total_memory, h.free_memory, h.total_swap, h.free_swap, h.total_mcp,
-                  h.free_mcp, h.load, h.boot_time, h.ping_time, h.os, h.tags, h.rqd_address);
+                  h.thread_mode, h.nimby_enabled, h.cores, h.idle_cores, h.memory, h.idle_memory,
+                  h.gpus, h.idle_gpus, h.gpu_memory, h.idle_gpu_memory, h.total_memory,
+                  h.free_memory, h.total_swap, h.free_swap, h.total_mcp, h.free_mcp, h.load,
+                  h.boot_time, h.ping_time, h.os, h.tags, h.rqd_address);
 }
 inline auto fields(const core::Proc& p) {
   return std::tie(p.id, p.host_id, p.host_name, p.job_id, p.layer_id, p.frame_id, p.show_id,
@@ -354,12 +354,12 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
     return b.proc_id;
   }
 
-  CompletionResult complete(const std::string& proc_id, const core::Frame& f,
-                            const core::Host& h, int32_t exit_status, core::EpochSec now,
-                            int32_t run_time = 60, core::MemoryKb max_rss = 0) {
-    return must(store().completeFrame(completion(proc_id, f, h, exit_status, now, run_time,
-                                                 max_rss)),
-                "completeFrame");
+  CompletionResult complete(const std::string& proc_id, const core::Frame& f, const core::Host& h,
+                            int32_t exit_status, core::EpochSec now, int32_t run_time = 60,
+                            core::MemoryKb max_rss = 0) {
+    return must(
+        store().completeFrame(completion(proc_id, f, h, exit_status, now, run_time, max_rss)),
+        "completeFrame");
   }
 
   static FrameCompletion completion(const std::string& proc_id, const core::Frame& f,
@@ -428,7 +428,7 @@ TEST_P(StoreConformanceTest, SeedsFiveAllocationsWithTags) {
   std::set<std::tuple<std::string, std::string, std::string>> got;
   for (const auto& a : allocs) got.insert({a.name, a.tag, a.facility});
   std::set<std::tuple<std::string, std::string, std::string>> want{
-      {"local.general", "general", "local"},   {"local.desktop", "desktop", "local"},
+      {"local.general", "general", "local"},       {"local.desktop", "desktop", "local"},
       {"local.unassigned", "unassigned", "local"}, {"cloud.general", "general", "cloud"},
       {"cloud.unassigned", "unassigned", "cloud"},
   };
@@ -541,7 +541,8 @@ TEST_P(StoreConformanceTest, CreateShowWithTakenNameIsAlreadyExists) {
 }
 
 TEST_P(StoreConformanceTest, CreateShowWithBadNameIsInvalidArgument) {
-  for (const std::string bad : {"", "has space", "semi;colon", "slash/name", "dash-name", "quote'"}) {
+  for (const std::string bad :
+       {"", "has space", "semi;colon", "slash/name", "dash-name", "quote'"}) {
     SCOPED_TRACE(bad);
     EXPECT_CODE(store().createShow(bad), kInvalidArgument);
   }
@@ -710,8 +711,8 @@ TEST_P(StoreConformanceTest, SecondPendingJobWithSameNameIsAlreadyExistsAndWrite
   NewJob second = testingJob("dup");  // same name, new ids
   ASSERT_EQ(second.job.name, first.job.name);
   addLayer(second, "a", 1, 5);
-  second.depends.push_back(makeDepend(DependType::kJobOnJob, second.job.id, "", "",
-                                      first.job.id, "", ""));
+  second.depends.push_back(
+      makeDepend(DependType::kJobOnJob, second.job.id, "", "", first.job.id, "", ""));
   EXPECT_CODE(store().createJob(second), kAlreadyExists);
 
   EXPECT_CODE(store().getJob(second.job.id), kNotFound);
@@ -1018,8 +1019,7 @@ TEST_P(StoreConformanceTest, LayerOnLayerDependHoldsFramesUntilEveryFrameOfOther
   EXPECT_TRUE(candidates(h.id).empty());
 
   // The last sim frame succeeds: every render frame waits, the depend is over.
-  EXPECT_EQ(complete(bookings[1].proc_id, sim2, h, 0, kT0 + 30).new_state,
-            FrameState::kSucceeded);
+  EXPECT_EQ(complete(bookings[1].proc_id, sim2, h, 0, kT0 + 30).new_state, FrameState::kSucceeded);
   for (const auto& f : frames(nj.job.id, "render")) {
     EXPECT_EQ(f.state, FrameState::kWaiting) << f.name;
     EXPECT_EQ(f.depend_count, 0) << f.name;
@@ -1039,9 +1039,9 @@ TEST_P(StoreConformanceTest, FrameOnFrameDependsReleaseOneFrameAtATime) {
   addLayer(nj, "render", 1, 3);
   for (int n = 1; n <= 3; ++n)
     nj.depends.push_back(makeDepend(DependType::kFrameOnFrame, nj.job.id,
-                                    frameOf(nj, "render", n).layer_id,
-                                    frameOf(nj, "render", n).id, nj.job.id,
-                                    frameOf(nj, "sim", n).layer_id, frameOf(nj, "sim", n).id));
+                                    frameOf(nj, "render", n).layer_id, frameOf(nj, "render", n).id,
+                                    nj.job.id, frameOf(nj, "sim", n).layer_id,
+                                    frameOf(nj, "sim", n).id));
   create(nj);
   auto state = [&](const std::string& layer, int n) {
     return frame(frameOf(nj, layer, n).id).state;
@@ -1175,8 +1175,8 @@ TEST_P(StoreConformanceTest, LayerOnFrameAndFrameOnLayerDependsHoldTheirWaitingS
   // Every frame of b waits on a.1; only c.2 waits on the whole of a.
   nj.depends.push_back(makeDepend(DependType::kLayerOnFrame, nj.job.id, b, "", nj.job.id, a,
                                   frameOf(nj, "a", 1).id));
-  nj.depends.push_back(makeDepend(DependType::kFrameOnLayer, nj.job.id, c,
-                                  frameOf(nj, "c", 2).id, nj.job.id, a, ""));
+  nj.depends.push_back(makeDepend(DependType::kFrameOnLayer, nj.job.id, c, frameOf(nj, "c", 2).id,
+                                  nj.job.id, a, ""));
   create(nj);
   auto state = [&](const std::string& layer, int n) {
     return frame(frameOf(nj, layer, n).id).state;
@@ -1201,9 +1201,8 @@ TEST_P(StoreConformanceTest, JobOnFrameDependIsSatisfiedByThatFrameAlone) {
   create(first);
   NewJob second = testingJob("second", "sh010", "jdoe", kT0 + 1);
   addLayer(second, "a", 1, 2);
-  second.depends.push_back(makeDepend(DependType::kJobOnFrame, second.job.id, "", "",
-                                      first.job.id, frameOf(first, "a", 2).layer_id,
-                                      frameOf(first, "a", 2).id));
+  second.depends.push_back(makeDepend(DependType::kJobOnFrame, second.job.id, "", "", first.job.id,
+                                      frameOf(first, "a", 2).layer_id, frameOf(first, "a", 2).id));
   create(second);
   core::Host h = bootHost("render01");
   runToEnd(h, frameOf(first, "a", 1), 0, kT0);
@@ -1497,8 +1496,8 @@ TEST_P(StoreConformanceTest, ReleaseProcsRequeuesTheirFramesWithoutRetry) {
 TEST_P(StoreConformanceTest, DispatchCandidatesOfferWaitingFramesThatFitTheHost) {
   NewJob nj = testingJob("fit");
   std::string small = addLayer(nj, "small", 1, 5, 100, kKbPerGb);
-  addLayer(nj, "wide", 1, 2, 1600, kKbPerGb);         // more cores than the host has
-  addLayer(nj, "hungry", 1, 2, 100, 64 * kKbPerGb);   // more memory than the host has
+  addLayer(nj, "wide", 1, 2, 1600, kKbPerGb);        // more cores than the host has
+  addLayer(nj, "hungry", 1, 2, 100, 64 * kKbPerGb);  // more memory than the host has
   create(nj);
   core::Host h = bootHost("render01", 800, 16 * kKbPerGb);
 
@@ -1659,8 +1658,8 @@ TEST_P(StoreConformanceTest, BookingBeyondIdleCoresOrMemoryIsSkipped) {
   core::Host h = bootHost("render01", 400, 8 * kKbPerGb);
 
   // Too many cores, too much memory: nothing booked.
-  EXPECT_TRUE(must(store().book({bookingFor(h, frameOf(nj, "a", 1), 500, kKbPerGb)}), "book")
-                  .empty());
+  EXPECT_TRUE(
+      must(store().book({bookingFor(h, frameOf(nj, "a", 1), 500, kKbPerGb)}), "book").empty());
   EXPECT_TRUE(
       must(store().book({bookingFor(h, frameOf(nj, "a", 1), 100, 9 * kKbPerGb)}), "book").empty());
   EXPECT_EQ(frame(frameOf(nj, "a", 1).id).state, FrameState::kWaiting);
@@ -1910,8 +1909,7 @@ TEST_P(StoreConformanceTest, EatFramesSatisfiesDependsAndCanFinishTheJob) {
   EXPECT_EQ(frame(frameOf(nj, "sim", 2).id).state, FrameState::kEaten);
   EXPECT_EQ(host(h.id).idle_cores, 800);
 
-  r = must(store().eatFrames({frameOf(nj, "render", 1).id, frameOf(nj, "render", 2).id},
-                             kT0 + 30),
+  r = must(store().eatFrames({frameOf(nj, "render", 1).id, frameOf(nj, "render", 2).id}, kT0 + 30),
            "eatFrames");
   EXPECT_EQ(r.finished_jobs, (std::vector<std::string>{nj.job.id}));
   core::Job j = job(nj.job.id);
@@ -1936,7 +1934,7 @@ TEST_P(StoreConformanceTest, RetryFramesRequeuesDeadFramesAndReopensFinishedJob)
   EXPECT_EQ(r.changed, 1);
   EXPECT_TRUE(r.procs_to_kill.empty());
   EXPECT_EQ(frame(f1.id).state, FrameState::kWaiting);
-  EXPECT_EQ(runToEnd(h, f1, 0, kT0 + 300).job_finished, true);
+  EXPECT_TRUE(runToEnd(h, f1, 0, kT0 + 300).job_finished);
   EXPECT_EQ(job(nj.job.id).state, JobState::kFinished);
 
   // Retrying a frame of a FINISHED job brings the job back.
@@ -2169,8 +2167,7 @@ TEST_P(StoreConformanceTest, EverythingSurvivesReopeningTheStore) {
   expectSameRecords(depends, must(store().getDepends(nj.job.id), "getDepends"), "depends");
   expectSameRecords(history, must(store().getFrameHistory(frameOf(nj, "sim", 1).id), "history"),
                     "history");
-  expectSameRecords(subs, must(store().getSubscriptions(""), "getSubscriptions"),
-                    "subscriptions");
+  expectSameRecords(subs, must(store().getSubscriptions(""), "getSubscriptions"), "subscriptions");
   EXPECT_EQ(must(store().getShows(), "getShows").size(), shows.size()) << "seeded only once";
   EXPECT_EQ(must(store().getServices(), "getServices").size(), services.size());
   EXPECT_EQ(must(store().getAllocations(), "getAllocations").size(), 5u);

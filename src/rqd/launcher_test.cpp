@@ -1,0 +1,106 @@
+#include "rqd/launcher.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "rqd/process_tree.h"
+#include "rqd/test_util.h"
+
+namespace cue::rqd {
+namespace {
+
+using testing::waitFor;
+
+TEST(ResolveFrameUserTest, RefusesRoot) {
+  FrameSpec spec;
+  spec.frame_name = "0003-comp";
+  spec.uid = 0;
+  for (bool as_root : {true, false}) {
+    absl::StatusOr<FrameUser> u = resolveFrameUser(spec, as_root);
+    ASSERT_FALSE(u.ok());
+    EXPECT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(u.status().message(), "refusing to run frame 0003-comp as root (uid 0)");
+  }
+}
+
+TEST(ResolveFrameUserTest, WithoutRootRunsAsRqdsOwnUser) {
+  FrameSpec spec;
+  spec.uid = 4321;
+  absl::StatusOr<FrameUser> u = resolveFrameUser(spec, /*as_root=*/false);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->uid, static_cast<int>(::geteuid()));
+  EXPECT_FALSE(u->switch_user);
+}
+
+TEST(ResolveFrameUserTest, AsRootUsesTheJobsUidAndNeverGroupZero) {
+  FrameSpec spec;
+  spec.uid = 4321;  // no passwd entry needed
+  spec.gid = 0;
+  spec.user_name = "ghost";
+  absl::StatusOr<FrameUser> u = resolveFrameUser(spec, /*as_root=*/true);
+  ASSERT_TRUE(u.ok());
+  EXPECT_TRUE(u->switch_user);
+  EXPECT_EQ(u->uid, 4321);
+  EXPECT_EQ(u->gid, kNobodyId);
+  for (gid_t g : u->groups) EXPECT_NE(g, 0u);
+  spec.uid = -1;  // unknown uid, unknown user: nobody
+  u = resolveFrameUser(spec, true);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->uid, kNobodyId);
+  spec.user_name = "root";  // a name that maps to uid 0 is not used
+  u = resolveFrameUser(spec, true);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->uid, kNobodyId);
+}
+
+TEST(SpawnFrameTest, ReportsAFailureBeforeExec) {
+  SpawnSpec spec;
+  spec.command = "true";
+  spec.output_fd = 2;
+  spec.cpus = {CPU_SETSIZE - 1};  // no such CPU: sched_setaffinity fails in the child
+  absl::StatusOr<pid_t> pid = spawnFrame(spec);
+  ASSERT_FALSE(pid.ok());
+  EXPECT_EQ(pid.status().code(), absl::StatusCode::kInternal);
+  EXPECT_NE(pid.status().message().find("sched_setaffinity"), absl::string_view::npos)
+      << pid.status();
+}
+
+// rqd "crashes" (SIGKILL) while a frame runs: PR_SET_PDEATHSIG takes the frame's shell down.
+TEST(SpawnFrameTest, FrameShellDiesWithRqd) {
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  pid_t helper = ::fork();
+  if (helper == 0) {
+    ::dup2(out[1], 1);
+    std::string exe = testing::selfExe();
+    ::execl(exe.c_str(), "rqd_test", "--spawn-frame", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  ::close(out[0]);
+  int shell = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(line, &shell)) << "helper printed \"" << line << "\"";
+  ASSERT_FALSE(processGone("/proc", shell));
+
+  ::kill(helper, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(::waitpid(helper, &status, 0), helper);
+  EXPECT_TRUE(waitFor([&] { return processGone("/proc", shell); }));
+  // The shell's own child (sleep) was orphaned; it is still in the frame's session, which
+  // is how a restarted rqd finds it. Clean it up.
+  ProcessTable t = scanProcesses("/proc");
+  std::vector<int> left = frameProcesses(t, {shell, 0}, {});
+  EXPECT_FALSE(left.empty());
+  signalProcesses(left, SIGKILL);
+}
+
+}  // namespace
+}  // namespace cue::rqd

@@ -1,0 +1,230 @@
+#include "farm_harness.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace cue::testing {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          ("cue-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+  fs::permissions(path_, fs::perms::all);  // frames may run as another uid
+}
+
+TempDir::~TempDir() {
+  if (std::getenv("CUE_KEEP_TEST_DIRS")) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+Process::Process(const std::string& name, std::vector<std::string> argv, const fs::path& log)
+    : name_(name), log_(log) {
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::setpgid(0, 0);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    _exit(127);
+  }
+}
+
+Process::~Process() {
+  if (running()) {
+    ::kill(pid_, SIGKILL);
+    wait(std::chrono::seconds(10));
+  }
+}
+
+void Process::signal(int sig) { ::kill(pid_, sig); }
+
+bool Process::running() {
+  if (status_ != -1) return false;
+  int st = 0;
+  pid_t r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return false;
+  }
+  return r == 0;
+}
+
+int Process::wait(std::chrono::milliseconds timeout) {
+  waitUntil([&] { return !running(); }, timeout);
+  return status_;
+}
+
+std::string Process::log() const { return readFile(log_); }
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+int pickFreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Farm::Farm() : Farm(Options{}) {}
+Farm::Farm(Options options) : options_(options) { fs::create_directories(logRoot()); }
+
+Farm::~Farm() {
+  for (auto& [name, p] : rqds_) p->signal(SIGTERM);
+  for (auto& [name, p] : rqds_) p->wait(std::chrono::seconds(5));
+  if (cuebot_) {
+    cuebot_->signal(SIGTERM);
+    cuebot_->wait(std::chrono::seconds(5));
+  }
+  if (::testing::Test::HasFailure() && cuebot_) {
+    std::cerr << "---- cuebot log ----\n" << cuebot_->log().substr(0, 20000) << "\n";
+  }
+}
+
+void Farm::startCuebot(int port) {
+  fs::path port_file = dir() / "cuebot.port";
+  fs::remove(port_file);
+  ++cuebot_starts_;
+  cuebot_ = std::make_unique<Process>(
+      "cuebot",
+      std::vector<std::string>{CUEBOT_BIN, "--port", std::to_string(port), "--bind", "127.0.0.1",
+                               "--db", (dir() / "cuebot.db").string(), "--log-root",
+                               logRoot().string(), "--port-file", port_file.string(),
+                               "--host-timeout", std::to_string(options_.host_timeout),
+                               "--host-check-interval-ms",
+                               std::to_string(options_.host_check_interval_ms),
+                               "--sweep-interval-ms", "500", "--log-level", "debug"},
+      dir() / ("cuebot." + std::to_string(cuebot_starts_) + ".log"));
+  ASSERT_TRUE(waitUntil([&] { return fs::exists(port_file); }, std::chrono::seconds(20)))
+      << cuebot_->log();
+  port_ = std::stoi(readFile(port_file));
+  connect();
+}
+
+void Farm::connect() {
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
+                                     grpc::InsecureChannelCredentials());
+  jobs_ = job::JobInterface::NewStub(channel);
+  frame_stub_ = job::FrameInterface::NewStub(channel);
+  hosts_ = host::HostInterface::NewStub(channel);
+}
+
+void Farm::killCuebot() {
+  cuebot_->signal(SIGKILL);
+  cuebot_->wait(std::chrono::seconds(10));
+}
+
+void Farm::startRqd(const RqdOptions& o) {
+  fs::path spool = dir() / ("spool-" + o.name);
+  fs::create_directories(spool);
+  rqds_[o.name] = std::make_unique<Process>(
+      "rqd-" + o.name,
+      std::vector<std::string>{RQD_BIN, "--cuebot", "127.0.0.1:" + std::to_string(port_),
+                               "--port", "0", "--hostname", o.name, "--address", "127.0.0.1",
+                               "--log-root", logRoot().string(), "--tags", o.tags, "--cores",
+                               std::to_string(o.cores), "--memory-mb",
+                               std::to_string(o.memory_mb), "--report-interval",
+                               std::to_string(options_.report_interval), "--spool-dir",
+                               spool.string()},
+      dir() / ("rqd-" + o.name + ".log"));
+}
+
+void Farm::killRqd(const std::string& name) {
+  rqds_[name]->signal(SIGKILL);
+  rqds_[name]->wait(std::chrono::seconds(10));
+}
+
+std::string Farm::rqdLog(const std::string& name) const {
+  auto it = rqds_.find(name);
+  return it == rqds_.end() ? "" : it->second->log();
+}
+
+std::vector<host::Host> Farm::hosts() {
+  grpc::ClientContext ctx;
+  host::HostGetHostsRequest req;
+  host::HostGetHostsResponse resp;
+  if (!hosts_->GetHosts(&ctx, req, &resp).ok()) return {};
+  return {resp.hosts().hosts().begin(), resp.hosts().hosts().end()};
+}
+
+bool Farm::waitForHosts(int n, std::chrono::milliseconds timeout) {
+  return waitUntil(
+      [&] {
+        int up = 0;
+        for (const auto& h : hosts())
+          if (h.state() == host::HardwareState::UP) ++up;
+        return up >= n;
+      },
+      timeout);
+}
+
+std::vector<std::string> Farm::launch(const std::string& xml) {
+  grpc::ClientContext ctx;
+  job::JobLaunchSpecRequest req;
+  req.set_spec(xml);
+  job::JobLaunchSpecResponse resp;
+  auto st = jobs_->LaunchSpec(&ctx, req, &resp);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return {resp.names().begin(), resp.names().end()};
+}
+
+job::Job Farm::findJob(const std::string& name) {
+  grpc::ClientContext ctx;
+  job::JobGetJobsRequest req;
+  req.mutable_r()->add_jobs(name);
+  req.mutable_r()->set_include_finished(true);
+  job::JobGetJobsResponse resp;
+  auto st = jobs_->GetJobs(&ctx, req, &resp);
+  if (!st.ok() || resp.jobs().jobs_size() == 0) return job::Job();
+  return resp.jobs().jobs(resp.jobs().jobs_size() - 1);
+}
+
+std::vector<job::Frame> Farm::frames(const std::string& job_id) {
+  grpc::ClientContext ctx;
+  job::JobGetFramesRequest req;
+  req.mutable_job()->set_id(job_id);
+  job::JobGetFramesResponse resp;
+  if (!jobs_->GetFrames(&ctx, req, &resp).ok()) return {};
+  return {resp.frames().frames().begin(), resp.frames().frames().end()};
+}
+
+bool Farm::waitForJobFinished(const std::string& name, std::chrono::milliseconds timeout) {
+  return waitUntil([&] { return findJob(name).state() == job::JobState::FINISHED; }, timeout);
+}
+
+}  // namespace cue::testing

@@ -1,0 +1,340 @@
+// End-to-end tests: the real cuebot and rqd binaries on loopback, running real frames.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "farm_harness.h"
+
+namespace cue::testing {
+namespace {
+
+using std::chrono::seconds;
+
+struct LayerDef {
+  std::string name;
+  std::string cmd;
+  std::string range = "1";
+  int chunk = 1;
+};
+
+// A CJSL 1.15 spec as pyoutline writes it; frames run as uid 1000 (rqd refuses root).
+std::string spec(const std::string& job, const std::vector<LayerDef>& layers,
+                 const std::string& depends = "", int max_retries = 1) {
+  std::string xml = absl::StrCat(
+      R"(<?xml version="1.0"?><!DOCTYPE spec PUBLIC "SPI Cue  Specification Language" )",
+      R"("http://localhost:8080/spcue/dtd/cjsl-1.15.dtd"><spec><facility>local</facility>)",
+      "<show>testing</show><shot>itest</shot><user>tester</user><uid>1000</uid>",
+      "<job name=\"", job, "\"><paused>False</paused><priority>1</priority><maxretries>",
+      max_retries, "</maxretries><autoeat>False</autoeat><env/><layers>");
+  for (const auto& l : layers) {
+    absl::StrAppend(&xml, "<layer name=\"", l.name, "\" type=\"Render\"><cmd>", l.cmd,
+                    "</cmd><range>", l.range, "</range><chunk>", l.chunk,
+                    "</chunk><memory>256m</memory><env/><services><service>shell</service>"
+                    "</services></layer>");
+  }
+  absl::StrAppend(&xml, "</layers></job><depends>", depends, "</depends></spec>");
+  return xml;
+}
+
+std::string fullName(const std::string& job) { return "testing-itest-tester_" + job; }
+
+// Every frame log of a job directory tree, by file name.
+std::map<std::string, std::string> frameLogs(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  if (!fs::exists(root)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file()) out[e.path().filename().string()] = readFile(e.path());
+  return out;
+}
+
+int countOf(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+
+bool pidGone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return true;
+  // A zombie waiting for a reaper no longer runs.
+  std::string stat = readFile("/proc/" + std::to_string(pid) + "/stat");
+  auto close = stat.rfind(')');
+  return close != std::string::npos && stat.size() > close + 2 && stat[close + 2] == 'Z';
+}
+
+void resume(Farm& farm, const std::string& job_name) {
+  grpc::ClientContext ctx;
+  job::JobResumeRequest req;
+  *req.mutable_job() = farm.findJob(job_name);
+  job::JobResumeResponse resp;
+  ASSERT_TRUE(farm.jobs().Resume(&ctx, req, &resp).ok());
+}
+
+TEST(FarmTest, RunsSharedSpecsAndAFrameByFrameJobExactlyOnce) {
+  Farm farm;
+  farm.startCuebot();
+  for (const char* name : {"rqd-a", "rqd-b", "rqd-c"}) farm.startRqd({name});
+  ASSERT_TRUE(farm.waitForHosts(3)) << farm.cuebotLog();
+
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(fs::path(CUE_SHARED_DIR) / "specs")) {
+    if (e.path().extension() != ".xml") continue;
+    for (const auto& n : farm.launch(readFile(e.path()))) names.push_back(n);
+  }
+  ASSERT_EQ(names.size(), 2u);
+  for (const auto& n : names) resume(farm, n);  // spec_demo is submitted paused
+
+  const std::string big = "big";
+  auto launched = farm.launch(spec(
+      big,
+      {{"render", "echo render-output-#IFRAME#", "1-100"},
+       {"comp", "echo comp-output-#IFRAME#", "1-100"}},
+      R"(<depend type="FRAME_BY_FRAME" anyframe="False"><depjob>big</depjob>)"
+      R"(<deplayer>comp</deplayer><onjob>big</onjob><onlayer>render</onlayer></depend>)"));
+  ASSERT_EQ(launched.size(), 1u);
+  names.push_back(launched[0]);
+
+  for (const auto& n : names)
+    ASSERT_TRUE(farm.waitForJobFinished(n, seconds(180))) << n << "\n" << farm.cuebotLog();
+
+  int frames_seen = 0;
+  for (const auto& n : names) {
+    job::Job j = farm.findJob(n);
+    auto logs = frameLogs(j.log_dir());
+    for (const auto& f : farm.frames(j.id())) {
+      ++frames_seen;
+      EXPECT_EQ(f.state(), job::FrameState::SUCCEEDED) << n << " " << f.name();
+      EXPECT_EQ(f.retry_count(), 0) << f.name();
+      std::string log_name = n + "." + f.name() + ".rqlog";
+      ASSERT_TRUE(logs.contains(log_name)) << log_name;
+      // Run once: one log, never rotated.
+      EXPECT_FALSE(logs.contains(log_name + ".1")) << log_name << " ran twice";
+      if (n == names.back()) {
+        std::string expect = absl::StrCat(f.layer_name(), "-output-", f.number());
+        EXPECT_EQ(countOf(logs[log_name], expect + "\n"), 1) << logs[log_name];
+      }
+    }
+  }
+  EXPECT_EQ(frames_seen, 200 + 5 + 10 + 1);
+}
+
+TEST(FarmTest, FailingFrameIsRetriedThenDead) {
+  Farm farm;
+  farm.startCuebot();
+  farm.startRqd({"rqd-a"});
+  ASSERT_TRUE(farm.waitForHosts(1));
+  auto names = farm.launch(spec("fails", {{"bad", "echo attempt; exit 1", "1"}}, "", 1));
+  ASSERT_EQ(names.size(), 1u);
+  job::Job j;
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        j = farm.findJob(names[0]);
+        return j.job_stats().dead_frames() == 1;
+      },
+      seconds(60)))
+      << farm.cuebotLog();
+  auto frames = farm.frames(j.id());
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].state(), job::FrameState::DEAD);
+  EXPECT_EQ(frames[0].exit_status(), 1);
+  EXPECT_EQ(frames[0].retry_count(), 2);  // the first run and max_retries (1) retry
+  // Each attempt has its own log: the current one and the rotated earlier one.
+  auto logs = frameLogs(j.log_dir());
+  std::string log_name = names[0] + "." + frames[0].name() + ".rqlog";
+  ASSERT_TRUE(logs.contains(log_name));
+  ASSERT_TRUE(logs.contains(log_name + ".1"));
+  EXPECT_FALSE(logs.contains(log_name + ".2"));
+  EXPECT_EQ(countOf(logs[log_name] + logs[log_name + ".1"], "attempt\n"), 2);
+  EXPECT_EQ(j.state(), job::JobState::PENDING);  // a dead frame holds the job open
+}
+
+TEST(FarmTest, KillingAJobKillsItsProcessTrees) {
+  Farm farm;
+  farm.startCuebot();
+  farm.startRqd({"rqd-a"});
+  ASSERT_TRUE(farm.waitForHosts(1));
+  fs::path pids = farm.dir() / "pids";
+  fs::create_directories(pids);
+  fs::permissions(pids, fs::perms::all);
+  // Each frame records its shell and a child that escapes into its own session.
+  std::string cmd = absl::StrCat("echo $$ > ", pids.string(), "/#IFRAME#.sh; setsid sleep 600 & echo $! > ",
+                                 pids.string(), "/#IFRAME#.child; sleep 600");
+  auto names = farm.launch(spec("sleepy", {{"s", cmd, "1-2"}}));
+  ASSERT_EQ(names.size(), 1u);
+  std::vector<pid_t> all;
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        all.clear();
+        for (const char* f : {"1.sh", "1.child", "2.sh", "2.child"}) {
+          std::string text = readFile(pids / f);
+          if (text.empty() || text.back() != '\n') return false;
+          all.push_back(std::stoi(text));
+        }
+        return true;
+      },
+      seconds(60)))
+      << farm.cuebotLog() << farm.rqdLog("rqd-a");
+  for (pid_t p : all) ASSERT_FALSE(pidGone(p));
+
+  grpc::ClientContext ctx;
+  job::JobKillRequest req;
+  *req.mutable_job() = farm.findJob(names[0]);
+  req.set_reason("test kill");
+  job::JobKillResponse resp;
+  ASSERT_TRUE(farm.jobs().Kill(&ctx, req, &resp).ok());
+  EXPECT_EQ(farm.findJob(names[0]).state(), job::JobState::FINISHED);
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        for (pid_t p : all)
+          if (!pidGone(p)) return false;
+        return true;
+      },
+      seconds(30)))
+      << farm.rqdLog("rqd-a");
+}
+
+TEST(FarmTest, FrameOfALostHostRunsAgainElsewhere) {
+  Farm::Options o;
+  o.host_timeout = 3;
+  o.host_check_interval_ms = 200;
+  o.report_interval = 1;
+  Farm farm(o);
+  farm.startCuebot();
+  farm.startRqd({"rqd-a"});
+  ASSERT_TRUE(farm.waitForHosts(1));
+  fs::path marker = farm.dir() / "started";
+  auto names = farm.launch(spec(
+      "lost", {{"s", absl::StrCat("touch ", marker.string(), ".$CUE_FRAME; sleep 2; echo finished"),
+                "1"}}));
+  ASSERT_EQ(names.size(), 1u);
+  std::string frame_name = "0001-s";
+  ASSERT_TRUE(waitUntil([&] { return fs::exists(marker.string() + "." + frame_name); }, seconds(60)))
+      << farm.cuebotLog();
+  farm.killRqd("rqd-a");
+  farm.startRqd({"rqd-b"});
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        for (const auto& h : farm.hosts())
+          if (h.name() == "rqd-a" && h.state() == host::HardwareState::DOWN) return true;
+        return false;
+      },
+      seconds(30)))
+      << farm.cuebotLog();
+  ASSERT_TRUE(farm.waitForJobFinished(names[0], seconds(60))) << farm.cuebotLog();
+  job::Job j = farm.findJob(names[0]);
+  auto frames = farm.frames(j.id());
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].state(), job::FrameState::SUCCEEDED);
+  EXPECT_NE(frames[0].last_resource().find("rqd-b"), std::string::npos) << frames[0].last_resource();
+}
+
+TEST(FarmTest, CuebotRestartLosesNoCompletionAndRunsNothingTwice) {
+  Farm::Options o;
+  o.report_interval = 1;
+  Farm farm(o);
+  farm.startCuebot();
+  const int port = farm.cuebotPort();
+  farm.startRqd({"rqd-a"});
+  farm.startRqd({"rqd-b"});
+  ASSERT_TRUE(farm.waitForHosts(2));
+  auto names = farm.launch(spec("restart", {{"s", "sleep 0.3; echo done-#IFRAME#", "1-40"}}));
+  ASSERT_EQ(names.size(), 1u);
+  job::Job j;
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        j = farm.findJob(names[0]);
+        return j.job_stats().succeeded_frames() >= 5 && j.job_stats().running_frames() > 0;
+      },
+      seconds(60)));
+  const std::string log_dir = j.log_dir();
+  farm.killCuebot();
+  // Frames that were running finish while cuebot is down: wait for their footers.
+  auto finishedLogs = [&] {
+    int n = 0;
+    for (const auto& [name, text] : frameLogs(log_dir))
+      if (text.find("done-") != std::string::npos) ++n;
+    return n;
+  };
+  const int before = finishedLogs();
+  ASSERT_TRUE(waitUntil([&] { return finishedLogs() > before; }, seconds(30)));
+  farm.startCuebot(port);
+  ASSERT_TRUE(farm.waitForJobFinished(names[0], seconds(120))) << farm.cuebotLog();
+  j = farm.findJob(names[0]);
+  auto logs = frameLogs(log_dir);
+  auto frames = farm.frames(j.id());
+  ASSERT_EQ(frames.size(), 40u);
+  for (const auto& f : frames) {
+    EXPECT_EQ(f.state(), job::FrameState::SUCCEEDED) << f.name();
+    std::string log_name = names[0] + "." + f.name() + ".rqlog";
+    EXPECT_TRUE(logs.contains(log_name)) << log_name;
+    EXPECT_FALSE(logs.contains(log_name + ".1")) << log_name << " ran twice";
+  }
+}
+
+TEST(FarmTest, BadInputGetsClearErrors) {
+  Farm farm;
+  farm.startCuebot();
+  {
+    grpc::ClientContext ctx;
+    job::JobLaunchSpecRequest req;
+    req.set_spec("<spec><show>testing</show>");
+    job::JobLaunchSpecResponse resp;
+    auto st = farm.jobs().LaunchSpec(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(st.error_message().find("spec line"), std::string::npos) << st.error_message();
+  }
+  {
+    std::string xml = spec("noshow", {{"s", "echo", "1"}});
+    xml.replace(xml.find("<show>testing"), 13, "<show>nosuchshow");
+    grpc::ClientContext ctx;
+    job::JobLaunchSpecRequest req;
+    req.set_spec(xml);
+    job::JobLaunchSpecResponse resp;
+    auto st = farm.jobs().LaunchSpec(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  }
+  {
+    auto names = farm.launch(spec("dup", {{"s", "echo", "1"}}));
+    ASSERT_EQ(names.size(), 1u);
+    grpc::ClientContext ctx;
+    job::JobLaunchSpecRequest req;
+    req.set_spec(spec("dup", {{"s", "echo", "1"}}));
+    job::JobLaunchSpecResponse resp;
+    EXPECT_EQ(farm.jobs().LaunchSpec(&ctx, req, &resp).error_code(),
+              grpc::StatusCode::ALREADY_EXISTS);
+  }
+  {
+    grpc::ClientContext ctx;
+    job::JobLaunchSpecRequest req;
+    req.set_spec(spec("huge", {{"s", "echo", "1-1000000000"}}));
+    job::JobLaunchSpecResponse resp;
+    auto st = farm.jobs().LaunchSpec(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(st.error_message().find("1000000"), std::string::npos) << st.error_message();
+  }
+  {
+    grpc::ClientContext ctx;
+    job::JobFindJobRequest req;
+    req.set_name("no-such-job");
+    job::JobFindJobResponse resp;
+    EXPECT_EQ(farm.jobs().FindJob(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    job::JobSetMaxRetriesRequest req;
+    job::JobSetMaxRetriesResponse resp;
+    auto st = farm.jobs().SetMaxRetries(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+    EXPECT_NE(st.error_message().find("SetMaxRetries"), std::string::npos) << st.error_message();
+  }
+}
+
+}  // namespace
+}  // namespace cue::testing
