@@ -67,6 +67,8 @@ absl::Status Daemon::start() {
   rqd_service_ = std::make_unique<RqdInterfaceService>(*core_);
   frame_service_ = std::make_unique<RunningFrameService>(*core_);
   grpc::ServerBuilder builder;
+  // No SO_REUSEPORT: a second rqd on the same port must fail, not share the traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(absl::StrCat("0.0.0.0:", config_.port),
                            grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(rqd_service_.get());

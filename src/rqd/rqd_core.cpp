@@ -134,7 +134,9 @@ std::shared_ptr<RunningFrame> RqdCore::makeFrame(FrameSpec spec, std::vector<int
   fo.as_root = options_.as_root;
   fo.hyperthreading_multiplier = machine_.statics().topology.hyperthreading_multiplier;
   RunningFrame::Callbacks cb;
-  cb.on_started = [this](RunningFrame& f) { onStarted(f); };
+  cb.on_started = [this](RunningFrame& f, pid_t pid, uint64_t starttime, EpochSec at) {
+    onStarted(f, pid, starttime, at);
+  };
   cb.on_finished = [this](RunningFrame& f, FrameCompletion c) { onFinished(f, std::move(c)); };
   return std::make_shared<RunningFrame>(std::move(spec), std::move(cpus), fo, std::move(cb));
 }
@@ -143,6 +145,7 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
   RETURN_IF_ERROR(validate(spec));
   const std::string id = spec.frame_id;
   const std::string name = spec.frame_name;
+  std::shared_ptr<RunningFrame> frame;
   {
     std::lock_guard<std::mutex> lock(mu_);
     RETURN_IF_ERROR(hostAcceptsLocked(spec));
@@ -151,31 +154,31 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
       return absl::Status(r.status().code(),
                           absl::StrCat("not launching ", name, ": ", r.status().message()));
     }
-    std::shared_ptr<RunningFrame> frame = makeFrame(std::move(spec), r->cpus);
+    frame = makeFrame(std::move(spec), r->cpus);
     frames_[id] = frame;
-    frame->start();
   }
+  // Recorded before LaunchFrame answers, so a crash from here on still gets reported.
+  recordRunning(*frame, 0, 0, common::SystemClock::instance().nowSeconds());
   common::logger("rqd")->info("launching frame {} ({})", id, name);
+  frame->start();
   return absl::OkStatus();
 }
 
-void RqdCore::onStarted(RunningFrame& frame) {
-  if (running_spool_) {
-    RunningFrameView v = frame.view();
-    RunningRecord rec;
-    rec.spec = v.spec;
-    rec.pid = v.spec.pid;
-    rec.started_at = v.started_at;
-    absl::StatusOr<std::string> stat =
-        readFile(absl::StrCat(options_.proc_root, "/", rec.pid, "/stat"));
-    if (stat.ok()) {
-      if (absl::StatusOr<ProcStat> st = parseProcStat(*stat); st.ok()) {
-        rec.root_starttime = st->starttime;
-      }
-    }
-    absl::Status s = running_spool_->put(frame.frameId(), encodeRunningRecord(rec));
-    if (!s.ok()) common::logger("rqd")->warn("cannot record running frame: {}", s.ToString());
-  }
+void RqdCore::recordRunning(const RunningFrame& frame, pid_t pid, uint64_t root_starttime,
+                            EpochSec started_at) {
+  if (!running_spool_) return;
+  RunningRecord rec;
+  rec.spec = frame.view().spec;
+  rec.pid = pid;
+  rec.root_starttime = root_starttime;
+  rec.started_at = started_at;
+  absl::Status s = running_spool_->put(frame.frameId(), encodeRunningRecord(rec));
+  if (!s.ok()) common::logger("rqd")->warn("cannot record running frame: {}", s.ToString());
+}
+
+void RqdCore::onStarted(RunningFrame& frame, pid_t pid, uint64_t root_starttime,
+                        EpochSec started_at) {
+  recordRunning(frame, pid, root_starttime, started_at);
   if (listener_) listener_->onHostChanged();
 }
 

@@ -133,7 +133,10 @@ class RqdCore {
   // FAILED_PRECONDITION / ALREADY_EXISTS cases of launchFrame except cores. Needs mu_.
   absl::Status hostAcceptsLocked(const FrameSpec& spec) const;
   std::shared_ptr<RunningFrame> makeFrame(FrameSpec spec, std::vector<int> cpus);
-  void onStarted(RunningFrame& frame);
+  // Persists a running-frame record (pid 0 = not forked yet).
+  void recordRunning(const RunningFrame& frame, pid_t pid, uint64_t root_starttime,
+                     EpochSec started_at);
+  void onStarted(RunningFrame& frame, pid_t pid, uint64_t root_starttime, EpochSec started_at);
   void onFinished(RunningFrame& frame, FrameCompletion completion);
   void beginExit(ExitAction action, bool now);
   // The exit to announce now (frames gone, not yet announced), else kNone. Needs mu_.

@@ -327,6 +327,11 @@ TEST_F(RqdGrpcTest, TwoRqdsRunSideBySide) {
   Daemon second(config("fakehost-f"));
   ASSERT_TRUE(second.start().ok());
   EXPECT_NE(second.port(), daemon_->port());
+  RqdConfig clash = config("fakehost-g");
+  clash.port = daemon_->port();
+  Daemon third(clash);
+  absl::Status s = third.start();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
   ASSERT_TRUE(waitFor([&] {
     int e = 0, f = 0;
     for (const auto& b : cuebot_.boots()) {

@@ -285,17 +285,19 @@ void RunningFrame::writeHeader(const SpawnSpec& spawn, const OpenedLog& log) {
 }
 
 void RunningFrame::markStarted(pid_t pid, const FrameUser& user) {
+  const EpochSec started_at = nowSeconds();
+  const uint64_t starttime = startTimeOf(options_.proc_root, pid);
+  if (callbacks_.on_started) callbacks_.on_started(*this, pid, starttime, started_at);
   {
     std::lock_guard<std::mutex> lock(mu_);
     pid_ = pid;
-    started_at_ = nowSeconds();
-    root_starttime_ = startTimeOf(options_.proc_root, pid);
-    known_.insert({pid, root_starttime_});
+    started_at_ = started_at;
+    root_starttime_ = starttime;
+    known_.insert({pid, starttime});
   }
   common::logger("rqd")->info("frame {}/{} ({}) started: pid {}, user {} ({}), cores {}, log {}",
                               spec_.job_name, spec_.frame_name, spec_.frame_id, pid, user.name,
                               user.uid, spec_.num_cores, spec_.log_dir_file);
-  if (callbacks_.on_started) callbacks_.on_started(*this);
 }
 
 RunningFrame::KillStep RunningFrame::nextKillStep(bool term_sent) {

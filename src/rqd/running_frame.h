@@ -55,8 +55,11 @@ class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
     int hyperthreading_multiplier = 1;
   };
   struct Callbacks {
-    // The shell runs (pid known). Optional.
-    std::function<void(RunningFrame&)> on_started;
+    // The shell was forked: its pid, /proc start time and start (epoch s). Called before
+    // the pid shows in view(), so whatever it persists precedes anything seen outside.
+    // Optional.
+    std::function<void(RunningFrame&, pid_t pid, uint64_t root_starttime, EpochSec started_at)>
+        on_started;
     // The frame is over; called exactly once, last thing the attendant does with rqd state.
     std::function<void(RunningFrame&, FrameCompletion)> on_finished;
   };

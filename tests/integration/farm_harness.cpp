@@ -160,7 +160,7 @@ void Farm::startRqd(const RqdOptions& o) {
                                std::to_string(o.cores), "--memory-mb",
                                std::to_string(o.memory_mb), "--report-interval",
                                std::to_string(options_.report_interval), "--spool-dir",
-                               spool.string()},
+                               spool.string(), "--retry-max", "2", "--sample-interval", "1"},
       dir() / ("rqd-" + o.name + ".log"));
 }
 

@@ -1,0 +1,83 @@
+// Farm drain benchmark: one cuebot and N rqds on this machine drain a job of trivial
+// frames. Reports frames per second and the distribution of the delay between a frame
+// finishing and the next frame starting on the same proc (each rqd has one core, so a
+// host is one proc; the times come from the frames themselves).
+//
+// Usage: drain_bench [frames=2000] [rqds=4]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <numeric>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "farm_harness.h"
+
+using namespace cue::testing;
+
+int main(int argc, char** argv) {
+  const int frames = argc > 1 ? std::atoi(argv[1]) : 2000;
+  const int rqds = argc > 2 ? std::atoi(argv[2]) : 4;
+  Farm::Options o;
+  o.report_interval = 10;
+  Farm farm(o);
+  farm.startCuebot();
+  for (int i = 0; i < rqds; ++i) {
+    RqdOptions r;
+    r.name = absl::StrCat("bench-", i);
+    r.cores = 1;
+    r.memory_mb = 8192;
+    farm.startRqd(r);
+  }
+  if (!farm.waitForHosts(rqds)) {
+    std::fprintf(stderr, "hosts did not come up\n%s", farm.cuebotLog().c_str());
+    return 1;
+  }
+  std::string xml = absl::StrCat(
+      R"(<?xml version="1.0"?><!DOCTYPE spec PUBLIC "SPI Cue  Specification Language" )",
+      R"("http://localhost:8080/spcue/dtd/cjsl-1.15.dtd"><spec><facility>local</facility>)",
+      "<show>testing</show><shot>bench</shot><user>bench</user><uid>1000</uid>",
+      "<job name=\"drain\"><paused>False</paused><priority>1</priority><maxretries>1</maxretries>",
+      "<layers><layer name=\"t\" type=\"Render\"><cmd>echo S $(date +%s%N); echo E $(date +%s%N)",
+      "</cmd><range>1-", frames, "</range><chunk>1</chunk><memory>256m</memory><services>",
+      "<service>shell</service></services></layer></layers></job><depends/></spec>");
+  auto t0 = std::chrono::steady_clock::now();
+  auto names = farm.launch(xml);
+  if (names.size() != 1) return 1;
+  if (!farm.waitForJobFinished(names[0], std::chrono::minutes(30))) {
+    std::fprintf(stderr, "job did not finish\n");
+    return 1;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  // Per host: (start, end) of each frame in ns, from the frame's own output.
+  auto job = farm.findJob(names[0]);
+  std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> by_host;
+  for (const auto& f : farm.frames(job.id())) {
+    std::string log = readFile(fs::path(job.log_dir()) / (names[0] + "." + f.name() + ".rqlog"));
+    int64_t s = 0, e = 0;
+    for (absl::string_view line : absl::StrSplit(log, '\n')) {
+      if (absl::StartsWith(line, "S ")) s = std::stoll(std::string(line.substr(2)));
+      if (absl::StartsWith(line, "E ")) e = std::stoll(std::string(line.substr(2)));
+    }
+    std::string host = f.last_resource().substr(0, f.last_resource().find('/'));
+    if (s && e) by_host[host].push_back({s, e});
+  }
+  std::vector<double> gaps_ms;
+  for (auto& [host, runs] : by_host) {
+    std::sort(runs.begin(), runs.end());
+    for (size_t i = 1; i < runs.size(); ++i)
+      gaps_ms.push_back((runs[i].first - runs[i - 1].second) / 1e6);
+  }
+  std::sort(gaps_ms.begin(), gaps_ms.end());
+  auto pct = [&](double p) {
+    return gaps_ms.empty() ? 0.0 : gaps_ms[std::min(gaps_ms.size() - 1, size_t(p * gaps_ms.size()))];
+  };
+  std::printf("frames=%d rqds=%d (1 core each) wall=%.1fs throughput=%.1f frames/s\n", frames,
+              rqds, secs, frames / secs);
+  std::printf("finish->next start on the same proc (ms, n=%zu): p50=%.1f p90=%.1f p99=%.1f max=%.1f\n",
+              gaps_ms.size(), pct(0.5), pct(0.9), pct(0.99), gaps_ms.empty() ? 0 : gaps_ms.back());
+  return 0;
+}
