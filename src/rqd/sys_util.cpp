@@ -87,7 +87,7 @@ absl::Status makeDirs(const std::string& path_in, mode_t mode, int uid, int gid)
   }
   std::string parent = dirName(path);
   if (parent != path && parent != "." && parent != "/") {
-    absl::Status s = makeDirs(parent, mode, uid, gid);
+    absl::Status s = makeDirs(parent, 0755);
     if (!s.ok()) return s;
   }
   if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {

@@ -19,8 +19,9 @@ absl::StatusOr<std::string> readFile(const std::string& path);
 // Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename.
 absl::Status writeFileAtomic(const std::string& path, const std::string& data);
 
-// mkdir -p. Directories it creates get `mode` (umask ignored) and, when `uid` >= 0, that
-// owner (only root may). OK when the directory exists already.
+// mkdir -p. Missing parents are created with mode 0755, owned by rqd; `path` itself, when
+// created, gets `mode` (umask ignored) and, when `uid` >= 0, owner uid:gid (only root may).
+// OK when the directory exists already (its mode and owner are left alone).
 absl::Status makeDirs(const std::string& path, mode_t mode, int uid = -1, int gid = -1);
 
 // Names in a directory, without "." and "..". NOT_FOUND when it does not exist.
