@@ -43,7 +43,7 @@ enum class KillReason {
   kShutdown,   // rqd is shutting down
 };
 
-class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
+class RunningFrame {
  public:
   struct Options {
     std::string hostname;

@@ -169,6 +169,8 @@ void Farm::killRqd(const std::string& name) {
   rqds_[name]->wait(std::chrono::seconds(10));
 }
 
+void Farm::signalRqd(const std::string& name, int sig) { rqds_[name]->signal(sig); }
+
 std::string Farm::rqdLog(const std::string& name) const {
   auto it = rqds_.find(name);
   return it == rqds_.end() ? "" : it->second->log();

@@ -85,6 +85,7 @@ class Farm {
   void killCuebot();               // SIGKILL
   void startRqd(const RqdOptions& options);
   void killRqd(const std::string& name);  // SIGKILL
+  void signalRqd(const std::string& name, int sig);
   // Waits until cuebot lists `n` hosts UP.
   bool waitForHosts(int n, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 

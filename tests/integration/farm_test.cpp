@@ -243,6 +243,60 @@ TEST(FarmTest, FrameOfALostHostRunsAgainElsewhere) {
   EXPECT_NE(frames[0].last_resource().find("rqd-b"), std::string::npos) << frames[0].last_resource();
 }
 
+// An rqd that stops reporting (a network partition, simulated with SIGSTOP) loses its
+// host; its frame runs elsewhere. When it comes back still running that frame, cuebot
+// no longer owns it there and has it killed.
+TEST(FarmTest, ReturningHostIsReconciled) {
+  Farm::Options o;
+  o.host_timeout = 3;
+  o.host_check_interval_ms = 200;
+  o.report_interval = 1;
+  Farm farm(o);
+  farm.startCuebot();
+  farm.startRqd({"rqd-a"});
+  ASSERT_TRUE(farm.waitForHosts(1));
+  fs::path pids = farm.dir() / "pids";
+  fs::create_directories(pids);
+  fs::permissions(pids, fs::perms::all);
+  auto names = farm.launch(spec(
+      "partition",
+      {{"main", absl::StrCat("echo $$ > ", pids.string(), "/$(hostname)-$CUE_RESOURCE_ID; ",
+                             "if [ -e ", pids.string(), "/first ]; then echo second; else touch ",
+                             pids.string(), "/first; sleep 600; fi"),
+        "1"}}));
+  ASSERT_EQ(names.size(), 1u);
+  pid_t first = 0;
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        for (const auto& e : fs::directory_iterator(pids)) {
+          std::string text = readFile(e.path());
+          if (e.path().filename() != "first" && !text.empty() && text.back() == '\n')
+            first = std::stoi(text);
+        }
+        return first != 0;
+      },
+      seconds(60)));
+  farm.signalRqd("rqd-a", SIGSTOP);
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        for (const auto& h : farm.hosts())
+          if (h.name() == "rqd-a" && h.state() == host::HardwareState::DOWN) return true;
+        return false;
+      },
+      seconds(30)));
+  farm.startRqd({"rqd-b"});
+  ASSERT_TRUE(farm.waitForJobFinished(names[0], seconds(60))) << farm.cuebotLog();
+  EXPECT_FALSE(pidGone(first));  // still running on the partitioned host
+  farm.signalRqd("rqd-a", SIGCONT);
+  EXPECT_TRUE(waitUntil([&] { return pidGone(first); }, seconds(30)))
+      << farm.cuebotLog() << farm.rqdLog("rqd-a");
+  job::Job j = farm.findJob(names[0]);
+  auto frames = farm.frames(j.id());
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].state(), job::FrameState::SUCCEEDED);  // the rqd-a attempt never counts
+  EXPECT_NE(frames[0].last_resource().find("rqd-b"), std::string::npos);
+}
+
 TEST(FarmTest, CuebotRestartLosesNoCompletionAndRunsNothingTwice) {
   Farm::Options o;
   o.report_interval = 1;
