@@ -184,6 +184,13 @@ void Reporter::statusLoop() {
       if (stopping_) return;
     }
     if (!booted()) {
+      // Completions spooled before a restart go first: a boot report makes cuebot give
+      // up on whatever it thought ran here, and a frame that finished must not run again.
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || pending_.empty(); });
+        if (stopping_) return;
+      }
       ::report::RqdReportRqdStartupRequest req;
       *req.mutable_boot_report() = toBootReport(snapshot_());
       ::report::RqdReportRqdStartupResponse resp;

@@ -226,8 +226,10 @@ TEST_F(RqdGrpcTest, BootsReportsRunsFramesAndRetriesCompletions) {
   ::rqd::RqdStaticGetRunFrameRequest rfreq;
   rfreq.set_frame_id("g1");
   ::rqd::RqdStaticGetRunFrameResponse rfresp;
-  ASSERT_TRUE(rqd_->GetRunFrame(ctx().get(), rfreq, &rfresp).ok());
-  EXPECT_GT(rfresp.run_frame().pid(), 0);
+  // The frame is accepted before its process exists: its pid shows up once it started.
+  EXPECT_TRUE(waitFor([&] {
+    return rqd_->GetRunFrame(ctx().get(), rfreq, &rfresp).ok() && rfresp.run_frame().pid() > 0;
+  }));
   EXPECT_EQ(rfresp.run_frame().log_dir_file(),
             dir_.file("logs/testshow-shot01-alice_render.0001-render.rqlog"));
   EXPECT_EQ(launch(runFrame("g1", "true")).error_code(), grpc::StatusCode::ALREADY_EXISTS);

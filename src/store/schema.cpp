@@ -247,22 +247,22 @@ CREATE TABLE filter (
   id TEXT PRIMARY KEY,
   show_id TEXT NOT NULL REFERENCES show(id),
   name TEXT NOT NULL,
-  type TEXT NOT NULL,
+  type INTEGER NOT NULL,
   ordering REAL NOT NULL DEFAULT 0,
   enabled INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE matcher (
   id TEXT PRIMARY KEY,
   filter_id TEXT NOT NULL REFERENCES filter(id),
-  subject TEXT NOT NULL,
-  match_type TEXT NOT NULL,
+  subject INTEGER NOT NULL,
+  match_type INTEGER NOT NULL,
   input TEXT NOT NULL
 );
 CREATE TABLE action (
   id TEXT PRIMARY KEY,
   filter_id TEXT NOT NULL REFERENCES filter(id),
-  type TEXT NOT NULL,
-  value_type TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  value_type INTEGER NOT NULL,
   group_value TEXT NOT NULL DEFAULT '',
   string_value TEXT NOT NULL DEFAULT '',
   integer_value BIGINT NOT NULL DEFAULT 0,

@@ -36,6 +36,15 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<core::Service>> getServices() override;
   absl::StatusOr<core::Service> findService(const std::string& name) override;
   absl::StatusOr<std::vector<core::Limit>> getLimits() override;
+  absl::StatusOr<core::Limit> createLimit(const std::string& name, int32_t max_value) override;
+  absl::StatusOr<core::Comment> addComment(const core::Comment& comment) override;
+  absl::StatusOr<std::vector<core::Comment>> getComments(const std::string& parent_id) override;
+  absl::StatusOr<core::Filter> createFilter(const core::Filter& filter) override;
+  absl::StatusOr<std::vector<core::Filter>> getFilters(const std::string& show_id) override;
+  absl::StatusOr<core::Matcher> addMatcher(const core::Matcher& matcher) override;
+  absl::StatusOr<std::vector<core::Matcher>> getMatchers(const std::string& filter_id) override;
+  absl::StatusOr<core::Action> addAction(const core::Action& action) override;
+  absl::StatusOr<std::vector<core::Action>> getActions(const std::string& filter_id) override;
 
   absl::Status createJobs(const std::vector<NewJob>& jobs) override;
   absl::StatusOr<core::Job> getJob(const std::string& id) override;

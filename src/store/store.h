@@ -184,6 +184,21 @@ class Store {
   virtual absl::StatusOr<std::vector<core::Service>> getServices() = 0;
   virtual absl::StatusOr<core::Service> findService(const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<core::Limit>> getLimits() = 0;
+  // ALREADY_EXISTS if the name is taken; INVALID_ARGUMENT for a negative maximum.
+  virtual absl::StatusOr<core::Limit> createLimit(const std::string& name, int32_t max_value) = 0;
+
+  // ---- comments on jobs and hosts ----
+  // Stores a comment (id assigned when empty) and returns it.
+  virtual absl::StatusOr<core::Comment> addComment(const core::Comment& comment) = 0;
+  virtual absl::StatusOr<std::vector<core::Comment>> getComments(const std::string& parent_id) = 0;
+
+  // ---- filters: matchers and actions applied to new jobs of a show ----
+  virtual absl::StatusOr<core::Filter> createFilter(const core::Filter& filter) = 0;
+  virtual absl::StatusOr<std::vector<core::Filter>> getFilters(const std::string& show_id) = 0;
+  virtual absl::StatusOr<core::Matcher> addMatcher(const core::Matcher& matcher) = 0;
+  virtual absl::StatusOr<std::vector<core::Matcher>> getMatchers(const std::string& filter_id) = 0;
+  virtual absl::StatusOr<core::Action> addAction(const core::Action& action) = 0;
+  virtual absl::StatusOr<std::vector<core::Action>> getActions(const std::string& filter_id) = 0;
 
   // ---- jobs, layers, frames ----
   // ALREADY_EXISTS when a PENDING job of the same name exists.

@@ -2181,3 +2181,65 @@ TEST_P(StoreConformanceTest, EverythingSurvivesReopeningTheStore) {
 }
 
 }  // namespace cue::store::conformance
+
+namespace cue::store::conformance {
+
+TEST_P(StoreConformanceTest, LimitsCommentsAndFiltersRoundTrip) {
+  core::Limit lic = must(store().createLimit("nuke_lic", 10), "createLimit");
+  EXPECT_CODE(store().createLimit("nuke_lic", 3), kAlreadyExists);
+  EXPECT_CODE(store().createLimit("bad", -1), kInvalidArgument);
+  auto limits = must(store().getLimits(), "getLimits");
+  ASSERT_EQ(limits.size(), 1u);
+  EXPECT_EQ(limits[0].id, lic.id);
+  EXPECT_EQ(limits[0].max_value, 10);
+
+  core::Comment c;
+  c.parent_id = "some-job-id";
+  c.timestamp = kT0;
+  c.user = "wrangler";
+  c.subject = "slow";
+  c.message = "frames take 3h";
+  core::Comment saved = must(store().addComment(c), "addComment");
+  EXPECT_FALSE(saved.id.empty());
+  auto comments = must(store().getComments("some-job-id"), "getComments");
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_EQ(comments[0].message, "frames take 3h");
+  EXPECT_TRUE(must(store().getComments("other"), "getComments").empty());
+
+  core::Show show = must(store().findShow("testing"), "findShow");
+  core::Filter f;
+  f.show_id = show.id;
+  f.name = "pause lighting";
+  f.type = core::FilterType::kMatchAll;
+  f.order = 2;
+  core::Filter fs = must(store().createFilter(f), "createFilter");
+  core::Matcher m;
+  m.filter_id = fs.id;
+  m.subject = core::MatchSubject::kShot;
+  m.type = core::MatchType::kBeginsWith;
+  m.input = "lgt";
+  must(store().addMatcher(m), "addMatcher");
+  core::Action a;
+  a.filter_id = fs.id;
+  a.type = core::ActionType::kSetJobPriority;
+  a.value_type = core::ActionValueType::kInteger;
+  a.integer_value = 50;
+  must(store().addAction(a), "addAction");
+  auto filters = must(store().getFilters(show.id), "getFilters");
+  ASSERT_EQ(filters.size(), 1u);
+  EXPECT_EQ(filters[0].type, core::FilterType::kMatchAll);
+  EXPECT_EQ(filters[0].order, 2);
+  auto matchers = must(store().getMatchers(fs.id), "getMatchers");
+  ASSERT_EQ(matchers.size(), 1u);
+  EXPECT_EQ(matchers[0].subject, core::MatchSubject::kShot);
+  EXPECT_EQ(matchers[0].input, "lgt");
+  auto actions = must(store().getActions(fs.id), "getActions");
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0].integer_value, 50);
+  m.filter_id = "no-such-filter";
+  EXPECT_CODE(store().addMatcher(m), kNotFound);
+  f.show_id = "no-such-show";
+  EXPECT_CODE(store().createFilter(f), kNotFound);
+}
+
+}  // namespace cue::store::conformance
