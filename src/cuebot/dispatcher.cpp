@@ -204,9 +204,15 @@ int Dispatcher::visit(const std::string& host_id, const std::string& prefer_job)
 
   // 4. launches
   int launched = 0;
+  bool host_unreachable = false;
   for (const auto& bk : *made) {
     const auto* c = by_layer[bk.layer_id];
     const auto* f = frames[bk.frame_id];
+    if (host_unreachable) {  // give the rest back without trying
+      auto undo = store_.unbook(bk.proc_id, false, 0, clock_.nowSeconds());
+      if (!undo.ok()) log->error("cannot undo booking {}: {}", bk.proc_id, undo.ToString());
+      continue;
+    }
     rqd::RunFrame rf = buildRunFrame(bk, *host, *c, *f);
     absl::Status st = rqd_.launchFrame(host->rqd_address, rf);
     if (st.ok()) {
@@ -223,7 +229,7 @@ int Dispatcher::visit(const std::string& host_id, const std::string& prefer_job)
               refused ? " for good (frame DEAD)" : " (requeued)", st.ToString());
     auto undo = store_.unbook(bk.proc_id, refused, core::kExitFailedLaunch, clock_.nowSeconds());
     if (!undo.ok()) log->error("cannot undo booking {}: {}", bk.proc_id, undo.ToString());
-    if (!refused) break;  // the host is unreachable or busy: stop sending it frames now
+    if (!refused) host_unreachable = true;  // unreachable or busy: send it nothing more now
   }
   return launched;
 }
