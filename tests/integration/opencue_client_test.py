@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""Protocol-level test: cuebot answers OpenCue's gRPC API as OpenCue's Python tools call it.
+
+Messages come from Cue's .proto files compiled for Python (protoc --python_out); calls are
+made by method path exactly as pycue's generated stubs make them. The RQD side is played
+the way OpenCue's Python RQD reports: a RenderHost with only its name and resources.
+
+usage: opencue_client_test.py CUEBOT_BIN PROTO_DIR SHARED_DIR
+"""
+import os, shutil, subprocess, sys, tempfile, time, unittest
+
+sys.path.insert(0, "/usr/lib/python3/dist-packages")
+import grpc  # noqa: E402
+
+CUEBOT, PROTO_DIR, SHARED = sys.argv[1:4]
+del sys.argv[1:4]
+GEN = tempfile.mkdtemp(prefix="cue-pyproto-")
+subprocess.check_call(["protoc", f"-I{PROTO_DIR}", f"--python_out={GEN}"] +
+                      [f for f in os.listdir(PROTO_DIR) if f.endswith(".proto")], cwd=PROTO_DIR)
+sys.path.insert(0, GEN)
+import cue_pb2, facility_pb2, host_pb2, job_pb2, report_pb2, show_pb2  # noqa: E402
+
+
+class OpenCueClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="cue-pytest-")
+        port_file = os.path.join(cls.dir, "port")
+        cls.log = open(os.path.join(cls.dir, "cuebot.log"), "w")
+        cls.proc = subprocess.Popen([CUEBOT, "--port", "0", "--bind", "127.0.0.1", "--db",
+                                     os.path.join(cls.dir, "cue.db"), "--port-file", port_file],
+                                    stdout=cls.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 20
+        while not os.path.exists(port_file) and time.time() < deadline:
+            time.sleep(0.02)
+        cls.channel = grpc.insecure_channel("127.0.0.1:" + open(port_file).read().strip())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        cls.proc.wait(10)
+        cls.log.close()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+        shutil.rmtree(GEN, ignore_errors=True)
+
+    def call(self, service, method, request, response_type):
+        fn = self.channel.unary_unary(f"/{service}/{method}",
+                                      request_serializer=lambda m: m.SerializeToString(),
+                                      response_deserializer=response_type.FromString)
+        return fn(request, timeout=10)
+
+    def test_system_stats_shows_and_allocations(self):
+        self.call("cue.CueInterface", "GetSystemStats", cue_pb2.CueGetSystemStatsRequest(),
+                  cue_pb2.CueGetSystemStatsResponse)
+        shows = self.call("show.ShowInterface", "GetShows", show_pb2.ShowGetShowsRequest(),
+                          show_pb2.ShowGetShowsResponse).shows.shows
+        self.assertIn("testing", [s.name for s in shows])
+        allocs = self.call("facility.AllocationInterface", "GetAll",
+                           facility_pb2.AllocGetAllRequest(),
+                           facility_pb2.AllocGetAllResponse).allocations.allocations
+        self.assertEqual(sorted(a.name for a in allocs),
+                         ["cloud.general", "cloud.unassigned", "local.desktop", "local.general",
+                          "local.unassigned"])
+        with self.assertRaises(grpc.RpcError) as e:
+            self.call("show.ShowInterface", "FindShow", show_pb2.ShowFindShowRequest(name="nope"),
+                      show_pb2.ShowFindShowResponse)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+    def test_launch_inspect_and_kill_a_shared_spec(self):
+        spec = open(os.path.join(SHARED, "specs", "layer_on_layer_simple.xml")).read()
+        names = self.call("job.JobInterface", "LaunchSpec", job_pb2.JobLaunchSpecRequest(spec=spec),
+                          job_pb2.JobLaunchSpecResponse).names
+        self.assertEqual(list(names), ["testing-shot01-tester_spec_demo"])
+        job = self.call("job.JobInterface", "FindJob", job_pb2.JobFindJobRequest(name=names[0]),
+                        job_pb2.JobFindJobResponse).job
+        self.assertTrue(job.is_paused)
+        self.assertEqual(job.job_stats.total_frames, 15)
+        self.assertEqual(job.job_stats.depend_frames, 10)
+        layers = self.call("job.JobInterface", "GetLayers", job_pb2.JobGetLayersRequest(job=job),
+                           job_pb2.JobGetLayersResponse).layers.layers
+        self.assertEqual([l.name for l in layers], ["render", "comp"])
+        crit = job_pb2.FrameSearchCriteria(layers=["render"], page=1, limit=2)
+        frames = self.call("job.JobInterface", "GetFrames",
+                           job_pb2.JobGetFramesRequest(job=job, req=crit),
+                           job_pb2.JobGetFramesResponse).frames.frames
+        self.assertEqual([f.name for f in frames], ["0001-render", "0003-render"])
+        self.call("job.JobInterface", "Kill", job_pb2.JobKillRequest(job=job, reason="test"),
+                  job_pb2.JobKillResponse)
+        pending = self.call("job.JobInterface", "IsJobPending",
+                            job_pb2.JobIsJobPendingRequest(name=names[0]),
+                            job_pb2.JobIsJobPendingResponse).value
+        self.assertFalse(pending)
+
+    def test_unimplemented_rpc_names_itself(self):
+        with self.assertRaises(grpc.RpcError) as e:
+            self.call("job.JobInterface", "SetMaxRetries", job_pb2.JobSetMaxRetriesRequest(),
+                      job_pb2.JobSetMaxRetriesResponse)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
+        self.assertIn("SetMaxRetries", e.exception.details())
+
+    def test_python_rqd_style_boot_report(self):
+        host = report_pb2.RenderHost(name="pyrqd-host", facility="local", total_mem=8388608,
+                                     free_mem=8000000, num_procs=4, cores_per_proc=100,
+                                     tags=["general"], state=0)
+        boot = report_pb2.BootReport(host=host, core_info=report_pb2.CoreDetail(
+            total_cores=400, idle_cores=400))
+        self.call("report.RqdReportInterface", "ReportRqdStartup",
+                  report_pb2.RqdReportRqdStartupRequest(boot_report=boot),
+                  report_pb2.RqdReportRqdStartupResponse)
+        found = self.call("host.HostInterface", "FindHost",
+                          host_pb2.HostFindHostRequest(name="pyrqd-host"),
+                          host_pb2.HostFindHostResponse).host
+        self.assertEqual(found.cores, 4.0)
+        self.assertEqual(found.alloc_name, "local.general")
+        self.assertEqual(found.state, 0)  # UP
+        with self.assertRaises(grpc.RpcError) as e:
+            self.call("report.RqdReportInterface", "ReportRqdStartup",
+                      report_pb2.RqdReportRqdStartupRequest(), report_pb2.RqdReportRqdStartupResponse)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
