@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 
 namespace cue::cuebot {
@@ -30,6 +31,7 @@ std::string peerAddress(const std::string& peer) {
   if (absl::StartsWith(p, "ipv4:")) p = p.substr(5);
   else if (absl::StartsWith(p, "ipv6:")) p = p.substr(5);
   else return "";
+  p = absl::StrReplaceAll(p, {{"%5B", "["}, {"%5D", "]"}, {"%25", "%"}});  // URI-escaped
   auto colon = p.rfind(':');
   return colon == std::string::npos ? p : p.substr(0, colon);
 }

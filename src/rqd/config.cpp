@@ -125,7 +125,7 @@ void addFlags(CLI::App& app, RqdConfig& c) {
   app.add_option("--hostname", c.hostname,
                  "Host name reported to cuebot (default: this machine's)");
   app.add_option("--address", c.address,
-                 "Address cuebot uses to reach this rqd (default: the host name)");
+                 "Address cuebot uses to reach this rqd (default: the address its reports come from)");
   app.add_option("--log-root", c.log_root,
                  "Frame log directory used when a frame's log_dir is empty or unwritable")
       ->capture_default_str();
@@ -190,7 +190,6 @@ absl::StatusOr<LoadedConfig> loadConfig(int argc, const char* const* argv, const
   c.tags = std::move(tags);
   for (std::string& t : c.cuebots) t = withDefaultPort(t, c.cuebot_port);
   if (c.hostname.empty()) c.hostname = machineHostname();
-  if (c.address.empty()) c.address = c.hostname;
   if (c.spool_dir.empty()) c.spool_dir = absl::StrCat("/tmp/rqd/spool/", c.hostname);
   RETURN_IF_ERROR(validate(c));
   return out;

@@ -29,7 +29,7 @@ TEST(ConfigTest, DefaultsFollowOpenCue) {
   const RqdConfig& cfg = c->config;
   EXPECT_EQ(cfg.port, 8444);
   EXPECT_EQ(cfg.cuebots, std::vector<std::string>{"localhost:8443"});
-  EXPECT_EQ(cfg.address, "h1");
+  EXPECT_EQ(cfg.address, "");  // cuebot uses the address the reports come from
   EXPECT_EQ(cfg.facility, "local");
   EXPECT_EQ(cfg.tags, std::vector<std::string>{"general"});
   EXPECT_EQ(cfg.log_root, "/tmp/rqd/logs");

@@ -79,8 +79,11 @@ absl::Status Daemon::start() {
     return absl::UnavailableError(absl::StrCat("cannot listen on port ", config_.port));
   }
   core_->setAdvertisedPort(port_);
-  log->info("rqd {} listening on port {} (address {}:{}), cuebot {}", config_.hostname, port_,
-            config_.address, port_, config_.cuebots.front());
+  log->info("rqd {} listening on port {} (cuebot reaches it at {}), cuebot {}", config_.hostname,
+            port_,
+            config_.address.empty() ? std::string("the address its reports come from")
+                                    : absl::StrCat(config_.address, ":", port_),
+            config_.cuebots.front());
   core_->start();
   reporter_->start();
   return absl::OkStatus();

@@ -371,7 +371,9 @@ HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
   h.attributes["os_release"] = st.os_release;
   h.attributes["hyperthreadingMultiplier"] = absl::StrCat(st.topology.hyperthreading_multiplier);
   std::lock_guard<std::mutex> lock(mu_);
-  h.attributes["rqd_address"] = absl::StrCat(options_.address, ":", port_);
+  // Without --address, cuebot reaches the rqd at the address its reports come from.
+  if (!options_.address.empty())
+    h.attributes["rqd_address"] = absl::StrCat(options_.address, ":", port_);
   h.attributes["rqd_port"] = absl::StrCat(port_);
   h.nimby_enabled = nimby_enabled_;
   h.nimby_locked = nimby_locked_;
