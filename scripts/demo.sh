@@ -14,8 +14,11 @@ CUEBOT_PORT=${CUEBOT_PORT:-8443}
 # Frames never run as root: as root, the demo renders as "nobody".
 if [ "$(id -u)" = 0 ]; then RUN_UID=$(id -u nobody); RUN_USER=nobody; else RUN_UID=$(id -u); RUN_USER=$(id -un); fi
 RUN=$(date +%Y%m%d-%H%M%S)
-OUT=$FARM/output/$RUN
-mkdir -p "$OUT" && chmod 0777 "$FARM/output" "$OUT"
+# Frames write their images as that user: as root, under /tmp, which "nobody" can reach
+# (the checkout may sit under /root, which it cannot).
+if [ "$(id -u)" = 0 ]; then OUT_BASE=/tmp/cue-demo; else OUT_BASE=$FARM/output; fi
+OUT=$OUT_BASE/$RUN
+mkdir -p "$OUT" && chmod 0777 "$OUT_BASE" "$OUT"
 cp demo/scene.pov "$OUT/scene.pov" && chmod 0644 "$OUT/scene.pov"
 cat >"$OUT/demo.xml" <<XML
 <?xml version="1.0"?>

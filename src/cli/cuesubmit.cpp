@@ -86,10 +86,18 @@ int main(int argc, char** argv) {
       std::cerr << (tty ? "\r" : "") << "frames: " << done << "/" << p.total << " done, "
                 << p.running << " running, " << (p.waiting + p.depend) << " waiting, " << p.dead
                 << " dead" << (tty ? "   " : "\n");
-      if (p.finished || (p.running == 0 && p.waiting == 0 && p.depend == 0 && p.total > 0)) break;
+      // Done when finished, or when nothing runs or waits: frames left in DEPEND then
+      // wait on dead frames and will not move without a retry or an eat.
+      if (p.finished || (p.total > 0 && p.running == 0 && p.waiting == 0 &&
+                         (p.depend == 0 || p.dead > 0)))
+        break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(poll * 1000)));
   }
   if (tty) std::cerr << "\n";
+  if (p.dead > 0)
+    std::cerr << "cuesubmit: " << p.dead << " frames died"
+              << (p.depend > 0 ? ", and " + std::to_string(p.depend) + " frames wait on them" : "")
+              << "; see their logs, then retry or eat them\n";
   return p.dead > 0 ? 1 : 0;
 }
