@@ -340,6 +340,34 @@ TEST(FarmTest, CuebotRestartLosesNoCompletionAndRunsNothingTwice) {
   }
 }
 
+TEST(FarmTest, CuesubmitWaitsForTheJobAndReportsDeadFrames) {
+  Farm farm;
+  farm.startCuebot();
+  farm.startRqd({"rqd-a"});
+  ASSERT_TRUE(farm.waitForHosts(1));
+  auto submit = [&](const std::string& name, const std::string& xml) {
+    fs::path file = farm.dir() / (name + ".xml");
+    std::ofstream(file) << xml;
+    Process p("cuesubmit", {CUESUBMIT_BIN, "--cuebot", absl::StrCat("127.0.0.1:", farm.cuebotPort()),
+                            "--wait", "--poll", "0.2", file.string()},
+              farm.dir() / (name + ".out"));
+    int rc = p.wait(seconds(120));
+    return std::make_pair(rc, p.log());
+  };
+  auto [ok_rc, ok_out] = submit("good", spec("good", {{"main", "echo fine", "1-3"}}));
+  EXPECT_EQ(ok_rc, 0) << ok_out;
+  EXPECT_NE(ok_out.find(fullName("good") + "\n"), std::string::npos) << ok_out;
+  EXPECT_NE(ok_out.find("frames: 3/3 done"), std::string::npos) << ok_out;
+  // A dead frame blocks its dependant: --wait stops and says so.
+  auto [bad_rc, bad_out] = submit(
+      "bad", spec("bad", {{"first", "exit 1", "1"}, {"second", "echo never", "1"}},
+                  R"(<depend type="LAYER_ON_LAYER" anyframe="False"><depjob>bad</depjob>)"
+                  R"(<deplayer>second</deplayer><onjob>bad</onjob><onlayer>first</onlayer></depend>)",
+                  0));
+  EXPECT_EQ(bad_rc, 1) << bad_out;
+  EXPECT_NE(bad_out.find("1 frames died, and 1 frames wait on them"), std::string::npos) << bad_out;
+}
+
 TEST(FarmTest, BadInputGetsClearErrors) {
   Farm farm;
   farm.startCuebot();
