@@ -231,7 +231,7 @@ TEST_F(RqdCoreTest, KillEndsTheWholeTreeIncludingASetsidChild) {
 
 TEST_F(RqdCoreTest, SamplerFindsAChildsMemory) {
   auto core = makeCore(*machine_);
-  std::string cmd = "echo start; " + testing::selfExe() + " --memhog=64; echo done";
+  std::string cmd = "echo start; " + testing::helperExe() + " --memhog=64; echo done";
   ASSERT_TRUE(core->launchFrame(makeSpec("m1", cmd, dir_.file("logs"))).ok());
   ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("memhog ready") != std::string::npos; }));
   core->sampleNow();
@@ -254,7 +254,7 @@ TEST_F(RqdCoreTest, SamplerFindsAChildsMemory) {
 
 TEST_F(RqdCoreTest, KillsAFrameOverItsHardMemoryLimit) {
   auto core = makeCore(*machine_);
-  FrameSpec spec = makeSpec("oom1", testing::selfExe() + " --memhog=64; true", dir_.file("logs"));
+  FrameSpec spec = makeSpec("oom1", testing::helperExe() + " --memhog=64; true", dir_.file("logs"));
   spec.hard_memory_limit = 16 * 1024;  // KB
   ASSERT_TRUE(core->launchFrame(spec).ok());
   ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("memhog ready") != std::string::npos; }));

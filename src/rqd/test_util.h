@@ -70,6 +70,26 @@ inline std::string selfExe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
+// The test binary, copied where a frame's user can run it: frames run as nobody when
+// the tests run as root, and the build tree may sit under a directory (such as /root)
+// that nobody cannot enter. Removed when the tests exit.
+inline std::string helperExe() {
+  // Never destroyed, so the exit handler can still read it.
+  static const std::string* path = new std::string([] {
+    namespace fs = std::filesystem;
+    fs::path dst = fs::temp_directory_path() / absl::StrCat("rqd_test_helper.", ::getpid());
+    fs::copy_file(selfExe(), dst, fs::copy_options::overwrite_existing);
+    fs::permissions(dst, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove(helperExe(), ec);
+    });
+    return dst.string();
+  }());
+  return *path;
+}
+
 inline FrameSpec makeSpec(const std::string& id, const std::string& command,
                           const std::string& log_dir) {
   FrameSpec s;
