@@ -141,8 +141,21 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   store::ProcSearch q;
   q.host_ids = {host->id};
   ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
-  std::set<std::string> held;
+  std::set<std::string> held, listed;
   for (const auto& p : procs) held.insert(p.id);
+  for (const auto& f : frames) listed.insert(f.proc_id);
+  // Procs the host does not run although booked long ago are orphans: requeue them.
+  std::vector<std::string> orphans;
+  for (const auto& p : procs)
+    if (!listed.contains(p.id) && p.booked_time < report.now - options_.orphan_grace_sec)
+      orphans.push_back(p.id);
+  if (!orphans.empty()) {
+    ASSIGN_OR_RETURN(auto released, store_.releaseProcs(orphans, report.now));
+    for (const auto& p : released)
+      common::logger("cuebot")->warn("host {} does not run frame {} booked at {}: requeued",
+                                     host->name, p.frame_id, p.booked_time);
+    dispatcher_.kickAll();
+  }
   for (const auto& f : frames) {
     if (held.contains(f.proc_id)) continue;
     common::logger("cuebot")->warn("host {} runs frame {} (proc {}) that cuebot does not hold "

@@ -22,6 +22,10 @@ namespace cue::cuebot {
 struct FarmOptions {
   int host_timeout_sec = 300;        // no report for this long: host DOWN, frames requeued
   int host_check_interval_ms = 5000; // how often the monitor looks
+  // A proc its host has not listed in a status report although booked this long ago
+  // was never started there (cuebot stopped between booking and launch, or the launch
+  // was lost): its frame is requeued.
+  int orphan_grace_sec = 60;
 };
 
 struct RunningFrameReport {

@@ -27,6 +27,7 @@ struct Config {
   std::string log_root = "/tmp/rqd/logs";     // root of frame log directories
   int host_timeout = 300;                     // seconds without a report before DOWN
   int host_check_interval_ms = 5000;          // how often hosts are checked
+  int orphan_grace = 60;                      // seconds before an unreported proc is requeued
   int dispatch_threads = 2;                   // booking threads
   int sweep_interval_ms = 3000;               // periodic dispatch of idle hosts
   int rqd_timeout_ms = 10000;                 // deadline of calls to rqd
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-root", cfg.log_root, "root directory of frame logs")->envname("CUE_FRAME_LOG_DIR")->capture_default_str();
   app.add_option("--host-timeout", cfg.host_timeout, "seconds without a report before a host is DOWN")->capture_default_str();
   app.add_option("--host-check-interval-ms", cfg.host_check_interval_ms, "how often hosts are checked")->capture_default_str();
+  app.add_option("--orphan-grace", cfg.orphan_grace, "seconds after booking before a proc its host does not report is requeued")->capture_default_str();
   app.add_option("--dispatch-threads", cfg.dispatch_threads, "booking threads")->capture_default_str();
   app.add_option("--sweep-interval-ms", cfg.sweep_interval_ms, "periodic dispatch of idle hosts")->capture_default_str();
   app.add_option("--rqd-timeout-ms", cfg.rqd_timeout_ms, "deadline of calls to rqd")->capture_default_str();
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   cuebot::FarmOptions fopts;
   fopts.host_timeout_sec = cfg.host_timeout;
   fopts.host_check_interval_ms = cfg.host_check_interval_ms;
+  fopts.orphan_grace_sec = cfg.orphan_grace;
   cuebot::Farm farm(**store, rqd, dispatcher, launcher, clock, fopts);
 
   grpc::ServerBuilder builder;

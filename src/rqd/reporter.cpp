@@ -214,6 +214,18 @@ void Reporter::statusLoop() {
     }
     ::report::RqdReportStatusRequest req;
     *req.mutable_host_report() = toHostReport(snapshot_());
+    // Frames whose completion cuebot has not acknowledged yet are still listed: they
+    // finished here, and cuebot must not give their procs up as orphans meanwhile.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto* frames = req.mutable_host_report()->mutable_frames();
+      for (const auto& p : pending_) {
+        bool listed = false;
+        for (const auto& f : *frames)
+          if (f.frame_id() == p.report.frame().frame_id()) listed = true;
+        if (!listed) *frames->Add() = p.report.frame();
+      }
+    }
     ::report::RqdReportStatusResponse resp;
     auto ctx = newContext();
     grpc::Status s = stub()->ReportStatus(ctx.get(), req, &resp);

@@ -128,7 +128,8 @@ void Farm::startCuebot(int port) {
                                "--host-timeout", std::to_string(options_.host_timeout),
                                "--host-check-interval-ms",
                                std::to_string(options_.host_check_interval_ms),
-                               "--sweep-interval-ms", "500", "--log-level", "debug"},
+                               "--sweep-interval-ms", "500", "--orphan-grace", "5",
+                               "--log-level", "debug"},
       dir() / ("cuebot." + std::to_string(cuebot_starts_) + ".log"));
   ASSERT_TRUE(waitUntil([&] { return fs::exists(port_file); }, std::chrono::seconds(20)))
       << cuebot_->log();
