@@ -141,8 +141,11 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   store::ProcSearch q;
   q.host_ids = {host->id};
   ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
-  std::set<std::string> held, listed;
-  for (const auto& p : procs) held.insert(p.id);
+  std::set<std::string> held, listed, held_frames;
+  for (const auto& p : procs) {
+    held.insert(p.id);
+    held_frames.insert(p.frame_id);
+  }
   for (const auto& f : frames) listed.insert(f.proc_id);
   // Procs the host does not run although booked long ago are orphans: requeue them.
   std::vector<std::string> orphans;
@@ -157,7 +160,9 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
     dispatcher_.kickAll();
   }
   for (const auto& f : frames) {
-    if (held.contains(f.proc_id)) continue;
+    // Kill only what runs there for nothing: not a frame that already ended, nor one
+    // whose newer attempt cuebot holds on this host (a kill names the frame, not the proc).
+    if (held.contains(f.proc_id) || f.completed || held_frames.contains(f.frame_id)) continue;
     common::logger("cuebot")->warn("host {} runs frame {} (proc {}) that cuebot does not hold "
                                    "there: killing it",
                                    host->name, f.frame_id, f.proc_id);

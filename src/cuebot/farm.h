@@ -31,6 +31,7 @@ struct FarmOptions {
 struct RunningFrameReport {
   std::string proc_id;  // resource_id
   std::string frame_id;
+  bool completed = false;  // ended on the host, completion not yet acknowledged
   store::ProcUsage usage;
 };
 

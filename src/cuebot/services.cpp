@@ -431,6 +431,8 @@ class ReportService final : public report::RqdReportInterface::Service {
       RunningFrameReport r;
       r.proc_id = f.resource_id();
       r.frame_id = f.frame_id();
+      auto done = f.attributes().find("cue_completed");
+      r.completed = done != f.attributes().end() && done->second == "true";
       r.usage.proc_id = f.resource_id();
       r.usage.frame_id = f.frame_id();
       r.usage.rss = f.rss();

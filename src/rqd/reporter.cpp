@@ -223,7 +223,10 @@ void Reporter::statusLoop() {
         bool listed = false;
         for (const auto& f : *frames)
           if (f.frame_id() == p.report.frame().frame_id()) listed = true;
-        if (!listed) *frames->Add() = p.report.frame();
+        if (listed) continue;
+        auto* f = frames->Add();
+        *f = p.report.frame();
+        (*f->mutable_attributes())["cue_completed"] = "true";  // ended; not to be killed
       }
     }
     ::report::RqdReportStatusResponse resp;
