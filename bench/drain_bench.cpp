@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
       R"("http://localhost:8080/spcue/dtd/cjsl-1.15.dtd"><spec><facility>local</facility>)",
       "<show>testing</show><shot>bench</shot><user>bench</user><uid>1000</uid>",
       "<job name=\"drain\"><paused>False</paused><priority>1</priority><maxretries>1</maxretries>",
-      "<layers><layer name=\"t\" type=\"Render\"><cmd>echo S $(date +%s%N); echo E $(date +%s%N)",
+      "<layers><layer name=\"trivial\" type=\"Render\"><cmd>echo S $(date +%s%N); echo E $(date +%s%N)",
       "</cmd><range>1-", frames, "</range><chunk>1</chunk><memory>256m</memory><services>",
       "<service>shell</service></services></layer></layers></job><depends/></spec>");
   auto t0 = std::chrono::steady_clock::now();
