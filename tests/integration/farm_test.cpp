@@ -138,7 +138,7 @@ TEST(FarmTest, FailingFrameIsRetriedThenDead) {
   farm.startCuebot();
   farm.startRqd({"rqd-a"});
   ASSERT_TRUE(farm.waitForHosts(1));
-  auto names = farm.launch(spec("fails", {{"bad", "echo attempt; exit 1", "1"}}, "", 1));
+  auto names = farm.launch(spec("fails", {{"bad", "echo attempt; id -u; exit 1", "1"}}, "", 1));
   ASSERT_EQ(names.size(), 1u);
   job::Job j;
   ASSERT_TRUE(waitUntil(
@@ -160,6 +160,9 @@ TEST(FarmTest, FailingFrameIsRetriedThenDead) {
   ASSERT_TRUE(logs.contains(log_name + ".1"));
   EXPECT_FALSE(logs.contains(log_name + ".2"));
   EXPECT_EQ(countLines(logs[log_name] + "\n" + logs[log_name + ".1"], "attempt"), 2);
+  // The frame ran as the spec's uid when rqd runs as root, else as rqd's own user.
+  const std::string uid = ::geteuid() == 0 ? "1000" : std::to_string(::geteuid());
+  EXPECT_EQ(countLines(logs[log_name], uid), 1) << logs[log_name];
   EXPECT_EQ(j.state(), job::JobState::PENDING);  // a dead frame holds the job open
 }
 
