@@ -18,7 +18,8 @@ GEN = tempfile.mkdtemp(prefix="cue-pyproto-")
 subprocess.check_call(["protoc", f"-I{PROTO_DIR}", f"--python_out={GEN}"] +
                       [f for f in os.listdir(PROTO_DIR) if f.endswith(".proto")], cwd=PROTO_DIR)
 sys.path.insert(0, GEN)
-import cue_pb2, facility_pb2, host_pb2, job_pb2, report_pb2, show_pb2  # noqa: E402
+import cue_pb2, facility_pb2, host_pb2, job_pb2, report_pb2, rqd_pb2, show_pb2  # noqa: E402
+from concurrent import futures  # noqa: E402
 
 
 class OpenCueClientTest(unittest.TestCase):
@@ -28,7 +29,8 @@ class OpenCueClientTest(unittest.TestCase):
         port_file = os.path.join(cls.dir, "port")
         cls.log = open(os.path.join(cls.dir, "cuebot.log"), "w")
         cls.proc = subprocess.Popen([CUEBOT, "--port", "0", "--bind", "127.0.0.1", "--db",
-                                     os.path.join(cls.dir, "cue.db"), "--port-file", port_file],
+                                     os.path.join(cls.dir, "cue.db"), "--port-file", port_file,
+                                     "--orphan-grace", "1", "--sweep-interval-ms", "200"],
                                     stdout=cls.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 20
         while not os.path.exists(port_file) and time.time() < deadline:
@@ -117,6 +119,78 @@ class OpenCueClientTest(unittest.TestCase):
             self.call("report.RqdReportInterface", "ReportRqdStartup",
                       report_pb2.RqdReportRqdStartupRequest(), report_pb2.RqdReportRqdStartupResponse)
         self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+
+    def test_orphaned_booking_is_requeued_and_a_late_completion_is_harmless(self):
+        # A fake rqd that accepts LaunchFrame and never runs anything: cuebot's booking is
+        # an orphan once the host's status reports keep not listing it.
+        launches = []
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+
+        def launch(request, context):
+            launches.append(request.run_frame)
+            return rqd_pb2.RqdStaticLaunchFrameResponse()
+
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(
+            "rqd.RqdInterface", {"LaunchFrame": grpc.unary_unary_rpc_method_handler(
+                launch, request_deserializer=rqd_pb2.RqdStaticLaunchFrameRequest.FromString,
+                response_serializer=lambda m: m.SerializeToString())}),))
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        try:
+            host = report_pb2.RenderHost(name="fake-rqd", facility="local", total_mem=8388608,
+                                         free_mem=8388608, num_procs=1, cores_per_proc=100,
+                                         tags=["general"],
+                                         attributes={"rqd_address": f"127.0.0.1:{port}"})
+            cores = report_pb2.CoreDetail(total_cores=100, idle_cores=100)
+            self.call("report.RqdReportInterface", "ReportRqdStartup",
+                      report_pb2.RqdReportRqdStartupRequest(
+                          boot_report=report_pb2.BootReport(host=host, core_info=cores)),
+                      report_pb2.RqdReportRqdStartupResponse)
+            spec = ("<spec><facility>local</facility><show>testing</show><shot>orphan</shot>"
+                    "<user>tester</user><uid>1000</uid><job name=\"orphan\"><paused>False</paused>"
+                    "<layers><layer name=\"main\" type=\"Render\"><cmd>true</cmd><range>1</range>"
+                    "<chunk>1</chunk><memory>256m</memory></layer></layers></job><depends/></spec>")
+            name = self.call("job.JobInterface", "LaunchSpec", job_pb2.JobLaunchSpecRequest(spec=spec),
+                             job_pb2.JobLaunchSpecResponse).names[0]
+
+            def wait_for(pred, seconds=20):
+                deadline = time.time() + seconds
+                while time.time() < deadline:
+                    if pred():
+                        return True
+                    # The rqd's periodic status report: it runs nothing.
+                    self.call("report.RqdReportInterface", "ReportStatus",
+                              report_pb2.RqdReportStatusRequest(host_report=report_pb2.HostReport(
+                                  host=host, core_info=cores)),
+                              report_pb2.RqdReportStatusResponse)
+                    time.sleep(0.1)
+                return pred()
+
+            self.assertTrue(wait_for(lambda: len(launches) >= 2))
+            first, second = launches[0], launches[1]
+            self.assertEqual(first.frame_id, second.frame_id)
+            self.assertNotEqual(first.resource_id, second.resource_id)
+            # The second attempt completes; a late completion of the orphan changes nothing.
+            for run in (second, first):
+                info = report_pb2.RunningFrameInfo(resource_id=run.resource_id, job_id=run.job_id,
+                                                   frame_id=run.frame_id, job_name=run.job_name,
+                                                   frame_name=run.frame_name)
+                self.call("report.RqdReportInterface", "ReportRunningFrameCompletion",
+                          report_pb2.RqdReportRunningFrameCompletionRequest(
+                              frame_complete_report=report_pb2.FrameCompleteReport(
+                                  host=host, frame=info, exit_status=0, run_time=1)),
+                          report_pb2.RqdReportRunningFrameCompletionResponse)
+        finally:
+            server.stop(0)
+        jobs = self.call("job.JobInterface", "GetJobs", job_pb2.JobGetJobsRequest(
+            r=job_pb2.JobSearchCriteria(jobs=[name], include_finished=True)),
+            job_pb2.JobGetJobsResponse).jobs.jobs
+        self.assertEqual([j.state for j in jobs], [job_pb2.FINISHED])
+        frame = self.call("job.FrameInterface", "GetFrame",
+                          job_pb2.FrameGetFrameRequest(id=launches[1].frame_id),
+                          job_pb2.FrameGetFrameResponse).frame
+        self.assertEqual(frame.state, job_pb2.SUCCEEDED)
+        self.assertEqual(frame.retry_count, 0)
 
 
 if __name__ == "__main__":
