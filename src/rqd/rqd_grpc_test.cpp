@@ -24,6 +24,7 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
                                 ::report::RqdReportRqdStartupResponse*) override {
     std::lock_guard<std::mutex> lock(mu_);
     boots_.push_back(req->boot_report());
+    completions_at_boot_.push_back(static_cast<int>(completions_.size()));
     return grpc::Status::OK;
   }
   grpc::Status ReportStatus(grpc::ServerContext*, const ::report::RqdReportStatusRequest* req,
@@ -49,6 +50,11 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
     std::lock_guard<std::mutex> lock(mu_);
     fail_completions_ = n;
     fail_code_ = code;
+  }
+  // For each boot report, how many completions had been accepted before it.
+  std::vector<int> completionsAtBoot() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return completions_at_boot_;
   }
   std::vector<::report::BootReport> boots() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -88,6 +94,7 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
  private:
   std::mutex mu_;
   std::vector<::report::BootReport> boots_;
+  std::vector<int> completions_at_boot_;
   std::vector<::report::HostReport> statuses_;
   std::vector<::report::FrameCompleteReport> completions_;
   int completion_calls_ = 0;
@@ -307,6 +314,10 @@ TEST_F(RqdGrpcTest, CompletionsSurviveAnRqdRestart) {
   ASSERT_TRUE(waitFor([&] { return cuebot_.completionOf("p1").has_value(); }));
   EXPECT_EQ(cuebot_.completionOf("p1")->exit_status(), 7);
   EXPECT_TRUE(waitFor([&] { return daemon_->reporter().pendingCompletions() == 0; }));
+  // The spooled completion went before the restarted rqd's boot report, which makes
+  // cuebot give up on whatever it thought ran on the host.
+  ASSERT_TRUE(waitFor([&] { return cuebot_.boots().size() >= 2; }));
+  EXPECT_EQ(cuebot_.completionsAtBoot().back(), 1);
 }
 
 TEST_F(RqdGrpcTest, NotFoundFromCuebotAcknowledgesACompletion) {
