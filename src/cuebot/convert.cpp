@@ -248,7 +248,6 @@ store::HostReportData fromProto(const report::RenderHost& h, const report::CoreD
   r.facility = h.facility();
   r.tags.assign(h.tags().begin(), h.tags().end());
   r.cores = c.total_cores() > 0 ? c.total_cores() : h.num_procs() * h.cores_per_proc();
-  r.idle_cores = c.idle_cores();
   r.total_memory = h.total_mem();
   r.free_memory = h.free_mem();
   r.total_swap = h.total_swap();

@@ -128,11 +128,6 @@ int Dispatcher::visit(const std::string& host_id, const std::string& prefer_job)
   if (candidates->empty()) return 0;
 
   // 1. the snapshot
-  auto subs = store_.getSubscriptions("");
-  std::map<std::string, core::CoreUnits> burst;  // show id -> burst in this host's allocation
-  if (subs.ok())
-    for (const auto& s : *subs)
-      if (s.alloc_id == host->alloc_id) burst[s.show_id] = s.burst;
   dispatch::Snapshot snap;
   snap.prefer_job_id = prefer_job;
   snap.host.id = host->id;
@@ -155,7 +150,7 @@ int Dispatcher::visit(const std::string& host_id, const std::string& prefer_job)
     v.layer_order = c.layer.dispatch_order;
     v.job_max_cores = c.job.max_cores;
     v.job_running_cores = c.job_running_cores;
-    v.show_burst = burst[c.job.show_id];
+    v.show_burst = c.show_burst;
     v.show_running_cores = c.show_running_cores;
     v.min_cores = c.layer.min_cores;
     v.min_memory = c.layer.min_memory;

@@ -81,13 +81,22 @@ absl::StatusOr<std::vector<std::string>> frameIds(store::Store& store, const std
   return ids;
 }
 
+// Procs with their job and frame names: one read per job and one for all the frames.
 absl::Status fillProcs(store::Store& store, const std::vector<core::Proc>& procs,
                        host::ProcSeq* out) {
+  if (procs.empty()) return absl::OkStatus();
+  std::map<std::string, std::string> job_name, frame_name;
+  store::FrameSearch frames;
   for (const auto& p : procs) {
-    auto job = store.getJob(p.job_id);
-    auto frame = store.getFrame(p.frame_id);
-    toProto(p, job.ok() ? job->name : "", frame.ok() ? frame->name : "", out->add_procs());
+    if (!job_name.contains(p.job_id)) {
+      auto job = store.getJob(p.job_id);
+      job_name[p.job_id] = job.ok() ? job->name : "";
+    }
+    frames.ids.push_back(p.frame_id);
   }
+  ASSIGN_OR_RETURN(auto found, store.getFrames(frames));
+  for (const auto& f : found) frame_name[f.id] = f.name;
+  for (const auto& p : procs) toProto(p, job_name[p.job_id], frame_name[p.frame_id], out->add_procs());
   return absl::OkStatus();
 }
 

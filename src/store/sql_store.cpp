@@ -306,7 +306,7 @@ core::Proc toProc(const SqlRow& r) {
   p.max_pss = r.i64(14);
   p.booked_time = r.i64(15);
   p.ping_time = r.i64(16);
-  p.unbooked = !r.str(17).empty();
+  p.unbooked = !r.str(17).empty();  // a kill was requested: the proc goes once it ends
   p.log_path = r.str(18);
   return p;
 }
@@ -1447,7 +1447,7 @@ absl::StatusOr<std::vector<LayerCandidate>> SqlStore::dispatchCandidates(const c
     ASSIGN_OR_RETURN(
         auto rows,
         db_->query(absl::StrCat(
-                       "SELECT ", kJobCols, ", ", kLayerCols, kJobFrom,
+                       "SELECT ", kJobCols, ", ", kLayerCols, ", sb.burst", kJobFrom,
                        " JOIN layer l ON l.job_id = j.id JOIN subscription sb ON sb.show_id = "
                        "j.show_id AND sb.alloc_id = $1 WHERE j.state = 'PENDING' AND j.paused = 0 "
                        "AND sh.dispatch_enabled = 1 AND l.min_cores <= $2 AND l.min_memory <= $3 "
@@ -1467,6 +1467,7 @@ absl::StatusOr<std::vector<LayerCandidate>> SqlStore::dispatchCandidates(const c
       LayerCandidate c;
       c.job = toJob(r, 0);
       c.layer = toLayer(r, kJobColCount);
+      c.show_burst = r.i32(r.size() - 1);
       if (!by_job.contains(c.job.id)) {
         ASSIGN_OR_RETURN(auto jc, db_->query("SELECT COALESCE(SUM(reserved_cores), 0) FROM proc "
                                              "WHERE job_id = $1",

@@ -85,7 +85,6 @@ struct HostReportData {
   std::string rqd_address;
   std::vector<std::string> tags;  // tags the rqd reports (hardware tags)
   CoreUnits cores = 0;            // bookable cores
-  CoreUnits idle_cores = 0;       // as rqd sees it; cuebot keeps its own booking count
   MemoryKb total_memory = 0, free_memory = 0, total_swap = 0, free_swap = 0;
   MemoryKb total_mcp = 0, free_mcp = 0;
   int32_t gpus = 0;
@@ -155,6 +154,7 @@ struct LayerCandidate {
   std::vector<core::Frame> waiting;  // at most the requested number, in dispatch order
   CoreUnits job_running_cores = 0;   // cores booked by the job now
   CoreUnits show_running_cores = 0;  // cores the show has booked in the host's allocation
+  CoreUnits show_burst = 0;          // the show's subscription burst in that allocation
 };
 
 class Store {

@@ -250,7 +250,6 @@ inline HostReportData hostReport(const std::string& name, core::CoreUnits cores,
   r.rqd_address = name + ":8444";
   r.tags = {"linux"};
   r.cores = cores;
-  r.idle_cores = cores;
   r.total_memory = memory;
   r.free_memory = memory;
   r.total_swap = 2 * kKbPerGb;
@@ -1510,6 +1509,7 @@ TEST_P(StoreConformanceTest, DispatchCandidatesOfferWaitingFramesThatFitTheHost)
   EXPECT_EQ(cands[0].waiting[1].number, 2);
   EXPECT_EQ(cands[0].job_running_cores, 0);
   EXPECT_EQ(cands[0].show_running_cores, 0);
+  EXPECT_EQ(cands[0].show_burst, 100000);  // the seeded testing subscription
 
   run(h, frameOf(nj, "small", 1), 300, 2 * kKbPerGb);
   cands = candidates(h.id, 10);

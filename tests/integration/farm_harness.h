@@ -57,9 +57,6 @@ class Process {
 // Polls `done` every 20 ms until it returns true or `timeout` passes.
 bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
-// A port that was free a moment ago (for restarting a server on the same port).
-int pickFreePort();
-
 std::string readFile(const fs::path& p);
 
 struct RqdOptions {

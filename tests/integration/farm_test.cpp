@@ -54,13 +54,6 @@ std::map<std::string, std::string> frameLogs(const fs::path& root) {
   return out;
 }
 
-int countOf(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
-    ++n;
-  return n;
-}
-
 // Lines of `text` equal to `line`.
 int countLines(const std::string& text, const std::string& line) {
   int n = 0;
