@@ -1,104 +1,105 @@
-// The dispatcher as a pure function: a snapshot of one host and the layers that could
-// run on it in, bookings and reasons out. No database, no RPC, no clock, no logging.
+// The planner: a pure function from the farm's state to bookings and reasons. No store,
+// no RPC, no clock reads, no logging; `now` and randomness come in.
 //
-// plan() steps, in order:
-//   1. Order the layers: the preferred job first (a proc freed by a job goes back to it),
-//      then job priority (higher first), then job age (older first), then layer order.
-//   2. Skip a layer, with a reason, when the host's tags do not include one of the
-//      layer's tags, when its job is at its max cores, or when its show is at its
-//      subscription's burst in the host's allocation.
-//   3. Work out the proc for one frame: cores (min_cores; a value <= 0 means "all the
-//      host's cores but that many"), memory, GPUs.
-//   4. Book the layer's waiting frames, in order, while the host's idle resources hold a
-//      proc and the job/show limits allow; each booking reduces the idle resources the
-//      following layers see.
-// Assumes the snapshot's counts are consistent with each other; the store re-checks
-// every booking when it makes it durable.
+// planHost(farm, host) fills one host (the fast path: a proc freed, a host reported):
+//   1. A host that is down, locked or NIMBY-locked books nothing.
+//   2. A wide frame holding the host (a Reservation) goes first once it fits; until then
+//      other work may use the host only if it is expected to end before the reservation
+//      is ready (backfill).
+//   3. Repeat, one frame at a time, until the host is full or nobody can use it:
+//      a. pick the show to serve: among shows subscribed to the host's allocation with
+//         work left to try, the lowest used/size (shows below their size come first;
+//         a show with size 0 only gets what nobody else below size wants); never a show
+//         at its burst;
+//      b. within the show, jobs in order: below their min cores first, then jobs of
+//         folders below their min, then higher priority, then older; in each job its
+//         layers in dispatch order;
+//      c. the first layer whose next frame passes every check (fit.h) gets one frame.
+//   Each booking changes the counters that the next choice sees (in a scratch overlay;
+//   the view itself is not changed).
+// planFarm(farm) does the same for every host (hosts with more idle cores first) and
+// then places reservations for wide frames that fit no host now (see Config).
+//
+// Thread-safety: pure; the caller must not change the view during a call.
 #pragma once
 
 #include <cstdint>
-#include <string>
+#include <string_view>
 #include <vector>
 
-#include "core/types.h"
+#include "dispatch/farm_view.h"
 
 namespace cue::dispatch {
 
-using core::CoreUnits;
-using core::MemoryKb;
-
-struct HostView {
-  std::string id;
-  std::vector<std::string> tags;
-  CoreUnits cores = 0;  // total bookable
-  CoreUnits idle_cores = 0;
-  MemoryKb idle_memory = 0;
-  int32_t idle_gpus = 0;
-  MemoryKb idle_gpu_memory = 0;
-  bool bookable = true;  // UP and unlocked
-};
-
-struct LayerView {
-  std::string job_id;
-  std::string layer_id;
-  std::string show_id;
-  int32_t job_priority = 1;
-  int64_t job_start_time = 0;
-  int32_t layer_order = 0;
-  CoreUnits job_max_cores = 0;      // <= 0: no limit
-  CoreUnits job_running_cores = 0;  // booked by the job before this plan
-  CoreUnits show_burst = 0;         // <= 0: no limit
-  CoreUnits show_running_cores = 0; // booked by the show in the host's allocation
-  CoreUnits min_cores = 100;
-  MemoryKb min_memory = 0;
-  int32_t min_gpus = 0;
-  MemoryKb min_gpu_memory = 0;
-  std::vector<std::string> tags;           // empty: any host
-  std::vector<std::string> waiting_frames; // frame ids in dispatch order
-};
-
-struct Snapshot {
-  HostView host;
-  std::vector<LayerView> layers;
-  std::string prefer_job_id;  // may be empty
-};
-
 struct Config {
-  int32_t max_bookings = 100;  // per plan
+  // Most frames booked on one host in one plan.
+  int32_t max_bookings_per_host = 100;
+  // A host may carry load (x100) up to its cores plus this many hundredths per core
+  // (OpenCue: 5%); load beyond that and beyond what cuebot booked takes cores away.
+  CoreUnits load_allowance_per_core = 5;
+  // Threadable frames on AUTO/VARIABLE hosts: when booking a frame would leave this
+  // much memory or less, the frame takes all the host's idle cores instead of stranding
+  // them (OpenCue's MEM_STRANDED_THRESHHOLD, 1.5 GB).
+  MemoryKb stranded_memory = 1536 * 1024;
+  // On a GPU host, while GPU work waits in its allocation, CPU-only frames must leave
+  // this much per idle GPU so that GPU frames can still start there.
+  CoreUnits gpu_keep_cores_per_gpu = 100;
+  MemoryKb gpu_keep_memory_per_gpu = 4 * core::kKbPerGb;
+  // Expected run time of a frame whose layer has no history (reservations, backfill).
+  EpochSec default_frame_sec = 3600;
+  // planFarm: most wide-frame reservations held per allocation at once.
+  int32_t max_reservations_per_alloc = 4;
+  // Tie-break among equally entitled shows (0: lowest index wins).
+  uint64_t seed = 0;
 };
 
-struct Booking {
-  std::string frame_id;
-  std::string job_id;
-  std::string layer_id;
-  CoreUnits cores = 0;
-  MemoryKb memory = 0;
-  int32_t gpus = 0;
-  MemoryKb gpu_memory = 0;
-};
-
+// Why a layer got no frame on a host. Ordered roughly from job-wide to host-specific;
+// explain.h counts them per host.
 enum class SkipReason {
-  kHostNotBookable,
-  kTagMismatch,
-  kJobAtMaxCores,
+  kJobPaused,
+  kJobFinished,
+  kDependWait,           // every remaining frame waits on a depend
+  kShowInactive,
+  kShowBookingDisabled,  // show booking or dispatch switched off
+  kNoSubscription,       // show not subscribed to the host's allocation
   kShowAtBurst,
+  kJobAtMaxCores,
+  kJobAtMaxGpus,
+  kGroupAtMaxCores,
+  kLimitReached,
+  kHostDown,
+  kHostLocked,
+  kHostNimby,
+  kTagMismatch,
+  kHostTooSmall,         // the frame would not fit even on the empty host
   kNotEnoughCores,
   kNotEnoughMemory,
   kNotEnoughGpus,
+  kNotEnoughGpuMemory,
+  kNoFreeSlot,
+  kKeptForGpuWork,       // CPU frame on a GPU host while GPU work waits
+  kReservedForWideFrame,
+  kHostBookingCap,       // max_bookings_per_host reached in this plan
 };
+inline constexpr int kSkipReasonCount = static_cast<int>(SkipReason::kHostBookingCap) + 1;
 std::string_view toString(SkipReason r);
+// Short form for counts: "lack tag", "lack memory", ...
+std::string_view shortName(SkipReason r);
 
-struct Skip {
-  std::string job_id;
-  std::string layer_id;
-  SkipReason reason;
+struct LayerSkip {
+  Index layer = kNone;
+  Index host = kNone;
+  SkipReason reason = SkipReason::kNotEnoughCores;
 };
 
 struct Plan {
   std::vector<Booking> bookings;
-  std::vector<Skip> skipped;
+  std::vector<LayerSkip> skipped;  // planHost: the reason each considered layer stopped
+  // planFarm: the reservations to hold from now on (replaces farm.reservations).
+  std::vector<Reservation> reservations;
 };
 
-Plan plan(const Snapshot& snapshot, const Config& config);
+Plan planHost(const FarmView& farm, Index host, const Config& config, EpochSec now);
+Plan planFarm(const FarmView& farm, const Config& config, EpochSec now);
 
 }  // namespace cue::dispatch
