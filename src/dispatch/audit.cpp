@@ -114,7 +114,7 @@ std::vector<CoreUnits> entitledShares(const FarmView& farm, const std::vector<Co
         const CoreUnits cap = std::min(std::max(sub.burst, sub.size), demand[s]);
         if (share[s] + core::kCoreUnitsPerCore > cap) continue;
         const double ratio = sub.size > 0 ? static_cast<double>(share[s]) / sub.size
-                                          : 1e12 + share[s];
+                                          : 1.0 + share[s] / core::kCoreUnitsPerCore;
         if (best == subs.size() || ratio < best_ratio) {
           best = i;
           best_ratio = ratio;

@@ -69,8 +69,6 @@ std::string_view shortName(SkipReason r) {
 
 namespace {
 
-constexpr double kNoSizeRatio = 1e12;
-
 uint64_t mix(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -199,7 +197,9 @@ struct Planner {
         if (exhausted[i]) continue;
         const SubscriptionView& sub = farm.subs[farm.subscription(shows[i], host.alloc)];
         const double used = ov.subUsed(farm.subscription(shows[i], host.alloc));
-        const double ratio = sub.size > 0 ? used / sub.size : kNoSizeRatio + used;
+        // OpenCue's tier: used/size; a show with no size ranks as 1 + its cores, so
+        // that it gets a core once everyone else is at their size
+        const double ratio = sub.size > 0 ? used / sub.size : 1.0 + used / core::kCoreUnitsPerCore;
         const uint64_t tie = config.seed ? mix(config.seed ^ (shows[i] * 7919ULL) ^ booked) : 0;
         if (ratio < best_ratio || (ratio == best_ratio && tie < best_tie)) {
           best = i;
@@ -262,7 +262,7 @@ struct Planner {
     const Index n_hosts = static_cast<Index>(farm.hosts.size());
     std::vector<bool> host_reserved(farm.hosts.size(), false);
     std::vector<int32_t> per_alloc(farm.allocs.size(), 0);
-    std::vector<bool> layer_reserved(farm.layers.size(), false);
+    std::vector<int32_t> layer_reserved(farm.layers.size(), 0);
     auto still_wanted = [&](Index l, Index h) {
       return l >= 0 && l < static_cast<Index>(farm.layers.size()) && h >= 0 && h < n_hosts &&
              !jobBlocked(farm, ov, l) && !hostBlocked(farm.hosts[h]) && !ov.reservationTaken(h);
@@ -274,7 +274,7 @@ struct Planner {
       Reservation kept = r;
       kept.ready_at = *ready;
       host_reserved[r.host] = true;
-      layer_reserved[r.layer] = true;
+      layer_reserved[r.layer] += 1;
       per_alloc[farm.hosts[r.host].alloc] += 1;
       plan.reservations.push_back(kept);
     }
@@ -283,40 +283,46 @@ struct Planner {
       for (Index j : show_jobs[s]) {
         for (Index l : farm.jobs[j].layers) {
           const LayerView& layer = farm.layers[l];
-          if (layer_reserved[l] || ov.layerWaiting(l) == 0) continue;
           if (layer.min_cores > 0 && layer.min_cores <= core::kCoreUnitsPerCore) continue;
-          if (jobBlocked(farm, ov, l)) continue;
-          Index best = kNone;
-          EpochSec best_at = 0;
-          for (Index h = 0; h < n_hosts; ++h) {
-            const HostView& host = farm.hosts[h];
-            if (host_reserved[h] || hostBlocked(host) || host.alloc < 0) continue;
-            if (per_alloc[host.alloc] >= config.max_reservations_per_alloc) continue;
-            if (!tagsMatch(layer, host)) continue;
-            const Index sub = farm.subscription(farm.jobs[j].show, host.alloc);
-            if (sub == kNone) continue;
-            if (ov.subUsed(sub) + minCoresOn(layer, host) >
-                std::max(farm.subs[sub].burst, farm.subs[sub].size))
-              continue;
-            auto ready = readyAt(l, h, plan.bookings);
-            if (!ready || *ready <= now) {
-              if (ready) best = kNone;  // it fits somewhere now: no reservation needed
-              if (ready) break;
-              continue;
-            }
-            if (best == kNone || *ready < best_at) {
-              best = h;
-              best_at = *ready;
-            }
-          }
-          if (best == kNone) continue;
-          host_reserved[best] = true;
-          layer_reserved[l] = true;
-          per_alloc[farm.hosts[best].alloc] += 1;
-          plan.reservations.push_back({best, l, now, best_at});
+          // one reservation per waiting frame of the layer, at most
+          while (static_cast<size_t>(layer_reserved[l]) < ov.layerWaiting(l) &&
+                 !jobBlocked(farm, ov, l) && reserveOne(l, j, host_reserved, per_alloc, plan))
+            layer_reserved[l] += 1;
         }
       }
     }
+  }
+
+  // Reserves the host where a frame of layer l fits soonest; false if none qualifies.
+  bool reserveOne(Index l, Index j, std::vector<bool>& host_reserved,
+                  std::vector<int32_t>& per_alloc, Plan& plan) {
+    const LayerView& layer = farm.layers[l];
+    const Index n_hosts = static_cast<Index>(farm.hosts.size());
+    Index best = kNone;
+    EpochSec best_at = 0;
+    for (Index h = 0; h < n_hosts; ++h) {
+      const HostView& host = farm.hosts[h];
+      if (host_reserved[h] || hostBlocked(host) || host.alloc < 0) continue;
+      if (per_alloc[host.alloc] >= config.max_reservations_per_alloc) continue;
+      if (!tagsMatch(layer, host)) continue;
+      const Index sub = farm.subscription(farm.jobs[j].show, host.alloc);
+      if (sub == kNone) continue;
+      if (ov.subUsed(sub) + minCoresOn(layer, host) >
+          std::max(farm.subs[sub].burst, farm.subs[sub].size))
+        continue;
+      auto ready = readyAt(l, h, plan.bookings);
+      if (!ready) continue;
+      if (*ready <= now) return false;  // it fits somewhere now: nothing to hold
+      if (best == kNone || *ready < best_at) {
+        best = h;
+        best_at = *ready;
+      }
+    }
+    if (best == kNone) return false;
+    host_reserved[best] = true;
+    per_alloc[farm.hosts[best].alloc] += 1;
+    plan.reservations.push_back({best, l, now, best_at});
+    return true;
   }
 };
 

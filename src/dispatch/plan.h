@@ -9,8 +9,8 @@
 //   3. Repeat, one frame at a time, until the host is full or nobody can use it:
 //      a. pick the show to serve: among shows subscribed to the host's allocation with
 //         work left to try, the lowest used/size (shows below their size come first;
-//         a show with size 0 only gets what nobody else below size wants); never a show
-//         at its burst;
+//         a show with size 0 ranks as 1 + its cores, as OpenCue's tier: it gets a core
+//         once the others are at their size); never a show at its burst;
 //      b. within the show, jobs in order: below their min cores first, then jobs of
 //         folders below their min, then higher priority, then older; in each job its
 //         layers in dispatch order;
@@ -48,7 +48,7 @@ struct Config {
   // Expected run time of a frame whose layer has no history (reservations, backfill).
   EpochSec default_frame_sec = 3600;
   // planFarm: most wide-frame reservations held per allocation at once.
-  int32_t max_reservations_per_alloc = 4;
+  int32_t max_reservations_per_alloc = 8;
   // Tie-break among equally entitled shows (0: lowest index wins).
   uint64_t seed = 0;
 };
