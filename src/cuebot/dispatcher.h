@@ -1,14 +1,15 @@
 // The booking loop around dispatch::plan: turns "host H has idle resources" into frames
 // running on H.
 //
-// For one host: 1. read the host and its candidate layers from the store (the
-// snapshot); 2. plan(); 3. make the bookings durable in one transaction (the store
-// re-checks every frame and core); 4. send each booked frame to the host's rqd with
-// LaunchFrame; 5. undo a booking the rqd refused: requeued when it may work later,
-// DEAD (exit status 256, FAILED_LAUNCH) when the rqd refused the frame itself.
+// For one host: 1. plan it from the in-memory farm model (dispatch::planHost; no store
+// reads); 2. make the bookings durable in one transaction (the store re-checks every
+// frame and core) and record them in the model; 3. send each booked frame to the
+// host's rqd with LaunchFrame; 4. undo a booking the rqd refused: requeued when it may
+// work later, DEAD (exit status 256, FAILED_LAUNCH) when the rqd refused the frame.
 //
-// Hosts to visit are queued (each at most once) and served by worker threads; a sweep
-// visits every UP host with idle cores, when asked and every sweep_interval.
+// Hosts to visit are queued (each at most once) and served by worker threads. A sweep
+// (when asked, and every sweep_interval) plans the whole farm (dispatch::planFarm):
+// it refreshes wide-frame reservations and queues the hosts that have work to take.
 // Thread-safety: all public methods may be called from any thread.
 #pragma once
 
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "cuebot/model/farm_model.h"
 #include "cuebot/rqd_client.h"
 #include "store/store.h"
 
@@ -30,8 +32,8 @@ namespace cue::cuebot {
 
 struct DispatcherOptions {
   int threads = 2;                // booking threads
-  int frames_per_layer = 32;      // waiting frames read per layer per visit
   int max_bookings_per_visit = 100;
+  dispatch::Config plan;          // the planner's settings
   int sweep_interval_ms = 3000;   // periodic visit of every idle host
 };
 
@@ -41,14 +43,15 @@ struct DispatchStats {
 
 class Dispatcher {
  public:
-  Dispatcher(store::Store& store, RqdClient& rqd, const common::Clock& clock,
+  Dispatcher(store::Store& store, FarmModel& model, RqdClient& rqd, const common::Clock& clock,
              DispatcherOptions options);
   ~Dispatcher();
 
   void start();
   void stop();
 
-  // Queues a visit of the host; `prefer_job` (may be empty) goes first on it.
+  // Queues a visit of the host. `prefer_job` is kept for callers; the planner's share
+  // order decides who gets the host.
   void kickHost(const std::string& host_id, const std::string& prefer_job = "");
   // Queues a sweep of every UP host with idle cores (new frames became waiting).
   void kickAll();
@@ -56,15 +59,16 @@ class Dispatcher {
   int visit(const std::string& host_id, const std::string& prefer_job);
 
   const DispatchStats& stats() const { return stats_; }
+  const dispatch::Config& planConfig() const { return options_.plan; }
   int queued() const;
 
  private:
   void worker();
   void sweep();
-  rqd::RunFrame buildRunFrame(const store::Booking& b, const core::Host& host,
-                              const store::LayerCandidate& c, const core::Frame& frame) const;
+  rqd::RunFrame buildRunFrame(const FarmModel::Launch& launch) const;
 
   store::Store& store_;
+  FarmModel& model_;
   RqdClient& rqd_;
   const common::Clock& clock_;
   DispatcherOptions options_;

@@ -8,9 +8,10 @@
 
 namespace cue::cuebot {
 
-Farm::Farm(store::Store& store, RqdClient& rqd, Dispatcher& dispatcher, JobLauncher& launcher,
-           const common::Clock& clock, FarmOptions options)
+Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& dispatcher,
+           JobLauncher& launcher, const common::Clock& clock, FarmOptions options)
     : store_(store),
+      model_(model),
       rqd_(rqd),
       dispatcher_(dispatcher),
       launcher_(launcher),
@@ -58,16 +59,54 @@ void Farm::killProcs(const std::vector<core::Proc>& procs, const std::string& re
   }
 }
 
+void Farm::refreshJobs(const std::set<std::string>& job_ids) {
+  for (const auto& id : job_ids) {
+    auto st = model_.refreshJob(id);
+    if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh job {}: {}", id, st.ToString());
+  }
+}
+
+void Farm::refreshHost(const std::string& host_id) {
+  auto st = model_.refreshHost(host_id);
+  if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh host {}: {}", host_id, st.ToString());
+}
+
+void Farm::refreshDependents() {
+  auto st = model_.refreshDependents();
+  if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh depends: {}", st.ToString());
+}
+
+std::set<std::string> Farm::jobsOfFrames(const std::vector<std::string>& frame_ids) {
+  std::set<std::string> out;
+  if (frame_ids.empty()) return out;
+  store::FrameSearch q;
+  q.ids = frame_ids;
+  auto frames = store_.getFrames(q);
+  if (frames.ok())
+    for (const auto& f : *frames) out.insert(f.job_id);
+  return out;
+}
+
+absl::StatusOr<dispatch::JobExplanation> Farm::explainJob(const std::string& job_id) {
+  RETURN_IF_ERROR(store_.getJob(job_id).status());  // NOT_FOUND for an unknown id
+  return model_.explain(job_id, dispatcher_.planConfig(), clock_.nowSeconds());
+}
+
 absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) {
   ASSIGN_OR_RETURN(auto jobs, launcher_.launch(xml));
-  for (const auto& j : jobs)
+  std::set<std::string> ids;
+  for (const auto& j : jobs) {
     common::logger("cuebot")->info("launched job {} ({})", j.name, j.id);
+    ids.insert(j.id);
+  }
+  refreshJobs(ids);
   dispatcher_.kickAll();
   return jobs;
 }
 
 absl::Status Farm::pauseJob(const std::string& job_id, bool paused) {
   RETURN_IF_ERROR(store_.setJobPaused(job_id, paused));
+  refreshJobs({job_id});
   if (!paused) dispatcher_.kickAll();
   return absl::OkStatus();
 }
@@ -77,20 +116,27 @@ absl::Status Farm::killJob(const std::string& job_id, const std::string& reason)
   common::logger("cuebot")->info("job {} killed ({}): {} running frames to kill", job_id,
                                  reason.empty() ? "no reason given" : reason,
                                  result.procs_to_kill.size());
+  refreshJobs({job_id});
+  refreshDependents();
   killProcs(result.procs_to_kill, reason.empty() ? "job killed" : reason);
   dispatcher_.kickAll();  // depends on it may be satisfied
   return absl::OkStatus();
 }
 
 absl::Status Farm::retryFrames(const std::vector<std::string>& ids) {
+  auto jobs = jobsOfFrames(ids);
   ASSIGN_OR_RETURN(auto result, store_.retryFrames(ids, clock_.nowSeconds()));
+  refreshJobs(jobs);
   killProcs(result.procs_to_kill, "frame retried");
   dispatcher_.kickAll();
   return absl::OkStatus();
 }
 
 absl::Status Farm::eatFrames(const std::vector<std::string>& ids) {
+  auto jobs = jobsOfFrames(ids);
   ASSIGN_OR_RETURN(auto result, store_.eatFrames(ids, clock_.nowSeconds()));
+  refreshJobs(jobs);
+  refreshDependents();
   killProcs(result.procs_to_kill, "frame eaten");
   dispatcher_.kickAll();
   return absl::OkStatus();
@@ -116,9 +162,14 @@ absl::Status Farm::onBoot(const store::HostReportData& report) {
       ASSIGN_OR_RETURN(auto released, store_.releaseProcs(ids, report.now));
       log->warn("host {} rebooted rqd: {} frames it ran were requeued", report.name,
                 released.size());
+      std::set<std::string> jobs;
+      for (const auto& p : released) jobs.insert(p.job_id);
+      refreshHost(existing->id);
+      refreshJobs(jobs);
     }
   }
   ASSIGN_OR_RETURN(auto host, store_.upsertHost(report));
+  refreshHost(host.id);
   log->info("host {} booted: {} cores, {} MB, rqd at {}", host.name, host.cores / 100.0,
             host.memory / 1024, host.rqd_address);
   dispatcher_.kickHost(host.id);
@@ -137,6 +188,7 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
     host = store_.findHost(report.name);
   }
   if (!host.ok()) return host.status();
+  refreshHost(host->id);
   // Reconcile: frames the rqd runs that cuebot does not hold there are killed.
   store::ProcSearch q;
   q.host_ids = {host->id};
@@ -154,6 +206,10 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
       orphans.push_back(p.id);
   if (!orphans.empty()) {
     ASSIGN_OR_RETURN(auto released, store_.releaseProcs(orphans, report.now));
+    std::set<std::string> jobs;
+    for (const auto& p : released) jobs.insert(p.job_id);
+    refreshHost(host->id);
+    refreshJobs(jobs);
     for (const auto& p : released)
       common::logger("cuebot")->warn("host {} does not run frame {} booked at {}: requeued",
                                      host->name, p.frame_id, p.booked_time);
@@ -183,6 +239,10 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& done) {
     return absl::OkStatus();
   }
   if (!result.ok()) return result.status();
+  model_.frameEnded(done.proc_id, done.max_rss, done.run_time,
+                    result->new_state == core::FrameState::kSucceeded);
+  if (result->job_finished || !core::isDone(result->new_state)) refreshJobs({result->job_id});
+  if (core::isDone(result->new_state) || result->job_finished) refreshDependents();
   log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,
             done.exit_status, done.exit_signal, done.run_time,
             core::toString(result->new_state));
@@ -208,6 +268,10 @@ int Farm::checkHosts() {
     }
     log->warn("host {} sent no report for {} s: DOWN, {} frames requeued", h.name,
               now - h.ping_time, procs->size());
+    std::set<std::string> jobs;
+    for (const auto& p : *procs) jobs.insert(p.job_id);
+    refreshHost(h.id);
+    refreshJobs(jobs);
   }
   if (!stale->empty()) dispatcher_.kickAll();
   return static_cast<int>(stale->size());

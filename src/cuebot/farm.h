@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,8 +38,8 @@ struct RunningFrameReport {
 
 class Farm {
  public:
-  Farm(store::Store& store, RqdClient& rqd, Dispatcher& dispatcher, JobLauncher& launcher,
-       const common::Clock& clock, FarmOptions options);
+  Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& dispatcher,
+       JobLauncher& launcher, const common::Clock& clock, FarmOptions options);
   ~Farm();
 
   void start();  // host monitor thread
@@ -46,6 +47,10 @@ class Farm {
 
   store::Store& store() { return store_; }
   Dispatcher& dispatcher() { return dispatcher_; }
+  FarmModel& model() { return model_; }
+
+  // "Why isn't my job running?", from the planner's own checks.
+  absl::StatusOr<dispatch::JobExplanation> explainJob(const std::string& job_id);
 
   // ---- jobs ----
   absl::StatusOr<std::vector<core::Job>> launchSpec(const std::string& xml);
@@ -67,8 +72,15 @@ class Farm {
 
  private:
   void killProcs(const std::vector<core::Proc>& procs, const std::string& reason);
+  // After a durable change: the model re-reads what changed (logged, never fatal).
+  void refreshJobs(const std::set<std::string>& job_ids);
+  void refreshHost(const std::string& host_id);
+  void refreshDependents();
+  // Job ids of frames (read before a change).
+  std::set<std::string> jobsOfFrames(const std::vector<std::string>& frame_ids);
 
   store::Store& store_;
+  FarmModel& model_;
   RqdClient& rqd_;
   Dispatcher& dispatcher_;
   JobLauncher& launcher_;

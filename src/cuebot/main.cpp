@@ -84,7 +84,12 @@ int main(int argc, char** argv) {
   cuebot::DispatcherOptions dopts;
   dopts.threads = cfg.dispatch_threads;
   dopts.sweep_interval_ms = cfg.sweep_interval_ms;
-  cuebot::Dispatcher dispatcher(**store, rqd, clock, dopts);
+  cuebot::FarmModel model(**store);
+  if (auto st = model.load(); !st.ok()) {
+    log->error("cannot load the farm from {}: {}", cfg.db, st.ToString());
+    return 1;
+  }
+  cuebot::Dispatcher dispatcher(**store, model, rqd, clock, dopts);
   cuebot::LaunchOptions lopts;
   lopts.log_root = cfg.log_root;
   cuebot::JobLauncher launcher(**store, clock, lopts);
@@ -92,7 +97,7 @@ int main(int argc, char** argv) {
   fopts.host_timeout_sec = cfg.host_timeout;
   fopts.host_check_interval_ms = cfg.host_check_interval_ms;
   fopts.orphan_grace_sec = cfg.orphan_grace;
-  cuebot::Farm farm(**store, rqd, dispatcher, launcher, clock, fopts);
+  cuebot::Farm farm(**store, model, rqd, dispatcher, launcher, clock, fopts);
 
   grpc::ServerBuilder builder;
   int bound_port = 0;

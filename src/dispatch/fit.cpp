@@ -91,9 +91,13 @@ bool tagsMatch(const LayerView& layer, const HostView& host) {
 CoreUnits usableIdleCores(const HostView& host, CoreUnits used_cores, const Config& config) {
   CoreUnits idle = host.cores - used_cores;
   // as OpenCue: a host may be loaded up to its cores plus 5%; load beyond what cuebot
-  // booked (another process) takes cores away
+  // booked (another process) takes cores away. The reported load cannot include frames
+  // booked in this plan (used_cores beyond the view's own count), so they come off the
+  // room that the load leaves.
   const CoreUnits max_load = host.cores + host.cores / 100 * config.load_allowance_per_core;
-  if (host.load > 0) idle = std::min(idle, max_load - std::max(host.load, used_cores));
+  const CoreUnits planned = std::max<CoreUnits>(0, used_cores - host.used_cores);
+  if (host.load > 0)
+    idle = std::min(idle, max_load - std::max(host.load, host.used_cores) - planned);
   return std::max<CoreUnits>(0, idle);
 }
 
@@ -160,6 +164,18 @@ std::optional<SkipReason> fitOnHost(const FarmView& farm, const Overlay& ov,
       layer.min_gpu_memory > host.gpu_memory ||
       (host.slots > 0 && layer.slots_required > host.slots))
     return SkipReason::kHostTooSmall;
+
+  // 1b. job and folder caps for frames sized by the host (min_cores <= 0): jobBlocked
+  // could only check one core for them
+  if (layer.min_cores <= 0) {
+    if (job.max_cores > 0 && ov.jobUsed(layer.job) + min_cores > job.max_cores)
+      return SkipReason::kJobAtMaxCores;
+    for (Index g = job.group; g != kNone; g = farm.groups[g].parent) {
+      const GroupView& gv = farm.groups[g];
+      if (gv.max_cores >= 0 && ov.groupUsed(g) + min_cores > gv.max_cores)
+        return SkipReason::kGroupAtMaxCores;
+    }
+  }
 
   // 2. the show's subscription to the host's allocation
   const Index s = farm.subscription(job.show, host.alloc);

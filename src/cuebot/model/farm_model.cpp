@@ -1,0 +1,460 @@
+#include "cuebot/model/farm_model.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/frame_set.h"
+
+#include "common/status.h"
+
+namespace cue::cuebot {
+
+using dispatch::Index;
+using dispatch::kNone;
+
+FarmModel::FarmModel(store::Store& store, dispatch::MemoryPolicyConfig memory)
+    : store_(store), memory_config_(memory) {}
+
+namespace {
+
+template <typename T>
+Index slot(std::map<std::string, Index>& idx, std::vector<T>& v, const std::string& id) {
+  auto it = idx.find(id);
+  if (it != idx.end()) return it->second;
+  v.emplace_back();
+  Index i = static_cast<Index>(v.size() - 1);
+  idx[id] = i;
+  return i;
+}
+
+Index find(const std::map<std::string, Index>& idx, const std::string& id) {
+  auto it = idx.find(id);
+  return it == idx.end() ? kNone : it->second;
+}
+
+// Recomputes every counter of the view from its active procs.
+void recount(dispatch::FarmView& v) {
+  for (auto& s : v.subs) s.used = 0;
+  for (auto& g : v.groups) g.used = 0;
+  for (auto& l : v.limits) l.running = 0;
+  for (auto& j : v.jobs) j.used_cores = j.used_gpus = 0;
+  for (auto& l : v.layers) l.running_frames = 0;
+  for (auto& h : v.hosts) {
+    h.used_cores = h.used_gpus = h.used_slots = 0;
+    h.used_memory = h.used_gpu_memory = 0;
+    h.procs.clear();
+  }
+  for (size_t i = 0; i < v.procs.size(); ++i) {
+    const auto& p = v.procs[i];
+    if (!p.active) continue;
+    auto& job = v.jobs[p.job];
+    auto& host = v.hosts[p.host];
+    Index s = v.subscription(job.show, host.alloc);
+    if (s != kNone) v.subs[s].used += p.cores;
+    job.used_cores += p.cores;
+    job.used_gpus += p.gpus;
+    for (Index g = job.group; g != kNone; g = v.groups[g].parent) v.groups[g].used += p.cores;
+    for (Index l : v.layers[p.layer].limits) v.limits[l].running += 1;
+    v.layers[p.layer].running_frames += 1;
+    host.used_cores += p.cores;
+    host.used_memory += p.memory;
+    host.used_gpus += p.gpus;
+    host.used_gpu_memory += p.gpu_memory;
+    host.used_slots += p.slots;
+    host.procs.push_back(static_cast<Index>(i));
+  }
+}
+
+}  // namespace
+
+absl::Status FarmModel::load() {
+  std::lock_guard<std::mutex> lock(mu_);
+  view_ = {};
+  jobs_.clear();
+  layers_.clear();
+  hosts_.clear();
+  memory_.clear();
+  show_idx_.clear();
+  alloc_idx_.clear();
+  group_idx_.clear();
+  limit_idx_.clear();
+  job_idx_.clear();
+  layer_idx_.clear();
+  host_idx_.clear();
+  proc_idx_.clear();
+  RETURN_IF_ERROR(loadReferenceLocked());
+  ASSIGN_OR_RETURN(auto jobs, store_.getJobs({}));
+  for (const auto& j : jobs) RETURN_IF_ERROR(refreshJobLocked(j.id));
+  ASSIGN_OR_RETURN(auto hosts, store_.getHosts({}));
+  ASSIGN_OR_RETURN(auto procs, store_.getProcs({}));
+  std::map<std::string, std::vector<core::Proc>> by_host;
+  for (auto& p : procs) by_host[p.host_id].push_back(std::move(p));
+  for (const auto& h : hosts) RETURN_IF_ERROR(refreshHostLocked(h, by_host[h.id]));
+  return absl::OkStatus();
+}
+
+absl::Status FarmModel::refreshReference() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return loadReferenceLocked();
+}
+
+absl::Status FarmModel::loadReferenceLocked() {
+  ASSIGN_OR_RETURN(auto shows, store_.getShows());
+  for (const auto& s : shows) {
+    Index i = slot(show_idx_, view_.shows, s.id);
+    auto& v = view_.shows[i];
+    v.id = s.id;
+    v.name = s.name;
+    v.active = s.active;
+    v.booking_enabled = s.booking_enabled;
+    v.dispatch_enabled = s.dispatch_enabled;
+    ASSIGN_OR_RETURN(auto groups, store_.getGroups(s.id));
+    for (const auto& g : groups) slot(group_idx_, view_.groups, g.id);
+    for (const auto& g : groups) {
+      auto& gv = view_.groups[group_idx_[g.id]];
+      gv.id = g.id;
+      gv.name = g.name;
+      gv.show = i;
+      gv.parent = g.parent_id.empty() ? kNone : find(group_idx_, g.parent_id);
+      gv.min_cores = g.min_cores;
+      gv.max_cores = g.max_cores;
+    }
+  }
+  ASSIGN_OR_RETURN(auto allocs, store_.getAllocations());
+  for (const auto& a : allocs) {
+    Index i = slot(alloc_idx_, view_.allocs, a.id);
+    view_.allocs[i] = {a.id, a.name, a.tag};
+  }
+  ASSIGN_OR_RETURN(auto subs, store_.getSubscriptions(""));
+  std::map<std::string, Index> sub_idx;
+  for (size_t i = 0; i < view_.subs.size(); ++i) sub_idx[view_.subs[i].id] = static_cast<Index>(i);
+  for (const auto& s : subs) {
+    Index i = slot(sub_idx, view_.subs, s.id);
+    auto& v = view_.subs[i];
+    v.id = s.id;
+    v.show = find(show_idx_, s.show_id);
+    v.alloc = find(alloc_idx_, s.alloc_id);
+    v.size = s.size;
+    v.burst = s.burst;
+  }
+  ASSIGN_OR_RETURN(auto limits, store_.getLimits());
+  for (const auto& l : limits) {
+    Index i = slot(limit_idx_, view_.limits, l.id);
+    view_.limits[i].id = l.id;
+    view_.limits[i].name = l.name;
+    view_.limits[i].max_value = l.max_value;
+    limit_idx_[l.name] = i;  // layers name their limits
+  }
+  view_.indexSubscriptions();
+  recount(view_);
+  return absl::OkStatus();
+}
+
+Index FarmModel::layerSlot(const std::string& layer_id) {
+  Index l = slot(layer_idx_, view_.layers, layer_id);
+  if (layers_.size() < view_.layers.size()) layers_.resize(view_.layers.size());
+  if (memory_.size() < view_.layers.size()) memory_.resize(view_.layers.size());
+  return l;
+}
+
+void FarmModel::setLayer(Index l, Index j, const core::Layer& layer,
+                         const std::vector<core::Frame>& waiting, int32_t depend) {
+  auto& v = view_.layers[l];
+  v.id = layer.id;
+  v.name = layer.name;
+  v.job = j;
+  v.min_cores = layer.min_cores;
+  v.max_cores = layer.max_cores;
+  v.threadable = layer.threadable;
+  v.min_memory = memory_[l].estimate(layer.min_memory, memory_config_);
+  v.min_gpus = layer.min_gpus;
+  v.min_gpu_memory = layer.min_gpu_memory;
+  v.tags = layer.tags;
+  v.limits.clear();
+  for (const auto& name : layer.limits) {
+    Index lim = find(limit_idx_, name);
+    if (lim != kNone) v.limits.push_back(lim);
+  }
+  v.depend_frames = depend;
+  v.waiting.clear();
+  v.waiting_head = 0;
+  for (const auto& f : waiting) {
+    // a frame reserved more than its layer asks (an out-of-memory retry) keeps it
+    const core::MemoryKb own = f.reserved_memory > layer.min_memory ? f.reserved_memory : 0;
+    v.waiting.push_back({f.id, f.number, own});
+  }
+  layers_[l] = layer;
+}
+
+absl::Status FarmModel::refreshJob(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return refreshJobLocked(job_id);
+}
+
+absl::Status FarmModel::refreshJobLocked(const std::string& job_id) {
+  ASSIGN_OR_RETURN(core::Job job, store_.getJob(job_id));
+  if (!show_idx_.contains(job.show_id) || !group_idx_.contains(job.group_id))
+    RETURN_IF_ERROR(loadReferenceLocked());
+  Index j = slot(job_idx_, view_.jobs, job.id);
+  if (jobs_.size() < view_.jobs.size()) jobs_.resize(view_.jobs.size());
+  auto& v = view_.jobs[j];
+  v.id = job.id;
+  v.name = job.name;
+  v.show = find(show_idx_, job.show_id);
+  v.group = find(group_idx_, job.group_id);
+  v.active = job.state == core::JobState::kPending;
+  v.paused = job.paused;
+  v.priority = job.priority;
+  v.start_time = job.start_time;
+  v.min_cores = job.min_cores;
+  v.max_cores = job.max_cores;
+  v.max_gpus = job.max_gpus;
+  jobs_[j] = job;
+
+  ASSIGN_OR_RETURN(auto layers, store_.getLayers(job.id));
+  std::map<std::string, std::vector<core::Frame>> waiting;
+  std::map<std::string, core::FrameCounts> counts;
+  if (v.active) {
+    store::FrameSearch q;
+    q.job_id = job.id;
+    q.states = {core::FrameState::kWaiting};
+    ASSIGN_OR_RETURN(auto frames, store_.getFrames(q));
+    for (auto& f : frames) waiting[f.layer_id].push_back(std::move(f));
+    ASSIGN_OR_RETURN(counts, store_.layerFrameCounts(job.id));
+  }
+  std::vector<Index> order;
+  for (const auto& layer : layers) {
+    Index l = layerSlot(layer.id);
+    setLayer(l, j, layer, waiting[layer.id], counts[layer.id].depend);
+    order.push_back(l);
+  }
+  view_.jobs[j].layers = std::move(order);
+  return absl::OkStatus();
+}
+
+absl::Status FarmModel::refreshDependents() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> ids;
+  for (const auto& j : view_.jobs) {
+    if (!j.active) continue;
+    for (Index l : j.layers)
+      if (view_.layers[l].depend_frames > 0) {
+        ids.push_back(j.id);
+        break;
+      }
+  }
+  for (const auto& id : ids) RETURN_IF_ERROR(refreshJobLocked(id));
+  return absl::OkStatus();
+}
+
+absl::Status FarmModel::refreshHost(const std::string& host_id) {
+  // read under the lock so that no booking slips between the read and the update
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(core::Host host, store_.getHost(host_id));
+  store::ProcSearch q;
+  q.host_ids = {host_id};
+  ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
+  return refreshHostLocked(host, procs);
+}
+
+void FarmModel::dropProcsOf(Index h) {
+  auto procs = view_.hosts[h].procs;
+  for (Index p : procs) {
+    proc_idx_.erase(view_.procs[p].id);
+    dispatch::releaseProc(view_, p);
+  }
+}
+
+absl::Status FarmModel::refreshHostLocked(const core::Host& host,
+                                          const std::vector<core::Proc>& procs) {
+  if (!alloc_idx_.contains(host.alloc_id)) RETURN_IF_ERROR(loadReferenceLocked());
+  Index h = slot(host_idx_, view_.hosts, host.id);
+  if (hosts_.size() < view_.hosts.size()) hosts_.resize(view_.hosts.size());
+  auto& v = view_.hosts[h];
+  v.id = host.id;
+  v.name = host.name;
+  v.alloc = find(alloc_idx_, host.alloc_id);
+  v.tags = host.tags;
+  if (v.alloc != kNone) v.tags.push_back(view_.allocs[v.alloc].tag);
+  v.up = host.state == core::HardwareState::kUp;
+  v.locked = host.lock_state != core::LockState::kOpen;
+  v.nimby = host.lock_state == core::LockState::kNimbyLocked;
+  v.thread_mode = host.thread_mode;
+  v.cores = host.cores;
+  v.memory = host.memory;
+  v.gpus = host.gpus;
+  v.gpu_memory = host.gpu_memory;
+  v.load = host.load;
+  hosts_[h] = host;
+  // the store's procs are the truth: replace the model's
+  dropProcsOf(h);
+  for (const auto& p : procs) {
+    Index j = find(job_idx_, p.job_id);
+    if (j == kNone) {
+      RETURN_IF_ERROR(refreshJobLocked(p.job_id));
+      j = find(job_idx_, p.job_id);
+    }
+    Index l = find(layer_idx_, p.layer_id);
+    if (j == kNone || l == kNone) continue;
+    dispatch::Booking b;
+    b.host = h;
+    b.job = j;
+    b.layer = l;
+    b.frame_id = p.frame_id;
+    b.cores = p.reserved_cores;
+    b.memory = p.reserved_memory;
+    b.gpus = p.reserved_gpus;
+    b.gpu_memory = p.reserved_gpu_memory;
+    proc_idx_[p.id] = dispatch::applyBooking(view_, b, p.id, p.booked_time);
+  }
+  return absl::OkStatus();
+}
+
+void FarmModel::applyBookings(const std::vector<store::Booking>& made) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& bk : made) {
+    Index h = find(host_idx_, bk.host_id), j = find(job_idx_, bk.job_id),
+          l = find(layer_idx_, bk.layer_id);
+    if (h == kNone || j == kNone || l == kNone) continue;
+    dispatch::Booking b;
+    b.host = h;
+    b.job = j;
+    b.layer = l;
+    b.frame_id = bk.frame_id;
+    b.cores = bk.cores;
+    b.memory = bk.memory;
+    b.gpus = bk.gpus;
+    b.gpu_memory = bk.gpu_memory;
+    proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, bk.now);
+  }
+}
+
+void FarmModel::releaseProc(const std::string& proc_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = proc_idx_.find(proc_id);
+  if (it == proc_idx_.end()) return;
+  dispatch::releaseProc(view_, it->second);
+  proc_idx_.erase(it);
+}
+
+void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss,
+                           int32_t run_seconds, bool succeeded) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = proc_idx_.find(proc_id);
+  if (it == proc_idx_.end()) return;
+  const Index l = view_.procs[it->second].layer;
+  dispatch::releaseProc(view_, it->second);
+  proc_idx_.erase(it);
+  if (!succeeded) return;
+  auto& hist = memory_[l];
+  const int32_t n = hist.samples();
+  hist.addPeak(max_rss);
+  auto& v = view_.layers[l];
+  v.avg_frame_sec = (v.avg_frame_sec * n + run_seconds) / (n + 1);
+  v.min_memory = hist.estimate(layers_[l].min_memory, memory_config_);
+}
+
+void FarmModel::withView(const std::function<void(dispatch::FarmView&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fn(view_);
+}
+
+absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
+    const std::string& host_id, const dispatch::Config& config, core::EpochSec now,
+    const BookFn& book, const std::function<std::string()>& new_proc_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Launch> out;
+  const Index h = find(host_idx_, host_id);
+  if (h == kNone) return out;
+  dispatch::Plan plan = dispatch::planHost(view_, h, config, now);
+  if (plan.bookings.empty()) return out;
+  std::vector<store::Booking> bookings;
+  std::map<std::string, const dispatch::Booking*> by_frame;
+  std::map<std::string, int32_t> numbers;
+  for (const auto& b : plan.bookings) {
+    const core::Job& job = jobs_[b.job];
+    const dispatch::LayerView& layer = view_.layers[b.layer];
+    for (size_t i = layer.waiting_head; i < layer.waiting.size(); ++i)
+      if (layer.waiting[i].id == b.frame_id) numbers[b.frame_id] = layer.waiting[i].number;
+    store::Booking bk;
+    bk.proc_id = new_proc_id();
+    bk.host_id = host_id;
+    bk.frame_id = b.frame_id;
+    bk.job_id = job.id;
+    bk.layer_id = layer.id;
+    bk.cores = b.cores;
+    bk.memory = b.memory;
+    bk.gpus = b.gpus;
+    bk.gpu_memory = b.gpu_memory;
+    bk.now = now;
+    bk.log_path = job.log_dir + "/" + job.name + "." +
+                  core::frameName(numbers[b.frame_id], layer.name) + ".rqlog";
+    by_frame[b.frame_id] = &b;
+    bookings.push_back(std::move(bk));
+  }
+  ASSIGN_OR_RETURN(auto made, book(bookings));
+  for (const auto& bk : made) {
+    const dispatch::Booking& b = *by_frame[bk.frame_id];
+    proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, now);
+    Launch launch;
+    launch.booking = bk;
+    launch.job = jobs_[b.job];
+    launch.layer = layers_[b.layer];
+    launch.host = hosts_[h];
+    launch.frame_number = numbers[bk.frame_id];
+    launch.frame_name = core::frameName(launch.frame_number, launch.layer.name);
+    out.push_back(std::move(launch));
+  }
+  // bookings the store refused mean memory and store disagree (a frame changed state,
+  // or the host's resources): re-read those jobs and the host (rare)
+  if (made.size() < bookings.size()) {
+    std::set<std::string> booked, jobs;
+    for (const auto& bk : made) booked.insert(bk.frame_id);
+    for (const auto& bk : bookings)
+      if (!booked.contains(bk.frame_id)) jobs.insert(bk.job_id);
+    for (const auto& id : jobs) RETURN_IF_ERROR(refreshJobLocked(id));
+    ASSIGN_OR_RETURN(core::Host host, store_.getHost(host_id));
+    store::ProcSearch q;
+    q.host_ids = {host_id};
+    ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
+    RETURN_IF_ERROR(refreshHostLocked(host, procs));
+  }
+  return out;
+}
+
+std::vector<std::string> FarmModel::tick(const dispatch::Config& config, core::EpochSec now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  dispatch::Plan plan = dispatch::planFarm(view_, config, now);
+  view_.reservations = plan.reservations;
+  std::set<std::string> hosts;
+  for (const auto& b : plan.bookings) hosts.insert(view_.hosts[b.host].id);
+  return {hosts.begin(), hosts.end()};
+}
+
+std::vector<std::string> FarmModel::idleHosts() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& h : view_.hosts)
+    if (h.up && !h.locked && h.idleCores() > 0) out.push_back(h.id);
+  return out;
+}
+
+absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& job_id,
+                                                            const dispatch::Config& config,
+                                                            core::EpochSec now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Index j = find(job_idx_, job_id);
+  if (j == kNone) return absl::NotFoundError("job " + job_id + " is not in the farm model");
+  return dispatch::explainJob(view_, j, config, now);
+}
+
+std::map<std::string, core::MemoryKb> FarmModel::layerMemory(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, core::MemoryKb> out;
+  Index j = find(job_idx_, job_id);
+  if (j == kNone) return out;
+  for (Index l : view_.jobs[j].layers) out[view_.layers[l].name] = view_.layers[l].min_memory;
+  return out;
+}
+
+}  // namespace cue::cuebot

@@ -1,0 +1,112 @@
+// The farm in memory: the planner's FarmView plus what cuebot needs to launch a booked
+// frame (job and layer records, host addresses), kept in step with the store.
+//
+// Rule: durable first, then memory, then act. Every operation that changes the store
+// tells the model afterwards (applyBookings, releaseProc, refreshJob, refreshHost, ...),
+// so that the dispatch path (plan + book) reads only memory. What the model refreshes it
+// reads from the store on the calling (event) thread, never on the dispatch path.
+//
+// Leadership (a later issue): with several cuebots on one database, the model is the
+// booking cuebot's; followers refresh it from the store when they take over.
+//
+// Thread-safety: every public method may be called from any thread; they serialise on
+// one mutex. `withView` runs a function under that mutex (planning, booking).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dispatch/explain.h"
+#include "dispatch/farm_view.h"
+#include "dispatch/memory_policy.h"
+#include "dispatch/plan.h"
+#include "store/store.h"
+
+namespace cue::cuebot {
+
+class FarmModel {
+ public:
+  explicit FarmModel(store::Store& store, dispatch::MemoryPolicyConfig memory = {});
+
+  // Loads everything from the store (at start). Replaces what the model held.
+  absl::Status load();
+
+  // ---- changes, after they are durable ----
+  // Re-reads a job (and its layers, waiting frames, depend counts) from the store; a job
+  // that is no longer PENDING becomes inactive.
+  absl::Status refreshJob(const std::string& job_id);
+  // Re-reads every job holding depend-waiting frames (a frame finished somewhere).
+  absl::Status refreshDependents();
+  // Re-reads a host and its procs from the store.
+  absl::Status refreshHost(const std::string& host_id);
+  // Re-reads shows, allocations, subscriptions, groups and limits.
+  absl::Status refreshReference();
+  // Records bookings the store made.
+  void applyBookings(const std::vector<store::Booking>& made);
+  // A proc the store released; its frame's state is the store's business: refreshJob.
+  void releaseProc(const std::string& proc_id);
+  // A frame ended: its proc is released and its peak memory teaches its layer.
+  void frameEnded(const std::string& proc_id, core::MemoryKb max_rss, int32_t run_seconds,
+                  bool succeeded);
+
+  // ---- dispatch ----
+  // A frame booked on a host, with what is needed to launch it.
+  struct Launch {
+    store::Booking booking;
+    core::Job job;
+    core::Layer layer;
+    core::Host host;
+    int32_t frame_number = 0;
+    std::string frame_name;
+  };
+  using BookFn =
+      std::function<absl::StatusOr<std::vector<store::Booking>>(const std::vector<store::Booking>&)>;
+  // Plans the host (dispatch::planHost), makes the bookings durable through `book` and
+  // records those the store made, all under the model's lock; returns them to launch.
+  // `new_proc_id` names each new proc.
+  absl::StatusOr<std::vector<Launch>> planAndBook(const std::string& host_id,
+                                                  const dispatch::Config& config,
+                                                  core::EpochSec now, const BookFn& book,
+                                                  const std::function<std::string()>& new_proc_id);
+  // The periodic whole-farm plan: refreshes wide-frame reservations and returns the hosts
+  // that have work to take now (each is then visited with planAndBook).
+  std::vector<std::string> tick(const dispatch::Config& config, core::EpochSec now);
+
+  // ---- reads ----
+  // Runs fn with the view locked.
+  void withView(const std::function<void(dispatch::FarmView&)>& fn);
+  // Hosts that could take work now (UP, open, idle cores).
+  std::vector<std::string> idleHosts();
+  // "Why isn't my job running?"
+  absl::StatusOr<dispatch::JobExplanation> explain(const std::string& job_id,
+                                                   const dispatch::Config& config,
+                                                   core::EpochSec now);
+  // Per layer of a job: the memory reservation the model uses now.
+  std::map<std::string, core::MemoryKb> layerMemory(const std::string& job_id);
+
+ private:
+  absl::Status loadReferenceLocked();
+  absl::Status refreshJobLocked(const std::string& job_id);
+  absl::Status refreshHostLocked(const core::Host& host, const std::vector<core::Proc>& procs);
+  dispatch::Index layerSlot(const std::string& layer_id);
+  void setLayer(dispatch::Index l, dispatch::Index j, const core::Layer& layer,
+                const std::vector<core::Frame>& waiting, int32_t depend);
+  void dropProcsOf(dispatch::Index host);
+
+  store::Store& store_;
+  dispatch::MemoryPolicyConfig memory_config_;
+  mutable std::mutex mu_;
+  dispatch::FarmView view_;
+  std::vector<core::Job> jobs_;      // parallel to view_.jobs
+  std::vector<core::Layer> layers_;  // parallel to view_.layers
+  std::vector<core::Host> hosts_;    // parallel to view_.hosts
+  std::vector<dispatch::MemoryHistory> memory_;  // parallel to view_.layers
+  std::map<std::string, dispatch::Index> show_idx_, alloc_idx_, group_idx_, limit_idx_,
+      job_idx_, layer_idx_, host_idx_, proc_idx_;
+};
+
+}  // namespace cue::cuebot
