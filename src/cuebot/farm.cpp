@@ -87,6 +87,26 @@ std::set<std::string> Farm::jobsOfFrames(const std::vector<std::string>& frame_i
   return out;
 }
 
+void Farm::referenceChanged() {
+  auto st = model_.refreshReference();
+  if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh shows and limits: {}", st.ToString());
+  dispatcher_.kickAll();
+}
+
+void Farm::jobChanged(const std::string& job_id) {
+  refreshJobs({job_id});
+  dispatcher_.kickAll();
+}
+
+int32_t Farm::limitRunning(const std::string& limit_id) {
+  int32_t n = 0;
+  model_.withView([&](dispatch::FarmView& v) {
+    for (const auto& l : v.limits)
+      if (l.id == limit_id) n = l.running;
+  });
+  return n;
+}
+
 absl::StatusOr<dispatch::JobExplanation> Farm::explainJob(const std::string& job_id) {
   RETURN_IF_ERROR(store_.getJob(job_id).status());  // NOT_FOUND for an unknown id
   return model_.explain(job_id, dispatcher_.planConfig(), clock_.nowSeconds());
@@ -230,8 +250,14 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   return absl::OkStatus();
 }
 
-absl::Status Farm::onFrameComplete(const store::FrameCompletion& done) {
+absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   auto log = common::logger("cuebot");
+  store::FrameCompletion done = report;
+  // A frame killed for memory comes back with more memory, without using up a retry.
+  const auto reserved = model_.procMemory(done.proc_id);
+  const bool oom = reserved && dispatch::isOutOfMemory(done.exit_status, done.exit_signal,
+                                                       done.max_rss, *reserved);
+  if (oom) done.oom_retry_memory = dispatch::oomRetryMemory(*reserved, options_.oom_memory_increase);
   auto result = store_.completeFrame(done);
   if (absl::IsNotFound(result.status())) {
     log->info("completion of frame {} (proc {}) from {} was already handled", done.frame_id,
@@ -239,8 +265,14 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& done) {
     return absl::OkStatus();
   }
   if (!result.ok()) return result.status();
-  model_.frameEnded(done.proc_id, done.max_rss, done.run_time,
-                    result->new_state == core::FrameState::kSucceeded);
+  const bool succeeded = result->new_state == core::FrameState::kSucceeded;
+  model_.frameEnded(done.proc_id, oom ? done.oom_retry_memory : succeeded ? done.max_rss : 0,
+                    done.run_time, succeeded);
+  if (oom)
+    log->warn("frame {} on {} was killed for memory (peak {} MB of {} MB reserved): retried "
+              "with {} MB",
+              done.frame_id, done.host_name, done.max_rss / 1024, *reserved / 1024,
+              done.oom_retry_memory / 1024);
   if (result->job_finished || !core::isDone(result->new_state)) refreshJobs({result->job_id});
   if (core::isDone(result->new_state) || result->job_finished) refreshDependents();
   log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,

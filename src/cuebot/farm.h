@@ -27,6 +27,9 @@ struct FarmOptions {
   // was never started there (cuebot stopped between booking and launch, or the launch
   // was lost): its frame is requeued.
   int orphan_grace_sec = 60;
+  // Added to a frame's memory when it is retried after an out-of-memory kill (OpenCue's
+  // min_memory_increase default, 2 GB).
+  core::MemoryKb oom_memory_increase = 2 * core::kKbPerGb;
 };
 
 struct RunningFrameReport {
@@ -49,6 +52,14 @@ class Farm {
   Dispatcher& dispatcher() { return dispatcher_; }
   FarmModel& model() { return model_; }
 
+  // After a durable change to shows, allocations, subscriptions, folders or limits: the
+  // model re-reads them and every idle host is offered work again.
+  void referenceChanged();
+  // After a durable change to a job or its layers (priority, cores, tags, limits).
+  void jobChanged(const std::string& job_id);
+  // Frames counting against a limit now (from the model).
+  int32_t limitRunning(const std::string& limit_id);
+
   // "Why isn't my job running?", from the planner's own checks.
   absl::StatusOr<dispatch::JobExplanation> explainJob(const std::string& job_id);
 
@@ -65,7 +76,7 @@ class Farm {
   absl::Status onStatus(const store::HostReportData& host,
                         const std::vector<RunningFrameReport>& frames);
   // OK also when the completion was already handled (the rqd must stop resending).
-  absl::Status onFrameComplete(const store::FrameCompletion& done);
+  absl::Status onFrameComplete(const store::FrameCompletion& report);
 
   // Marks hosts that stopped reporting DOWN and requeues their frames. Returns how many.
   int checkHosts();

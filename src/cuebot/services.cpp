@@ -1,5 +1,8 @@
 #include "cuebot/services.h"
 
+#include "cuebot/service/limit_service.h"
+#include "cuebot/service/scheduler_service.h"
+
 #include <grpcpp/support/server_interceptor.h>
 
 #include "absl/strings/str_cat.h"
@@ -118,9 +121,45 @@ class CueService final : public ::cue::CueInterface::Service {
   Farm& farm_;
 };
 
+// Cores as OpenCue's float fields carry them (4.5 = 450 core units).
+core::CoreUnits floatCores(float cores) { return static_cast<core::CoreUnits>(cores * 100 + 0.5f); }
+
 class ShowService final : public show::ShowInterface::Service {
  public:
-  explicit ShowService(Farm& farm) : store_(farm.store()) {}
+  explicit ShowService(Farm& farm) : farm_(farm), store_(farm.store()) {}
+  RPC(show, Show, CreateSubscription) {
+    GRPC_ASSIGN(auto sub, store_.createSubscription(req->show().id(), req->allocation_id(),
+                                                     floatCores(req->size()),
+                                                     floatCores(req->burst())));
+    farm_.referenceChanged();
+    toProto(sub, resp->mutable_subscription());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, EnableBooking) {
+    GRPC_CHECK(store_.setShowFlags(req->show().id(), std::nullopt, req->enabled(), std::nullopt));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, EnableDispatching) {
+    GRPC_CHECK(store_.setShowFlags(req->show().id(), std::nullopt, std::nullopt, req->enabled()));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, SetActive) {
+    GRPC_CHECK(store_.setShowFlags(req->show().id(), req->value(), std::nullopt, std::nullopt));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, SetDefaultMinCores) {
+    GRPC_CHECK(store_.setShowDefaultCores(req->show().id(), floatCores(req->min_cores()),
+                                          std::nullopt));
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, SetDefaultMaxCores) {
+    GRPC_CHECK(store_.setShowDefaultCores(req->show().id(), std::nullopt,
+                                          floatCores(req->max_cores())));
+    return grpc::Status::OK;
+  }
   RPC(show, Show, FindShow) {
     GRPC_ASSIGN(auto s, store_.findShow(req->name()));
     toProto(s, resp->mutable_show());
@@ -160,6 +199,7 @@ class ShowService final : public show::ShowInterface::Service {
   }
 
  private:
+  Farm& farm_;
   store::Store& store_;
 };
 
@@ -393,7 +433,22 @@ class AllocationService final : public facility::AllocationInterface::Service {
 
 class SubscriptionService final : public subscription::SubscriptionInterface::Service {
  public:
-  explicit SubscriptionService(Farm& farm) : store_(farm.store()) {}
+  explicit SubscriptionService(Farm& farm) : farm_(farm), store_(farm.store()) {}
+  RPC(subscription, Subscription, SetSize) {
+    GRPC_CHECK(store_.setSubscriptionSize(req->subscription().id(), req->new_size()));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(subscription, Subscription, SetBurst) {
+    GRPC_CHECK(store_.setSubscriptionBurst(req->subscription().id(), req->burst()));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(subscription, Subscription, Delete) {
+    GRPC_CHECK(store_.deleteSubscription(req->subscription().id()));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
   RPC(subscription, Subscription, Get) {
     GRPC_ASSIGN(auto subs, store_.getSubscriptions(""));
     for (const auto& s : subs)
@@ -417,6 +472,7 @@ class SubscriptionService final : public subscription::SubscriptionInterface::Se
   }
 
  private:
+  Farm& farm_;
   store::Store& store_;
 };
 
@@ -527,6 +583,8 @@ std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
   s.push_back(std::make_unique<AllocationService>(farm));
   s.push_back(std::make_unique<SubscriptionService>(farm));
   s.push_back(std::make_unique<ReportService>(farm, common::SystemClock::instance()));
+  s.push_back(makeSchedulerService(farm));  // Cue's extension (cue.ext)
+  s.push_back(makeLimitService(farm));
   // Registered with OpenCue's defaults: every RPC answers UNIMPLEMENTED, named.
   s.push_back(std::make_unique<comment::CommentInterface::Service>());
   s.push_back(std::make_unique<department::DepartmentInterface::Service>());
@@ -537,7 +595,6 @@ std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
   s.push_back(std::make_unique<host::DeedInterface::Service>());
   s.push_back(std::make_unique<host::OwnerInterface::Service>());
   s.push_back(std::make_unique<job::GroupInterface::Service>());
-  s.push_back(std::make_unique<limit::LimitInterface::Service>());
   s.push_back(std::make_unique<monitoring::MonitoringInterface::Service>());
   s.push_back(std::make_unique<renderPartition::RenderPartitionInterface::Service>());
   s.push_back(std::make_unique<service::ServiceInterface::Service>());

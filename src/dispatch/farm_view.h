@@ -113,6 +113,7 @@ struct LayerView {
   std::vector<std::string> tags;
   std::vector<Index> limits;
   EpochSec avg_frame_sec = 0;  // mean run time of its finished frames, 0 = unknown
+  int32_t finished_frames = 0; // frames that succeeded (for the mean)
   int32_t depend_frames = 0;   // frames held by depends (shown in reasons)
   int32_t running_frames = 0;
   std::vector<FrameRef> waiting;  // WAITING frames in dispatch order

@@ -1,6 +1,7 @@
 #include "dispatch/plan.h"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
 #include "dispatch/fit.h"
@@ -65,6 +66,12 @@ std::string_view shortName(SkipReason r) {
     case SkipReason::kHostBookingCap: return "booking cap";
   }
   return "unknown";
+}
+
+std::string code(SkipReason r) {
+  std::string out;
+  for (char c : shortName(r)) out += c == ' ' ? '_' : static_cast<char>(std::toupper(c));
+  return out;
 }
 
 namespace {

@@ -85,6 +85,8 @@ inline constexpr int kSkipReasonCount = static_cast<int>(SkipReason::kHostBookin
 std::string_view toString(SkipReason r);
 // Short form for counts: "lack tag", "lack memory", ...
 std::string_view shortName(SkipReason r);
+// Stable machine name for APIs and JSON: "LACK_TAG", "LACK_MEMORY", ...
+std::string code(SkipReason r);
 
 struct LayerSkip {
   Index layer = kNone;

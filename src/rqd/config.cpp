@@ -82,6 +82,7 @@ absl::Status validate(const RqdConfig& c) {
   }
   if (c.hostname.empty()) return bad("--hostname is empty");
   if (c.log_root.empty()) return bad("--log-root is empty");
+  if (!c.no_gpu && c.nvidia_smi.empty()) return bad("--nvidia-smi is empty (use --no-gpu)");
   return absl::OkStatus();
 }
 
@@ -160,6 +161,11 @@ void addFlags(CLI::App& app, RqdConfig& c) {
       ->capture_default_str();
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  app.add_option("--nvidia-smi", c.nvidia_smi,
+                 "nvidia-smi used to find GPUs (a bare name is looked up on PATH; not found = "
+                 "no GPUs)")
+      ->capture_default_str();
+  app.add_flag("--no-gpu", c.no_gpu, "Report no GPUs (do not run nvidia-smi)");
   app.add_option("--proc-root", c.proc_root, "Where /proc is mounted")->capture_default_str();
   app.footer(kEnvHelp);
 }

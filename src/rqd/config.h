@@ -75,6 +75,12 @@ struct RqdConfig {
   bool pin_cores = true;
   // spdlog level: trace, debug, info, warn, error. Default "info".
   std::string log_level = "info";
+  // GPU discovery: the nvidia-smi program rqd runs to list GPUs (a bare name is looked up
+  // on PATH; not found = no GPUs). Flag --nvidia-smi. Default "nvidia-smi".
+  std::string nvidia_smi = "nvidia-smi";
+  // No GPU discovery: report no GPUs (OpenCue's ALLOW_GPU = false). Flag --no-gpu.
+  // Default false.
+  bool no_gpu = false;
   // Where /proc is (tests point it at fixtures). Default "/proc".
   std::string proc_root = "/proc";
 };

@@ -56,6 +56,23 @@ TEST(ConfigTest, EnvironmentThenFlags) {
   EXPECT_EQ(cfg.tags, (std::vector<std::string>{"gpu", "big"}));
 }
 
+TEST(ConfigTest, GpuDiscoveryFlags) {
+  absl::StatusOr<LoadedConfig> c = load({"--hostname", "h"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->config.nvidia_smi, "nvidia-smi");
+  EXPECT_FALSE(c->config.no_gpu);
+  c = load({"--hostname", "h", "--nvidia-smi", "/opt/nv/bin/nvidia-smi"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->config.nvidia_smi, "/opt/nv/bin/nvidia-smi");
+  c = load({"--hostname", "h", "--no-gpu"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->config.no_gpu);
+  c = load({"--hostname", "h", "--nvidia-smi", ""});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), "--nvidia-smi is empty (use --no-gpu)");
+  EXPECT_TRUE(load({"--hostname", "h", "--nvidia-smi", "", "--no-gpu"}).ok());
+}
+
 TEST(ConfigTest, CuebotFlagTakesAListAndDefaultPort) {
   absl::StatusOr<LoadedConfig> c =
       load({"--cuebot", "a,b:1234", "--cuebot-port", "7000", "--hostname", "h"},

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "rqd/gpu_probe.h"
 #include "rqd/proto_convert.h"
 
 namespace cue::rqd {
@@ -26,7 +27,15 @@ absl::Status Daemon::start() {
   mo.tmp_dir = config_.tmp_dir;
   mo.cores_override = config_.cores;
   mo.memory_mb_override = config_.memory_mb;
-  absl::StatusOr<std::unique_ptr<Machine>> machine = Machine::probe(mo);
+  std::unique_ptr<GpuProbe> gpu;
+  if (config_.no_gpu) {
+    gpu = std::make_unique<NoGpuProbe>();
+  } else {
+    NvidiaSmiOptions go;
+    go.program = config_.nvidia_smi;
+    gpu = std::make_unique<NvidiaSmiProbe>(go);
+  }
+  absl::StatusOr<std::unique_ptr<Machine>> machine = Machine::probe(mo, std::move(gpu));
   if (!machine.ok()) return machine.status();
   machine_ = std::move(*machine);
 

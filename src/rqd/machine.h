@@ -13,22 +13,35 @@
 
 namespace cue::rqd {
 
-// GPUs of the host. Memory in KB.
-struct GpuInfo {
-  int32_t count = 0;
+// One GPU. Memory in KB.
+struct GpuDevice {
+  int32_t index = 0;  // the driver's index (nvidia-smi's "index")
+  std::string model;  // e.g. "NVIDIA A100-SXM4-40GB"; may be empty
   MemoryKb total_mem = 0;
   MemoryKb free_mem = 0;
 };
 
-// Seam for GPU discovery (e.g. NVML or nvidia-smi later). Implementations must be
-// thread-safe: probe() is called on every status report.
+// GPUs of the host. Memory in KB. count, total_mem and free_mem are what cuebot gets
+// (RenderHost num_gpus, total_gpu_mem, free_gpu_mem); a probe that lists devices keeps
+// them equal to the number of devices and the sums of their memory.
+struct GpuInfo {
+  int32_t count = 0;
+  MemoryKb total_mem = 0;
+  MemoryKb free_mem = 0;
+  std::string driver_version;      // empty when unknown
+  std::vector<GpuDevice> devices;  // empty when the probe does not list them
+};
+
+// Seam for GPU discovery (NvidiaSmiProbe in gpu_probe.h; NVML could be another).
+// Implementations must be thread-safe and must not block for long: probe() is called on
+// every status report. probe() cannot fail: a host whose GPUs cannot be read has none.
 class GpuProbe {
  public:
   virtual ~GpuProbe() = default;
   virtual GpuInfo probe() = 0;
 };
 
-// Reports no GPUs. The default until GPU discovery exists.
+// Reports no GPUs. Machine's default when given no probe; rqd's with --no-gpu.
 class NoGpuProbe final : public GpuProbe {
  public:
   GpuInfo probe() override { return {}; }

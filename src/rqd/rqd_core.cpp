@@ -367,6 +367,9 @@ HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
   h.num_gpus = dyn.gpus.count;
   h.total_gpu_mem = dyn.gpus.total_mem;
   h.free_gpu_mem = dyn.gpus.free_mem;
+  if (h.num_gpus > 0 && std::find(h.tags.begin(), h.tags.end(), kGpuTag) == h.tags.end()) {
+    h.tags.push_back(kGpuTag);
+  }
   h.attributes["SP_OS"] = options_.os;
   h.attributes["os_release"] = st.os_release;
   h.attributes["hyperthreadingMultiplier"] = absl::StrCat(st.topology.hyperthreading_multiplier);

@@ -45,11 +45,14 @@ class CoreListener {
   virtual void onExitRequested(ExitAction action) {}
 };
 
+// The hardware tag a host with GPUs reports besides its configured tags.
+inline constexpr char kGpuTag[] = "gpu";
+
 struct RqdCoreOptions {
   std::string hostname;
   std::string address;  // what cuebot dials; reported with the port as rqd_address
   std::string facility = "local";
-  std::vector<std::string> tags = {"general"};
+  std::vector<std::string> tags = {"general"};  // plus kGpuTag while the host has GPUs
   std::string os = "Linux";
   std::string log_root = "/tmp/rqd/logs";
   std::string tmp_dir = "/tmp";
@@ -113,7 +116,7 @@ class RqdCore {
   void restartIdle();
   ExitAction exitAction() const;
 
-  // The host, its cores and frames now (reads /proc/meminfo and loadavg).
+  // The host, its cores and frames now (reads /proc/meminfo and loadavg, probes the GPUs).
   HostSnapshot snapshot() const;
 
   // One resource sample of every running frame now (the sampler's step).

@@ -349,6 +349,42 @@ TEST_F(RqdCoreTest, SnapshotDescribesTheHost) {
   EXPECT_GT(s.host.boot_time, 0);
   EXPECT_GT(s.host.total_mcp, 0);
   EXPECT_EQ(s.host.state, core::HardwareState::kUp);
+  EXPECT_EQ(s.host.num_gpus, 0);  // Machine::probe without a GPU probe: no GPUs
+  EXPECT_EQ(s.host.tags, std::vector<std::string>{"general"});
+}
+
+// Always reports the same GPUs.
+class FixedGpuProbe final : public GpuProbe {
+ public:
+  explicit FixedGpuProbe(GpuInfo gpus) : gpus_(std::move(gpus)) {}
+  GpuInfo probe() override { return gpus_; }
+
+ private:
+  GpuInfo gpus_;
+};
+
+TEST_F(RqdCoreTest, AHostWithGpusReportsThemAndTheGpuTagOnce) {
+  GpuInfo gpus;
+  gpus.count = 2;
+  gpus.total_mem = 2 * 16384 * 1024;
+  gpus.free_mem = 20000 * 1024;
+  MachineOptions mo;
+  mo.cores_override = 4;
+  absl::StatusOr<std::unique_ptr<Machine>> machine =
+      Machine::probe(mo, std::make_unique<FixedGpuProbe>(gpus));
+  ASSERT_TRUE(machine.ok()) << machine.status();
+  RqdCoreOptions o = options();
+  o.tags = {"general", "gpu", "big"};  // "gpu" configured too: reported once
+  RqdCore core(o, **machine, &listener_);
+  HostSnapshot s = core.snapshot();
+  EXPECT_EQ(s.host.num_gpus, 2);
+  EXPECT_EQ(s.host.total_gpu_mem, 2 * 16384 * 1024);
+  EXPECT_EQ(s.host.free_gpu_mem, 20000 * 1024);
+  EXPECT_EQ(s.host.tags, (std::vector<std::string>{"general", "gpu", "big"}));
+
+  o.tags = {"general"};
+  RqdCore plain(o, **machine, &listener_);
+  EXPECT_EQ(plain.snapshot().host.tags, (std::vector<std::string>{"general", kGpuTag}));
 }
 
 }  // namespace

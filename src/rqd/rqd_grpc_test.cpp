@@ -133,6 +133,7 @@ class RqdGrpcTest : public ::testing::Test {
     c.retry_max_s = 0.2;
     c.cores = 4;
     c.memory_mb = 8192;
+    c.no_gpu = true;  // the same report on hosts with and without GPUs
     return c;
   }
 

@@ -10,31 +10,14 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "store/schema.h"
+#include "store/sql_util.h"
 
 namespace cue::store {
 
 using core::FrameState;
-using P = std::vector<SqlValue>;
+using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpers
 
 namespace {
-
-SqlValue s(const std::string& v) { return SqlValue(v); }
-SqlValue s(std::string_view v) { return SqlValue(std::string(v)); }
-SqlValue s(const char* v) { return SqlValue(std::string(v)); }
-SqlValue s(absl::string_view v) { return SqlValue(std::string(v)); }
-SqlValue i(int64_t v) { return SqlValue(v); }
-SqlValue b(bool v) { return SqlValue(static_cast<int64_t>(v ? 1 : 0)); }
-
-std::string joinList(const std::vector<std::string>& v) { return absl::StrJoin(v, " | "); }
-
-std::vector<std::string> splitList(const std::string& text) {
-  std::vector<std::string> out;
-  for (absl::string_view part : absl::StrSplit(text, '|')) {
-    auto t = absl::StripAsciiWhitespace(part);
-    if (!t.empty()) out.emplace_back(t);
-  }
-  return out;
-}
 
 // Maps are stored as "key\x1fvalue\x1e..." (unit and record separators never appear in
 // environment names or values that a shell would accept).
@@ -63,10 +46,6 @@ std::string inList(const std::vector<std::string>& values, P& params) {
     marks.push_back(absl::StrCat("$", params.size()));
   }
   return absl::StrJoin(marks, ", ");
-}
-
-absl::Status notFound(absl::string_view what, absl::string_view key) {
-  return absl::NotFoundError(absl::StrCat(what, " ", key, " was not found"));
 }
 
 // ---- row mappers; each goes with a column list constant ----
@@ -101,24 +80,6 @@ constexpr absl::string_view kSubCols =
 core::Subscription toSub(const SqlRow& r) {
   return core::Subscription{r.str(0), r.str(1), r.str(2), r.str(3),
                             r.str(4), r.str(5), r.i32(6), r.i32(7)};
-}
-
-constexpr absl::string_view kGroupCols =
-    "id, name, show_id, parent_id, dept, default_job_priority, default_job_min_cores, "
-    "default_job_max_cores, min_cores, max_cores";
-core::Group toGroup(const SqlRow& r) {
-  core::Group g;
-  g.id = r.str(0);
-  g.name = r.str(1);
-  g.show_id = r.str(2);
-  g.parent_id = r.str(3);
-  g.department = r.str(4);
-  g.default_job_priority = r.i32(5);
-  g.default_job_min_cores = r.i32(6);
-  g.default_job_max_cores = r.i32(7);
-  g.min_cores = r.i32(8);
-  g.max_cores = r.i32(9);
-  return g;
 }
 
 constexpr absl::string_view kServiceCols =
@@ -311,23 +272,6 @@ core::Proc toProc(const SqlRow& r) {
   return p;
 }
 
-template <typename T, typename Fn>
-absl::StatusOr<std::vector<T>> mapRows(absl::StatusOr<std::vector<SqlRow>> rows, Fn fn) {
-  if (!rows.ok()) return rows.status();
-  std::vector<T> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(fn(r));
-  return out;
-}
-
-template <typename T, typename Fn>
-absl::StatusOr<T> mapOne(absl::StatusOr<std::vector<SqlRow>> rows, Fn fn, absl::string_view what,
-                         absl::string_view key) {
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return notFound(what, key);
-  return fn(rows->front());
-}
-
 // The SQL condition selecting the frames on one side of a depend, given the column
 // names holding that side's job, layer and frame ids.
 std::string sideFrames(absl::string_view job, absl::string_view layer, absl::string_view frame) {
@@ -338,24 +282,7 @@ std::string sideFrames(absl::string_view job, absl::string_view layer, absl::str
 
 }  // namespace
 
-// ---- transactions ---------------------------------------------------------------
-
-template <typename Fn>
-auto SqlStore::transact(Fn&& fn) -> decltype(fn()) {
-  std::lock_guard<std::mutex> lock(mu_);
-  RETURN_IF_ERROR(db_->begin());
-  auto result = fn();
-  if (result.ok()) {
-    auto st = db_->commit();
-    if (!st.ok()) {
-      (void)db_->rollback();
-      return st;
-    }
-  } else {
-    (void)db_->rollback();
-  }
-  return result;
-}
+// ---- creation and migrations (SqlStore::transact is in sql_util.h) ----------------
 
 absl::StatusOr<std::unique_ptr<SqlStore>> SqlStore::create(std::unique_ptr<SqlConnection> conn) {
   std::unique_ptr<SqlStore> store(new SqlStore(std::move(conn)));
@@ -640,10 +567,8 @@ absl::StatusOr<core::Service> SqlStore::findService(const std::string& name) {
 absl::StatusOr<std::vector<core::Limit>> SqlStore::getLimits() {
   return transact([&] {
     return mapRows<core::Limit>(
-        db_->query("SELECT id, name, max_value FROM limit_record ORDER BY name"),
-        [](const SqlRow& r) {
-          return core::Limit{r.str(0), r.str(1), r.i32(2)};
-        });
+        db_->query(absl::StrCat("SELECT ", kLimitCols, " FROM limit_record ORDER BY name")),
+        toLimit);
   });
 }
 
@@ -1546,6 +1471,9 @@ absl::Status SqlStore::unbook(const std::string& proc_id, bool fail, int32_t exi
 }
 
 absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& d) {
+  if (d.oom_retry_memory < 0)
+    return absl::InvalidArgumentError(absl::StrCat("completion of frame ", d.frame_id,
+                                                   ": oom_retry_memory must not be negative"));
   return transact([&]() -> absl::StatusOr<CompletionResult> {
     ASSIGN_OR_RETURN(
         auto rows,
@@ -1585,10 +1513,15 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
     const bool ok = d.exit_status == 0 && d.exit_signal == 0;
     FrameState next;
     int32_t new_retries = retries;
+    MemoryKb new_reserved = 0;  // 0 = keep the frame's reserved_memory
     if (frame_state != "RUNNING") {
       // Eaten or otherwise settled while it ran: the proc is released, the state stays.
       out.new_state = core::parseFrameState(frame_state).value_or(FrameState::kWaiting);
       return out;
+    } else if (d.oom_retry_memory > 0 && job_pending) {
+      // Killed for memory (the caller's judgement): runs again with more, no retry counted.
+      next = FrameState::kWaiting;
+      new_reserved = d.oom_retry_memory;
     } else if (ok) {
       next = FrameState::kSucceeded;
     } else if (!job_pending) {
@@ -1608,11 +1541,12 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
         db_->exec("UPDATE frame SET state = CASE WHEN $2 = 'WAITING' AND depend_count > 0 THEN "
                   "'DEPEND' ELSE $2 END, retry_count = $3, exit_status = $4, exit_signal = $5, "
                   "stop_time = $6, max_rss = CASE WHEN max_rss > $7 THEN max_rss ELSE $7 END, "
-                  "total_core_time = total_core_time + $8, last_resource = $9, version = version "
-                  "+ 1 WHERE id = $1 AND state = 'RUNNING'",
+                  "total_core_time = total_core_time + $8, last_resource = $9, reserved_memory = "
+                  "CASE WHEN $10 > 0 THEN $10 ELSE reserved_memory END, version = version + 1 "
+                  "WHERE id = $1 AND state = 'RUNNING'",
                   {s(d.frame_id), s(next_name), i(new_retries), i(d.exit_status), i(d.exit_signal),
                    i(d.now), i(max_rss), i(static_cast<int64_t>(d.run_time) * cores / 100),
-                   s(absl::StrCat(d.host_name, "/", cores / 100.0))}));
+                   s(absl::StrCat(d.host_name, "/", cores / 100.0)), i(new_reserved)}));
     if (n == 0) return absl::AbortedError("frame changed state during its completion");
     out.new_state = next;
     if (core::isDone(next)) {

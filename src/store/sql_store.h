@@ -30,6 +30,9 @@ class SqlStore final : public Store {
   absl::StatusOr<core::Subscription> createSubscription(const std::string& show_id,
                                                         const std::string& alloc_id, CoreUnits size,
                                                         CoreUnits burst) override;
+  absl::Status setSubscriptionSize(const std::string& sub_id, CoreUnits size) override;
+  absl::Status setSubscriptionBurst(const std::string& sub_id, CoreUnits burst) override;
+  absl::Status deleteSubscription(const std::string& sub_id) override;
   absl::StatusOr<std::vector<core::Group>> getGroups(const std::string& show_id) override;
   absl::StatusOr<core::Group> getRootGroup(const std::string& show_id) override;
   absl::StatusOr<std::vector<core::Department>> getDepartments() override;
@@ -37,6 +40,20 @@ class SqlStore final : public Store {
   absl::StatusOr<core::Service> findService(const std::string& name) override;
   absl::StatusOr<std::vector<core::Limit>> getLimits() override;
   absl::StatusOr<core::Limit> createLimit(const std::string& name, int32_t max_value) override;
+  absl::StatusOr<core::Limit> findLimit(const std::string& name) override;
+  absl::StatusOr<core::Limit> getLimit(const std::string& id) override;
+  absl::Status setLimitMaxValue(const std::string& id, int32_t max_value) override;
+  absl::Status renameLimit(const std::string& id, const std::string& name) override;
+  absl::Status deleteLimit(const std::string& id) override;
+  absl::Status setShowFlags(const std::string& show_id, std::optional<bool> active,
+                            std::optional<bool> booking_enabled,
+                            std::optional<bool> dispatch_enabled) override;
+  absl::Status setShowDefaultCores(const std::string& show_id, std::optional<CoreUnits> min_cores,
+                                   std::optional<CoreUnits> max_cores) override;
+  absl::StatusOr<core::Group> createGroup(const std::string& show_id, const std::string& parent_id,
+                                          const std::string& name) override;
+  absl::Status setGroupCores(const std::string& group_id, std::optional<CoreUnits> min_cores,
+                             std::optional<CoreUnits> max_cores) override;
   absl::StatusOr<core::Comment> addComment(const core::Comment& comment) override;
   absl::StatusOr<std::vector<core::Comment>> getComments(const std::string& parent_id) override;
   absl::StatusOr<core::Filter> createFilter(const core::Filter& filter) override;
@@ -65,6 +82,14 @@ class SqlStore final : public Store {
       const std::string& frame_id) override;
   absl::Status setJobPaused(const std::string& job_id, bool paused) override;
   absl::Status setJobPriority(const std::string& job_id, int32_t priority) override;
+  absl::Status setJobMinMaxCores(const std::string& job_id, std::optional<CoreUnits> min_cores,
+                                 std::optional<CoreUnits> max_cores) override;
+  absl::Status setLayerTags(const std::string& layer_id,
+                            const std::vector<std::string>& tags) override;
+  absl::Status setLayerMinCores(const std::string& layer_id, CoreUnits min_cores) override;
+  absl::Status setLayerMinMemory(const std::string& layer_id, MemoryKb min_memory) override;
+  absl::Status addLayerLimit(const std::string& layer_id, const std::string& limit_id) override;
+  absl::Status dropLayerLimit(const std::string& layer_id, const std::string& limit_id) override;
   absl::StatusOr<FrameChangeResult> killJob(const std::string& job_id, EpochSec now) override;
   absl::StatusOr<FrameChangeResult> retryFrames(const std::vector<std::string>& ids,
                                                 EpochSec now) override;
@@ -80,6 +105,9 @@ class SqlStore final : public Store {
   absl::StatusOr<core::Host> getHost(const std::string& id) override;
   absl::Status setHostLock(const std::string& host_id, core::LockState lock) override;
   absl::Status setHostState(const std::string& host_id, core::HardwareState state) override;
+  absl::Status setHostTags(const std::string& host_id,
+                           const std::vector<std::string>& tags) override;
+  absl::Status setHostThreadMode(const std::string& host_id, core::ThreadMode mode) override;
   absl::StatusOr<std::vector<core::Host>> hostsNotPingedSince(EpochSec before) override;
   absl::StatusOr<std::vector<core::Proc>> markHostDown(const std::string& host_id,
                                                        EpochSec now) override;
@@ -102,6 +130,7 @@ class SqlStore final : public Store {
   absl::Status migrate();
   absl::Status seed();
   // Runs fn inside a transaction; commits if it returns OK, rolls back otherwise.
+  // Defined in sql_util.h, which every SqlStore source file includes.
   template <typename Fn>
   auto transact(Fn&& fn) -> decltype(fn());
 

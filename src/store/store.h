@@ -129,6 +129,9 @@ struct FrameCompletion {
   MemoryKb max_rss = 0;
   MemoryKb max_pss = 0;
   EpochSec now = 0;
+  MemoryKb oom_retry_memory = 0;  // > 0: the frame was killed for memory: it goes back to
+                                  // WAITING (DEPEND if held) without counting a retry, and its
+                                  // reserved_memory becomes this value
 };
 
 struct CompletionResult {
@@ -167,6 +170,17 @@ class Store {
   virtual absl::StatusOr<core::Show> getShow(const std::string& id) = 0;
   // Creates the show with its root group. ALREADY_EXISTS if the name is taken.
   virtual absl::StatusOr<core::Show> createShow(const std::string& name) = 0;
+  // Sets the flags that are given, leaves the others. NOT_FOUND for an unknown show (also
+  // when no flag is given).
+  virtual absl::Status setShowFlags(const std::string& show_id, std::optional<bool> active,
+                                    std::optional<bool> booking_enabled,
+                                    std::optional<bool> dispatch_enabled) = 0;
+  // The default min/max cores of the show's new jobs, in core units; each only when given.
+  // INVALID_ARGUMENT for a negative value or, both given, min above max; NOT_FOUND for an
+  // unknown show.
+  virtual absl::Status setShowDefaultCores(const std::string& show_id,
+                                           std::optional<CoreUnits> min_cores,
+                                           std::optional<CoreUnits> max_cores) = 0;
   virtual absl::StatusOr<std::vector<core::Facility>> getFacilities() = 0;
   virtual absl::StatusOr<core::Facility> findFacility(const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<core::Allocation>> getAllocations() = 0;
@@ -178,14 +192,48 @@ class Store {
                                                                 const std::string& alloc_id,
                                                                 CoreUnits size,
                                                                 CoreUnits burst) = 0;
+  // A subscription's guaranteed cores / its cap, in core units. INVALID_ARGUMENT when
+  // negative; NOT_FOUND for an unknown subscription. Size and burst are independent: a
+  // size above the burst is stored as given.
+  virtual absl::Status setSubscriptionSize(const std::string& sub_id, CoreUnits size) = 0;
+  virtual absl::Status setSubscriptionBurst(const std::string& sub_id, CoreUnits burst) = 0;
+  // NOT_FOUND for an unknown subscription. Running frames keep their procs; the show
+  // simply books no more in that allocation.
+  virtual absl::Status deleteSubscription(const std::string& sub_id) = 0;
   virtual absl::StatusOr<std::vector<core::Group>> getGroups(const std::string& show_id) = 0;
   virtual absl::StatusOr<core::Group> getRootGroup(const std::string& show_id) = 0;
+  // Creates a group (folder) under parent_id, or under the show's root group when
+  // parent_id is empty; department "Unknown", no defaults, no caps. INVALID_ARGUMENT for
+  // an empty name or a parent of another show; NOT_FOUND for an unknown show or parent;
+  // ALREADY_EXISTS when the parent already has a group of that name.
+  virtual absl::StatusOr<core::Group> createGroup(const std::string& show_id,
+                                                  const std::string& parent_id,
+                                                  const std::string& name) = 0;
+  // The group's core floor and cap, in core units; each only when given. max_cores -1 =
+  // unlimited. INVALID_ARGUMENT for a negative min, a max below -1, or, both given and
+  // the max not unlimited, min above max; NOT_FOUND for an unknown group.
+  virtual absl::Status setGroupCores(const std::string& group_id,
+                                     std::optional<CoreUnits> min_cores,
+                                     std::optional<CoreUnits> max_cores) = 0;
   virtual absl::StatusOr<std::vector<core::Department>> getDepartments() = 0;
   virtual absl::StatusOr<std::vector<core::Service>> getServices() = 0;
   virtual absl::StatusOr<core::Service> findService(const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<core::Limit>> getLimits() = 0;
   // ALREADY_EXISTS if the name is taken; INVALID_ARGUMENT for a negative maximum.
   virtual absl::StatusOr<core::Limit> createLimit(const std::string& name, int32_t max_value) = 0;
+  // By name / by id. NOT_FOUND when there is none.
+  virtual absl::StatusOr<core::Limit> findLimit(const std::string& name) = 0;
+  virtual absl::StatusOr<core::Limit> getLimit(const std::string& id) = 0;
+  // INVALID_ARGUMENT for a negative maximum; NOT_FOUND for an unknown limit.
+  virtual absl::Status setLimitMaxValue(const std::string& id, int32_t max_value) = 0;
+  // Renames the limit and, in the same transaction, every layer's mention of it (layers
+  // name their limits). INVALID_ARGUMENT for an empty name, one holding '|' (the list
+  // separator) or one with surrounding blanks; ALREADY_EXISTS if another limit has the
+  // name; NOT_FOUND for an unknown limit. Renaming to its own name is a no-op.
+  virtual absl::Status renameLimit(const std::string& id, const std::string& name) = 0;
+  // Deletes the limit and removes its name from every layer that named it. NOT_FOUND for
+  // an unknown limit.
+  virtual absl::Status deleteLimit(const std::string& id) = 0;
 
   // ---- comments on jobs and hosts ----
   // Stores a comment (id assigned when empty) and returns it.
@@ -228,6 +276,28 @@ class Store {
 
   virtual absl::Status setJobPaused(const std::string& job_id, bool paused) = 0;
   virtual absl::Status setJobPriority(const std::string& job_id, int32_t priority) = 0;
+  // The job's core floor and cap, in core units; each only when given. INVALID_ARGUMENT
+  // for a negative value or, both given, min above max; NOT_FOUND for an unknown job.
+  virtual absl::Status setJobMinMaxCores(const std::string& job_id,
+                                         std::optional<CoreUnits> min_cores,
+                                         std::optional<CoreUnits> max_cores) = 0;
+  // Replaces the layer's tags. INVALID_ARGUMENT for an empty tag, one holding '|' or one
+  // with surrounding blanks (tags are stored joined with " | "); NOT_FOUND for an unknown
+  // layer.
+  virtual absl::Status setLayerTags(const std::string& layer_id,
+                                    const std::vector<std::string>& tags) = 0;
+  // Core units a frame of the layer books. Any value: 0 or less sizes frames by the host
+  // (0 = the whole host, -N = all but N units), as in OpenCue. NOT_FOUND for an unknown
+  // layer.
+  virtual absl::Status setLayerMinCores(const std::string& layer_id, CoreUnits min_cores) = 0;
+  // KB a frame of the layer reserves. INVALID_ARGUMENT when negative; NOT_FOUND for an
+  // unknown layer.
+  virtual absl::Status setLayerMinMemory(const std::string& layer_id, MemoryKb min_memory) = 0;
+  // Adds / removes the limit's name in the layer's list of limits. Adding a limit the
+  // layer already names, or dropping one it does not, is a no-op. NOT_FOUND for an
+  // unknown layer or limit.
+  virtual absl::Status addLayerLimit(const std::string& layer_id, const std::string& limit_id) = 0;
+  virtual absl::Status dropLayerLimit(const std::string& layer_id, const std::string& limit_id) = 0;
   // Marks the job FINISHED; returns its running procs (to kill) and satisfies depends on it.
   virtual absl::StatusOr<FrameChangeResult> killJob(const std::string& job_id, EpochSec now) = 0;
   // Retry: DEAD/SUCCEEDED/EATEN/WAITING frames go back to WAITING (DEPEND if still held);
@@ -254,6 +324,13 @@ class Store {
   virtual absl::StatusOr<core::Host> getHost(const std::string& id) = 0;
   virtual absl::Status setHostLock(const std::string& host_id, core::LockState lock) = 0;
   virtual absl::Status setHostState(const std::string& host_id, core::HardwareState state) = 0;
+  // Replaces the host's tags. INVALID_ARGUMENT for an empty tag, one holding '|' or one
+  // with surrounding blanks; NOT_FOUND for an unknown host. Note: upsertHost (an rqd boot) resets
+  // the tags to what the rqd reports plus the allocation's tag.
+  virtual absl::Status setHostTags(const std::string& host_id,
+                                   const std::vector<std::string>& tags) = 0;
+  // NOT_FOUND for an unknown host.
+  virtual absl::Status setHostThreadMode(const std::string& host_id, core::ThreadMode mode) = 0;
   // UP hosts whose last ping is older than `before`.
   virtual absl::StatusOr<std::vector<core::Host>> hostsNotPingedSince(EpochSec before) = 0;
   // Host DOWN: its procs are released and their frames go back to WAITING (no retry
@@ -285,6 +362,10 @@ class Store {
                               EpochSec now) = 0;
   // A frame ended on its host. NOT_FOUND when cuebot holds no such proc for that frame
   // (already handled, or the host was given up on): the caller acknowledges and moves on.
+  // With done.oom_retry_memory > 0 (the caller judged the frame killed for memory) a
+  // RUNNING frame of a PENDING job goes back to WAITING (DEPEND if held) with its retry
+  // count unchanged and reserved_memory set to that value; its history row is written
+  // as for any attempt. INVALID_ARGUMENT for a negative oom_retry_memory.
   virtual absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) = 0;
 };
 

@@ -1,7 +1,8 @@
 // The storage conformance suite: one set of tests every Store backend must pass.
 //
 // A backend test file (store_sqlite_test.cpp today, a PostgreSQL one in CI) includes
-// this header exactly once and instantiates the suite with its StoreBackend:
+// this header and store_conformance_admin.h (the administrative writes) exactly once and
+// instantiates the suite with its StoreBackend:
 //
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
 //                            ::testing::Values(sqliteBackend()), backendName);

@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "store/store.h"
 #include "store/store_conformance.h"
+#include "store/store_conformance_admin.h"
 
 namespace cue::store::conformance {
 namespace {

@@ -337,7 +337,7 @@ void FarmModel::releaseProc(const std::string& proc_id) {
   proc_idx_.erase(it);
 }
 
-void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss,
+void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb learn_peak,
                            int32_t run_seconds, bool succeeded) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = proc_idx_.find(proc_id);
@@ -345,13 +345,22 @@ void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss,
   const Index l = view_.procs[it->second].layer;
   dispatch::releaseProc(view_, it->second);
   proc_idx_.erase(it);
-  if (!succeeded) return;
-  auto& hist = memory_[l];
-  const int32_t n = hist.samples();
-  hist.addPeak(max_rss);
   auto& v = view_.layers[l];
-  v.avg_frame_sec = (v.avg_frame_sec * n + run_seconds) / (n + 1);
-  v.min_memory = hist.estimate(layers_[l].min_memory, memory_config_);
+  if (succeeded) {
+    v.finished_frames += 1;
+    v.avg_frame_sec += (run_seconds - v.avg_frame_sec) / v.finished_frames;
+  }
+  if (learn_peak > 0) {
+    memory_[l].addPeak(learn_peak);
+    v.min_memory = memory_[l].estimate(layers_[l].min_memory, memory_config_);
+  }
+}
+
+std::optional<core::MemoryKb> FarmModel::procMemory(const std::string& proc_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = proc_idx_.find(proc_id);
+  if (it == proc_idx_.end()) return std::nullopt;
+  return view_.procs[it->second].memory;
 }
 
 void FarmModel::withView(const std::function<void(dispatch::FarmView&)>& fn) {

@@ -1,0 +1,117 @@
+// Internal to the store library: small helpers shared by SqlStore's source files
+// (sql_store.cpp, sql_store_admin.cpp). Not part of the Store interface; include it
+// only from SqlStore's own .cpp files.
+//
+// Everything here runs inside a transaction that the caller holds (SqlStore::transact),
+// on the caller's thread.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/status.h"
+#include "core/types.h"
+#include "store/sql.h"
+#include "store/sql_store.h"
+
+namespace cue::store {
+
+// Runs fn inside a transaction; commits if it returns OK, rolls back otherwise.
+template <typename Fn>
+auto SqlStore::transact(Fn&& fn) -> decltype(fn()) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RETURN_IF_ERROR(db_->begin());
+  auto result = fn();
+  if (result.ok()) {
+    auto st = db_->commit();
+    if (!st.ok()) {
+      (void)db_->rollback();
+      return st;
+    }
+  } else {
+    (void)db_->rollback();
+  }
+  return result;
+}
+
+namespace sql_util {
+
+using P = std::vector<SqlValue>;
+
+// Statement parameters.
+inline SqlValue s(const std::string& v) { return SqlValue(v); }
+inline SqlValue s(std::string_view v) { return SqlValue(std::string(v)); }
+inline SqlValue s(const char* v) { return SqlValue(std::string(v)); }
+inline SqlValue s(absl::string_view v) { return SqlValue(std::string(v)); }
+inline SqlValue i(int64_t v) { return SqlValue(v); }
+inline SqlValue b(bool v) { return SqlValue(static_cast<int64_t>(v ? 1 : 0)); }
+
+// Lists of names (tags, services, limits) are stored as TEXT joined with " | ".
+inline std::string joinList(const std::vector<std::string>& v) { return absl::StrJoin(v, " | "); }
+
+inline std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> out;
+  for (absl::string_view part : absl::StrSplit(text, '|')) {
+    auto t = absl::StripAsciiWhitespace(part);
+    if (!t.empty()) out.emplace_back(t);
+  }
+  return out;
+}
+
+// NOT_FOUND naming what was looked for and its key: "layer id 1234 was not found".
+inline absl::Status notFound(absl::string_view what, absl::string_view key) {
+  return absl::NotFoundError(absl::StrCat(what, " ", key, " was not found"));
+}
+
+template <typename T, typename Fn>
+absl::StatusOr<std::vector<T>> mapRows(absl::StatusOr<std::vector<SqlRow>> rows, Fn fn) {
+  if (!rows.ok()) return rows.status();
+  std::vector<T> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(fn(r));
+  return out;
+}
+
+// The first row mapped, or notFound(what, key) when there is none.
+template <typename T, typename Fn>
+absl::StatusOr<T> mapOne(absl::StatusOr<std::vector<SqlRow>> rows, Fn fn, absl::string_view what,
+                         absl::string_view key) {
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return notFound(what, key);
+  return fn(rows->front());
+}
+
+// ---- row mappers; each goes with a column list constant ----
+
+inline constexpr absl::string_view kGroupCols =
+    "id, name, show_id, parent_id, dept, default_job_priority, default_job_min_cores, "
+    "default_job_max_cores, min_cores, max_cores";
+inline core::Group toGroup(const SqlRow& r) {
+  core::Group g;
+  g.id = r.str(0);
+  g.name = r.str(1);
+  g.show_id = r.str(2);
+  g.parent_id = r.str(3);
+  g.department = r.str(4);
+  g.default_job_priority = r.i32(5);
+  g.default_job_min_cores = r.i32(6);
+  g.default_job_max_cores = r.i32(7);
+  g.min_cores = r.i32(8);
+  g.max_cores = r.i32(9);
+  return g;
+}
+
+inline constexpr absl::string_view kLimitCols = "id, name, max_value";
+inline core::Limit toLimit(const SqlRow& r) { return core::Limit{r.str(0), r.str(1), r.i32(2)}; }
+
+}  // namespace sql_util
+}  // namespace cue::store
