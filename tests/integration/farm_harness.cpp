@@ -1,5 +1,7 @@
 #include "farm_harness.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -141,16 +143,18 @@ void Farm::killCuebot() {
 void Farm::startRqd(const RqdOptions& o) {
   fs::path spool = dir() / ("spool-" + o.name);
   fs::create_directories(spool);
-  rqds_[o.name] = std::make_unique<Process>(
-      "rqd-" + o.name,
-      std::vector<std::string>{RQD_BIN, "--cuebot", "127.0.0.1:" + std::to_string(port_),
-                               "--port", "0", "--hostname", o.name, "--address", "127.0.0.1",
-                               "--log-root", logRoot().string(), "--tags", o.tags, "--cores",
-                               std::to_string(o.cores), "--memory-mb",
-                               std::to_string(o.memory_mb), "--report-interval",
-                               std::to_string(options_.report_interval), "--spool-dir",
-                               spool.string(), "--retry-max", "2", "--sample-interval", "1"},
-      dir() / ("rqd-" + o.name + ".log"));
+  std::vector<std::string> argv{RQD_BIN, "--cuebot", "127.0.0.1:" + std::to_string(port_),
+                                "--port", "0", "--hostname", o.name, "--address", "127.0.0.1",
+                                "--log-root", logRoot().string(), "--tags", o.tags, "--cores",
+                                std::to_string(o.cores), "--memory-mb",
+                                std::to_string(o.memory_mb), "--report-interval",
+                                std::to_string(options_.report_interval), "--spool-dir",
+                                spool.string(), "--retry-max", "2", "--sample-interval", "1"};
+  argv.insert(argv.end(), o.extra_args.begin(), o.extra_args.end());
+  if (std::find(o.extra_args.begin(), o.extra_args.end(), "--nvidia-smi") == o.extra_args.end())
+    argv.push_back("--no-gpu");
+  rqds_[o.name] =
+      std::make_unique<Process>("rqd-" + o.name, argv, dir() / ("rqd-" + o.name + ".log"));
 }
 
 void Farm::killRqd(const std::string& name) {

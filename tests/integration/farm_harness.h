@@ -64,6 +64,8 @@ struct RqdOptions {
   int cores = 4;
   int memory_mb = 16384;
   std::string tags = "general";
+  // More rqd flags. Without "--nvidia-smi" among them the rqd reports no GPUs.
+  std::vector<std::string> extra_args;
 };
 
 // One cuebot plus any number of rqds, all on loopback.
