@@ -266,8 +266,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   }
   if (!result.ok()) return result.status();
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
-  model_.frameEnded(done.proc_id, oom ? done.oom_retry_memory : succeeded ? done.max_rss : 0,
-                    done.run_time, succeeded);
+  model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom);
   if (oom)
     log->warn("frame {} on {} was killed for memory (peak {} MB of {} MB reserved): retried "
               "with {} MB",

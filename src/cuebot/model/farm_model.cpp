@@ -337,12 +337,13 @@ void FarmModel::releaseProc(const std::string& proc_id) {
   proc_idx_.erase(it);
 }
 
-void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb learn_peak,
-                           int32_t run_seconds, bool succeeded) {
+void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss,
+                           int32_t run_seconds, bool succeeded, bool oom) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
   const Index l = view_.procs[it->second].layer;
+  const core::MemoryKb reserved = view_.procs[it->second].memory;
   dispatch::releaseProc(view_, it->second);
   proc_idx_.erase(it);
   auto& v = view_.layers[l];
@@ -350,10 +351,9 @@ void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb learn_peak
     v.finished_frames += 1;
     v.avg_frame_sec += (run_seconds - v.avg_frame_sec) / v.finished_frames;
   }
-  if (learn_peak > 0) {
-    memory_[l].addPeak(learn_peak);
-    v.min_memory = memory_[l].estimate(layers_[l].min_memory, memory_config_);
-  }
+  if (oom) memory_[l].addKill(std::max(reserved, max_rss));
+  if (succeeded) memory_[l].addPeak(max_rss);
+  if (oom || succeeded) v.min_memory = memory_[l].estimate(layers_[l].min_memory, memory_config_);
 }
 
 std::optional<core::MemoryKb> FarmModel::procMemory(const std::string& proc_id) {

@@ -50,10 +50,10 @@ class FarmModel {
   // A proc the store released; its frame's state is the store's business: refreshJob.
   void releaseProc(const std::string& proc_id);
   // A frame ended: its proc is released and its peak memory teaches its layer.
-  // `learn_peak`: a peak the layer's memory history should learn from (a succeeded
-  // frame's max RSS, or an out-of-memory frame's new reservation); 0 = none.
-  void frameEnded(const std::string& proc_id, core::MemoryKb learn_peak, int32_t run_seconds,
-                  bool succeeded);
+  // A frame ended. `max_rss` of a succeeded frame teaches its layer's memory; a frame
+  // killed for memory (`oom`) teaches that the layer may need more than it reserved.
+  void frameEnded(const std::string& proc_id, core::MemoryKb max_rss, int32_t run_seconds,
+                  bool succeeded, bool oom);
   // The memory reserved by a proc the model holds, or nullopt.
   std::optional<core::MemoryKb> procMemory(const std::string& proc_id);
 
