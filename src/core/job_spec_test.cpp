@@ -35,7 +35,7 @@ std::vector<fs::path> xmlFiles(const fs::path& dir) {
   return files;
 }
 
-fs::path sharedSpecsDir() { return fs::path(CUE_SHARED_DIR) / "specs"; }
+fs::path sharedSpecsDir() { return fs::path(CUE_SOURCE_DIR) / "tests" / "data" / "specs" / "opencue"; }
 
 // tests/data/specs of the source tree. CUE_SHARED_DIR is "<source>/../shared" unless configured
 // otherwise; failing that, look upwards from the working directory (ctest runs in the build tree).

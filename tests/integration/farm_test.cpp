@@ -85,7 +85,7 @@ TEST(FarmTest, RunsSharedSpecsAndAFrameByFrameJobExactlyOnce) {
   ASSERT_TRUE(farm.waitForHosts(3)) << farm.cuebotLog();
 
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(fs::path(CUE_SHARED_DIR) / "specs")) {
+  for (const auto& e : fs::directory_iterator(fs::path(CUE_SPEC_DIR))) {
     if (e.path().extension() != ".xml") continue;
     for (const auto& n : farm.launch(readFile(e.path()))) names.push_back(n);
   }

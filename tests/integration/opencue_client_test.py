@@ -5,7 +5,7 @@ Messages come from Cue's .proto files compiled for Python (protoc --python_out);
 made by method path exactly as pycue's generated stubs make them. The RQD side is played
 the way OpenCue's Python RQD reports: a RenderHost with only its name and resources.
 
-usage: opencue_client_test.py CUEBOT_BIN PROTO_DIR SHARED_DIR
+usage: opencue_client_test.py CUEBOT_BIN PROTO_DIR SPEC_DIR
 """
 import os, shutil, subprocess, sys, tempfile, time, unittest
 
@@ -69,7 +69,7 @@ class OpenCueClientTest(unittest.TestCase):
         self.assertEqual(e.exception.code(), grpc.StatusCode.NOT_FOUND)
 
     def test_launch_inspect_and_kill_a_shared_spec(self):
-        spec = open(os.path.join(SHARED, "specs", "layer_on_layer_simple.xml")).read()
+        spec = open(os.path.join(SHARED, "layer_on_layer_simple.xml")).read()
         names = self.call("job.JobInterface", "LaunchSpec", job_pb2.JobLaunchSpecRequest(spec=spec),
                           job_pb2.JobLaunchSpecResponse).names
         self.assertEqual(list(names), ["testing-shot01-tester_spec_demo"])
