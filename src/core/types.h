@@ -215,6 +215,7 @@ struct Layer {
   int32_t timeout_llu_min = 0;  // minutes without log update, 0 = none
   std::map<std::string, std::string> env;
   std::vector<std::string> outputs;
+  int32_t slots_required = 0;  // slots one frame takes on a slot-capped host (CJSL 1.16)
 };
 
 struct Frame {
@@ -271,6 +272,7 @@ struct Host {
   std::string os;
   std::vector<std::string> tags;
   std::string rqd_address;  // "host:port" where its rqd listens
+  int32_t slots = 0;         // concurrent frame slots (rqd --slots), 0 = no cap
 };
 
 // Resources of one host reserved for one running frame.

@@ -149,6 +149,28 @@ void toProto(const core::Frame& f, job::Frame* out) {
   out->set_max_pss(f.max_pss);
 }
 
+void toProto(const core::Depend& d, const DependNames& n, depend::Depend* out) {
+  out->set_id(d.id);
+  out->set_type(static_cast<depend::DependType>(d.type));
+  out->set_target(static_cast<depend::DependTarget>(d.target));
+  out->set_any_frame(d.any_frame);
+  out->set_active(d.active);
+  out->set_depend_er_job(n.er_job);
+  out->set_depend_er_layer(n.er_layer);
+  out->set_depend_er_frame(n.er_frame);
+  out->set_depend_on_job(n.on_job);
+  out->set_depend_on_layer(n.on_layer);
+  out->set_depend_on_frame(n.on_frame);
+}
+
+core::DependTarget fromProto(depend::DependTarget target) {
+  switch (target) {
+    case depend::INTERNAL: return core::DependTarget::kInternal;
+    case depend::EXTERNAL: return core::DependTarget::kExternal;
+    default: return core::DependTarget::kAnyTarget;
+  }
+}
+
 void toProto(const core::Host& h, host::Host* out) {
   out->set_id(h.id);
   out->set_name(h.name);
@@ -269,6 +291,12 @@ store::HostReportData fromProto(const report::RenderHost& h, const report::CoreD
     std::string ip = peerAddress(peer);
     if (port != h.attributes().end() && !ip.empty()) r.rqd_address = absl::StrCat(ip, ":", port->second);
     else r.rqd_address = absl::StrCat(h.name(), ":8444");  // OpenCue's Python RQD
+  }
+  // Cue's rqd reports its frame slots (--slots) here; OpenCue's has none: no cap.
+  auto slots = h.attributes().find("slots");
+  if (slots != h.attributes().end()) {
+    int32_t n = 0;
+    if (absl::SimpleAtoi(slots->second, &n) && n > 0) r.slots = n;
   }
   auto os = h.attributes().find("SP_OS");
   if (os != h.attributes().end()) r.os = os->second;

@@ -119,6 +119,7 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
       l.min_cores = ls.min_cores.value_or(s.min_cores);
       l.max_cores = ls.max_cores.value_or(s.max_cores);
       l.threadable = ls.threadable.value_or(s.threadable);
+      l.slots_required = ls.slots_required.value_or(0);
       l.min_memory = std::max(ls.min_memory.value_or(s.min_memory), kMinFrameMemory);
       l.min_gpus = ls.min_gpus.value_or(s.min_gpus);
       l.max_gpus = ls.max_gpus.value_or(s.max_gpus);
@@ -189,9 +190,14 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
       std::string layer_id;
       std::string frame_id;
     };
-    auto resolve = [&](int index, const std::string& job, const std::string& layer,
+    auto resolve = [&](int index, const std::string& job, const std::string& layer_name,
                        const std::string& frame) -> absl::StatusOr<Side> {
       Side side;
+      // A frame named without its layer ("0002-sim" alone, as JOB_ON_FRAME and FRAME_ON_JOB
+      // name it) is found in the layer its name ends with.
+      std::string layer = layer_name;
+      if (layer.empty() && !frame.empty() && frame.find('-') != std::string::npos)
+        layer = frame.substr(frame.find('-') + 1);
       if (index >= 0) {
         side.built = by_index[index];
         side.job_id = side.built->job.job.id;

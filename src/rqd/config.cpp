@@ -148,6 +148,9 @@ void addFlags(CLI::App& app, RqdConfig& c) {
       ->capture_default_str();
   app.add_option("--retry-max", c.retry_max_s, "Largest retry delay for reports, seconds")
       ->capture_default_str();
+  app.add_option("--slots", c.slots, "Concurrent frame slots this host offers (0 = no cap)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--cores", c.cores, "Override the number of cores reported (0 = detect)")
       ->capture_default_str();
   app.add_option("--memory-mb", c.memory_mb, "Override total memory in MB (0 = detect)")

@@ -61,6 +61,9 @@ struct RqdConfig {
   // Override of the number of cores (whole cores) reported; 0 = the machine's physical
   // cores. Env OVERRIDE_CORES. Default 0.
   int cores = 0;
+  // Concurrent frame slots this host offers (layers ask slots_required, CJSL 1.16);
+  // reported to cuebot as attributes["slots"]. 0 = no slot cap. Default 0.
+  int slots = 0;
   // Override of total memory in MB; free memory is then total minus the frames' RSS, so
   // several fake hosts can share one machine. 0 = /proc/meminfo. Env RQD_MEMORY_MB.
   // Default 0.

@@ -45,6 +45,7 @@ absl::Status Daemon::start() {
   co.facility = config_.facility;
   co.tags = config_.tags;
   co.os = config_.os;
+  co.slots = config_.slots;
   co.log_root = config_.log_root;
   co.tmp_dir = config_.tmp_dir;
   co.proc_root = config_.proc_root;

@@ -371,6 +371,7 @@ HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
     h.tags.push_back(kGpuTag);
   }
   h.attributes["SP_OS"] = options_.os;
+  if (options_.slots > 0) h.attributes["slots"] = absl::StrCat(options_.slots);
   h.attributes["os_release"] = st.os_release;
   h.attributes["hyperthreadingMultiplier"] = absl::StrCat(st.topology.hyperthreading_multiplier);
   std::lock_guard<std::mutex> lock(mu_);

@@ -54,6 +54,7 @@ struct RqdCoreOptions {
   std::string facility = "local";
   std::vector<std::string> tags = {"general"};  // plus kGpuTag while the host has GPUs
   std::string os = "Linux";
+  int slots = 0;  // concurrent frame slots offered, reported as attributes["slots"]; 0 = none
   std::string log_root = "/tmp/rqd/logs";
   std::string tmp_dir = "/tmp";
   std::string proc_root = "/proc";

@@ -281,10 +281,16 @@ CREATE TABLE deed (
 );
 )sql";
 
+// V2: slots (CJSL 1.16 slots_required on layers; a host's concurrent frame slots).
+constexpr absl::string_view kV2 = R"sql(
+ALTER TABLE layer ADD COLUMN slots_required INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE host ADD COLUMN slots INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1};
+  static const std::vector<absl::string_view> kAll{kV1, kV2};
   return kAll;
 }
 

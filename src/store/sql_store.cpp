@@ -142,7 +142,8 @@ constexpr size_t kJobColCount = 25;
 constexpr absl::string_view kLayerCols =
     "l.id, l.job_id, l.name, l.type, l.command, l.frame_range, l.chunk_size, l.dispatch_order, "
     "l.min_cores, l.max_cores, l.threadable, l.min_memory, l.min_gpus, l.max_gpus, "
-    "l.min_gpu_memory, l.tags, l.services, l.limits, l.timeout, l.timeout_llu, l.env, l.outputs";
+    "l.min_gpu_memory, l.tags, l.services, l.limits, l.timeout, l.timeout_llu, l.env, l.outputs, "
+    "l.slots_required";
 core::Layer toLayer(const SqlRow& r, size_t o = 0) {
   core::Layer l;
   l.id = r.str(o + 0);
@@ -167,6 +168,7 @@ core::Layer toLayer(const SqlRow& r, size_t o = 0) {
   l.timeout_llu_min = r.i32(o + 19);
   l.env = decodeMap(r.str(o + 20));
   l.outputs = splitList(r.str(o + 21));
+  l.slots_required = r.i32(o + 22);
   return l;
 }
 
@@ -207,7 +209,7 @@ constexpr absl::string_view kHostCols =
     "h.nimby_enabled, h.cores, h.idle_cores, h.memory, h.idle_memory, h.gpus, h.idle_gpus, "
     "h.gpu_memory, h.idle_gpu_memory, h.total_memory, h.free_memory, h.total_swap, "
     "h.free_swap, h.total_mcp, h.free_mcp, h.load, h.boot_time, h.ping_time, h.os, h.tags, "
-    "h.rqd_address FROM host h JOIN alloc a ON h.alloc_id = a.id JOIN facility fa ON "
+    "h.rqd_address, h.slots FROM host h JOIN alloc a ON h.alloc_id = a.id JOIN facility fa ON "
     "a.facility_id = fa.id";
 core::Host toHost(const SqlRow& r) {
   core::Host h;
@@ -240,6 +242,7 @@ core::Host toHost(const SqlRow& r) {
   h.os = r.str(26);
   h.tags = splitList(r.str(27));
   h.rqd_address = r.str(28);
+  h.slots = r.i32(29);
   return h;
 }
 
@@ -270,14 +273,6 @@ core::Proc toProc(const SqlRow& r) {
   p.unbooked = !r.str(17).empty();  // a kill was requested: the proc goes once it ends
   p.log_path = r.str(18);
   return p;
-}
-
-// The SQL condition selecting the frames on one side of a depend, given the column
-// names holding that side's job, layer and frame ids.
-std::string sideFrames(absl::string_view job, absl::string_view layer, absl::string_view frame) {
-  return absl::StrCat("((", frame, " <> '' AND f.id = ", frame, ") OR (", frame, " = '' AND ",
-                      layer, " <> '' AND f.layer_id = ", layer, ") OR (", frame, " = '' AND ",
-                      layer, " = '' AND f.job_id = ", job, "))");
 }
 
 }  // namespace
@@ -572,93 +567,10 @@ absl::StatusOr<std::vector<core::Limit>> SqlStore::getLimits() {
   });
 }
 
-// ---- depends: helpers that run inside a transaction -------------------------------
+// ---- job completion: helpers that run inside a transaction ---------------------
+// (the depend helpers, addDepend / frameDone / jobOver, are in sql_store_depend.cpp)
 
 namespace {
-
-const std::string kErFrames =
-    absl::StrCat("SELECT f.id FROM frame f, depend d WHERE d.id = $1 AND ",
-                 sideFrames("d.er_job_id", "d.er_layer_id", "d.er_frame_id"));
-const std::string kOnOpenFrames =
-    absl::StrCat("SELECT COUNT(*) FROM frame f, depend d WHERE d.id = $1 AND ",
-                 sideFrames("d.on_job_id", "d.on_layer_id", "d.on_frame_id"),
-                 " AND f.state NOT IN ('SUCCEEDED', 'EATEN')");
-
-// True when everything the depend waits on is done, or its job is over.
-absl::StatusOr<bool> dependSatisfied(SqlConnection& db, const std::string& depend_id) {
-  ASSIGN_OR_RETURN(auto fin, db.query("SELECT j.state FROM depend d JOIN job j ON d.on_job_id = "
-                                      "j.id WHERE d.id = $1",
-                                      {s(depend_id)}));
-  if (!fin.empty() && fin.front().str(0) == "FINISHED") return true;
-  ASSIGN_OR_RETURN(auto open, db.query(kOnOpenFrames, {s(depend_id)}));
-  return open.front().i64(0) == 0;
-}
-
-// Releases the waiting side of a depend: counts drop, frames held by nothing else wait.
-absl::Status satisfyDepend(SqlConnection& db, const std::string& depend_id) {
-  ASSIGN_OR_RETURN(
-      auto n, db.exec("UPDATE depend SET active = 0 WHERE id = $1 AND active = 1", {s(depend_id)}));
-  if (n == 0) return absl::OkStatus();
-  RETURN_IF_ERROR(db.exec(absl::StrCat("UPDATE frame SET depend_count = depend_count - 1 WHERE "
-                                       "depend_count > 0 AND id IN (",
-                                       kErFrames, ")"),
-                          {s(depend_id)})
-                      .status());
-  return db
-      .exec(absl::StrCat("UPDATE frame SET state = 'WAITING', version = version + 1 WHERE state = "
-                         "'DEPEND' AND depend_count = 0 AND id IN (",
-                         kErFrames, ")"),
-            {s(depend_id)})
-      .status();
-}
-
-// Inserts a depend and, unless already satisfied, holds its waiting side.
-absl::Status addDepend(SqlConnection& db, const core::Depend& d) {
-  RETURN_IF_ERROR(db.exec("INSERT INTO depend (id, type, target, any_frame, active, er_job_id, "
-                          "er_layer_id, er_frame_id, on_job_id, on_layer_id, on_frame_id) VALUES "
-                          "($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10)",
-                          {s(d.id), s(core::toString(d.type)),
-                           s(d.target == core::DependTarget::kExternal ? "EXTERNAL" : "INTERNAL"),
-                           b(d.any_frame), s(d.er_job_id), s(d.er_layer_id), s(d.er_frame_id),
-                           s(d.on_job_id), s(d.on_layer_id), s(d.on_frame_id)})
-                      .status());
-  ASSIGN_OR_RETURN(bool done, dependSatisfied(db, d.id));
-  if (done) return db.exec("UPDATE depend SET active = 0 WHERE id = $1", {s(d.id)}).status();
-  RETURN_IF_ERROR(
-      db.exec(absl::StrCat("UPDATE frame SET depend_count = depend_count + 1 WHERE id IN (",
-                           kErFrames, ")"),
-              {s(d.id)})
-          .status());
-  return db
-      .exec(absl::StrCat("UPDATE frame SET state = 'DEPEND', version = version + 1 WHERE state = "
-                         "'WAITING' AND id IN (",
-                         kErFrames, ")"),
-            {s(d.id)})
-      .status();
-}
-
-// After a frame became SUCCEEDED or EATEN: satisfies the depends it completed.
-absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::string& layer_id,
-                       const std::string& frame_id) {
-  ASSIGN_OR_RETURN(auto deps, db.query("SELECT id FROM depend WHERE on_job_id = $1 AND active = 1 "
-                                       "AND (on_frame_id = $2 OR (on_frame_id = '' AND "
-                                       "(on_layer_id = $3 OR on_layer_id = '')))",
-                                       {s(job_id), s(frame_id), s(layer_id)}));
-  for (const auto& row : deps) {
-    std::string id = row.str(0);
-    ASSIGN_OR_RETURN(bool done, dependSatisfied(db, id));
-    if (done) RETURN_IF_ERROR(satisfyDepend(db, id));
-  }
-  return absl::OkStatus();
-}
-
-// Satisfies every active depend on a job that is over.
-absl::Status jobOver(SqlConnection& db, const std::string& job_id) {
-  ASSIGN_OR_RETURN(auto deps, db.query("SELECT id FROM depend WHERE on_job_id = $1 AND active = 1",
-                                       {s(job_id)}));
-  for (const auto& row : deps) RETURN_IF_ERROR(satisfyDepend(db, row.str(0)));
-  return absl::OkStatus();
-}
 
 // FINISHED when every frame is SUCCEEDED or EATEN. Returns whether it finished now.
 absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string& job_id, EpochSec now) {
@@ -715,8 +627,8 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
                    "INSERT INTO layer (id, job_id, name, type, command, frame_range, chunk_size, "
                    "dispatch_order, min_cores, max_cores, threadable, min_memory, min_gpus, "
                    "max_gpus, min_gpu_memory, tags, services, limits, timeout, timeout_llu, env, "
-                   "outputs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-                   "$15, $16, $17, $18, $19, $20, $21, $22)",
+                   "outputs, slots_required) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                   "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
                    {s(l.id),
                     s(j.id),
                     s(l.name),
@@ -738,7 +650,8 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
                     i(l.timeout_min),
                     i(l.timeout_llu_min),
                     s(encodeMap(l.env)),
-                    s(joinList(l.outputs))})
+                    s(joinList(l.outputs)),
+                    i(l.slots_required)})
                 .status());
       }
       for (const auto& f : nj.frames) {
@@ -888,26 +801,10 @@ absl::StatusOr<core::Frame> SqlStore::getFrame(const std::string& id) {
 absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string& job_id) {
   return transact([&] {
     return mapRows<core::Depend>(
-        db_->query("SELECT id, type, target, any_frame, active, er_job_id, er_layer_id, "
-                   "er_frame_id, on_job_id, on_layer_id, on_frame_id FROM depend WHERE er_job_id "
-                   "= $1 OR on_job_id = $1",
+        db_->query(absl::StrCat("SELECT ", kDependCols,
+                                " FROM depend WHERE er_job_id = $1 OR on_job_id = $1"),
                    {s(job_id)}),
-        [](const SqlRow& r) {
-          core::Depend d;
-          d.id = r.str(0);
-          d.type = core::parseDependType(r.str(1)).value_or(core::DependType::kJobOnJob);
-          d.target = r.str(2) == "EXTERNAL" ? core::DependTarget::kExternal
-                                            : core::DependTarget::kInternal;
-          d.any_frame = r.b(3);
-          d.active = r.b(4);
-          d.er_job_id = r.str(5);
-          d.er_layer_id = r.str(6);
-          d.er_frame_id = r.str(7);
-          d.on_job_id = r.str(8);
-          d.on_layer_id = r.str(9);
-          d.on_frame_id = r.str(10);
-          return d;
-        });
+        toDepend);
   });
 }
 
@@ -1179,11 +1076,11 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
         db_->exec("UPDATE host SET state = 'UP', lock_state = $2, cores = $3, memory = $4, gpus = "
                   "$5, gpu_memory = $6, total_memory = $7, free_memory = $8, total_swap = $9, "
                   "free_swap = $10, total_mcp = $11, free_mcp = $12, load = $13, boot_time = $14, "
-                  "ping_time = $15, os = $16, rqd_address = $17 WHERE id = $1",
+                  "ping_time = $15, os = $16, rqd_address = $17, slots = $18 WHERE id = $1",
                   {s(id), s(lock), i(r.cores), i(r.total_memory), i(r.gpus), i(r.total_gpu_memory),
                    i(r.total_memory), i(r.free_memory), i(r.total_swap), i(r.free_swap),
                    i(r.total_mcp), i(r.free_mcp), i(r.load), i(r.boot_time), i(r.now), s(r.os),
-                   s(r.rqd_address)})
+                   s(r.rqd_address), i(r.slots)})
             .status());
     // Tags: what the rqd reports now, plus its allocation's tag.
     ASSIGN_OR_RETURN(auto alloc_tag, db_->query("SELECT a.tag FROM host h JOIN alloc a ON "

@@ -22,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/depend_rules.h"
 #include "core/types.h"
 
 namespace cue::store {
@@ -93,6 +94,7 @@ struct HostReportData {
   EpochSec boot_time = 0;
   std::string os;
   bool nimby_locked = false;
+  int32_t slots = 0;  // concurrent frame slots, 0 = no cap
   EpochSec now = 0;  // ping time
 };
 
@@ -147,6 +149,14 @@ struct FrameChangeResult {
   std::vector<core::Proc> procs_to_kill;
   std::vector<std::string> finished_jobs;
   int32_t changed = 0;
+};
+
+// What a change of depends did, for the caller to refresh its model: the depends whose
+// active flag flipped and the jobs whose frames' depend counts or states changed (the
+// waiting side's jobs), each id once.
+struct DependChangeResult {
+  std::vector<std::string> depends;
+  std::vector<std::string> job_ids;
 };
 
 // Everything the dispatcher needs to consider one layer: its job, its requirements and
@@ -265,7 +275,38 @@ class Store {
                                                 const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<core::Frame>> getFrames(const FrameSearch& search) = 0;
   virtual absl::StatusOr<core::Frame> getFrame(const std::string& id) = 0;
+  // Every depend the job takes part in, on either side, active or satisfied.
   virtual absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) = 0;
+
+  // ---- depends (rules in core/depend_rules.h) ----
+  // NOT_FOUND for an unknown depend.
+  virtual absl::StatusOr<core::Depend> getDepend(const std::string& id) = 0;
+  // The depends, active or satisfied, that the job / layer / frame `id` waits on
+  // (core::isDependOfWaiter), ordered by id. NOT_FOUND for an unknown entity.
+  virtual absl::StatusOr<std::vector<core::Depend>> dependsOn(core::DependEntity kind,
+                                                              const std::string& id) = 0;
+  // The depends, active or satisfied, that wait on the job / layer / frame `id`
+  // (core::isDependOnTarget), ordered by id. NOT_FOUND for an unknown entity.
+  virtual absl::StatusOr<std::vector<core::Depend>> dependsOnThis(core::DependEntity kind,
+                                                                  const std::string& id) = 0;
+  // Satisfies the depend now, whatever its depend-on side: it becomes inactive, the
+  // depend count of every frame on its waiting side drops by one, and frames in DEPEND
+  // whose count reaches 0 become WAITING. A satisfied depend is left as it is (empty
+  // result). NOT_FOUND for an unknown depend.
+  virtual absl::StatusOr<DependChangeResult> satisfyDepend(const std::string& id) = 0;
+  // Makes a satisfied depend active again: the depend count of every frame on its
+  // waiting side rises by one and WAITING frames go back to DEPEND (running and finished
+  // frames keep their state). It stays active until its depend-on side completes again
+  // (a later done frame or the job ending) or it is satisfied by hand. An active depend
+  // is left as it is (empty result). NOT_FOUND for an unknown depend.
+  virtual absl::StatusOr<DependChangeResult> unsatisfyDepend(const std::string& id) = 0;
+  // Satisfies every active depend that the job / layer / frame `id` waits on (as
+  // dependsOn) whose target matches (core::matchesTarget), as satisfyDepend does.
+  // NOT_FOUND for an unknown entity.
+  virtual absl::StatusOr<DependChangeResult> dropDepends(core::DependEntity kind,
+                                                         const std::string& id,
+                                                         core::DependTarget target) = 0;
+
   // Frame counts by state, keyed by job id / layer id.
   virtual absl::StatusOr<std::map<std::string, core::FrameCounts>> jobFrameCounts(
       const std::vector<std::string>& job_ids) = 0;

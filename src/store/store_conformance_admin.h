@@ -118,6 +118,22 @@ TEST_P(StoreConformanceTest, SetLimitMaxValueIsStoredAndRefusesBadInput) {
   EXPECT_EQ(must(store().getLimit(lic.id), "getLimit").max_value, 0);
 }
 
+TEST_P(StoreConformanceTest, SlotsOfLayersAndHostsAreStored) {
+  NewJob nj = testingJob("slots");
+  std::string layer = addLayer(nj, "slotted", 1, 1);
+  nj.layers[0].slots_required = 2;
+  create(nj);
+  EXPECT_EQ(must(store().getLayer(layer), "getLayer").slots_required, 2);
+  HostReportData r = hostReport("slothost", 800, 16 * kKbPerGb, kT0);
+  r.slots = 4;
+  core::Host h = must(store().upsertHost(r), "upsertHost");
+  EXPECT_EQ(h.slots, 4);
+  r.slots = 0;  // an rqd restarted without --slots: no cap
+  EXPECT_EQ(must(store().upsertHost(r), "upsertHost").slots, 0);
+  reopenStore();
+  EXPECT_EQ(must(store().getLayer(layer), "getLayer").slots_required, 2);
+}
+
 TEST_P(StoreConformanceTest, RenameLimitRenamesItInEveryLayerThatNamesIt) {
   core::Limit lic = must(store().createLimit("nuke_lic", 10), "createLimit");
   must(store().createLimit("nuke_lic2", 3), "createLimit");

@@ -265,6 +265,25 @@ TEST_F(SchedulingTest, GpuLayerGoesOnlyToTheGpuHost) {
   EXPECT_EQ(maxOverlap(gpu_runs), 1);
 }
 
+TEST_F(SchedulingTest, SlotCappedHostRunsAsManyFramesAsItHasSlots) {
+  RqdOptions slotted;
+  slotted.name = "slothost";
+  slotted.cores = 8;
+  slotted.extra_args = {"--slots", "2"};
+  startFarm(0, 0, {slotted});
+  // CJSL 1.16: each frame takes one slot; 8 idle cores, but 2 slots
+  std::string xml = spec("testing", "slotted",
+                         {{"render", kStamped, "1-6", "<slots_required>1</slots_required>"}});
+  xml.replace(xml.find("cjsl-1.15"), 9, "cjsl-1.16");
+  farm_.launch(xml);
+  const std::string name = fullName("testing", "slotted");
+  ASSERT_TRUE(farm_.waitForJobFinished(name, seconds(60))) << farm_.cuebotLog();
+  expectAllSucceeded(name);
+  auto runs = intervals(farm_.logRoot(), name);
+  ASSERT_EQ(runs.size(), 6u);
+  EXPECT_EQ(maxOverlap(runs), 2);
+}
+
 TEST_F(SchedulingTest, WhyNotRunningExplainsWaitingWork) {
   startFarm(2, 2);
   farm_.launch(spec("testing", "held", {{"render", "true", "1-3"}}, 1, /*paused=*/true));

@@ -170,6 +170,7 @@ void FarmModel::setLayer(Index l, Index j, const core::Layer& layer,
   v.min_gpus = layer.min_gpus;
   v.min_gpu_memory = layer.min_gpu_memory;
   v.tags = layer.tags;
+  v.slots_required = layer.slots_required;
   v.limits.clear();
   for (const auto& name : layer.limits) {
     Index lim = find(limit_idx_, name);
@@ -285,6 +286,7 @@ absl::Status FarmModel::refreshHostLocked(const core::Host& host,
   v.gpus = host.gpus;
   v.gpu_memory = host.gpu_memory;
   v.load = host.load;
+  v.slots = host.slots;
   hosts_[h] = host;
   // the store's procs are the truth: replace the model's
   dropProcsOf(h);
@@ -305,6 +307,7 @@ absl::Status FarmModel::refreshHostLocked(const core::Host& host,
     b.memory = p.reserved_memory;
     b.gpus = p.reserved_gpus;
     b.gpu_memory = p.reserved_gpu_memory;
+    b.slots = v.slots > 0 ? view_.layers[l].slots_required : 0;
     proc_idx_[p.id] = dispatch::applyBooking(view_, b, p.id, p.booked_time);
   }
   return absl::OkStatus();
