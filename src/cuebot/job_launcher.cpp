@@ -64,6 +64,10 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
   ASSIGN_OR_RETURN(auto services, store_.getServices());
   std::map<std::string, core::Service> service_by_name;
   for (const auto& s : services) service_by_name[s.name] = s;
+  // the show's overrides win over the facility-wide services; explicit layer values win
+  // over both
+  ASSIGN_OR_RETURN(auto overrides, store_.getServiceOverrides(show->id));
+  for (const auto& s : overrides) service_by_name[s.name] = s;
   const int64_t now_ms = clock_.nowMillis();
 
   std::vector<std::unique_ptr<BuiltJob>> built;
@@ -85,9 +89,15 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
     j.facility = spec.facility.empty() ? "local" : spec.facility;
     j.department = js.dept.empty() ? group.department : js.dept;
     j.os = js.os;
-    j.priority = js.priority;
-    j.min_cores = js.min_cores.value_or(core::kSpecJobDefaultMinCores);
-    j.max_cores = js.max_cores.value_or(core::kSpecJobDefaultMaxCores);
+    // the spec's values, else the show's defaults; a folder's job defaults (set, not -1)
+    // win over both, as OpenCue applies them when a job enters the folder
+    j.priority = group.default_job_priority >= 0 ? group.default_job_priority : js.priority;
+    j.min_cores = group.default_job_min_cores >= 0
+                      ? group.default_job_min_cores
+                      : js.min_cores.value_or(show->default_min_cores);
+    j.max_cores = group.default_job_max_cores >= 0
+                      ? group.default_job_max_cores
+                      : js.max_cores.value_or(show->default_max_cores);
     j.min_gpus = js.min_gpus.value_or(0);
     j.max_gpus = js.max_gpus.value_or(100);
     j.max_retries = js.max_retries;

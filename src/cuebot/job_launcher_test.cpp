@@ -42,6 +42,42 @@ class JobLauncherTest : public ::testing::Test {
   std::unique_ptr<JobLauncher> launcher_;
 };
 
+TEST_F(JobLauncherTest, ShowServiceOverrideWinsOverTheServiceAndLayerValuesWinOverBoth) {
+  auto show = store_->findShow("testing");
+  ASSERT_TRUE(show.ok());
+  core::Service shell = *store_->findService("shell");
+  shell.min_memory = 8 * core::kKbPerGb;  // the show's shell frames need 8 GB
+  shell.min_cores = 200;
+  ASSERT_TRUE(store_->createServiceOverride(show->id, shell).ok());
+  EXPECT_EQ(store_->createServiceOverride(show->id, shell).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  auto jobs = launcher_->launch(spec(
+      "testing",
+      R"(<layer name="plain" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk>)"
+      R"(<services><service>shell</service></services></layer>)"
+      R"(<layer name="explicit" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk>)"
+      R"(<memory>2g</memory><services><service>shell</service></services></layer>)"));
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  auto layers = *store_->getLayers(jobs->front().id);
+  ASSERT_EQ(layers.size(), 2u);
+  EXPECT_EQ(layers[0].min_memory, 8 * core::kKbPerGb);  // the override
+  EXPECT_EQ(layers[0].min_cores, 200);
+  EXPECT_EQ(layers[1].min_memory, 2 * core::kKbPerGb);  // the spec's own value
+  EXPECT_EQ(layers[1].min_cores, 200);
+}
+
+TEST_F(JobLauncherTest, JobsWithoutCoresInTheSpecTakeTheShowsDefaults) {
+  auto show = store_->findShow("testing");
+  ASSERT_TRUE(show.ok());
+  ASSERT_TRUE(store_->setShowDefaultCores(show->id, 200, 1200).ok());
+  auto jobs = launcher_->launch(spec(
+      "testing", R"(<layer name="render" type="Render"><cmd>r</cmd><range>1</range>)"
+                 R"(<chunk>1</chunk></layer>)"));
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  EXPECT_EQ(jobs->front().min_cores, 200);
+  EXPECT_EQ(jobs->front().max_cores, 1200);
+}
+
 TEST_F(JobLauncherTest, AppliesServiceDefaultsAndChunks) {
   auto jobs = launcher_->launch(spec(
       "testing",

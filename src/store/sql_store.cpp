@@ -549,6 +549,44 @@ absl::StatusOr<std::vector<core::Service>> SqlStore::getServices() {
   });
 }
 
+absl::StatusOr<std::vector<core::Service>> SqlStore::getServiceOverrides(
+    const std::string& show_id) {
+  return transact([&] {
+    return mapRows<core::Service>(
+        db_->query(absl::StrCat("SELECT ", kServiceCols,
+                                " FROM service WHERE show_id = $1 ORDER BY name"),
+                   {s(show_id)}),
+        toService);
+  });
+}
+
+absl::StatusOr<core::Service> SqlStore::createServiceOverride(const std::string& show_id,
+                                                              const core::Service& sv) {
+  if (sv.name.empty()) return absl::InvalidArgumentError("a service override needs a name");
+  return transact([&]() -> absl::StatusOr<core::Service> {
+    ASSIGN_OR_RETURN(auto show, db_->query("SELECT id FROM show WHERE id = $1", {s(show_id)}));
+    if (show.empty()) return notFound("show id", show_id);
+    ASSIGN_OR_RETURN(auto dup, db_->query("SELECT id FROM service WHERE show_id = $1 AND name = $2",
+                                          {s(show_id), s(sv.name)}));
+    if (!dup.empty())
+      return absl::AlreadyExistsError(
+          absl::StrCat("show ", show_id, " already overrides service ", sv.name));
+    core::Service out = sv;
+    out.id = common::newId();
+    RETURN_IF_ERROR(
+        db_->exec("INSERT INTO service (id, show_id, name, threadable, min_cores, max_cores, "
+                  "min_memory, min_gpus, max_gpus, min_gpu_memory, tags, timeout, timeout_llu, "
+                  "min_memory_increase) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                  "$12, $13, $14)",
+                  {s(out.id), s(show_id), s(out.name), b(out.threadable), i(out.min_cores),
+                   i(out.max_cores), i(out.min_memory), i(out.min_gpus), i(out.max_gpus),
+                   i(out.min_gpu_memory), s(joinList(out.tags)), i(out.timeout_min),
+                   i(out.timeout_llu_min), i(out.min_memory_increase)})
+            .status());
+    return out;
+  });
+}
+
 absl::StatusOr<core::Service> SqlStore::findService(const std::string& name) {
   return transact([&] {
     return mapOne<core::Service>(

@@ -38,6 +38,10 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<core::Department>> getDepartments() override;
   absl::StatusOr<std::vector<core::Service>> getServices() override;
   absl::StatusOr<core::Service> findService(const std::string& name) override;
+  absl::StatusOr<std::vector<core::Service>> getServiceOverrides(
+      const std::string& show_id) override;
+  absl::StatusOr<core::Service> createServiceOverride(const std::string& show_id,
+                                                      const core::Service& service) override;
   absl::StatusOr<std::vector<core::Limit>> getLimits() override;
   absl::StatusOr<core::Limit> createLimit(const std::string& name, int32_t max_value) override;
   absl::StatusOr<core::Limit> findLimit(const std::string& name) override;
@@ -74,6 +78,15 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<core::Frame>> getFrames(const FrameSearch& search) override;
   absl::StatusOr<core::Frame> getFrame(const std::string& id) override;
   absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) override;
+  absl::StatusOr<core::Depend> getDepend(const std::string& id) override;
+  absl::StatusOr<std::vector<core::Depend>> dependsOn(core::DependEntity kind,
+                                                      const std::string& id) override;
+  absl::StatusOr<std::vector<core::Depend>> dependsOnThis(core::DependEntity kind,
+                                                          const std::string& id) override;
+  absl::StatusOr<DependChangeResult> satisfyDepend(const std::string& id) override;
+  absl::StatusOr<DependChangeResult> unsatisfyDepend(const std::string& id) override;
+  absl::StatusOr<DependChangeResult> dropDepends(core::DependEntity kind, const std::string& id,
+                                                 core::DependTarget target) override;
   absl::StatusOr<std::map<std::string, core::FrameCounts>> jobFrameCounts(
       const std::vector<std::string>& job_ids) override;
   absl::StatusOr<std::map<std::string, core::FrameCounts>> layerFrameCounts(

@@ -228,6 +228,14 @@ class Store {
   virtual absl::StatusOr<std::vector<core::Department>> getDepartments() = 0;
   virtual absl::StatusOr<std::vector<core::Service>> getServices() = 0;
   virtual absl::StatusOr<core::Service> findService(const std::string& name) = 0;
+  // A show's overrides of services (OpenCue's ServiceOverride): the same records, scoped
+  // to the show; they win over the facility-wide service of the same name.
+  virtual absl::StatusOr<std::vector<core::Service>> getServiceOverrides(
+      const std::string& show_id) = 0;
+  // ALREADY_EXISTS if the show overrides that service already; NOT_FOUND for an unknown
+  // show; INVALID_ARGUMENT for an empty name.
+  virtual absl::StatusOr<core::Service> createServiceOverride(const std::string& show_id,
+                                                              const core::Service& service) = 0;
   virtual absl::StatusOr<std::vector<core::Limit>> getLimits() = 0;
   // ALREADY_EXISTS if the name is taken; INVALID_ARGUMENT for a negative maximum.
   virtual absl::StatusOr<core::Limit> createLimit(const std::string& name, int32_t max_value) = 0;

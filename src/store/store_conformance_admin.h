@@ -118,6 +118,26 @@ TEST_P(StoreConformanceTest, SetLimitMaxValueIsStoredAndRefusesBadInput) {
   EXPECT_EQ(must(store().getLimit(lic.id), "getLimit").max_value, 0);
 }
 
+TEST_P(StoreConformanceTest, ServiceOverridesAreScopedToTheirShow) {
+  core::Show show = must(store().findShow("testing"), "findShow");
+  core::Service prman = must(store().findService("prman"), "findService");
+  prman.min_memory = 16 * kKbPerGb;
+  core::Service made = must(store().createServiceOverride(show.id, prman), "override");
+  EXPECT_NE(made.id, prman.id);
+  auto overrides = must(store().getServiceOverrides(show.id), "getServiceOverrides");
+  ASSERT_EQ(overrides.size(), 1u);
+  EXPECT_EQ(overrides[0].name, "prman");
+  EXPECT_EQ(overrides[0].min_memory, 16 * kKbPerGb);
+  // the facility-wide service is untouched and still the one findService returns
+  EXPECT_NE(must(store().findService("prman"), "findService").min_memory, 16 * kKbPerGb);
+  EXPECT_CODE(store().createServiceOverride(show.id, prman), kAlreadyExists);
+  EXPECT_CODE(store().createServiceOverride("no-such-show", prman), kNotFound);
+  core::Service unnamed;
+  EXPECT_CODE(store().createServiceOverride(show.id, unnamed), kInvalidArgument);
+  core::Show other = must(store().createShow("othershow"), "createShow");
+  EXPECT_TRUE(must(store().getServiceOverrides(other.id), "getServiceOverrides").empty());
+}
+
 TEST_P(StoreConformanceTest, SlotsOfLayersAndHostsAreStored) {
   NewJob nj = testingJob("slots");
   std::string layer = addLayer(nj, "slotted", 1, 1);
