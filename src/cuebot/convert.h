@@ -7,6 +7,7 @@
 
 #include "core/types.h"
 #include "store/store.h"
+#include "depend.pb.h"
 #include "facility.pb.h"
 #include "host.pb.h"
 #include "job.pb.h"
@@ -26,6 +27,16 @@ void toProto(const core::Frame& frame, job::Frame* out);
 void toProto(const core::Host& host, host::Host* out);
 void toProto(const core::Proc& proc, const std::string& job_name, const std::string& frame_name,
              host::Proc* out);
+
+// The names OpenCue's Depend message carries for a depend's sides (empty where the side
+// is wider: no layer for a job depend, no frame for a layer depend).
+struct DependNames {
+  std::string er_job, er_layer, er_frame;
+  std::string on_job, on_layer, on_frame;
+};
+void toProto(const core::Depend& depend, const DependNames& names, depend::Depend* out);
+// OpenCue's DependTarget (same numbering as ours; an unknown value reads as ANY_TARGET).
+core::DependTarget fromProto(depend::DependTarget target);
 
 // OpenCue's FrameSearchCriteria onto ours (job_id filled by the caller). INVALID_ARGUMENT
 // for a malformed frame_range.

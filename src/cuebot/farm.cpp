@@ -93,6 +93,11 @@ void Farm::referenceChanged() {
   dispatcher_.kickAll();
 }
 
+void Farm::hostChanged(const std::string& host_id) {
+  refreshHost(host_id);
+  dispatcher_.kickHost(host_id);
+}
+
 void Farm::jobChanged(const std::string& job_id) {
   refreshJobs({job_id});
   dispatcher_.kickAll();
@@ -165,6 +170,33 @@ absl::Status Farm::eatFrames(const std::vector<std::string>& ids) {
 absl::Status Farm::killFrames(const std::vector<std::string>& ids, const std::string& reason) {
   ASSIGN_OR_RETURN(auto result, store_.killFrames(ids));
   killProcs(result.procs_to_kill, reason.empty() ? "frame killed" : reason);
+  return absl::OkStatus();
+}
+
+void Farm::dependsChanged(const store::DependChangeResult& result, const std::string& what) {
+  if (result.depends.empty()) return;
+  common::logger("cuebot")->info("{}: {} depends changed in {} jobs", what, result.depends.size(),
+                                 result.job_ids.size());
+  refreshJobs(std::set<std::string>(result.job_ids.begin(), result.job_ids.end()));
+  dispatcher_.kickAll();
+}
+
+absl::Status Farm::satisfyDepend(const std::string& depend_id) {
+  ASSIGN_OR_RETURN(auto result, store_.satisfyDepend(depend_id));
+  dependsChanged(result, absl::StrCat("depend ", depend_id, " satisfied"));
+  return absl::OkStatus();
+}
+
+absl::Status Farm::unsatisfyDepend(const std::string& depend_id) {
+  ASSIGN_OR_RETURN(auto result, store_.unsatisfyDepend(depend_id));
+  dependsChanged(result, absl::StrCat("depend ", depend_id, " unsatisfied"));
+  return absl::OkStatus();
+}
+
+absl::Status Farm::dropDepends(core::DependEntity kind, const std::string& id,
+                               core::DependTarget target) {
+  ASSIGN_OR_RETURN(auto result, store_.dropDepends(kind, id, target));
+  dependsChanged(result, absl::StrCat("depends of ", id, " dropped"));
   return absl::OkStatus();
 }
 

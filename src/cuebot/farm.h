@@ -55,6 +55,8 @@ class Farm {
   // After a durable change to shows, allocations, subscriptions, folders or limits: the
   // model re-reads them and every idle host is offered work again.
   void referenceChanged();
+  // After a durable change to a host's scheduling settings (lock, tags, thread mode).
+  void hostChanged(const std::string& host_id);
   // After a durable change to a job or its layers (priority, cores, tags, limits).
   void jobChanged(const std::string& job_id);
   // Frames counting against a limit now (from the model).
@@ -70,6 +72,15 @@ class Farm {
   absl::Status retryFrames(const std::vector<std::string>& frame_ids);
   absl::Status eatFrames(const std::vector<std::string>& frame_ids);
   absl::Status killFrames(const std::vector<std::string>& frame_ids, const std::string& reason);
+
+  // ---- depends ----
+  // Each changes the store (Store::satisfyDepend / unsatisfyDepend / dropDepends), then
+  // the model re-reads the jobs whose frames changed and every host is offered work
+  // again. NOT_FOUND for an unknown depend, job, layer or frame.
+  absl::Status satisfyDepend(const std::string& depend_id);
+  absl::Status unsatisfyDepend(const std::string& depend_id);
+  absl::Status dropDepends(core::DependEntity kind, const std::string& id,
+                           core::DependTarget target);
 
   // ---- rqd reports ----
   absl::Status onBoot(const store::HostReportData& host);
@@ -87,6 +98,8 @@ class Farm {
   void refreshJobs(const std::set<std::string>& job_ids);
   void refreshHost(const std::string& host_id);
   void refreshDependents();
+  // After a durable change of depends: re-reads the jobs it names, kicks the dispatcher.
+  void dependsChanged(const store::DependChangeResult& result, const std::string& what);
   // Job ids of frames (read before a change).
   std::set<std::string> jobsOfFrames(const std::vector<std::string>& frame_ids);
 

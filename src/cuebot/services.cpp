@@ -1,5 +1,6 @@
 #include "cuebot/services.h"
 
+#include "cuebot/service/depend_service.h"
 #include "cuebot/service/limit_service.h"
 #include "cuebot/service/scheduler_service.h"
 
@@ -52,6 +53,14 @@ namespace {
     absl::Status st_ = (expr);            \
     if (!st_.ok()) return toGrpc(st_);    \
   } while (0)
+
+// The active depends on one side of a job, layer or frame, as OpenCue lists them.
+absl::Status fillDepends(store::Store& store,
+                         const absl::StatusOr<std::vector<core::Depend>>& depends,
+                         depend::DependSeq* out) {
+  if (!depends.ok()) return depends.status();
+  return dependsToProto(store, *depends, /*active_only=*/true, out);
+}
 
 // Fills a JobSeq with jobs and their frame counts.
 absl::Status fillJobs(store::Store& store, const std::vector<core::Job>& jobs, job::JobSeq* out) {
@@ -263,6 +272,27 @@ class JobService final : public job::JobInterface::Service {
     GRPC_ASSIGN(auto ids, frameIds(store_, req->job().id(), req->req()));
     return toGrpc(farm_.killFrames(ids, req->reason()));
   }
+  // Every depend the job takes part in, either side, satisfied ones too.
+  RPC(job, Job, GetDepends) {
+    GRPC_CHECK(store_.getJob(req->job().id()).status());
+    GRPC_ASSIGN(auto depends, store_.getDepends(req->job().id()));
+    GRPC_CHECK(dependsToProto(store_, depends, /*active_only=*/false, resp->mutable_depends()));
+    return grpc::Status::OK;
+  }
+  RPC(job, Job, GetWhatDependsOnThis) {
+    GRPC_CHECK(fillDepends(store_, store_.dependsOnThis(core::DependEntity::kJob, req->job().id()),
+                           resp->mutable_depends()));
+    return grpc::Status::OK;
+  }
+  RPC(job, Job, GetWhatThisDependsOn) {
+    GRPC_CHECK(fillDepends(store_, store_.dependsOn(core::DependEntity::kJob, req->job().id()),
+                           resp->mutable_depends()));
+    return grpc::Status::OK;
+  }
+  RPC(job, Job, DropDepends) {
+    return toGrpc(farm_.dropDepends(core::DependEntity::kJob, req->job().id(),
+                                    fromProto(req->target())));
+  }
 
  private:
   Farm& farm_;
@@ -271,7 +301,7 @@ class JobService final : public job::JobInterface::Service {
 
 class LayerService final : public job::LayerInterface::Service {
  public:
-  explicit LayerService(Farm& farm) : store_(farm.store()) {}
+  explicit LayerService(Farm& farm) : farm_(farm), store_(farm.store()) {}
   RPC(job, Layer, FindLayer) {
     GRPC_ASSIGN(auto j, store_.findJob(req->job()));
     GRPC_ASSIGN(auto l, store_.findLayer(j.id, req->layer()));
@@ -284,8 +314,24 @@ class LayerService final : public job::LayerInterface::Service {
     GRPC_CHECK(fillFrames(store_, l.job_id, req->s(), l.name, resp->mutable_frames()));
     return grpc::Status::OK;
   }
+  RPC(job, Layer, GetWhatDependsOnThis) {
+    GRPC_CHECK(fillDepends(store_,
+                           store_.dependsOnThis(core::DependEntity::kLayer, req->layer().id()),
+                           resp->mutable_depends()));
+    return grpc::Status::OK;
+  }
+  RPC(job, Layer, GetWhatThisDependsOn) {
+    GRPC_CHECK(fillDepends(store_, store_.dependsOn(core::DependEntity::kLayer, req->layer().id()),
+                           resp->mutable_depends()));
+    return grpc::Status::OK;
+  }
+  RPC(job, Layer, DropDepends) {
+    return toGrpc(farm_.dropDepends(core::DependEntity::kLayer, req->layer().id(),
+                                    fromProto(req->target())));
+  }
 
  private:
+  Farm& farm_;
   store::Store& store_;
 };
 
@@ -300,6 +346,21 @@ class FrameService final : public job::FrameInterface::Service {
   RPC(job, Frame, Retry) { return toGrpc(farm_.retryFrames({req->frame().id()})); }
   RPC(job, Frame, Eat) { return toGrpc(farm_.eatFrames({req->frame().id()})); }
   RPC(job, Frame, Kill) { return toGrpc(farm_.killFrames({req->frame().id()}, req->reason())); }
+  RPC(job, Frame, GetWhatDependsOnThis) {
+    GRPC_CHECK(fillDepends(store_,
+                           store_.dependsOnThis(core::DependEntity::kFrame, req->frame().id()),
+                           resp->mutable_depends()));
+    return grpc::Status::OK;
+  }
+  RPC(job, Frame, GetWhatThisDependsOn) {
+    GRPC_CHECK(fillDepends(store_, store_.dependsOn(core::DependEntity::kFrame, req->frame().id()),
+                           resp->mutable_depends()));
+    return grpc::Status::OK;
+  }
+  RPC(job, Frame, DropDepends) {
+    return toGrpc(farm_.dropDepends(core::DependEntity::kFrame, req->frame().id(),
+                                    fromProto(req->target())));
+  }
 
  private:
   Farm& farm_;
@@ -308,7 +369,35 @@ class FrameService final : public job::FrameInterface::Service {
 
 class HostService final : public host::HostInterface::Service {
  public:
-  explicit HostService(Farm& farm) : store_(farm.store()) {}
+  explicit HostService(Farm& farm) : farm_(farm), store_(farm.store()) {}
+  // Scheduling settings of a host: stored, then the farm model re-reads the host.
+  RPC(host, Host, Lock) {
+    GRPC_CHECK(store_.setHostLock(req->host().id(), core::LockState::kLocked));
+    farm_.hostChanged(req->host().id());
+    return grpc::Status::OK;
+  }
+  RPC(host, Host, Unlock) {
+    GRPC_CHECK(store_.setHostLock(req->host().id(), core::LockState::kOpen));
+    farm_.hostChanged(req->host().id());
+    return grpc::Status::OK;
+  }
+  RPC(host, Host, AddTags) {
+    GRPC_CHECK(store_.addHostTags(req->host().id(), {req->tags().begin(), req->tags().end()}));
+    farm_.hostChanged(req->host().id());
+    return grpc::Status::OK;
+  }
+  RPC(host, Host, RemoveTags) {
+    GRPC_CHECK(
+        store_.removeHostTags(req->host().id(), {req->tags().begin(), req->tags().end()}));
+    farm_.hostChanged(req->host().id());
+    return grpc::Status::OK;
+  }
+  RPC(host, Host, SetThreadMode) {
+    GRPC_CHECK(store_.setHostThreadMode(req->host().id(),
+                                        static_cast<core::ThreadMode>(req->mode())));
+    farm_.hostChanged(req->host().id());
+    return grpc::Status::OK;
+  }
   RPC(host, Host, GetHosts) {
     GRPC_ASSIGN(auto hosts, store_.getHosts(fromProto(req->r())));
     for (const auto& h : hosts) toProto(h, resp->mutable_hosts()->add_hosts());
@@ -333,6 +422,7 @@ class HostService final : public host::HostInterface::Service {
   }
 
  private:
+  Farm& farm_;
   store::Store& store_;
 };
 
@@ -585,10 +675,10 @@ std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
   s.push_back(std::make_unique<ReportService>(farm, common::SystemClock::instance()));
   s.push_back(makeSchedulerService(farm));  // Cue's extension (cue.ext)
   s.push_back(makeLimitService(farm));
+  s.push_back(makeDependService(farm));
   // Registered with OpenCue's defaults: every RPC answers UNIMPLEMENTED, named.
   s.push_back(std::make_unique<comment::CommentInterface::Service>());
   s.push_back(std::make_unique<department::DepartmentInterface::Service>());
-  s.push_back(std::make_unique<depend::DependInterface::Service>());
   s.push_back(std::make_unique<filter::ActionInterface::Service>());
   s.push_back(std::make_unique<filter::FilterInterface::Service>());
   s.push_back(std::make_unique<filter::MatcherInterface::Service>());

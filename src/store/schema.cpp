@@ -281,10 +281,12 @@ CREATE TABLE deed (
 );
 )sql";
 
-// V2: slots (CJSL 1.16 slots_required on layers; a host's concurrent frame slots).
+// V2: slots (CJSL 1.16 slots_required on layers; a host's concurrent frame slots); a
+// host's manual tags (kept across rqd restarts; `tags` is hardware + allocation + manual).
 constexpr absl::string_view kV2 = R"sql(
 ALTER TABLE layer ADD COLUMN slots_required INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE host ADD COLUMN slots INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE host ADD COLUMN manual_tags TEXT NOT NULL DEFAULT '';
 )sql";
 
 }  // namespace

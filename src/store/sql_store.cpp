@@ -1120,13 +1120,17 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
                    i(r.total_mcp), i(r.free_mcp), i(r.load), i(r.boot_time), i(r.now), s(r.os),
                    s(r.rqd_address), i(r.slots)})
             .status());
-    // Tags: what the rqd reports now, plus its allocation's tag.
-    ASSIGN_OR_RETURN(auto alloc_tag, db_->query("SELECT a.tag FROM host h JOIN alloc a ON "
-                                                "h.alloc_id = a.id WHERE h.id = $1",
+    // Tags: what the rqd reports now (hardware), its allocation's tag, and the tags an
+    // admin added (manual).
+    ASSIGN_OR_RETURN(auto alloc_tag, db_->query("SELECT a.tag, h.manual_tags FROM host h JOIN "
+                                                "alloc a ON h.alloc_id = a.id WHERE h.id = $1",
                                                 {s(id)}));
     std::vector<std::string> tags;
     for (const auto& t : r.tags)
       if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+    if (!alloc_tag.empty())
+      for (const auto& t : splitList(alloc_tag[0].str(1)))
+        if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
     if (!alloc_tag.empty() &&
         std::find(tags.begin(), tags.end(), alloc_tag[0].str(0)) == tags.end())
       tags.push_back(alloc_tag[0].str(0));

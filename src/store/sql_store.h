@@ -120,6 +120,10 @@ class SqlStore final : public Store {
   absl::Status setHostState(const std::string& host_id, core::HardwareState state) override;
   absl::Status setHostTags(const std::string& host_id,
                            const std::vector<std::string>& tags) override;
+  absl::Status addHostTags(const std::string& host_id,
+                           const std::vector<std::string>& tags) override;
+  absl::Status removeHostTags(const std::string& host_id,
+                              const std::vector<std::string>& tags) override;
   absl::Status setHostThreadMode(const std::string& host_id, core::ThreadMode mode) override;
   absl::StatusOr<std::vector<core::Host>> hostsNotPingedSince(EpochSec before) override;
   absl::StatusOr<std::vector<core::Proc>> markHostDown(const std::string& host_id,

@@ -350,6 +350,47 @@ absl::Status SqlStore::setHostTags(const std::string& host_id,
   });
 }
 
+absl::Status SqlStore::addHostTags(const std::string& host_id,
+                                   const std::vector<std::string>& tags) {
+  RETURN_IF_ERROR(checkListNames(tags, "host tag"));
+  return transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, db_->query("SELECT tags, manual_tags FROM host WHERE id = $1",
+                                           {s(host_id)}));
+    if (rows.empty()) return notFound("host id", host_id);
+    std::vector<std::string> all = splitList(rows[0].str(0)), manual = splitList(rows[0].str(1));
+    for (const auto& t : tags) {
+      if (std::find(all.begin(), all.end(), t) == all.end()) all.push_back(t);
+      if (std::find(manual.begin(), manual.end(), t) == manual.end()) manual.push_back(t);
+    }
+    return updateById(*db_, "host", "host id", host_id,
+                      {{"tags", s(joinList(all))}, {"manual_tags", s(joinList(manual))}});
+  });
+}
+
+absl::Status SqlStore::removeHostTags(const std::string& host_id,
+                                      const std::vector<std::string>& tags) {
+  return transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows,
+                     db_->query("SELECT h.tags, h.manual_tags, a.tag FROM host h JOIN alloc a ON "
+                                "h.alloc_id = a.id WHERE h.id = $1",
+                                {s(host_id)}));
+    if (rows.empty()) return notFound("host id", host_id);
+    const std::string alloc_tag = rows[0].str(2);
+    auto drop = [&](std::vector<std::string> v) {
+      v.erase(std::remove_if(v.begin(), v.end(),
+                             [&](const std::string& t) {
+                               return t != alloc_tag &&
+                                      std::find(tags.begin(), tags.end(), t) != tags.end();
+                             }),
+              v.end());
+      return v;
+    };
+    return updateById(*db_, "host", "host id", host_id,
+                      {{"tags", s(joinList(drop(splitList(rows[0].str(0)))))},
+                       {"manual_tags", s(joinList(drop(splitList(rows[0].str(1)))))}});
+  });
+}
+
 absl::Status SqlStore::setHostThreadMode(const std::string& host_id, core::ThreadMode mode) {
   return transact([&] {
     return updateById(*db_, "host", "host id", host_id, {{"thread_mode", s(core::toString(mode))}});

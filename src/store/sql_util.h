@@ -1,5 +1,5 @@
 // Internal to the store library: small helpers shared by SqlStore's source files
-// (sql_store.cpp, sql_store_admin.cpp). Not part of the Store interface; include it
+// (sql_store.cpp, sql_store_admin.cpp, sql_store_depend.cpp). Not part of the Store interface; include it
 // only from SqlStore's own .cpp files.
 //
 // Everything here runs inside a transaction that the caller holds (SqlStore::transact),
@@ -112,6 +112,23 @@ inline core::Group toGroup(const SqlRow& r) {
 
 inline constexpr absl::string_view kLimitCols = "id, name, max_value";
 inline core::Limit toLimit(const SqlRow& r) { return core::Limit{r.str(0), r.str(1), r.i32(2)}; }
+
+// ---- depends (defined in sql_store_depend.cpp); each runs in the caller's transaction.
+// The decisions are core/depend_rules.h's; these read what the rules need and persist
+// what they decide.
+
+inline constexpr absl::string_view kDependCols =
+    "id, type, target, any_frame, active, er_job_id, er_layer_id, er_frame_id, on_job_id, "
+    "on_layer_id, on_frame_id";
+core::Depend toDepend(const SqlRow& r);
+// Inserts a depend and, unless the rules find it satisfied already, holds its waiting side.
+absl::Status addDepend(SqlConnection& db, const core::Depend& d);
+// After frame `frame_id` of layer `layer_id` of job `job_id` became done (SUCCEEDED or
+// EATEN): satisfies the active depends that the rules find satisfied now.
+absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::string& layer_id,
+                       const std::string& frame_id);
+// After job `job_id` became FINISHED (done or killed): satisfies the depends on it.
+absl::Status jobOver(SqlConnection& db, const std::string& job_id);
 
 }  // namespace sql_util
 }  // namespace cue::store

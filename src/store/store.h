@@ -379,6 +379,14 @@ class Store {
   virtual absl::Status setHostTags(const std::string& host_id,
                                    const std::vector<std::string>& tags) = 0;
   // NOT_FOUND for an unknown host.
+  // Manual tags (OpenCue's MANUAL): added to the host's tags and kept across rqd restarts.
+  // NOT_FOUND for an unknown host; INVALID_ARGUMENT for an empty or malformed tag.
+  virtual absl::Status addHostTags(const std::string& host_id,
+                                   const std::vector<std::string>& tags) = 0;
+  // Removes tags (manual or hardware; a hardware tag comes back when the rqd reports it
+  // again; the allocation's tag is never removed). NOT_FOUND for an unknown host.
+  virtual absl::Status removeHostTags(const std::string& host_id,
+                                      const std::vector<std::string>& tags) = 0;
   virtual absl::Status setHostThreadMode(const std::string& host_id, core::ThreadMode mode) = 0;
   // UP hosts whose last ping is older than `before`.
   virtual absl::StatusOr<std::vector<core::Host>> hostsNotPingedSince(EpochSec before) = 0;

@@ -138,6 +138,26 @@ TEST_P(StoreConformanceTest, ServiceOverridesAreScopedToTheirShow) {
   EXPECT_TRUE(must(store().getServiceOverrides(other.id), "getServiceOverrides").empty());
 }
 
+TEST_P(StoreConformanceTest, ManualHostTagsSurviveAnRqdRestart) {
+  HostReportData r = hostReport("tagged01", 800, 16 * kKbPerGb, kT0);
+  r.tags = {"linux"};
+  core::Host h = must(store().upsertHost(r), "upsertHost");
+  must(store().addHostTags(h.id, {"desktop", "fast"}), "addHostTags");
+  auto tags = must(store().getHost(h.id), "getHost").tags;
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "desktop"), tags.end());
+  // the rqd boots again reporting only its hardware tags: the manual ones stay
+  tags = must(store().upsertHost(r), "upsertHost").tags;
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "desktop"), tags.end());
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "fast"), tags.end());
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "linux"), tags.end());
+  must(store().removeHostTags(h.id, {"fast", "general"}), "removeHostTags");
+  tags = must(store().upsertHost(r), "upsertHost").tags;
+  EXPECT_EQ(std::find(tags.begin(), tags.end(), "fast"), tags.end());
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "general"), tags.end());  // allocation's tag
+  EXPECT_CODE(store().addHostTags("no-such-host", {"x"}), kNotFound);
+  EXPECT_CODE(store().addHostTags(h.id, {""}), kInvalidArgument);
+}
+
 TEST_P(StoreConformanceTest, SlotsOfLayersAndHostsAreStored) {
   NewJob nj = testingJob("slots");
   std::string layer = addLayer(nj, "slotted", 1, 1);

@@ -9,6 +9,7 @@
 #include "store/store.h"
 #include "store/store_conformance.h"
 #include "store/store_conformance_admin.h"
+#include "store/store_conformance_depend.h"
 
 namespace cue::store::conformance {
 namespace {

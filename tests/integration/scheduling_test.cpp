@@ -191,12 +191,13 @@ TEST_F(SchedulingTest, SizeIsHonouredBetweenTwoShows) {
   subscribe(big, 4, 6);    // size 4, burst 6
   subscribe(small, 2, 6);  // size 2, burst 6
   // The big show fills the farm alone (it may burst to 6), with a higher priority.
-  farm_.launch(spec("bigshow", "big", {{"render", "sleep 0.5", "1-60"}}, 100));
+  // frames of 3 s, so that each state lasts long enough to be seen on a loaded machine
+  farm_.launch(spec("bigshow", "big", {{"render", "sleep 3", "1-60"}}, 100));
   const std::string big_name = fullName("bigshow", "big");
   ASSERT_TRUE(waitUntil([&] { return running(big_name) == 6; }, seconds(30)));
   // Then the small show arrives: as the big show's frames end, it gets its size (2) and
   // the big show keeps its size (4).
-  farm_.launch(spec("smallshow", "small", {{"render", "sleep 0.5", "1-60"}}, 1));
+  farm_.launch(spec("smallshow", "small", {{"render", "sleep 3", "1-60"}}, 1));
   const std::string small_name = fullName("smallshow", "small");
   EXPECT_TRUE(waitUntil([&] { return running(big_name) == 4 && running(small_name) == 2; },
                         seconds(30)));
