@@ -313,25 +313,6 @@ absl::Status FarmModel::refreshHostLocked(const core::Host& host,
   return absl::OkStatus();
 }
 
-void FarmModel::applyBookings(const std::vector<store::Booking>& made) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& bk : made) {
-    Index h = find(host_idx_, bk.host_id), j = find(job_idx_, bk.job_id),
-          l = find(layer_idx_, bk.layer_id);
-    if (h == kNone || j == kNone || l == kNone) continue;
-    dispatch::Booking b;
-    b.host = h;
-    b.job = j;
-    b.layer = l;
-    b.frame_id = bk.frame_id;
-    b.cores = bk.cores;
-    b.memory = bk.memory;
-    b.gpus = bk.gpus;
-    b.gpu_memory = bk.gpu_memory;
-    proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, bk.now);
-  }
-}
-
 void FarmModel::releaseProc(const std::string& proc_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = proc_idx_.find(proc_id);
@@ -441,14 +422,6 @@ std::vector<std::string> FarmModel::tick(const dispatch::Config& config, core::E
   std::set<std::string> hosts;
   for (const auto& b : plan.bookings) hosts.insert(view_.hosts[b.host].id);
   return {hosts.begin(), hosts.end()};
-}
-
-std::vector<std::string> FarmModel::idleHosts() {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<std::string> out;
-  for (const auto& h : view_.hosts)
-    if (h.up && !h.locked && h.idleCores() > 0) out.push_back(h.id);
-  return out;
 }
 
 absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& job_id,

@@ -2,7 +2,8 @@
 // frame (job and layer records, host addresses), kept in step with the store.
 //
 // Rule: durable first, then memory, then act. Every operation that changes the store
-// tells the model afterwards (applyBookings, releaseProc, refreshJob, refreshHost, ...),
+// tells the model afterwards (planAndBook records its own bookings; releaseProc,
+// frameEnded, refreshJob, refreshHost, ...),
 // so that the dispatch path (plan + book) reads only memory. What the model refreshes it
 // reads from the store on the calling (event) thread, never on the dispatch path.
 //
@@ -45,8 +46,6 @@ class FarmModel {
   absl::Status refreshHost(const std::string& host_id);
   // Re-reads shows, allocations, subscriptions, groups and limits.
   absl::Status refreshReference();
-  // Records bookings the store made.
-  void applyBookings(const std::vector<store::Booking>& made);
   // A proc the store released; its frame's state is the store's business: refreshJob.
   void releaseProc(const std::string& proc_id);
   // A frame ended: its proc is released and its peak memory teaches its layer.
@@ -83,8 +82,6 @@ class FarmModel {
   // ---- reads ----
   // Runs fn with the view locked.
   void withView(const std::function<void(dispatch::FarmView&)>& fn);
-  // Hosts that could take work now (UP, open, idle cores).
-  std::vector<std::string> idleHosts();
   // "Why isn't my job running?"
   absl::StatusOr<dispatch::JobExplanation> explain(const std::string& job_id,
                                                    const dispatch::Config& config,
