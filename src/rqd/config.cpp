@@ -169,6 +169,8 @@ void addFlags(CLI::App& app, RqdConfig& c) {
                  "no GPUs)")
       ->capture_default_str();
   app.add_flag("--no-gpu", c.no_gpu, "Report no GPUs (do not run nvidia-smi)");
+  app.add_flag("--no-load", c.no_load,
+               "Report a load of 0 (several rqds sharing one machine: tests, simulations)");
   app.add_option("--proc-root", c.proc_root, "Where /proc is mounted")->capture_default_str();
   app.footer(kEnvHelp);
 }

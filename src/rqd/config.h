@@ -84,6 +84,10 @@ struct RqdConfig {
   // No GPU discovery: report no GPUs (OpenCue's ALLOW_GPU = false). Flag --no-gpu.
   // Default false.
   bool no_gpu = false;
+  // Report a load average of 0. For several rqds sharing one machine (tests, the
+  // simulator), whose load is the machine's, not theirs: cuebot takes cores away from a
+  // host whose load exceeds what it booked there. Flag --no-load. Default false.
+  bool no_load = false;
   // Where /proc is (tests point it at fixtures). Default "/proc".
   std::string proc_root = "/proc";
 };

@@ -46,6 +46,7 @@ absl::Status Daemon::start() {
   co.tags = config_.tags;
   co.os = config_.os;
   co.slots = config_.slots;
+  co.report_load = !config_.no_load;
   co.log_root = config_.log_root;
   co.tmp_dir = config_.tmp_dir;
   co.proc_root = config_.proc_root;

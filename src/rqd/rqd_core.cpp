@@ -362,7 +362,7 @@ HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
   h.free_swap = dyn.free_swap;
   h.total_mcp = st.total_mcp;
   h.free_mcp = dyn.free_mcp;
-  h.load = dyn.load;
+  h.load = options_.report_load ? dyn.load : 0;
   h.boot_time = st.boot_time;
   h.num_gpus = dyn.gpus.count;
   h.total_gpu_mem = dyn.gpus.total_mem;

@@ -55,6 +55,7 @@ struct RqdCoreOptions {
   std::vector<std::string> tags = {"general"};  // plus kGpuTag while the host has GPUs
   std::string os = "Linux";
   int slots = 0;  // concurrent frame slots offered, reported as attributes["slots"]; 0 = none
+  bool report_load = true;  // false: report a load of 0 (rqds sharing one machine)
   std::string log_root = "/tmp/rqd/logs";
   std::string tmp_dir = "/tmp";
   std::string proc_root = "/proc";

@@ -149,7 +149,9 @@ void Farm::startRqd(const RqdOptions& o) {
                                 std::to_string(o.cores), "--memory-mb",
                                 std::to_string(o.memory_mb), "--report-interval",
                                 std::to_string(options_.report_interval), "--spool-dir",
-                                spool.string(), "--retry-max", "2", "--sample-interval", "1"};
+                                spool.string(), "--retry-max", "2", "--sample-interval", "1",
+                                // several rqds share this machine: its load is not theirs
+                                "--no-load"};
   argv.insert(argv.end(), o.extra_args.begin(), o.extra_args.end());
   if (std::find(o.extra_args.begin(), o.extra_args.end(), "--nvidia-smi") == o.extra_args.end())
     argv.push_back("--no-gpu");

@@ -177,7 +177,7 @@ TEST_F(SchedulingTest, BurstOfOneCoreRunsOneFrameAtATimeOnThreeHosts) {
   subscribe(show, 0, 1);  // burst: one core
   farm_.launch(spec("bursty", "one", {{"render", kStamped, "1-6"}}));
   const std::string name = fullName("bursty", "one");
-  ASSERT_TRUE(farm_.waitForJobFinished(name, seconds(60))) << farm_.cuebotLog();
+  ASSERT_TRUE(farm_.waitForJobFinished(name, seconds(60))) << why(name).DebugString();
   expectAllSucceeded(name);
   auto runs = intervals(farm_.logRoot(), name);
   ASSERT_EQ(runs.size(), 6u);
