@@ -406,7 +406,9 @@ class Store {
   // Layers that could run on `host`: jobs PENDING and not paused, of shows subscribed to
   // the host's allocation, layers with WAITING frames, fitting the host's free cores and
   // memory. At most frames_per_layer waiting frames each. Tag matching is the
-  // dispatcher's, not the store's.
+  // dispatcher's, not the store's. cuebot no longer dispatches from this (it plans from
+  // its farm model); the conformance suite still uses it to see what the store holds as
+  // dispatchable, until those tests read the model instead.
   virtual absl::StatusOr<std::vector<LayerCandidate>> dispatchCandidates(
       const core::Host& host, int32_t frames_per_layer) = 0;
   // Makes bookings durable in one transaction. A booking whose frame is no longer

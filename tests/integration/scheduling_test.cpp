@@ -237,6 +237,42 @@ TEST_F(SchedulingTest, HostnameTagPinsALayerToThatHost) {
   }
 }
 
+TEST_F(SchedulingTest, LockedHostBooksNothingUntilUnlocked) {
+  startFarm(2, 2);
+  host::Host host1;
+  for (const auto& h : farm_.hosts())
+    if (h.name() == "host1") host1 = h;
+  {
+    grpc::ClientContext ctx;
+    host::HostLockRequest req;
+    *req.mutable_host() = host1;
+    host::HostLockResponse resp;
+    ASSERT_TRUE(farm_.hostStub().Lock(&ctx, req, &resp).ok());
+  }
+  farm_.launch(spec("testing", "onlytwo", {{"render", kStamped, "1-4"}}));
+  const std::string name = fullName("testing", "onlytwo");
+  ASSERT_TRUE(farm_.waitForJobFinished(name, seconds(60)));
+  for (const auto& f : farm_.frames(farm_.findJob(name).id())) {
+    EXPECT_EQ(farm_.rqdLog("host1").find(f.id()), std::string::npos) << f.name();
+    EXPECT_NE(farm_.rqdLog("host2").find(f.id()), std::string::npos) << f.name();
+  }
+  // unlocked, it takes work again
+  {
+    grpc::ClientContext ctx;
+    host::HostUnlockRequest req;
+    *req.mutable_host() = host1;
+    host::HostUnlockResponse resp;
+    ASSERT_TRUE(farm_.hostStub().Unlock(&ctx, req, &resp).ok());
+  }
+  farm_.launch(spec("testing", "both", {{"render", "sleep 1", "1-4"}}));
+  const std::string both = fullName("testing", "both");
+  ASSERT_TRUE(farm_.waitForJobFinished(both, seconds(60)));
+  int on_host1 = 0;
+  for (const auto& f : farm_.frames(farm_.findJob(both).id()))
+    if (farm_.rqdLog("host1").find(f.id()) != std::string::npos) ++on_host1;
+  EXPECT_GT(on_host1, 0);
+}
+
 TEST_F(SchedulingTest, GpuLayerGoesOnlyToTheGpuHost) {
   // a fake nvidia-smi that prints what a real one prints for one 16 GB GPU
   fs::path smi = farm_.dir() / "nvidia-smi";
