@@ -104,6 +104,9 @@ struct DependCase {
   bool any = false;  // a held frame waits for the first of its frames, not all of them
 };
 
+// How gtest prints a case (its name, not its bytes).
+void PrintTo(const DependCase& c, std::ostream* os) { *os << c.name; }
+
 std::map<std::string, std::vector<std::string>> each(const std::vector<std::string>& held,
                                                      const std::vector<std::string>& on) {
   std::map<std::string, std::vector<std::string>> m;
