@@ -80,6 +80,8 @@ absl::Status FarmModel::load() {
   limit_idx_.clear();
   job_idx_.clear();
   layer_idx_.clear();
+  free_jobs_.clear();
+  free_layers_.clear();
   host_idx_.clear();
   proc_idx_.clear();
   RETURN_IF_ERROR(loadReferenceLocked());
@@ -151,6 +153,14 @@ absl::Status FarmModel::loadReferenceLocked() {
 }
 
 Index FarmModel::layerSlot(const std::string& layer_id) {
+  auto it = layer_idx_.find(layer_id);
+  if (it != layer_idx_.end()) return it->second;
+  if (!free_layers_.empty()) {  // reuse the slot of a finished job's layer
+    Index l = free_layers_.back();
+    free_layers_.pop_back();
+    layer_idx_[layer_id] = l;
+    return l;
+  }
   Index l = slot(layer_idx_, view_.layers, layer_id);
   if (layers_.size() < view_.layers.size()) layers_.resize(view_.layers.size());
   if (memory_.size() < view_.layers.size()) memory_.resize(view_.layers.size());
@@ -192,11 +202,17 @@ absl::Status FarmModel::refreshJob(const std::string& job_id) {
   return refreshJobLocked(job_id);
 }
 
-absl::Status FarmModel::refreshJobLocked(const std::string& job_id) {
+absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict) {
   ASSIGN_OR_RETURN(core::Job job, store_.getJob(job_id));
   if (!show_idx_.contains(job.show_id) || !group_idx_.contains(job.group_id))
     RETURN_IF_ERROR(loadReferenceLocked());
-  Index j = slot(job_idx_, view_.jobs, job.id);
+  Index j = find(job_idx_, job.id);
+  if (j == kNone && !free_jobs_.empty()) {  // reuse the slot of a finished job
+    j = free_jobs_.back();
+    free_jobs_.pop_back();
+    job_idx_[job.id] = j;
+  }
+  if (j == kNone) j = slot(job_idx_, view_.jobs, job.id);
   if (jobs_.size() < view_.jobs.size()) jobs_.resize(view_.jobs.size());
   auto& v = view_.jobs[j];
   v.id = job.id;
@@ -230,7 +246,27 @@ absl::Status FarmModel::refreshJobLocked(const std::string& job_id) {
     order.push_back(l);
   }
   view_.jobs[j].layers = std::move(order);
+  if (evict) evictIfDoneLocked(j);
   return absl::OkStatus();
+}
+
+void FarmModel::evictIfDoneLocked(Index j) {
+  dispatch::JobView& job = view_.jobs[j];
+  if (job.active || job.id.empty()) return;
+  for (Index l : job.layers)
+    if (view_.layers[l].running_frames > 0) return;  // its procs' completions are still due
+  for (Index l : job.layers) {
+    layer_idx_.erase(view_.layers[l].id);
+    view_.layers[l] = {};
+    layers_[l] = {};
+    memory_[l] = {};
+    free_layers_.push_back(l);
+  }
+  job_idx_.erase(job.id);
+  job = {};
+  job.active = false;
+  jobs_[j] = {};
+  free_jobs_.push_back(j);
 }
 
 absl::Status FarmModel::refreshDependents() {
@@ -293,7 +329,8 @@ absl::Status FarmModel::refreshHostLocked(const core::Host& host,
   for (const auto& p : procs) {
     Index j = find(job_idx_, p.job_id);
     if (j == kNone) {
-      RETURN_IF_ERROR(refreshJobLocked(p.job_id));
+      // a finished job whose frames still run here: kept until their completions come
+      RETURN_IF_ERROR(refreshJobLocked(p.job_id, /*evict=*/false));
       j = find(job_idx_, p.job_id);
     }
     Index l = find(layer_idx_, p.layer_id);
@@ -327,9 +364,14 @@ void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss,
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
   const Index l = view_.procs[it->second].layer;
+  const Index j = view_.procs[it->second].job;
   const core::MemoryKb reserved = view_.procs[it->second].memory;
   dispatch::releaseProc(view_, it->second);
   proc_idx_.erase(it);
+  if (!view_.jobs[j].active) {  // the last frames of a finished or killed job
+    evictIfDoneLocked(j);
+    return;
+  }
   auto& v = view_.layers[l];
   if (succeeded) {
     v.finished_frames += 1;
@@ -429,7 +471,11 @@ absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& j
                                                             core::EpochSec now) {
   std::lock_guard<std::mutex> lock(mu_);
   Index j = find(job_idx_, job_id);
-  if (j == kNone) return absl::NotFoundError("job " + job_id + " is not in the farm model");
+  if (j == kNone) {  // finished jobs leave the model
+    dispatch::JobExplanation done;
+    done.summary = "job is finished";
+    return done;
+  }
   return dispatch::explainJob(view_, j, config, now);
 }
 

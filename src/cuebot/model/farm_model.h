@@ -91,12 +91,16 @@ class FarmModel {
 
  private:
   absl::Status loadReferenceLocked();
-  absl::Status refreshJobLocked(const std::string& job_id);
+  // `evict`: a finished job with nothing running leaves the model (not while its procs
+  // are being re-read).
+  absl::Status refreshJobLocked(const std::string& job_id, bool evict = true);
   absl::Status refreshHostLocked(const core::Host& host, const std::vector<core::Proc>& procs);
   dispatch::Index layerSlot(const std::string& layer_id);
   void setLayer(dispatch::Index l, dispatch::Index j, const core::Layer& layer,
                 const std::vector<core::Frame>& waiting, int32_t depend);
   void dropProcsOf(dispatch::Index host);
+  // A finished job with no frame running leaves the model; its slots are reused.
+  void evictIfDoneLocked(dispatch::Index job);
 
   store::Store& store_;
   dispatch::MemoryPolicyConfig memory_config_;
@@ -108,6 +112,7 @@ class FarmModel {
   std::vector<dispatch::MemoryHistory> memory_;  // parallel to view_.layers
   std::map<std::string, dispatch::Index> show_idx_, alloc_idx_, group_idx_, limit_idx_,
       job_idx_, layer_idx_, host_idx_, proc_idx_;
+  std::vector<dispatch::Index> free_jobs_, free_layers_;  // slots of jobs that left
 };
 
 }  // namespace cue::cuebot
