@@ -1,6 +1,7 @@
 #include "cuebot/services.h"
 
 #include "cuebot/service/depend_service.h"
+#include "cuebot/service/group_service.h"
 #include "cuebot/service/limit_service.h"
 #include "cuebot/service/scheduler_service.h"
 
@@ -253,6 +254,21 @@ class JobService final : public job::JobInterface::Service {
     return grpc::Status::OK;
   }
   RPC(job, Job, Pause) { return toGrpc(farm_.pauseJob(req->job().id(), true)); }
+  RPC(job, Job, SetMinCores) {
+    GRPC_CHECK(store_.setJobMinMaxCores(req->job().id(), floatCores(req->val()), std::nullopt));
+    farm_.jobChanged(req->job().id());
+    return grpc::Status::OK;
+  }
+  RPC(job, Job, SetMaxCores) {
+    GRPC_CHECK(store_.setJobMinMaxCores(req->job().id(), std::nullopt, floatCores(req->val())));
+    farm_.jobChanged(req->job().id());
+    return grpc::Status::OK;
+  }
+  RPC(job, Job, SetPriority) {
+    GRPC_CHECK(store_.setJobPriority(req->job().id(), req->val()));
+    farm_.jobChanged(req->job().id());
+    return grpc::Status::OK;
+  }
   RPC(job, Job, Resume) { return toGrpc(farm_.pauseJob(req->job().id(), false)); }
   RPC(job, Job, Kill) { return toGrpc(farm_.killJob(req->job().id(), req->reason())); }
   RPC(job, Job, IsJobPending) {
@@ -675,6 +691,7 @@ std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
   s.push_back(std::make_unique<ReportService>(farm, common::SystemClock::instance()));
   s.push_back(makeSchedulerService(farm));  // Cue's extension (cue.ext)
   s.push_back(makeLimitService(farm));
+  s.push_back(makeGroupService(farm));
   s.push_back(makeDependService(farm));
   // Registered with OpenCue's defaults: every RPC answers UNIMPLEMENTED, named.
   s.push_back(std::make_unique<comment::CommentInterface::Service>());
@@ -684,7 +701,6 @@ std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
   s.push_back(std::make_unique<filter::MatcherInterface::Service>());
   s.push_back(std::make_unique<host::DeedInterface::Service>());
   s.push_back(std::make_unique<host::OwnerInterface::Service>());
-  s.push_back(std::make_unique<job::GroupInterface::Service>());
   s.push_back(std::make_unique<monitoring::MonitoringInterface::Service>());
   s.push_back(std::make_unique<renderPartition::RenderPartitionInterface::Service>());
   s.push_back(std::make_unique<service::ServiceInterface::Service>());

@@ -184,6 +184,55 @@ TEST_F(SchedulingTest, BurstOfOneCoreRunsOneFrameAtATimeOnThreeHosts) {
   EXPECT_EQ(maxOverlap(runs), 1);  // 6 cores idle, but never two frames at once
 }
 
+TEST_F(SchedulingTest, JobMaxCoresAndFolderMaxCoresBind) {
+  startFarm(2, 2);
+  // a job capped at one core through JobInterface.SetMaxCores
+  farm_.launch(spec("testing", "capped", {{"render", kStamped, "1-4"}}, 1, /*paused=*/true));
+  const std::string capped = fullName("testing", "capped");
+  job::Job job = farm_.findJob(capped);
+  {
+    grpc::ClientContext ctx;
+    job::JobSetMaxCoresRequest req;
+    *req.mutable_job() = job;
+    req.set_val(1.0f);
+    job::JobSetMaxCoresResponse resp;
+    ASSERT_TRUE(farm_.jobs().SetMaxCores(&ctx, req, &resp).ok());
+    grpc::ClientContext rctx;
+    job::JobResumeRequest rreq;
+    *rreq.mutable_job() = job;
+    job::JobResumeResponse rresp;
+    ASSERT_TRUE(farm_.jobs().Resume(&rctx, rreq, &rresp).ok());
+  }
+  ASSERT_TRUE(farm_.waitForJobFinished(capped, seconds(60))) << why(capped).DebugString();
+  EXPECT_EQ(maxOverlap(intervals(farm_.logRoot(), capped)), 1);
+
+  // a show whose root folder is capped at one core through GroupInterface.SetMaxCores
+  show::Show show = createShow("foldered");
+  subscribe(show, 4, 4);
+  auto groups = job::GroupInterface::NewStub(channel_);
+  {
+    grpc::ClientContext gctx;
+    show::ShowGetRootGroupRequest greq;
+    *greq.mutable_show() = show;
+    show::ShowGetRootGroupResponse gresp;
+    ASSERT_TRUE(shows_->GetRootGroup(&gctx, greq, &gresp).ok());
+    grpc::ClientContext ctx;
+    job::GroupSetMaxCoresRequest req;
+    *req.mutable_group() = gresp.group();
+    req.set_max_cores(1.0f);
+    job::GroupSetMaxCoresResponse resp;
+    auto st = groups->SetMaxCores(&ctx, req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  farm_.launch(spec("foldered", "jobaaa", {{"render", kStamped, "1-2"}}));
+  farm_.launch(spec("foldered", "jobbbb", {{"render", kStamped, "1-2"}}));
+  ASSERT_TRUE(farm_.waitForJobFinished(fullName("foldered", "jobaaa"), seconds(60)));
+  ASSERT_TRUE(farm_.waitForJobFinished(fullName("foldered", "jobbbb"), seconds(60)));
+  auto runs = intervals(farm_.logRoot(), "foldered-itest-tester_");
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_EQ(maxOverlap(runs), 1);  // two jobs, 4 idle cores, one folder of 1 core
+}
+
 TEST_F(SchedulingTest, SizeIsHonouredBetweenTwoShows) {
   startFarm(3, 2);  // 6 cores
   show::Show big = createShow("bigshow");
