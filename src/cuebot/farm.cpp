@@ -298,7 +298,8 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   }
   if (!result.ok()) return result.status();
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
-  model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom);
+  model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom,
+                    clock_.nowSeconds());
   if (oom)
     log->warn("frame {} on {} was killed for memory (peak {} MB of {} MB reserved): retried "
               "with {} MB",

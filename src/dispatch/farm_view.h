@@ -154,6 +154,9 @@ struct HostView {
   MemoryKb gpu_memory = 0;
   int32_t slots = 0;     // concurrent frame slots, 0 = no cap
   int32_t load = 0;      // load average x 100, as reported
+  // Cores of frames that ended here within the last minute: their work is still in the
+  // 1-minute load average, so it is not counted as another process's load.
+  CoreUnits recently_freed = 0;
   // Booked by cuebot now:
   CoreUnits used_cores = 0;
   MemoryKb used_memory = 0;

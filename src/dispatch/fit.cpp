@@ -93,11 +93,12 @@ CoreUnits usableIdleCores(const HostView& host, CoreUnits used_cores, const Conf
   // as OpenCue: a host may be loaded up to its cores plus 5%; load beyond what cuebot
   // booked (another process) takes cores away. The reported load cannot include frames
   // booked in this plan (used_cores beyond the view's own count), so they come off the
-  // room that the load leaves.
+  // room that the load leaves; and it still includes frames that ended within the last
+  // minute (the load average lags), which are not another process.
   const CoreUnits max_load = host.cores + host.cores / 100 * config.load_allowance_per_core;
   const CoreUnits planned = std::max<CoreUnits>(0, used_cores - host.used_cores);
-  if (host.load > 0)
-    idle = std::min(idle, max_load - std::max(host.load, host.used_cores) - planned);
+  const CoreUnits load = std::max<CoreUnits>(0, host.load - host.recently_freed);
+  if (load > 0) idle = std::min(idle, max_load - std::max(load, host.used_cores) - planned);
   return std::max<CoreUnits>(0, idle);
 }
 

@@ -480,6 +480,18 @@ TEST(PlanTest, ForeignLoadReducesIdleCores) {
   EXPECT_TRUE(skipped(plan, l, SkipReason::kNotEnoughCores));
 }
 
+TEST(PlanTest, LoadOfFramesThatJustEndedIsNotForeign) {
+  Config config;
+  HostView host;
+  host.cores = 2 * kCore;
+  // a frame just ended: the 1-minute load still shows 2 cores busy, 1 frame runs
+  host.load = 2 * kCore;
+  host.used_cores = kCore;
+  EXPECT_EQ(usableIdleCores(host, kCore, config), 10);  // seen as foreign: no room
+  host.recently_freed = kCore;
+  EXPECT_EQ(usableIdleCores(host, kCore, config), kCore);  // the freed core is usable
+}
+
 TEST(PlanTest, LoadOfOwnFramesTakesNothingAway) {
   FarmBuilder b = oneShow();
   Index h = b.host("h1", "local.general", 16 * kCore, 64);

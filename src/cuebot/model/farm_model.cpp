@@ -83,6 +83,7 @@ absl::Status FarmModel::load() {
   free_jobs_.clear();
   free_layers_.clear();
   host_idx_.clear();
+  freed_.clear();
   proc_idx_.clear();
   RETURN_IF_ERROR(loadReferenceLocked());
   ASSIGN_OR_RETURN(auto jobs, store_.getJobs({}));
@@ -358,11 +359,29 @@ void FarmModel::releaseProc(const std::string& proc_id) {
   proc_idx_.erase(it);
 }
 
+void FarmModel::updateRecentlyFreedLocked(Index h, core::EpochSec now) {
+  auto it = freed_.find(h);
+  if (it == freed_.end()) return;
+  auto& v = it->second;
+  // the load average is over a minute: what ended longer ago than that is out of it
+  v.erase(std::remove_if(v.begin(), v.end(), [&](const auto& e) { return e.first < now - 60; }),
+          v.end());
+  core::CoreUnits sum = 0;
+  for (const auto& e : v) sum += e.second;
+  view_.hosts[h].recently_freed = sum;
+  if (v.empty()) freed_.erase(it);
+}
+
 void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss,
-                           int32_t run_seconds, bool succeeded, bool oom) {
+                           int32_t run_seconds, bool succeeded, bool oom, core::EpochSec now) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
+  if (now > 0) {
+    const Index h = view_.procs[it->second].host;
+    freed_[h].push_back({now, view_.procs[it->second].cores});
+    updateRecentlyFreedLocked(h, now);
+  }
   const Index l = view_.procs[it->second].layer;
   const Index j = view_.procs[it->second].job;
   const core::MemoryKb reserved = view_.procs[it->second].memory;
@@ -401,6 +420,7 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
   std::vector<Launch> out;
   const Index h = find(host_idx_, host_id);
   if (h == kNone) return out;
+  updateRecentlyFreedLocked(h, now);
   dispatch::Plan plan = dispatch::planHost(view_, h, config, now);
   if (plan.bookings.empty()) return out;
   std::vector<store::Booking> bookings;

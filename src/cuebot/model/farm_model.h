@@ -52,7 +52,7 @@ class FarmModel {
   // A frame ended. `max_rss` of a succeeded frame teaches its layer's memory; a frame
   // killed for memory (`oom`) teaches that the layer may need more than it reserved.
   void frameEnded(const std::string& proc_id, core::MemoryKb max_rss, int32_t run_seconds,
-                  bool succeeded, bool oom);
+                  bool succeeded, bool oom, core::EpochSec now = 0);
   // The memory reserved by a proc the model holds, or nullopt.
   std::optional<core::MemoryKb> procMemory(const std::string& proc_id);
 
@@ -113,6 +113,9 @@ class FarmModel {
   std::map<std::string, dispatch::Index> show_idx_, alloc_idx_, group_idx_, limit_idx_,
       job_idx_, layer_idx_, host_idx_, proc_idx_;
   std::vector<dispatch::Index> free_jobs_, free_layers_;  // slots of jobs that left
+  // Per host: (when, cores) of frames that ended, for HostView::recently_freed.
+  std::map<dispatch::Index, std::vector<std::pair<core::EpochSec, core::CoreUnits>>> freed_;
+  void updateRecentlyFreedLocked(dispatch::Index host, core::EpochSec now);
 };
 
 }  // namespace cue::cuebot
