@@ -35,23 +35,11 @@ std::vector<fs::path> xmlFiles(const fs::path& dir) {
   return files;
 }
 
-fs::path sharedSpecsDir() { return fs::path(CUE_SOURCE_DIR) / "tests" / "data" / "specs" / "opencue"; }
+// tests/data/specs of the source tree.
+fs::path dataSpecsDir() { return fs::path(CUE_SOURCE_DIR) / "tests" / "data" / "specs"; }
 
-// tests/data/specs of the source tree. CUE_SHARED_DIR is "<source>/../shared" unless configured
-// otherwise; failing that, look upwards from the working directory (ctest runs in the build tree).
-fs::path dataSpecsDir() {
-  const fs::path relative = fs::path("tests") / "data" / "specs";
-  fs::path shared(CUE_SHARED_DIR);
-  if (shared.parent_path().filename() == "..") {
-    fs::path candidate = shared.parent_path().parent_path() / relative;
-    if (fs::is_directory(candidate)) return candidate;
-  }
-  for (fs::path dir = fs::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (fs::is_directory(dir / relative)) return dir / relative;
-    if (dir == dir.parent_path()) break;
-  }
-  return relative;
-}
+// Job specs as OpenCue's pyoutline writes them (a copy of the project's shared/specs).
+fs::path sharedSpecsDir() { return dataSpecsDir() / "opencue"; }
 
 absl::StatusOr<JobSpec> parseFile(const fs::path& path, const SpecOptions& options = {}) {
   return parseJobSpec(readFile(path), options);

@@ -50,15 +50,10 @@ int Dispatcher::queued() const {
   return static_cast<int>(queue_.size());
 }
 
-void Dispatcher::kickHost(const std::string& host_id, const std::string& prefer_job) {
+void Dispatcher::kickHost(const std::string& host_id) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = queued_.find(host_id);
-    if (it != queued_.end()) {
-      if (!prefer_job.empty()) it->second = prefer_job;
-      return;
-    }
-    queued_[host_id] = prefer_job;
+    if (!queued_.insert(host_id).second) return;
     queue_.push_back(host_id);
   }
   cv_.notify_all();
@@ -90,23 +85,19 @@ void Dispatcher::worker() {
                            [this](const std::string& h) { return !busy_.contains(h); });
     std::string host = *it;
     queue_.erase(it);
-    std::string prefer = queued_[host];
     queued_.erase(host);
     busy_.insert(host);
     lock.unlock();
-    int launched = visit(host, prefer);
+    int launched = visit(host);
     lock.lock();
     busy_.erase(host);
     // A host that took frames may hold more once the store has caught up.
-    if (launched > 0 && !queued_.contains(host)) {
-      queued_[host] = "";
-      queue_.push_back(host);
-    }
+    if (launched > 0 && queued_.insert(host).second) queue_.push_back(host);
     cv_.notify_all();
   }
 }
 
-int Dispatcher::visit(const std::string& host_id, const std::string& prefer_job) {
+int Dispatcher::visit(const std::string& host_id) {
   auto log = common::logger("dispatch");
   stats_.visits++;
   // 1-2. plan from memory, book durably, record in memory

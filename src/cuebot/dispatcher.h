@@ -16,7 +16,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -50,13 +49,12 @@ class Dispatcher {
   void start();
   void stop();
 
-  // Queues a visit of the host. `prefer_job` is kept for callers; the planner's share
-  // order decides who gets the host.
-  void kickHost(const std::string& host_id, const std::string& prefer_job = "");
+  // Queues a visit of the host (once, however often it is kicked before the visit).
+  void kickHost(const std::string& host_id);
   // Queues a sweep of every UP host with idle cores (new frames became waiting).
   void kickAll();
   // Visits one host now on the calling thread; returns the number of frames launched.
-  int visit(const std::string& host_id, const std::string& prefer_job);
+  int visit(const std::string& host_id);
 
   const DispatchStats& stats() const { return stats_; }
   const dispatch::Config& planConfig() const { return options_.plan; }
@@ -77,7 +75,7 @@ class Dispatcher {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> queue_;
-  std::map<std::string, std::string> queued_;  // host id -> preferred job
+  std::set<std::string> queued_;  // hosts in queue_
   std::set<std::string> busy_;                 // hosts being visited now
   bool sweep_requested_ = false;
   bool stopping_ = false;

@@ -310,7 +310,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,
             done.exit_status, done.exit_signal, done.run_time,
             core::toString(result->new_state));
-  dispatcher_.kickHost(result->host_id, result->job_id);
+  dispatcher_.kickHost(result->host_id);
   // A finished frame may release depends anywhere on the farm.
   if (core::isDone(result->new_state) || result->job_finished) dispatcher_.kickAll();
   return absl::OkStatus();

@@ -14,17 +14,13 @@ class SchedulerService final : public ::cue::ext::SchedulerInterface::Service {
 
   grpc::Status WhyNotRunning(grpc::ServerContext*, const ext::WhyNotRunningRequest* req,
                              ext::WhyNotRunningResponse* resp) override {
-    std::string job_id = req->job_id();
-    if (job_id.empty()) {
-      if (req->job_name().empty())
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "WhyNotRunning needs a job_id or a job_name");
-      auto job = farm_.store().findJob(req->job_name());
-      if (!job.ok()) return toGrpc(job.status());
-      job_id = job->id;
-    }
-    auto job = farm_.store().getJob(job_id);
+    if (req->job_id().empty() && req->job_name().empty())
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "WhyNotRunning needs a job_id or a job_name");
+    auto job = req->job_id().empty() ? farm_.store().findJob(req->job_name())
+                                     : farm_.store().getJob(req->job_id());
     if (!job.ok()) return toGrpc(job.status());
+    const std::string& job_id = job->id;
     auto why = farm_.explainJob(job_id);
     if (!why.ok()) return toGrpc(why.status());
     auto memory = farm_.model().layerMemory(job_id);
