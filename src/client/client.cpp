@@ -7,16 +7,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "wire/status.h"
 
 namespace cue::client {
-namespace {
 
-absl::Status fromGrpc(const grpc::Status& s) {
-  if (s.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
-}
-
-}  // namespace
+using wire::fromGrpc;
 
 std::string resolveCuebot(const std::string& arg) {
   std::string host = arg;

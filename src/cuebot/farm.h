@@ -92,16 +92,23 @@ class Farm {
   // Marks hosts that stopped reporting DOWN and requeues their frames. Returns how many.
   int checkHosts();
 
- private:
+  // ---- for the operations in app/ (job, host, show operations) ----
+  RqdClient& rqd() { return rqd_; }
+  const common::Clock& clock() const { return clock_; }
+  const FarmOptions& options() const { return options_; }
+  // Asks each proc's rqd to kill its frame (best effort: an unreachable rqd is logged; the
+  // host's next status report or the host monitor settles the proc).
   void killProcs(const std::vector<core::Proc>& procs, const std::string& reason);
   // After a durable change: the model re-reads what changed (logged, never fatal).
   void refreshJobs(const std::set<std::string>& job_ids);
   void refreshHost(const std::string& host_id);
   void refreshDependents();
-  // After a durable change of depends: re-reads the jobs it names, kicks the dispatcher.
-  void dependsChanged(const store::DependChangeResult& result, const std::string& what);
   // Job ids of frames (read before a change).
   std::set<std::string> jobsOfFrames(const std::vector<std::string>& frame_ids);
+
+ private:
+  // After a durable change of depends: re-reads the jobs it names, kicks the dispatcher.
+  void dependsChanged(const store::DependChangeResult& result, const std::string& what);
 
   store::Store& store_;
   FarmModel& model_;

@@ -1,6 +1,6 @@
-// cuebot's gRPC services: thin translators between OpenCue's messages and Farm/Store
-// calls. Every service of the OpenCue contract is registered; RPCs Cue does not
-// implement yet answer UNIMPLEMENTED naming the method (see registerServices).
+// cuebot's gRPC server side: registers every service of the OpenCue contract (one file
+// each under service/, thin translators between OpenCue's messages and Farm/Store calls)
+// and the interceptor that names the method in UNIMPLEMENTED answers.
 #pragma once
 
 #include <memory>
@@ -16,8 +16,5 @@ namespace cue::cuebot {
 // interceptor) on `builder`. The returned objects must outlive the server.
 std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
                                                              grpc::ServerBuilder& builder);
-
-// absl::Status to grpc::Status, same code and message.
-grpc::Status toGrpc(const absl::Status& s);
 
 }  // namespace cue::cuebot

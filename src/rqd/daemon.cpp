@@ -5,7 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "rqd/gpu_probe.h"
-#include "rqd/proto_convert.h"
+#include "wire/rqd_convert.h"
+#include "wire/status.h"
 
 namespace cue::rqd {
 namespace {

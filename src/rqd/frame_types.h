@@ -1,5 +1,5 @@
 // Plain value types rqd's pieces exchange. Protobuf stays at the edges (rqd_service.cpp,
-// reporter.cpp, proto_convert.cpp); everything else works on these structs.
+// reporter.cpp, wire/rqd_convert.cpp); everything else works on these structs.
 //
 // Units follow OpenCue's wire: cores in core units (100 = one core), memory in KB, times in
 // seconds since the epoch unless a field says otherwise. Not thread-safe: copy them.

@@ -2,9 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
-#include "rqd/proto_convert.h"
+#include "wire/rqd_convert.h"
+#include "wire/status.h"
 
 namespace cue::rqd {
+
+using wire::toBootReport;
+using wire::toFrameCompleteReport;
+using wire::toHostReport;
 namespace {
 
 std::string describe(const grpc::Status& s) {

@@ -2,9 +2,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
-#include "rqd/proto_convert.h"
+#include "wire/rqd_convert.h"
+#include "wire/status.h"
 
 namespace cue::rqd {
+
+using wire::fromProto;
+using wire::toHostReport;
+using wire::toProto;
+using wire::toRunningFrameInfo;
 namespace {
 
 grpc::Status noReboot(const char* method) {
@@ -21,7 +27,7 @@ grpc::Status RqdInterfaceService::GetRunFrame(grpc::ServerContext*,
                                               const ::rqd::RqdStaticGetRunFrameRequest* req,
                                               ::rqd::RqdStaticGetRunFrameResponse* resp) {
   absl::StatusOr<RunningFrameView> f = core_.frame(req->frame_id());
-  if (!f.ok()) return toGrpcStatus(f.status());
+  if (!f.ok()) return wire::toGrpc(f.status());
   *resp->mutable_run_frame() = toProto(f->spec);
   return grpc::Status::OK;
 }
@@ -30,7 +36,7 @@ grpc::Status RqdInterfaceService::GetRunningFrameStatus(
     grpc::ServerContext*, const ::rqd::RqdStaticGetRunningFrameStatusRequest* req,
     ::rqd::RqdStaticGetRunningFrameStatusResponse* resp) {
   absl::StatusOr<RunningFrameView> f = core_.frame(req->frame_id());
-  if (!f.ok()) return toGrpcStatus(f.status());
+  if (!f.ok()) return wire::toGrpc(f.status());
   *resp->mutable_running_frame_info() = toRunningFrameInfo(*f);
   return grpc::Status::OK;
 }
@@ -38,7 +44,7 @@ grpc::Status RqdInterfaceService::GetRunningFrameStatus(
 grpc::Status RqdInterfaceService::KillRunningFrame(
     grpc::ServerContext*, const ::rqd::RqdStaticKillRunningFrameRequest* req,
     ::rqd::RqdStaticKillRunningFrameResponse*) {
-  return toGrpcStatus(core_.killFrame(req->frame_id(), req->message()));
+  return wire::toGrpc(core_.killFrame(req->frame_id(), req->message()));
 }
 
 grpc::Status RqdInterfaceService::LaunchFrame(grpc::ServerContext*,
@@ -49,7 +55,7 @@ grpc::Status RqdInterfaceService::LaunchFrame(grpc::ServerContext*,
     common::logger("rqd")->warn("LaunchFrame {}/{} refused: {}", req->run_frame().job_name(),
                                 req->run_frame().frame_name(), s.ToString());
   }
-  return toGrpcStatus(s);
+  return wire::toGrpc(s);
 }
 
 grpc::Status RqdInterfaceService::Lock(grpc::ServerContext*, const ::rqd::RqdStaticLockRequest* req,
@@ -143,14 +149,14 @@ grpc::Status RqdInterfaceService::UnlockAll(grpc::ServerContext*,
 grpc::Status RunningFrameService::Kill(grpc::ServerContext*,
                                        const ::rqd::RunningFrameKillRequest* req,
                                        ::rqd::RunningFrameKillResponse*) {
-  return toGrpcStatus(core_.killFrame(req->run_frame().frame_id(), req->message()));
+  return wire::toGrpc(core_.killFrame(req->run_frame().frame_id(), req->message()));
 }
 
 grpc::Status RunningFrameService::Status(grpc::ServerContext*,
                                          const ::rqd::RunningFrameStatusRequest* req,
                                          ::rqd::RunningFrameStatusResponse* resp) {
   absl::StatusOr<RunningFrameView> f = core_.frame(req->run_frame().frame_id());
-  if (!f.ok()) return toGrpcStatus(f.status());
+  if (!f.ok()) return wire::toGrpc(f.status());
   *resp->mutable_running_frame_info() = toRunningFrameInfo(*f);
   return grpc::Status::OK;
 }

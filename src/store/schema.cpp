@@ -289,10 +289,17 @@ ALTER TABLE host ADD COLUMN slots INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE host ADD COLUMN manual_tags TEXT NOT NULL DEFAULT '';
 )sql";
 
+// V3: what the whole OpenCue API stores (issue 7), one block per area.
+constexpr absl::string_view kV3 = R"sql(
+-- jobs, layers, frames
+-- shows, groups, departments, filters, services, owners, tasks
+-- hosts, procs, allocations, facilities
+)sql";
+
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1, kV2};
+  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3};
   return kAll;
 }
 

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/depend_rules.h"
+#include "core/queries.h"
 #include "core/types.h"
 
 namespace cue::store {
@@ -41,70 +42,13 @@ struct NewJob {
   std::vector<core::Depend> depends;
 };
 
-// Search criteria for jobs, as OpenCue's JobSearchCriteria. Empty lists match all;
-// several lists must all match. Only PENDING jobs unless include_finished.
-struct JobSearch {
-  std::vector<std::string> ids;
-  std::vector<std::string> names;  // exact full names
-  std::vector<std::string> regexes;
-  std::vector<std::string> shows;
-  std::vector<std::string> shots;
-  std::vector<std::string> users;
-  bool include_finished = false;
-  int32_t limit = 0;  // 0 = no limit
-};
-
-// Search criteria for frames of one job, as OpenCue's FrameSearchCriteria.
-struct FrameSearch {
-  std::string job_id;               // required unless ids is set
-  std::vector<std::string> ids;     // specific frames
-  std::vector<std::string> layers;  // layer names
-  std::vector<core::FrameState> states;
-  std::optional<std::pair<int32_t, int32_t>> number_range;  // inclusive frame numbers
-  int32_t page = 1;                                         // 1-based
-  int32_t limit = 0;                                        // frames per page, 0 = all
-};
-
-struct HostSearch {
-  std::vector<std::string> ids;
-  std::vector<std::string> names;
-  std::vector<std::string> allocs;  // allocation names
-  std::vector<core::HardwareState> states;
-};
-
-struct ProcSearch {
-  std::vector<std::string> ids;
-  std::vector<std::string> host_ids;
-  std::vector<std::string> job_ids;
-  std::vector<std::string> frame_ids;
-};
-
-// What a booting or reporting rqd says about its host. Resources in core units / KB.
-struct HostReportData {
-  std::string name;
-  std::string facility;
-  std::string rqd_address;
-  std::vector<std::string> tags;  // tags the rqd reports (hardware tags)
-  CoreUnits cores = 0;            // bookable cores
-  MemoryKb total_memory = 0, free_memory = 0, total_swap = 0, free_swap = 0;
-  MemoryKb total_mcp = 0, free_mcp = 0;
-  int32_t gpus = 0;
-  MemoryKb total_gpu_memory = 0, free_gpu_memory = 0;
-  int32_t load = 0;
-  EpochSec boot_time = 0;
-  std::string os;
-  bool nimby_locked = false;
-  int32_t slots = 0;  // concurrent frame slots, 0 = no cap
-  EpochSec now = 0;  // ping time
-};
-
-// A running frame's resource use from a host report.
-struct ProcUsage {
-  std::string proc_id;
-  std::string frame_id;
-  MemoryKb rss = 0, max_rss = 0, pss = 0, max_pss = 0, vsize = 0;
-  int64_t llu_time = 0;
-};
+// Searches and reports as OpenCue's messages carry them (core/queries.h).
+using core::FrameSearch;
+using core::HostReportData;
+using core::HostSearch;
+using core::JobSearch;
+using core::ProcSearch;
+using core::ProcUsage;
 
 // The dispatcher's booking of one frame on one host, to be made durable.
 struct Booking {

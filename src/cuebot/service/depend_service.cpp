@@ -1,11 +1,10 @@
-#include "cuebot/service/depend_service.h"
+#include "cuebot/service/service_factory.h"
 
 #include <map>
 #include <string>
 
 #include "common/status.h"
-#include "cuebot/convert.h"
-#include "cuebot/services.h"
+#include "cuebot/service/rpc.h"
 #include "depend.grpc.pb.h"
 
 namespace cue::cuebot {
@@ -16,8 +15,8 @@ class Namer {
  public:
   explicit Namer(store::Store& store) : store_(store) {}
 
-  DependNames names(const core::Depend& d) {
-    DependNames n;
+  wire::DependNames names(const core::Depend& d) {
+    wire::DependNames n;
     const Job& er = job(d.er_job_id);
     const Job& on = job(d.on_job_id);
     n.er_job = er.name;

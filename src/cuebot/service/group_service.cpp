@@ -1,6 +1,6 @@
-#include "cuebot/service/group_service.h"
+#include "cuebot/service/service_factory.h"
 
-#include "cuebot/services.h"
+#include "cuebot/service/rpc.h"
 #include "job.grpc.pb.h"
 
 namespace cue::cuebot {

@@ -1,6 +1,6 @@
-#include "cuebot/service/limit_service.h"
+#include "cuebot/service/service_factory.h"
 
-#include "cuebot/services.h"
+#include "cuebot/service/rpc.h"
 #include "limit.grpc.pb.h"
 
 namespace cue::cuebot {

@@ -1,9 +1,9 @@
-#include "cuebot/service/scheduler_service.h"
+#include "cuebot/service/service_factory.h"
 
 #include <algorithm>
 
 #include "cue_scheduler.grpc.pb.h"
-#include "cuebot/services.h"
+#include "cuebot/service/rpc.h"
 
 namespace cue::cuebot {
 namespace {

@@ -6,7 +6,8 @@
 #pragma once
 
 #include "core/types.h"
-#include "store/store.h"
+#include "absl/status/statusor.h"
+#include "core/queries.h"
 #include "depend.pb.h"
 #include "facility.pb.h"
 #include "host.pb.h"
@@ -15,7 +16,7 @@
 #include "show.pb.h"
 #include "subscription.pb.h"
 
-namespace cue::cuebot {
+namespace cue::wire {
 
 void toProto(const core::Show& show, show::Show* out);
 void toProto(const core::Allocation& alloc, facility::Allocation* out);
@@ -40,13 +41,13 @@ core::DependTarget fromProto(depend::DependTarget target);
 
 // OpenCue's FrameSearchCriteria onto ours (job_id filled by the caller). INVALID_ARGUMENT
 // for a malformed frame_range.
-absl::StatusOr<store::FrameSearch> fromProto(const job::FrameSearchCriteria& in);
-store::JobSearch fromProto(const job::JobSearchCriteria& in);
-store::HostSearch fromProto(const host::HostSearchCriteria& in);
+absl::StatusOr<core::FrameSearch> fromProto(const job::FrameSearchCriteria& in);
+core::JobSearch fromProto(const job::JobSearchCriteria& in);
+core::HostSearch fromProto(const host::HostSearchCriteria& in);
 
 // A RenderHost from an rqd report. `peer` is the gRPC peer ("ipv4:1.2.3.4:5678") used
 // with the rqd_port attribute when the report carries no rqd_address.
-store::HostReportData fromProto(const report::RenderHost& host, const report::CoreDetail& cores,
+core::HostReportData fromProto(const report::RenderHost& host, const report::CoreDetail& cores,
                                 const std::string& peer, int64_t now);
 
-}  // namespace cue::cuebot
+}  // namespace cue::wire

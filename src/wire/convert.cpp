@@ -1,4 +1,4 @@
-#include "cuebot/convert.h"
+#include "wire/convert.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -7,7 +7,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 
-namespace cue::cuebot {
+namespace cue::wire {
 namespace {
 
 float cores(core::CoreUnits units) { return static_cast<float>(units) / 100.0f; }
@@ -220,8 +220,8 @@ void toProto(const core::Proc& p, const std::string& job_name, const std::string
   out->set_log_path(p.log_path);
 }
 
-absl::StatusOr<store::FrameSearch> fromProto(const job::FrameSearchCriteria& in) {
-  store::FrameSearch q;
+absl::StatusOr<core::FrameSearch> fromProto(const job::FrameSearchCriteria& in) {
+  core::FrameSearch q;
   q.ids.assign(in.ids().begin(), in.ids().end());
   q.layers.assign(in.layers().begin(), in.layers().end());
   for (int s : in.states().frame_states()) q.states.push_back(static_cast<core::FrameState>(s));
@@ -241,8 +241,8 @@ absl::StatusOr<store::FrameSearch> fromProto(const job::FrameSearchCriteria& in)
   return q;
 }
 
-store::JobSearch fromProto(const job::JobSearchCriteria& in) {
-  store::JobSearch q;
+core::JobSearch fromProto(const job::JobSearchCriteria& in) {
+  core::JobSearch q;
   q.ids.assign(in.ids().begin(), in.ids().end());
   q.names.assign(in.jobs().begin(), in.jobs().end());
   q.regexes.assign(in.regex().begin(), in.regex().end());
@@ -254,8 +254,8 @@ store::JobSearch fromProto(const job::JobSearchCriteria& in) {
   return q;
 }
 
-store::HostSearch fromProto(const host::HostSearchCriteria& in) {
-  store::HostSearch q;
+core::HostSearch fromProto(const host::HostSearchCriteria& in) {
+  core::HostSearch q;
   q.ids.assign(in.ids().begin(), in.ids().end());
   q.names.assign(in.hosts().begin(), in.hosts().end());
   q.allocs.assign(in.allocs().begin(), in.allocs().end());
@@ -263,9 +263,9 @@ store::HostSearch fromProto(const host::HostSearchCriteria& in) {
   return q;
 }
 
-store::HostReportData fromProto(const report::RenderHost& h, const report::CoreDetail& c,
+core::HostReportData fromProto(const report::RenderHost& h, const report::CoreDetail& c,
                                 const std::string& peer, int64_t now) {
-  store::HostReportData r;
+  core::HostReportData r;
   r.name = h.name();
   r.facility = h.facility();
   r.tags.assign(h.tags().begin(), h.tags().end());
@@ -303,4 +303,4 @@ store::HostReportData fromProto(const report::RenderHost& h, const report::CoreD
   return r;
 }
 
-}  // namespace cue::cuebot
+}  // namespace cue::wire

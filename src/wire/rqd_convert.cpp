@@ -1,9 +1,11 @@
-#include "rqd/proto_convert.h"
+#include "wire/rqd_convert.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace cue::rqd {
+namespace cue::wire {
+
+using namespace cue::rqd;  // rqd's plain frame and host types
 
 FrameSpec fromProto(const ::rqd::RunFrame& f) {
   FrameSpec s;
@@ -170,10 +172,4 @@ FrameSpec fromProto(const ::rqd::RunFrame& f) {
   return r;
 }
 
-grpc::Status toGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(static_cast<int>(status.code())),
-                      std::string(status.message()));
-}
-
-}  // namespace cue::rqd
+}  // namespace cue::wire

@@ -1,16 +1,21 @@
-// Translation between rqd's plain structs and the OpenCue protobuf messages, and between
-// absl::Status and grpc::Status. The only place besides the gRPC edges that knows protobuf.
-// Pure functions; thread-safe.
+// Translation between rqd's plain structs (rqd/frame_types.h, header-only) and OpenCue's
+// rqd and report messages. Part of cue_wire, the one conversion library; errors map
+// through wire/status.h. Pure functions; thread-safe.
 #pragma once
-
-#include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 #include "report.pb.h"
 #include "rqd.pb.h"
 #include "rqd/frame_types.h"
 
-namespace cue::rqd {
+namespace cue::wire {
+
+using rqd::CoreCounts;
+using rqd::FrameCompletion;
+using rqd::FrameSpec;
+using rqd::HostInfo;
+using rqd::HostSnapshot;
+using rqd::RunningFrameView;
 
 FrameSpec fromProto(const ::rqd::RunFrame& run_frame);
 ::rqd::RunFrame toProto(const FrameSpec& spec);
@@ -23,7 +28,5 @@ FrameSpec fromProto(const ::rqd::RunFrame& run_frame);
 ::report::FrameCompleteReport toFrameCompleteReport(const FrameCompletion& completion,
                                                     const HostInfo& host);
 
-// Same code, same message. The one place handlers map errors.
-grpc::Status toGrpcStatus(const absl::Status& status);
 
-}  // namespace cue::rqd
+}  // namespace cue::wire

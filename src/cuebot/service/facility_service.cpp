@@ -1,0 +1,36 @@
+#include "cuebot/service/service_factory.h"
+
+#include "cuebot/service/rpc.h"
+#include "facility.grpc.pb.h"
+
+namespace cue::cuebot {
+namespace {
+
+class FacilityService final : public facility::FacilityInterface::Service {
+ public:
+  explicit FacilityService(Farm& farm) : store_(farm.store()) {}
+  RPC(facility, Facility, Get) {
+    GRPC_ASSIGN(auto f, store_.findFacility(req->name()));
+    resp->mutable_facility()->set_id(f.id);
+    resp->mutable_facility()->set_name(f.name);
+    return grpc::Status::OK;
+  }
+  RPC(facility, Facility, GetAllocations) {
+    GRPC_ASSIGN(auto allocs, store_.getAllocations());
+    for (const auto& a : allocs)
+      if (a.facility == req->facility().name() || a.facility_id == req->facility().id())
+        toProto(a, resp->mutable_allocations()->add_allocations());
+    return grpc::Status::OK;
+  }
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> makeFacilityService(Farm& farm) {
+  return std::make_unique<FacilityService>(farm);
+}
+
+}  // namespace cue::cuebot

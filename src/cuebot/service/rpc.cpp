@@ -1,0 +1,65 @@
+#include "cuebot/service/rpc.h"
+
+#include <map>
+
+namespace cue::cuebot {
+
+// The active depends on one side of a job, layer or frame, as OpenCue lists them.
+absl::Status fillDepends(store::Store& store,
+                         const absl::StatusOr<std::vector<core::Depend>>& depends,
+                         depend::DependSeq* out) {
+  if (!depends.ok()) return depends.status();
+  return dependsToProto(store, *depends, /*active_only=*/true, out);
+}
+
+// Fills a JobSeq with jobs and their frame counts.
+absl::Status fillJobs(store::Store& store, const std::vector<core::Job>& jobs, job::JobSeq* out) {
+  std::vector<std::string> ids;
+  for (const auto& j : jobs) ids.push_back(j.id);
+  ASSIGN_OR_RETURN(auto counts, store.jobFrameCounts(ids));
+  for (const auto& j : jobs) toProto(j, counts[j.id], out->add_jobs());
+  return absl::OkStatus();
+}
+
+absl::Status fillFrames(store::Store& store, const std::string& job_id,
+                        const job::FrameSearchCriteria& criteria, const std::string& layer,
+                        job::FrameSeq* out) {
+  ASSIGN_OR_RETURN(auto q, fromProto(criteria));
+  q.job_id = job_id;
+  if (!layer.empty()) q.layers = {layer};
+  ASSIGN_OR_RETURN(auto frames, store.getFrames(q));
+  for (const auto& f : frames) toProto(f, out->add_frames());
+  return absl::OkStatus();
+}
+
+// Frame ids of a job matching criteria.
+absl::StatusOr<std::vector<std::string>> frameIds(store::Store& store, const std::string& job_id,
+                                                  const job::FrameSearchCriteria& criteria) {
+  ASSIGN_OR_RETURN(auto q, fromProto(criteria));
+  q.job_id = job_id;
+  ASSIGN_OR_RETURN(auto frames, store.getFrames(q));
+  std::vector<std::string> ids;
+  for (const auto& f : frames) ids.push_back(f.id);
+  return ids;
+}
+
+// Procs with their job and frame names: one read per job and one for all the frames.
+absl::Status fillProcs(store::Store& store, const std::vector<core::Proc>& procs,
+                       host::ProcSeq* out) {
+  if (procs.empty()) return absl::OkStatus();
+  std::map<std::string, std::string> job_name, frame_name;
+  store::FrameSearch frames;
+  for (const auto& p : procs) {
+    if (!job_name.contains(p.job_id)) {
+      auto job = store.getJob(p.job_id);
+      job_name[p.job_id] = job.ok() ? job->name : "";
+    }
+    frames.ids.push_back(p.frame_id);
+  }
+  ASSIGN_OR_RETURN(auto found, store.getFrames(frames));
+  for (const auto& f : found) frame_name[f.id] = f.name;
+  for (const auto& p : procs) toProto(p, job_name[p.job_id], frame_name[p.frame_id], out->add_procs());
+  return absl::OkStatus();
+}
+
+}  // namespace cue::cuebot

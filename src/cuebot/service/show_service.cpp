@@ -1,0 +1,94 @@
+#include "cuebot/service/service_factory.h"
+
+#include "cuebot/service/rpc.h"
+#include "show.grpc.pb.h"
+
+namespace cue::cuebot {
+namespace {
+
+class ShowService final : public show::ShowInterface::Service {
+ public:
+  explicit ShowService(Farm& farm) : farm_(farm), store_(farm.store()) {}
+  RPC(show, Show, CreateSubscription) {
+    GRPC_ASSIGN(auto sub, store_.createSubscription(req->show().id(), req->allocation_id(),
+                                                     floatCores(req->size()),
+                                                     floatCores(req->burst())));
+    farm_.referenceChanged();
+    toProto(sub, resp->mutable_subscription());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, EnableBooking) {
+    GRPC_CHECK(store_.setShowFlags(req->show().id(), std::nullopt, req->enabled(), std::nullopt));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, EnableDispatching) {
+    GRPC_CHECK(store_.setShowFlags(req->show().id(), std::nullopt, std::nullopt, req->enabled()));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, SetActive) {
+    GRPC_CHECK(store_.setShowFlags(req->show().id(), req->value(), std::nullopt, std::nullopt));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, SetDefaultMinCores) {
+    GRPC_CHECK(store_.setShowDefaultCores(req->show().id(), floatCores(req->min_cores()),
+                                          std::nullopt));
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, SetDefaultMaxCores) {
+    GRPC_CHECK(store_.setShowDefaultCores(req->show().id(), std::nullopt,
+                                          floatCores(req->max_cores())));
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, FindShow) {
+    GRPC_ASSIGN(auto s, store_.findShow(req->name()));
+    toProto(s, resp->mutable_show());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetShows) {
+    GRPC_ASSIGN(auto shows, store_.getShows());
+    for (const auto& s : shows) toProto(s, resp->mutable_shows()->add_shows());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetActiveShows) {
+    GRPC_ASSIGN(auto shows, store_.getShows());
+    for (const auto& s : shows)
+      if (s.active) toProto(s, resp->mutable_shows()->add_shows());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, CreateShow) {
+    GRPC_ASSIGN(auto s, store_.createShow(req->name()));
+    toProto(s, resp->mutable_show());
+    return grpc::Status::OK;
+  }
+  grpc::Status GetSubscriptions(grpc::ServerContext*, const show::ShowGetSubscriptionRequest* req,
+                                show::ShowGetSubscriptionResponse* resp) override {
+    GRPC_ASSIGN(auto subs, store_.getSubscriptions(req->show().id()));
+    for (const auto& s : subs) toProto(s, resp->mutable_subscriptions()->add_subscriptions());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetRootGroup) {
+    GRPC_ASSIGN(auto g, store_.getRootGroup(req->show().id()));
+    toProto(g, resp->mutable_group());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetGroups) {
+    GRPC_ASSIGN(auto groups, store_.getGroups(req->show().id()));
+    for (const auto& g : groups) toProto(g, resp->mutable_groups()->add_groups());
+    return grpc::Status::OK;
+  }
+
+ private:
+  Farm& farm_;
+  store::Store& store_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> makeShowService(Farm& farm) {
+  return std::make_unique<ShowService>(farm);
+}
+
+}  // namespace cue::cuebot
