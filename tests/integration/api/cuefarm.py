@@ -50,6 +50,11 @@ def response_type(request):
     return getattr(module, name[:-len("Request")] + "Response")
 
 
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
 class RqdSpec:
     def __init__(self, name, cores=2, memory_mb=4096, tags="general", extra_args=()):
         self.name, self.cores, self.memory_mb, self.tags = name, cores, memory_mb, tags
@@ -86,7 +91,7 @@ class Farm:
              "--log-level", "debug"] + list(cuebot_args),
             stdout=self._cuebot_log, stderr=subprocess.STDOUT)
         self._wait_file(port_file, self.cuebot)
-        self.port = int(open(port_file).read().strip())
+        self.port = int(_read(port_file).strip())
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.rqds = {}
         for r in rqds:
@@ -99,7 +104,7 @@ class Farm:
     @staticmethod
     def _wait_file(path, proc, seconds=30):
         deadline = time.time() + seconds
-        while not os.path.exists(path) or not open(path).read().strip():
+        while not os.path.exists(path) or not _read(path).strip():
             if proc.poll() is not None:
                 raise RuntimeError(f"process exited with {proc.returncode}")
             if time.time() > deadline:
@@ -137,7 +142,7 @@ class Farm:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def cuebot_log(self):
-        return open(os.path.join(self.dir, "cuebot.log")).read()
+        return _read(os.path.join(self.dir, "cuebot.log"))
 
     def alive(self):
         return self.cuebot.poll() is None
