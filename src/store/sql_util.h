@@ -1,5 +1,5 @@
 // Internal to the store library: small helpers shared by SqlStore's source files
-// (sql_store.cpp, sql_store_admin.cpp, sql_store_depend.cpp). Not part of the Store interface; include it
+// (sql_store*.cpp; the row mappers are in sql_rows.h). Not part of the Store interface; include it
 // only from SqlStore's own .cpp files.
 //
 // Everything here runs inside a transaction that the caller holds (SqlStore::transact),

@@ -1,0 +1,440 @@
+// SqlStore: hosts and procs, booking, and frame completion. Contracts in store.h.
+#include "store/sql_store.h"
+
+#include <regex>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "store/schema.h"
+#include "store/sql_rows.h"
+#include "store/sql_util.h"
+
+namespace cue::store {
+
+using core::FrameState;
+using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpers
+
+// ---- hosts and procs --------------------------------------------------------------
+
+
+absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
+  if (r.name.empty()) return absl::InvalidArgumentError("a host report must name the host");
+  return transact([&]() -> absl::StatusOr<core::Host> {
+    ASSIGN_OR_RETURN(auto rows,
+                     db_->query("SELECT id, lock_state FROM host WHERE name = $1", {s(r.name)}));
+    std::string id;
+    if (rows.empty()) {
+      id = common::newId();
+      // The facility's general allocation, else the farm default (local.general).
+      ASSIGN_OR_RETURN(
+          auto alloc,
+          db_->query("SELECT a.id, a.tag FROM alloc a JOIN facility f ON "
+                     "a.facility_id = f.id WHERE a.name = $1 OR a.name = "
+                     "'local.general' ORDER BY (a.name = $1) DESC",
+                     {s(absl::StrCat(r.facility.empty() ? "local" : r.facility, ".general"))}));
+      if (alloc.empty()) return absl::FailedPreconditionError("no allocation to place hosts in");
+      std::vector<std::string> tags = r.tags;
+      tags.push_back(alloc[0].str(1));
+      RETURN_IF_ERROR(db_->exec("INSERT INTO host (id, name, alloc_id, state, lock_state, cores, "
+                                "idle_cores, memory, idle_memory, tags) VALUES ($1, $2, $3, 'UP', "
+                                "'OPEN', 0, 0, 0, 0, $4)",
+                                {s(id), s(r.name), s(alloc[0].str(0)), s(joinList(tags))})
+                          .status());
+    } else {
+      id = rows[0].str(0);
+    }
+    std::string lock = r.nimby_locked                                  ? "NIMBY_LOCKED"
+                       : (!rows.empty() && rows[0].str(1) == "LOCKED") ? "LOCKED"
+                                                                       : "OPEN";
+    RETURN_IF_ERROR(
+        db_->exec("UPDATE host SET state = 'UP', lock_state = $2, cores = $3, memory = $4, gpus = "
+                  "$5, gpu_memory = $6, total_memory = $7, free_memory = $8, total_swap = $9, "
+                  "free_swap = $10, total_mcp = $11, free_mcp = $12, load = $13, boot_time = $14, "
+                  "ping_time = $15, os = $16, rqd_address = $17, slots = $18 WHERE id = $1",
+                  {s(id), s(lock), i(r.cores), i(r.total_memory), i(r.gpus), i(r.total_gpu_memory),
+                   i(r.total_memory), i(r.free_memory), i(r.total_swap), i(r.free_swap),
+                   i(r.total_mcp), i(r.free_mcp), i(r.load), i(r.boot_time), i(r.now), s(r.os),
+                   s(r.rqd_address), i(r.slots)})
+            .status());
+    // Tags: what the rqd reports now (hardware), its allocation's tag, and the tags an
+    // admin added (manual).
+    ASSIGN_OR_RETURN(auto alloc_tag, db_->query("SELECT a.tag, h.manual_tags FROM host h JOIN "
+                                                "alloc a ON h.alloc_id = a.id WHERE h.id = $1",
+                                                {s(id)}));
+    std::vector<std::string> tags;
+    for (const auto& t : r.tags)
+      if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+    if (!alloc_tag.empty())
+      for (const auto& t : splitList(alloc_tag[0].str(1)))
+        if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+    if (!alloc_tag.empty() &&
+        std::find(tags.begin(), tags.end(), alloc_tag[0].str(0)) == tags.end())
+      tags.push_back(alloc_tag[0].str(0));
+    RETURN_IF_ERROR(
+        db_->exec("UPDATE host SET tags = $2 WHERE id = $1", {s(id), s(joinList(tags))}).status());
+    RETURN_IF_ERROR(recomputeIdle(*db_, id));
+    return loadHost(*db_, "h.id = $1", {s(id)}, r.name);
+  });
+}
+
+absl::StatusOr<core::Host> SqlStore::updateHostReport(const HostReportData& r,
+                                                      const std::vector<ProcUsage>& usage) {
+  return transact([&]() -> absl::StatusOr<core::Host> {
+    ASSIGN_OR_RETURN(auto rows,
+                     db_->query("SELECT id, lock_state FROM host WHERE name = $1", {s(r.name)}));
+    if (rows.empty()) return notFound("host", r.name);
+    std::string id = rows[0].str(0);
+    std::string lock = rows[0].str(1);
+    if (r.nimby_locked)
+      lock = "NIMBY_LOCKED";
+    else if (lock == "NIMBY_LOCKED")
+      lock = "OPEN";
+    RETURN_IF_ERROR(
+        db_->exec("UPDATE host SET state = 'UP', lock_state = $2, free_memory = $3, free_swap = "
+                  "$4, free_mcp = $5, load = $6, ping_time = $7, rqd_address = CASE WHEN $8 = '' "
+                  "THEN rqd_address ELSE $8 END WHERE id = $1",
+                  {s(id), s(lock), i(r.free_memory), i(r.free_swap), i(r.free_mcp), i(r.load),
+                   i(r.now), s(r.rqd_address)})
+            .status());
+    for (const auto& u : usage) {
+      ASSIGN_OR_RETURN(auto n,
+                       db_->exec("UPDATE proc SET used_memory = $3, max_rss = CASE WHEN max_rss > "
+                                 "$4 THEN max_rss ELSE $4 END, used_pss = $5, max_pss = CASE WHEN "
+                                 "max_pss > $6 THEN max_pss ELSE $6 END, ping_time = $7 WHERE id = "
+                                 "$1 AND host_id = $2",
+                                 {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss),
+                                  i(u.max_pss), i(r.now)}));
+      if (n > 0) {
+        RETURN_IF_ERROR(db_->exec("UPDATE frame SET used_memory = $2, max_rss = CASE WHEN max_rss "
+                                  "> $3 THEN max_rss ELSE $3 END, max_pss = CASE WHEN max_pss > $4 "
+                                  "THEN max_pss ELSE $4 END WHERE id = (SELECT frame_id FROM proc "
+                                  "WHERE id = $1)",
+                                  {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss)})
+                            .status());
+      }
+    }
+    return loadHost(*db_, "h.id = $1", {s(id)}, r.name);
+  });
+}
+
+absl::StatusOr<std::vector<core::Host>> SqlStore::getHosts(const HostSearch& q) {
+  return transact([&] {
+    P params;
+    std::vector<std::string> where;
+    if (!q.ids.empty()) where.push_back(absl::StrCat("h.id IN (", inList(q.ids, params), ")"));
+    if (!q.names.empty())
+      where.push_back(absl::StrCat("h.name IN (", inList(q.names, params), ")"));
+    if (!q.allocs.empty())
+      where.push_back(absl::StrCat("a.name IN (", inList(q.allocs, params), ")"));
+    if (!q.states.empty()) {
+      std::vector<std::string> names;
+      for (auto x : q.states) names.emplace_back(core::toString(x));
+      where.push_back(absl::StrCat("h.state IN (", inList(names, params), ")"));
+    }
+    std::string sql = absl::StrCat("SELECT ", kHostCols);
+    if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+    absl::StrAppend(&sql, " ORDER BY h.name");
+    return mapRows<core::Host>(db_->query(sql, params), toHost);
+  });
+}
+
+absl::StatusOr<core::Host> SqlStore::findHost(const std::string& name) {
+  return transact([&] { return loadHost(*db_, "h.name = $1", {s(name)}, name); });
+}
+
+absl::StatusOr<core::Host> SqlStore::getHost(const std::string& id) {
+  return transact([&] { return loadHost(*db_, "h.id = $1", {s(id)}, id); });
+}
+
+absl::Status SqlStore::setHostLock(const std::string& host_id, core::LockState lock) {
+  return transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto n, db_->exec("UPDATE host SET lock_state = $2 WHERE id = $1",
+                                       {s(host_id), s(core::toString(lock))}));
+    return n == 0 ? notFound("host id", host_id) : absl::OkStatus();
+  });
+}
+
+absl::Status SqlStore::setHostState(const std::string& host_id, core::HardwareState state) {
+  return transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto n, db_->exec("UPDATE host SET state = $2 WHERE id = $1",
+                                       {s(host_id), s(core::toString(state))}));
+    return n == 0 ? notFound("host id", host_id) : absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<core::Host>> SqlStore::hostsNotPingedSince(EpochSec before) {
+  return transact([&] {
+    return mapRows<core::Host>(
+        db_->query(absl::StrCat("SELECT ", kHostCols,
+                                " WHERE h.state = 'UP' AND h.ping_time < $1 ORDER BY h.name"),
+                   {i(before)}),
+        toHost);
+  });
+}
+
+absl::StatusOr<std::vector<core::Proc>> SqlStore::markHostDown(const std::string& host_id,
+                                                               EpochSec now) {
+  return transact([&]() -> absl::StatusOr<std::vector<core::Proc>> {
+    ASSIGN_OR_RETURN(
+        auto procs,
+        mapRows<core::Proc>(
+            db_->query(absl::StrCat("SELECT ", kProcCols, " WHERE p.host_id = $1"), {s(host_id)}),
+            toProc));
+    for (const auto& p : procs) {
+      RETURN_IF_ERROR(requeueFrame(*db_, p.frame_id));
+      RETURN_IF_ERROR(db_->exec("DELETE FROM proc WHERE id = $1", {s(p.id)}).status());
+    }
+    ASSIGN_OR_RETURN(auto n,
+                     db_->exec("UPDATE host SET state = 'DOWN' WHERE id = $1", {s(host_id)}));
+    if (n == 0) return notFound("host id", host_id);
+    RETURN_IF_ERROR(recomputeIdle(*db_, host_id));
+    return procs;
+  });
+}
+
+absl::StatusOr<std::vector<core::Proc>> SqlStore::releaseProcs(const std::vector<std::string>& ids,
+                                                               EpochSec now) {
+  return transact([&]() -> absl::StatusOr<std::vector<core::Proc>> {
+    std::vector<core::Proc> procs;
+    if (ids.empty()) return procs;
+    P params;
+    ASSIGN_OR_RETURN(
+        procs, mapRows<core::Proc>(db_->query(absl::StrCat("SELECT ", kProcCols, " WHERE p.id IN (",
+                                                           inList(ids, params), ")"),
+                                              params),
+                                   toProc));
+    std::set<std::string> hosts;
+    for (const auto& p : procs) {
+      RETURN_IF_ERROR(requeueFrame(*db_, p.frame_id));
+      RETURN_IF_ERROR(db_->exec("DELETE FROM proc WHERE id = $1", {s(p.id)}).status());
+      hosts.insert(p.host_id);
+    }
+    for (const auto& h : hosts) RETURN_IF_ERROR(recomputeIdle(*db_, h));
+    return procs;
+  });
+}
+
+absl::Status SqlStore::touchAllHosts(EpochSec now) {
+  return transact([&] {
+    return db_->exec("UPDATE host SET ping_time = $1 WHERE state = 'UP'", {i(now)}).status();
+  });
+}
+
+absl::StatusOr<std::vector<core::Proc>> SqlStore::getProcs(const ProcSearch& q) {
+  return transact([&] {
+    P params;
+    std::vector<std::string> where;
+    if (!q.ids.empty()) where.push_back(absl::StrCat("p.id IN (", inList(q.ids, params), ")"));
+    if (!q.host_ids.empty())
+      where.push_back(absl::StrCat("p.host_id IN (", inList(q.host_ids, params), ")"));
+    if (!q.job_ids.empty())
+      where.push_back(absl::StrCat("p.job_id IN (", inList(q.job_ids, params), ")"));
+    if (!q.frame_ids.empty())
+      where.push_back(absl::StrCat("p.frame_id IN (", inList(q.frame_ids, params), ")"));
+    std::string sql = absl::StrCat("SELECT ", kProcCols);
+    if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+    absl::StrAppend(&sql, " ORDER BY h.name, p.booked_time");
+    return mapRows<core::Proc>(db_->query(sql, params), toProc);
+  });
+}
+
+// ---- dispatch ---------------------------------------------------------------------
+
+absl::StatusOr<std::vector<LayerCandidate>> SqlStore::dispatchCandidates(const core::Host& host,
+                                                                         int32_t frames_per_layer) {
+  return transact([&]() -> absl::StatusOr<std::vector<LayerCandidate>> {
+    std::vector<LayerCandidate> out;
+    ASSIGN_OR_RETURN(
+        auto rows,
+        db_->query(absl::StrCat(
+                       "SELECT ", kJobCols, ", ", kLayerCols, ", sb.burst", kJobFrom,
+                       " JOIN layer l ON l.job_id = j.id JOIN subscription sb ON sb.show_id = "
+                       "j.show_id AND sb.alloc_id = $1 WHERE j.state = 'PENDING' AND j.paused = 0 "
+                       "AND sh.dispatch_enabled = 1 AND l.min_cores <= $2 AND l.min_memory <= $3 "
+                       "AND l.min_gpus <= $4 AND EXISTS (SELECT 1 FROM frame f WHERE f.layer_id = "
+                       "l.id AND f.state = 'WAITING') ORDER BY j.priority DESC, j.start_time, "
+                       "j.id, l.dispatch_order LIMIT 200"),
+                   {s(host.alloc_id), i(host.idle_cores), i(host.idle_memory), i(host.idle_gpus)}));
+    if (rows.empty()) return out;
+    ASSIGN_OR_RETURN(auto show_cores,
+                     db_->query("SELECT p.show_id, SUM(p.reserved_cores) FROM proc p JOIN host h "
+                                "ON p.host_id = h.id WHERE h.alloc_id = $1 GROUP BY p.show_id",
+                                {s(host.alloc_id)}));
+    std::map<std::string, CoreUnits> by_show;
+    for (const auto& r : show_cores) by_show[r.str(0)] = r.i32(1);
+    std::map<std::string, CoreUnits> by_job;
+    for (const auto& r : rows) {
+      LayerCandidate c;
+      c.job = toJob(r, 0);
+      c.layer = toLayer(r, kJobColCount);
+      c.show_burst = r.i32(r.size() - 1);
+      if (!by_job.contains(c.job.id)) {
+        ASSIGN_OR_RETURN(auto jc, db_->query("SELECT COALESCE(SUM(reserved_cores), 0) FROM proc "
+                                             "WHERE job_id = $1",
+                                             {s(c.job.id)}));
+        by_job[c.job.id] = jc.front().i32(0);
+      }
+      c.job_running_cores = by_job[c.job.id];
+      c.show_running_cores = by_show[c.job.show_id];
+      ASSIGN_OR_RETURN(c.waiting,
+                       mapRows<core::Frame>(
+                           db_->query(absl::StrCat("SELECT ", kFrameCols, kFrameFrom,
+                                                   " WHERE f.layer_id = $1 AND f.state = "
+                                                   "'WAITING' ORDER BY f.dispatch_order LIMIT $2"),
+                                      {s(c.layer.id), i(frames_per_layer)}),
+                           toFrame));
+      out.push_back(std::move(c));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& bookings) {
+  return transact([&]() -> absl::StatusOr<std::vector<Booking>> {
+    std::vector<Booking> made;
+    for (const auto& bk : bookings) {
+      ASSIGN_OR_RETURN(
+          auto host_ok,
+          db_->exec("UPDATE host SET idle_cores = idle_cores - $2, idle_memory = "
+                    "idle_memory - $3, idle_gpus = idle_gpus - $4, idle_gpu_memory = "
+                    "idle_gpu_memory - $5 WHERE id = $1 AND state = 'UP' AND "
+                    "lock_state = 'OPEN' AND idle_cores >= $2 AND idle_memory >= $3 "
+                    "AND idle_gpus >= $4 AND idle_gpu_memory >= $5",
+                    {s(bk.host_id), i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory)}));
+      if (host_ok == 0) continue;
+      ASSIGN_OR_RETURN(auto frame_ok,
+                       db_->exec("UPDATE frame SET state = 'RUNNING', start_time = $2, "
+                                 "stop_time = 0, reserved_memory = $3, version = version + 1 "
+                                 "WHERE id = $1 AND state = 'WAITING'",
+                                 {s(bk.frame_id), i(bk.now), i(bk.memory)}));
+      if (frame_ok == 0) {
+        RETURN_IF_ERROR(recomputeIdle(*db_, bk.host_id));
+        continue;
+      }
+      RETURN_IF_ERROR(
+          db_->exec("INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, "
+                    "reserved_cores, reserved_memory, reserved_gpus, reserved_gpu_memory, "
+                    "booked_time, ping_time, log_path) SELECT $1, $2, $3, $4, $5, j.show_id, $6, "
+                    "$7, $8, $9, $10, $10, $11 FROM job j WHERE j.id = $3",
+                    {s(bk.proc_id), s(bk.host_id), s(bk.job_id), s(bk.layer_id), s(bk.frame_id),
+                     i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory), i(bk.now),
+                     s(bk.log_path)})
+              .status());
+      made.push_back(bk);
+    }
+    return made;
+  });
+}
+
+absl::Status SqlStore::unbook(const std::string& proc_id, bool fail, int32_t exit_status,
+                              EpochSec now) {
+  return transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows,
+                     db_->query("SELECT host_id, frame_id FROM proc WHERE id = $1", {s(proc_id)}));
+    if (rows.empty()) return notFound("proc", proc_id);
+    std::string host_id = rows[0].str(0), frame_id = rows[0].str(1);
+    RETURN_IF_ERROR(db_->exec("DELETE FROM proc WHERE id = $1", {s(proc_id)}).status());
+    RETURN_IF_ERROR(recomputeIdle(*db_, host_id));
+    if (!fail) return requeueFrame(*db_, frame_id);
+    return db_
+        ->exec(
+            "UPDATE frame SET state = 'DEAD', exit_status = $2, stop_time = $3, version = "
+            "version + 1 WHERE id = $1 AND state = 'RUNNING'",
+            {s(frame_id), i(exit_status), i(now)})
+        .status();
+  });
+}
+
+absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& d) {
+  if (d.oom_retry_memory < 0)
+    return absl::InvalidArgumentError(absl::StrCat("completion of frame ", d.frame_id,
+                                                   ": oom_retry_memory must not be negative"));
+  return transact([&]() -> absl::StatusOr<CompletionResult> {
+    ASSIGN_OR_RETURN(
+        auto rows,
+        db_->query("SELECT p.host_id, p.reserved_cores, p.reserved_memory, p.booked_time, "
+                   "p.kill_reason, f.state, f.retry_count, f.layer_id, f.job_id, j.max_retries, "
+                   "j.state, j.auto_eat, p.max_rss FROM proc p JOIN frame f ON p.frame_id = f.id "
+                   "JOIN job j ON f.job_id = j.id WHERE p.id = $1 AND p.frame_id = $2",
+                   {s(d.proc_id), s(d.frame_id)}));
+    if (rows.empty())
+      return absl::NotFoundError(absl::StrCat("no proc ", d.proc_id, " runs frame ", d.frame_id,
+                                              ": the completion was already handled"));
+    const SqlRow& r = rows[0];
+    CompletionResult out;
+    out.host_id = r.str(0);
+    out.job_id = r.str(8);
+    const CoreUnits cores = r.i32(1);
+    const std::string kill_reason = r.str(4);
+    const std::string frame_state = r.str(5);
+    const int32_t retries = r.i32(6);
+    const std::string layer_id = r.str(7);
+    const int32_t max_retries = r.i32(9);
+    const bool job_pending = r.str(10) == "PENDING";
+    const bool auto_eat = r.b(11);
+    const MemoryKb max_rss = std::max(d.max_rss, r.i64(12));
+
+    RETURN_IF_ERROR(db_->exec("DELETE FROM proc WHERE id = $1", {s(d.proc_id)}).status());
+    RETURN_IF_ERROR(recomputeIdle(*db_, out.host_id));
+    RETURN_IF_ERROR(db_->exec("INSERT INTO frame_history (id, frame_id, job_id, proc_id, "
+                              "host_name, cores, reserved_memory, start_time, stop_time, "
+                              "exit_status, exit_signal, max_rss) VALUES ($1, $2, $3, $4, $5, $6, "
+                              "$7, $8, $9, $10, $11, $12)",
+                              {s(common::newId()), s(d.frame_id), s(out.job_id), s(d.proc_id),
+                               s(d.host_name), i(cores), i(r.i64(2)), i(r.i64(3)), i(d.now),
+                               i(d.exit_status), i(d.exit_signal), i(max_rss)})
+                        .status());
+
+    const bool ok = d.exit_status == 0 && d.exit_signal == 0;
+    FrameState next;
+    int32_t new_retries = retries;
+    MemoryKb new_reserved = 0;  // 0 = keep the frame's reserved_memory
+    if (frame_state != "RUNNING") {
+      // Eaten or otherwise settled while it ran: the proc is released, the state stays.
+      out.new_state = core::parseFrameState(frame_state).value_or(FrameState::kWaiting);
+      return out;
+    } else if (d.oom_retry_memory > 0 && job_pending) {
+      // Killed for memory (the caller's judgement): runs again with more, no retry counted.
+      next = FrameState::kWaiting;
+      new_reserved = d.oom_retry_memory;
+    } else if (ok) {
+      next = FrameState::kSucceeded;
+    } else if (!job_pending) {
+      next = FrameState::kDead;
+    } else if (!kill_reason.empty()) {
+      next = FrameState::kWaiting;  // killed or retried by request: runs again, no retry counted
+    } else if (d.exit_status == core::kExitSkipRetry || retries + 1 > max_retries) {
+      new_retries = retries + 1;
+      next = auto_eat ? FrameState::kEaten : FrameState::kDead;
+    } else {
+      new_retries = retries + 1;
+      next = FrameState::kWaiting;
+    }
+    std::string next_name = st(next);
+    ASSIGN_OR_RETURN(
+        auto n,
+        db_->exec("UPDATE frame SET state = CASE WHEN $2 = 'WAITING' AND depend_count > 0 THEN "
+                  "'DEPEND' ELSE $2 END, retry_count = $3, exit_status = $4, exit_signal = $5, "
+                  "stop_time = $6, max_rss = CASE WHEN max_rss > $7 THEN max_rss ELSE $7 END, "
+                  "total_core_time = total_core_time + $8, last_resource = $9, reserved_memory = "
+                  "CASE WHEN $10 > 0 THEN $10 ELSE reserved_memory END, version = version + 1 "
+                  "WHERE id = $1 AND state = 'RUNNING'",
+                  {s(d.frame_id), s(next_name), i(new_retries), i(d.exit_status), i(d.exit_signal),
+                   i(d.now), i(max_rss), i(static_cast<int64_t>(d.run_time) * cores / 100),
+                   s(absl::StrCat(d.host_name, "/", cores / 100.0)), i(new_reserved)}));
+    if (n == 0) return absl::AbortedError("frame changed state during its completion");
+    out.new_state = next;
+    if (core::isDone(next)) {
+      RETURN_IF_ERROR(frameDone(*db_, out.job_id, layer_id, d.frame_id));
+      ASSIGN_OR_RETURN(out.job_finished, finishJobIfDone(*db_, out.job_id, d.now));
+    }
+    return out;
+  });
+}
+
+}  // namespace cue::store

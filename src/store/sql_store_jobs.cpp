@@ -1,0 +1,405 @@
+// SqlStore: jobs, layers and frames: creation, reads, counts, and the frame changes
+// (kill, retry, eat). Contracts in store.h.
+#include "store/sql_store.h"
+
+#include <regex>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "store/schema.h"
+#include "store/sql_rows.h"
+#include "store/sql_util.h"
+
+namespace cue::store {
+
+using core::FrameState;
+using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpers
+
+// ---- jobs -------------------------------------------------------------------------
+
+absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
+  return transact([&]() -> absl::Status {
+    for (const auto& nj : jobs) {
+      const core::Job& j = nj.job;
+      ASSIGN_OR_RETURN(auto dup, db_->query("SELECT id FROM job WHERE name = $1 AND state = "
+                                            "'PENDING'",
+                                            {s(j.name)}));
+      if (!dup.empty())
+        return absl::AlreadyExistsError(absl::StrCat("a pending job named ", j.name,
+                                                     " already exists (id ", dup[0].str(0), ")"));
+      // Checked first: a foreign-key failure would read as ALREADY_EXISTS.
+      ASSIGN_OR_RETURN(auto group,
+                       db_->query("SELECT id FROM folder WHERE id = $1 AND show_id = $2",
+                                  {s(j.group_id), s(j.show_id)}));
+      if (group.empty())
+        return absl::NotFoundError(absl::StrCat("job ", j.name, ": no group ", j.group_id,
+                                                " in show ", j.show_id));
+      RETURN_IF_ERROR(
+          db_->exec(
+                 "INSERT INTO job (id, name, show_id, shot, user_name, email, uid, folder_id, "
+                 "facility, dept, os, priority, min_cores, max_cores, min_gpus, max_gpus, "
+                 "max_retries, paused, auto_eat, state, log_dir, start_time, env) VALUES ($1, $2, "
+                 "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+                 "'PENDING', $20, $21, $22)",
+                 {s(j.id),          s(j.name),          s(j.show_id),  s(j.shot),
+                  s(j.user),        s(j.email),         i(j.uid),      s(j.group_id),
+                  s(j.facility),    s(j.department),    s(j.os),       i(j.priority),
+                  i(j.min_cores),   i(j.max_cores),     i(j.min_gpus), i(j.max_gpus),
+                  i(j.max_retries), b(j.paused),        b(j.auto_eat), s(j.log_dir),
+                  i(j.start_time),  s(encodeMap(j.env))})
+              .status());
+      for (const auto& l : nj.layers) {
+        RETURN_IF_ERROR(
+            db_->exec(
+                   "INSERT INTO layer (id, job_id, name, type, command, frame_range, chunk_size, "
+                   "dispatch_order, min_cores, max_cores, threadable, min_memory, min_gpus, "
+                   "max_gpus, min_gpu_memory, tags, services, limits, timeout, timeout_llu, env, "
+                   "outputs, slots_required) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                   "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+                   {s(l.id),
+                    s(j.id),
+                    s(l.name),
+                    s(core::toString(l.type)),
+                    s(l.command),
+                    s(l.range),
+                    i(l.chunk_size),
+                    i(l.dispatch_order),
+                    i(l.min_cores),
+                    i(l.max_cores),
+                    b(l.threadable),
+                    i(l.min_memory),
+                    i(l.min_gpus),
+                    i(l.max_gpus),
+                    i(l.min_gpu_memory),
+                    s(joinList(l.tags)),
+                    s(joinList(l.services)),
+                    s(joinList(l.limits)),
+                    i(l.timeout_min),
+                    i(l.timeout_llu_min),
+                    s(encodeMap(l.env)),
+                    s(joinList(l.outputs)),
+                    i(l.slots_required)})
+                .status());
+      }
+      for (const auto& f : nj.frames) {
+        RETURN_IF_ERROR(db_->exec("INSERT INTO frame (id, job_id, layer_id, name, number, state, "
+                                  "dispatch_order) VALUES ($1, $2, $3, $4, $5, 'WAITING', $6)",
+                                  {s(f.id), s(j.id), s(f.layer_id), s(f.name), i(f.number),
+                                   i(f.dispatch_order)})
+                            .status());
+      }
+    }
+    for (const auto& nj : jobs)
+      for (const auto& d : nj.depends) RETURN_IF_ERROR(addDepend(*db_, d));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<core::Job> SqlStore::getJob(const std::string& id) {
+  return transact([&] {
+    return mapOne<core::Job>(
+        db_->query(absl::StrCat("SELECT ", kJobCols, kJobFrom, " WHERE j.id = $1"), {s(id)}),
+        [](const SqlRow& r) { return toJob(r); }, "job id", id);
+  });
+}
+
+absl::StatusOr<core::Job> SqlStore::findJob(const std::string& name) {
+  return transact([&] {
+    return mapOne<core::Job>(
+        db_->query(absl::StrCat("SELECT ", kJobCols, kJobFrom,
+                                " WHERE j.name = $1 AND j.state = 'PENDING'"),
+                   {s(name)}),
+        [](const SqlRow& r) { return toJob(r); }, "job", name);
+  });
+}
+
+absl::StatusOr<std::vector<core::Job>> SqlStore::getJobs(const JobSearch& q) {
+  return transact([&]() -> absl::StatusOr<std::vector<core::Job>> {
+    P params;
+    std::vector<std::string> where;
+    if (!q.include_finished) where.push_back("j.state = 'PENDING'");
+    if (!q.ids.empty()) where.push_back(absl::StrCat("j.id IN (", inList(q.ids, params), ")"));
+    if (!q.names.empty())
+      where.push_back(absl::StrCat("j.name IN (", inList(q.names, params), ")"));
+    if (!q.shows.empty())
+      where.push_back(absl::StrCat("sh.name IN (", inList(q.shows, params), ")"));
+    if (!q.shots.empty())
+      where.push_back(absl::StrCat("j.shot IN (", inList(q.shots, params), ")"));
+    if (!q.users.empty())
+      where.push_back(absl::StrCat("j.user_name IN (", inList(q.users, params), ")"));
+    std::string sql = absl::StrCat("SELECT ", kJobCols, kJobFrom);
+    if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+    absl::StrAppend(&sql, " ORDER BY j.start_time, j.name");
+    ASSIGN_OR_RETURN(auto jobs, mapRows<core::Job>(db_->query(sql, params),
+                                                   [](const SqlRow& r) { return toJob(r); }));
+    if (!q.regexes.empty()) {
+      std::vector<std::regex> res;
+      for (const auto& r : q.regexes) {
+        try {
+          res.emplace_back(r);
+        } catch (const std::regex_error& e) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("job search regex \"", r, "\" is invalid: ", e.what()));
+        }
+      }
+      std::erase_if(jobs, [&](const core::Job& j) {
+        for (const auto& re : res)
+          if (std::regex_search(j.name, re)) return false;
+        return true;
+      });
+    }
+    if (q.limit > 0 && jobs.size() > static_cast<size_t>(q.limit)) jobs.resize(q.limit);
+    return jobs;
+  });
+}
+
+absl::StatusOr<std::vector<core::Layer>> SqlStore::getLayers(const std::string& job_id) {
+  return transact([&] {
+    return mapRows<core::Layer>(
+        db_->query(absl::StrCat("SELECT ", kLayerCols,
+                                " FROM layer l WHERE l.job_id = $1 ORDER BY l.dispatch_order"),
+                   {s(job_id)}),
+        [](const SqlRow& r) { return toLayer(r); });
+  });
+}
+
+absl::StatusOr<core::Layer> SqlStore::getLayer(const std::string& id) {
+  return transact([&] {
+    return mapOne<core::Layer>(
+        db_->query(absl::StrCat("SELECT ", kLayerCols, " FROM layer l WHERE l.id = $1"), {s(id)}),
+        [](const SqlRow& r) { return toLayer(r); }, "layer id", id);
+  });
+}
+
+absl::StatusOr<core::Layer> SqlStore::findLayer(const std::string& job_id,
+                                                const std::string& name) {
+  return transact([&] {
+    return mapOne<core::Layer>(
+        db_->query(absl::StrCat("SELECT ", kLayerCols,
+                                " FROM layer l WHERE l.job_id = $1 AND l.name = $2"),
+                   {s(job_id), s(name)}),
+        [](const SqlRow& r) { return toLayer(r); }, "layer", name);
+  });
+}
+
+absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& q) {
+  if (q.job_id.empty() && q.ids.empty())
+    return absl::InvalidArgumentError("a frame search needs a job or frame ids");
+  return transact([&] {
+    P params;
+    std::vector<std::string> where;
+    if (!q.job_id.empty()) {
+      params.push_back(s(q.job_id));
+      where.push_back("f.job_id = $1");
+    }
+    if (!q.ids.empty()) where.push_back(absl::StrCat("f.id IN (", inList(q.ids, params), ")"));
+    if (!q.layers.empty())
+      where.push_back(absl::StrCat("l.name IN (", inList(q.layers, params), ")"));
+    if (!q.states.empty()) {
+      std::vector<std::string> names;
+      for (auto st_ : q.states) names.push_back(st(st_));
+      where.push_back(absl::StrCat("f.state IN (", inList(names, params), ")"));
+    }
+    if (q.number_range) {
+      params.push_back(i(q.number_range->first));
+      params.push_back(i(q.number_range->second));
+      where.push_back(
+          absl::StrCat("f.number BETWEEN $", params.size() - 1, " AND $", params.size()));
+    }
+    std::string sql =
+        absl::StrCat("SELECT ", kFrameCols, kFrameFrom, " WHERE ", absl::StrJoin(where, " AND "),
+                     " ORDER BY l.dispatch_order, f.dispatch_order");
+    if (q.limit > 0) {
+      absl::StrAppend(&sql, " LIMIT ", q.limit, " OFFSET ",
+                      static_cast<int64_t>(std::max(q.page, 1) - 1) * q.limit);
+    }
+    return mapRows<core::Frame>(db_->query(sql, params), toFrame);
+  });
+}
+
+absl::StatusOr<core::Frame> SqlStore::getFrame(const std::string& id) {
+  return transact([&] {
+    return mapOne<core::Frame>(
+        db_->query(absl::StrCat("SELECT ", kFrameCols, kFrameFrom, " WHERE f.id = $1"), {s(id)}),
+        toFrame, "frame id", id);
+  });
+}
+
+absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string& job_id) {
+  return transact([&] {
+    return mapRows<core::Depend>(
+        db_->query(absl::StrCat("SELECT ", kDependCols,
+                                " FROM depend WHERE er_job_id = $1 OR on_job_id = $1"),
+                   {s(job_id)}),
+        toDepend);
+  });
+}
+
+
+absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::jobFrameCounts(
+    const std::vector<std::string>& job_ids) {
+  std::map<std::string, core::FrameCounts> out;
+  if (job_ids.empty()) return out;
+  return transact([&]() -> absl::StatusOr<std::map<std::string, core::FrameCounts>> {
+    P params;
+    ASSIGN_OR_RETURN(auto rows,
+                     db_->query(absl::StrCat("SELECT job_id, state, COUNT(*) FROM frame "
+                                             "WHERE job_id IN (",
+                                             inList(job_ids, params), ") GROUP BY job_id, state"),
+                                params));
+    for (const auto& id : job_ids) out[id];
+    for (const auto& r : rows) addCount(out[r.str(0)], r.str(1), r.i32(2));
+    return out;
+  });
+}
+
+absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::layerFrameCounts(
+    const std::string& job_id) {
+  return transact([&]() -> absl::StatusOr<std::map<std::string, core::FrameCounts>> {
+    std::map<std::string, core::FrameCounts> out;
+    ASSIGN_OR_RETURN(auto rows, db_->query("SELECT layer_id, state, COUNT(*) FROM frame WHERE "
+                                           "job_id = $1 GROUP BY layer_id, state",
+                                           {s(job_id)}));
+    for (const auto& r : rows) addCount(out[r.str(0)], r.str(1), r.i32(2));
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<core::FrameAttempt>> SqlStore::getFrameHistory(
+    const std::string& frame_id) {
+  return transact([&] {
+    return mapRows<core::FrameAttempt>(
+        db_->query("SELECT frame_id, job_id, proc_id, host_name, cores, reserved_memory, "
+                   "start_time, stop_time, exit_status, exit_signal, max_rss FROM frame_history "
+                   "WHERE frame_id = $1 ORDER BY start_time, stop_time",
+                   {s(frame_id)}),
+        [](const SqlRow& r) {
+          return core::FrameAttempt{r.str(0), r.str(1), r.str(2), r.str(3), r.i32(4), r.i64(5),
+                                    r.i64(6), r.i64(7), r.i32(8), r.i32(9), r.i64(10)};
+        });
+  });
+}
+
+absl::Status SqlStore::setJobPaused(const std::string& job_id, bool paused) {
+  return transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto n,
+                     db_->exec("UPDATE job SET paused = $2 WHERE id = $1", {s(job_id), b(paused)}));
+    return n == 0 ? notFound("job id", job_id) : absl::OkStatus();
+  });
+}
+
+absl::Status SqlStore::setJobPriority(const std::string& job_id, int32_t priority) {
+  return transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(
+        auto n, db_->exec("UPDATE job SET priority = $2 WHERE id = $1", {s(job_id), i(priority)}));
+    return n == 0 ? notFound("job id", job_id) : absl::OkStatus();
+  });
+}
+
+
+absl::StatusOr<FrameChangeResult> SqlStore::killJob(const std::string& job_id, EpochSec now) {
+  return transact([&]() -> absl::StatusOr<FrameChangeResult> {
+    FrameChangeResult out;
+    ASSIGN_OR_RETURN(auto n, db_->exec("UPDATE job SET state = 'FINISHED', stop_time = $2 WHERE id "
+                                       "= $1 AND state = 'PENDING'",
+                                       {s(job_id), i(now)}));
+    if (n == 0) {
+      ASSIGN_OR_RETURN(auto rows, db_->query("SELECT state FROM job WHERE id = $1", {s(job_id)}));
+      if (rows.empty()) return notFound("job id", job_id);
+    } else {
+      out.finished_jobs.push_back(job_id);
+      RETURN_IF_ERROR(jobOver(*db_, job_id));
+    }
+    ASSIGN_OR_RETURN(out.procs_to_kill,
+                     markProcsForKill(*db_, "p.job_id = $1", {s(job_id)}, "job killed"));
+    out.changed = static_cast<int32_t>(n);
+    return out;
+  });
+}
+
+absl::StatusOr<FrameChangeResult> SqlStore::retryFrames(const std::vector<std::string>& ids,
+                                                        EpochSec now) {
+  return transact([&]() -> absl::StatusOr<FrameChangeResult> {
+    FrameChangeResult out;
+    std::set<std::string> jobs;
+    for (const auto& id : ids) {
+      ASSIGN_OR_RETURN(auto rows, db_->query("SELECT f.state, f.depend_count, f.job_id, j.state "
+                                             "FROM frame f JOIN job j ON f.job_id = j.id WHERE "
+                                             "f.id = $1",
+                                             {s(id)}));
+      if (rows.empty()) return notFound("frame id", id);
+      std::string state = rows[0].str(0);
+      jobs.insert(rows[0].str(2));
+      if (state == "RUNNING") {
+        ASSIGN_OR_RETURN(auto procs, markProcsForKill(*db_, "p.frame_id = $1", {s(id)}, "retry"));
+        out.procs_to_kill.insert(out.procs_to_kill.end(), procs.begin(), procs.end());
+        continue;
+      }
+      if (state == "WAITING" || state == "DEPEND") continue;
+      std::string next = rows[0].i64(1) > 0 ? "DEPEND" : "WAITING";
+      ASSIGN_OR_RETURN(auto n, db_->exec("UPDATE frame SET state = $2, version = version + 1 "
+                                         "WHERE id = $1 AND state = $3",
+                                         {s(id), s(next), s(state)}));
+      out.changed += static_cast<int32_t>(n);
+    }
+    // A finished job with retried frames runs again.
+    for (const auto& job : jobs) {
+      RETURN_IF_ERROR(db_->exec("UPDATE job SET state = 'PENDING', stop_time = 0 WHERE id = $1 "
+                                "AND state = 'FINISHED' AND EXISTS (SELECT 1 FROM frame WHERE "
+                                "job_id = $1 AND state IN ('WAITING', 'DEPEND'))",
+                                {s(job)})
+                          .status());
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<FrameChangeResult> SqlStore::eatFrames(const std::vector<std::string>& ids,
+                                                      EpochSec now) {
+  return transact([&]() -> absl::StatusOr<FrameChangeResult> {
+    FrameChangeResult out;
+    std::set<std::string> jobs;
+    for (const auto& id : ids) {
+      ASSIGN_OR_RETURN(auto rows, db_->query("SELECT state, job_id, layer_id FROM frame WHERE id = "
+                                             "$1",
+                                             {s(id)}));
+      if (rows.empty()) return notFound("frame id", id);
+      std::string state = rows[0].str(0);
+      if (state == "EATEN" || state == "SUCCEEDED") continue;
+      if (state == "RUNNING") {
+        ASSIGN_OR_RETURN(auto procs, markProcsForKill(*db_, "p.frame_id = $1", {s(id)}, "eaten"));
+        out.procs_to_kill.insert(out.procs_to_kill.end(), procs.begin(), procs.end());
+      }
+      ASSIGN_OR_RETURN(auto n, db_->exec("UPDATE frame SET state = 'EATEN', stop_time = $2, "
+                                         "version = version + 1 WHERE id = $1 AND state = $3",
+                                         {s(id), i(now), s(state)}));
+      out.changed += static_cast<int32_t>(n);
+      jobs.insert(rows[0].str(1));
+      RETURN_IF_ERROR(frameDone(*db_, rows[0].str(1), rows[0].str(2), id));
+    }
+    for (const auto& job : jobs) {
+      ASSIGN_OR_RETURN(bool fin, finishJobIfDone(*db_, job, now));
+      if (fin) out.finished_jobs.push_back(job);
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<FrameChangeResult> SqlStore::killFrames(const std::vector<std::string>& ids) {
+  return transact([&]() -> absl::StatusOr<FrameChangeResult> {
+    FrameChangeResult out;
+    if (ids.empty()) return out;
+    P params;
+    std::string where = absl::StrCat("p.frame_id IN (", inList(ids, params), ")");
+    ASSIGN_OR_RETURN(out.procs_to_kill, markProcsForKill(*db_, where, params, "killed"));
+    out.changed = static_cast<int32_t>(out.procs_to_kill.size());
+    return out;
+  });
+}
+
+}  // namespace cue::store
