@@ -15,12 +15,7 @@ namespace {
 class UnimplementedNamer final : public grpc::experimental::Interceptor {
  public:
   explicit UnimplementedNamer(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method() ? info->method() : "") {
-    // OpenCue's access log: every API call, method and caller, at debug level.
-    static const auto log = common::logger("access");
-    log->debug("rpc {} from {}", method_,
-               info->server_context() ? info->server_context()->peer() : "?");
-  }
+      : info_(info), method_(info->method() ? info->method() : "") {}
   void Intercept(grpc::experimental::InterceptorBatchMethods* m) override {
     if (m->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
@@ -29,11 +24,19 @@ class UnimplementedNamer final : public grpc::experimental::Interceptor {
         m->ModifySendStatus(grpc::Status(
             grpc::StatusCode::UNIMPLEMENTED,
             absl::StrCat(method_, " is not implemented by Cue's cuebot yet")));
+      // OpenCue's access log: every API call, method and caller, at debug level (here, once
+      // the call is answered, with its status code).
+      static const auto log = common::logger("access");
+      if (log->should_log(spdlog::level::debug))
+        log->debug("rpc {} from {}: {}", method_,
+                   info_->server_context() ? info_->server_context()->peer() : "?",
+                   static_cast<int>(s.error_code()));
     }
     m->Proceed();
   }
 
  private:
+  grpc::experimental::ServerRpcInfo* info_;
   std::string method_;
 };
 

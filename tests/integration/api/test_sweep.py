@@ -56,6 +56,10 @@ class EmptyRequestSweep(cuefarm.FarmTestCase):
             else:
                 answered += 1
             self.assertTrue(self.farm.alive(), f"cuebot died on {service}/{method}")
+        # OpenCue's access log: every call, method and caller, at debug level.
+        log = self.farm.cuebot_log()
+        self.assertRegex(log, r"rpc /show\.ShowInterface/GetShows from ipv4:127\.0\.0\.1:\d+")
+        self.assertRegex(log, r"rpc /job\.JobInterface/GetJobs from ipv4:127\.0\.0\.1:\d+")
         # Still serving, and the job is still there.
         self.farm.find_job("testing-api-tester_sweep")
         print(f"\n{answered} of {len(methods)} client RPCs answer; UNIMPLEMENTED: "
