@@ -403,6 +403,49 @@ struct FrameAttempt {
   MemoryKb max_rss = 0;
 };
 
+// ---- departments, tasks, render partitions (area: filters/services/departments) ----
+
+// A show's department (OpenCue's "point"): one name of the farm-wide list (Department)
+// as one show uses it, with its production-tracker ("TI managed") settings.
+struct ShowDepartment {
+  std::string id;
+  std::string show_id;
+  std::string show;      // show name
+  std::string dept_id;   // id in the farm-wide list
+  std::string dept;      // department name
+  std::string ti_task;   // production tracker task the tasks are synced from
+  CoreUnits managed_cores = 0;  // shared among the tasks when managed
+  bool ti_managed = false;
+};
+
+// A department's core guarantee for one shot. min_cores includes adjust_cores.
+struct Task {
+  std::string id;
+  std::string dept_id;  // ShowDepartment id
+  std::string dept;     // department name
+  std::string shot;
+  CoreUnits min_cores = 0;
+  CoreUnits adjust_cores = 0;  // manual adjustment on top of the synced value
+};
+
+enum class RenderPartitionType { kJob = 0, kLayer = 1, kFrame = 2 };
+
+// Part of a host reserved for one job, layer or frame (OpenCue's local booking). Cue
+// stores them; its planner does not book on them yet.
+struct RenderPartition {
+  std::string id;
+  std::string host_id;
+  std::string job_id;
+  std::string layer_id;  // empty for a job partition
+  std::string frame_id;  // empty unless a frame partition
+  RenderPartitionType type = RenderPartitionType::kJob;
+  CoreUnits max_cores = 0;
+  MemoryKb max_memory = 0;
+  int32_t max_gpus = 0;
+  MemoryKb max_gpu_memory = 0;
+  int32_t threads = 1;
+};
+
 // Frame counts of a job or layer, by state.
 struct FrameCounts {
   int32_t total = 0, waiting = 0, running = 0, dead = 0, eaten = 0, depend = 0, succeeded = 0,

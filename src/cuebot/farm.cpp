@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/status.h"
+#include "cuebot/app/filters.h"
 
 namespace cue::cuebot {
 
@@ -120,9 +121,14 @@ absl::StatusOr<dispatch::JobExplanation> Farm::explainJob(const std::string& job
 absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) {
   ASSIGN_OR_RETURN(auto jobs, launcher_.launch(xml));
   std::set<std::string> ids;
-  for (const auto& j : jobs) {
+  for (auto& j : jobs) {
     common::logger("cuebot")->info("launched job {} ({})", j.name, j.id);
     ids.insert(j.id);
+    // The show's filters, as OpenCue runs them on every new job (never fail the launch).
+    auto st = app::runFilters(*this, j.id);
+    if (!st.ok()) common::logger("cuebot")->warn("filters on job {}: {}", j.name, st.ToString());
+    auto after = store_.getJob(j.id);
+    if (after.ok()) j = *after;
   }
   refreshJobs(ids);
   dispatcher_.kickAll();

@@ -293,6 +293,38 @@ ALTER TABLE host ADD COLUMN manual_tags TEXT NOT NULL DEFAULT '';
 constexpr absl::string_view kV3 = R"sql(
 -- jobs, layers, frames
 -- shows, groups, departments, filters, services, owners, tasks
+CREATE TABLE show_dept (
+  id TEXT PRIMARY KEY,
+  show_id TEXT NOT NULL REFERENCES show(id),
+  dept_id TEXT NOT NULL REFERENCES dept(id),
+  ti_task TEXT NOT NULL DEFAULT '',
+  managed_cores INTEGER NOT NULL DEFAULT 0,
+  ti_managed INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (show_id, dept_id)
+);
+CREATE TABLE task (
+  id TEXT PRIMARY KEY,
+  show_dept_id TEXT NOT NULL REFERENCES show_dept(id),
+  shot TEXT NOT NULL,
+  min_cores INTEGER NOT NULL DEFAULT 0,
+  adjust_cores INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (show_dept_id, shot)
+);
+CREATE TABLE render_partition (
+  id TEXT PRIMARY KEY,
+  host_id TEXT NOT NULL REFERENCES host(id),
+  job_id TEXT NOT NULL REFERENCES job(id),
+  layer_id TEXT NOT NULL DEFAULT '',
+  frame_id TEXT NOT NULL DEFAULT '',
+  type INTEGER NOT NULL DEFAULT 0,
+  max_cores INTEGER NOT NULL DEFAULT 0,
+  max_memory BIGINT NOT NULL DEFAULT 0,
+  max_gpus INTEGER NOT NULL DEFAULT 0,
+  max_gpu_memory BIGINT NOT NULL DEFAULT 0,
+  threads INTEGER NOT NULL DEFAULT 1
+);
+ALTER TABLE matcher ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE action ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
 -- hosts, procs, allocations, facilities
 )sql";
 

@@ -66,6 +66,47 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<core::Matcher>> getMatchers(const std::string& filter_id) override;
   absl::StatusOr<core::Action> addAction(const core::Action& action) override;
   absl::StatusOr<std::vector<core::Action>> getActions(const std::string& filter_id) override;
+  // ---- area filters/services/departments/tasks (sql_store_filter.cpp) ----
+  absl::StatusOr<core::Filter> getFilter(const std::string& id) override;
+  absl::StatusOr<core::Filter> findFilter(const std::string& show_id,
+                                          const std::string& name) override;
+  absl::Status updateFilter(const core::Filter& filter) override;
+  absl::Status setFilterOrder(const std::string& id, double order) override;
+  absl::Status deleteFilter(const std::string& id) override;
+  absl::StatusOr<core::Matcher> getMatcher(const std::string& id) override;
+  absl::Status updateMatcher(const core::Matcher& matcher) override;
+  absl::Status deleteMatcher(const std::string& id) override;
+  absl::StatusOr<core::Action> getAction(const std::string& id) override;
+  absl::Status updateAction(const core::Action& action) override;
+  absl::Status deleteAction(const std::string& id) override;
+  absl::Status setJobGroup(const std::string& job_id, const std::string& group_id) override;
+  absl::Status setLayerMaxCores(const std::string& layer_id, CoreUnits max_cores) override;
+  absl::StatusOr<core::Service> createService(const core::Service& service) override;
+  absl::StatusOr<core::Service> getService(const std::string& id) override;
+  absl::Status updateService(const core::Service& service) override;
+  absl::Status deleteService(const std::string& id) override;
+  absl::Status addDepartmentName(const std::string& name) override;
+  absl::Status removeDepartmentName(const std::string& name) override;
+  absl::StatusOr<std::vector<core::ShowDepartment>> getShowDepartments(
+      const std::string& show_id) override;
+  absl::StatusOr<core::ShowDepartment> getShowDepartment(const std::string& id) override;
+  absl::StatusOr<core::ShowDepartment> ensureShowDepartment(const std::string& show_id,
+                                                            const std::string& dept) override;
+  absl::Status updateShowDepartment(const core::ShowDepartment& dept) override;
+  absl::Status deleteShowDepartment(const std::string& id) override;
+  absl::StatusOr<std::vector<core::Task>> getTasks(const std::string& dept_id) override;
+  absl::StatusOr<core::Task> getTask(const std::string& id) override;
+  absl::StatusOr<core::Task> createTask(const core::Task& task) override;
+  absl::Status updateTask(const core::Task& task) override;
+  absl::Status deleteTask(const std::string& id) override;
+  absl::Status clearTasks(const std::string& dept_id) override;
+  absl::StatusOr<core::RenderPartition> createRenderPartition(
+      const core::RenderPartition& partition) override;
+  absl::StatusOr<core::RenderPartition> getRenderPartition(const std::string& id) override;
+  absl::StatusOr<std::vector<core::RenderPartition>> getRenderPartitions(
+      const std::string& host_id) override;
+  absl::Status updateRenderPartition(const core::RenderPartition& partition) override;
+  absl::Status deleteRenderPartition(const std::string& id) override;
 
   absl::Status createJobs(const std::vector<NewJob>& jobs) override;
   absl::StatusOr<core::Job> getJob(const std::string& id) override;

@@ -96,8 +96,9 @@ absl::StatusOr<core::Matcher> SqlStore::addMatcher(const core::Matcher& matcher)
     if (f.empty()) return notFound("filter id", matcher.filter_id);
     core::Matcher m = matcher;
     if (m.id.empty()) m.id = common::newId();
-    RETURN_IF_ERROR(db_->exec("INSERT INTO matcher (id, filter_id, subject, match_type, input) "
-                              "VALUES ($1, $2, $3, $4, $5)",
+    RETURN_IF_ERROR(db_->exec("INSERT INTO matcher (id, filter_id, subject, match_type, input, "
+                              "created) VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(created), "
+                              "0) + 1 FROM matcher))",
                               {s(m.id), s(m.filter_id), i(static_cast<int>(m.subject)),
                                i(static_cast<int>(m.type)), s(m.input)})
                         .status());
@@ -109,7 +110,7 @@ absl::StatusOr<std::vector<core::Matcher>> SqlStore::getMatchers(const std::stri
   return transact([&] {
     return mapRows<core::Matcher>(
         db_->query("SELECT id, filter_id, subject, match_type, input FROM matcher WHERE "
-                   "filter_id = $1 ORDER BY id",
+                   "filter_id = $1 ORDER BY created, id",
                    {s(filter_id)}),
         [](const SqlRow& r) {
           return core::Matcher{r.str(0), r.str(1), static_cast<core::MatchSubject>(r.i32(2)),
@@ -126,8 +127,9 @@ absl::StatusOr<core::Action> SqlStore::addAction(const core::Action& action) {
     if (a.id.empty()) a.id = common::newId();
     RETURN_IF_ERROR(
         db_->exec("INSERT INTO action (id, filter_id, type, value_type, group_value, "
-                  "string_value, integer_value, float_value, boolean_value) VALUES ($1, $2, $3, "
-                  "$4, $5, $6, $7, $8, $9)",
+                  "string_value, integer_value, float_value, boolean_value, created) VALUES ($1, "
+                  "$2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(created), 0) + 1 FROM "
+                  "action))",
                   {s(a.id), s(a.filter_id), i(static_cast<int>(a.type)),
                    i(static_cast<int>(a.value_type)), s(a.group_value), s(a.string_value),
                    i(a.integer_value), SqlValue(static_cast<double>(a.float_value)),
@@ -142,7 +144,7 @@ absl::StatusOr<std::vector<core::Action>> SqlStore::getActions(const std::string
     return mapRows<core::Action>(
         db_->query("SELECT id, filter_id, type, value_type, group_value, string_value, "
                    "integer_value, float_value, boolean_value FROM action WHERE filter_id = $1 "
-                   "ORDER BY id",
+                   "ORDER BY CASE WHEN type = 4 THEN 1 ELSE 0 END, created, id",  // stop last
                    {s(filter_id)}),
         [](const SqlRow& r) {
           core::Action a;

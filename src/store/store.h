@@ -210,6 +210,82 @@ class Store {
   virtual absl::StatusOr<core::Action> addAction(const core::Action& action) = 0;
   virtual absl::StatusOr<std::vector<core::Action>> getActions(const std::string& filter_id) = 0;
 
+  // ---- area filters/services/departments/tasks (helper hfilter) ----
+  // Filters. NOT_FOUND for an unknown filter (or show, for findFilter).
+  virtual absl::StatusOr<core::Filter> getFilter(const std::string& id) = 0;
+  virtual absl::StatusOr<core::Filter> findFilter(const std::string& show_id,
+                                                  const std::string& name) = 0;
+  // Saves name, type and enabled (not the order). INVALID_ARGUMENT for an empty name.
+  virtual absl::Status updateFilter(const core::Filter& filter) = 0;
+  // Sets the filter's order, then renumbers the show's filters 1, 2, 3... in order
+  // (ties keep their name order), as OpenCue's reorder_filters.
+  virtual absl::Status setFilterOrder(const std::string& id, double order) = 0;
+  // Deletes the filter with its matchers and actions, then renumbers the show's filters.
+  virtual absl::Status deleteFilter(const std::string& id) = 0;
+  // Matchers and actions by id; update saves every field but id and filter_id.
+  // Lists (getMatchers / getActions) come in creation order.
+  virtual absl::StatusOr<core::Matcher> getMatcher(const std::string& id) = 0;
+  virtual absl::Status updateMatcher(const core::Matcher& matcher) = 0;
+  virtual absl::Status deleteMatcher(const std::string& id) = 0;
+  virtual absl::StatusOr<core::Action> getAction(const std::string& id) = 0;
+  virtual absl::Status updateAction(const core::Action& action) = 0;
+  virtual absl::Status deleteAction(const std::string& id) = 0;
+  // Moves a job into a group of its show. INVALID_ARGUMENT for a group of another show;
+  // NOT_FOUND for an unknown job or group.
+  virtual absl::Status setJobGroup(const std::string& job_id, const std::string& group_id) = 0;
+  // Cap on the core units one frame of the layer books; 0 = no cap. INVALID_ARGUMENT when
+  // negative; NOT_FOUND for an unknown layer.
+  virtual absl::Status setLayerMaxCores(const std::string& layer_id, CoreUnits max_cores) = 0;
+
+  // Facility-wide services (and show overrides, by id). createService: ALREADY_EXISTS
+  // for a taken name, INVALID_ARGUMENT for an empty one. getService / updateService /
+  // deleteService take the id of a service or of an override; updateService keeps the
+  // record's show. NOT_FOUND for an unknown id.
+  virtual absl::StatusOr<core::Service> createService(const core::Service& service) = 0;
+  virtual absl::StatusOr<core::Service> getService(const std::string& id) = 0;
+  virtual absl::Status updateService(const core::Service& service) = 0;
+  virtual absl::Status deleteService(const std::string& id) = 0;
+
+  // The farm-wide list of department names. ALREADY_EXISTS for a taken name,
+  // INVALID_ARGUMENT for an empty one; removing: NOT_FOUND for an unknown name,
+  // FAILED_PRECONDITION while a show's department uses it.
+  virtual absl::Status addDepartmentName(const std::string& name) = 0;
+  virtual absl::Status removeDepartmentName(const std::string& name) = 0;
+  // A show's departments. ensureShowDepartment returns the show's department of that
+  // name, creating it when the name is in the farm-wide list (NOT_FOUND for an unknown
+  // show or department name).
+  virtual absl::StatusOr<std::vector<core::ShowDepartment>> getShowDepartments(
+      const std::string& show_id) = 0;
+  virtual absl::StatusOr<core::ShowDepartment> getShowDepartment(const std::string& id) = 0;
+  virtual absl::StatusOr<core::ShowDepartment> ensureShowDepartment(const std::string& show_id,
+                                                                    const std::string& dept) = 0;
+  // Saves ti_task, managed_cores and ti_managed. Deleting also deletes its tasks.
+  virtual absl::Status updateShowDepartment(const core::ShowDepartment& dept) = 0;
+  virtual absl::Status deleteShowDepartment(const std::string& id) = 0;
+  // Tasks of a show's department, ordered by shot. createTask: ALREADY_EXISTS when the
+  // department has a task for the shot; INVALID_ARGUMENT for an empty shot or negative
+  // cores. updateTask saves min_cores and adjust_cores.
+  virtual absl::StatusOr<std::vector<core::Task>> getTasks(const std::string& dept_id) = 0;
+  virtual absl::StatusOr<core::Task> getTask(const std::string& id) = 0;
+  virtual absl::StatusOr<core::Task> createTask(const core::Task& task) = 0;
+  virtual absl::Status updateTask(const core::Task& task) = 0;
+  virtual absl::Status deleteTask(const std::string& id) = 0;
+  // Deletes every task of the department (NOT_FOUND for an unknown department).
+  virtual absl::Status clearTasks(const std::string& dept_id) = 0;
+
+  // Render partitions (stored only: the planner does not book on them yet).
+  // createRenderPartition: NOT_FOUND for an unknown host, job, layer or frame.
+  virtual absl::StatusOr<core::RenderPartition> createRenderPartition(
+      const core::RenderPartition& partition) = 0;
+  virtual absl::StatusOr<core::RenderPartition> getRenderPartition(const std::string& id) = 0;
+  // Partitions on a host, or of every host when host_id is empty.
+  virtual absl::StatusOr<std::vector<core::RenderPartition>> getRenderPartitions(
+      const std::string& host_id) = 0;
+  // Saves the max_* fields.
+  virtual absl::Status updateRenderPartition(const core::RenderPartition& partition) = 0;
+  virtual absl::Status deleteRenderPartition(const std::string& id) = 0;
+  // ---- end of area filters/services/departments/tasks ----
+
   // ---- jobs, layers, frames ----
   // ALREADY_EXISTS when a PENDING job of the same name exists.
   absl::Status createJob(const NewJob& job) { return createJobs({job}); }

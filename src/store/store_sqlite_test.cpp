@@ -10,6 +10,7 @@
 #include "store/store_conformance.h"
 #include "store/store_conformance_admin.h"
 #include "store/store_conformance_depend.h"
+#include "store/store_conformance_filter.h"
 
 namespace cue::store::conformance {
 namespace {

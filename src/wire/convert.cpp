@@ -303,4 +303,122 @@ core::HostReportData fromProto(const report::RenderHost& h, const report::CoreDe
   return r;
 }
 
+// ---- area filters/services/departments/tasks (helper hfilter) ----
+
+void toProto(const core::Filter& f, filter::Filter* out) {
+  out->set_id(f.id);
+  out->set_name(f.name);
+  out->set_type(static_cast<filter::FilterType>(f.type));
+  out->set_order(f.order);
+  out->set_enabled(f.enabled);
+}
+
+void toProto(const core::Matcher& m, filter::Matcher* out) {
+  out->set_id(m.id);
+  out->set_subject(static_cast<filter::MatchSubject>(m.subject));
+  out->set_type(static_cast<filter::MatchType>(m.type));
+  out->set_input(m.input);
+}
+
+void toProto(const core::Action& a, filter::Action* out) {
+  out->set_id(a.id);
+  out->set_type(static_cast<filter::ActionType>(a.type));
+  out->set_value_type(static_cast<filter::ActionValueType>(a.value_type));
+  out->set_group_value(a.group_value);
+  out->set_string_value(a.string_value);
+  out->set_integer_value(static_cast<int32_t>(a.integer_value));
+  out->set_float_value(a.float_value);
+  out->set_boolean_value(a.boolean_value);
+}
+
+core::Matcher fromProto(const filter::Matcher& in) {
+  core::Matcher m;
+  m.id = in.id();
+  m.subject = static_cast<core::MatchSubject>(in.subject());
+  m.type = static_cast<core::MatchType>(in.type());
+  m.input = in.input();
+  return m;
+}
+
+core::Action fromProto(const filter::Action& in) {
+  core::Action a;
+  a.id = in.id();
+  a.type = static_cast<core::ActionType>(in.type());
+  a.value_type = static_cast<core::ActionValueType>(in.value_type());
+  a.group_value = in.group_value();
+  a.string_value = in.string_value();
+  a.integer_value = in.integer_value();
+  a.float_value = in.float_value();
+  a.boolean_value = in.boolean_value();
+  return a;
+}
+
+void toProto(const core::Service& s, service::Service* out) {
+  out->set_id(s.id);
+  out->set_name(s.name);
+  out->set_threadable(s.threadable);
+  out->set_min_cores(s.min_cores);
+  out->set_max_cores(s.max_cores);
+  out->set_min_memory(s.min_memory);
+  out->set_min_gpu_memory(s.min_gpu_memory);
+  for (const auto& t : s.tags) out->add_tags(t);
+  out->set_timeout(s.timeout_min);
+  out->set_timeout_llu(s.timeout_llu_min);
+  out->set_min_gpus(s.min_gpus);
+  out->set_max_gpus(s.max_gpus);
+  out->set_min_memory_increase(static_cast<int32_t>(s.min_memory_increase));
+}
+
+core::Service fromProto(const service::Service& in) {
+  core::Service s;
+  s.id = in.id();
+  s.name = in.name();
+  s.threadable = in.threadable();
+  s.min_cores = in.min_cores();
+  s.max_cores = in.max_cores();
+  s.min_memory = in.min_memory();
+  s.min_gpu_memory = in.min_gpu_memory();
+  s.tags.assign(in.tags().begin(), in.tags().end());
+  s.timeout_min = in.timeout();
+  s.timeout_llu_min = in.timeout_llu();
+  s.min_gpus = in.min_gpus();
+  s.max_gpus = in.max_gpus();
+  s.min_memory_increase = in.min_memory_increase();
+  return s;
+}
+
+void toProto(const core::ShowDepartment& d, department::Department* out) {
+  out->set_id(d.id);
+  out->set_name(d.show + "." + d.dept);
+  out->set_dept(d.dept);
+  out->set_ti_task(d.ti_task);
+  out->set_min_cores(static_cast<float>(d.managed_cores) / core::kCoreUnitsPerCore);
+  out->set_ti_managed(d.ti_managed);
+}
+
+void toProto(const core::Task& t, task::Task* out) {
+  out->set_id(t.id);
+  out->set_name(t.shot);
+  out->set_shot(t.shot);
+  out->set_dept(t.dept);
+  out->set_point_id(t.dept_id);
+  out->set_min_cores(static_cast<float>(t.min_cores) / core::kCoreUnitsPerCore);
+  out->set_adjust_cores(static_cast<float>(t.adjust_cores) / core::kCoreUnitsPerCore);
+}
+
+void toProto(const core::RenderPartition& p, const RenderPartitionNames& names,
+             renderPartition::RenderPartition* out) {
+  out->set_id(p.id);
+  out->set_job(names.job);
+  out->set_layer(names.layer);
+  out->set_frame(names.frame);
+  out->set_render_part_type(static_cast<renderPartition::RenderPartitionType>(p.type));
+  out->set_host(names.host);
+  out->set_max_cores(p.max_cores);
+  out->set_max_memory(p.max_memory);
+  out->set_max_gpu_memory(p.max_gpu_memory);
+  out->set_threads(p.threads);
+  out->set_max_gpus(p.max_gpus);
+}
+
 }  // namespace cue::wire

@@ -15,6 +15,12 @@
 #include "report.pb.h"
 #include "show.pb.h"
 #include "subscription.pb.h"
+// area filters/services/departments/tasks
+#include "department.pb.h"
+#include "filter.pb.h"
+#include "renderPartition.pb.h"
+#include "service.pb.h"
+#include "task.pb.h"
 
 namespace cue::wire {
 
@@ -44,6 +50,27 @@ core::DependTarget fromProto(depend::DependTarget target);
 absl::StatusOr<core::FrameSearch> fromProto(const job::FrameSearchCriteria& in);
 core::JobSearch fromProto(const job::JobSearchCriteria& in);
 core::HostSearch fromProto(const host::HostSearchCriteria& in);
+
+// ---- area filters/services/departments/tasks (helper hfilter) ----
+void toProto(const core::Filter& filter, filter::Filter* out);
+void toProto(const core::Matcher& matcher, filter::Matcher* out);
+void toProto(const core::Action& action, filter::Action* out);
+// Enum values are copied as numbers (the same numbering on both sides); callers check
+// the range (cuebot/app/filters.h).
+core::Matcher fromProto(const filter::Matcher& in);
+core::Action fromProto(const filter::Action& in);
+// Services: OpenCue's Service message carries cores in core units, memory in KB,
+// timeouts in minutes, as core::Service.
+void toProto(const core::Service& service, service::Service* out);
+core::Service fromProto(const service::Service& in);
+void toProto(const core::ShowDepartment& dept, department::Department* out);
+void toProto(const core::Task& task, task::Task* out);
+// Partition names (job, layer, frame, host) are read by the caller.
+struct RenderPartitionNames {
+  std::string job, layer, frame, host;
+};
+void toProto(const core::RenderPartition& partition, const RenderPartitionNames& names,
+             renderPartition::RenderPartition* out);
 
 // A RenderHost from an rqd report. `peer` is the gRPC peer ("ipv4:1.2.3.4:5678") used
 // with the rqd_port attribute when the report carries no rqd_address.
