@@ -20,29 +20,6 @@ core::Filter toFilter(const SqlRow& r) {
                       static_cast<float>(r.f64(4)), r.b(5)};
 }
 
-constexpr absl::string_view kMatcherCols = "id, filter_id, subject, match_type, input";
-core::Matcher toMatcher(const SqlRow& r) {
-  return core::Matcher{r.str(0), r.str(1), static_cast<core::MatchSubject>(r.i32(2)),
-                       static_cast<core::MatchType>(r.i32(3)), r.str(4)};
-}
-
-constexpr absl::string_view kActionCols =
-    "id, filter_id, type, value_type, group_value, string_value, integer_value, float_value, "
-    "boolean_value";
-core::Action toAction(const SqlRow& r) {
-  core::Action a;
-  a.id = r.str(0);
-  a.filter_id = r.str(1);
-  a.type = static_cast<core::ActionType>(r.i32(2));
-  a.value_type = static_cast<core::ActionValueType>(r.i32(3));
-  a.group_value = r.str(4);
-  a.string_value = r.str(5);
-  a.integer_value = r.i64(6);
-  a.float_value = static_cast<float>(r.f64(7));
-  a.boolean_value = r.b(8);
-  return a;
-}
-
 constexpr absl::string_view kShowDeptCols =
     "sd.id, sd.show_id, sh.name, sd.dept_id, d.name, sd.ti_task, sd.managed_cores, sd.ti_managed";
 constexpr absl::string_view kShowDeptFrom =

@@ -109,13 +109,10 @@ absl::StatusOr<core::Matcher> SqlStore::addMatcher(const core::Matcher& matcher)
 absl::StatusOr<std::vector<core::Matcher>> SqlStore::getMatchers(const std::string& filter_id) {
   return transact([&] {
     return mapRows<core::Matcher>(
-        db_->query("SELECT id, filter_id, subject, match_type, input FROM matcher WHERE "
-                   "filter_id = $1 ORDER BY created, id",
+        db_->query(absl::StrCat("SELECT ", kMatcherCols,
+                                " FROM matcher WHERE filter_id = $1 ORDER BY created, id"),
                    {s(filter_id)}),
-        [](const SqlRow& r) {
-          return core::Matcher{r.str(0), r.str(1), static_cast<core::MatchSubject>(r.i32(2)),
-                               static_cast<core::MatchType>(r.i32(3)), r.str(4)};
-        });
+        toMatcher);
   });
 }
 
@@ -142,23 +139,11 @@ absl::StatusOr<core::Action> SqlStore::addAction(const core::Action& action) {
 absl::StatusOr<std::vector<core::Action>> SqlStore::getActions(const std::string& filter_id) {
   return transact([&] {
     return mapRows<core::Action>(
-        db_->query("SELECT id, filter_id, type, value_type, group_value, string_value, "
-                   "integer_value, float_value, boolean_value FROM action WHERE filter_id = $1 "
-                   "ORDER BY CASE WHEN type = 4 THEN 1 ELSE 0 END, created, id",  // stop last
-                   {s(filter_id)}),
-        [](const SqlRow& r) {
-          core::Action a;
-          a.id = r.str(0);
-          a.filter_id = r.str(1);
-          a.type = static_cast<core::ActionType>(r.i32(2));
-          a.value_type = static_cast<core::ActionValueType>(r.i32(3));
-          a.group_value = r.str(4);
-          a.string_value = r.str(5);
-          a.integer_value = r.i64(6);
-          a.float_value = static_cast<float>(r.f64(7));
-          a.boolean_value = r.b(8);
-          return a;
-        });
+        db_->query(absl::StrCat("SELECT ", kActionCols,
+                                " FROM action WHERE filter_id = $1 "
+                                "ORDER BY CASE WHEN type = 4 THEN 1 ELSE 0 END, created, id"),
+                   {s(filter_id)}),  // stop-processing last
+        toAction);
   });
 }
 
