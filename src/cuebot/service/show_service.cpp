@@ -1,5 +1,6 @@
 #include "cuebot/service/service_factory.h"
 
+#include "cuebot/app/filters.h"
 #include "cuebot/service/rpc.h"
 #include "show.grpc.pb.h"
 
@@ -15,6 +16,23 @@ class ShowService final : public show::ShowInterface::Service {
                                                      floatCores(req->burst())));
     farm_.referenceChanged();
     toProto(sub, resp->mutable_subscription());
+    return grpc::Status::OK;
+  }
+  // Filters: created at the end of the show's order, MATCH_ANY, enabled (as OpenCue).
+  RPC(show, Show, CreateFilter) {
+    GRPC_ASSIGN(auto f, app::createFilter(farm_, req->show().id(), req->name(),
+                                         core::FilterType::kMatchAny));
+    toProto(f, resp->mutable_filter());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, FindFilter) {
+    GRPC_ASSIGN(auto f, store_.findFilter(req->show().id(), req->name()));
+    toProto(f, resp->mutable_filter());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetFilters) {
+    GRPC_ASSIGN(auto filters, store_.getFilters(req->show().id()));
+    for (const auto& f : filters) toProto(f, resp->mutable_filters()->add_filters());
     return grpc::Status::OK;
   }
   RPC(show, Show, EnableBooking) {

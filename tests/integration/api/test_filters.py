@@ -30,14 +30,9 @@ class FilterTest(cuefarm.FarmTestCase):
 
     def create_filter(self, name, type_=0):
         show_pb2 = pb["show"]
-        try:
-            return self.farm.call("show.ShowInterface", "CreateFilter",
-                                  show_pb2.ShowCreateFilterRequest(show=self.show(),
-                                                                   name=name)).filter
-        except grpc.RpcError as e:
-            if e.code() == grpc.StatusCode.UNIMPLEMENTED:
-                self.skipTest("show.ShowInterface.CreateFilter is not implemented yet")
-            raise
+        return self.farm.call("show.ShowInterface", "CreateFilter",
+                              show_pb2.ShowCreateFilterRequest(show=self.show(),
+                                                               name=name)).filter
 
     def filters(self):
         show_pb2 = pb["show"]
