@@ -35,6 +35,43 @@ class ShowService final : public show::ShowInterface::Service {
     for (const auto& f : filters) toProto(f, resp->mutable_filters()->add_filters());
     return grpc::Status::OK;
   }
+  // Service overrides: a ServiceOverride is the override's id and its Service data.
+  static void toOverride(const core::Service& svc, service::ServiceOverride* out) {
+    out->set_id(svc.id);
+    toProto(svc, out->mutable_data());
+  }
+  RPC(show, Show, CreateServiceOverride) {
+    GRPC_ASSIGN(auto svc, store_.createServiceOverride(req->show().id(),
+                                                       fromProto(req->service())));
+    toOverride(svc, resp->mutable_service_override());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetServiceOverrides) {
+    GRPC_ASSIGN(auto overrides, store_.getServiceOverrides(req->show().id()));
+    for (const auto& svc : overrides)
+      toOverride(svc, resp->mutable_service_overrides()->add_service_overrides());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetServiceOverride) {
+    GRPC_ASSIGN(auto overrides, store_.getServiceOverrides(req->show().id()));
+    for (const auto& svc : overrides) {
+      if (svc.name != req->name()) continue;
+      toOverride(svc, resp->mutable_service_override());
+      return grpc::Status::OK;
+    }
+    return toGrpc(wire::notFound("service override", req->name()));
+  }
+  // Departments: the show's department of that name, created on first use (as OpenCue).
+  RPC(show, Show, GetDepartment) {
+    GRPC_ASSIGN(auto dept, store_.ensureShowDepartment(req->show().id(), req->department()));
+    toProto(dept, resp->mutable_department());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetDepartments) {
+    GRPC_ASSIGN(auto depts, store_.getShowDepartments(req->show().id()));
+    for (const auto& d : depts) toProto(d, resp->mutable_departments()->add_departments());
+    return grpc::Status::OK;
+  }
   RPC(show, Show, EnableBooking) {
     GRPC_CHECK(store_.setShowFlags(req->show().id(), std::nullopt, req->enabled(), std::nullopt));
     farm_.referenceChanged();

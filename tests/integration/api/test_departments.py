@@ -29,15 +29,10 @@ class DepartmentTest(cuefarm.FarmTestCase):
 
     def department(self, name):
         show_pb2 = pb["show"]
-        try:
-            return self.farm.call("show.ShowInterface", "GetDepartment",
-                                  show_pb2.ShowGetDepartmentRequest(
-                                      show=self.farm.find_show("testing"), department=name)
-                                  ).department
-        except grpc.RpcError as e:
-            if e.code() == grpc.StatusCode.UNIMPLEMENTED:
-                self.skipTest("show.ShowInterface.GetDepartment is not implemented yet")
-            raise
+        return self.farm.call("show.ShowInterface", "GetDepartment",
+                              show_pb2.ShowGetDepartmentRequest(
+                                  show=self.farm.find_show("testing"), department=name)
+                              ).department
 
     def tasks(self, dept):
         d = pb["department"]

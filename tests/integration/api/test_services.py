@@ -100,16 +100,11 @@ class ServiceTest(cuefarm.FarmTestCase):
         s = pb["service"]
         show_pb2 = pb["show"]
         show = self.farm.find_show("testing")
-        try:
-            ov = self.farm.call("show.ShowInterface", "CreateServiceOverride",
-                                show_pb2.ShowCreateServiceOverrideRequest(
-                                    show=show, service=s.Service(name="shell", min_cores=100,
-                                                                 min_memory=2 * 1024 * 1024))
-                                ).service_override
-        except grpc.RpcError as e:
-            if e.code() == grpc.StatusCode.UNIMPLEMENTED:
-                self.skipTest("show.ShowInterface.CreateServiceOverride is not implemented yet")
-            raise
+        ov = self.farm.call("show.ShowInterface", "CreateServiceOverride",
+                            show_pb2.ShowCreateServiceOverrideRequest(
+                                show=show, service=s.Service(name="shell", min_cores=100,
+                                                             min_memory=2 * 1024 * 1024))
+                            ).service_override
         data = ov.data
         data.id = ov.id
         data.min_memory = 6 * 1024 * 1024
