@@ -34,6 +34,7 @@ struct FrameSearch {
   std::vector<std::string> layers;  // layer names
   std::vector<core::FrameState> states;
   std::optional<std::pair<int32_t, int32_t>> number_range;  // inclusive frame numbers
+  EpochSec updated_since = 0;  // only frames changed at or after this time; 0 = all
   int32_t page = 1;                                         // 1-based
   int32_t limit = 0;                                        // frames per page, 0 = all
 };

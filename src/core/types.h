@@ -126,6 +126,9 @@ struct Show {
   CoreUnits default_min_cores = 100;
   CoreUnits default_max_cores = 20000;
   std::string comment_email;
+  int32_t default_min_gpus = 0;
+  int32_t default_max_gpus = 100;
+  bool scheduler_managed = false;  // an external scheduler keeps the booking accounting
 };
 
 // A pool of hosts, named "<facility>.<name>" (e.g. "local.general"), selected by tag.
@@ -162,6 +165,10 @@ struct Group {
   CoreUnits default_job_max_cores = -1;
   CoreUnits min_cores = 0;
   CoreUnits max_cores = -1;  // -1 = unlimited
+  int32_t default_job_min_gpus = -1;  // -1 = not set
+  int32_t default_job_max_gpus = -1;
+  int32_t min_gpus = 0;
+  int32_t max_gpus = -1;  // -1 = unlimited
 };
 
 struct Job {
@@ -190,6 +197,7 @@ struct Job {
   EpochSec start_time = 0;  // submission time
   EpochSec stop_time = 0;
   std::map<std::string, std::string> env;
+  std::string group_name;  // name of the group holding the job (read-only)
 };
 
 struct Layer {
@@ -216,6 +224,9 @@ struct Layer {
   std::map<std::string, std::string> env;
   std::vector<std::string> outputs;
   int32_t slots_required = 0;  // slots one frame takes on a slot-capped host (CJSL 1.16)
+  bool memory_optimizer = false;
+  EpochSec start_after = 0;  // frames wait until then; 0 = no hold
+  std::string start_after_reason;
 };
 
 struct Frame {
@@ -240,6 +251,8 @@ struct Frame {
   std::string last_resource;  // "host/cores/gpus" of the last run
   int32_t total_core_time = 0;  // core-seconds over every attempt
   int32_t version = 0;          // bumped on every state change (optimistic locking)
+  int32_t checkpoint_state = 0;  // OpenCue's CheckpointState (0 = DISABLED)
+  EpochSec updated_time = 0;     // last change of the frame row (GUI deltas)
 };
 
 struct Host {
@@ -296,6 +309,8 @@ struct Proc {
   EpochSec ping_time = 0;
   bool unbooked = false;
   std::string log_path;
+  std::string redirect_job_id;    // where the host should book next (OpenCue's redirect)
+  std::string redirect_group_id;
 };
 
 struct Owner {

@@ -328,10 +328,52 @@ ALTER TABLE action ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
 -- hosts, procs, allocations, facilities
 )sql";
 
+// V4: the rest of the OpenCue API (issue 7): GPU settings of shows and groups, layer
+// holds, checkpoints, frame change times for GetUpdatedFrames, proc redirects, the farm's
+// default allocation, frame display overrides.
+constexpr absl::string_view kV4 = R"sql(
+ALTER TABLE show ADD COLUMN default_min_gpus INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE show ADD COLUMN default_max_gpus INTEGER NOT NULL DEFAULT 100;
+ALTER TABLE show ADD COLUMN scheduler_managed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folder ADD COLUMN default_job_min_gpus INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE folder ADD COLUMN default_job_max_gpus INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE folder ADD COLUMN min_gpus INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folder ADD COLUMN max_gpus INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE layer ADD COLUMN memory_optimizer INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE layer ADD COLUMN start_after BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE layer ADD COLUMN start_after_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE frame ADD COLUMN checkpoint_state INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE frame ADD COLUMN updated_time BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX frame_job_updated ON frame (job_id, updated_time);
+-- Every change of a frame row stamps it (the database's clock, seconds), whichever code
+-- path made it; GetUpdatedFrames reads the stamps.
+CREATE TRIGGER frame_touch AFTER UPDATE ON frame WHEN NEW.updated_time = OLD.updated_time
+BEGIN
+  UPDATE frame SET updated_time = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = NEW.id;
+END;
+ALTER TABLE proc ADD COLUMN redirect_job_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE proc ADD COLUMN redirect_group_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE proc ADD COLUMN unbook INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE farm_setting (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE frame_display_override (
+  id TEXT PRIMARY KEY,
+  frame_id TEXT NOT NULL REFERENCES frame(id),
+  state INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  red INTEGER NOT NULL DEFAULT 0,
+  green INTEGER NOT NULL DEFAULT 0,
+  blue INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (frame_id, state)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3};
+  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4};
   return kAll;
 }
 

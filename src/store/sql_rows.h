@@ -50,7 +50,7 @@ inline std::string inList(const std::vector<std::string>& values, P& params) {
 
 inline constexpr absl::string_view kShowCols =
     "id, name, active, booking_enabled, dispatch_enabled, default_min_cores, "
-    "default_max_cores, comment_email";
+    "default_max_cores, comment_email, default_min_gpus, default_max_gpus, scheduler_managed";
 inline core::Show toShow(const SqlRow& r) {
   core::Show x;
   x.id = r.str(0);
@@ -61,6 +61,9 @@ inline core::Show toShow(const SqlRow& r) {
   x.default_min_cores = r.i32(5);
   x.default_max_cores = r.i32(6);
   x.comment_email = r.str(7);
+  x.default_min_gpus = r.i32(8);
+  x.default_max_gpus = r.i32(9);
+  x.scheduler_managed = r.b(10);
   return x;
 }
 
@@ -104,8 +107,9 @@ inline core::Service toService(const SqlRow& r) {
 inline constexpr absl::string_view kJobCols =
     "j.id, j.name, j.show_id, sh.name, j.shot, j.user_name, j.email, j.uid, j.folder_id, "
     "j.facility, j.dept, j.os, j.priority, j.min_cores, j.max_cores, j.min_gpus, j.max_gpus, "
-    "j.max_retries, j.paused, j.auto_eat, j.state, j.log_dir, j.start_time, j.stop_time, j.env";
-inline constexpr absl::string_view kJobFrom = " FROM job j JOIN show sh ON j.show_id = sh.id";
+    "j.max_retries, j.paused, j.auto_eat, j.state, j.log_dir, j.start_time, j.stop_time, j.env, fo.name";
+inline constexpr absl::string_view kJobFrom =
+    " FROM job j JOIN show sh ON j.show_id = sh.id JOIN folder fo ON j.folder_id = fo.id";
 inline core::Job toJob(const SqlRow& r, size_t o = 0) {
   core::Job j;
   j.id = r.str(o + 0);
@@ -133,15 +137,16 @@ inline core::Job toJob(const SqlRow& r, size_t o = 0) {
   j.start_time = r.i64(o + 22);
   j.stop_time = r.i64(o + 23);
   j.env = decodeMap(r.str(o + 24));
+  j.group_name = r.str(o + 25);
   return j;
 }
-inline constexpr size_t kJobColCount = 25;
+inline constexpr size_t kJobColCount = 26;
 
 inline constexpr absl::string_view kLayerCols =
     "l.id, l.job_id, l.name, l.type, l.command, l.frame_range, l.chunk_size, l.dispatch_order, "
     "l.min_cores, l.max_cores, l.threadable, l.min_memory, l.min_gpus, l.max_gpus, "
     "l.min_gpu_memory, l.tags, l.services, l.limits, l.timeout, l.timeout_llu, l.env, l.outputs, "
-    "l.slots_required";
+    "l.slots_required, l.memory_optimizer, l.start_after, l.start_after_reason";
 inline core::Layer toLayer(const SqlRow& r, size_t o = 0) {
   core::Layer l;
   l.id = r.str(o + 0);
@@ -167,6 +172,9 @@ inline core::Layer toLayer(const SqlRow& r, size_t o = 0) {
   l.env = decodeMap(r.str(o + 20));
   l.outputs = splitList(r.str(o + 21));
   l.slots_required = r.i32(o + 22);
+  l.memory_optimizer = r.b(o + 23);
+  l.start_after = r.i64(o + 24);
+  l.start_after_reason = r.str(o + 25);
   return l;
 }
 
@@ -174,7 +182,7 @@ inline constexpr absl::string_view kFrameCols =
     "f.id, f.job_id, f.layer_id, l.name, f.name, f.number, f.state, f.dispatch_order, "
     "f.retry_count, f.exit_status, f.exit_signal, f.depend_count, f.start_time, f.stop_time, "
     "f.max_rss, f.used_memory, f.reserved_memory, f.max_pss, f.last_resource, "
-    "f.total_core_time, f.version";
+    "f.total_core_time, f.version, f.checkpoint_state, f.updated_time";
 inline constexpr absl::string_view kFrameFrom = " FROM frame f JOIN layer l ON f.layer_id = l.id";
 inline core::Frame toFrame(const SqlRow& r) {
   core::Frame f;
@@ -199,6 +207,8 @@ inline core::Frame toFrame(const SqlRow& r) {
   f.last_resource = r.str(18);
   f.total_core_time = r.i32(19);
   f.version = r.i32(20);
+  f.checkpoint_state = r.i32(21);
+  f.updated_time = r.i64(22);
   return f;
 }
 
@@ -247,8 +257,8 @@ inline core::Host toHost(const SqlRow& r) {
 inline constexpr absl::string_view kProcCols =
     "p.id, p.host_id, h.name, p.job_id, p.layer_id, p.frame_id, p.show_id, p.reserved_cores, "
     "p.reserved_memory, p.reserved_gpus, p.reserved_gpu_memory, p.used_memory, p.max_rss, "
-    "p.used_pss, p.max_pss, p.booked_time, p.ping_time, p.kill_reason, p.log_path FROM proc p "
-    "JOIN host h ON p.host_id = h.id";
+    "p.used_pss, p.max_pss, p.booked_time, p.ping_time, p.kill_reason, p.log_path, p.unbook, "
+    "p.redirect_job_id, p.redirect_group_id FROM proc p JOIN host h ON p.host_id = h.id";
 inline core::Proc toProc(const SqlRow& r) {
   core::Proc p;
   p.id = r.str(0);
@@ -268,8 +278,11 @@ inline core::Proc toProc(const SqlRow& r) {
   p.max_pss = r.i64(14);
   p.booked_time = r.i64(15);
   p.ping_time = r.i64(16);
-  p.unbooked = !r.str(17).empty();  // a kill was requested: the proc goes once it ends
+  // A kill was requested, or an unbook: the proc goes once its frame ends.
+  p.unbooked = !r.str(17).empty() || r.b(19);
   p.log_path = r.str(18);
+  p.redirect_job_id = r.str(20);
+  p.redirect_group_id = r.str(21);
   return p;
 }
 

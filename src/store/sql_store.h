@@ -181,6 +181,48 @@ class SqlStore final : public Store {
                       EpochSec now) override;
   absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) override;
 
+  // sql_store_settings.cpp, sql_store_owners.cpp
+  absl::Status updateJob(const std::string& id, const JobPatch& patch) override;
+  absl::Status updateLayer(const std::string& id, const LayerPatch& patch) override;
+  absl::Status updateGroup(const std::string& id, const GroupPatch& patch) override;
+  absl::Status updateShow(const std::string& id, const ShowPatch& patch) override;
+  absl::Status updateHost(const std::string& id, const HostPatch& patch) override;
+  absl::Status updateAllocation(const std::string& id, const AllocationPatch& patch) override;
+  absl::StatusOr<core::Group> getGroup(const std::string& id) override;
+  absl::Status deleteGroup(const std::string& id) override;
+  absl::Status deleteShow(const std::string& id) override;
+  absl::StatusOr<core::Facility> createFacility(const std::string& name) override;
+  absl::Status renameFacility(const std::string& id, const std::string& name) override;
+  absl::Status deleteFacility(const std::string& id) override;
+  absl::StatusOr<core::Allocation> createAllocation(const std::string& facility_id, const std::string& name, const std::string& tag) override;
+  absl::StatusOr<core::Allocation> getAllocation(const std::string& id) override;
+  absl::Status deleteAllocation(const std::string& id) override;
+  absl::StatusOr<std::string> getSetting(const std::string& name) override;
+  absl::Status setSetting(const std::string& name, const std::string& value) override;
+  absl::Status deleteHost(const std::string& id) override;
+  absl::StatusOr<core::Owner> createOwner(const std::string& show_id, const std::string& name) override;
+  absl::StatusOr<core::Owner> getOwner(const std::string& id) override;
+  absl::StatusOr<core::Owner> findOwner(const std::string& name) override;
+  absl::Status setOwnerShow(const std::string& id, const std::string& show_id) override;
+  absl::Status deleteOwner(const std::string& id) override;
+  absl::StatusOr<core::Deed> takeOwnership(const std::string& owner_id, const std::string& host_id) override;
+  absl::StatusOr<std::vector<core::Deed>> getDeeds(const std::string& owner_id, const std::string& show_id) override;
+  absl::StatusOr<core::Deed> getDeed(const std::string& id) override;
+  absl::StatusOr<core::Deed> getHostDeed(const std::string& host_id) override;
+  absl::Status deleteDeed(const std::string& id) override;
+  absl::StatusOr<core::Comment> getComment(const std::string& id) override;
+  absl::Status updateComment(const core::Comment& comment) override;
+  absl::Status deleteComment(const std::string& id) override;
+  absl::StatusOr<DependChangeResult> createDepends( const std::vector<core::Depend>& depends) override;
+  absl::StatusOr<std::vector<std::string>> markFramesWaiting( const std::vector<std::string>& ids) override;
+  absl::Status markFrameDepend(const std::string& id) override;
+  absl::Status setFrameDispatchOrders( const std::vector<std::pair<std::string, int32_t>>& orders) override;
+  absl::Status setFrameCheckpointState(const std::string& id, int32_t state) override;
+  absl::Status setFrameDisplayOverride(const std::string& frame_id, const FrameDisplayOverride& o) override;
+  absl::StatusOr<std::vector<FrameDisplayOverride>> getFrameDisplayOverrides( const std::string& frame_id) override;
+  absl::Status setProcRedirect(const std::string& proc_id, const std::string& job_id, const std::string& group_id) override;
+  absl::Status setProcUnbooked(const std::string& proc_id) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : db_(std::move(conn)) {}
   class Txn;

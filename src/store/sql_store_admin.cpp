@@ -16,10 +16,7 @@ namespace cue::store {
 
 using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpers
 
-namespace {
-
-// A column and the value to store in it.
-using Assignment = std::pair<absl::string_view, SqlValue>;
+namespace sql_util {
 
 // UPDATE table SET col = value, ... WHERE id = $1. With no assignments only checks that
 // the row exists. NOT_FOUND (notFound(what, id)) when no row has that id. `table` and the
@@ -42,6 +39,10 @@ absl::Status updateById(SqlConnection& db, absl::string_view table, absl::string
                                    params));
   return n == 0 ? notFound(what, id) : absl::OkStatus();
 }
+
+}  // namespace sql_util
+
+namespace {
 
 // Tags and limit names are stored joined with " | " and read back trimmed: an empty
 // name, one holding '|' or one with surrounding blanks could not be read back as given.

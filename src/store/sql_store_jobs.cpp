@@ -211,6 +211,10 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
       where.push_back(
           absl::StrCat("f.number BETWEEN $", params.size() - 1, " AND $", params.size()));
     }
+    if (q.updated_since > 0) {
+      params.push_back(i(q.updated_since));
+      where.push_back(absl::StrCat("f.updated_time >= $", params.size()));
+    }
     std::string sql =
         absl::StrCat("SELECT ", kFrameCols, kFrameFrom, " WHERE ", absl::StrJoin(where, " AND "),
                      " ORDER BY l.dispatch_order, f.dispatch_order");

@@ -94,7 +94,8 @@ absl::StatusOr<T> mapOne(absl::StatusOr<std::vector<SqlRow>> rows, Fn fn, absl::
 
 inline constexpr absl::string_view kGroupCols =
     "id, name, show_id, parent_id, dept, default_job_priority, default_job_min_cores, "
-    "default_job_max_cores, min_cores, max_cores";
+    "default_job_max_cores, min_cores, max_cores, default_job_min_gpus, default_job_max_gpus, "
+    "min_gpus, max_gpus";
 inline core::Group toGroup(const SqlRow& r) {
   core::Group g;
   g.id = r.str(0);
@@ -107,6 +108,10 @@ inline core::Group toGroup(const SqlRow& r) {
   g.default_job_max_cores = r.i32(7);
   g.min_cores = r.i32(8);
   g.max_cores = r.i32(9);
+  g.default_job_min_gpus = r.i32(10);
+  g.default_job_max_gpus = r.i32(11);
+  g.min_gpus = r.i32(12);
+  g.max_gpus = r.i32(13);
   return g;
 }
 
@@ -123,6 +128,14 @@ inline constexpr absl::string_view kDependCols =
 core::Depend toDepend(const SqlRow& r);
 // Inserts a depend and, unless the rules find it satisfied already, holds its waiting side.
 absl::Status addDepend(SqlConnection& db, const core::Depend& d);
+
+// A column and the value to store in it.
+using Assignment = std::pair<absl::string_view, SqlValue>;
+// UPDATE table SET col = value, ... WHERE id = $1 (sql_store_admin.cpp). With no
+// assignments only checks that the row exists. NOT_FOUND (notFound(what, id)) when no row
+// has that id. `table` and the column names are constants of SqlStore, never caller input.
+absl::Status updateById(SqlConnection& db, absl::string_view table, absl::string_view what,
+                        const std::string& id, const std::vector<Assignment>& sets);
 // After frame `frame_id` of layer `layer_id` of job `job_id` became done (SUCCEEDED or
 // EATEN): satisfies the active depends that the rules find satisfied now.
 absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::string& layer_id,

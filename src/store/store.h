@@ -25,6 +25,7 @@
 #include "core/depend_rules.h"
 #include "core/queries.h"
 #include "core/types.h"
+#include "store/patches.h"
 
 namespace cue::store {
 
@@ -446,6 +447,90 @@ class Store {
   // count unchanged and reserved_memory set to that value; its history row is written
   // as for any attempt. INVALID_ARGUMENT for a negative oom_retry_memory.
   virtual absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) = 0;
+
+  // ---- settings, owners, facilities, comments (the rest of OpenCue's API) ----
+  // Each patch: NOT_FOUND for an unknown id; INVALID_ARGUMENT for an empty name; ALREADY_EXISTS
+  // for a name taken by a sibling. updateGroup with parent_id: the parent must be of the same
+  // show (INVALID_ARGUMENT) and not the group itself or below it (the caller checks cycles).
+  virtual absl::Status updateJob(const std::string& id, const JobPatch& patch) = 0;
+  virtual absl::Status updateLayer(const std::string& id, const LayerPatch& patch) = 0;
+  virtual absl::Status updateGroup(const std::string& id, const GroupPatch& patch) = 0;
+  virtual absl::Status updateShow(const std::string& id, const ShowPatch& patch) = 0;
+  virtual absl::Status updateHost(const std::string& id, const HostPatch& patch) = 0;
+  virtual absl::Status updateAllocation(const std::string& id, const AllocationPatch& patch) = 0;
+  virtual absl::StatusOr<core::Group> getGroup(const std::string& id) = 0;
+  // FAILED_PRECONDITION for a show's root group, or one holding groups or pending jobs.
+  virtual absl::Status deleteGroup(const std::string& id) = 0;
+  // FAILED_PRECONDITION when any job was ever launched in the show; otherwise removes the
+  // show with its groups, subscriptions, filters, overrides, departments and owners.
+  virtual absl::Status deleteShow(const std::string& id) = 0;
+  virtual absl::StatusOr<core::Facility> createFacility(const std::string& name) = 0;
+  virtual absl::Status renameFacility(const std::string& id, const std::string& name) = 0;
+  // FAILED_PRECONDITION while it has allocations.
+  virtual absl::Status deleteFacility(const std::string& id) = 0;
+  // The allocation "<facility>.<name>". INVALID_ARGUMENT for an empty name or tag or a name
+  // holding '.'.
+  virtual absl::StatusOr<core::Allocation> createAllocation(const std::string& facility_id,
+                                                            const std::string& name,
+                                                            const std::string& tag) = 0;
+  virtual absl::StatusOr<core::Allocation> getAllocation(const std::string& id) = 0;
+  // FAILED_PRECONDITION while it holds hosts or subscriptions, or is the farm's default.
+  virtual absl::Status deleteAllocation(const std::string& id) = 0;
+  // Farm-wide settings ("default_allocation"); NOT_FOUND when unset.
+  virtual absl::StatusOr<std::string> getSetting(const std::string& name) = 0;
+  virtual absl::Status setSetting(const std::string& name, const std::string& value) = 0;
+  // FAILED_PRECONDITION while the host runs frames; removes its deeds, partitions, comments.
+  virtual absl::Status deleteHost(const std::string& id) = 0;
+
+  // Owners (of desktops lent to the farm) and deeds (host ownership).
+  virtual absl::StatusOr<core::Owner> createOwner(const std::string& show_id,
+                                                  const std::string& name) = 0;
+  virtual absl::StatusOr<core::Owner> getOwner(const std::string& id) = 0;
+  virtual absl::StatusOr<core::Owner> findOwner(const std::string& name) = 0;
+  virtual absl::Status setOwnerShow(const std::string& id, const std::string& show_id) = 0;
+  // Deletes the owner and its deeds.
+  virtual absl::Status deleteOwner(const std::string& id) = 0;
+  // The host now belongs to the owner (replacing any other owner's deed).
+  virtual absl::StatusOr<core::Deed> takeOwnership(const std::string& owner_id,
+                                                   const std::string& host_id) = 0;
+  // Deeds of an owner (owner_id) or of the owners of a show (show_id); one of them given.
+  virtual absl::StatusOr<std::vector<core::Deed>> getDeeds(const std::string& owner_id,
+                                                           const std::string& show_id) = 0;
+  virtual absl::StatusOr<core::Deed> getDeed(const std::string& id) = 0;
+  virtual absl::StatusOr<core::Deed> getHostDeed(const std::string& host_id) = 0;
+  virtual absl::Status deleteDeed(const std::string& id) = 0;
+
+  virtual absl::StatusOr<core::Comment> getComment(const std::string& id) = 0;
+  // Saves subject and message.
+  virtual absl::Status updateComment(const core::Comment& comment) = 0;
+  virtual absl::Status deleteComment(const std::string& id) = 0;
+
+  // ---- frame and depend operations decided by the application ----
+  // Creates depends (each as at launch: satisfied at once when the rules say so, else it
+  // holds its waiting side). Returns the jobs whose frames changed.
+  virtual absl::StatusOr<DependChangeResult> createDepends(
+      const std::vector<core::Depend>& depends) = 0;
+  // Frames in DEPEND become WAITING with no depend count (OpenCue's markAsWaiting: their
+  // depends are ignored). Others are left. Returns the ids changed.
+  virtual absl::StatusOr<std::vector<std::string>> markFramesWaiting(
+      const std::vector<std::string>& ids) = 0;
+  // A WAITING frame's depend count is recounted from the active depends holding it and it
+  // goes back to DEPEND when any does (OpenCue's markAsDepend).
+  virtual absl::Status markFrameDepend(const std::string& id) = 0;
+  // New dispatch orders (frame id, order), all in one transaction.
+  virtual absl::Status setFrameDispatchOrders(
+      const std::vector<std::pair<std::string, int32_t>>& orders) = 0;
+  virtual absl::Status setFrameCheckpointState(const std::string& id, int32_t state) = 0;
+  virtual absl::Status setFrameDisplayOverride(const std::string& frame_id,
+                                               const FrameDisplayOverride& o) = 0;
+  virtual absl::StatusOr<std::vector<FrameDisplayOverride>> getFrameDisplayOverrides(
+      const std::string& frame_id) = 0;
+  // Where a proc's host should book next once its frame ends (OpenCue's redirect); empty
+  // ids clear it. NOT_FOUND for an unknown proc.
+  virtual absl::Status setProcRedirect(const std::string& proc_id, const std::string& job_id,
+                                       const std::string& group_id) = 0;
+  // The proc is given back when its frame ends (OpenCue's unbook).
+  virtual absl::Status setProcUnbooked(const std::string& proc_id) = 0;
 };
 
 // Opens a store from a URL: "sqlite:PATH", a plain path (SQLite), or later

@@ -47,6 +47,9 @@ void toProto(const core::Show& s, show::Show* out) {
   out->set_default_min_cores(cores(s.default_min_cores));
   out->set_default_max_cores(cores(s.default_max_cores));
   out->set_comment_email(s.comment_email);
+  out->set_default_min_gpus(static_cast<float>(s.default_min_gpus));
+  out->set_default_max_gpus(static_cast<float>(s.default_max_gpus));
+  out->set_scheduler_managed(s.scheduler_managed);
 }
 
 void toProto(const core::Allocation& a, facility::Allocation* out) {
@@ -78,6 +81,10 @@ void toProto(const core::Group& g, job::Group* out) {
   out->set_max_cores(g.max_cores < 0 ? -1 : cores(g.max_cores));
   out->set_parent_id(g.parent_id);
   out->set_level(g.parent_id.empty() ? 0 : 1);
+  out->set_default_job_min_gpus(static_cast<float>(g.default_job_min_gpus));
+  out->set_default_job_max_gpus(static_cast<float>(g.default_job_max_gpus));
+  out->set_min_gpus(static_cast<float>(g.min_gpus));
+  out->set_max_gpus(static_cast<float>(g.max_gpus));
 }
 
 void toProto(const core::Job& j, const core::FrameCounts& c, job::Job* out) {
@@ -87,7 +94,7 @@ void toProto(const core::Job& j, const core::FrameCounts& c, job::Job* out) {
   out->set_shot(j.shot);
   out->set_show(j.show);
   out->set_user(j.user);
-  out->set_group(j.group_id);
+  out->set_group(j.group_name);
   out->set_facility(j.facility);
   out->set_os(j.os);
   out->set_uid(j.uid);
@@ -127,6 +134,9 @@ void toProto(const core::Layer& l, const core::FrameCounts& c, job::Layer* out) 
   out->set_min_gpus(static_cast<float>(l.min_gpus));
   out->set_max_gpus(static_cast<float>(l.max_gpus));
   out->set_command(l.command);
+  out->set_memory_optimizer_enabled(l.memory_optimizer);
+  out->set_start_after(l.start_after);
+  out->set_start_after_reason(l.start_after_reason);
   fillCounts(c, out->mutable_layer_stats());
 }
 
@@ -146,6 +156,7 @@ void toProto(const core::Frame& f, job::Frame* out) {
   out->set_reserved_memory(f.reserved_memory);
   out->set_last_resource(f.last_resource);
   out->set_total_core_time(f.total_core_time);
+  out->set_checkpoint_state(static_cast<job::CheckpointState>(f.checkpoint_state));
   out->set_max_pss(f.max_pss);
 }
 
