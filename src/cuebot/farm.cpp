@@ -154,7 +154,20 @@ absl::Status Farm::killJob(const std::string& job_id, const std::string& reason)
   return absl::OkStatus();
 }
 
+absl::Status Farm::framesExist(const std::vector<std::string>& ids) {
+  if (ids.empty()) return absl::OkStatus();
+  store::FrameSearch q;
+  q.ids = ids;
+  ASSIGN_OR_RETURN(auto frames, store_.getFrames(q));
+  std::set<std::string> found;
+  for (const auto& f : frames) found.insert(f.id);
+  for (const auto& id : ids)
+    if (!found.contains(id)) return absl::NotFoundError(absl::StrCat("frame id ", id, " was not found"));
+  return absl::OkStatus();
+}
+
 absl::Status Farm::retryFrames(const std::vector<std::string>& ids) {
+  RETURN_IF_ERROR(framesExist(ids));
   auto jobs = jobsOfFrames(ids);
   ASSIGN_OR_RETURN(auto result, store_.retryFrames(ids, clock_.nowSeconds()));
   refreshJobs(jobs);
@@ -164,6 +177,7 @@ absl::Status Farm::retryFrames(const std::vector<std::string>& ids) {
 }
 
 absl::Status Farm::eatFrames(const std::vector<std::string>& ids) {
+  RETURN_IF_ERROR(framesExist(ids));
   auto jobs = jobsOfFrames(ids);
   ASSIGN_OR_RETURN(auto result, store_.eatFrames(ids, clock_.nowSeconds()));
   refreshJobs(jobs);
@@ -174,6 +188,7 @@ absl::Status Farm::eatFrames(const std::vector<std::string>& ids) {
 }
 
 absl::Status Farm::killFrames(const std::vector<std::string>& ids, const std::string& reason) {
+  RETURN_IF_ERROR(framesExist(ids));
   ASSIGN_OR_RETURN(auto result, store_.killFrames(ids));
   killProcs(result.procs_to_kill, reason.empty() ? "frame killed" : reason);
   return absl::OkStatus();

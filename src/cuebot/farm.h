@@ -69,6 +69,7 @@ class Farm {
   absl::StatusOr<std::vector<core::Job>> launchSpec(const std::string& xml);
   absl::Status pauseJob(const std::string& job_id, bool paused);
   absl::Status killJob(const std::string& job_id, const std::string& reason);
+  // retryFrames, eatFrames, killFrames: NOT_FOUND (nothing changed) when any id is unknown.
   absl::Status retryFrames(const std::vector<std::string>& frame_ids);
   absl::Status eatFrames(const std::vector<std::string>& frame_ids);
   absl::Status killFrames(const std::vector<std::string>& frame_ids, const std::string& reason);
@@ -107,6 +108,7 @@ class Farm {
   std::set<std::string> jobsOfFrames(const std::vector<std::string>& frame_ids);
 
  private:
+  absl::Status framesExist(const std::vector<std::string>& frame_ids);
   // After a durable change of depends: re-reads the jobs it names, kicks the dispatcher.
   void dependsChanged(const store::DependChangeResult& result, const std::string& what);
 

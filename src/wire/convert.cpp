@@ -432,4 +432,78 @@ void toProto(const core::RenderPartition& p, const RenderPartitionNames& names,
   out->set_max_gpus(p.max_gpus);
 }
 
+// ---- comments, facilities, owners, deeds ----
+
+void toProto(const core::Comment& c, comment::Comment* out) {
+  out->set_id(c.id);
+  out->set_timestamp(static_cast<int32_t>(c.timestamp));
+  out->set_user(c.user);
+  out->set_subject(c.subject);
+  out->set_message(c.message);
+}
+
+core::Comment fromProto(const comment::Comment& in) {
+  core::Comment c;
+  c.id = in.id();
+  c.timestamp = in.timestamp();
+  c.user = in.user();
+  c.subject = in.subject();
+  c.message = in.message();
+  return c;
+}
+
+void toProto(const core::Facility& f, facility::Facility* out) {
+  out->set_id(f.id);
+  out->set_name(f.name);
+}
+
+void toProto(const core::Owner& o, const std::string& show_name, int32_t host_count,
+             host::Owner* out) {
+  out->set_id(o.id);
+  out->set_name(o.name);
+  out->set_show(show_name);
+  out->set_host_count(host_count);
+}
+
+void toProto(const core::Deed& d, const std::string& host_name, const std::string& owner_name,
+             const std::string& show_name, host::Deed* out) {
+  out->set_id(d.id);
+  out->set_host(host_name);
+  out->set_owner(owner_name);
+  out->set_show(show_name);
+}
+
+void copySameNamedFields(const google::protobuf::Message& from, google::protobuf::Message* to) {
+  const auto* in_desc = from.GetDescriptor();
+  const auto* out_desc = to->GetDescriptor();
+  const auto* in_ref = from.GetReflection();
+  const auto* out_ref = to->GetReflection();
+  using FD = google::protobuf::FieldDescriptor;
+  for (int k = 0; k < out_desc->field_count(); ++k) {
+    const FD* of = out_desc->field(k);
+    const FD* inf = in_desc->FindFieldByName(of->name());
+    if (!inf || inf->cpp_type() != of->cpp_type() || inf->is_repeated() != of->is_repeated())
+      continue;
+    if (of->is_repeated()) {
+      if (of->cpp_type() != FD::CPPTYPE_STRING) continue;
+      for (int r = 0; r < in_ref->FieldSize(from, inf); ++r)
+        out_ref->AddString(to, of, in_ref->GetRepeatedString(from, inf, r));
+      continue;
+    }
+    switch (of->cpp_type()) {
+      case FD::CPPTYPE_STRING: out_ref->SetString(to, of, in_ref->GetString(from, inf)); break;
+      case FD::CPPTYPE_INT32: out_ref->SetInt32(to, of, in_ref->GetInt32(from, inf)); break;
+      case FD::CPPTYPE_INT64: out_ref->SetInt64(to, of, in_ref->GetInt64(from, inf)); break;
+      case FD::CPPTYPE_FLOAT: out_ref->SetFloat(to, of, in_ref->GetFloat(from, inf)); break;
+      case FD::CPPTYPE_DOUBLE: out_ref->SetDouble(to, of, in_ref->GetDouble(from, inf)); break;
+      case FD::CPPTYPE_BOOL: out_ref->SetBool(to, of, in_ref->GetBool(from, inf)); break;
+      case FD::CPPTYPE_ENUM:
+        if (of->enum_type() == inf->enum_type())
+          out_ref->SetEnumValue(to, of, in_ref->GetEnumValue(from, inf));
+        break;
+      default: break;
+    }
+  }
+}
+
 }  // namespace cue::wire

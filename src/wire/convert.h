@@ -16,6 +16,7 @@
 #include "show.pb.h"
 #include "subscription.pb.h"
 // area filters/services/departments/tasks
+#include "comment.pb.h"
 #include "department.pb.h"
 #include "filter.pb.h"
 #include "renderPartition.pb.h"
@@ -77,4 +78,16 @@ void toProto(const core::RenderPartition& partition, const RenderPartitionNames&
 core::HostReportData fromProto(const report::RenderHost& host, const report::CoreDetail& cores,
                                 const std::string& peer, int64_t now);
 
+// ---- comments, facilities, owners, deeds ----
+void toProto(const core::Comment& comment, comment::Comment* out);
+// The id, subject and message a client sends (user and time are the caller's to set).
+core::Comment fromProto(const comment::Comment& in);
+void toProto(const core::Facility& facility, facility::Facility* out);
+void toProto(const core::Owner& owner, const std::string& show_name, int32_t host_count,
+             host::Owner* out);
+void toProto(const core::Deed& deed, const std::string& host_name, const std::string& owner_name,
+             const std::string& show_name, host::Deed* out);
+// Copies every field that `to` has with the same name and type as in `from` (Host to
+// NestedHost, Proc to NestedProc: OpenCue's nested messages repeat their flat ones).
+void copySameNamedFields(const google::protobuf::Message& from, google::protobuf::Message* to);
 }  // namespace cue::wire

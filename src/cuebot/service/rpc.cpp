@@ -1,5 +1,7 @@
 #include "cuebot/service/rpc.h"
 
+#include "cuebot/app/job_ops.h"
+
 #include <map>
 
 namespace cue::cuebot {
@@ -60,6 +62,18 @@ absl::Status fillProcs(store::Store& store, const std::vector<core::Proc>& procs
   for (const auto& f : found) frame_name[f.id] = f.name;
   for (const auto& p : procs) toProto(p, job_name[p.job_id], frame_name[p.frame_id], out->add_procs());
   return absl::OkStatus();
+}
+
+grpc::Status createDependProto(Farm& farm, core::DependEntity kind, const std::string& id,
+                               core::DependEntity on_kind, const std::string& on_id,
+                               depend::Depend* out) {
+  GRPC_ASSIGN(auto waiter, app::resolve(farm.store(), kind, id));
+  GRPC_ASSIGN(auto on, app::resolve(farm.store(), on_kind, on_id));
+  GRPC_ASSIGN(auto d, app::createDepend(farm, waiter, on));
+  depend::DependSeq seq;
+  GRPC_CHECK(dependsToProto(farm.store(), {d}, /*active_only=*/false, &seq));
+  if (seq.depends_size() > 0) *out = seq.depends(0);
+  return grpc::Status::OK;
 }
 
 }  // namespace cue::cuebot

@@ -70,4 +70,10 @@ absl::StatusOr<std::vector<std::string>> frameIds(store::Store& store, const std
 absl::Status fillProcs(store::Store& store, const std::vector<core::Proc>& procs,
                        host::ProcSeq* out);
 
+// Creates a depend of the waiter (kind, id) on (on_kind, on_id) through app::createDepend
+// and fills `out` with it, names included.
+grpc::Status createDependProto(Farm& farm, core::DependEntity kind, const std::string& id,
+                               core::DependEntity on_kind, const std::string& on_id,
+                               depend::Depend* out);
+
 }  // namespace cue::cuebot
