@@ -64,6 +64,21 @@ absl::Status fillProcs(store::Store& store, const std::vector<core::Proc>& procs
   return absl::OkStatus();
 }
 
+absl::Status fillOwner(store::Store& store, const core::Owner& owner, host::Owner* out) {
+  auto show = store.getShow(owner.show_id);
+  ASSIGN_OR_RETURN(auto deeds, store.getDeeds(owner.id, ""));
+  toProto(owner, show.ok() ? show->name : "", static_cast<int32_t>(deeds.size()), out);
+  return absl::OkStatus();
+}
+
+absl::Status fillDeed(store::Store& store, const core::Deed& deed, host::Deed* out) {
+  ASSIGN_OR_RETURN(auto owner, store.getOwner(deed.owner_id));
+  ASSIGN_OR_RETURN(auto host, store.getHost(deed.host_id));
+  auto show = store.getShow(owner.show_id);
+  toProto(deed, host.name, owner.name, show.ok() ? show->name : "", out);
+  return absl::OkStatus();
+}
+
 grpc::Status createDependProto(Farm& farm, core::DependEntity kind, const std::string& id,
                                core::DependEntity on_kind, const std::string& on_id,
                                depend::Depend* out) {

@@ -72,6 +72,11 @@ absl::Status fillProcs(store::Store& store, const std::vector<core::Proc>& procs
 
 // Creates a depend of the waiter (kind, id) on (on_kind, on_id) through app::createDepend
 // and fills `out` with it, names included.
+// Owners and deeds with the names OpenCue's messages carry (show, host, owner), read from
+// the store.
+absl::Status fillOwner(store::Store& store, const core::Owner& owner, host::Owner* out);
+absl::Status fillDeed(store::Store& store, const core::Deed& deed, host::Deed* out);
+
 grpc::Status createDependProto(Farm& farm, core::DependEntity kind, const std::string& id,
                                core::DependEntity on_kind, const std::string& on_id,
                                depend::Depend* out);

@@ -1,6 +1,8 @@
 #include "cuebot/service/service_factory.h"
 
 #include "cuebot/app/filters.h"
+#include <map>
+
 #include "cuebot/service/rpc.h"
 #include "show.grpc.pb.h"
 
@@ -135,7 +137,110 @@ class ShowService final : public show::ShowInterface::Service {
     return grpc::Status::OK;
   }
 
+  RPC(show, Show, CreateOwner) {
+    GRPC_ASSIGN(auto o, store_.createOwner(req->show().id(), req->name()));
+    GRPC_CHECK(fillOwner(store_, o, resp->mutable_owner()));
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, GetDeeds) {
+    GRPC_ASSIGN(auto deeds, store_.getDeeds("", req->show().id()));
+    for (const auto& d : deeds) GRPC_CHECK(fillDeed(store_, d, resp->mutable_deeds()->add_deeds()));
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, Delete) {
+    GRPC_CHECK(store_.deleteShow(req->show().id()));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  // The show's pending jobs.
+  RPC(show, Show, GetJobs) {
+    GRPC_ASSIGN(auto s, store_.getShow(req->show().id()));
+    core::JobSearch q;
+    q.shows = {s.name};
+    GRPC_ASSIGN(auto jobs, store_.getJobs(q));
+    GRPC_CHECK(fillJobs(store_, jobs, resp->mutable_jobs()));
+    return grpc::Status::OK;
+  }
+  // The show's group tree from its root, each group with its pending jobs (CueGUI's
+  // monitor view).
+  RPC(show, Show, GetJobWhiteboard) {
+    GRPC_ASSIGN(auto s, store_.getShow(req->show().id()));
+    GRPC_ASSIGN(auto groups, store_.getGroups(s.id));
+    core::JobSearch q;
+    q.shows = {s.name};
+    GRPC_ASSIGN(auto jobs, store_.getJobs(q));
+    std::vector<std::string> ids;
+    for (const auto& j : jobs) ids.push_back(j.id);
+    GRPC_ASSIGN(auto counts, store_.jobFrameCounts(ids));
+    const core::Group* root = nullptr;
+    for (const auto& g : groups)
+      if (g.parent_id.empty()) root = &g;
+    if (root == nullptr)
+      return toGrpc(absl::NotFoundError(absl::StrCat("root group of show ", s.name, " was not found")));
+    nest(*root, groups, jobs, counts, 0, resp->mutable_whiteboard());
+    return grpc::Status::OK;
+  }
+  RPC(show, Show, SetCommentEmail) {
+    store::ShowPatch p;
+    p.comment_email = req->email();
+    return patch(req->show().id(), p);
+  }
+  RPC(show, Show, SetDefaultMinGpus) {
+    if (req->min_gpus() < 0) return negative("default min gpus", req->min_gpus());
+    store::ShowPatch p;
+    p.default_min_gpus = req->min_gpus();
+    return patch(req->show().id(), p);
+  }
+  RPC(show, Show, SetDefaultMaxGpus) {
+    if (req->max_gpus() < 0) return negative("default max gpus", req->max_gpus());
+    store::ShowPatch p;
+    p.default_max_gpus = req->max_gpus();
+    return patch(req->show().id(), p);
+  }
+  RPC(show, Show, SetSchedulerManaged) {
+    store::ShowPatch p;
+    p.scheduler_managed = req->enabled();
+    return patch(req->show().id(), p);
+  }
+  // Retires the show: it becomes inactive (no new jobs). A target show, when named, must
+  // exist; Cue keeps the archived show's history in place rather than moving it.
+  RPC(show, Show, Archive) {
+    GRPC_CHECK(store_.getShow(req->show().id()).status());
+    if (!req->target_show_name().empty())
+      GRPC_CHECK(store_.findShow(req->target_show_name()).status());
+    GRPC_CHECK(store_.setShowFlags(req->show().id(), false, std::nullopt, std::nullopt));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+
  private:
+  static void nest(const core::Group& g, const std::vector<core::Group>& groups,
+                   const std::vector<core::Job>& jobs,
+                   std::map<std::string, core::FrameCounts>& counts, int level,
+                   job::NestedGroup* out) {
+    job::Group flat;
+    toProto(g, &flat);
+    flat.set_level(level);
+    wire::copySameNamedFields(flat, out);
+    for (const auto& j : jobs) {
+      if (j.group_id != g.id) continue;
+      out->add_jobs(j.name);
+      toProto(j, counts[j.id], out->add_inline_jobs());
+    }
+    if (level > 100) return;  // a cycle cannot be stored, but never loop on one
+    for (const auto& child : groups)
+      if (child.parent_id == g.id)
+        nest(child, groups, jobs, counts, level + 1, out->mutable_groups()->add_nested_groups());
+  }
+  grpc::Status patch(const std::string& id, const store::ShowPatch& p) {
+    GRPC_CHECK(store_.updateShow(id, p));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  static grpc::Status negative(const char* what, int32_t v) {
+    return toGrpc(absl::InvalidArgumentError(absl::StrCat("show ", what, " ", v, " cannot be negative")));
+  }
+
   Farm& farm_;
   store::Store& store_;
 };
