@@ -50,4 +50,20 @@ absl::Status RqdClient::killFrame(const std::string& address, const std::string&
   return fromGrpc(stub(address).KillRunningFrame(&ctx, req, &resp), address);
 }
 
+absl::Status RqdClient::rebootNow(const std::string& address) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
+  rqd::RqdStaticRebootNowRequest req;
+  rqd::RqdStaticRebootNowResponse resp;
+  return fromGrpc(stub(address).RebootNow(&ctx, req, &resp), address);
+}
+
+absl::Status RqdClient::rebootIdle(const std::string& address) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
+  rqd::RqdStaticRebootIdleRequest req;
+  rqd::RqdStaticRebootIdleResponse resp;
+  return fromGrpc(stub(address).RebootIdle(&ctx, req, &resp), address);
+}
+
 }  // namespace cue::cuebot

@@ -22,6 +22,10 @@ class RqdClient {
   virtual absl::Status launchFrame(const std::string& address, const rqd::RunFrame& frame);
   virtual absl::Status killFrame(const std::string& address, const std::string& frame_id,
                                  const std::string& message);
+  // Asks the rqd to reboot its host now / once it runs nothing (an rqd may refuse: Cue's
+  // rqd answers FAILED_PRECONDITION unless the site enables reboots).
+  virtual absl::Status rebootNow(const std::string& address);
+  virtual absl::Status rebootIdle(const std::string& address);
 
  private:
   rqd::RqdInterface::Stub& stub(const std::string& address);

@@ -228,6 +228,7 @@ void toProto(const core::Proc& p, const std::string& job_name, const std::string
   out->set_reserved_cores(cores(p.reserved_cores));
   out->set_reserved_gpus(static_cast<float>(p.reserved_gpus));
   out->set_unbooked(p.unbooked);
+  out->set_redirect_target(p.redirect_job_id.empty() ? p.redirect_group_id : p.redirect_job_id);
   out->set_log_path(p.log_path);
 }
 
