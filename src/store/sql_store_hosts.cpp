@@ -30,13 +30,17 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
     std::string id;
     if (rows.empty()) {
       id = common::newId();
-      // The facility's general allocation, else the farm default (local.general).
+      // The farm's default allocation (AllocSetDefault) when it is in the host's facility,
+      // else the facility's general allocation, else the default, else local.general.
+      const std::string facility = r.facility.empty() ? "local" : r.facility;
       ASSIGN_OR_RETURN(
           auto alloc,
-          db_->query("SELECT a.id, a.tag FROM alloc a JOIN facility f ON "
-                     "a.facility_id = f.id WHERE a.name = $1 OR a.name = "
-                     "'local.general' ORDER BY (a.name = $1) DESC",
-                     {s(absl::StrCat(r.facility.empty() ? "local" : r.facility, ".general"))}));
+          db_->query("SELECT a.id, a.tag FROM alloc a JOIN facility f ON a.facility_id = f.id "
+                     "LEFT JOIN farm_setting d ON d.name = 'default_allocation' AND d.value = "
+                     "a.id WHERE a.name = $1 OR a.name = 'local.general' OR d.value IS NOT NULL "
+                     "ORDER BY (d.value IS NOT NULL AND f.name = $2) DESC, (a.name = $1) DESC, "
+                     "(d.value IS NOT NULL) DESC",
+                     {s(absl::StrCat(facility, ".general")), s(facility)}));
       if (alloc.empty()) return absl::FailedPreconditionError("no allocation to place hosts in");
       std::vector<std::string> tags = r.tags;
       tags.push_back(alloc[0].str(1));

@@ -10,9 +10,18 @@ class CommentService final : public comment::CommentInterface::Service {
  public:
   explicit CommentService(Farm& farm) : farm_(farm), store_(farm.store()) {}
 
+  RPC(comment, Comment, Delete) { return toGrpc(store_.deleteComment(req->comment().id())); }
+  // Saves the subject and message (author and time stay as written).
+  RPC(comment, Comment, Save) {
+    GRPC_ASSIGN(auto c, store_.getComment(req->comment().id()));
+    c.subject = req->comment().subject();
+    c.message = req->comment().message();
+    return toGrpc(store_.updateComment(c));
+  }
+
  private:
   [[maybe_unused]] Farm& farm_;
-  [[maybe_unused]] store::Store& store_;
+  store::Store& store_;
 };
 
 }  // namespace

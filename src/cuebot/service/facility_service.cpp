@@ -8,7 +8,7 @@ namespace {
 
 class FacilityService final : public facility::FacilityInterface::Service {
  public:
-  explicit FacilityService(Farm& farm) : store_(farm.store()) {}
+  explicit FacilityService(Farm& farm) : farm_(farm), store_(farm.store()) {}
   RPC(facility, Facility, Get) {
     GRPC_ASSIGN(auto f, store_.findFacility(req->name()));
     resp->mutable_facility()->set_id(f.id);
@@ -23,7 +23,30 @@ class FacilityService final : public facility::FacilityInterface::Service {
     return grpc::Status::OK;
   }
 
+  RPC(facility, Facility, Create) {
+    GRPC_ASSIGN(auto f, store_.createFacility(req->name()));
+    toProto(f, resp->mutable_facility());
+    return grpc::Status::OK;
+  }
+  RPC(facility, Facility, Rename) {
+    std::string id = req->facility().id();
+    if (id.empty()) {
+      GRPC_ASSIGN(auto f, store_.findFacility(req->facility().name()));
+      id = f.id;
+    }
+    GRPC_CHECK(store_.renameFacility(id, req->new_name()));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+  RPC(facility, Facility, Delete) {
+    GRPC_ASSIGN(auto f, store_.findFacility(req->name()));
+    GRPC_CHECK(store_.deleteFacility(f.id));
+    farm_.referenceChanged();
+    return grpc::Status::OK;
+  }
+
  private:
+  Farm& farm_;
   store::Store& store_;
 };
 
