@@ -419,10 +419,12 @@ TEST(FarmTest, BadInputGetsClearErrors) {
   {
     grpc::ClientContext ctx;
     job::JobSetMaxRetriesRequest req;
+    req.mutable_job()->set_id("no-such-job-id");
+    req.set_max_retries(2);
     job::JobSetMaxRetriesResponse resp;
     auto st = farm.jobs().SetMaxRetries(&ctx, req, &resp);
-    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-    EXPECT_NE(st.error_message().find("SetMaxRetries"), std::string::npos) << st.error_message();
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_NE(st.error_message().find("no-such-job-id"), std::string::npos) << st.error_message();
   }
 }
 

@@ -18,7 +18,7 @@ GEN = tempfile.mkdtemp(prefix="cue-pyproto-")
 subprocess.check_call(["protoc", f"-I{PROTO_DIR}", f"--python_out={GEN}"] +
                       [f for f in os.listdir(PROTO_DIR) if f.endswith(".proto")], cwd=PROTO_DIR)
 sys.path.insert(0, GEN)
-import cue_pb2, facility_pb2, host_pb2, job_pb2, report_pb2, rqd_pb2, show_pb2  # noqa: E402
+import cue_pb2, facility_pb2, host_pb2, job_pb2, monitoring_pb2, report_pb2, rqd_pb2, show_pb2  # noqa: E402,E501
 from concurrent import futures  # noqa: E402
 
 
@@ -95,10 +95,10 @@ class OpenCueClientTest(unittest.TestCase):
 
     def test_unimplemented_rpc_names_itself(self):
         with self.assertRaises(grpc.RpcError) as e:
-            self.call("job.JobInterface", "SetMaxRetries", job_pb2.JobSetMaxRetriesRequest(),
-                      job_pb2.JobSetMaxRetriesResponse)
+            self.call("monitoring.MonitoringInterface", "GetJobHistory",
+                      monitoring_pb2.GetJobHistoryRequest(), monitoring_pb2.GetJobHistoryResponse)
         self.assertEqual(e.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
-        self.assertIn("SetMaxRetries", e.exception.details())
+        self.assertIn("GetJobHistory", e.exception.details())
 
     def test_python_rqd_style_boot_report(self):
         host = report_pb2.RenderHost(name="pyrqd-host", facility="local", total_mem=8388608,
