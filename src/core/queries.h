@@ -44,6 +44,9 @@ struct HostSearch {
   std::vector<std::string> names;
   std::vector<std::string> allocs;  // allocation names
   std::vector<core::HardwareState> states;
+  std::vector<std::string> substrs;  // the name holds one of them
+  std::vector<std::string> regexes;  // the name matches one of them (ECMAScript)
+  std::vector<core::LockState> lock_states;
 };
 
 struct ProcSearch {

@@ -140,10 +140,44 @@ absl::StatusOr<std::vector<core::Host>> SqlStore::getHosts(const HostSearch& q) 
       for (auto x : q.states) names.emplace_back(core::toString(x));
       where.push_back(absl::StrCat("h.state IN (", inList(names, params), ")"));
     }
+    if (!q.lock_states.empty()) {
+      std::vector<std::string> names;
+      for (auto x : q.lock_states) names.emplace_back(core::toString(x));
+      where.push_back(absl::StrCat("h.lock_state IN (", inList(names, params), ")"));
+    }
+    if (!q.substrs.empty()) {
+      std::vector<std::string> likes;
+      for (const auto& sub : q.substrs) {
+        std::string pattern = "%";
+        for (char c : sub) {
+          if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+          pattern += c;
+        }
+        params.push_back(s(pattern + "%"));
+        likes.push_back(absl::StrCat("h.name LIKE $", params.size(), " ESCAPE '\\'"));
+      }
+      where.push_back(absl::StrCat("(", absl::StrJoin(likes, " OR "), ")"));
+    }
+    std::vector<std::regex> res;
+    for (const auto& r : q.regexes) {
+      try {
+        res.emplace_back(r);
+      } catch (const std::regex_error& e) {
+        return absl::StatusOr<std::vector<core::Host>>(absl::InvalidArgumentError(
+            absl::StrCat("host search regex \"", r, "\" is invalid: ", e.what())));
+      }
+    }
     std::string sql = absl::StrCat("SELECT ", kHostCols);
     if (!where.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
     absl::StrAppend(&sql, " ORDER BY h.name");
-    return mapRows<core::Host>(db_->query(sql, params), toHost);
+    auto hosts = mapRows<core::Host>(db_->query(sql, params), toHost);
+    if (hosts.ok() && !res.empty())
+      std::erase_if(*hosts, [&](const core::Host& h) {
+        for (const auto& re : res)
+          if (std::regex_search(h.name, re)) return false;
+        return true;
+      });
+    return hosts;
   });
 }
 

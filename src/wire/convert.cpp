@@ -272,6 +272,9 @@ core::HostSearch fromProto(const host::HostSearchCriteria& in) {
   q.names.assign(in.hosts().begin(), in.hosts().end());
   q.allocs.assign(in.allocs().begin(), in.allocs().end());
   for (int s : in.states().state()) q.states.push_back(static_cast<core::HardwareState>(s));
+  q.substrs.assign(in.substr().begin(), in.substr().end());
+  q.regexes.assign(in.regex().begin(), in.regex().end());
+  for (int s : in.lock_states().state()) q.lock_states.push_back(static_cast<core::LockState>(s));
   return q;
 }
 

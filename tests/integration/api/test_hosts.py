@@ -56,6 +56,17 @@ class HostOpsTest(cuefarm.FarmTestCase):
         self.assertIn("hostops-a", [n.name for n in wb.nested_hosts.nested_hosts])
         self.assertCode(NF, H, "SetOs", h.HostSetOsRequest(host=h.Host(id="no-such-host"), os="x"))
 
+    def test_host_search(self):
+        h = pb["host"]
+        names = lambda **c: [x.name for x in self.farm.hosts(**c)]  # noqa: E731
+        self.assertEqual(names(substr=["tops-a"]), ["hostops-a"])
+        self.assertEqual(names(regex=[r"^hostops-[ab]$"]), ["hostops-a", "hostops-b"])
+        self.assertEqual(names(regex=["-b$"], substr=["hostops"]), ["hostops-b"])
+        self.assertEqual(names(substr=["%"]), [])  # a wildcard of SQL is a plain character
+        self.assertEqual(names(lock_states=h.LockStateSeq(state=[h.LOCKED])), [])
+        self.assertCode(IA, H, "GetHosts", h.HostGetHostsRequest(
+            r=h.HostSearchCriteria(regex=["(unclosed"])))
+
     def test_allocations_and_facilities(self):
         f, h = pb["facility"], pb["host"]
         fac_name = unique("fac")
