@@ -11,6 +11,7 @@
 #include "store/store_conformance_admin.h"
 #include "store/store_conformance_depend.h"
 #include "store/store_conformance_filter.h"
+#include "store/store_conformance_settings.h"
 
 namespace cue::store::conformance {
 namespace {
