@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cuebot/service/rpc.h"
+#include "cuebot/service/stats.h"
 #include "facility.grpc.pb.h"
 
 namespace cue::cuebot {
@@ -12,12 +13,18 @@ class AllocationService final : public facility::AllocationInterface::Service {
   explicit AllocationService(Farm& farm) : farm_(farm), store_(farm.store()) {}
   RPC(facility, Alloc, GetAll) {
     GRPC_ASSIGN(auto allocs, store_.getAllocations());
-    for (const auto& a : allocs) toProto(a, resp->mutable_allocations()->add_allocations());
+    GRPC_ASSIGN(auto usage, readUsage(store_));
+    for (const auto& a : allocs) {
+      auto* out = resp->mutable_allocations()->add_allocations();
+      toProto(a, out);
+      addStats(usage, a.id, out);
+    }
     return grpc::Status::OK;
   }
   RPC(facility, Alloc, Find) {
     GRPC_ASSIGN(auto a, store_.findAllocation(req->name()));
     toProto(a, resp->mutable_allocation());
+    withStats(a.id, resp->mutable_allocation());
     return grpc::Status::OK;
   }
   RPC(facility, Alloc, Get) {
@@ -25,6 +32,7 @@ class AllocationService final : public facility::AllocationInterface::Service {
     for (const auto& a : allocs)
       if (a.id == req->id()) {
         toProto(a, resp->mutable_allocation());
+        withStats(a.id, resp->mutable_allocation());
         return grpc::Status::OK;
       }
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
@@ -37,11 +45,13 @@ class AllocationService final : public facility::AllocationInterface::Service {
       auto a = store_.getAllocation(*id);
       if (a.ok()) {
         toProto(*a, resp->mutable_allocation());
+        withStats(a->id, resp->mutable_allocation());
         return grpc::Status::OK;
       }
     }
     GRPC_ASSIGN(auto a, store_.findAllocation("local.general"));
     toProto(a, resp->mutable_allocation());
+    withStats(a.id, resp->mutable_allocation());
     return grpc::Status::OK;
   }
   RPC(facility, Alloc, SetDefault) {
@@ -58,6 +68,7 @@ class AllocationService final : public facility::AllocationInterface::Service {
     GRPC_ASSIGN(auto a, store_.createAllocation(facility_id, req->name(), req->tag()));
     farm_.referenceChanged();
     toProto(a, resp->mutable_allocation());
+    withStats(a.id, resp->mutable_allocation());
     return grpc::Status::OK;
   }
   RPC(facility, Alloc, Delete) {
@@ -112,13 +123,25 @@ class AllocationService final : public facility::AllocationInterface::Service {
   }
   RPC(facility, Alloc, GetSubscriptions) {
     GRPC_ASSIGN(auto subs, store_.getSubscriptions(""));
+    GRPC_ASSIGN(auto usage, readUsage(store_));
     for (const auto& s : subs)
       if (s.alloc_id == req->allocation().id() || s.alloc_name == req->allocation().name())
-        toProto(s, resp->mutable_subscriptions()->add_subscriptions());
+        addStats(usage, s.show_id, s.alloc_id, toProtoIn(s, resp->mutable_subscriptions()));
     return grpc::Status::OK;
   }
 
  private:
+  // Allocation stats are best effort: a failed read leaves them empty.
+  void withStats(const std::string& alloc_id, facility::Allocation* out) {
+    auto usage = readUsage(store_);
+    if (usage.ok()) addStats(*usage, alloc_id, out);
+  }
+  static subscription::Subscription* toProtoIn(const core::Subscription& s,
+                                               subscription::SubscriptionSeq* seq) {
+    auto* out = seq->add_subscriptions();
+    toProto(s, out);
+    return out;
+  }
   grpc::Status patch(const std::string& id, const store::AllocationPatch& p) {
     GRPC_CHECK(store_.updateAllocation(id, p));
     farm_.referenceChanged();

@@ -1,6 +1,7 @@
 #include "cuebot/service/service_factory.h"
 
 #include "cuebot/service/rpc.h"
+#include "cuebot/service/stats.h"
 #include "facility.grpc.pb.h"
 
 namespace cue::cuebot {
@@ -17,9 +18,13 @@ class FacilityService final : public facility::FacilityInterface::Service {
   }
   RPC(facility, Facility, GetAllocations) {
     GRPC_ASSIGN(auto allocs, store_.getAllocations());
+    GRPC_ASSIGN(auto usage, readUsage(store_));
     for (const auto& a : allocs)
-      if (a.facility == req->facility().name() || a.facility_id == req->facility().id())
-        toProto(a, resp->mutable_allocations()->add_allocations());
+      if (a.facility == req->facility().name() || a.facility_id == req->facility().id()) {
+        auto* out = resp->mutable_allocations()->add_allocations();
+        toProto(a, out);
+        addStats(usage, a.id, out);
+      }
     return grpc::Status::OK;
   }
 

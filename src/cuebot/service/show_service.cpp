@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cuebot/service/rpc.h"
+#include "cuebot/service/stats.h"
 #include "show.grpc.pb.h"
 
 namespace cue::cuebot {
@@ -101,18 +102,30 @@ class ShowService final : public show::ShowInterface::Service {
   }
   RPC(show, Show, FindShow) {
     GRPC_ASSIGN(auto s, store_.findShow(req->name()));
+    GRPC_ASSIGN(auto usage, readUsage(store_));
     toProto(s, resp->mutable_show());
+    GRPC_CHECK(addStats(store_, usage, s.id, resp->mutable_show()));
     return grpc::Status::OK;
   }
   RPC(show, Show, GetShows) {
     GRPC_ASSIGN(auto shows, store_.getShows());
-    for (const auto& s : shows) toProto(s, resp->mutable_shows()->add_shows());
+    GRPC_ASSIGN(auto usage, readUsage(store_));
+    for (const auto& s : shows) {
+      auto* out = resp->mutable_shows()->add_shows();
+      toProto(s, out);
+      GRPC_CHECK(addStats(store_, usage, s.id, out));
+    }
     return grpc::Status::OK;
   }
   RPC(show, Show, GetActiveShows) {
     GRPC_ASSIGN(auto shows, store_.getShows());
-    for (const auto& s : shows)
-      if (s.active) toProto(s, resp->mutable_shows()->add_shows());
+    GRPC_ASSIGN(auto usage, readUsage(store_));
+    for (const auto& s : shows) {
+      if (!s.active) continue;
+      auto* out = resp->mutable_shows()->add_shows();
+      toProto(s, out);
+      GRPC_CHECK(addStats(store_, usage, s.id, out));
+    }
     return grpc::Status::OK;
   }
   RPC(show, Show, CreateShow) {
@@ -123,7 +136,12 @@ class ShowService final : public show::ShowInterface::Service {
   grpc::Status GetSubscriptions(grpc::ServerContext*, const show::ShowGetSubscriptionRequest* req,
                                 show::ShowGetSubscriptionResponse* resp) override {
     GRPC_ASSIGN(auto subs, store_.getSubscriptions(req->show().id()));
-    for (const auto& s : subs) toProto(s, resp->mutable_subscriptions()->add_subscriptions());
+    GRPC_ASSIGN(auto usage, readUsage(store_));
+    for (const auto& s : subs) {
+      auto* out = resp->mutable_subscriptions()->add_subscriptions();
+      toProto(s, out);
+      addStats(usage, s.show_id, s.alloc_id, out);
+    }
     return grpc::Status::OK;
   }
   RPC(show, Show, GetRootGroup) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cuebot/service/rpc.h"
+#include "cuebot/service/stats.h"
 #include "subscription.grpc.pb.h"
 
 namespace cue::cuebot {
@@ -30,6 +31,8 @@ class SubscriptionService final : public subscription::SubscriptionInterface::Se
     for (const auto& s : subs)
       if (s.id == req->id()) {
         toProto(s, resp->mutable_subscription());
+        GRPC_ASSIGN(auto usage, readUsage(store_));
+        addStats(usage, s.show_id, s.alloc_id, resp->mutable_subscription());
         return grpc::Status::OK;
       }
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
@@ -41,6 +44,8 @@ class SubscriptionService final : public subscription::SubscriptionInterface::Se
     for (const auto& s : subs)
       if (absl::StrCat(s.alloc_name, ".", s.show_name) == req->name()) {
         toProto(s, resp->mutable_subscription());
+        GRPC_ASSIGN(auto usage, readUsage(store_));
+        addStats(usage, s.show_id, s.alloc_id, resp->mutable_subscription());
         return grpc::Status::OK;
       }
     return grpc::Status(grpc::StatusCode::NOT_FOUND,

@@ -169,6 +169,23 @@ class HostOpsTest(cuefarm.FarmTestCase):
         self.assertEqual(self.farm.frames(job)[0].retry_count, 0)
         self.farm.call(J, "Kill", j.JobKillRequest(job=job, reason="test over"))
 
+    def test_live_stats_of_shows_allocations_subscriptions(self):
+        s, f, j = pb["show"], pb["facility"], pb["job"]
+        job, proc = self.running_proc(unique("stats"))
+        show = self.farm.find_show("testing")
+        self.assertGreaterEqual(show.show_stats.running_frames, 1)
+        self.assertGreaterEqual(show.show_stats.reserved_cores, 1.0)
+        self.assertGreaterEqual(show.show_stats.pending_jobs, 1)
+        self.assertGreaterEqual(show.show_stats.created_job_count, 1)
+        alloc = self.farm.call(A, "Find", f.AllocFindRequest(name="local.general"))
+        self.assertGreaterEqual(alloc.allocation.stats.hosts, 1)
+        self.assertGreaterEqual(alloc.allocation.stats.running_cores, 1.0)
+        subs = self.farm.call("show.ShowInterface", "GetSubscriptions",
+                              s.ShowGetSubscriptionRequest(show=show)).subscriptions.subscriptions
+        general = next(x for x in subs if x.allocation_name == "local.general")
+        self.assertGreaterEqual(general.reserved_cores, 100)  # core units
+        self.farm.call("job.JobInterface", "Kill", j.JobKillRequest(job=job, reason="test over"))
+
     def test_unbook_procs_with_kill(self):
         h, j = pb["host"], pb["job"]
         job, proc = self.running_proc(unique("unbook"))
