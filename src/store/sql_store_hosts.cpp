@@ -347,9 +347,11 @@ absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& 
       if (host_ok == 0) continue;
       ASSIGN_OR_RETURN(auto frame_ok,
                        db_->exec("UPDATE frame SET state = 'RUNNING', start_time = $2, "
-                                 "stop_time = 0, reserved_memory = $3, version = version + 1 "
+                                 "stop_time = 0, reserved_memory = $3, version = version + 1, "
+                                 "last_resource = (SELECT name FROM host WHERE id = $4) || $5 "
                                  "WHERE id = $1 AND state = 'WAITING'",
-                                 {s(bk.frame_id), i(bk.now), i(bk.memory)}));
+                                 {s(bk.frame_id), i(bk.now), i(bk.memory), s(bk.host_id),
+                                  s(absl::StrCat("/", bk.cores / 100.0, "/", bk.gpus))}));
       if (frame_ok == 0) {
         RETURN_IF_ERROR(recomputeIdle(*db_, bk.host_id));
         continue;
@@ -397,7 +399,8 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
         auto rows,
         db_->query("SELECT p.host_id, p.reserved_cores, p.reserved_memory, p.booked_time, "
                    "p.kill_reason, f.state, f.retry_count, f.layer_id, f.job_id, j.max_retries, "
-                   "j.state, j.auto_eat, p.max_rss FROM proc p JOIN frame f ON p.frame_id = f.id "
+                   "j.state, j.auto_eat, p.max_rss, p.reserved_gpus FROM proc p JOIN frame f ON "
+                   "p.frame_id = f.id "
                    "JOIN job j ON f.job_id = j.id WHERE p.id = $1 AND p.frame_id = $2",
                    {s(d.proc_id), s(d.frame_id)}));
     if (rows.empty())
@@ -464,7 +467,7 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
                   "WHERE id = $1 AND state = 'RUNNING'",
                   {s(d.frame_id), s(next_name), i(new_retries), i(d.exit_status), i(d.exit_signal),
                    i(d.now), i(max_rss), i(static_cast<int64_t>(d.run_time) * cores / 100),
-                   s(absl::StrCat(d.host_name, "/", cores / 100.0)), i(new_reserved)}));
+                   s(absl::StrCat(d.host_name, "/", cores / 100.0, "/", r.i32(13))), i(new_reserved)}));
     if (n == 0) return absl::AbortedError("frame changed state during its completion");
     out.new_state = next;
     if (core::isDone(next)) {

@@ -1597,6 +1597,7 @@ TEST_P(StoreConformanceTest, BookingMakesProcAndRunsFrame) {
   EXPECT_EQ(running.state, FrameState::kRunning);
   EXPECT_EQ(running.start_time, kT0 + 5);
   EXPECT_EQ(running.reserved_memory, 3 * kKbPerGb);
+  EXPECT_EQ(running.last_resource, h.name + "/2.5/0") << "the current proc, host/cores/gpus";
   EXPECT_GT(running.version, 0) << "a state change bumps the version";
 
   ProcSearch q;
@@ -1833,7 +1834,7 @@ TEST_P(StoreConformanceTest, SucceededFramesFinishTheJob) {
   EXPECT_EQ(f1.stop_time, kT0 + 90);
   EXPECT_EQ(f1.max_rss, kKbPerGb);
   EXPECT_EQ(f1.total_core_time, 180) << "90 s on 2 cores";
-  EXPECT_EQ(f1.last_resource.rfind("render01", 0), 0u) << f1.last_resource;
+  EXPECT_EQ(f1.last_resource, "render01/2/0") << "OpenCue's host/cores/gpus";
   EXPECT_EQ(job(nj.job.id).state, JobState::kPending);
 
   // An eaten frame counts as done.
