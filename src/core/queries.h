@@ -35,6 +35,13 @@ struct FrameSearch {
   std::vector<core::FrameState> states;
   std::optional<std::pair<int32_t, int32_t>> number_range;  // inclusive frame numbers
   EpochSec updated_since = 0;  // only frames changed at or after this time; 0 = all
+  std::vector<std::string> names;  // frame names, "0001-render"
+  // Peak RSS (KB) and run time (seconds; a running frame's so far, at `now`) ranges,
+  // inclusive; a max of -1 = no upper bound.
+  std::optional<std::pair<MemoryKb, MemoryKb>> max_rss_range;
+  std::optional<std::pair<int64_t, int64_t>> duration_range;
+  EpochSec now = 0;    // for duration_range
+  int32_t offset = 0;  // frames skipped before the first page
   int32_t page = 1;                                         // 1-based
   int32_t limit = 0;                                        // frames per page, 0 = all
 };

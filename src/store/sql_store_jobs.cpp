@@ -211,6 +211,24 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
       where.push_back(
           absl::StrCat("f.number BETWEEN $", params.size() - 1, " AND $", params.size()));
     }
+    if (!q.names.empty()) where.push_back(absl::StrCat("f.name IN (", inList(q.names, params), ")"));
+    // A range [lo, hi] (hi -1: no upper bound) on an SQL expression.
+    auto range = [&](const std::string& expr, int64_t lo, int64_t hi) {
+      params.push_back(i(lo));
+      where.push_back(absl::StrCat(expr, " >= $", params.size()));
+      if (hi >= 0) {
+        params.push_back(i(hi));
+        where.push_back(absl::StrCat(expr, " <= $", params.size()));
+      }
+    };
+    if (q.max_rss_range) range("f.max_rss", q.max_rss_range->first, q.max_rss_range->second);
+    if (q.duration_range) {
+      params.push_back(i(q.now));
+      const std::string duration = absl::StrCat(
+          "(CASE WHEN f.start_time = 0 THEN 0 WHEN f.stop_time >= f.start_time THEN f.stop_time - "
+          "f.start_time ELSE $", params.size(), " - f.start_time END)");
+      range(duration, q.duration_range->first, q.duration_range->second);
+    }
     if (q.updated_since > 0) {
       params.push_back(i(q.updated_since));
       where.push_back(absl::StrCat("f.updated_time >= $", params.size()));
@@ -220,7 +238,10 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
                      " ORDER BY l.dispatch_order, f.dispatch_order");
     if (q.limit > 0) {
       absl::StrAppend(&sql, " LIMIT ", q.limit, " OFFSET ",
-                      static_cast<int64_t>(std::max(q.page, 1) - 1) * q.limit);
+                      static_cast<int64_t>(std::max(q.page, 1) - 1) * q.limit +
+                          std::max(q.offset, 0));
+    } else if (q.offset > 0) {
+      absl::StrAppend(&sql, " LIMIT 2147483647 OFFSET ", q.offset);  // both dialects
     }
     return mapRows<core::Frame>(db_->query(sql, params), toFrame);
   });

@@ -250,6 +250,29 @@ absl::StatusOr<core::FrameSearch> fromProto(const job::FrameSearchCriteria& in) 
   }
   q.page = in.page() > 0 ? in.page() : 1;
   q.limit = in.limit() > 0 ? in.limit() : (in.max_results() > 0 ? in.max_results() : 0);
+  q.names.assign(in.frames().begin(), in.frames().end());
+  q.offset = std::max(in.offset(), 0);
+  q.updated_since = std::max(in.change_date(), 0);
+  // OpenCue's ranges: "lo-hi", or "n" for n and above; memory in GB, duration in hours.
+  auto range = [](const std::string& text, const char* what, int64_t unit)
+      -> absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>> {
+    if (text.empty()) return std::optional<std::pair<int64_t, int64_t>>{};
+    std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits('-', 1));
+    double lo = 0, hi = -1;
+    bool ok = absl::SimpleAtod(parts[0], &lo) && lo >= 0;
+    if (parts.size() == 2) ok = ok && absl::SimpleAtod(parts[1], &hi) && hi >= lo;
+    if (!ok)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "frame search ", what, " \"", text, "\" must be N (N and above) or N-M, N <= M"));
+    return std::optional<std::pair<int64_t, int64_t>>{
+        {static_cast<int64_t>(lo * unit), hi < 0 ? -1 : static_cast<int64_t>(hi * unit)}};
+  };
+  auto mem = range(in.memory_range(), "memory_range (GB)", core::kKbPerGb);
+  if (!mem.ok()) return mem.status();
+  q.max_rss_range = *mem;
+  auto dur = range(in.duration_range(), "duration_range (hours)", 3600);
+  if (!dur.ok()) return dur.status();
+  q.duration_range = *dur;
   return q;
 }
 

@@ -50,7 +50,7 @@ class FrameService final : public job::FrameInterface::Service {
   }
   RPC(job, Frame, GetFrames) {
     GRPC_ASSIGN(auto j, store_.findJob(req->job()));
-    GRPC_CHECK(fillFrames(store_, j.id, req->r(), "", resp->mutable_frames()));
+    GRPC_CHECK(fillFrames(farm_, j.id, req->r(), "", resp->mutable_frames()));
     return grpc::Status::OK;
   }
   RPC(job, Frame, MarkAsWaiting) {

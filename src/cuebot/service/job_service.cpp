@@ -45,7 +45,7 @@ class JobService final : public job::JobInterface::Service {
     return grpc::Status::OK;
   }
   RPC(job, Job, GetFrames) {
-    GRPC_CHECK(fillFrames(store_, req->job().id(), req->req(), "", resp->mutable_frames()));
+    GRPC_CHECK(fillFrames(farm_, req->job().id(), req->req(), "", resp->mutable_frames()));
     return grpc::Status::OK;
   }
   RPC(job, Job, Pause) { return toGrpc(farm_.pauseJob(req->job().id(), true)); }
@@ -72,15 +72,15 @@ class JobService final : public job::JobInterface::Service {
     return grpc::Status::OK;
   }
   RPC(job, Job, RetryFrames) {
-    GRPC_ASSIGN(auto ids, frameIds(store_, req->job().id(), req->req()));
+    GRPC_ASSIGN(auto ids, frameIds(farm_, req->job().id(), req->req()));
     return toGrpc(farm_.retryFrames(ids));
   }
   RPC(job, Job, EatFrames) {
-    GRPC_ASSIGN(auto ids, frameIds(store_, req->job().id(), req->req()));
+    GRPC_ASSIGN(auto ids, frameIds(farm_, req->job().id(), req->req()));
     return toGrpc(farm_.eatFrames(ids));
   }
   RPC(job, Job, KillFrames) {
-    GRPC_ASSIGN(auto ids, frameIds(store_, req->job().id(), req->req()));
+    GRPC_ASSIGN(auto ids, frameIds(farm_, req->job().id(), req->req()));
     return toGrpc(farm_.killFrames(ids, req->reason()));
   }
   // Every depend the job takes part in, either side, satisfied ones too.
@@ -141,11 +141,11 @@ class JobService final : public job::JobInterface::Service {
     return grpc::Status::OK;
   }
   RPC(job, Job, MarkAsWaiting) {
-    GRPC_ASSIGN(auto ids, frameIds(store_, req->job().id(), req->req()));
+    GRPC_ASSIGN(auto ids, frameIds(farm_, req->job().id(), req->req()));
     return toGrpc(app::markFramesWaiting(farm_, ids));
   }
   RPC(job, Job, MarkDoneFrames) {
-    GRPC_ASSIGN(auto ids, frameIds(store_, req->job().id(), req->req()));
+    GRPC_ASSIGN(auto ids, frameIds(farm_, req->job().id(), req->req()));
     return toGrpc(app::satisfyWhatDependsOn(farm_, core::DependEntity::kFrame, ids));
   }
   RPC(job, Job, ReorderFrames) {

@@ -20,7 +20,7 @@ class LayerService final : public job::LayerInterface::Service {
   }
   RPC(job, Layer, GetFrames) {
     GRPC_ASSIGN(auto l, store_.getLayer(req->layer().id()));
-    GRPC_CHECK(fillFrames(store_, l.job_id, req->s(), l.name, resp->mutable_frames()));
+    GRPC_CHECK(fillFrames(farm_, l.job_id, req->s(), l.name, resp->mutable_frames()));
     return grpc::Status::OK;
   }
   RPC(job, Layer, GetWhatDependsOnThis) {

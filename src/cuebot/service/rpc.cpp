@@ -23,23 +23,25 @@ absl::Status fillJobs(store::Store& store, const std::vector<core::Job>& jobs, j
   return absl::OkStatus();
 }
 
-absl::Status fillFrames(store::Store& store, const std::string& job_id,
+absl::Status fillFrames(Farm& farm, const std::string& job_id,
                         const job::FrameSearchCriteria& criteria, const std::string& layer,
                         job::FrameSeq* out) {
   ASSIGN_OR_RETURN(auto q, fromProto(criteria));
   q.job_id = job_id;
+  q.now = farm.clock().nowSeconds();
   if (!layer.empty()) q.layers = {layer};
-  ASSIGN_OR_RETURN(auto frames, store.getFrames(q));
+  ASSIGN_OR_RETURN(auto frames, farm.store().getFrames(q));
   for (const auto& f : frames) toProto(f, out->add_frames());
   return absl::OkStatus();
 }
 
 // Frame ids of a job matching criteria.
-absl::StatusOr<std::vector<std::string>> frameIds(store::Store& store, const std::string& job_id,
+absl::StatusOr<std::vector<std::string>> frameIds(Farm& farm, const std::string& job_id,
                                                   const job::FrameSearchCriteria& criteria) {
   ASSIGN_OR_RETURN(auto q, fromProto(criteria));
   q.job_id = job_id;
-  ASSIGN_OR_RETURN(auto frames, store.getFrames(q));
+  q.now = farm.clock().nowSeconds();
+  ASSIGN_OR_RETURN(auto frames, farm.store().getFrames(q));
   std::vector<std::string> ids;
   for (const auto& f : frames) ids.push_back(f.id);
   return ids;

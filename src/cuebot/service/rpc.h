@@ -60,11 +60,11 @@ absl::Status fillDepends(store::Store& store,
 // Fills a JobSeq with jobs and their frame counts.
 absl::Status fillJobs(store::Store& store, const std::vector<core::Job>& jobs, job::JobSeq* out);
 // Frames of a job matching criteria (and of one layer when `layer` is not empty).
-absl::Status fillFrames(store::Store& store, const std::string& job_id,
+absl::Status fillFrames(Farm& farm, const std::string& job_id,
                         const job::FrameSearchCriteria& criteria, const std::string& layer,
                         job::FrameSeq* out);
 // Frame ids of a job matching criteria.
-absl::StatusOr<std::vector<std::string>> frameIds(store::Store& store, const std::string& job_id,
+absl::StatusOr<std::vector<std::string>> frameIds(Farm& farm, const std::string& job_id,
                                                   const job::FrameSearchCriteria& criteria);
 // Procs with their job and frame names: one read per job and one for all the frames.
 absl::Status fillProcs(store::Store& store, const std::vector<core::Proc>& procs,

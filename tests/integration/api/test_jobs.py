@@ -59,6 +59,21 @@ class JobOpsTest(cuefarm.FarmTestCase):
                             ("MarkAsDepend", j.FrameMarkAsDependRequest(frame=bogus))):
             self.assertCode(NF, F, method, req)
 
+    def test_frame_search_criteria(self):
+        j = pb["job"]
+        job = self.launch()
+        names = lambda **c: [f.name for f in self.farm.frames(job, **c)]  # noqa: E731
+        self.assertEqual(names(frames=["0002-aaa", "0005-aaa"]), ["0002-aaa", "0005-aaa"])
+        self.assertEqual(names(offset=4), ["0005-aaa", "0006-aaa"])
+        self.assertEqual(names(page=2, limit=2), ["0003-aaa", "0004-aaa"])
+        self.assertEqual(names(memory_range="1"), [])  # nothing ran: no peak of 1 GB and above
+        self.assertEqual(len(names(memory_range="0-1")), 6)
+        self.assertEqual(len(names(duration_range="0")), 6)
+        for bad in ({"memory_range": "x"}, {"memory_range": "4-2"}, {"duration_range": "-1"},
+                    {"frame_range": "a-b"}):
+            self.assertCode(IA, J, "GetFrames", j.JobGetFramesRequest(
+                job=job, req=j.FrameSearchCriteria(**bad)))
+
     def test_reorder_and_stagger(self):
         j = pb["job"]
         job = self.launch()
