@@ -216,7 +216,7 @@ void toProto(const core::Host& h, host::Host* out) {
 void toProto(const core::Proc& p, const std::string& job_name, const std::string& frame_name,
              host::Proc* out) {
   out->set_id(p.id);
-  out->set_name(absl::StrCat(p.host_name, "/", cores(p.reserved_cores)));
+  out->set_name(absl::StrCat(p.host_name, "/", cores(p.reserved_cores), "/", p.reserved_gpus));
   out->set_job_name(job_name);
   out->set_frame_name(frame_name);
   out->set_ping_time(i32(p.ping_time));

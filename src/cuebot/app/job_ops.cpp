@@ -23,6 +23,23 @@ DependType typeOf(DependEntity waiter, DependEntity on) {
   return kTypes[static_cast<int>(waiter)][static_cast<int>(on)];
 }
 
+// A new depend of `waiter` on `on`: INTERNAL within one job, EXTERNAL across jobs.
+core::Depend makeDepend(DependType type, const core::DependEntityRef& waiter,
+                        const core::DependEntityRef& on) {
+  core::Depend d;
+  d.id = common::newId();
+  d.type = type;
+  d.target = waiter.job_id == on.job_id ? core::DependTarget::kInternal
+                                        : core::DependTarget::kExternal;
+  d.er_job_id = waiter.job_id;
+  d.er_layer_id = waiter.layer_id;
+  d.er_frame_id = waiter.frame_id;
+  d.on_job_id = on.job_id;
+  d.on_layer_id = on.layer_id;
+  d.on_frame_id = on.frame_id;
+  return d;
+}
+
 // Whether `inner` is `outer` or lies within it (a frame of a layer, a layer of a job).
 bool within(const core::DependEntityRef& inner, const core::DependEntityRef& outer) {
   if (inner.job_id != outer.job_id) return false;
@@ -106,17 +123,7 @@ absl::StatusOr<core::Depend> createDepend(Farm& farm, const core::DependEntityRe
   if (within(waiter, on) || within(on, waiter))
     return absl::InvalidArgumentError(
         "a job, layer or frame cannot depend on itself or on what contains it or lies within it");
-  core::Depend d;
-  d.id = common::newId();
-  d.type = typeOf(waiter.kind, on.kind);
-  d.target = waiter.job_id == on.job_id ? core::DependTarget::kInternal
-                                        : core::DependTarget::kExternal;
-  d.er_job_id = waiter.job_id;
-  d.er_layer_id = waiter.layer_id;
-  d.er_frame_id = waiter.frame_id;
-  d.on_job_id = on.job_id;
-  d.on_layer_id = on.layer_id;
-  d.on_frame_id = on.frame_id;
+  core::Depend d = makeDepend(typeOf(waiter.kind, on.kind), waiter, on);
   ASSIGN_OR_RETURN(auto result, farm.store().createDepends({d}));
   farm.refreshJobs(std::set<std::string>(result.job_ids.begin(), result.job_ids.end()));
   farm.dispatcher().kickAll();
@@ -145,18 +152,9 @@ absl::StatusOr<int> createFrameByFrame(Farm& farm, const std::string& layer_id,
     auto it = by_number.upper_bound(f.number);
     if (it == by_number.begin()) continue;
     --it;
-    core::Depend d;
-    d.id = common::newId();
-    d.type = DependType::kFrameOnFrame;
-    d.target = layer.job_id == on_layer.job_id ? core::DependTarget::kInternal
-                                               : core::DependTarget::kExternal;
-    d.er_job_id = layer.job_id;
-    d.er_layer_id = layer.id;
-    d.er_frame_id = f.id;
-    d.on_job_id = on_layer.job_id;
-    d.on_layer_id = on_layer.id;
-    d.on_frame_id = it->second;
-    depends.push_back(d);
+    depends.push_back(makeDepend(DependType::kFrameOnFrame,
+                                 {DependEntity::kFrame, layer.job_id, layer.id, f.id},
+                                 {DependEntity::kFrame, on_layer.job_id, on_layer.id, it->second}));
   }
   ASSIGN_OR_RETURN(auto result, farm.store().createDepends(depends));
   farm.refreshJobs(std::set<std::string>(result.job_ids.begin(), result.job_ids.end()));

@@ -140,12 +140,14 @@ class HostService final : public host::HostInterface::Service {
     store::ProcSearch q;
     q.host_ids = {h.id};
     GRPC_ASSIGN(auto procs, store_.getProcs(q));
-    // proc_names name procs as OpenCue does: "<host>/<cores>/<gpus>" or the proc id.
+    // proc_names are the names GetProcs gave ("<host>/<cores>/<gpus>") or proc ids.
     std::set<std::string> wanted(req->proc_names().begin(), req->proc_names().end());
+    host::Proc named;
     std::vector<core::Proc> chosen;
     for (const auto& p : procs) {
-      const std::string name = absl::StrCat(h.name, "/", p.reserved_cores / 100.0, "/", p.reserved_gpus);
-      if (wanted.empty() || wanted.contains(p.id) || wanted.contains(name)) chosen.push_back(p);
+      toProto(p, "", "", &named);
+      if (wanted.empty() || wanted.contains(p.id) || wanted.contains(named.name()))
+        chosen.push_back(p);
     }
     GRPC_CHECK(app::redirectProcs(farm_, chosen, req->job_id(), "", /*kill=*/true));
     resp->set_value(!chosen.empty());

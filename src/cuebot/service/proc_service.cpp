@@ -130,14 +130,21 @@ class ProcService final : public host::ProcInterface::Service {
       ASSIGN_OR_RETURN(auto all, store_.getShows());
       for (const auto& s : all) show_names[s.id] = s.name;
     }
+    // Layer names of the procs' jobs: one read per job, not per proc.
+    std::map<std::string, std::string> layer_names;
+    if (!layers.empty()) {
+      std::set<std::string> jobs;
+      for (const auto& p : procs) jobs.insert(p.job_id);
+      for (const auto& job_id : jobs) {
+        ASSIGN_OR_RETURN(auto ls, store_.getLayers(job_id));
+        for (const auto& l : ls) layer_names[l.id] = l.name;
+      }
+    }
     std::vector<core::Proc> out;
     int skipped = 0;
     for (const auto& p : procs) {
       if (!shows.empty() && !shows.contains(show_names[p.show_id])) continue;
-      if (!layers.empty()) {
-        auto l = store_.getLayer(p.layer_id);
-        if (!l.ok() || !layers.contains(l->name)) continue;
-      }
+      if (!layers.empty() && !layers.contains(layer_names[p.layer_id])) continue;
       if (skipped++ < r.first_result()) continue;
       if (r.max_results_size() > 0 && r.max_results(0) > 0 &&
           static_cast<int>(out.size()) >= r.max_results(0))
