@@ -1,0 +1,37 @@
+// What a simulator run reports: its figures (one table, also as JSON) and the audits
+// of the store and of what the simulated hosts saw.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sim.h"
+
+namespace cue::sim {
+
+struct RunFigures {
+  std::string scenario, mode;
+  int64_t hosts = 0, cores = 0, frames = 0, launches = 0, completions = 0, status_reports = 0;
+  double boot_s = 0, submit_s = 0, run_s = 0, fill_s = -1;
+  double booked_per_s = 0;  // launches between the first and the last launch
+  double reports_per_s = 0;
+  double delay_p50_ms = 0, delay_p99_ms = 0, delay_max_ms = 0;
+  int64_t delay_samples = 0;
+  double cuebot_cpu_s = 0, cuebot_peak_rss_mb = 0, store_mb = 0;
+};
+
+struct AuditResult {
+  std::string name;
+  bool passed = false;
+  std::string detail;
+};
+
+void fillFigures(const SimMetrics& m, RunFigures& fig);
+// `drained`: every frame was meant to finish.
+std::vector<AuditResult> audit(Cuebot& cuebot, SimFarm& farm, const SimMetrics& m,
+                               int64_t frames, bool drained);
+void printFigures(const RunFigures& fig, const std::vector<AuditResult>& audits, FILE* out);
+std::string toJson(const RunFigures& fig, const std::vector<AuditResult>& audits);
+
+}  // namespace cue::sim

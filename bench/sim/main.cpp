@@ -1,0 +1,184 @@
+// farm_sim: drives a cuebot with thousands of simulated rqd hosts and reports what it
+// measured, with audits. A benchmark: it prints figures; it exits non-zero only when an
+// audit fails or the run cannot be made.
+//
+// Usage: farm_sim SCENARIO [--dry-run] [--hosts N] [--jobs N] [--frames N]
+//                [--duration S] [--scale X] [--seed N] [--json FILE] [--dir DIR]
+//                [--dispatch-threads N] [--senders N] [--timeout S]
+// SCENARIO: drain, studio, scale, churn, reports (see bench/sim/scenarios.cpp).
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "audit.h"
+#include "scenarios.h"
+#include "sim_cuebot.h"
+
+using namespace cue::sim;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Args {
+  std::string scenario;
+  bool dry = false;
+  ScenarioParams params;
+  std::string json, dir;
+  int dispatch_threads = 2, senders = 4;
+  double timeout = 600;
+};
+
+bool parse(int argc, char** argv, Args& a) {
+  if (argc < 2) return false;
+  a.scenario = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string k = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (k == "--dry-run") a.dry = true;
+    else if (k == "--hosts") a.params.hosts = std::stoi(next());
+    else if (k == "--jobs") a.params.jobs = std::stoi(next());
+    else if (k == "--frames") a.params.frames_per_layer = std::stoi(next());
+    else if (k == "--duration") a.params.duration = std::stod(next());
+    else if (k == "--scale") a.params.time_scale = std::stod(next());
+    else if (k == "--seed") a.params.seed = std::stoull(next());
+    else if (k == "--json") a.json = next();
+    else if (k == "--dir") a.dir = next();
+    else if (k == "--dispatch-threads") a.dispatch_threads = std::stoi(next());
+    else if (k == "--senders") a.senders = std::stoi(next());
+    else if (k == "--timeout") a.timeout = std::stod(next());
+    else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+double since(SteadyTime t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (!parse(argc, argv, args)) {
+    std::fprintf(stderr,
+                 "usage: farm_sim drain|studio|scale|churn|reports [--dry-run] [--hosts N] "
+                 "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] "
+                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--timeout S]\n");
+    return 2;
+  }
+  auto scenario = makeScenario(args.scenario, args.params);
+  if (!scenario.ok()) {
+    std::fprintf(stderr, "%s\n", scenario.status().ToString().c_str());
+    return 2;
+  }
+  const bool own_dir = args.dir.empty();
+  fs::path dir = own_dir ? fs::temp_directory_path() / absl::StrCat("farm_sim.", getpid())
+                         : fs::path(args.dir);
+  fs::remove_all(dir);
+  SimOptions so;
+  so.time_scale = scenario->time_scale;
+  so.report_interval = scenario->report_interval;
+  so.sender_threads = args.senders;
+  so.seed = args.params.seed;
+  SimFarm farm(scenario->hosts, scenario->profiles, so);
+  CuebotOptions co;
+  co.dir = dir;
+  co.dispatch_threads = args.dispatch_threads;
+  auto cuebot = args.dry ? startDryCuebot(co, farm) : startGrpcCuebot(CUEBOT_BIN, co, farm);
+  if (!cuebot.ok()) {
+    std::fprintf(stderr, "cannot start cuebot: %s\n", cuebot.status().ToString().c_str());
+    return 1;
+  }
+  farm.setCuebot(cuebot->get());
+  RunFigures fig;
+  fig.scenario = scenario->name;
+  fig.mode = args.dry ? "dry run (planner + store, no gRPC)" : "cuebot over gRPC";
+  fig.hosts = static_cast<int64_t>(scenario->hosts.size());
+  fig.cores = farm.totalCores() / 100;
+  fig.frames = scenario->frames;
+
+  auto t_boot = std::chrono::steady_clock::now();
+  if (auto st = farm.bootAll(args.senders); !st.ok()) {
+    std::fprintf(stderr, "boot: %s\n", st.ToString().c_str());
+    return 1;
+  }
+  fig.boot_s = since(t_boot);
+  for (const auto& s : scenario->shows)
+    if (auto st = (*cuebot)->createShow(s.name, s.size, s.burst); !st.ok()) {
+      std::fprintf(stderr, "show %s: %s\n", s.name.c_str(), st.ToString().c_str());
+      return 1;
+    }
+
+  // Cold fill: from the first submission to 95% of the farm's cores running.
+  std::atomic<int64_t> fill_ns{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  const int64_t fill_target = farm.totalCores() * 95 / 100;
+  farm.on_launch = [&](int64_t running, SteadyTime when) {
+    if (running >= fill_target && fill_ns == 0)
+      fill_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(when - t0).count();
+  };
+  farm.start();
+  for (const auto& xml : scenario->specs) {
+    auto names = (*cuebot)->launchSpec(xml);
+    if (!names.ok()) {
+      std::fprintf(stderr, "launch: %s\n", names.status().ToString().c_str());
+      return 1;
+    }
+  }
+  fig.submit_s = since(t0);
+
+  // Run: until every frame is done (drain), the farm is full (reports) or the duration.
+  const bool until_done = scenario->duration == 0 && scenario->blast_seconds == 0;
+  const auto deadline = t0 + std::chrono::milliseconds(static_cast<int64_t>(
+                                  (scenario->duration > 0 ? fig.submit_s + scenario->duration
+                                                          : args.timeout) * 1000));
+  while (std::chrono::steady_clock::now() < deadline) {
+    SimMetrics m = farm.metrics();
+    if (until_done && m.completions >= scenario->frames) break;
+    if (scenario->blast_seconds > 0 && m.launches >= scenario->frames) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a benchmark's progress poll
+  }
+  fig.run_s = since(t0);
+  if (scenario->blast_seconds > 0)
+    fig.reports_per_s = farm.blastReports(args.senders, scenario->blast_seconds);
+
+  // Freeze the hosts, let cuebot finish what it was doing, then audit.
+  farm.freeze();
+  for (int64_t before = -1; before != farm.metrics().launches;) {
+    before = farm.metrics().launches;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // quiet period before audits
+  }
+  (*cuebot)->quiesce();
+  SimMetrics m = farm.metrics();
+  fig.cuebot_cpu_s = (*cuebot)->cpuSeconds();
+  fig.cuebot_peak_rss_mb = (*cuebot)->peakRssKb() / 1024.0;
+  fig.fill_s = fill_ns > 0 ? fill_ns / 1e9 : -1;
+  fillFigures(m, fig);
+  if (scenario->blast_seconds == 0 && fig.run_s > 0)
+    fig.reports_per_s = m.status_reports / fig.run_s;
+  fig.store_mb = 0;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().rfind("cuebot.db", 0) == 0)
+      fig.store_mb += static_cast<double>(fs::file_size(e.path())) / (1024 * 1024);
+
+  auto audits = audit(**cuebot, farm, m, scenario->frames, until_done);
+  printFigures(fig, audits, stdout);
+  if (!args.json.empty()) {
+    std::ofstream out(args.json);
+    out << toJson(fig, audits);
+  }
+  cuebot->reset();
+  farm.stop();
+  if (own_dir) fs::remove_all(dir);
+  for (const auto& a : audits)
+    if (!a.passed) return 3;
+  return 0;
+}

@@ -1,0 +1,34 @@
+// The two cuebots the simulator drives: a real cuebot process over gRPC, and the dry
+// run (cuebot's Farm, Dispatcher and SQLite store in this process, no gRPC).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim.h"
+
+namespace cue::sim {
+
+struct CuebotOptions {
+  std::filesystem::path dir;  // store and logs
+  int dispatch_threads = 2;
+  std::string log_level = "warn";
+  std::vector<std::string> extra_args;  // more cuebot flags (real cuebot only)
+};
+
+// Starts a cuebot process (binary `cuebot_bin`) and serves the hosts' rqd interface on
+// a free loopback port; `farm.rqd_address` is set to it.
+absl::StatusOr<std::unique_ptr<Cuebot>> startGrpcCuebot(const std::string& cuebot_bin,
+                                                        const CuebotOptions& options,
+                                                        SimFarm& farm);
+// cuebot's own classes in this process; LaunchFrame and kills call the SimFarm directly.
+absl::StatusOr<std::unique_ptr<Cuebot>> startDryCuebot(const CuebotOptions& options,
+                                                       SimFarm& farm);
+
+// CPU seconds (user + system) and peak RSS (KB) of a process (`self` or a pid).
+double processCpuSeconds(int pid);
+int64_t processPeakRssKb(int pid);
+
+}  // namespace cue::sim

@@ -1,0 +1,217 @@
+// A real cuebot process, reached over gRPC; the simulated hosts' rqd interface is one
+// gRPC server that routes each call to its host by the RunFrame's "host" attribute.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "facility.grpc.pb.h"
+#include "job.grpc.pb.h"
+#include "report.grpc.pb.h"
+#include "rqd.grpc.pb.h"
+#include "show.grpc.pb.h"
+#include "sim_cuebot.h"
+
+namespace cue::sim {
+namespace {
+
+absl::Status fromGrpc(const grpc::Status& st) {
+  if (st.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
+}
+grpc::Status toGrpc(const absl::Status& st) {
+  if (st.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(st.code()), std::string(st.message()));
+}
+
+class SimRqdService final : public rqd::RqdInterface::Service {
+ public:
+  explicit SimRqdService(SimFarm& farm) : farm_(farm) {}
+  grpc::Status LaunchFrame(grpc::ServerContext*, const rqd::RqdStaticLaunchFrameRequest* req,
+                           rqd::RqdStaticLaunchFrameResponse*) override {
+    return toGrpc(farm_.launch(req->run_frame()));
+  }
+  grpc::Status KillRunningFrame(grpc::ServerContext*,
+                                const rqd::RqdStaticKillRunningFrameRequest* req,
+                                rqd::RqdStaticKillRunningFrameResponse*) override {
+    return toGrpc(farm_.kill(req->frame_id()));
+  }
+
+ private:
+  SimFarm& farm_;
+};
+
+class GrpcCuebot final : public Cuebot {
+ public:
+  GrpcCuebot(const std::string& bin, CuebotOptions options, SimFarm& farm)
+      : bin_(bin), options_(std::move(options)), farm_(farm), service_(farm) {}
+  ~GrpcCuebot() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now());
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  absl::Status start() {
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    if (!server_ || port == 0) return absl::InternalError("cannot serve the rqd interface");
+    farm_.rqd_address = absl::StrCat("127.0.0.1:", port);
+
+    std::filesystem::create_directories(options_.dir);
+    auto port_file = options_.dir / "cuebot.port";
+    std::vector<std::string> args = {bin_, "--port", "0", "--bind", "127.0.0.1", "--db",
+                                     storePath(), "--log-root", (options_.dir / "logs").string(),
+                                     "--port-file", port_file.string(), "--log-level",
+                                     options_.log_level, "--dispatch-threads",
+                                     std::to_string(options_.dispatch_threads)};
+    for (const auto& a : options_.extra_args) args.push_back(a);
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string log = (options_.dir / "cuebot.log").string();
+      freopen(log.c_str(), "w", stdout);
+      dup2(fileno(stdout), 2);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 2000 && !std::filesystem::exists(port_file); ++i) {
+      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        return absl::InternalError("cuebot exited at start; see " +
+                                   (options_.dir / "cuebot.log").string());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a child's start
+    }
+    std::string p;
+    std::ifstream(port_file) >> p;
+    if (p.empty()) return absl::DeadlineExceededError("cuebot did not start");
+    grpc::ChannelArguments args_ch;
+    args_ch.SetMaxReceiveMessageSize(256 * 1024 * 1024);
+    auto ch = grpc::CreateCustomChannel("127.0.0.1:" + p, grpc::InsecureChannelCredentials(),
+                                        args_ch);
+    report_ = report::RqdReportInterface::NewStub(ch);
+    jobs_ = job::JobInterface::NewStub(ch);
+    shows_ = show::ShowInterface::NewStub(ch);
+    allocs_ = facility::AllocationInterface::NewStub(ch);
+    return absl::OkStatus();
+  }
+
+  absl::Status boot(const report::BootReport& r) override {
+    grpc::ClientContext ctx;
+    report::RqdReportRqdStartupRequest req;
+    *req.mutable_boot_report() = r;
+    report::RqdReportRqdStartupResponse resp;
+    return fromGrpc(report_->ReportRqdStartup(&ctx, req, &resp));
+  }
+  absl::Status status(const report::HostReport& r) override {
+    grpc::ClientContext ctx;
+    report::RqdReportStatusRequest req;
+    *req.mutable_host_report() = r;
+    report::RqdReportStatusResponse resp;
+    return fromGrpc(report_->ReportStatus(&ctx, req, &resp));
+  }
+  absl::Status complete(const report::FrameCompleteReport& r) override {
+    grpc::ClientContext ctx;
+    report::RqdReportRunningFrameCompletionRequest req;
+    *req.mutable_frame_complete_report() = r;
+    report::RqdReportRunningFrameCompletionResponse resp;
+    return fromGrpc(report_->ReportRunningFrameCompletion(&ctx, req, &resp));
+  }
+  absl::StatusOr<std::vector<std::string>> launchSpec(const std::string& xml) override {
+    grpc::ClientContext ctx;
+    job::JobLaunchSpecRequest req;
+    req.set_spec(xml);
+    job::JobLaunchSpecResponse resp;
+    auto st = fromGrpc(jobs_->LaunchSpec(&ctx, req, &resp));
+    if (!st.ok()) return st;
+    return std::vector<std::string>(resp.names().begin(), resp.names().end());
+  }
+  absl::Status createShow(const std::string& name, int size, int burst) override {
+    show::ShowCreateShowResponse created;
+    {
+      grpc::ClientContext ctx;
+      show::ShowCreateShowRequest req;
+      req.set_name(name);
+      auto st = fromGrpc(shows_->CreateShow(&ctx, req, &created));
+      if (!st.ok()) return st;
+    }
+    facility::AllocFindResponse alloc;
+    {
+      grpc::ClientContext ctx;
+      facility::AllocFindRequest req;
+      req.set_name("local.general");
+      auto st = fromGrpc(allocs_->Find(&ctx, req, &alloc));
+      if (!st.ok()) return st;
+    }
+    grpc::ClientContext ctx;
+    show::ShowCreateSubscriptionRequest req;
+    *req.mutable_show() = created.show();
+    req.set_allocation_id(alloc.allocation().id());
+    req.set_size(static_cast<float>(size));
+    req.set_burst(static_cast<float>(burst));
+    show::ShowCreateSubscriptionResponse resp;
+    return fromGrpc(shows_->CreateSubscription(&ctx, req, &resp));
+  }
+  std::string storePath() const override { return (options_.dir / "cuebot.db").string(); }
+  double cpuSeconds() const override { return processCpuSeconds(pid_); }
+  int64_t peakRssKb() const override { return processPeakRssKb(pid_); }
+
+ private:
+  std::string bin_;
+  CuebotOptions options_;
+  SimFarm& farm_;
+  SimRqdService service_;
+  std::unique_ptr<grpc::Server> server_;
+  pid_t pid_ = -1;
+  std::unique_ptr<report::RqdReportInterface::Stub> report_;
+  std::unique_ptr<job::JobInterface::Stub> jobs_;
+  std::unique_ptr<show::ShowInterface::Stub> shows_;
+  std::unique_ptr<facility::AllocationInterface::Stub> allocs_;
+};
+
+}  // namespace
+
+double processCpuSeconds(int pid) {
+  std::ifstream in(pid > 0 ? absl::StrCat("/proc/", pid, "/stat") : "/proc/self/stat");
+  std::string line;
+  std::getline(in, line);
+  auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+int64_t processPeakRssKb(int pid) {
+  std::ifstream in(pid > 0 ? absl::StrCat("/proc/", pid, "/status") : "/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  return 0;
+}
+
+absl::StatusOr<std::unique_ptr<Cuebot>> startGrpcCuebot(const std::string& cuebot_bin,
+                                                        const CuebotOptions& options,
+                                                        SimFarm& farm) {
+  auto c = std::make_unique<GrpcCuebot>(cuebot_bin, options, farm);
+  auto st = c->start();
+  if (!st.ok()) return st;
+  return std::unique_ptr<Cuebot>(std::move(c));
+}
+
+}  // namespace cue::sim
