@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common/clock.h"
+#include "common/logging.h"
 #include "cuebot/dispatcher.h"
 #include "cuebot/farm.h"
 #include "cuebot/job_launcher.h"
@@ -37,6 +38,7 @@ class DryCuebot final : public Cuebot {
   ~DryCuebot() override { quiesce(); }
 
   absl::Status start() {
+    common::setLogLevel(options_.log_level);
     std::filesystem::create_directories(options_.dir);
     auto store = store::openStore(storePath());
     if (!store.ok()) return store.status();

@@ -327,13 +327,17 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
               done.frame_id, done.host_name, done.max_rss / 1024, *reserved / 1024,
               done.oom_retry_memory / 1024);
   if (result->job_finished || !core::isDone(result->new_state)) refreshJobs({result->job_id});
-  if (core::isDone(result->new_state) || result->job_finished) refreshDependents();
+  // Only the jobs whose frames this completion released are re-read (not every job
+  // that waits on something).
+  const std::set<std::string> released(result->released_job_ids.begin(),
+                                       result->released_job_ids.end());
+  refreshJobs(released);
   log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,
             done.exit_status, done.exit_signal, done.run_time,
             core::toString(result->new_state));
   dispatcher_.kickHost(result->host_id);
-  // A finished frame may release depends anywhere on the farm.
-  if (core::isDone(result->new_state) || result->job_finished) dispatcher_.kickAll();
+  // Frames it released from depends may run anywhere on the farm.
+  if (!released.empty()) dispatcher_.kickAll();
   return absl::OkStatus();
 }
 

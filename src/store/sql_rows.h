@@ -291,7 +291,8 @@ inline core::Proc toProc(const SqlRow& r) {
 
 
 // FINISHED when every frame is SUCCEEDED or EATEN. Returns whether it finished now.
-inline absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string& job_id, EpochSec now) {
+inline absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string& job_id, EpochSec now,
+                                            DependChangeResult* released = nullptr) {
   ASSIGN_OR_RETURN(auto open, db.query("SELECT COUNT(*) FROM frame WHERE job_id = $1 AND state "
                                        "NOT IN ('SUCCEEDED', 'EATEN')",
                                        {s(job_id)}));
@@ -300,7 +301,7 @@ inline absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string
                                    "$1 AND state = 'PENDING'",
                                    {s(job_id), i(now)}));
   if (n == 0) return false;
-  RETURN_IF_ERROR(jobOver(db, job_id));
+  RETURN_IF_ERROR(jobOver(db, job_id, released));
   return true;
 }
 

@@ -140,10 +140,16 @@ absl::StatusOr<bool> markSatisfied(SqlConnection& db, const core::Depend& d) {
   return true;
 }
 
-// Satisfies `d` when the rules say its depend-on side is complete.
-absl::Status satisfyIfComplete(SqlConnection& db, const core::Depend& d) {
+void record(DependChangeResult& out, const core::Depend& d);
+
+// Satisfies `d` when the rules say its depend-on side is complete; what it released is
+// added to `released` (when given).
+absl::Status satisfyIfComplete(SqlConnection& db, const core::Depend& d,
+                               DependChangeResult* released) {
   ASSIGN_OR_RETURN(auto progress, progressOf(db, d));
-  if (core::isDependSatisfied(d, progress)) RETURN_IF_ERROR(markSatisfied(db, d).status());
+  if (!core::isDependSatisfied(d, progress)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(bool changed, markSatisfied(db, d));
+  if (changed && released) record(*released, d);
   return absl::OkStatus();
 }
 
@@ -214,17 +220,17 @@ absl::Status addDepend(SqlConnection& db, const core::Depend& d) {
 }
 
 absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::string& layer_id,
-                       const std::string& frame_id) {
+                       const std::string& frame_id, DependChangeResult* released) {
   ASSIGN_OR_RETURN(auto deps, loadDepends(db, "on_job_id = $1 AND active = 1", {s(job_id)}));
   for (const auto& d : deps)
     if (core::dependWatchesFrame(d, job_id, layer_id, frame_id))
-      RETURN_IF_ERROR(satisfyIfComplete(db, d));
+      RETURN_IF_ERROR(satisfyIfComplete(db, d, released));
   return absl::OkStatus();
 }
 
-absl::Status jobOver(SqlConnection& db, const std::string& job_id) {
+absl::Status jobOver(SqlConnection& db, const std::string& job_id, DependChangeResult* released) {
   ASSIGN_OR_RETURN(auto deps, loadDepends(db, "on_job_id = $1 AND active = 1", {s(job_id)}));
-  for (const auto& d : deps) RETURN_IF_ERROR(satisfyIfComplete(db, d));
+  for (const auto& d : deps) RETURN_IF_ERROR(satisfyIfComplete(db, d, released));
   return absl::OkStatus();
 }
 

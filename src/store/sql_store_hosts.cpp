@@ -471,8 +471,10 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
     if (n == 0) return absl::AbortedError("frame changed state during its completion");
     out.new_state = next;
     if (core::isDone(next)) {
-      RETURN_IF_ERROR(frameDone(*db_, out.job_id, layer_id, d.frame_id));
-      ASSIGN_OR_RETURN(out.job_finished, finishJobIfDone(*db_, out.job_id, d.now));
+      DependChangeResult released;
+      RETURN_IF_ERROR(frameDone(*db_, out.job_id, layer_id, d.frame_id, &released));
+      ASSIGN_OR_RETURN(out.job_finished, finishJobIfDone(*db_, out.job_id, d.now, &released));
+      out.released_job_ids = std::move(released.job_ids);
     }
     return out;
   });

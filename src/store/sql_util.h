@@ -137,11 +137,13 @@ using Assignment = std::pair<absl::string_view, SqlValue>;
 absl::Status updateById(SqlConnection& db, absl::string_view table, absl::string_view what,
                         const std::string& id, const std::vector<Assignment>& sets);
 // After frame `frame_id` of layer `layer_id` of job `job_id` became done (SUCCEEDED or
-// EATEN): satisfies the active depends that the rules find satisfied now.
+// EATEN): satisfies the active depends that the rules find satisfied now. What they
+// released is added to `released` when given.
 absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::string& layer_id,
-                       const std::string& frame_id);
+                       const std::string& frame_id, DependChangeResult* released = nullptr);
 // After job `job_id` became FINISHED (done or killed): satisfies the depends on it.
-absl::Status jobOver(SqlConnection& db, const std::string& job_id);
+absl::Status jobOver(SqlConnection& db, const std::string& job_id,
+                     DependChangeResult* released = nullptr);
 
 }  // namespace sql_util
 }  // namespace cue::store

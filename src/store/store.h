@@ -86,6 +86,8 @@ struct CompletionResult {
   std::string job_id;
   std::string host_id;
   bool job_finished = false;
+  // Jobs whose frames this completion released from depends (it satisfied depends).
+  std::vector<std::string> released_job_ids;
 };
 
 // What a change of many frames did: procs whose processes must now be killed on their
