@@ -465,6 +465,8 @@ struct RenderPartition {
 struct FrameCounts {
   int32_t total = 0, waiting = 0, running = 0, dead = 0, eaten = 0, depend = 0, succeeded = 0,
           setup = 0, checkpoint = 0;
+  int64_t core_seconds = 0;  // spent by every run of the frames
+  MemoryKb max_rss = 0;      // highest RSS of any frame
   int32_t pending() const { return waiting + depend; }
 };
 

@@ -370,10 +370,49 @@ CREATE TABLE frame_display_override (
 );
 )sql";
 
+
+// Job and layer statistics kept as frames change, so that the reads GUIs poll
+// (GetJobs, GetLayers) never count frames: frames per (layer, state), and per layer the
+// core-seconds spent and the highest RSS. Frames are only ever inserted by createJobs,
+// which writes their first counts; every state change after that is counted here.
+// Frames are paged in dispatch order by layer (frame_layer_order).
+constexpr absl::string_view kV5 = R"sql(
+CREATE TABLE frame_count (
+  layer_id TEXT NOT NULL REFERENCES layer(id),
+  job_id TEXT NOT NULL REFERENCES job(id),
+  state TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (layer_id, state)
+);
+CREATE INDEX frame_count_job ON frame_count (job_id);
+INSERT INTO frame_count (layer_id, job_id, state, n)
+  SELECT layer_id, job_id, state, COUNT(*) FROM frame GROUP BY layer_id, job_id, state;
+CREATE TRIGGER frame_count_state AFTER UPDATE OF state ON frame WHEN NEW.state <> OLD.state
+BEGIN
+  UPDATE frame_count SET n = n - 1 WHERE layer_id = OLD.layer_id AND state = OLD.state;
+  INSERT INTO frame_count (layer_id, job_id, state, n) VALUES (NEW.layer_id, NEW.job_id, NEW.state, 1)
+    ON CONFLICT (layer_id, state) DO UPDATE SET n = n + 1;
+END;
+ALTER TABLE layer ADD COLUMN core_time BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE layer ADD COLUMN peak_rss BIGINT NOT NULL DEFAULT 0;
+UPDATE layer SET
+  core_time = (SELECT COALESCE(SUM(total_core_time), 0) FROM frame WHERE frame.layer_id = layer.id),
+  peak_rss = (SELECT COALESCE(MAX(max_rss), 0) FROM frame WHERE frame.layer_id = layer.id);
+CREATE TRIGGER frame_usage AFTER UPDATE OF total_core_time, max_rss ON frame
+WHEN NEW.total_core_time <> OLD.total_core_time OR NEW.max_rss > OLD.max_rss
+BEGIN
+  UPDATE layer SET core_time = core_time + NEW.total_core_time - OLD.total_core_time,
+                   peak_rss = MAX(peak_rss, NEW.max_rss) WHERE id = NEW.layer_id;
+END;
+DROP INDEX frame_layer_dispatch;
+CREATE INDEX frame_layer_order ON frame (layer_id, dispatch_order);
+CREATE INDEX layer_job_order ON layer (job_id, dispatch_order);
+)sql";
+
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4};
+  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5};
   return kAll;
 }
 

@@ -293,8 +293,8 @@ inline core::Proc toProc(const SqlRow& r) {
 // FINISHED when every frame is SUCCEEDED or EATEN. Returns whether it finished now.
 inline absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string& job_id, EpochSec now,
                                             DependChangeResult* released = nullptr) {
-  ASSIGN_OR_RETURN(auto open, db.query("SELECT COUNT(*) FROM frame WHERE job_id = $1 AND state "
-                                       "NOT IN ('SUCCEEDED', 'EATEN')",
+  ASSIGN_OR_RETURN(auto open, db.query("SELECT COALESCE(SUM(n), 0) FROM frame_count WHERE "
+                                       "job_id = $1 AND state NOT IN ('SUCCEEDED', 'EATEN')",
                                        {s(job_id)}));
   if (open.front().i64(0) > 0) return false;
   ASSIGN_OR_RETURN(auto n, db.exec("UPDATE job SET state = 'FINISHED', stop_time = $2 WHERE id = "

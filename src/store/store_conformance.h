@@ -280,6 +280,42 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
   Store& store() { return *store_; }
 
   // Destroys the store and opens the same database again.
+  // The kept statistics (jobFrameCounts, layerFrameCounts) equal what the frames say.
+  void expectCountsMatchFrames(const std::string& job_id) {
+    FrameSearch q;
+    q.job_id = job_id;
+    auto frames = must(store().getFrames(q), "getFrames");
+    core::FrameCounts job;
+    std::map<std::string, core::FrameCounts> layers;
+    for (const auto& f : frames) {
+      for (core::FrameCounts* c : {&job, &layers[f.layer_id]}) {
+        ++c->total;
+        switch (f.state) {
+          case FrameState::kWaiting: ++c->waiting; break;
+          case FrameState::kRunning: ++c->running; break;
+          case FrameState::kDead: ++c->dead; break;
+          case FrameState::kEaten: ++c->eaten; break;
+          case FrameState::kDepend: ++c->depend; break;
+          case FrameState::kSucceeded: ++c->succeeded; break;
+          default: break;
+        }
+        c->core_seconds += f.total_core_time;
+        c->max_rss = std::max(c->max_rss, f.max_rss);
+      }
+    }
+    auto same = [](const core::FrameCounts& a, const core::FrameCounts& b) {
+      return a.total == b.total && a.waiting == b.waiting && a.running == b.running &&
+             a.dead == b.dead && a.eaten == b.eaten && a.depend == b.depend &&
+             a.succeeded == b.succeeded && a.core_seconds == b.core_seconds &&
+             a.max_rss == b.max_rss;
+    };
+    EXPECT_TRUE(same(must(store().jobFrameCounts({job_id}), "jobFrameCounts")[job_id], job))
+        << "job statistics differ from its frames";
+    auto kept = must(store().layerFrameCounts(job_id), "layerFrameCounts");
+    for (const auto& [layer, c] : layers)
+      EXPECT_TRUE(same(kept[layer], c)) << "statistics of layer " << layer << " differ";
+  }
+
   void reopenStore() {
     store_.reset();
     store_ = GetParam().reopen();
@@ -949,6 +985,7 @@ TEST_P(StoreConformanceTest, GetFramesFiltersByStateLayerAndNumberRange) {
   EXPECT_EQ(c.succeeded, 1);
   EXPECT_EQ(c.eaten, 1);
   EXPECT_EQ(c.waiting, 11);
+  expectCountsMatchFrames(nj.job.id);
 }
 
 TEST_P(StoreConformanceTest, GetFramesPagesInDispatchOrder) {
@@ -1775,6 +1812,7 @@ TEST_P(StoreConformanceTest, FailedFrameRetriesUntilMaxRetriesThenDies) {
   EXPECT_TRUE(candidates(h.id).empty()) << "a DEAD frame is not dispatched";
   EXPECT_EQ(job(nj.job.id).state, JobState::kPending) << "a DEAD frame keeps its job open";
   EXPECT_EQ(must(store().jobFrameCounts({nj.job.id}), "jobFrameCounts")[nj.job.id].dead, 1);
+  expectCountsMatchFrames(nj.job.id);
 
   auto hist = must(store().getFrameHistory(f.id), "getFrameHistory");
   ASSERT_EQ(hist.size(), 3u);
@@ -1848,6 +1886,9 @@ TEST_P(StoreConformanceTest, SucceededFramesFinishTheJob) {
   auto c = must(store().jobFrameCounts({nj.job.id}), "jobFrameCounts")[nj.job.id];
   EXPECT_EQ(c.succeeded, 2);
   EXPECT_EQ(c.eaten, 1);
+  EXPECT_GE(c.core_seconds, 180);
+  EXPECT_EQ(c.max_rss, kKbPerGb);
+  expectCountsMatchFrames(nj.job.id);
 }
 
 TEST_P(StoreConformanceTest, SecondCompletionOfSameProcIsNotFoundAndChangesNothing) {
@@ -2104,6 +2145,7 @@ TEST_P(StoreConformanceTest, ConcurrentBookingsNeverBookAFrameOrACoreTwice) {
   EXPECT_EQ(host(h.id).idle_cores, 0);
   EXPECT_EQ(must(store().getProcs(ProcSearch{}), "getProcs").size(), 4u);
   EXPECT_EQ(must(store().jobFrameCounts({nj.job.id}), "jobFrameCounts")[nj.job.id].running, 4);
+  expectCountsMatchFrames(nj.job.id);
 }
 
 // =================================================================================

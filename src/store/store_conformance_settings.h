@@ -147,6 +147,8 @@ TEST_P(StoreConformanceTest, FramesMarkedWaitingThenDependAgain) {
   EXPECT_EQ(frames(second.job.id)[0].id, fs[1].id);
   EXPECT_CODE(store().setFrameDispatchOrders({{"no-such-frame", 1}}), kNotFound);
   EXPECT_CODE(store().markFrameDepend("no-such-frame"), kNotFound);
+  expectCountsMatchFrames(second.job.id);
+  expectCountsMatchFrames(first.job.id);
 }
 
 }  // namespace cue::store::conformance

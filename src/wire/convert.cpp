@@ -23,6 +23,8 @@ void fillCounts(const core::FrameCounts& c, Stats* s) {
   s->set_depend_frames(c.depend);
   s->set_succeeded_frames(c.succeeded);
   s->set_pending_frames(c.pending());
+  s->set_total_core_sec(c.core_seconds);
+  s->set_max_rss(c.max_rss);
 }
 
 // "1.2.3.4" out of "ipv4:1.2.3.4:5678", "[::1]" out of "ipv6:[::1]:5678".
