@@ -15,6 +15,7 @@ void fillFigures(const SimMetrics& m, RunFigures& fig) {
   fig.status_reports = m.status_reports;
   double span = std::chrono::duration<double>(m.last_launch - m.first_launch).count();
   fig.booked_per_s = span > 0 ? m.launches / span : 0;
+  fig.peak_booked_pct = m.total_cores > 0 ? 100.0 * m.peak_running_cores / m.total_cores : 0;
   std::vector<double> d = m.free_to_launch_ms;
   std::sort(d.begin(), d.end());
   fig.delay_samples = static_cast<int64_t>(d.size());
@@ -123,6 +124,7 @@ void printFigures(const RunFigures& f, const std::vector<AuditResult>& audits, F
   row("proc freed -> next frame launched, p50 / p99 / max",
       absl::StrCat(num(f.delay_p50_ms, 2), " / ", num(f.delay_p99_ms, 2), " / ",
                    num(f.delay_max_ms, 2), " ms (", f.delay_samples, " samples)"));
+  row("highest share of cores running", absl::StrCat(num(f.peak_booked_pct, 1), "%"));
   row("cold fill to 95% of cores", f.fill_s < 0 ? "not reached" : absl::StrCat(num(f.fill_s, 2), " s"));
   row("run (submission to end)", absl::StrCat(num(f.run_s, 2), " s"));
   row("cuebot CPU", absl::StrCat(num(f.cuebot_cpu_s, 1), " s"));
@@ -139,12 +141,12 @@ std::string toJson(const RunFigures& f, const std::vector<AuditResult>& audits) 
       "{\"scenario\":\"%s\",\"mode\":\"%s\",\"hosts\":%d,\"cores\":%d,\"frames\":%d,"
       "\"launches\":%d,\"completions\":%d,\"status_reports\":%d,\"boot_s\":%.3f,"
       "\"submit_s\":%.3f,\"run_s\":%.3f,\"cold_fill_95_s\":%.3f,\"booked_per_s\":%.1f,"
-      "\"reports_per_s\":%.1f,\"free_to_launch_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
+      "\"reports_per_s\":%.1f,\"peak_booked_pct\":%.2f,\"free_to_launch_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
       "\"samples\":%d},\"cuebot_cpu_s\":%.2f,\"cuebot_peak_rss_mb\":%.1f,\"store_mb\":%.2f,"
       "\"audits\":[",
       f.scenario, f.mode, f.hosts, f.cores, f.frames, f.launches, f.completions,
       f.status_reports, f.boot_s, f.submit_s, f.run_s, f.fill_s, f.booked_per_s,
-      f.reports_per_s, f.delay_p50_ms, f.delay_p99_ms, f.delay_max_ms, f.delay_samples,
+      f.reports_per_s, f.peak_booked_pct, f.delay_p50_ms, f.delay_p99_ms, f.delay_max_ms, f.delay_samples,
       f.cuebot_cpu_s, f.cuebot_peak_rss_mb, f.store_mb);
   for (size_t i = 0; i < audits.size(); ++i)
     absl::StrAppendFormat(&j, "%s{\"name\":\"%s\",\"passed\":%s,\"detail\":\"%s\"}",

@@ -21,7 +21,7 @@ std::string jobXml(const std::string& name, const std::vector<LayerXml>& layers)
                                1, "</priority><maxretries>1</maxretries><layers>");
   for (const auto& l : layers) {
     absl::StrAppend(&x, "<layer name=\"", l.name, "\" type=\"Render\"><cmd>/bin/true</cmd><range>1-",
-                    l.frames, "</range><chunk>1</chunk><cores>", l.cores, "</cores><memory>",
+                    l.frames, "</range><chunk>1</chunk><cores>", l.cores, ".0</cores><memory>",
                     l.memory_kb / 1024, "m</memory>");
     if (!l.tags.empty()) absl::StrAppend(&x, "<tags>", l.tags, "</tags>");
     absl::StrAppend(&x, "<services><service>shell</service></services></layer>");
@@ -97,7 +97,7 @@ Scenario studio(const ScenarioParams& p) {
                                   {4, 340, 64 * kGb / 10}, {8, 150, 27 * kGb},
                                   {16, 20, 64 * kGb},    {32, 3, 109 * kGb}};
   for (const auto& c : mix)
-    s.profiles[absl::StrCat("c", c.cores)] = {120, 3000, c.mem / 2, c.mem * 9 / 10};
+    s.profiles[absl::StrCat("cores", c.cores)] = {120, 3000, c.mem / 2, c.mem * 9 / 10};
   const std::vector<std::pair<std::string, int>> shows = {
       {"alpha", 40}, {"bravo", 30}, {"charlie", 20}, {"delta", 10}};
   for (const auto& [name, pct] : shows)
@@ -113,7 +113,7 @@ Scenario studio(const ScenarioParams& p) {
         if (draw < m.permille) { c = &m; break; }
         draw -= m.permille;
       }
-      layers.push_back({absl::StrCat("c", c->cores), "", frames, c->cores, c->mem});
+      layers.push_back({absl::StrCat("cores", c->cores), "", frames, c->cores, c->mem});
       s.frames += frames;
     }
     // two layers of the same class in one job need distinct names

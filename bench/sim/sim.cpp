@@ -277,6 +277,7 @@ absl::Status SimFarm::launch(const rqd::RunFrame& frame) {
     metrics_.last_launch = now;
     metrics_.running_cores += frame.num_cores();
     running_cores = metrics_.running_cores;
+    metrics_.peak_running_cores = std::max(metrics_.peak_running_cores, running_cores);
     running_on_[frame.frame_id()] = hi->second;
     h.running.emplace(frame.frame_id(), r);
   }

@@ -84,7 +84,7 @@ struct SimMetrics {
   int64_t overbooked = 0, ran_twice = 0, refused_launches = 0, kills = 0;
   std::vector<double> free_to_launch_ms;  // per launch that followed a free on its host
   SteadyTime first_launch{}, last_launch{};
-  int64_t running_cores = 0, total_cores = 0;
+  int64_t running_cores = 0, total_cores = 0, peak_running_cores = 0;
 };
 
 class SimFarm {

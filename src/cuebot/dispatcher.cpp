@@ -68,7 +68,33 @@ void Dispatcher::kickAll() {
 }
 
 void Dispatcher::sweep() {
-  for (const auto& h : model_.tick(options_.plan, clock_.nowSeconds())) kickHost(h);
+  // The whole farm planned and booked at once (one store transaction), then launched
+  // from several threads, host by host.
+  auto launches = model_.planFarmAndBook(
+      options_.plan, clock_.nowSeconds(),
+      [this](const std::vector<store::Booking>& b) { return store_.book(b); },
+      [] { return common::newId(); });
+  if (!launches.ok()) {
+    common::logger("dispatch")->warn("farm booking failed: {}", launches.status().ToString());
+    return;
+  }
+  stats_.booked += static_cast<int64_t>(launches->size());
+  std::map<std::string, std::vector<const FarmModel::Launch*>> by_host;
+  for (const auto& l : *launches) by_host[l.booking.host_id].push_back(&l);
+  std::vector<std::vector<const FarmModel::Launch*>> chunks(
+      std::max(1, std::min<int>(options_.threads * 2, static_cast<int>(by_host.size()))));
+  size_t next = 0;
+  for (auto& [host, ls] : by_host) {
+    auto& chunk = chunks[next++ % chunks.size()];
+    chunk.insert(chunk.end(), ls.begin(), ls.end());
+  }
+  std::vector<std::thread> ts;
+  for (size_t i = 1; i < chunks.size(); ++i) ts.emplace_back([&, i] { launch(chunks[i]); });
+  launch(chunks[0]);
+  for (auto& th : ts) th.join();
+  // A host that took as many frames as one plan gives may take more.
+  for (const auto& [host, ls] : by_host)
+    if (static_cast<int>(ls.size()) >= options_.max_bookings_per_visit) kickHost(host);
 }
 
 void Dispatcher::worker() {
@@ -110,11 +136,18 @@ int Dispatcher::visit(const std::string& host_id) {
     return 0;
   }
   stats_.booked += static_cast<int64_t>(launches->size());
+  std::vector<const FarmModel::Launch*> list;
+  for (const auto& l : *launches) list.push_back(&l);
+  return launch(list);
+}
 
+int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
+  auto log = common::logger("dispatch");
   // 3. launches
   int launched = 0;
-  bool host_unreachable = false;
-  for (const auto& l : *launches) {
+  std::set<std::string> unreachable;  // hosts that failed a launch: send them nothing more now
+  for (const FarmModel::Launch* lp : launches) {
+    const FarmModel::Launch& l = *lp;
     const store::Booking& bk = l.booking;
     auto undo = [&](bool fail, int32_t exit_status) {
       auto st = store_.unbook(bk.proc_id, fail, exit_status, clock_.nowSeconds());
@@ -123,7 +156,7 @@ int Dispatcher::visit(const std::string& host_id) {
       auto rs = model_.refreshJob(bk.job_id);
       if (!rs.ok()) log->error("cannot refresh job {}: {}", bk.job_id, rs.ToString());
     };
-    if (host_unreachable) {  // give the rest back without trying
+    if (unreachable.contains(bk.host_id)) {  // give the rest back without trying
       undo(false, 0);
       continue;
     }
@@ -142,7 +175,7 @@ int Dispatcher::visit(const std::string& host_id) {
     log->warn("launch of {}/{} on {} failed{}: {}", l.job.name, l.frame_name, l.host.name,
               refused ? " for good (frame DEAD)" : " (requeued)", st.ToString());
     undo(refused, core::kExitFailedLaunch);
-    if (!refused) host_unreachable = true;  // unreachable or busy: send it nothing more now
+    if (!refused) unreachable.insert(bk.host_id);  // unreachable or busy
   }
   return launched;
 }

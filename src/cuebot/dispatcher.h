@@ -1,6 +1,8 @@
 // The booking loop around dispatch::plan: turns "host H has idle resources" into frames
 // running on H.
 //
+// A sweep books the whole farm's plan (dispatch::planFarm) in one transaction and
+// launches it from several threads; a host visit does the same for one host.
 // For one host: 1. plan it from the in-memory farm model (dispatch::planHost; no store
 // reads); 2. make the bookings durable in one transaction (the store re-checks every
 // frame and core) and record them in the model; 3. send each booked frame to the
@@ -8,8 +10,9 @@
 // work later, DEAD (exit status 256, FAILED_LAUNCH) when the rqd refused the frame.
 //
 // Hosts to visit are queued (each at most once) and served by worker threads. A sweep
-// (when asked, and every sweep_interval) plans the whole farm (dispatch::planFarm):
-// it refreshes wide-frame reservations and queues the hosts that have work to take.
+// (when asked, and every sweep_interval) plans the whole farm (dispatch::planFarm),
+// refreshes wide-frame reservations, books every frame of that plan in one transaction
+// and launches them host by host from several threads.
 // Thread-safety: all public methods may be called from any thread.
 #pragma once
 
@@ -63,6 +66,9 @@ class Dispatcher {
  private:
   void worker();
   void sweep();
+  // Sends booked frames to their rqds; undoes the bookings they refuse. Returns how
+  // many were launched.
+  int launch(const std::vector<const FarmModel::Launch*>& launches);
   rqd::RunFrame buildRunFrame(const FarmModel::Launch& launch) const;
 
   store::Store& store_;

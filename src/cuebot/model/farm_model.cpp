@@ -1,5 +1,7 @@
 #include "cuebot/model/farm_model.h"
 
+#include <unordered_map>
+
 #include <algorithm>
 #include <set>
 
@@ -417,23 +419,42 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
     const std::string& host_id, const dispatch::Config& config, core::EpochSec now,
     const BookFn& book, const std::function<std::string()>& new_proc_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<Launch> out;
   const Index h = find(host_idx_, host_id);
-  if (h == kNone) return out;
+  if (h == kNone) return std::vector<Launch>{};
   updateRecentlyFreedLocked(h, now);
-  dispatch::Plan plan = dispatch::planHost(view_, h, config, now);
+  return bookPlanLocked(dispatch::planHost(view_, h, config, now), now, book, new_proc_id);
+}
+
+absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planFarmAndBook(
+    const dispatch::Config& config, core::EpochSec now, const BookFn& book,
+    const std::function<std::string()>& new_proc_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Index h = 0; h < static_cast<Index>(view_.hosts.size()); ++h)
+    updateRecentlyFreedLocked(h, now);
+  dispatch::Plan plan = dispatch::planFarm(view_, config, now);
+  view_.reservations = plan.reservations;
+  return bookPlanLocked(plan, now, book, new_proc_id);
+}
+
+absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
+    const dispatch::Plan& plan, core::EpochSec now, const BookFn& book,
+    const std::function<std::string()>& new_proc_id) {
+  std::vector<Launch> out;
   if (plan.bookings.empty()) return out;
   std::vector<store::Booking> bookings;
-  std::map<std::string, const dispatch::Booking*> by_frame;
-  std::map<std::string, int32_t> numbers;
+  std::unordered_map<std::string, const dispatch::Booking*> by_frame;
+  std::unordered_map<std::string, int32_t> numbers;
   for (const auto& b : plan.bookings) {
     const core::Job& job = jobs_[b.job];
     const dispatch::LayerView& layer = view_.layers[b.layer];
     for (size_t i = layer.waiting_head; i < layer.waiting.size(); ++i)
-      if (layer.waiting[i].id == b.frame_id) numbers[b.frame_id] = layer.waiting[i].number;
+      if (layer.waiting[i].id == b.frame_id) {
+        numbers[b.frame_id] = layer.waiting[i].number;
+        break;
+      }
     store::Booking bk;
     bk.proc_id = new_proc_id();
-    bk.host_id = host_id;
+    bk.host_id = view_.hosts[b.host].id;
     bk.frame_id = b.frame_id;
     bk.job_id = job.id;
     bk.layer_id = layer.id;
@@ -448,6 +469,7 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
     bookings.push_back(std::move(bk));
   }
   ASSIGN_OR_RETURN(auto made, book(bookings));
+  out.reserve(made.size());
   for (const auto& bk : made) {
     const dispatch::Booking& b = *by_frame[bk.frame_id];
     proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, now);
@@ -455,24 +477,29 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
     launch.booking = bk;
     launch.job = jobs_[b.job];
     launch.layer = layers_[b.layer];
-    launch.host = hosts_[h];
+    launch.host = hosts_[b.host];
     launch.frame_number = numbers[bk.frame_id];
     launch.frame_name = core::frameName(launch.frame_number, launch.layer.name);
     out.push_back(std::move(launch));
   }
   // bookings the store refused mean memory and store disagree (a frame changed state,
-  // or the host's resources): re-read those jobs and the host (rare)
+  // or a host's resources): re-read those jobs and hosts (rare)
   if (made.size() < bookings.size()) {
-    std::set<std::string> booked, jobs;
+    std::set<std::string> booked, jobs, hosts;
     for (const auto& bk : made) booked.insert(bk.frame_id);
     for (const auto& bk : bookings)
-      if (!booked.contains(bk.frame_id)) jobs.insert(bk.job_id);
+      if (!booked.contains(bk.frame_id)) {
+        jobs.insert(bk.job_id);
+        hosts.insert(bk.host_id);
+      }
     for (const auto& id : jobs) RETURN_IF_ERROR(refreshJobLocked(id));
-    ASSIGN_OR_RETURN(core::Host host, store_.getHost(host_id));
-    store::ProcSearch q;
-    q.host_ids = {host_id};
-    ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
-    RETURN_IF_ERROR(refreshHostLocked(host, procs));
+    for (const auto& id : hosts) {
+      ASSIGN_OR_RETURN(core::Host host, store_.getHost(id));
+      store::ProcSearch q;
+      q.host_ids = {id};
+      ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
+      RETURN_IF_ERROR(refreshHostLocked(host, procs));
+    }
   }
   return out;
 }

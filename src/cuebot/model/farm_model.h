@@ -78,6 +78,12 @@ class FarmModel {
   // The periodic whole-farm plan: refreshes wide-frame reservations and returns the hosts
   // that have work to take now (each is then visited with planAndBook).
   std::vector<std::string> tick(const dispatch::Config& config, core::EpochSec now);
+  // The whole-farm plan booked at once: refreshes reservations, makes every booking of
+  // dispatch::planFarm durable through one `book` call and returns them to launch (a
+  // cold farm fills in one plan instead of one visit per host).
+  absl::StatusOr<std::vector<Launch>> planFarmAndBook(
+      const dispatch::Config& config, core::EpochSec now, const BookFn& book,
+      const std::function<std::string()>& new_proc_id);
 
   // ---- reads ----
   // Runs fn with the view locked.
@@ -91,6 +97,11 @@ class FarmModel {
 
  private:
   absl::Status loadReferenceLocked();
+  // Makes a plan's bookings durable through `book`, records those the store made and
+  // returns them to launch; re-reads what the store refused.
+  absl::StatusOr<std::vector<Launch>> bookPlanLocked(const dispatch::Plan& plan,
+                                                     core::EpochSec now, const BookFn& book,
+                                                     const std::function<std::string()>& new_proc_id);
   // `evict`: a finished job with nothing running leaves the model (not while its procs
   // are being re-read).
   absl::Status refreshJobLocked(const std::string& job_id, bool evict = true);
