@@ -53,6 +53,14 @@ void addJobs(Scenario& s, const std::vector<std::pair<std::string, std::string>>
 
 int pick(int v, int dflt) { return v > 0 ? v : dflt; }
 
+// One show, "sim", subscribed to the whole farm (the seeded "testing" show's burst of
+// 1,000 cores would cap the run).
+void wholeFarmShow(Scenario& s) {
+  int total = 0;
+  for (const auto& h : s.hosts) total += h.cores;
+  s.shows.push_back({"sim", total, total});
+}
+
 // OpenCue's stress shape: hosts in 8 tags, jobs of 4 layers of 5 trivial frames.
 Scenario drain(const ScenarioParams& p) {
   Scenario s;
@@ -67,10 +75,11 @@ Scenario drain(const ScenarioParams& p) {
     for (int l = 0; l < 4; ++l)
       layers.push_back({absl::StrCat("layer", l), absl::StrCat("tag", (j * 4 + l) % 8), frames, 1,
                         kGb});
-    all.push_back({"testing", jobXml(absl::StrCat("drain", j), layers)});
+    all.push_back({"sim", jobXml(absl::StrCat("drain", j), layers)});
     s.frames += 4 * frames;
   }
   for (int l = 0; l < 4; ++l) s.profiles[absl::StrCat("layer", l)] = {0, 0, kGb / 2, kGb / 2};
+  wholeFarmShow(s);
   addJobs(s, all, 50);
   s.duration = p.duration >= 0 ? p.duration : 0;
   return s;
@@ -142,9 +151,10 @@ Scenario scale(const ScenarioParams& p) {
   s.profiles["render"] = {60, 600, kGb, 3 * kGb};
   std::vector<std::pair<std::string, std::string>> all;
   for (int j = 0; j < jobs; ++j) {
-    all.push_back({"testing", jobXml(absl::StrCat("scale", j), {{"render", "", frames, 1, 4 * kGb}})});
+    all.push_back({"sim", jobXml(absl::StrCat("scale", j), {{"render", "", frames, 1, 4 * kGb}})});
     s.frames += frames;
   }
+  wholeFarmShow(s);
   addJobs(s, all, 100);
   s.time_scale = p.time_scale > 0 ? p.time_scale : 10;
   s.duration = p.duration >= 0 ? p.duration : 30;
@@ -161,9 +171,10 @@ Scenario churn(const ScenarioParams& p) {
   s.profiles["short"] = {1, 10, kGb / 4, kGb / 2};
   std::vector<std::pair<std::string, std::string>> all;
   for (int j = 0; j < jobs; ++j) {
-    all.push_back({"testing", jobXml(absl::StrCat("churn", j), {{"short", "", frames, 1, kGb}})});
+    all.push_back({"sim", jobXml(absl::StrCat("churn", j), {{"short", "", frames, 1, kGb}})});
     s.frames += frames;
   }
+  wholeFarmShow(s);
   addJobs(s, all, 20);
   s.time_scale = p.time_scale > 0 ? p.time_scale : 1;
   s.duration = p.duration >= 0 ? p.duration : 30;
@@ -180,10 +191,11 @@ Scenario reports(const ScenarioParams& p) {
   std::vector<std::pair<std::string, std::string>> all;
   const int jobs = pick(p.jobs, std::max(1, hosts * 8 / 1000));
   for (int j = 0; j < jobs; ++j) {
-    all.push_back({"testing", jobXml(absl::StrCat("reports", j),
+    all.push_back({"sim", jobXml(absl::StrCat("reports", j),
                                      {{"long", "", hosts * 8 / jobs, 1, kGb}})});
     s.frames += hosts * 8 / jobs;
   }
+  wholeFarmShow(s);
   addJobs(s, all, 10);
   s.duration = p.duration >= 0 ? p.duration : 0;  // until the farm is full
   s.blast_seconds = 5;

@@ -21,7 +21,10 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const s
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   sqlite3_busy_timeout(db, 10000);
   auto st = conn->execScript(
-      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+      // A 256 MB page cache: a farm's frame indexes stay in memory (SQLite's default of
+      // 2 MB made every insert of a million-frame job a disk read).
+      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
   if (!st.ok()) return st;
   return conn;
 }
