@@ -189,7 +189,8 @@ Scenario reports(const ScenarioParams& p) {
   for (int i = 0; i < hosts; ++i) s.hosts.push_back({absl::StrCat("rep", i), 8, 32 * kGb, {}});
   s.profiles["long"] = {36000, 36000, kGb, kGb};
   std::vector<std::pair<std::string, std::string>> all;
-  const int jobs = pick(p.jobs, std::max(1, hosts * 8 / 1000));
+  // 200 frames a job: a job is capped at 200 cores (the show default).
+  const int jobs = pick(p.jobs, std::max(1, hosts * 8 / 200));
   for (int j = 0; j < jobs; ++j) {
     all.push_back({"sim", jobXml(absl::StrCat("reports", j),
                                      {{"long", "", hosts * 8 / jobs, 1, kGb}})});
