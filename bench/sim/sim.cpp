@@ -149,9 +149,16 @@ void SimFarm::schedule(Event e) {
     if (e.kind != 1) timers_.push(std::move(e));  // a frozen farm keeps its frames
     return;
   }
-  if (e.due <= std::chrono::steady_clock::now()) ready_.push_back(std::move(e));
+  if (e.due <= std::chrono::steady_clock::now()) readyPush(std::move(e));
   else timers_.push(std::move(e));
   q_cv_.notify_all();
+}
+
+void SimFarm::readyPush(Event e) {
+  // Completions go before status reports, as a real rqd's would not queue behind its
+  // neighbours' reports.
+  if (e.kind == 1) ready_.push_back(std::move(e));
+  else ready_.push_front(std::move(e));
 }
 
 void SimFarm::timerLoop() {
@@ -168,7 +175,7 @@ void SimFarm::timerLoop() {
       continue;
     }
     while (!timers_.empty() && timers_.top().due <= std::chrono::steady_clock::now()) {
-      ready_.push_back(timers_.top());
+      readyPush(timers_.top());
       timers_.pop();
     }
     q_cv_.notify_all();

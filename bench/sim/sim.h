@@ -146,6 +146,7 @@ class SimFarm {
   void timerLoop();
   void senderLoop();
   void schedule(Event e);
+  void readyPush(Event e);  // under q_mu_
   void runEvent(const Event& e);
   report::RenderHost renderHost(const Host& h) const;
   report::HostReport hostReport(size_t host);

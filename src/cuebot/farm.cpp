@@ -261,11 +261,8 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
     host = store_.findHost(report.name);
   }
   if (!host.ok()) return host.status();
-  refreshHost(host->id);
+  ASSIGN_OR_RETURN(auto procs, model_.hostReported(*host));
   // Reconcile: frames the rqd runs that cuebot does not hold there are killed.
-  store::ProcSearch q;
-  q.host_ids = {host->id};
-  ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
   std::set<std::string> held, listed, held_frames;
   for (const auto& p : procs) {
     held.insert(p.id);

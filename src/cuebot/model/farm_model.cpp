@@ -305,6 +305,42 @@ void FarmModel::dropProcsOf(Index h) {
   }
 }
 
+absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host& host) {
+  // read under the lock so that no booking slips between the read and the update
+  std::lock_guard<std::mutex> lock(mu_);
+  store::ProcSearch q;
+  q.host_ids = {host.id};
+  ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
+  const Index h = find(host_idx_, host.id);
+  bool same = h != kNone && hosts_[h].alloc_id == host.alloc_id &&
+              view_.hosts[h].procs.size() == procs.size();
+  for (size_t i = 0; same && i < procs.size(); ++i) {
+    const Index p = find(proc_idx_, procs[i].id);
+    same = p != kNone && view_.procs[p].active && view_.procs[p].host == h;
+  }
+  if (!same) {
+    RETURN_IF_ERROR(refreshHostLocked(host, procs));
+    return procs;
+  }
+  // The procs agree with the store: only the host's own fields change.
+  auto& v = view_.hosts[h];
+  v.name = host.name;
+  v.tags = host.tags;
+  if (v.alloc != kNone) v.tags.push_back(view_.allocs[v.alloc].tag);
+  v.up = host.state == core::HardwareState::kUp;
+  v.locked = host.lock_state != core::LockState::kOpen;
+  v.nimby = host.lock_state == core::LockState::kNimbyLocked;
+  v.thread_mode = host.thread_mode;
+  v.cores = host.cores;
+  v.memory = host.memory;
+  v.gpus = host.gpus;
+  v.gpu_memory = host.gpu_memory;
+  v.load = host.load;
+  v.slots = host.slots;
+  hosts_[h] = host;
+  return procs;
+}
+
 absl::Status FarmModel::refreshHostLocked(const core::Host& host,
                                           const std::vector<core::Proc>& procs) {
   if (!alloc_idx_.contains(host.alloc_id)) RETURN_IF_ERROR(loadReferenceLocked());

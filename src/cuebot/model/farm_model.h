@@ -44,6 +44,10 @@ class FarmModel {
   absl::Status refreshDependents();
   // Re-reads a host and its procs from the store.
   absl::Status refreshHost(const std::string& host_id);
+  // A host's report made durable (`host` as the store has it now): reads its procs from
+  // the store and returns them. When they are the procs the model holds, only the host's
+  // fields are updated; otherwise the host is rebuilt from them (as refreshHost).
+  absl::StatusOr<std::vector<core::Proc>> hostReported(const core::Host& host);
   // Re-reads shows, allocations, subscriptions, groups and limits.
   absl::Status refreshReference();
   // A proc the store released; its frame's state is the store's business: refreshJob.
