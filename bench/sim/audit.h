@@ -14,6 +14,8 @@ struct RunFigures {
   std::string scenario, mode;
   int64_t hosts = 0, cores = 0, frames = 0, launches = 0, completions = 0, status_reports = 0;
   double boot_s = 0, submit_s = 0, run_s = 0, fill_s = -1;
+  // --restart-after: SIGKILL to listening again, and to the first launch after it
+  double restart_s = -1, restart_to_dispatch_s = -1;
   double booked_per_s = 0;
   double peak_booked_pct = 0;  // highest share of the farm's cores running at once  // launches between the first and the last launch
   double reports_per_s = 0;

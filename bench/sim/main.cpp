@@ -31,6 +31,7 @@ struct Args {
   std::string json, dir;
   int dispatch_threads = 2, senders = 4;
   double timeout = 600;
+  double restart_after = 0;  // > 0: SIGKILL and restart cuebot this long after submission
 };
 
 bool parse(int argc, char** argv, Args& a) {
@@ -51,6 +52,7 @@ bool parse(int argc, char** argv, Args& a) {
     else if (k == "--dispatch-threads") a.dispatch_threads = std::stoi(next());
     else if (k == "--senders") a.senders = std::stoi(next());
     else if (k == "--timeout") a.timeout = std::stod(next());
+    else if (k == "--restart-after") a.restart_after = std::stod(next());
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return false;
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: farm_sim drain|studio|scale|churn|reports [--dry-run] [--hosts N] "
                  "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] "
-                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--timeout S]\n");
+                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--timeout S] [--restart-after S]\n");
     return 2;
   }
   auto scenario = makeScenario(args.scenario, args.params);
@@ -121,9 +123,16 @@ int main(int argc, char** argv) {
   std::atomic<int64_t> fill_ns{0};
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t fill_target = farm.totalCores() * 95 / 100;
+  // Restart: from the SIGKILL to the first launch by the new cuebot.
+  std::atomic<bool> restarted{false};
+  std::atomic<int64_t> first_after_restart_ns{0};
+  SteadyTime killed_at{};
   farm.on_launch = [&](int64_t running, SteadyTime when) {
     if (running >= fill_target && fill_ns == 0)
       fill_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(when - t0).count();
+    if (restarted && first_after_restart_ns == 0)
+      first_after_restart_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(when - killed_at).count();
   };
   farm.start();
   for (const auto& xml : scenario->specs) {
@@ -141,6 +150,16 @@ int main(int argc, char** argv) {
                                   (scenario->duration > 0 ? fig.submit_s + scenario->duration
                                                           : args.timeout) * 1000));
   while (std::chrono::steady_clock::now() < deadline) {
+    if (args.restart_after > 0 && killed_at == SteadyTime{} &&
+        since(t0) >= fig.submit_s + args.restart_after) {
+      killed_at = std::chrono::steady_clock::now();
+      if (auto st = (*cuebot)->restart(); !st.ok()) {
+        std::fprintf(stderr, "restart: %s\n", st.ToString().c_str());
+        return 1;
+      }
+      fig.restart_s = since(killed_at);
+      restarted = true;
+    }
     SimMetrics m = farm.metrics();
     if (until_done && m.completions >= scenario->frames) break;
     if (scenario->blast_seconds > 0 && m.launches >= scenario->frames) break;
@@ -161,6 +180,7 @@ int main(int argc, char** argv) {
   fig.cuebot_cpu_s = (*cuebot)->cpuSeconds();
   fig.cuebot_peak_rss_mb = (*cuebot)->peakRssKb() / 1024.0;
   fig.fill_s = fill_ns > 0 ? fill_ns / 1e9 : -1;
+  if (restarted) fig.restart_to_dispatch_s = first_after_restart_ns > 0 ? first_after_restart_ns / 1e9 : -1;
   fillFigures(m, fig);
   if (scenario->blast_seconds == 0 && fig.run_s > 0)
     fig.reports_per_s = m.status_reports / fig.run_s;

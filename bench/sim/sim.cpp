@@ -134,6 +134,7 @@ void SimFarm::freeze() {
 }
 
 void SimFarm::stop() {
+  halt_ = true;
   {
     std::lock_guard<std::mutex> lock(q_mu_);
     stopping_ = true;
@@ -231,13 +232,14 @@ void SimFarm::runEvent(const Event& e) {
     h.running.erase(it);
     ++metrics_.completions;
   }
-  // rqd resends a completion until cuebot takes it.
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  // rqd resends a completion until cuebot takes it (also across a cuebot restart).
+  while (!halt_) {
     auto st = cuebot_->complete(c);
     if (st.ok()) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    ++metrics_.report_errors;
-    if (attempt == 49) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++metrics_.report_errors;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // back-off before a resend
   }
 }

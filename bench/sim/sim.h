@@ -69,6 +69,8 @@ class Cuebot {
   virtual int64_t peakRssKb() const = 0;
   // Stops the cuebot's own work (the dry run's threads) before the audits.
   virtual void quiesce() {}
+  // SIGKILLs the cuebot and starts it again on the same store and port.
+  virtual absl::Status restart() { return absl::UnimplementedError("restart: not this cuebot"); }
 };
 
 struct SimOptions {
@@ -171,6 +173,7 @@ class SimFarm {
   std::deque<Event> ready_;
   int in_flight_ = 0;
   bool running_ = false, stopping_ = false, frozen_ = false;
+  std::atomic<bool> halt_{false};  // stop() was called: give up resending
   std::vector<std::thread> threads_;
 };
 

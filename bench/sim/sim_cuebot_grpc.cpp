@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "facility.grpc.pb.h"
 #include "job.grpc.pb.h"
 #include "report.grpc.pb.h"
@@ -67,9 +68,33 @@ class GrpcCuebot final : public Cuebot {
     if (!server_ || port == 0) return absl::InternalError("cannot serve the rqd interface");
     farm_.rqd_address = absl::StrCat("127.0.0.1:", port);
 
+    RETURN_IF_ERROR(spawn("0"));
+    grpc::ChannelArguments args_ch;
+    args_ch.SetMaxReceiveMessageSize(256 * 1024 * 1024);
+    auto ch = grpc::CreateCustomChannel("127.0.0.1:" + port_, grpc::InsecureChannelCredentials(),
+                                        args_ch);
+    report_ = report::RqdReportInterface::NewStub(ch);
+    jobs_ = job::JobInterface::NewStub(ch);
+    shows_ = show::ShowInterface::NewStub(ch);
+    allocs_ = facility::AllocationInterface::NewStub(ch);
+    return absl::OkStatus();
+  }
+
+  absl::Status restart() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+    return spawn(port_);  // the same port: the channels reconnect by themselves
+  }
+
+  // Starts the cuebot process on `port` and waits until it listens.
+  absl::Status spawn(const std::string& port) {
     std::filesystem::create_directories(options_.dir);
     auto port_file = options_.dir / "cuebot.port";
-    std::vector<std::string> args = {bin_, "--port", "0", "--bind", "127.0.0.1", "--db",
+    std::filesystem::remove(port_file);
+    std::vector<std::string> args = {bin_, "--port", port, "--bind", "127.0.0.1", "--db",
                                      storePath(), "--log-root", (options_.dir / "logs").string(),
                                      "--port-file", port_file.string(), "--log-level",
                                      options_.log_level, "--dispatch-threads",
@@ -78,7 +103,7 @@ class GrpcCuebot final : public Cuebot {
     pid_ = fork();
     if (pid_ == 0) {
       std::string log = (options_.dir / "cuebot.log").string();
-      freopen(log.c_str(), "w", stdout);
+      freopen(log.c_str(), "a", stdout);
       dup2(fileno(stdout), 2);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -86,7 +111,7 @@ class GrpcCuebot final : public Cuebot {
       execv(argv[0], argv.data());
       _exit(127);
     }
-    for (int i = 0; i < 2000 && !std::filesystem::exists(port_file); ++i) {
+    for (int i = 0; i < 12000 && !std::filesystem::exists(port_file); ++i) {
       if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
         pid_ = -1;
         return absl::InternalError("cuebot exited at start; see " +
@@ -97,14 +122,7 @@ class GrpcCuebot final : public Cuebot {
     std::string p;
     std::ifstream(port_file) >> p;
     if (p.empty()) return absl::DeadlineExceededError("cuebot did not start");
-    grpc::ChannelArguments args_ch;
-    args_ch.SetMaxReceiveMessageSize(256 * 1024 * 1024);
-    auto ch = grpc::CreateCustomChannel("127.0.0.1:" + p, grpc::InsecureChannelCredentials(),
-                                        args_ch);
-    report_ = report::RqdReportInterface::NewStub(ch);
-    jobs_ = job::JobInterface::NewStub(ch);
-    shows_ = show::ShowInterface::NewStub(ch);
-    allocs_ = facility::AllocationInterface::NewStub(ch);
+    port_ = p;
     return absl::OkStatus();
   }
 
@@ -175,6 +193,7 @@ class GrpcCuebot final : public Cuebot {
   SimRqdService service_;
   std::unique_ptr<grpc::Server> server_;
   pid_t pid_ = -1;
+  std::string port_;
   std::unique_ptr<report::RqdReportInterface::Stub> report_;
   std::unique_ptr<job::JobInterface::Stub> jobs_;
   std::unique_ptr<show::ShowInterface::Stub> shows_;
