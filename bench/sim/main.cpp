@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   farm.freeze();
   for (int64_t before = -1; before != farm.metrics().launches;) {
     before = farm.metrics().launches;
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // quiet period before audits
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // quiet period before audits
   }
   (*cuebot)->quiesce();
   SimMetrics m = farm.metrics();

@@ -70,10 +70,12 @@ void Dispatcher::kickAll() {
 void Dispatcher::sweep() {
   // The whole farm planned and booked at once (one store transaction), then launched
   // from several threads, host by host.
+  bool more = false;
   auto launches = model_.planFarmAndBook(
       options_.plan, clock_.nowSeconds(),
       [this](const std::vector<store::Booking>& b) { return store_.book(b); },
-      [] { return common::newId(); });
+      [] { return common::newId(); }, static_cast<size_t>(options_.max_bookings_per_sweep),
+      &more);
   if (!launches.ok()) {
     common::logger("dispatch")->warn("farm booking failed: {}", launches.status().ToString());
     return;
@@ -95,6 +97,7 @@ void Dispatcher::sweep() {
   // A host that took as many frames as one plan gives may take more.
   for (const auto& [host, ls] : by_host)
     if (static_cast<int>(ls.size()) >= options_.max_bookings_per_visit) kickHost(host);
+  if (more) kickAll();  // the rest of the plan
 }
 
 void Dispatcher::worker() {

@@ -37,6 +37,9 @@ struct DispatcherOptions {
   int max_bookings_per_visit = 100;
   dispatch::Config plan;          // the planner's settings
   int sweep_interval_ms = 3000;   // periodic visit of every idle host
+  // Most frames one sweep books in one transaction (the model is locked meanwhile); a
+  // bigger plan is booked by the sweeps that follow at once.
+  int max_bookings_per_sweep = 20000;
 };
 
 struct DispatchStats {

@@ -463,12 +463,15 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
 
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planFarmAndBook(
     const dispatch::Config& config, core::EpochSec now, const BookFn& book,
-    const std::function<std::string()>& new_proc_id) {
+    const std::function<std::string()>& new_proc_id, size_t max_bookings, bool* more) {
   std::lock_guard<std::mutex> lock(mu_);
   for (Index h = 0; h < static_cast<Index>(view_.hosts.size()); ++h)
     updateRecentlyFreedLocked(h, now);
   dispatch::Plan plan = dispatch::planFarm(view_, config, now);
   view_.reservations = plan.reservations;
+  // A prefix of a plan is a valid plan: each booking is checked again by the store.
+  if (more) *more = plan.bookings.size() > max_bookings;
+  if (plan.bookings.size() > max_bookings) plan.bookings.resize(max_bookings);
   return bookPlanLocked(plan, now, book, new_proc_id);
 }
 

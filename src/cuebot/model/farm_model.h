@@ -82,12 +82,14 @@ class FarmModel {
   // The periodic whole-farm plan: refreshes wide-frame reservations and returns the hosts
   // that have work to take now (each is then visited with planAndBook).
   std::vector<std::string> tick(const dispatch::Config& config, core::EpochSec now);
-  // The whole-farm plan booked at once: refreshes reservations, makes every booking of
-  // dispatch::planFarm durable through one `book` call and returns them to launch (a
-  // cold farm fills in one plan instead of one visit per host).
+  // The whole-farm plan booked at once: refreshes reservations, makes the first
+  // `max_bookings` bookings of dispatch::planFarm durable through one `book` call and
+  // returns them to launch (a cold farm fills in a few plans instead of one visit per
+  // host); `*more` says whether the plan held more.
   absl::StatusOr<std::vector<Launch>> planFarmAndBook(
       const dispatch::Config& config, core::EpochSec now, const BookFn& book,
-      const std::function<std::string()>& new_proc_id);
+      const std::function<std::string()>& new_proc_id, size_t max_bookings = SIZE_MAX,
+      bool* more = nullptr);
 
   // ---- reads ----
   // Runs fn with the view locked.
