@@ -27,7 +27,15 @@ void fillFigures(const SimMetrics& m, RunFigures& fig) {
   fig.delay_max_ms = d.empty() ? 0 : d.back();
 }
 
-std::vector<AuditResult> audit(Cuebot& cuebot, SimFarm& farm, const SimMetrics& m,
+bool procsMatch(store::Store& store, SimFarm& farm) {
+  auto procs = store.getProcs({});
+  if (!procs.ok()) return false;
+  std::set<std::string> ids;
+  for (const auto& p : *procs) ids.insert(p.id);
+  return ids == farm.runningProcs();
+}
+
+std::vector<AuditResult> audit(store::Store& s, SimFarm& farm, const SimMetrics& m,
                                int64_t frames, bool drained) {
   std::vector<AuditResult> out;
   out.push_back({"no over-booking (a launch that did not fit its host)", m.overbooked == 0,
@@ -37,12 +45,6 @@ std::vector<AuditResult> audit(Cuebot& cuebot, SimFarm& farm, const SimMetrics& 
   for (const auto& [id, n] : succeeded) twice += n > 1;
   out.push_back({"no frame run twice", twice == 0, absl::StrCat(twice, " frames")});
 
-  auto store = store::openStore(cuebot.storePath());
-  if (!store.ok()) {
-    out.push_back({"store readable", false, store.status().ToString()});
-    return out;
-  }
-  auto& s = **store;
   auto hosts = s.getHosts({});
   auto procs = s.getProcs({});
   if (!hosts.ok() || !procs.ok()) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim.h"
+#include "store/store.h"
 
 namespace cue::sim {
 
@@ -31,8 +32,10 @@ struct AuditResult {
 };
 
 void fillFigures(const SimMetrics& m, RunFigures& fig);
+// Whether the store's procs are exactly the frames the hosts run.
+bool procsMatch(store::Store& store, SimFarm& farm);
 // `drained`: every frame was meant to finish.
-std::vector<AuditResult> audit(Cuebot& cuebot, SimFarm& farm, const SimMetrics& m,
+std::vector<AuditResult> audit(store::Store& store, SimFarm& farm, const SimMetrics& m,
                                int64_t frames, bool drained);
 void printFigures(const RunFigures& fig, const std::vector<AuditResult>& audits, FILE* out);
 std::string toJson(const RunFigures& fig, const std::vector<AuditResult>& audits);

@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "scenarios.h"
 #include "sim_cuebot.h"
+#include "store/store.h"
 
 using namespace cue::sim;
 namespace fs = std::filesystem;
@@ -169,12 +170,17 @@ int main(int argc, char** argv) {
   if (scenario->blast_seconds > 0)
     fig.reports_per_s = farm.blastReports(args.senders, scenario->blast_seconds);
 
-  // Freeze the hosts, let cuebot finish what it was doing, then audit.
+  // Freeze the hosts, let cuebot finish what it was doing (until the store's procs are
+  // the frames the hosts run, or a minute), then audit.
   farm.freeze();
-  for (int64_t before = -1; before != farm.metrics().launches;) {
-    before = farm.metrics().launches;
-    std::this_thread::sleep_for(std::chrono::seconds(2));  // quiet period before audits
+  auto store = cue::store::openStore((*cuebot)->storePath());
+  if (!store.ok()) {
+    std::fprintf(stderr, "cannot read the store: %s\n", store.status().ToString().c_str());
+    return 1;
   }
+  const auto settle_deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (std::chrono::steady_clock::now() < settle_deadline && !procsMatch(**store, farm))
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // poll with a deadline
   (*cuebot)->quiesce();
   SimMetrics m = farm.metrics();
   fig.cuebot_cpu_s = (*cuebot)->cpuSeconds();
@@ -189,7 +195,7 @@ int main(int argc, char** argv) {
     if (e.path().filename().string().rfind("cuebot.db", 0) == 0)
       fig.store_mb += static_cast<double>(fs::file_size(e.path())) / (1024 * 1024);
 
-  auto audits = audit(**cuebot, farm, m, scenario->frames, until_done);
+  auto audits = audit(**store, farm, m, scenario->frames, until_done);
   printFigures(fig, audits, stdout);
   if (!args.json.empty()) {
     std::ofstream out(args.json);

@@ -17,18 +17,13 @@
 #include "rqd.grpc.pb.h"
 #include "show.grpc.pb.h"
 #include "sim_cuebot.h"
+#include "wire/status.h"
 
 namespace cue::sim {
 namespace {
 
-absl::Status fromGrpc(const grpc::Status& st) {
-  if (st.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
-}
-grpc::Status toGrpc(const absl::Status& st) {
-  if (st.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(st.code()), std::string(st.message()));
-}
+using wire::fromGrpc;
+using wire::toGrpc;
 
 class SimRqdService final : public rqd::RqdInterface::Service {
  public:

@@ -322,30 +322,11 @@ absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host
     RETURN_IF_ERROR(refreshHostLocked(host, procs));
     return procs;
   }
-  // The procs agree with the store: only the host's own fields change.
-  auto& v = view_.hosts[h];
-  v.name = host.name;
-  v.tags = host.tags;
-  if (v.alloc != kNone) v.tags.push_back(view_.allocs[v.alloc].tag);
-  v.up = host.state == core::HardwareState::kUp;
-  v.locked = host.lock_state != core::LockState::kOpen;
-  v.nimby = host.lock_state == core::LockState::kNimbyLocked;
-  v.thread_mode = host.thread_mode;
-  v.cores = host.cores;
-  v.memory = host.memory;
-  v.gpus = host.gpus;
-  v.gpu_memory = host.gpu_memory;
-  v.load = host.load;
-  v.slots = host.slots;
-  hosts_[h] = host;
+  setHostLocked(h, host);  // the procs agree with the store: only the host's fields change
   return procs;
 }
 
-absl::Status FarmModel::refreshHostLocked(const core::Host& host,
-                                          const std::vector<core::Proc>& procs) {
-  if (!alloc_idx_.contains(host.alloc_id)) RETURN_IF_ERROR(loadReferenceLocked());
-  Index h = slot(host_idx_, view_.hosts, host.id);
-  if (hosts_.size() < view_.hosts.size()) hosts_.resize(view_.hosts.size());
+void FarmModel::setHostLocked(Index h, const core::Host& host) {
   auto& v = view_.hosts[h];
   v.id = host.id;
   v.name = host.name;
@@ -363,6 +344,15 @@ absl::Status FarmModel::refreshHostLocked(const core::Host& host,
   v.load = host.load;
   v.slots = host.slots;
   hosts_[h] = host;
+}
+
+absl::Status FarmModel::refreshHostLocked(const core::Host& host,
+                                          const std::vector<core::Proc>& procs) {
+  if (!alloc_idx_.contains(host.alloc_id)) RETURN_IF_ERROR(loadReferenceLocked());
+  Index h = slot(host_idx_, view_.hosts, host.id);
+  if (hosts_.size() < view_.hosts.size()) hosts_.resize(view_.hosts.size());
+  setHostLocked(h, host);
+  const auto& v = view_.hosts[h];
   // the store's procs are the truth: replace the model's
   dropProcsOf(h);
   for (const auto& p : procs) {
@@ -482,15 +472,27 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
   if (plan.bookings.empty()) return out;
   std::vector<store::Booking> bookings;
   std::unordered_map<std::string, const dispatch::Booking*> by_frame;
+  // Frame numbers: one walk of each layer's waiting list from its head, until every
+  // frame the plan took from it is found (the planner takes them from the head).
   std::unordered_map<std::string, int32_t> numbers;
+  std::unordered_map<Index, size_t> wanted;
+  for (const auto& b : plan.bookings) {
+    numbers[b.frame_id] = -1;
+    ++wanted[b.layer];
+  }
+  for (auto& [l, n] : wanted) {
+    const dispatch::LayerView& layer = view_.layers[l];
+    for (size_t i = layer.waiting_head; i < layer.waiting.size() && n > 0; ++i) {
+      auto it = numbers.find(layer.waiting[i].id);
+      if (it != numbers.end() && it->second < 0) {
+        it->second = layer.waiting[i].number;
+        --n;
+      }
+    }
+  }
   for (const auto& b : plan.bookings) {
     const core::Job& job = jobs_[b.job];
     const dispatch::LayerView& layer = view_.layers[b.layer];
-    for (size_t i = layer.waiting_head; i < layer.waiting.size(); ++i)
-      if (layer.waiting[i].id == b.frame_id) {
-        numbers[b.frame_id] = layer.waiting[i].number;
-        break;
-      }
     store::Booking bk;
     bk.proc_id = new_proc_id();
     bk.host_id = view_.hosts[b.host].id;
@@ -541,15 +543,6 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
     }
   }
   return out;
-}
-
-std::vector<std::string> FarmModel::tick(const dispatch::Config& config, core::EpochSec now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  dispatch::Plan plan = dispatch::planFarm(view_, config, now);
-  view_.reservations = plan.reservations;
-  std::set<std::string> hosts;
-  for (const auto& b : plan.bookings) hosts.insert(view_.hosts[b.host].id);
-  return {hosts.begin(), hosts.end()};
 }
 
 absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& job_id,

@@ -79,9 +79,6 @@ class FarmModel {
                                                   const dispatch::Config& config,
                                                   core::EpochSec now, const BookFn& book,
                                                   const std::function<std::string()>& new_proc_id);
-  // The periodic whole-farm plan: refreshes wide-frame reservations and returns the hosts
-  // that have work to take now (each is then visited with planAndBook).
-  std::vector<std::string> tick(const dispatch::Config& config, core::EpochSec now);
   // The whole-farm plan booked at once: refreshes reservations, makes the first
   // `max_bookings` bookings of dispatch::planFarm durable through one `book` call and
   // returns them to launch (a cold farm fills in a few plans instead of one visit per
@@ -112,6 +109,8 @@ class FarmModel {
   // are being re-read).
   absl::Status refreshJobLocked(const std::string& job_id, bool evict = true);
   absl::Status refreshHostLocked(const core::Host& host, const std::vector<core::Proc>& procs);
+  // The host's own fields (not its procs) in the view and records.
+  void setHostLocked(dispatch::Index h, const core::Host& host);
   dispatch::Index layerSlot(const std::string& layer_id);
   void setLayer(dispatch::Index l, dispatch::Index j, const core::Layer& layer,
                 const std::vector<core::Frame>& waiting, int32_t depend);
