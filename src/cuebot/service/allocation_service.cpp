@@ -117,6 +117,10 @@ class AllocationService final : public facility::AllocationInterface::Service {
   RPC(facility, Alloc, GetHosts) {
     store::HostSearch q;
     q.allocs = {req->allocation().name()};
+    if (q.allocs[0].empty()) {  // an allocation given by id only
+      GRPC_ASSIGN(auto a, store_.getAllocation(req->allocation().id()));
+      q.allocs = {a.name};
+    }
     GRPC_ASSIGN(auto hosts, store_.getHosts(q));
     for (const auto& h : hosts) toProto(h, resp->mutable_hosts()->add_hosts());
     return grpc::Status::OK;

@@ -100,7 +100,7 @@ class ProcService final : public host::ProcInterface::Service {
     return procs.front();
   }
   // Procs matching OpenCue's ProcSearchCriteria (hosts, jobs, layers, shows, allocations,
-  // paging). `required`: an operation must name at least one of them, never "every proc".
+  // reserved memory, run time, paging). `required`: an operation must name at least one of them, never "every proc".
   absl::StatusOr<std::vector<core::Proc>> search(const host::ProcSearchCriteria& r,
                                                  bool required = false) {
     if (required && r.hosts_size() + r.jobs_size() + r.layers_size() + r.shows_size() +
@@ -140,11 +140,23 @@ class ProcService final : public host::ProcInterface::Service {
         for (const auto& l : ls) layer_names[l.id] = l.name;
       }
     }
+    // Reserved memory (KB) and time since dispatch (s), inclusive; a max below the min
+    // (OpenCue's tools send -1) means no upper bound.
+    auto inRange = [](int64_t v, const auto& ranges) {
+      if (ranges.empty()) return true;
+      const auto& r = ranges[0];
+      return v >= r.min() && (r.max() < r.min() || v <= r.max());
+    };
+    const int64_t now = farm_.clock().nowSeconds();
     std::vector<core::Proc> out;
     int skipped = 0;
     for (const auto& p : procs) {
       if (!shows.empty() && !shows.contains(show_names[p.show_id])) continue;
       if (!layers.empty() && !layers.contains(layer_names[p.layer_id])) continue;
+      if (!inRange(p.reserved_memory, r.memory_range())) continue;
+      if (!inRange(now - p.booked_time, r.duration_range())) continue;
+      if (r.memory_greater_than_size() > 0 && p.reserved_memory < r.memory_greater_than(0).value())
+        continue;
       if (skipped++ < r.first_result()) continue;
       if (r.max_results_size() > 0 && r.max_results(0) > 0 &&
           static_cast<int>(out.size()) >= r.max_results(0))

@@ -1,0 +1,261 @@
+// Client: jobs, layers, frames.
+#include <cstdlib>
+
+#include "client/client.h"
+#include "client/rpc_call.h"
+#include "depend.grpc.pb.h"
+#include "job.grpc.pb.h"
+#include "wire/view_convert.h"
+
+namespace cue::client {
+
+using wire::fromProto;
+
+namespace {
+
+job::Job jobRef(const std::string& id) {
+  job::Job j;
+  j.set_id(id);
+  return j;
+}
+
+job::Layer layerRef(const std::string& id) {
+  job::Layer l;
+  l.set_id(id);
+  return l;
+}
+
+void toCriteria(const FrameQuery& q, job::FrameSearchCriteria* out) {
+  for (const auto& l : q.layers) out->add_layers(l);
+  for (auto s : q.states) out->mutable_states()->add_frame_states(static_cast<job::FrameState>(s));
+  out->set_frame_range(q.range);
+  out->set_memory_range(q.memory);
+  out->set_duration_range(q.duration);
+  out->set_page(q.page);
+  out->set_limit(q.limit);
+  out->set_include_finished(true);
+}
+
+template <class Seq>
+std::vector<core::JobView> jobViews(const Seq& jobs) {
+  std::vector<core::JobView> out;
+  out.reserve(jobs.size());
+  for (const auto& j : jobs) out.push_back(fromProto(j));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> Client::launchSpec(const std::string& xml) {
+  job::JobLaunchSpecRequest req;
+  req.set_spec(xml);
+  job::JobLaunchSpecResponse resp;
+  auto st = CUE_RPC(job::JobInterface, LaunchSpec, req, &resp);
+  if (!st.ok()) return st;
+  return std::vector<std::string>(resp.names().begin(), resp.names().end());
+}
+
+absl::StatusOr<core::JobView> Client::findJob(const std::string& name) {
+  job::JobFindJobRequest req;
+  req.set_name(name);
+  job::JobFindJobResponse resp;
+  auto st = CUE_RPC(job::JobInterface, FindJob, req, &resp);
+  if (!st.ok()) return st;
+  return fromProto(resp.job());
+}
+
+absl::StatusOr<std::vector<core::JobView>> Client::getJobsByName(
+    const std::vector<std::string>& names) {
+  JobQuery q;
+  q.names = names;
+  q.include_finished = true;
+  return getJobs(q);
+}
+
+absl::StatusOr<std::vector<core::JobView>> Client::getJobs(const JobQuery& q) {
+  job::JobGetJobsRequest req;
+  auto* r = req.mutable_r();
+  for (const auto& v : q.names) r->add_jobs(v);
+  for (const auto& v : q.substrs) r->add_substr(v);
+  for (const auto& v : q.regexes) r->add_regex(v);
+  for (const auto& v : q.shows) r->add_shows(v);
+  for (const auto& v : q.users) r->add_users(v);
+  r->set_include_finished(q.include_finished);
+  job::JobGetJobsResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetJobs, req, &resp);
+  if (!st.ok()) return st;
+  return jobViews(resp.jobs().jobs());
+}
+
+absl::StatusOr<std::vector<core::LayerView>> Client::getLayers(const std::string& job_id) {
+  job::JobGetLayersRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  job::JobGetLayersResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetLayers, req, &resp);
+  if (!st.ok()) return st;
+  std::vector<core::LayerView> out;
+  for (const auto& l : resp.layers().layers()) out.push_back(fromProto(l));
+  return out;
+}
+
+absl::StatusOr<std::vector<core::Frame>> Client::getFrames(const std::string& job_id,
+                                                           const FrameQuery& q) {
+  job::JobGetFramesRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  toCriteria(q, req.mutable_req());
+  job::JobGetFramesResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetFrames, req, &resp);
+  if (!st.ok()) return st;
+  std::vector<core::Frame> out;
+  out.reserve(resp.frames().frames_size());
+  for (const auto& f : resp.frames().frames()) out.push_back(fromProto(f));
+  return out;
+}
+
+absl::Status Client::pauseJob(const std::string& job_id) {
+  job::JobPauseRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  job::JobPauseResponse resp;
+  return CUE_RPC(job::JobInterface, Pause, req, &resp);
+}
+
+absl::Status Client::resumeJob(const std::string& job_id) {
+  job::JobResumeRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  job::JobResumeResponse resp;
+  return CUE_RPC(job::JobInterface, Resume, req, &resp);
+}
+
+absl::Status Client::killJob(const std::string& job_id, const std::string& reason) {
+  job::JobKillRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_reason(reason);
+  if (const char* user = std::getenv("USER")) req.set_username(user);
+  job::JobKillResponse resp;
+  return CUE_RPC(job::JobInterface, Kill, req, &resp);
+}
+
+#define CUE_FRAME_OP(Method, RpcName)                                                 \
+  absl::Status Client::Method(const std::string& job_id, const FrameQuery& q) {        \
+    job::Job##RpcName##Request req;                                                    \
+    *req.mutable_job() = jobRef(job_id);                                               \
+    toCriteria(q, req.mutable_req());                                                  \
+    job::Job##RpcName##Response resp;                                                  \
+    return CUE_RPC(job::JobInterface, RpcName, req, &resp);                            \
+  }
+CUE_FRAME_OP(retryFrames, RetryFrames)
+CUE_FRAME_OP(eatFrames, EatFrames)
+CUE_FRAME_OP(markDoneFrames, MarkDoneFrames)
+#undef CUE_FRAME_OP
+
+absl::Status Client::killFrames(const std::string& job_id, const FrameQuery& q,
+                                const std::string& reason) {
+  job::JobKillFramesRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  toCriteria(q, req.mutable_req());
+  req.set_reason(reason);
+  if (const char* user = std::getenv("USER")) req.set_username(user);
+  job::JobKillFramesResponse resp;
+  return CUE_RPC(job::JobInterface, KillFrames, req, &resp);
+}
+
+absl::Status Client::staggerFrames(const std::string& job_id, const std::string& range,
+                                   int increment) {
+  job::JobStaggerFramesRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_range(range);
+  req.set_stagger(increment);
+  job::JobStaggerFramesResponse resp;
+  return CUE_RPC(job::JobInterface, StaggerFrames, req, &resp);
+}
+
+absl::Status Client::reorderFrames(const std::string& job_id, const std::string& range,
+                                   FrameOrder order) {
+  job::JobReorderFramesRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_range(range);
+  req.set_order(static_cast<job::Order>(order));
+  job::JobReorderFramesResponse resp;
+  return CUE_RPC(job::JobInterface, ReorderFrames, req, &resp);
+}
+
+absl::Status Client::staggerLayerFrames(const std::string& layer_id, const std::string& range,
+                                        int increment) {
+  job::LayerStaggerFramesRequest req;
+  *req.mutable_layer() = layerRef(layer_id);
+  req.set_range(range);
+  req.set_stagger(increment);
+  job::LayerStaggerFramesResponse resp;
+  return CUE_RPC(job::LayerInterface, StaggerFrames, req, &resp);
+}
+
+absl::Status Client::reorderLayerFrames(const std::string& layer_id, const std::string& range,
+                                        FrameOrder order) {
+  job::LayerReorderFramesRequest req;
+  *req.mutable_layer() = layerRef(layer_id);
+  req.set_range(range);
+  req.set_order(static_cast<job::Order>(order));
+  job::LayerReorderFramesResponse resp;
+  return CUE_RPC(job::LayerInterface, ReorderFrames, req, &resp);
+}
+
+absl::Status Client::setJobMinCores(const std::string& job_id, double cores) {
+  job::JobSetMinCoresRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_val(static_cast<float>(cores));
+  job::JobSetMinCoresResponse resp;
+  return CUE_RPC(job::JobInterface, SetMinCores, req, &resp);
+}
+
+absl::Status Client::setJobMaxCores(const std::string& job_id, double cores) {
+  job::JobSetMaxCoresRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_val(static_cast<float>(cores));
+  job::JobSetMaxCoresResponse resp;
+  return CUE_RPC(job::JobInterface, SetMaxCores, req, &resp);
+}
+
+absl::Status Client::setJobPriority(const std::string& job_id, int priority) {
+  job::JobSetPriorityRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_val(priority);
+  job::JobSetPriorityResponse resp;
+  return CUE_RPC(job::JobInterface, SetPriority, req, &resp);
+}
+
+absl::Status Client::setJobMaxRetries(const std::string& job_id, int retries) {
+  job::JobSetMaxRetriesRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_max_retries(retries);
+  job::JobSetMaxRetriesResponse resp;
+  return CUE_RPC(job::JobInterface, SetMaxRetries, req, &resp);
+}
+
+absl::Status Client::setJobAutoEat(const std::string& job_id, bool on) {
+  job::JobSetAutoEatRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_value(on);
+  job::JobSetAutoEatResponse resp;
+  return CUE_RPC(job::JobInterface, SetAutoEat, req, &resp);
+}
+
+absl::StatusOr<int> Client::dropJobDepends(const std::string& job_id) {
+  job::JobGetWhatThisDependsOnRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  job::JobGetWhatThisDependsOnResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetWhatThisDependsOn, req, &resp);
+  if (!st.ok()) return st;
+  int dropped = 0;
+  for (const auto& d : resp.depends().depends()) {
+    if (!d.active()) continue;
+    depend::DependSatisfyRequest sreq;
+    *sreq.mutable_depend() = d;
+    depend::DependSatisfyResponse sresp;
+    auto s = CUE_RPC(depend::DependInterface, Satisfy, sreq, &sresp);
+    if (!s.ok()) return s;
+    ++dropped;
+  }
+  return dropped;
+}
+
+}  // namespace cue::client
