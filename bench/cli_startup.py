@@ -24,11 +24,11 @@ def first_output_and_total(argv, env):
     """Seconds to the first byte on stdout, and to exit; the exit code."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    proc.stdout.read(1)
+    head = proc.stdout.read(1)
     first = time.perf_counter() - start
     rest = proc.stdout.read()
     proc.wait()
-    return first, time.perf_counter() - start, proc.returncode, len(rest) + 1
+    return first, time.perf_counter() - start, proc.returncode, len(head) + len(rest)
 
 
 def main():
@@ -52,30 +52,28 @@ def main():
         job = farm.launch(spec)[0].name
         server = f"127.0.0.1:{farm.port}"
         env = dict(os.environ, CUEBOT_HOSTS=server)
+        everything = f"-limit {a.frames}"
+        # (label, argv, environment)
         commands = [
-            ("Cue cueadmin -ls", [f"{build}/src/cli/cueadmin", "-ls"]),
-            ("Cue cueman -lf JOB", [f"{build}/src/cli/cueman", "-lf", job]),
-            ("Cue cueman -lf JOB -limit 10000", [f"{build}/src/cli/cueman", "-lf", job, "-limit",
-                                                 str(a.frames)]),
+            ("Cue cueadmin -ls", [f"{build}/src/cli/cueadmin", "-ls"], env),
+            ("Cue cueman -lf JOB", [f"{build}/src/cli/cueman", "-lf", job], env),
+            (f"Cue cueman -lf JOB {everything}",
+             [f"{build}/src/cli/cueman", "-lf", job] + everything.split(), env),
         ]
         if a.opencue:
             oc = os.path.abspath(a.opencue)
             py_env = dict(env, PYTHONPATH=":".join(
                 f"{oc}/{p}" for p in ["py", "pycue", "cueadmin", "cueman"]))
-            env_for = {name: py_env for name in ["OpenCue cueadmin -ls", "OpenCue cueman -lf JOB",
-                                                 "OpenCue cueman -lf JOB -limit 10000"]}
+            py = ["/usr/bin/python3", "-m"]
             commands += [
-                ("OpenCue cueadmin -ls", ["/usr/bin/python3", "-m", "cueadmin", "-ls"]),
-                ("OpenCue cueman -lf JOB", ["/usr/bin/python3", "-m", "cueman", "-lf", job]),
-                ("OpenCue cueman -lf JOB -limit 10000",
-                 ["/usr/bin/python3", "-m", "cueman", "-lf", job, "-limit", str(a.frames)]),
+                ("OpenCue cueadmin -ls", py + ["cueadmin", "-ls"], py_env),
+                ("OpenCue cueman -lf JOB", py + ["cueman", "-lf", job], py_env),
+                (f"OpenCue cueman -lf JOB {everything}",
+                 py + ["cueman", "-lf", job] + everything.split(), py_env),
             ]
-        else:
-            env_for = {}
         print(f"cuebot {server}, one paused job of {a.frames} frames; median of {a.runs} runs")
         print(f"{'command':38s} {'first output':>13s} {'exit':>9s} {'bytes':>9s}")
-        for name, argv in commands:
-            e = env_for.get(name, env)
+        for name, argv, e in commands:
             first_output_and_total(argv, e)  # warm the page cache
             runs = [first_output_and_total(argv, e) for _ in range(a.runs)]
             codes = {r[2] for r in runs}

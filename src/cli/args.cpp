@@ -63,6 +63,9 @@ absl::StatusOr<Args> ArgParser::parse(int argc, const char* const* argv) const {
     if (!flag)
       return absl::InvalidArgumentError(
           absl::StrCat("unknown flag ", token, "; see ", program_, " --help"));
+    if (has_inline && flag->max_values == 0)
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag->names.front(), " takes no value; see ", program_, " --help"));
     auto& vals = args.values_[flag->names.front()];
     vals.clear();  // a repeated flag takes its last values, as argparse does
     if (has_inline) vals.push_back(inline_value);

@@ -1,8 +1,11 @@
 #include "cli/common.h"
 
+#include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
@@ -10,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 
 namespace cue::cli {
 
@@ -48,14 +52,70 @@ absl::StatusOr<client::Client> connectFromArgs(const Args& args) {
   return c;
 }
 
+std::string oneLine(absl::string_view text) {
+  std::string s(text);
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
+}
+
 int fail(const std::string& tool, const absl::Status& status) {
-  std::cerr << tool << ": " << status.message() << "\n";
+  std::cerr << tool << ": " << oneLine(status.message()) << "\n";
   return exitCodeFor(status);
 }
 
 int usage(const std::string& tool, const std::string& message) {
-  std::cerr << tool << ": " << message << "\n";
+  std::cerr << tool << ": " << oneLine(message) << "\n";
   return kExitUsage;
+}
+
+int runTool(const char* tool, const ArgParser& parser, const std::vector<std::string>& actions,
+            int argc, char** argv,
+            const std::function<int(client::Client&, const Args&)>& body) {
+  auto args = parser.parse(argc, argv);
+  if (!args.ok()) return usage(tool, std::string(args.status().message()));
+  if (auto rc = handleInfoFlags(parser, *args)) return *rc;
+  if (argc == 1) {
+    std::cout << parser.help();
+    return kExitOk;
+  }
+  if (!args->positionals().empty())
+    return usage(tool, absl::StrCat("unexpected \"", args->positionals().front(), "\"; see ",
+                                    tool, " --help"));
+  std::vector<std::string> given;
+  for (const auto& a : actions)
+    if (args->has(a)) given.push_back(a);
+  if (given.size() > 1)
+    return usage(tool, absl::StrCat("one command at a time: ", absl::StrJoin(given, " and "),
+                                    " were both given"));
+  auto client = connectFromArgs(*args);
+  if (!client.ok()) return fail(tool, client.status());
+  return body(*client, *args);
+}
+
+absl::StatusOr<std::vector<core::JobView>> findJobs(client::Client& c,
+                                                    const std::vector<std::string>& names,
+                                                    bool finished) {
+  std::vector<core::JobView> out;
+  for (const auto& n : names) {
+    auto j = c.findJob(n);
+    if (!j.ok() && j.status().code() == absl::StatusCode::kNotFound && !finished)
+      return absl::NotFoundError(absl::StrCat("no pending job ", n));
+    if (!j.ok() && j.status().code() == absl::StatusCode::kNotFound) {
+      auto all = c.getJobsByName({n});
+      if (!all.ok()) return all.status();
+      if (all->empty()) return absl::NotFoundError(absl::StrCat("job ", n, " does not exist"));
+      j = all->back();
+    }
+    if (!j.ok()) return j.status();
+    out.push_back(std::move(*j));
+  }
+  return out;
+}
+
+std::string currentUser() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
+  return "";
 }
 
 int confirm(const std::string& tool, const std::string& question, bool force) {
@@ -107,13 +167,13 @@ absl::StatusOr<std::pair<int64_t, int64_t>> parseRangeFilter(const std::string& 
   std::string t = absl::AsciiStrToLower(text);
   if (absl::StartsWith(t, "lt")) {
     auto v = num(t.substr(2));
-    if (!v) return bad();
-    return std::make_pair(int64_t{0}, *v);
+    if (!v || *v == 0) return bad();
+    return std::make_pair(int64_t{0}, *v - 1);
   }
   if (absl::StartsWith(t, "gt")) {
     auto v = num(t.substr(2));
     if (!v) return bad();
-    return std::make_pair(*v, int64_t{-1});
+    return std::make_pair(*v + 1, int64_t{-1});
   }
   if (auto dash = t.find('-'); dash != std::string::npos) {
     auto lo = num(t.substr(0, dash)), hi = num(t.substr(dash + 1));

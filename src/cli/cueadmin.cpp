@@ -18,6 +18,8 @@ namespace {
 constexpr const char* kTool = "cueadmin";
 constexpr double kGb = 1024.0 * 1024.0;  // KB per GB
 constexpr double kHour = 3600.0;
+// Subscription sizes travel as int32 core units: keep far below their limit.
+constexpr double kMaxSubscriptionCores = 1e7;
 
 ArgParser makeParser() {
   ArgParser p(kTool, "Cue administration: shows, allocations, subscriptions, hosts, procs and jobs.\n"
@@ -111,13 +113,12 @@ class Admin {
   int showOrAllocAction(bool* handled);
   int subscriptionAction(bool* handled);
 
-  // Looks up every job first: a missing one fails the command before anything changes.
-  absl::StatusOr<std::vector<core::JobView>> jobs(const std::vector<std::string>& names);
   absl::StatusOr<std::vector<core::Host>> hosts();
-  // Runs `op` on each target; reports each failure; exit code of the first.
   template <class T>
   int forEach(const std::vector<T>& items, const std::function<std::string(const T&)>& name,
-              const std::function<absl::Status(const T&)>& op, const std::string& done);
+              const std::function<absl::Status(const T&)>& op, const std::string& done) {
+    return cli::forEach<T>(kTool, items, name, op, done);
+  }
   int ask(const std::string& question) { return confirm(kTool, question, force_); }
 
   client::Client& c_;
@@ -126,42 +127,12 @@ class Admin {
   bool force_;
 };
 
-template <class T>
-int Admin::forEach(const std::vector<T>& items, const std::function<std::string(const T&)>& name,
-                   const std::function<absl::Status(const T&)>& op, const std::string& done) {
-  int code = kExitOk;
-  int ok = 0;
-  for (const auto& item : items) {
-    auto st = op(item);
-    if (!st.ok()) {
-      std::cerr << kTool << ": " << name(item) << ": " << st.message() << "\n";
-      if (code == kExitOk) code = exitCodeFor(st);
-    } else {
-      ++ok;
-    }
-  }
-  std::cout << done << ": " << ok << " of " << items.size() << "\n";
-  return code;
-}
-
-absl::StatusOr<std::vector<core::JobView>> Admin::jobs(const std::vector<std::string>& names) {
-  std::vector<core::JobView> out;
-  for (const auto& n : names) {
-    auto j = c_.findJob(n);
-    if (!j.ok()) return j.status();
-    out.push_back(std::move(*j));
-  }
-  return out;
-}
-
 absl::StatusOr<std::vector<core::Host>> Admin::hosts() {
   client::HostQuery q;
   if (args_.has("-host")) {
     q.names = args_.values("-host");
-  } else if (args_.has("-hostmatch")) {
-    q.substrs = args_.values("-hostmatch");
   } else {
-    return absl::InvalidArgumentError("no hosts selected: name them with -host or -hostmatch");
+    q.substrs = args_.values("-hostmatch");
   }
   auto found = c_.getHosts(q);
   if (!found.ok()) return found.status();
@@ -187,17 +158,18 @@ int Admin::listProcs() {
   q.jobs = args_.values("-job");
   if (args_.has("-memory")) {
     auto r = parseRangeFilter(args_.value("-memory"), kGb, "-memory");
-    if (!r.ok()) return fail(kTool, r.status());
+    if (!r.ok()) return badValue(kTool, r.status());
     q.memory_kb = *r;
   }
   if (args_.has("-duration")) {
     auto r = parseRangeFilter(args_.value("-duration"), kHour, "-duration");
-    if (!r.ok()) return fail(kTool, r.status());
+    if (!r.ok()) return badValue(kTool, r.status());
     q.duration_s = *r;
   }
   if (args_.has("-limit")) {
     auto n = parseInt(args_.value("-limit"), "-limit");
-    if (!n.ok()) return fail(kTool, n.status());
+    if (!n.ok()) return badValue(kTool, n.status());
+    if (*n < 1) return usage(kTool, "-limit must be at least 1");
     q.limit = *n;
   }
   auto procs = c_.getProcs(q);
@@ -234,6 +206,8 @@ int Admin::listHosts() {
 }
 
 int Admin::hostAction() {
+  if (!args_.has("-host") && !args_.has("-hostmatch"))
+    return usage(kTool, "no hosts selected: name them with -host or -hostmatch");
   auto hs = hosts();
   if (!hs.ok()) return fail(kTool, hs.status());
   auto name = [](const core::Host& h) { return h.name; };
@@ -272,15 +246,14 @@ int Admin::hostAction() {
     return forEach<core::Host>(*hs, name, [&](const core::Host& h) { return c_.setHardwareState(h.id, state); },
                                repair ? "set to REPAIR" : "set to UP");
   }
-  return usage(kTool, "-host/-hostmatch need an action: -lock, -unlock, -move, -delete-host, "
-                      "-safe-reboot, -repair, -fixed or -thread");
+  return usage(kTool, "no host action given");  // run() calls this only with one
 }
 
 int Admin::jobAction() {
   auto jobName = [](const core::JobView& j) { return j.job.name; };
   auto run = [&](const char* flag, const std::string& question, const std::string& done,
                  const std::function<absl::Status(const core::JobView&)>& op) {
-    auto js = jobs(args_.values(flag));
+    auto js = findJobs(c_, args_.values(flag));
     if (!js.ok()) return fail(kTool, js.status());
     if (!question.empty())
       if (int rc = ask(absl::StrCat(question, " ", js->size(), " job(s)"))) return rc;
@@ -313,7 +286,7 @@ int Admin::jobAction() {
   // -set-min-cores / -set-max-cores / -priority JOB VALUE
   for (const char* flag : {"-set-min-cores", "-set-max-cores", "-priority"}) {
     if (!args_.has(flag)) continue;
-    auto js = jobs({args_.values(flag)[0]});
+    auto js = findJobs(c_, {args_.values(flag)[0]});
     if (!js.ok()) return fail(kTool, js.status());
     const auto& j = js->front();
     const std::string& v = args_.values(flag)[1];
@@ -321,12 +294,13 @@ int Admin::jobAction() {
     std::string flag_s = flag;
     if (flag_s == "-priority") {
       auto p = parseInt(v, "priority");
-      if (!p.ok()) return fail(kTool, p.status());
+      if (!p.ok()) return badValue(kTool, p.status());
       if (int rc = ask(absl::StrCat("Set priority for ", j.job.name, " to ", *p))) return rc;
       st = c_.setJobPriority(j.job.id, *p);
     } else {
       auto cores = parseNumber(v, "cores");
-      if (!cores.ok()) return fail(kTool, cores.status());
+      if (!cores.ok()) return badValue(kTool, cores.status());
+      if (*cores < 0) return usage(kTool, flag_s + ": cores must not be negative");
       bool min = flag_s == "-set-min-cores";
       if (int rc = ask(absl::StrCat("Set ", min ? "min" : "max", " cores for ", j.job.name, " to ", v))) return rc;
       st = min ? c_.setJobMinCores(j.job.id, *cores) : c_.setJobMaxCores(j.job.id, *cores);
@@ -417,14 +391,15 @@ int Admin::showOrAllocAction(bool* handled) {
       st = c_.setShowActive(id, enable);
     } else if (flag == "-dispatching" || flag == "-booking") {
       auto on = parseOnOff(v[1], flag.c_str());
-      if (!on.ok()) return fail(kTool, on.status());
+      if (!on.ok()) return badValue(kTool, on.status());
       bool dispatching = flag == "-dispatching";
       if (!*on)
         if (int rc = ask(absl::StrCat("Disable ", dispatching ? "dispatching" : "booking", " on ", name))) return rc;
       st = dispatching ? c_.enableDispatching(id, *on) : c_.enableBooking(id, *on);
     } else if (flag == "-default-min-cores" || flag == "-default-max-cores") {
       auto cores = parseNumber(v[1], "cores");
-      if (!cores.ok()) return fail(kTool, cores.status());
+      if (!cores.ok()) return badValue(kTool, cores.status());
+      if (*cores < 0) return usage(kTool, flag + ": cores must not be negative");
       bool min = flag == "-default-min-cores";
       if (int rc = ask(absl::StrCat("Set the default ", min ? "min" : "max", " cores of ", name, " to ", v[1]))) return rc;
       st = min ? c_.setDefaultMinCores(id, *cores) : c_.setDefaultMaxCores(id, *cores);
@@ -450,9 +425,11 @@ int Admin::subscriptionAction(bool* handled) {
     auto alloc = c_.findAllocation(v[1]);
     if (!alloc.ok()) return fail(kTool, alloc.status());
     auto size = parseNumber(v[2], "size");
-    if (!size.ok()) return fail(kTool, size.status());
+    if (!size.ok()) return badValue(kTool, size.status());
     auto burst = parseNumber(v[3], "burst");
-    if (!burst.ok()) return fail(kTool, burst.status());
+    if (!burst.ok()) return badValue(kTool, burst.status());
+    if (*size < 0 || *burst < 0 || *size > kMaxSubscriptionCores || *burst > kMaxSubscriptionCores)
+      return usage(kTool, absl::StrCat("-create-sub: size and burst must be 0 to ", kMaxSubscriptionCores, " cores"));
     if (int rc = ask(absl::StrCat("Create subscription for ", show->show.name, " on ", alloc->alloc.name))) return rc;
     auto sub = c_.createSubscription(show->show.id, alloc->alloc.id, *size, *burst);
     if (!sub.ok()) return fail(kTool, sub.status());
@@ -475,11 +452,14 @@ int Admin::subscriptionAction(bool* handled) {
       bool percent = flag_s == "-burst" && !text.empty() && text.back() == '%';
       if (percent) text.pop_back();
       auto n = parseNumber(text, flag_s == "-size" ? "size" : "burst");
-      if (!n.ok()) return fail(kTool, n.status());
-      if (*n < 0) return usage(kTool, flag_s + " must not be negative");
-      core::CoreUnits units = percent
-          ? static_cast<core::CoreUnits>(sub->sub.size + sub->sub.size * (*n / 100.0))
-          : static_cast<core::CoreUnits>(*n * core::kCoreUnitsPerCore);
+      if (!n.ok()) return badValue(kTool, n.status());
+      if (*n < 0 || *n > (percent ? 1e6 : kMaxSubscriptionCores))
+        return usage(kTool, absl::StrCat(flag_s, " must be 0 to ", kMaxSubscriptionCores, " cores"));
+      double units_d = percent ? sub->sub.size + sub->sub.size * (*n / 100.0)
+                               : *n * core::kCoreUnitsPerCore;
+      if (units_d > kMaxSubscriptionCores * core::kCoreUnitsPerCore)
+        return usage(kTool, absl::StrCat(flag_s, " would exceed ", kMaxSubscriptionCores, " cores"));
+      auto units = static_cast<core::CoreUnits>(units_d);
       st = flag_s == "-size" ? c_.setSubscriptionSize(sub->sub.id, units)
                              : c_.setSubscriptionBurst(sub->sub.id, units);
       if (st.ok()) std::cout << flag_s.substr(1) << " " << sub_name << " = " << cores(units) << "\n";
@@ -563,7 +543,9 @@ int Admin::run() {
   if (handled) return rc;
   rc = subscriptionAction(&handled);
   if (handled) return rc;
-  if (args_.has("-host") || args_.has("-hostmatch")) return hostAction();
+  for (const char* a : {"-lock", "-unlock", "-move", "-delete-host", "-safe-reboot", "-repair",
+                        "-fixed", "-thread"})
+    if (args_.has(a)) return hostAction();
   rc = jobAction();
   if (rc >= 0) return rc;
   return usage(kTool, "nothing to do; see cueadmin --help");
@@ -574,17 +556,15 @@ int Admin::run() {
 
 int main(int argc, char** argv) {
   using namespace cue::cli;
-  ArgParser parser = makeParser();
-  auto args = parser.parse(argc, argv);
-  if (!args.ok()) return usage(kTool, std::string(args.status().message()));
-  if (auto rc = handleInfoFlags(parser, *args)) return *rc;
-  if (argc == 1) {
-    std::cout << parser.help();
-    return kExitOk;
-  }
-  if (!args->positionals().empty())
-    return usage(kTool, "unexpected \"" + args->positionals().front() + "\"; see cueadmin --help");
-  auto client = connectFromArgs(*args);
-  if (!client.ok()) return fail(kTool, client.status());
-  return Admin(*client, *args).run();
+  // One command per run; -host/-hostmatch and the filters only qualify it.
+  static const std::vector<std::string> kActions = {
+      "-lj", "-lji", "-ls", "-la", "-lb", "-lba", "-lp", "-ll", "-lh", "-lv", "-create-show",
+      "-delete-show", "-disable-show", "-enable-show", "-dispatching", "-booking",
+      "-default-min-cores", "-default-max-cores", "-archive-show", "-create-alloc",
+      "-delete-alloc", "-rename-alloc", "-transfer", "-tag-alloc", "-create-sub", "-delete-sub",
+      "-size", "-burst", "-lock", "-unlock", "-move", "-delete-host", "-safe-reboot", "-repair",
+      "-fixed", "-thread", "-pause", "-unpause", "-kill", "-kill-all", "-retry", "-retry-all",
+      "-drop-depends", "-set-min-cores", "-set-max-cores", "-priority"};
+  return runTool(kTool, makeParser(), kActions, argc, argv,
+                 [](cue::client::Client& c, const Args& args) { return Admin(c, args).run(); });
 }

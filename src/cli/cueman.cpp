@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -16,12 +15,15 @@
 #include "absl/strings/str_split.h"
 #include "cli/common.h"
 #include "cli/output.h"
+#include "common/status.h"
 
 namespace cue::cli {
 namespace {
 
 constexpr const char* kTool = "cueman";
 constexpr int kDefaultPageSize = 1000;  // OpenCue's page size
+constexpr double kKbPerGb = 1024.0 * 1024.0;
+constexpr double kSecondsPerHour = 3600.0;
 
 ArgParser makeParser() {
   ArgParser p(kTool, "Cue job management: frames, layers, procs; job and frame actions; why a job\n"
@@ -34,7 +36,8 @@ ArgParser makeParser() {
   p.add({{"-ll"}, 1, 1, "JOB", "list layers", g});
   p.add({{"-info"}, 1, 1, "JOB", "show a job's details", g});
   p.add({{"-why"}, 1, 1, "JOB", "why the job's waiting frames are not running, layer by layer", g});
-  p.add({{"-log"}, 2, 2, "JOB FRAME", "print a frame's log (FRAME: 0001-layer, or a number with -layer)", g});
+  p.add({{"-log"}, 2, 2, "JOB FRAME",
+         "print a frame's log, read through cuebot from its host (FRAME: 0001-layer, or N with -layer)", g});
   p.add({{"-f", "-follow"}, 0, 0, "", "with -log: follow the log while the frame runs", g});
   g = "Frame Query Options";
   p.add({{"-state"}, 1, Flag::kMany, "STATE ...", "frames in these states", g,
@@ -77,9 +80,8 @@ class Man {
   int run();
 
  private:
-  // Pending jobs first, then finished ones: listings work on both.
-  absl::StatusOr<core::JobView> job(const std::string& name);
-  absl::StatusOr<std::vector<core::JobView>> jobs(const std::vector<std::string>& names);
+  // A pending job; with `finished`, a finished one too (listings, logs).
+  absl::StatusOr<core::JobView> job(const std::string& name, bool finished = false);
   absl::StatusOr<client::FrameQuery> frameQuery(bool listing);
   int frameAction(const char* flag);
   int layerAction(const char* flag);
@@ -90,23 +92,10 @@ class Man {
   bool json_, force_;
 };
 
-absl::StatusOr<core::JobView> Man::job(const std::string& name) {
-  auto j = c_.findJob(name);
-  if (j.ok() || j.status().code() != absl::StatusCode::kNotFound) return j;
-  auto all = c_.getJobsByName({name});
-  if (!all.ok()) return all.status();
-  if (all->empty()) return absl::NotFoundError(absl::StrCat("job ", name, " does not exist"));
-  return all->front();
-}
-
-absl::StatusOr<std::vector<core::JobView>> Man::jobs(const std::vector<std::string>& list) {
-  std::vector<core::JobView> out;
-  for (const auto& n : list) {
-    auto j = job(n);
-    if (!j.ok()) return j.status();
-    out.push_back(std::move(*j));
-  }
-  return out;
+absl::StatusOr<core::JobView> Man::job(const std::string& name, bool finished) {
+  auto js = findJobs(c_, {name}, finished);
+  if (!js.ok()) return js.status();
+  return js->front();
 }
 
 absl::StatusOr<client::FrameQuery> Man::frameQuery(bool listing) {
@@ -155,17 +144,17 @@ absl::StatusOr<client::FrameQuery> Man::frameQuery(bool listing) {
 }
 
 int Man::frameAction(const char* flag) {
+  auto q = frameQuery(false);
+  if (!q.ok()) return badValue(kTool, q.status());
   auto j = job(args_.value(flag));
   if (!j.ok()) return fail(kTool, j.status());
-  auto q = frameQuery(false);
-  if (!q.ok()) return fail(kTool, q.status());
   std::string f = flag;
   const std::string verb = f == "-eat" ? "Eat" : f == "-kill" ? "Kill" : f == "-retry" ? "Retry" : "Mark done";
   if (int rc = confirm(kTool, absl::StrCat(verb, " specified frames on job ", j->job.name), force_)) return rc;
   absl::Status st;
   const std::string& id = j->job.id;
   if (f == "-eat") st = c_.eatFrames(id, *q);
-  else if (f == "-kill") st = c_.killFrames(id, *q, absl::StrCat("cueman -kill by ", getenv("USER") ? getenv("USER") : "?"));
+  else if (f == "-kill") st = c_.killFrames(id, *q, absl::StrCat("cueman -kill by ", currentUser()));
   else if (f == "-retry") st = c_.retryFrames(id, *q);
   else st = c_.markDoneFrames(id, *q);
   if (!st.ok()) return fail(kTool, st);
@@ -175,8 +164,6 @@ int Man::frameAction(const char* flag) {
 
 int Man::layerAction(const char* flag) {
   const auto& v = args_.values(flag);
-  auto j = job(v[0]);
-  if (!j.ok()) return fail(kTool, j.status());
   bool stagger = std::string(flag) == "-stagger";
   int increment = 0;
   client::FrameOrder order = client::FrameOrder::kFirst;
@@ -191,6 +178,8 @@ int Man::layerAction(const char* flag) {
     else if (pos == "REVERSE") order = client::FrameOrder::kReverse;
     else return usage(kTool, "-reorder: the position must be FIRST, LAST or REVERSE");
   }
+  auto j = job(v[0]);
+  if (!j.ok()) return fail(kTool, j.status());
   // Layers named by -layer: all must exist before anything moves.
   std::vector<core::LayerView> layers;
   if (args_.has("-layer")) {
@@ -221,76 +210,47 @@ int Man::layerAction(const char* flag) {
 
 int Man::log() {
   const auto& v = args_.values("-log");
-  auto j = job(v[0]);
+  auto j = job(v[0], true);
   if (!j.ok()) return fail(kTool, j.status());
+  // FRAME: "0001-render", or a number with -layer.
   client::FrameQuery q;
   int number = 0;
   if (absl::SimpleAtoi(v[1], &number)) {
     q.range = v[1];
     q.layers = args_.values("-layer");
+  } else {
+    q.names = {v[1]};
   }
   auto frames = c_.getFrames(j->job.id, q);
   if (!frames.ok()) return fail(kTool, frames.status());
-  std::vector<core::Frame> match;
-  for (const auto& f : *frames)
-    if (q.range.empty() ? f.name == v[1] : true) match.push_back(f);
-  if (match.empty())
+  if (frames->empty())
     return fail(kTool, absl::NotFoundError(absl::StrCat("job ", j->job.name, " has no frame ", v[1])));
-  if (match.size() > 1)
-    return usage(kTool, absl::StrCat("frame ", v[1], " is in ", match.size(),
+  if (frames->size() > 1)
+    return usage(kTool, absl::StrCat("frame ", v[1], " is in ", frames->size(),
                                      " layers; name it as NNNN-layer or add -layer"));
-  core::Frame frame = match.front();
-  std::string path = absl::StrCat(j->job.log_dir, "/", j->job.name, ".", frame.name, ".rqlog");
-  // A running frame's proc knows where its rqd really writes the log.
-  client::ProcQuery pq;
-  pq.jobs = {j->job.name};
-  if (auto procs = c_.getProcs(pq); procs.ok())
-    for (const auto& p : *procs)
-      if (p.frame_name == frame.name && !p.proc.log_path.empty()) path = p.proc.log_path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::string host = frame.last_resource.substr(0, frame.last_resource.find('/'));
-    return fail(kTool, absl::NotFoundError(absl::StrCat(
-        "log ", path, " is not readable here", host.empty() ? "" : absl::StrCat(" (the frame ran on ", host, ")"),
-        frame.start_time == 0 ? "; the frame has not started yet" : "; mount the job's log directory")));
-  }
-  std::string buf(1 << 16, '\0');
-  auto drain = [&] {
-    while (in.read(buf.data(), buf.size()) || in.gcount() > 0) std::cout.write(buf.data(), in.gcount());
-    in.clear();
+  const std::string frame = frames->front().name;
+  // Through cuebot, from the rqd that holds the log: no shared storage needed. Following:
+  // ask again from the last offset until the frame is done and the log is drained.
+  const bool follow = args_.has("-f");
+  int64_t offset = 0;
+  while (true) {
+    auto chunk = c_.readFrameLog(j->job.name, frame, offset);
+    if (!chunk.ok()) return fail(kTool, chunk.status());
+    std::cout.write(chunk->data.data(), static_cast<std::streamsize>(chunk->data.size()));
     std::cout.flush();
-  };
-  drain();
-  if (!args_.has("-f")) return kExitOk;
-  // Follow: poll the file, and the frame's state every second, until it stops running.
-  auto running = [](core::FrameState s) {
-    return s == core::FrameState::kRunning || s == core::FrameState::kWaiting ||
-           s == core::FrameState::kSetup || s == core::FrameState::kDepend;
-  };
-  auto last_check = std::chrono::steady_clock::now();
-  while (running(frame.state)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    drain();
-    if (std::chrono::steady_clock::now() - last_check < std::chrono::seconds(1)) continue;
-    last_check = std::chrono::steady_clock::now();
-    client::FrameQuery one;
-    one.range = absl::StrCat(frame.number);
-    one.layers = {frame.layer_name};
-    auto now = c_.getFrames(j->job.id, one);
-    if (!now.ok()) return fail(kTool, now.status());
-    for (const auto& f : *now)
-      if (f.id == frame.id) frame = f;
+    offset = chunk->next_offset;
+    if (!chunk->data.empty()) continue;  // more may be there already
+    if (!follow || chunk->frame_done) return kExitOk;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  drain();
-  return kExitOk;
 }
 
 int Man::run() {
   if (args_.has("-lf")) {
-    auto j = job(args_.value("-lf"));
-    if (!j.ok()) return fail(kTool, j.status());
     auto q = frameQuery(true);
-    if (!q.ok()) return fail(kTool, q.status());
+    if (!q.ok()) return badValue(kTool, q.status());
+    auto j = job(args_.value("-lf"), true);
+    if (!j.ok()) return fail(kTool, j.status());
     auto frames = c_.getFrames(j->job.id, *q);
     if (!frames.ok()) return fail(kTool, frames.status());
     printFrames(std::cout, *frames, json_, nowEpoch());
@@ -300,17 +260,17 @@ int Man::run() {
     return kExitOk;
   }
   if (args_.has("-lp")) {
-    auto j = job(args_.value("-lp"));
-    if (!j.ok()) return fail(kTool, j.status());
     client::ProcQuery q;
-    q.jobs = {j->job.name};
     for (const char* flag : {"-memory", "-duration"}) {
       if (!args_.has(flag)) continue;
       bool mem = std::string(flag) == "-memory";
-      auto r = parseRangeFilter(args_.value(flag), mem ? 1024.0 * 1024.0 : 3600.0, flag);
-      if (!r.ok()) return fail(kTool, r.status());
+      auto r = parseRangeFilter(args_.value(flag), mem ? kKbPerGb : kSecondsPerHour, flag);
+      if (!r.ok()) return badValue(kTool, r.status());
       (mem ? q.memory_kb : q.duration_s) = *r;
     }
+    auto j = job(args_.value("-lp"), true);
+    if (!j.ok()) return fail(kTool, j.status());
+    q.jobs = {j->job.name};
     auto procs = c_.getProcs(q);
     if (!procs.ok()) return fail(kTool, procs.status());
     printProcs(std::cout, *procs, json_, nowEpoch());
@@ -318,7 +278,7 @@ int Man::run() {
   }
   if (args_.has("-ll") || args_.has("-info")) {
     bool info = args_.has("-info");
-    auto j = job(args_.value(info ? "-info" : "-ll"));
+    auto j = job(args_.value(info ? "-info" : "-ll"), true);
     if (!j.ok()) return fail(kTool, j.status());
     auto layers = c_.getLayers(j->job.id);
     if (!layers.ok()) return fail(kTool, layers.status());
@@ -335,42 +295,39 @@ int Man::run() {
   if (args_.has("-log")) return log();
   for (const char* flag : {"-pause", "-resume", "-term", "-autoeaton", "-autoeatoff"}) {
     if (!args_.has(flag)) continue;
-    auto js = jobs(names(args_.values(flag)));
+    auto js = findJobs(c_, names(args_.values(flag)));
     if (!js.ok()) return fail(kTool, js.status());
-    std::string f = flag;
+    const std::string f = flag;
     if (f == "-term")
       if (int rc = confirm(kTool, absl::StrCat("Terminate ", js->size(), " job(s)"), force_)) return rc;
-    for (const auto& j : *js) {
-      absl::Status st;
-      std::string said;
+    auto op = [&](const core::JobView& j) -> absl::Status {
+      const std::string& id = j.job.id;
       if (f == "-pause") {
         if (j.job.paused) {
-          said = "Job: " + j.job.name + " is already paused";
-        } else {
-          st = c_.pauseJob(j.job.id);
-          said = "Pausing Job: " + j.job.name;
+          std::cout << "Job: " << j.job.name << " is already paused\n";
+          return absl::OkStatus();
         }
-      } else if (f == "-resume") {
-        st = c_.resumeJob(j.job.id);
-        said = "Resumed Job: " + j.job.name;
-      } else if (f == "-term") {
-        const char* user = getenv("USER");
-        st = c_.killJob(j.job.id, absl::StrCat("cueman -term by ", user ? user : "?"));
-        said = "Terminated Job: " + j.job.name;
-      } else if (f == "-autoeaton") {
-        st = c_.setJobAutoEat(j.job.id, true);
-        client::FrameQuery dead;
-        dead.states = {core::FrameState::kDead};
-        if (st.ok()) st = c_.eatFrames(j.job.id, dead);
-        said = "Enabled auto-eat for job: " + j.job.name;
-      } else {
-        st = c_.setJobAutoEat(j.job.id, false);
-        said = "Disabled auto-eat for job: " + j.job.name;
+        std::cout << "Pausing Job: " << j.job.name << "\n";
+        return c_.pauseJob(id);
       }
-      if (!st.ok()) return fail(kTool, st);
-      std::cout << said << "\n";
-    }
-    return kExitOk;
+      if (f == "-resume") {
+        std::cout << "Resuming Job: " << j.job.name << "\n";
+        return c_.resumeJob(id);
+      }
+      if (f == "-term") {
+        std::cout << "Terminating Job: " << j.job.name << "\n";
+        return c_.killJob(id, absl::StrCat("cueman -term by ", currentUser()));
+      }
+      bool on = f == "-autoeaton";
+      std::cout << (on ? "Enabling" : "Disabling") << " auto-eat for job: " << j.job.name << "\n";
+      RETURN_IF_ERROR(c_.setJobAutoEat(id, on));
+      if (!on) return absl::OkStatus();
+      client::FrameQuery dead;
+      dead.states = {core::FrameState::kDead};
+      return c_.eatFrames(id, dead);
+    };
+    return forEach<core::JobView>(kTool, *js, [](const core::JobView& j) { return j.job.name; },
+                                  op, f.substr(1));
   }
   for (const char* flag : {"-eat", "-kill", "-retry", "-done"})
     if (args_.has(flag)) return frameAction(flag);
@@ -395,17 +352,10 @@ int Man::run() {
 
 int main(int argc, char** argv) {
   using namespace cue::cli;
-  ArgParser parser = makeParser();
-  auto args = parser.parse(argc, argv);
-  if (!args.ok()) return usage(kTool, std::string(args.status().message()));
-  if (auto rc = handleInfoFlags(parser, *args)) return *rc;
-  if (argc == 1) {
-    std::cout << parser.help();
-    return kExitOk;
-  }
-  if (!args->positionals().empty())
-    return usage(kTool, "unexpected \"" + args->positionals().front() + "\"; see cueman --help");
-  auto client = connectFromArgs(*args);
-  if (!client.ok()) return fail(kTool, client.status());
-  return Man(*client, *args).run();
+  static const std::vector<std::string> kActions = {
+      "-lf", "-lp", "-ll", "-info", "-why", "-log", "-pause", "-resume", "-term", "-eat",
+      "-kill", "-retry", "-done", "-stagger", "-reorder", "-retries", "-autoeaton",
+      "-autoeatoff"};
+  return runTool(kTool, makeParser(), kActions, argc, argv,
+                 [](cue::client::Client& c, const Args& args) { return Man(c, args).run(); });
 }

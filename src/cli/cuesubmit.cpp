@@ -9,7 +9,6 @@
 // spec instead of sending it. -wait follows the jobs: a live bar on a terminal (one line per
 // change otherwise), then a summary; exit 1 when frames died. Stdout carries only data; every
 // message goes to stderr as one line, with an exit code from exit_codes.h.
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -121,12 +120,7 @@ ArgParser makeParser() {
   return p;
 }
 
-// Messages from a server may span lines: stderr gets one.
-std::string oneLine(absl::string_view text) {
-  std::string s(text);
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return s;
-}
+using cue::cli::oneLine;
 
 int usageError(const std::string& message) { return cue::cli::usage(kTool, oneLine(message)); }
 
@@ -185,9 +179,11 @@ absl::StatusOr<Parsed> parseArgv(const ArgParser& parser, int argc, char** argv)
     p.pieces.push_back(std::move(parsed));
   }
   if (const Args* a = p.with("-server")) p.servers = a->values("-server");
-  // "-server HOST SPEC.xml": -server takes every value that follows; a spec file is none.
+  // "-server HOST SPEC.xml": -server takes every value that follows; a spec file (a file
+  // that exists, "-", or a name ending in .xml) is none.
   if (p.positionals.empty() && !p.servers.empty() &&
-      (p.servers.back() == "-" || absl::EndsWith(p.servers.back(), ".xml"))) {
+      (p.servers.back() == "-" || absl::EndsWith(p.servers.back(), ".xml") ||
+       std::filesystem::is_regular_file(p.servers.back()))) {
     p.positionals.push_back(p.servers.back());
     p.servers.pop_back();
   }
@@ -256,20 +252,13 @@ std::string envOr(const char* name, const std::string& fallback) {
   return v && *v ? v : fallback;
 }
 
-std::string loginName() {
-  std::string user = envOr("USER", "");
-  if (!user.empty()) return user;
-  if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
-  return "";
-}
-
 absl::Status fillHeader(const Parsed& p, JobBuild& job) {
   auto bad = [](const std::string& m) { return absl::InvalidArgumentError(m); };
   if (p.has("-name")) job.name = p.value("-name");
   job.show = p.value("-show", envOr("SHOW", ""));
   if (job.show.empty()) return bad("no show: give -show SHOW (or set $SHOW)");
   job.shot = p.value("-shot", envOr("SHOT", "default"));
-  const std::string login = loginName();
+  const std::string login = cue::cli::currentUser();
   job.user = p.value("-user", login);
   if (job.user.empty()) return bad("no user: give -user NAME");
   if (job.user == "root") {
@@ -500,7 +489,8 @@ int main(int argc, char** argv) {
   double poll = 1.0;
   if (p.has("-poll")) {
     auto v = cue::cli::parseNumber(p.value("-poll"), "-poll");
-    if (!v.ok() || *v <= 0) return usageError("-poll needs a number of seconds above 0");
+    if (!v.ok() || *v <= 0 || *v > 3600)
+      return usageError("-poll needs a number of seconds above 0, at most 3600");
     poll = *v;
   }
   auto xml = specToSend(p);

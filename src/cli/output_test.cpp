@@ -49,12 +49,12 @@ TEST(Listings, ShowsTableAndJson) {
 }
 
 TEST(RangeFilter, OpenCueSpellings) {
-  auto r = parseRangeFilter("lt5", 10, "-memory");
+  auto r = parseRangeFilter("lt5", 10, "-memory");  // below 5: up to 49 tenths
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, std::make_pair(int64_t{0}, int64_t{50}));
-  r = parseRangeFilter("gt2", 10, "-memory");
+  EXPECT_EQ(*r, std::make_pair(int64_t{0}, int64_t{49}));
+  r = parseRangeFilter("gt2", 10, "-memory");  // above 2
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, std::make_pair(int64_t{20}, int64_t{-1}));
+  EXPECT_EQ(*r, std::make_pair(int64_t{21}, int64_t{-1}));
   r = parseRangeFilter("1.5-3", 10, "-memory");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, std::make_pair(int64_t{15}, int64_t{30}));

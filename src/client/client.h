@@ -2,7 +2,8 @@
 // Returns Cue's own types (core/types.h, core/views.h), never protobuf messages; errors
 // are absl::Status with the server's message, or a message saying which cuebots were tried
 // when none answered (UNAVAILABLE). Cuebots are tried in order: when one is down, the next
-// one takes the call (a call that reached a cuebot is never repeated on another).
+// one that accepts a connection takes the call; a call sent to a cuebot is never repeated on
+// another (its outcome, even UNAVAILABLE or a timeout, is that cuebot's).
 //
 // Client is thread-compatible: use one per thread, or AsyncClient, which runs every call
 // on its own thread and hands back futures (for GUIs, off their UI thread).
@@ -45,6 +46,7 @@ struct JobQuery {
 
 // Frames of one job, as OpenCue's FrameSearchCriteria.
 struct FrameQuery {
+  std::vector<std::string> names;  // frame names, "0001-render"
   std::vector<std::string> layers;
   std::vector<core::FrameState> states;
   std::string range;     // "N" or "N-M"
@@ -113,6 +115,11 @@ class Client {
   // Satisfies every active depend the job waits on; returns how many.
   absl::StatusOr<int> dropJobDepends(const std::string& job_id);
   absl::StatusOr<core::WhyView> whyNotRunning(const std::string& job_name);
+  // Up to `max_bytes` (0 = 1 MiB) of a frame's log from `offset`, read by cuebot from the
+  // frame's rqd (no shared storage needed). attempt 0 = the latest log, N = the Nth older.
+  absl::StatusOr<core::FrameLogChunk> readFrameLog(const std::string& job_name,
+                                                   const std::string& frame_name, int64_t offset,
+                                                   int32_t max_bytes = 0, int32_t attempt = 0);
 
   // ---- shows, subscriptions, services ----
   absl::StatusOr<std::vector<core::ShowView>> getShows();

@@ -26,6 +26,7 @@ job::Layer layerRef(const std::string& id) {
 }
 
 void toCriteria(const FrameQuery& q, job::FrameSearchCriteria* out) {
+  for (const auto& n : q.names) out->add_frames(n);
   for (const auto& l : q.layers) out->add_layers(l);
   for (auto s : q.states) out->mutable_states()->add_frame_states(static_cast<job::FrameState>(s));
   out->set_frame_range(q.range);

@@ -143,28 +143,36 @@ Env Env::system() {
 }
 
 absl::StatusOr<CuebotConfig> resolveCuebots(const ClientOptions& options, const Env& env) {
-  // The config file, when there is one: it also gives the port and the timeout.
+  // The config file, when there is one: it also gives the port and the timeout. When the
+  // hosts come from -server or CUEBOT_HOSTS, a config file that cannot be used is ignored.
+  const bool hosts_given = !options.servers.empty() || env.getenv("CUEBOT_HOSTS").has_value();
   OpenCueYaml yaml;
   std::string config_path;
   bool have_config = false;
-  if (auto explicit_path = env.getenv("OPENCUE_CONFIG_FILE")) {
-    config_path = *explicit_path;
-    auto text = env.read_file(config_path);
-    if (!text)
-      return absl::InvalidArgumentError(absl::StrCat(
-          "OPENCUE_CONFIG_FILE names ", config_path, ", which cannot be read"));
-    auto parsed = parseOpenCueYaml(*text);
-    if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(config_path, ": ", parsed.status().message()));
+  auto load = [&](const std::string& path, const std::string& text) -> absl::Status {
+    auto parsed = parseOpenCueYaml(text);
+    if (!parsed.ok())
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", parsed.status().message()));
     yaml = *parsed;
     have_config = true;
+    return absl::OkStatus();
+  };
+  absl::Status config_status;
+  if (auto explicit_path = env.getenv("OPENCUE_CONFIG_FILE")) {
+    config_path = *explicit_path;
+    if (auto text = env.read_file(config_path)) {
+      config_status = load(config_path, *text);
+    } else {
+      config_status = absl::InvalidArgumentError(absl::StrCat(
+          "OPENCUE_CONFIG_FILE names ", config_path, ", which cannot be read"));
+    }
   } else if (auto home = env.getenv("HOME")) {
     config_path = absl::StrCat(*home, "/.config/opencue/opencue.yaml");
-    if (auto text = env.read_file(config_path)) {
-      auto parsed = parseOpenCueYaml(*text);
-      if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(config_path, ": ", parsed.status().message()));
-      yaml = *parsed;
-      have_config = true;
-    }
+    if (auto text = env.read_file(config_path)) config_status = load(config_path, *text);
+  }
+  if (!config_status.ok()) {
+    if (!hosts_given) return config_status;
+    yaml = OpenCueYaml{};
   }
 
   CuebotConfig out;

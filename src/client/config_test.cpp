@@ -125,6 +125,20 @@ TEST(ResolveCuebots, ExplicitConfigFileMustExist) {
   EXPECT_EQ(c->hosts, std::vector<std::string>{"d:1"});
 }
 
+TEST(ResolveCuebots, ABrokenConfigFileDoesNotStopExplicitHosts) {
+  FakeEnv f;
+  f.vars["HOME"] = "/home/u";
+  f.files["/home/u/.config/opencue/opencue.yaml"] = "cuebot.grpc_port: many\n";
+  EXPECT_FALSE(resolveCuebots({}, f.env()).ok());
+  auto c = resolveCuebots(opts({"a:1"}), f.env());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->hosts, std::vector<std::string>{"a:1"});
+  f.vars["CUEBOT_HOSTS"] = "b";
+  c = resolveCuebots({}, f.env());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->hosts, std::vector<std::string>{"b:8443"});
+}
+
 TEST(ResolveCuebots, NothingConfiguredMeansLocalhost) {
   FakeEnv f;
   auto c = resolveCuebots(opts({}, "", 500), f.env());

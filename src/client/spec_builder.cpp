@@ -289,12 +289,6 @@ std::string frameArm(int frame, const std::vector<CommandLine>& cmds, size_t fro
 
 }  // namespace
 
-std::vector<std::string> commandFileLines(std::string_view text) {
-  std::vector<std::string> out;
-  for (auto& c : commandLines(text)) out.push_back(std::move(c.text));
-  return out;
-}
-
 absl::StatusOr<JobBuild> jobFromCommandFile(std::string_view text,
                                             const CommandFileOptions& options) {
   if (options.commands_per_frame < 1) {

@@ -83,9 +83,6 @@ struct CommandFileOptions {
   size_t max_script_bytes = 64 * 1024;
 };
 
-// The commands of `text`, in order (what cuecmd would run).
-std::vector<std::string> commandFileLines(std::string_view text);
-
 // Design: the commands travel inside the spec, so no shared storage is needed between the
 // submitting machine and the render hosts. Each layer's command is one /bin/sh script,
 //   run_line() { /bin/sh -c "$2" || ...exit...; };

@@ -59,9 +59,14 @@ struct SubscriptionView {
   CoreUnits reserved_cores = 0;
 };
 
-struct LimitView {
-  Limit limit;
-  int32_t current_running = 0;
+// A piece of a frame's log, read through cuebot from the rqd that holds it.
+struct FrameLogChunk {
+  std::string data;
+  int64_t next_offset = 0;
+  int64_t size = 0;         // the log's size when read
+  std::string path;         // where the log is on its host
+  std::string host;
+  bool frame_done = false;  // the frame no longer runs: the log will not grow
 };
 
 // The planner's answer to "why is this job not running?", layer by layer.

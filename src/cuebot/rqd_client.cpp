@@ -17,17 +17,18 @@ absl::Status fromGrpc(const grpc::Status& s, const std::string& address) {
 
 }  // namespace
 
-rqd::RqdInterface::Stub& RqdClient::stub(const std::string& address) {
+RqdClient::Connection& RqdClient::connection(const std::string& address) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& s = stubs_[address];
-  if (!s) {
+  auto& c = connections_[address];
+  if (!c.rqd) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-    s = rqd::RqdInterface::NewStub(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    c.rqd = rqd::RqdInterface::NewStub(channel);
+    c.log = ext::RqdLogInterface::NewStub(channel);
   }
-  return *s;
+  return c;
 }
 
 absl::Status RqdClient::launchFrame(const std::string& address, const rqd::RunFrame& frame) {
@@ -64,6 +65,13 @@ absl::Status RqdClient::rebootIdle(const std::string& address) {
   rqd::RqdStaticRebootIdleRequest req;
   rqd::RqdStaticRebootIdleResponse resp;
   return fromGrpc(stub(address).RebootIdle(&ctx, req, &resp), address);
+}
+
+absl::Status RqdClient::readLog(const std::string& address, const ext::RqdReadLogRequest& req,
+                               ext::RqdReadLogResponse* resp) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
+  return fromGrpc(connection(address).log->ReadLog(&ctx, req, resp), address);
 }
 
 }  // namespace cue::cuebot

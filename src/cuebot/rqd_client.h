@@ -1,5 +1,6 @@
-// cuebot's side of the RQD protocol: LaunchFrame and KillRunningFrame on a host's rqd.
-// Channels are cached per address. Thread-safe.
+// cuebot's side of the RQD protocol: LaunchFrame and KillRunningFrame on a host's rqd, and
+// Cue's frame-log reads (cue.ext.RqdLogInterface). Channels are cached per address.
+// Thread-safe.
 #pragma once
 
 #include <map>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "cue_log.grpc.pb.h"
 #include "rqd.grpc.pb.h"
 
 namespace cue::cuebot {
@@ -26,13 +28,21 @@ class RqdClient {
   // rqd answers FAILED_PRECONDITION unless the site enables reboots).
   virtual absl::Status rebootNow(const std::string& address);
   virtual absl::Status rebootIdle(const std::string& address);
+  // Bytes of a frame log held by the rqd.
+  virtual absl::Status readLog(const std::string& address, const ext::RqdReadLogRequest& req,
+                               ext::RqdReadLogResponse* resp);
 
  private:
-  rqd::RqdInterface::Stub& stub(const std::string& address);
+  struct Connection {
+    std::unique_ptr<rqd::RqdInterface::Stub> rqd;
+    std::unique_ptr<ext::RqdLogInterface::Stub> log;
+  };
+  Connection& connection(const std::string& address);
+  rqd::RqdInterface::Stub& stub(const std::string& address) { return *connection(address).rqd; }
 
   int timeout_ms_;
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<rqd::RqdInterface::Stub>> stubs_;
+  std::map<std::string, Connection> connections_;
 };
 
 }  // namespace cue::cuebot

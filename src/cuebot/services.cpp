@@ -61,7 +61,7 @@ std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
                     makeFilterService, makeMatcherService, makeActionService,
                     makeCommentService, makeServiceService, makeServiceOverrideService,
                     makeTaskService, makeRenderPartitionService, makeLimitService,
-                    makeDependService, makeReportService, makeSchedulerService})
+                    makeDependService, makeReportService, makeSchedulerService, makeFrameLogService})
     s.push_back(make(farm));
   // OpenCue's Cuebot leaves MonitoringInterface unimplemented too: every RPC answers
   // UNIMPLEMENTED, named.

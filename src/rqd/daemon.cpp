@@ -78,6 +78,7 @@ absl::Status Daemon::start() {
 
   rqd_service_ = std::make_unique<RqdInterfaceService>(*core_);
   frame_service_ = std::make_unique<RunningFrameService>(*core_);
+  log_service_ = std::make_unique<RqdLogService>(config_.log_root);
   grpc::ServerBuilder builder;
   // No SO_REUSEPORT: a second rqd on the same port must fail, not share the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -85,6 +86,7 @@ absl::Status Daemon::start() {
                            grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(rqd_service_.get());
   builder.RegisterService(frame_service_.get());
+  builder.RegisterService(log_service_.get());
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
     server_.reset();

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "rqd/log_reader.h"
 #include "wire/rqd_convert.h"
 #include "wire/status.h"
 
@@ -158,6 +159,24 @@ grpc::Status RunningFrameService::Status(grpc::ServerContext*,
   absl::StatusOr<RunningFrameView> f = core_.frame(req->run_frame().frame_id());
   if (!f.ok()) return wire::toGrpc(f.status());
   *resp->mutable_running_frame_info() = toRunningFrameInfo(*f);
+  return grpc::Status::OK;
+}
+
+grpc::Status RqdLogService::ReadLog(grpc::ServerContext*, const ::cue::ext::RqdReadLogRequest* req,
+                                    ::cue::ext::RqdReadLogResponse* resp) {
+  LogRead r;
+  r.log_dir = req->log_dir();
+  r.job_name = req->job_name();
+  r.frame_name = req->frame_name();
+  r.offset = req->offset();
+  r.max_bytes = req->max_bytes();
+  r.attempt = req->attempt();
+  absl::StatusOr<LogChunk> chunk = readFrameLog(r, log_root_);
+  if (!chunk.ok()) return wire::toGrpc(chunk.status());
+  resp->set_data(std::move(chunk->data));
+  resp->set_next_offset(chunk->next_offset);
+  resp->set_size(chunk->size);
+  resp->set_path(chunk->path);
   return grpc::Status::OK;
 }
 

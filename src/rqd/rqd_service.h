@@ -13,9 +13,11 @@
 //   RestartRqdNow/Idle    same, then rqd re-executes itself with the same arguments
 //   RebootNow/RebootIdle  UNIMPLEMENTED: rqd never reboots its machine
 //   RunningFrame.Kill / .Status  as KillRunningFrame / GetRunningFrameStatus, by run_frame
+//   cue.ext.RqdLogInterface.ReadLog  bytes of a frame log held here (log_reader.h)
 // Thread-safety: handlers run on gRPC's threads; RqdCore is thread-safe.
 #pragma once
 
+#include "cue_log.grpc.pb.h"
 #include "rqd.grpc.pb.h"
 #include "rqd/rqd_core.h"
 
@@ -77,6 +79,18 @@ class RunningFrameService final : public ::rqd::RunningFrame::Service {
 
  private:
   RqdCore& core_;
+};
+
+// Cue's extension: frame logs for cuebot, so clients need no shared storage.
+class RqdLogService final : public ::cue::ext::RqdLogInterface::Service {
+ public:
+  explicit RqdLogService(std::string log_root) : log_root_(std::move(log_root)) {}
+
+  grpc::Status ReadLog(grpc::ServerContext*, const ::cue::ext::RqdReadLogRequest*,
+                       ::cue::ext::RqdReadLogResponse*) override;
+
+ private:
+  std::string log_root_;
 };
 
 }  // namespace cue::rqd

@@ -1,5 +1,6 @@
 #include "wire/view_convert.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cue::wire {
@@ -20,6 +21,8 @@ core::FrameCounts counts(const Stats& s) {
   c.eaten = s.eaten_frames();
   c.depend = s.depend_frames();
   c.succeeded = s.succeeded_frames();
+  // The wire has no SETUP / CHECKPOINT counts: frames in neither listed state are in flight.
+  c.setup = std::max(0, c.total - c.waiting - c.running - c.dead - c.eaten - c.depend - c.succeeded);
   c.core_seconds = s.total_core_sec();
   c.max_rss = s.max_rss();
   return c;
@@ -214,15 +217,6 @@ core::SubscriptionView fromProto(const subscription::Subscription& in) {
   return v;
 }
 
-core::LimitView fromProto(const limit::Limit& in) {
-  core::LimitView v;
-  v.limit.id = in.id();
-  v.limit.name = in.name();
-  v.limit.max_value = in.max_value();
-  v.current_running = in.current_running();
-  return v;
-}
-
 core::WhyView fromProto(const cue::ext::WhyNotRunningResponse& in) {
   core::WhyView v;
   v.job_id = in.job_id();
@@ -246,6 +240,17 @@ core::WhyView fromProto(const cue::ext::WhyNotRunningResponse& in) {
     v.layers.push_back(std::move(w));
   }
   return v;
+}
+
+core::FrameLogChunk fromProto(const cue::ext::ReadFrameLogResponse& in) {
+  core::FrameLogChunk c;
+  c.data = in.data();
+  c.next_offset = in.next_offset();
+  c.size = in.size();
+  c.path = in.path();
+  c.host = in.host();
+  c.frame_done = in.frame_done();
+  return c;
 }
 
 }  // namespace cue::wire

@@ -4,11 +4,11 @@
 #pragma once
 
 #include "core/views.h"
+#include "cue_log.pb.h"
 #include "cue_scheduler.pb.h"
 #include "facility.pb.h"
 #include "host.pb.h"
 #include "job.pb.h"
-#include "limit.pb.h"
 #include "service.pb.h"
 #include "show.pb.h"
 #include "subscription.pb.h"
@@ -23,8 +23,8 @@ core::ProcView fromProto(const host::Proc& in);
 core::ShowView fromProto(const show::Show& in);
 core::AllocationView fromProto(const facility::Allocation& in);
 core::SubscriptionView fromProto(const subscription::Subscription& in);
-core::LimitView fromProto(const limit::Limit& in);
 core::WhyView fromProto(const cue::ext::WhyNotRunningResponse& in);
+core::FrameLogChunk fromProto(const cue::ext::ReadFrameLogResponse& in);
 
 // Float cores on the wire -> core units, rounded.
 core::CoreUnits coreUnits(float cores);

@@ -13,18 +13,26 @@
 namespace cue::testing {
 namespace {
 
-// A loopback port with nothing listening: bound, then closed.
-int deadPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+// A loopback address whose connections are refused: a port bound but not listening, held
+// for the test's life so that no other process can take it.
+class RefusingPort {
+ public:
+  RefusingPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    address_ = absl::StrCat("127.0.0.1:", ntohs(a.sin_port));
+  }
+  ~RefusingPort() { close(fd_); }
+  const std::string& address() const { return address_; }
+
+ private:
+  int fd_;
+  std::string address_;
+};
 
 client::CuebotConfig config(std::vector<std::string> hosts) {
   client::CuebotConfig c;
@@ -41,8 +49,8 @@ class ClientTest : public ::testing::Test {
 };
 
 TEST_F(ClientTest, ReturnsCueTypesAndFailsOverToTheNextCuebot) {
-  std::string dead = absl::StrCat("127.0.0.1:", deadPort());
-  client::Client c(config({dead, live()}));
+  RefusingPort dead;
+  client::Client c(config({dead.address(), live()}));
   auto shows = c.getShows();
   ASSERT_TRUE(shows.ok()) << shows.status();
   ASSERT_FALSE(shows->empty());
@@ -60,7 +68,9 @@ TEST_F(ClientTest, ReturnsCueTypesAndFailsOverToTheNextCuebot) {
 }
 
 TEST_F(ClientTest, NoCuebotAnsweringNamesEveryAddressTried) {
-  std::string a = absl::StrCat("127.0.0.1:", deadPort()), b = absl::StrCat("127.0.0.1:", deadPort());
+  RefusingPort dead_a, dead_b;
+  const std::string& a = dead_a.address();
+  const std::string& b = dead_b.address();
   client::Client c(config({a, b}));
   auto shows = c.getShows();
   ASSERT_EQ(shows.status().code(), absl::StatusCode::kUnavailable);

@@ -19,6 +19,7 @@ std::unique_ptr<grpc::Service> makeDepartmentService(Farm& farm);
 std::unique_ptr<grpc::Service> makeDependService(Farm& farm);
 std::unique_ptr<grpc::Service> makeFacilityService(Farm& farm);
 std::unique_ptr<grpc::Service> makeFilterService(Farm& farm);
+std::unique_ptr<grpc::Service> makeFrameLogService(Farm& farm);
 std::unique_ptr<grpc::Service> makeFrameService(Farm& farm);
 std::unique_ptr<grpc::Service> makeGroupService(Farm& farm);
 std::unique_ptr<grpc::Service> makeHostService(Farm& farm);

@@ -49,11 +49,12 @@ def run_bare(tool, *args, env=None):
                                  text=True, timeout=60, stdin=subprocess.DEVNULL, env=full_env))
 
 
-def free_port():
-    """A port with nothing listening on it (bound, then closed)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def refusing_address():
+    """(socket, "127.0.0.1:port"): a port bound but not listening, so connections to it are
+    refused for as long as the caller keeps the socket open (no other test can take it)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    return s, f"127.0.0.1:{s.getsockname()[1]}"
 
 
 _NORMALIZE = [

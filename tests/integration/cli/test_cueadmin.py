@@ -68,10 +68,9 @@ class AdminCommands(cuefarm.FarmTestCase):
         self.assertEqual(show.default_max_cores, 40.0)
         self.admin("-dispatching", "clishow", "on")  # turning on needs no confirmation
         self.assertTrue(self.farm.find_show("clishow").dispatch_enabled)
-        r = self.admin("-dispatching", "clishow", "maybe", code=clitools.REFUSED)
+        r = self.admin("-dispatching", "clishow", "maybe", code=clitools.USAGE)
         self.assertIn("expected ON or OFF", r.err)
         self.admin("-delete-show", "clishow", "-force")
-        self.admin("-ls", "-json")
         self.assertNotIn("clishow", [s["name"] for s in self.admin("-ls", "-json").json()])
 
     def test_subscriptions(self):
@@ -169,6 +168,23 @@ class AdminCommands(cuefarm.FarmTestCase):
         r = self.admin("-pause", job.name, code=clitools.NOT_FOUND)
         self.assertEqual(len(r.err.strip().splitlines()), 1, r)
 
+    def test_one_command_at_a_time(self):
+        spec = cuefarm.simple_spec("onejob", paused=True)
+        job = self.farm.launch(spec)[0]
+        r = self.admin("-pause", job.name, "-kill", job.name, "-force", code=clitools.USAGE)
+        self.assertIn("-pause and -kill", r.err)
+        self.assertEqual(self.farm.get_job(job.id).state, pb["job"].PENDING)
+        r = self.admin("-lock", code=clitools.USAGE)
+        self.assertIn("-host or -hostmatch", r.err)
+        r = self.admin("-lp", "-memory", "lots", code=clitools.USAGE)
+        self.assertIn("-memory", r.err)
+        r = self.admin("-size", "testing", "local.general", "1e12", code=clitools.USAGE)
+        self.assertEqual(self.sub("local.general.testing").size, 100000)
+        # One of two jobs missing: nothing is done to the other.
+        r = self.admin("-unpause", job.name, "nosuchjob", code=clitools.NOT_FOUND)
+        self.assertTrue(self.farm.get_job(job.id).is_paused)
+        self.admin("-kill", job.name, "-force")
+
     def test_errors_and_cuebot_discovery(self):
         r = run_bare("cueadmin", "-no-such-flag")
         self.assertEqual(r.code, clitools.USAGE, r)
@@ -177,7 +193,8 @@ class AdminCommands(cuefarm.FarmTestCase):
         r = run_bare("cueadmin", "-size", "show")
         self.assertEqual(r.code, clitools.USAGE, r)
         self.assertIn("-size needs SHOW ALLOC SIZE", r.err)
-        dead = f"127.0.0.1:{clitools.free_port()}"
+        dead_socket, dead = clitools.refusing_address()
+        self.addCleanup(dead_socket.close)
         r = run(self.farm, "cueadmin", "-ls", server=dead)
         self.assertEqual(r.code, clitools.UNAVAILABLE, r)
         self.assertEqual(len(r.err.splitlines()), 1, r)

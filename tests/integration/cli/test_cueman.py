@@ -154,7 +154,7 @@ class CuemanCommands(cuefarm.FarmTestCase):
         r = self.man("-lf", "no-such-job", code=clitools.NOT_FOUND)
         self.assertEqual(r.err, "cueman: job no-such-job does not exist\n")
         job = self.farm.launch(two_layer_spec("ranged", paused=True))[0]
-        r = self.man("-lf", job.name, "-range", "5-1", code=clitools.REFUSED)
+        r = self.man("-lf", job.name, "-range", "5-1", code=clitools.USAGE)
         self.assertIn("-range", r.err)
         r = run_bare("cueman", "-lf")
         self.assertEqual(r.code, clitools.USAGE, r)

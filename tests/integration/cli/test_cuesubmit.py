@@ -6,23 +6,16 @@ user meets (a malformed range, no cuebot). Stdout must carry only the launched j
 Environment (set by CTest): what cuefarm needs, and CUESUBMIT_BIN."""
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 
+import clitools
 import cuefarm
 from cuefarm import pb
 
 CUESUBMIT = os.environ.get("CUESUBMIT_BIN", "")
 J = "job.JobInterface"
-
-
-def free_port():
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class CuesubmitTest(cuefarm.FarmTestCase):
@@ -166,9 +159,11 @@ class CuesubmitTest(cuefarm.FarmTestCase):
         self.assertEqual(self.jobs("testing-cli-tester_flags_badrange"), [])
 
     def test_no_cuebot_answering_exits_4(self):
+        dead_socket, dead = clitools.refusing_address()
+        self.addCleanup(dead_socket.close)
         r = self.cuesubmit("-name", "flags_nobot", "-show", "testing", "-user", "tester",
                            "-layer", "only", "-cmd", "true", "-range", "1",
-                           server=f"127.0.0.1:{free_port()}")
+                           server=dead)
         self.assertEqual(r.returncode, 4, r.stderr)
         self.assertEqual(r.stdout, "")
         self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
