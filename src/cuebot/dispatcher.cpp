@@ -232,6 +232,12 @@ rqd::RunFrame Dispatcher::buildRunFrame(const FarmModel::Launch& l) const {
   rf.set_os(job.os);
   rf.set_soft_memory_limit(b.memory);
   rf.set_hard_memory_limit(0);
+  // Cue's rqd enforces the layer's timeouts (OpenCue's RunFrame has no field for them).
+  if (layer.timeout_min > 0)
+    (*rf.mutable_attributes())["cue_timeout_s"] = std::to_string(int64_t{layer.timeout_min} * 60);
+  if (layer.timeout_llu_min > 0)
+    (*rf.mutable_attributes())["cue_timeout_llu_s"] =
+        std::to_string(int64_t{layer.timeout_llu_min} * 60);
   auto& env = *rf.mutable_environment();
   for (const auto& [k, v] : job.env) env[k] = v;
   for (const auto& [k, v] : layer.env) env[k] = v;

@@ -83,6 +83,9 @@ std::map<std::string, std::string> buildFrameEnv(const FrameSpec& spec,
     env["CUE_HT"] = ctx.hyperthreading_multiplier > 1 ? "True" : "False";
   }
   if (ctx.log_fell_back) env["CUE_LOG_PATH"] = log_dir;
+  // The GPUs rqd gave the frame (none on a GPU host: an empty list hides them all).
+  if (auto it = spec.attributes.find("GPU_LIST"); it != spec.attributes.end())
+    env["CUDA_VISIBLE_DEVICES"] = it->second;
   return env;
 }
 

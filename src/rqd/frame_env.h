@@ -10,7 +10,9 @@
 //   3. RunFrame.environment (cuebot's merged job + layer env, with its own CUE_* values);
 //      a PATH there is appended to rqd's PATH (OpenCue's rule);
 //   4. when rqd pinned the frame: CUE_THREADS = max(CUE_THREADS, pinned CPUs), CUE_HT;
-//      when the log fell back to --log-root: CUE_LOG_PATH = the directory actually used.
+//      when the log fell back to --log-root: CUE_LOG_PATH = the directory actually used;
+//      on a host with GPUs: CUDA_VISIBLE_DEVICES = the frame's GPUs (attribute GPU_LIST,
+//      set by RqdCore at launch; empty for a frame booked no GPU).
 // Pure function; thread-safe.
 #pragma once
 

@@ -8,7 +8,10 @@
 #include <deque>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "rqd/sys_util.h"
 
 namespace cue::rqd {
@@ -73,6 +76,20 @@ PssReader smapsPssReader(const std::string& proc_root) {
     if (!kb.ok()) return std::nullopt;
     return *kb;
   };
+}
+
+int64_t ioBytes(const std::string& proc_root, const std::vector<int>& pids) {
+  int64_t total = 0;
+  for (int pid : pids) {
+    absl::StatusOr<std::string> text = readFile(absl::StrCat(proc_root, "/", pid, "/io"));
+    if (!text.ok()) continue;
+    for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+      if (!absl::ConsumePrefix(&line, "rchar:") && !absl::ConsumePrefix(&line, "wchar:")) continue;
+      int64_t n = 0;
+      if (absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &n)) total += n;
+    }
+  }
+  return total;
 }
 
 TreeUsage sumUsage(const ProcessTable& table, const std::vector<int>& pids, const PssReader& pss) {

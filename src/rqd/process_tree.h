@@ -67,6 +67,10 @@ struct TreeUsage {
 };
 TreeUsage sumUsage(const ProcessTable& table, const std::vector<int>& pids, const PssReader& pss);
 
+// Bytes the processes read and wrote (rchar + wchar of /proc/<pid>/io, which counts every
+// read and write, cached or not); unreadable entries count 0.
+int64_t ioBytes(const std::string& proc_root, const std::vector<int>& pids);
+
 // Sends `sig` to every pid (kill(2)); returns how many were signalled. ESRCH is ignored.
 int signalProcesses(const std::vector<int>& pids, int sig);
 

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/status.h"
@@ -146,14 +148,30 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
   const std::string id = spec.frame_id;
   const std::string name = spec.frame_name;
   std::shared_ptr<RunningFrame> frame;
+  const std::vector<int> host_gpus = gpuIndices();
   {
     std::lock_guard<std::mutex> lock(mu_);
     RETURN_IF_ERROR(hostAcceptsLocked(spec));
+    // GPUs: a frame gets exactly the ones booked for it (CUDA_VISIBLE_DEVICES from
+    // GPU_LIST, frame_env.h); on a GPU host a frame booked none sees none.
+    std::vector<int> gpus;
+    if (!host_gpus.empty()) {
+      std::set<int> held;
+      for (const auto& [other, list] : gpus_held_) held.insert(list.begin(), list.end());
+      for (int g : host_gpus)
+        if (static_cast<int>(gpus.size()) < spec.num_gpus && !held.contains(g)) gpus.push_back(g);
+      if (static_cast<int>(gpus.size()) < spec.num_gpus)
+        return absl::FailedPreconditionError(absl::StrCat(
+            "not launching ", name, ": it needs ", spec.num_gpus, " GPUs and ", gpus.size(),
+            " of this host's ", host_gpus.size(), " are free"));
+      spec.attributes["GPU_LIST"] = absl::StrJoin(gpus, ",");
+    }
     absl::StatusOr<CoreLedger::Reservation> r = ledger_.reserve(id, spec.num_cores);
     if (!r.ok()) {
       return absl::Status(r.status().code(),
                           absl::StrCat("not launching ", name, ": ", r.status().message()));
     }
+    if (!gpus.empty()) gpus_held_[id] = gpus;
     frame = makeFrame(std::move(spec), r->cpus);
     frames_[id] = frame;
   }
@@ -189,6 +207,7 @@ void RqdCore::onFinished(RunningFrame& frame, FrameCompletion completion) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ledger_.release(id);
+    gpus_held_.erase(id);
     auto it = frames_.find(id);
     if (it != frames_.end()) {
       finished_.push_back(it->second);
@@ -337,6 +356,18 @@ void RqdCore::shutdownIdle() { beginExit(ExitAction::kShutdown, false); }
 void RqdCore::restartNow() { beginExit(ExitAction::kRestart, true); }
 void RqdCore::restartIdle() { beginExit(ExitAction::kRestart, false); }
 
+std::vector<int> RqdCore::gpuIndices() const {
+  {
+    std::lock_guard<std::mutex> lock(gpu_mu_);
+    if (gpu_indices_) return *gpu_indices_;
+  }
+  std::vector<int> indices;  // no report yet: probe now
+  for (const GpuDevice& d : machine_.sample().gpus.devices) indices.push_back(d.index);
+  std::lock_guard<std::mutex> lock(gpu_mu_);
+  gpu_indices_ = indices;
+  return indices;
+}
+
 ExitAction RqdCore::exitAction() const {
   std::lock_guard<std::mutex> lock(mu_);
   return pending_exit_;
@@ -364,6 +395,12 @@ HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
   h.free_mcp = dyn.free_mcp;
   h.load = options_.report_load ? dyn.load : 0;
   h.boot_time = st.boot_time;
+  {
+    std::vector<int> indices;
+    for (const GpuDevice& d : dyn.gpus.devices) indices.push_back(d.index);
+    std::lock_guard<std::mutex> lock(gpu_mu_);
+    gpu_indices_ = std::move(indices);
+  }
   h.num_gpus = dyn.gpus.count;
   h.total_gpu_mem = dyn.gpus.total_mem;
   h.free_gpu_mem = dyn.gpus.free_mem;
@@ -394,7 +431,9 @@ HostSnapshot RqdCore::snapshot() const {
   return s;
 }
 
-void RqdCore::sampleNow() {
+void RqdCore::sampleNow() { sampleAt(common::SystemClock::instance().nowSeconds()); }
+
+void RqdCore::sampleAt(EpochSec now) {
   std::vector<std::shared_ptr<RunningFrame>> list;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -404,7 +443,7 @@ void RqdCore::sampleNow() {
   ProcessTable table = scanProcesses(options_.proc_root);
   PssReader pss = smapsPssReader(options_.proc_root);
   double interval_s = std::chrono::duration<double>(options_.sample_interval).count();
-  for (const auto& f : list) f->sample(table, pss, interval_s);
+  for (const auto& f : list) f->sample(table, pss, interval_s, now);
 }
 
 void RqdCore::joinFinished() {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -123,6 +124,8 @@ class RqdCore {
 
   // One resource sample of every running frame now (the sampler's step).
   void sampleNow();
+  // The same, as if the wall clock read `now` (epoch seconds): timeouts are tested with it.
+  void sampleAt(EpochSec now);
 
   // Waits until no frame runs or `timeout` passes; true when none runs.
   bool waitUntilIdle(std::chrono::milliseconds timeout) const;
@@ -161,6 +164,12 @@ class RqdCore {
   mutable std::condition_variable cv_;
   CoreLedger ledger_;
   std::map<std::string, std::shared_ptr<RunningFrame>> frames_;
+  std::map<std::string, std::vector<int>> gpus_held_;  // frame id -> GPU indices (under mu_)
+  // The host's GPU indices as last probed (hostInfo refreshes them); own mutex, as
+  // hostInfo runs without mu_.
+  mutable std::mutex gpu_mu_;
+  mutable std::optional<std::vector<int>> gpu_indices_;
+  std::vector<int> gpuIndices() const;
   std::vector<std::shared_ptr<RunningFrame>> finished_;  // attendants to join
   core::HardwareState state_ = core::HardwareState::kUp;
   bool nimby_enabled_ = false;

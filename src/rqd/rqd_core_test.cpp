@@ -266,6 +266,105 @@ TEST_F(RqdCoreTest, KillsAFrameOverItsHardMemoryLimit) {
   EXPECT_NE(c.kill_message.find("hard limit"), std::string::npos) << c.kill_message;
 }
 
+TEST_F(RqdCoreTest, KillsAFrameThatMakesNoProgressAsHung) {
+  auto core = makeCore(*machine_);
+  FrameSpec spec = makeSpec("hung1", "echo started; exec sleep 600", dir_.file("logs"));
+  spec.attributes[kAttrHungSeconds] = "30";
+  ASSERT_TRUE(core->launchFrame(spec).ok());
+  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("started") != std::string::npos; }));
+  auto v = core->frame("hung1");
+  ASSERT_TRUE(v.ok());
+  const EpochSec t0 = std::max<EpochSec>(v->started_at, ::time(nullptr));
+  core->sampleAt(t0);       // the first sign of progress
+  core->sampleAt(t0 + 29);  // quiet, but not for long enough
+  ASSERT_TRUE(core->frame("hung1").ok()) << "killed too early";
+  core->sampleAt(t0 + 31);
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("hung1", &c));
+  EXPECT_EQ(c.exit_status, kExitHung);
+  EXPECT_NE(c.kill_message.find("hung: no log output, CPU time or I/O"), std::string::npos)
+      << c.kill_message;
+  EXPECT_NE(slurp(logPath()).find("hung: no log output"), std::string::npos);
+}
+
+TEST_F(RqdCoreTest, AFrameThatKeepsWritingIsNotHungButTimesOut) {
+  auto core = makeCore(*machine_);
+  FrameSpec spec = makeSpec("busy1", "while true; do echo tick; sleep 0.05; done", dir_.file("logs"));
+  spec.attributes[kAttrHungSeconds] = "1";
+  spec.attributes[kAttrTimeoutSeconds] = "100";
+  ASSERT_TRUE(core->launchFrame(spec).ok());
+  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("tick") != std::string::npos; }));
+  auto v = core->frame("busy1");
+  ASSERT_TRUE(v.ok());
+  const EpochSec t0 = std::max<EpochSec>(v->started_at, ::time(nullptr));
+  core->sampleAt(t0);
+  // The log grows between samples: progress every time, whatever the clock says.
+  const size_t seen = slurp(logPath()).size();
+  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).size() > seen; }));
+  core->sampleAt(t0 + 50);
+  ASSERT_TRUE(core->frame("busy1").ok()) << "a frame writing its log was taken for hung";
+  core->sampleAt(v->started_at + 101);
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("busy1", &c));
+  EXPECT_EQ(c.exit_status, kExitTimeout);
+  EXPECT_NE(c.kill_message.find("longer than the layer's timeout of 100 s"), std::string::npos)
+      << c.kill_message;
+}
+
+// Two GPUs, as nvidia-smi would list them (gpu_probe_integration_test runs the real parser
+// on a fake nvidia-smi).
+class TwoGpus final : public GpuProbe {
+ public:
+  GpuInfo probe() override {
+    GpuInfo g;
+    g.count = 2;
+    g.total_mem = g.free_mem = 2 * 16 * 1024 * 1024;
+    g.devices = {{0, "Fake GPU", 16 * 1024 * 1024, 16 * 1024 * 1024},
+                 {1, "Fake GPU", 16 * 1024 * 1024, 16 * 1024 * 1024}};
+    return g;
+  }
+};
+
+TEST_F(RqdCoreTest, AGpuFrameSeesOnlyItsGpus) {
+  MachineOptions mo;
+  mo.cores_override = 4;
+  auto machine = Machine::probe(mo, std::make_unique<TwoGpus>());
+  ASSERT_TRUE(machine.ok()) << machine.status();
+  auto core = makeCore(**machine);
+  const std::string print = "echo CUDA=${CUDA_VISIBLE_DEVICES-unset}; exec sleep 600";
+  FrameSpec a = makeSpec("g1", print, dir_.file("logs/a"));
+  a.num_gpus = 1;
+  ASSERT_TRUE(core->launchFrame(a).ok());
+  FrameSpec b = makeSpec("g2", print, dir_.file("logs/b"));
+  b.num_gpus = 1;
+  ASSERT_TRUE(core->launchFrame(b).ok());
+  FrameSpec c = makeSpec("g3", print, dir_.file("logs/c"));
+  c.num_gpus = 1;
+  absl::Status third = core->launchFrame(c);
+  EXPECT_EQ(third.code(), absl::StatusCode::kFailedPrecondition) << third;
+  FrameSpec cpu = makeSpec("g4", print, dir_.file("logs/d"));
+  ASSERT_TRUE(core->launchFrame(cpu).ok());
+  const std::string log = "testshow-shot01-alice_render.0001-render.rqlog";
+  auto cuda = [&](const std::string& d) {
+    std::string text;
+    // The line the frame printed (the header also quotes the command).
+    waitFor([&] { return (text = slurp(dir_.file(d + "/" + log))).find("\nCUDA=") != std::string::npos; });
+    auto at = text.find("\nCUDA=");
+    if (at == std::string::npos) return std::string("?");
+    return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+  };
+  std::set<std::string> gpu_frames = {cuda("logs/a"), cuda("logs/b")};
+  EXPECT_EQ(gpu_frames, (std::set<std::string>{"CUDA=0", "CUDA=1"}));
+  EXPECT_EQ(cuda("logs/d"), "CUDA=");  // booked no GPU: sees none
+  ASSERT_TRUE(core->killFrame("g1", "done").ok());
+  FrameCompletion done;
+  ASSERT_TRUE(listener_.waitCompletion("g1", &done));
+  // The GPU is released just after the completion is reported: poll with a deadline.
+  EXPECT_TRUE(waitFor([&] { return core->launchFrame(c).ok(); })) << "the freed GPU is given again";
+  for (const char* id : {"g2", "g3", "g4"}) ASSERT_TRUE(core->killFrame(id, "done").ok());
+  for (const char* id : {"g2", "g3", "g4"}) ASSERT_TRUE(listener_.waitCompletion(id, &done));
+}
+
 TEST_F(RqdCoreTest, PinsWholeCoreFramesToCpus) {
   std::unique_ptr<Machine> real = probe(0);
   std::vector<PhysicalCore> pinnable =

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/clock.h"
@@ -59,6 +60,13 @@ RunningFrame::RunningFrame(FrameSpec spec, std::vector<int> cpus, Options option
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   spec_.log_file = logFileName(spec_);
   if (!cpus_.empty()) spec_.attributes["CPU_LIST"] = absl::StrJoin(cpus_, ",");
+  auto seconds = [&](const char* key) -> int64_t {
+    auto it = spec_.attributes.find(key);
+    int64_t v = 0;
+    return it != spec_.attributes.end() && absl::SimpleAtoi(it->second, &v) && v > 0 ? v : 0;
+  };
+  timeout_s_ = seconds(kAttrTimeoutSeconds);
+  hung_s_ = seconds(kAttrHungSeconds);
 }
 
 RunningFrame::~RunningFrame() {
@@ -146,7 +154,8 @@ void RunningFrame::signalTree(int sig) {
                               spec_.frame_name, sig, n);
 }
 
-void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, double interval_s) {
+void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, double interval_s,
+                          EpochSec now) {
   ProcKey root;
   std::set<ProcKey> known;
   std::string log_path;
@@ -160,7 +169,9 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
   std::vector<int> pids = frameProcesses(table, root, known);
   TreeUsage u = sumUsage(table, pids, pss);
   EpochSec llu = fileMtime(log_path);
-  bool over_limit = false;
+  const int64_t io = hung_s_ > 0 ? ioBytes(options_.proc_root, pids) : 0;
+  std::string kill_why;
+  KillReason reason = KillReason::kMemory;
   MemoryKb limit = spec_.hard_memory_limit;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -178,12 +189,28 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
     usage_.cpu_seconds = std::max(usage_.cpu_seconds, u.cpu_seconds);
     usage_.num_processes = u.num_processes;
     if (llu > 0) usage_.llu_time = llu;
-    over_limit = limit > 0 && u.rss > limit;
+    // Progress: the log was written, CPU was used (more than a hundredth of a second), or
+    // bytes were read or written since the last sign of it.
+    if (last_progress_ == 0 || llu > progress_llu_ || u.cpu_seconds > progress_cpu_ + 0.01 ||
+        io > progress_io_) {
+      last_progress_ = std::max(now, started_at_);
+      progress_llu_ = std::max(progress_llu_, llu);
+      progress_cpu_ = u.cpu_seconds;
+      progress_io_ = io;
+    }
+    if (limit > 0 && u.rss > limit) {
+      kill_why = absl::StrCat("memory use ", u.rss, " KB exceeds the hard limit of ", limit, " KB");
+    } else if (timeout_s_ > 0 && started_at_ > 0 && now - started_at_ > timeout_s_) {
+      reason = KillReason::kTimeout;
+      kill_why = absl::StrCat("ran ", now - started_at_, " s, longer than the layer's timeout of ",
+                              timeout_s_, " s");
+    } else if (hung_s_ > 0 && now - last_progress_ >= hung_s_) {
+      reason = KillReason::kHung;
+      kill_why = absl::StrCat("hung: no log output, CPU time or I/O for ", now - last_progress_,
+                              " s (the layer's timeout_llu is ", hung_s_, " s)");
+    }
   }
-  if (over_limit) {
-    kill(absl::StrCat("memory use ", u.rss, " KB exceeds the hard limit of ", limit, " KB"),
-         KillReason::kMemory);
-  }
+  if (!kill_why.empty()) kill(kill_why, reason);
 }
 
 void RunningFrame::run() {
@@ -380,6 +407,9 @@ FrameCompletion RunningFrame::completionFor(int status, const struct rusage& ru)
     if (kill_reason_ == KillReason::kMemory) {
       c.exit_status = kExitMemoryFailure;
       c.exit_signal = kExitMemoryFailure;
+    } else if (kill_reason_ == KillReason::kTimeout || kill_reason_ == KillReason::kHung) {
+      c.exit_status = kill_reason_ == KillReason::kTimeout ? kExitTimeout : kExitHung;
+      c.exit_signal = 0;
     }
   }
   c.usage = usage_;

@@ -40,6 +40,8 @@ namespace cue::rqd {
 enum class KillReason {
   kRequested,  // cuebot / a user asked (KillRunningFrame): the signal is reported
   kMemory,     // RSS above hard_memory_limit: exit status and signal 33
+  kTimeout,    // ran past the layer's timeout: exit status kExitTimeout
+  kHung,       // no progress for the layer's timeout_llu: exit status kExitHung
   kShutdown,   // rqd is shutting down
 };
 
@@ -81,8 +83,10 @@ class RunningFrame {
 
   // Takes one resource sample from `table` (a scan of /proc shared by all frames): the
   // frame's processes, their RSS/PSS/vsize/CPU, maxima, the log's mtime. Kills the frame
-  // (KillReason::kMemory) when RSS exceeds a positive hard_memory_limit.
-  void sample(const ProcessTable& table, const PssReader& pss, double interval_s);
+  // when RSS exceeds a positive hard_memory_limit (kMemory), when it has run longer than
+  // the kAttrTimeoutSeconds attribute (kTimeout), or when neither its log, its CPU time nor
+  // its I/O moved for kAttrHungSeconds (kHung). `now`: epoch seconds.
+  void sample(const ProcessTable& table, const PssReader& pss, double interval_s, EpochSec now);
 
   const std::string& frameId() const { return spec_.frame_id; }
   // The frame as reports show it (spec with pid, log path and CPU_LIST, usage).
@@ -138,6 +142,13 @@ class RunningFrame {
   std::string kill_message_;
   Clock::time_point kill_at_;  // when SIGTERM was sent
   bool escalated_ = false;     // SIGKILL sent
+  // Timeouts from the spec's attributes (seconds, 0 = none), and the last sign of progress.
+  int64_t timeout_s_ = 0;
+  int64_t hung_s_ = 0;
+  EpochSec last_progress_ = 0;
+  EpochSec progress_llu_ = 0;
+  double progress_cpu_ = -1;
+  int64_t progress_io_ = -1;
   double last_cpu_seconds_ = -1;
 
   int log_fd_ = -1;
