@@ -60,6 +60,12 @@ absl::Status applyEnv(const EnvLookup& env, RqdConfig& c) {
   envString(env, "DEFAULT_FACILITY", &c.facility);
   envString(env, "SP_OS", &c.os);
   envString(env, "RQD_LOG_ROOT", &c.log_root);
+  std::string callers;
+  envString(env, "RQD_ALLOW_CALLERS", &callers);
+  if (!callers.empty()) c.allow_callers = absl::StrSplit(callers, ',', absl::SkipEmpty());
+  std::string roots;
+  envString(env, "RQD_LOG_ROOTS", &roots);
+  if (!roots.empty()) c.log_roots = absl::StrSplit(roots, ',', absl::SkipEmpty());
   envString(env, "RQD_SPOOL_DIR", &c.spool_dir);
   return absl::OkStatus();
 }
@@ -130,6 +136,15 @@ void addFlags(CLI::App& app, RqdConfig& c) {
   app.add_option("--log-root", c.log_root,
                  "Frame log directory used when a frame's log_dir is empty or unwritable")
       ->capture_default_str();
+  app.add_option("--log-roots", c.log_roots,
+                 "Directories (comma separated) a frame's log_dir may lie under, besides "
+                 "--log-root; launches naming another log directory are refused")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--allow-callers", c.allow_callers,
+                 "Addresses or host names (comma separated) that may send commands besides "
+                 "the cuebots")
+      ->delimiter(',');
   app.add_option("--facility", c.facility, "Facility reported to cuebot")->capture_default_str();
   app.add_option("--tags", c.tags, "Host tags, comma separated")
       ->delimiter(',')

@@ -38,6 +38,14 @@ struct RqdConfig {
   // Where frame logs go when RunFrame.log_dir is empty or unwritable: <log_root>/<job>/.
   // Default /tmp/rqd/logs.
   std::string log_root = "/tmp/rqd/logs";
+  // Directories a RunFrame.log_dir may lie under (besides log_root): a launch naming a log
+  // directory elsewhere is refused, so no cuebot can make rqd create files anywhere. Flag
+  // --log-roots (comma separated), env RQD_LOG_ROOTS. Default "/shots" (OpenCue's).
+  std::vector<std::string> log_roots = {"/shots"};
+  // Addresses or names, besides the cuebots, that may send this rqd commands (launch,
+  // kill, lock, NIMBY, shutdown, restart, reboot, log reads). Flag --allow-callers (comma
+  // separated), env RQD_ALLOW_CALLERS. Default none.
+  std::vector<std::string> allow_callers;
   // Facility reported in RenderHost. Env DEFAULT_FACILITY. Default "local".
   std::string facility = "local";
   // Host tags (allocation matching). Env RQD_TAGS. Default {"general"}.

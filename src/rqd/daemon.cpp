@@ -49,6 +49,7 @@ absl::Status Daemon::start() {
   co.slots = config_.slots;
   co.report_load = !config_.no_load;
   co.log_root = config_.log_root;
+  co.log_roots = config_.log_roots;
   co.tmp_dir = config_.tmp_dir;
   co.proc_root = config_.proc_root;
   co.spool_dir = config_.spool_dir;
@@ -76,9 +77,12 @@ absl::Status Daemon::start() {
     }
   }
 
-  rqd_service_ = std::make_unique<RqdInterfaceService>(*core_);
-  frame_service_ = std::make_unique<RunningFrameService>(*core_);
-  log_service_ = std::make_unique<RqdLogService>(config_.log_root);
+  std::vector<std::string> callers = config_.cuebots;
+  callers.insert(callers.end(), config_.allow_callers.begin(), config_.allow_callers.end());
+  callers_ = std::make_unique<CallerFilter>(callers);
+  rqd_service_ = std::make_unique<RqdInterfaceService>(*core_, callers_.get());
+  frame_service_ = std::make_unique<RunningFrameService>(*core_, callers_.get());
+  log_service_ = std::make_unique<RqdLogService>(config_.log_root, callers_.get());
   grpc::ServerBuilder builder;
   // No SO_REUSEPORT: a second rqd on the same port must fail, not share the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

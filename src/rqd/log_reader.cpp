@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace cue::rqd {
 
@@ -18,6 +19,24 @@ absl::Status checkPathName(const std::string& value, const char* field) {
     return absl::InvalidArgumentError(absl::StrCat(
         field, " \"", value, "\" may not contain '/', '..' or NUL: it names a file"));
   return absl::OkStatus();
+}
+
+bool underAnyRoot(const std::string& dir, const std::vector<std::string>& roots) {
+  auto parts = [](const std::string& path) {
+    std::vector<std::string> out;
+    for (absl::string_view p : absl::StrSplit(path, '/', absl::SkipEmpty())) out.emplace_back(p);
+    return out;
+  };
+  if (dir.empty() || dir.front() != '/') return false;
+  std::vector<std::string> d = parts(dir);
+  for (const auto& p : d)
+    if (p == "." || p == "..") return false;
+  for (const auto& root : roots) {
+    if (root.empty() || root.front() != '/') continue;
+    std::vector<std::string> r = parts(root);
+    if (r.size() <= d.size() && std::equal(r.begin(), r.end(), d.begin())) return true;
+  }
+  return false;
 }
 
 namespace {

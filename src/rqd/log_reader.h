@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -33,8 +34,12 @@ struct LogChunk {
 // INVALID_ARGUMENT for unsafe names; NOT_FOUND when neither place holds the log.
 absl::StatusOr<LogChunk> readFrameLog(const LogRead& read, const std::string& log_root);
 
-// A job or frame name rqd may put in a path: not empty, no '/', no NUL, not "." or "..",
-// no "..". The error names the field.
+// A job or frame name rqd may put in a path: not empty, no '/', no NUL, no "..". The error
+// names the field.
 absl::Status checkPathName(const std::string& value, const char* field);
+
+// True when `dir` is absolute, has no "." or ".." component, and is one of `roots` or
+// below one (component-wise: /shots2 is not under /shots).
+bool underAnyRoot(const std::string& dir, const std::vector<std::string>& roots);
 
 }  // namespace cue::rqd

@@ -161,6 +161,8 @@ class RqdBinaryTest : public ::testing::Test {
             "127.0.0.1",
             "--log-root",
             dir_.file("logroot"),
+            "--log-roots",
+            dir_.path(),
             "--spool-dir",
             dir_.file("spool"),
             "--report-interval",

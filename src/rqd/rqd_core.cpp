@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "common/status.h"
 #include "rqd/frame_log.h"
+#include "rqd/log_reader.h"
 #include "rqd/process_tree.h"
 #include "rqd/sys_util.h"
 
@@ -90,7 +91,7 @@ void RqdCore::killAll(const std::string& message, KillReason reason) {
   for (auto& f : frames) f->kill(message, reason);
 }
 
-absl::Status RqdCore::validate(const FrameSpec& spec) {
+absl::Status RqdCore::validate(const FrameSpec& spec) const {
   if (spec.uid == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("refusing to run frame ", spec.frame_name, " as root (uid 0)"));
@@ -102,6 +103,18 @@ absl::Status RqdCore::validate(const FrameSpec& spec) {
   if (spec.num_cores <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("frame ", spec.frame_name, ": num_cores must be > 0, got ", spec.num_cores));
+  }
+  // The names make the log's file name; the log directory must lie under a log root.
+  RETURN_IF_ERROR(checkPathName(spec.job_name, "job_name"));
+  RETURN_IF_ERROR(checkPathName(spec.frame_name, "frame_name"));
+  if (!spec.log_dir.empty()) {
+    std::vector<std::string> roots = options_.log_roots;
+    roots.push_back(options_.log_root);
+    if (!underAnyRoot(spec.log_dir, roots))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "frame ", spec.frame_name, ": log_dir ", spec.log_dir,
+          " is not under this rqd's log roots (", absl::StrJoin(roots, ", "),
+          "); see rqd --log-roots"));
   }
   return absl::OkStatus();
 }

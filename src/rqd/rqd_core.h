@@ -58,6 +58,7 @@ struct RqdCoreOptions {
   int slots = 0;  // concurrent frame slots offered, reported as attributes["slots"]; 0 = none
   bool report_load = true;  // false: report a load of 0 (rqds sharing one machine)
   std::string log_root = "/tmp/rqd/logs";
+  std::vector<std::string> log_roots;  // where a RunFrame.log_dir may lie, besides log_root
   std::string tmp_dir = "/tmp";
   std::string proc_root = "/proc";
   std::string spool_dir;  // running-frame records go to <spool_dir>/running; empty = none
@@ -137,7 +138,7 @@ class RqdCore {
 
  private:
   // Checks what needs no host state (INVALID_ARGUMENT cases of launchFrame).
-  static absl::Status validate(const FrameSpec& spec);
+  absl::Status validate(const FrameSpec& spec) const;
   // FAILED_PRECONDITION / ALREADY_EXISTS cases of launchFrame except cores. Needs mu_.
   absl::Status hostAcceptsLocked(const FrameSpec& spec) const;
   std::shared_ptr<RunningFrame> makeFrame(FrameSpec spec, std::vector<int> cpus);

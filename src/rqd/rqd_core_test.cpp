@@ -38,6 +38,7 @@ class RqdCoreTest : public ::testing::Test {
     o.hostname = "testhost";
     o.address = "127.0.0.1";
     o.log_root = dir_.file("logroot");
+    o.log_roots = {dir_.path()};
     o.spool_dir = dir_.file("spool");
     o.sample_interval = std::chrono::milliseconds(100);
     o.kill_grace = std::chrono::milliseconds(300);
@@ -363,6 +364,28 @@ TEST_F(RqdCoreTest, AGpuFrameSeesOnlyItsGpus) {
   EXPECT_TRUE(waitFor([&] { return core->launchFrame(c).ok(); })) << "the freed GPU is given again";
   for (const char* id : {"g2", "g3", "g4"}) ASSERT_TRUE(core->killFrame(id, "done").ok());
   for (const char* id : {"g2", "g3", "g4"}) ASSERT_TRUE(listener_.waitCompletion(id, &done));
+}
+
+TEST_F(RqdCoreTest, RefusesHostileLaunchesAndCreatesNothing) {
+  auto core = makeCore(*machine_);
+  const std::string outside = "/tmp/cue-hostile-" + std::to_string(::getpid());
+  std::vector<std::pair<FrameSpec, std::string>> bad;
+  bad.push_back({makeSpec("h1", "true", outside + "/logs"), "not under this rqd's log roots"});
+  bad.push_back({makeSpec("h2", "true", dir_.file("logs/../../etc")), "not under"});
+  FrameSpec dots = makeSpec("h3", "true", dir_.file("logs"));
+  dots.job_name = "../../etc/cron.d/x";
+  bad.push_back({dots, "job_name"});
+  FrameSpec slash = makeSpec("h4", "true", dir_.file("logs"));
+  slash.frame_name = "0001-a/b";
+  bad.push_back({slash, "frame_name"});
+  for (auto& [spec, why] : bad) {
+    absl::Status s = core->launchFrame(spec);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << spec.frame_id << ": " << s;
+    EXPECT_NE(s.message().find(why), absl::string_view::npos) << s;
+  }
+  EXPECT_FALSE(std::filesystem::exists(outside));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("logs")));
+  EXPECT_EQ(core->snapshot().cores.booked, 0);
 }
 
 TEST_F(RqdCoreTest, PinsWholeCoreFramesToCpus) {

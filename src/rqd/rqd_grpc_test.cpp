@@ -124,6 +124,7 @@ class RqdGrpcTest : public ::testing::Test {
     c.hostname = hostname;
     c.address = "127.0.0.1";
     c.log_root = dir_.file("logroot");
+    c.log_roots = {dir_.path()};
     c.spool_dir = dir_.file("spool-" + hostname);
     c.report_interval_s = 0.2;
     c.sample_interval_s = 0.1;
@@ -137,8 +138,9 @@ class RqdGrpcTest : public ::testing::Test {
     return c;
   }
 
-  void startDaemon(const std::string& hostname) {
-    daemon_ = std::make_unique<Daemon>(config(hostname));
+  void startDaemon(const std::string& hostname) { startDaemonWith(config(hostname)); }
+  void startDaemonWith(const RqdConfig& c) {
+    daemon_ = std::make_unique<Daemon>(c);
     absl::Status s = daemon_->start();
     ASSERT_TRUE(s.ok()) << s;
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(daemon_->port()),
@@ -193,6 +195,26 @@ class RqdGrpcTest : public ::testing::Test {
   std::unique_ptr<::rqd::RunningFrame::Stub> frames_;
   int frame_counter_ = 0;
 };
+
+TEST_F(RqdGrpcTest, CommandsFromAnAddressThatIsNoCuebotAreRefused) {
+  RqdConfig c = config("fakehost-guarded");
+  c.cuebots = {"127.0.0.9:" + std::to_string(cuebot_port_)};  // this test calls from 127.0.0.1
+  startDaemonWith(c);
+  grpc::Status s = launch(runFrame("guarded1", "touch " + dir_.file("ran")));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_NE(s.error_message().find("LaunchFrame from 127.0.0.1 refused"), std::string::npos)
+      << s.error_message();
+  ::rqd::RqdStaticLockAllRequest lreq;
+  ::rqd::RqdStaticLockAllResponse lresp;
+  EXPECT_EQ(rqd_->LockAll(ctx().get(), lreq, &lresp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Reads stay open: the status report still answers.
+  ::rqd::RqdStaticReportStatusRequest rreq;
+  ::rqd::RqdStaticReportStatusResponse rresp;
+  EXPECT_TRUE(rqd_->ReportStatus(ctx().get(), rreq, &rresp).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("logs")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("ran")));
+}
 
 TEST_F(RqdGrpcTest, BootsReportsRunsFramesAndRetriesCompletions) {
   startDaemon("fakehost-a");

@@ -12,6 +12,17 @@ using wire::fromProto;
 using wire::toHostReport;
 using wire::toProto;
 using wire::toRunningFrameInfo;
+// Commands are taken only from this rqd's cuebots (caller_filter.h).
+#define CUE_RQD_CHECK_CALLER(ctx, method)                                            \
+  do {                                                                               \
+    if (callers_) {                                                                  \
+      if (absl::Status st = callers_->check((ctx)->peer(), method); !st.ok()) {      \
+        common::logger("rqd")->warn("{}", std::string(st.message()));                \
+        return wire::toGrpc(st);                                                     \
+      }                                                                              \
+    }                                                                                \
+  } while (0)
+
 namespace {
 
 grpc::Status noReboot(const char* method) {
@@ -43,14 +54,16 @@ grpc::Status RqdInterfaceService::GetRunningFrameStatus(
 }
 
 grpc::Status RqdInterfaceService::KillRunningFrame(
-    grpc::ServerContext*, const ::rqd::RqdStaticKillRunningFrameRequest* req,
+    grpc::ServerContext* ctx, const ::rqd::RqdStaticKillRunningFrameRequest* req,
     ::rqd::RqdStaticKillRunningFrameResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "KillRunningFrame");
   return wire::toGrpc(core_.killFrame(req->frame_id(), req->message()));
 }
 
-grpc::Status RqdInterfaceService::LaunchFrame(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::LaunchFrame(grpc::ServerContext* ctx,
                                               const ::rqd::RqdStaticLaunchFrameRequest* req,
                                               ::rqd::RqdStaticLaunchFrameResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "LaunchFrame");
   absl::Status s = core_.launchFrame(fromProto(req->run_frame()));
   if (!s.ok()) {
     common::logger("rqd")->warn("LaunchFrame {}/{} refused: {}", req->run_frame().job_name(),
@@ -59,42 +72,48 @@ grpc::Status RqdInterfaceService::LaunchFrame(grpc::ServerContext*,
   return wire::toGrpc(s);
 }
 
-grpc::Status RqdInterfaceService::Lock(grpc::ServerContext*, const ::rqd::RqdStaticLockRequest* req,
+grpc::Status RqdInterfaceService::Lock(grpc::ServerContext* ctx, const ::rqd::RqdStaticLockRequest* req,
                                        ::rqd::RqdStaticLockResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "Lock");
   core_.lock(req->cores());
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::LockAll(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::LockAll(grpc::ServerContext* ctx,
                                           const ::rqd::RqdStaticLockAllRequest*,
                                           ::rqd::RqdStaticLockAllResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "LockAll");
   core_.lockAll();
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::NimbyOff(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::NimbyOff(grpc::ServerContext* ctx,
                                            const ::rqd::RqdStaticNimbyOffRequest*,
                                            ::rqd::RqdStaticNimbyOffResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "NimbyOff");
   core_.nimbyOff();
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::NimbyOn(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::NimbyOn(grpc::ServerContext* ctx,
                                           const ::rqd::RqdStaticNimbyOnRequest*,
                                           ::rqd::RqdStaticNimbyOnResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "NimbyOn");
   core_.nimbyOn();
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::RebootIdle(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::RebootIdle(grpc::ServerContext* ctx,
                                              const ::rqd::RqdStaticRebootIdleRequest*,
                                              ::rqd::RqdStaticRebootIdleResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "RebootIdle");
   return noReboot("RebootIdle");
 }
 
-grpc::Status RqdInterfaceService::RebootNow(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::RebootNow(grpc::ServerContext* ctx,
                                             const ::rqd::RqdStaticRebootNowRequest*,
                                             ::rqd::RqdStaticRebootNowResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "RebootNow");
   return noReboot("RebootNow");
 }
 
@@ -105,51 +124,58 @@ grpc::Status RqdInterfaceService::ReportStatus(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::RestartRqdIdle(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::RestartRqdIdle(grpc::ServerContext* ctx,
                                                  const ::rqd::RqdStaticRestartIdleRequest*,
                                                  ::rqd::RqdStaticRestartIdleResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "RestartRqdIdle");
   core_.restartIdle();
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::RestartRqdNow(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::RestartRqdNow(grpc::ServerContext* ctx,
                                                 const ::rqd::RqdStaticRestartNowRequest*,
                                                 ::rqd::RqdStaticRestartNowResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "RestartRqdNow");
   core_.restartNow();
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::ShutdownRqdIdle(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::ShutdownRqdIdle(grpc::ServerContext* ctx,
                                                   const ::rqd::RqdStaticShutdownIdleRequest*,
                                                   ::rqd::RqdStaticShutdownIdleResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "ShutdownRqdIdle");
   core_.shutdownIdle();
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::ShutdownRqdNow(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::ShutdownRqdNow(grpc::ServerContext* ctx,
                                                  const ::rqd::RqdStaticShutdownNowRequest*,
                                                  ::rqd::RqdStaticShutdownNowResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "ShutdownRqdNow");
   core_.shutdownNow();
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::Unlock(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::Unlock(grpc::ServerContext* ctx,
                                          const ::rqd::RqdStaticUnlockRequest* req,
                                          ::rqd::RqdStaticUnlockResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "Unlock");
   core_.unlock(req->cores());
   return grpc::Status::OK;
 }
 
-grpc::Status RqdInterfaceService::UnlockAll(grpc::ServerContext*,
+grpc::Status RqdInterfaceService::UnlockAll(grpc::ServerContext* ctx,
                                             const ::rqd::RqdStaticUnlockAllRequest*,
                                             ::rqd::RqdStaticUnlockAllResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "UnlockAll");
   core_.unlockAll();
   return grpc::Status::OK;
 }
 
-grpc::Status RunningFrameService::Kill(grpc::ServerContext*,
+grpc::Status RunningFrameService::Kill(grpc::ServerContext* ctx,
                                        const ::rqd::RunningFrameKillRequest* req,
                                        ::rqd::RunningFrameKillResponse*) {
+  CUE_RQD_CHECK_CALLER(ctx, "Kill");
   return wire::toGrpc(core_.killFrame(req->run_frame().frame_id(), req->message()));
 }
 
@@ -162,8 +188,9 @@ grpc::Status RunningFrameService::Status(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status RqdLogService::ReadLog(grpc::ServerContext*, const ::cue::ext::RqdReadLogRequest* req,
+grpc::Status RqdLogService::ReadLog(grpc::ServerContext* ctx, const ::cue::ext::RqdReadLogRequest* req,
                                     ::cue::ext::RqdReadLogResponse* resp) {
+  CUE_RQD_CHECK_CALLER(ctx, "ReadLog");
   LogRead r;
   r.log_dir = req->log_dir();
   r.job_name = req->job_name();

@@ -14,18 +14,22 @@
 //   RebootNow/RebootIdle  UNIMPLEMENTED: rqd never reboots its machine
 //   RunningFrame.Kill / .Status  as KillRunningFrame / GetRunningFrameStatus, by run_frame
 //   cue.ext.RqdLogInterface.ReadLog  bytes of a frame log held here (log_reader.h)
+// Commands (launch, kill, locks, NIMBY, shutdown, restart, reboot, log reads) are taken only
+// from this rqd's cuebots and --allow-callers (CallerFilter): PERMISSION_DENIED otherwise.
 // Thread-safety: handlers run on gRPC's threads; RqdCore is thread-safe.
 #pragma once
 
 #include "cue_log.grpc.pb.h"
 #include "rqd.grpc.pb.h"
+#include "rqd/caller_filter.h"
 #include "rqd/rqd_core.h"
 
 namespace cue::rqd {
 
 class RqdInterfaceService final : public ::rqd::RqdInterface::Service {
  public:
-  explicit RqdInterfaceService(RqdCore& core) : core_(core) {}
+  // `callers`: who may send commands (null: anyone, for tests of the handlers alone).
+  RqdInterfaceService(RqdCore& core, CallerFilter* callers) : core_(core), callers_(callers) {}
 
   grpc::Status GetRunFrame(grpc::ServerContext*, const ::rqd::RqdStaticGetRunFrameRequest*,
                            ::rqd::RqdStaticGetRunFrameResponse*) override;
@@ -66,11 +70,12 @@ class RqdInterfaceService final : public ::rqd::RqdInterface::Service {
 
  private:
   RqdCore& core_;
+  CallerFilter* callers_;
 };
 
 class RunningFrameService final : public ::rqd::RunningFrame::Service {
  public:
-  explicit RunningFrameService(RqdCore& core) : core_(core) {}
+  RunningFrameService(RqdCore& core, CallerFilter* callers) : core_(core), callers_(callers) {}
 
   grpc::Status Kill(grpc::ServerContext*, const ::rqd::RunningFrameKillRequest*,
                     ::rqd::RunningFrameKillResponse*) override;
@@ -79,18 +84,21 @@ class RunningFrameService final : public ::rqd::RunningFrame::Service {
 
  private:
   RqdCore& core_;
+  CallerFilter* callers_;
 };
 
 // Cue's extension: frame logs for cuebot, so clients need no shared storage.
 class RqdLogService final : public ::cue::ext::RqdLogInterface::Service {
  public:
-  explicit RqdLogService(std::string log_root) : log_root_(std::move(log_root)) {}
+  RqdLogService(std::string log_root, CallerFilter* callers)
+      : log_root_(std::move(log_root)), callers_(callers) {}
 
   grpc::Status ReadLog(grpc::ServerContext*, const ::cue::ext::RqdReadLogRequest*,
                        ::cue::ext::RqdReadLogResponse*) override;
 
  private:
   std::string log_root_;
+  CallerFilter* callers_;
 };
 
 }  // namespace cue::rqd

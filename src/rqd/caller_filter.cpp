@@ -1,0 +1,88 @@
+#include "rqd/caller_filter.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace cue::rqd {
+
+namespace {
+
+constexpr auto kReresolveEvery = std::chrono::seconds(30);
+
+// "host:port" / "[v6]:port" / "host" -> host.
+std::string hostPart(const std::string& entry) {
+  if (!entry.empty() && entry.front() == '[') return entry.substr(1, entry.find(']') - 1);
+  size_t colons = std::count(entry.begin(), entry.end(), ':');
+  if (colons == 1) return entry.substr(0, entry.find(':'));
+  return entry;  // a name, an IPv4 address or a bare IPv6 address
+}
+
+}  // namespace
+
+CallerFilter::Resolver CallerFilter::systemResolver() {
+  return [](const std::string& host) {
+    std::vector<std::string> out;
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0) return out;
+    for (addrinfo* a = res; a; a = a->ai_next) {
+      char buf[INET6_ADDRSTRLEN] = {};
+      const void* src = a->ai_family == AF_INET
+                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+      if (inet_ntop(a->ai_family, src, buf, sizeof buf)) out.emplace_back(buf);
+    }
+    freeaddrinfo(res);
+    return out;
+  };
+}
+
+std::string CallerFilter::peerAddress(const std::string& peer) {
+  std::string addr;
+  if (absl::StartsWith(peer, "ipv4:")) {
+    addr = peer.substr(5, peer.rfind(':') - 5);
+  } else if (absl::StartsWith(peer, "ipv6:[")) {
+    addr = peer.substr(6, peer.find(']') - 6);
+    if (absl::StartsWith(addr, "::ffff:") && addr.find('.') != std::string::npos)
+      addr = addr.substr(7);  // an IPv4 caller on a dual-stack socket
+  }
+  return addr;
+}
+
+CallerFilter::CallerFilter(std::vector<std::string> hosts, Resolver resolver)
+    : resolver_(std::move(resolver)) {
+  for (const auto& h : hosts) hosts_.push_back(hostPart(h));
+  std::lock_guard<std::mutex> lock(mu_);
+  resolveLocked();
+}
+
+void CallerFilter::resolveLocked() {
+  std::set<std::string> allowed;
+  for (const auto& h : hosts_) {
+    allowed.insert(h);  // an address given as such
+    for (auto& a : resolver_(h)) allowed.insert(std::move(a));
+  }
+  allowed_ = std::move(allowed);
+  resolved_at_ = std::chrono::steady_clock::now();
+}
+
+absl::Status CallerFilter::check(const std::string& peer, const char* method) {
+  const std::string addr = peerAddress(peer);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!addr.empty() && allowed_.contains(addr)) return absl::OkStatus();
+  if (std::chrono::steady_clock::now() - resolved_at_ >= kReresolveEvery) {
+    resolveLocked();
+    if (!addr.empty() && allowed_.contains(addr)) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      method, " from ", addr.empty() ? peer : addr, " refused: this rqd takes commands only from ",
+      "its cuebots (", absl::StrJoin(hosts_, ", "), "); see rqd --cuebot and --allow-callers"));
+}
+
+}  // namespace cue::rqd
