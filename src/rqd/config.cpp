@@ -145,6 +145,14 @@ void addFlags(CLI::App& app, RqdConfig& c) {
                  "Addresses or host names (comma separated) that may send commands besides "
                  "the cuebots")
       ->delimiter(',');
+  app.add_option("--cgroup-root", c.cgroup_root,
+                 "Where frames get their cgroups (v2, or v1 memory + cpuacct hierarchies)")
+      ->capture_default_str();
+  app.add_flag("--no-cgroups", c.no_cgroups,
+               "Track frames by process tree only, without cgroups");
+  app.add_option("--memory-margin-mb", c.memory_margin_mb,
+                 "A frame's memory cap in its cgroup: what was booked plus this many MB")
+      ->capture_default_str();
   app.add_option("--facility", c.facility, "Facility reported to cuebot")->capture_default_str();
   app.add_option("--tags", c.tags, "Host tags, comma separated")
       ->delimiter(',')

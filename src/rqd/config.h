@@ -46,6 +46,13 @@ struct RqdConfig {
   // kill, lock, NIMBY, shutdown, restart, reboot, log reads). Flag --allow-callers (comma
   // separated), env RQD_ALLOW_CALLERS. Default none.
   std::vector<std::string> allow_callers;
+  // Frames run in their own cgroup under this root (v2, or v1's memory and cpuacct
+  // hierarchies): memory capped at what was booked plus memory_margin_mb, OOM kills reported
+  // as memory failures, kills that no process escapes. --cgroup-root; --no-cgroups turns
+  // it off (process-tree tracking, as on hosts without cgroups). Defaults /sys/fs/cgroup, on.
+  std::string cgroup_root = "/sys/fs/cgroup";
+  bool no_cgroups = false;
+  int64_t memory_margin_mb = 1024;  // --memory-margin-mb
   // Facility reported in RenderHost. Env DEFAULT_FACILITY. Default "local".
   std::string facility = "local";
   // Host tags (allocation matching). Env RQD_TAGS. Default {"general"}.

@@ -50,6 +50,9 @@ absl::Status Daemon::start() {
   co.report_load = !config_.no_load;
   co.log_root = config_.log_root;
   co.log_roots = config_.log_roots;
+  co.cgroups.root = config_.cgroup_root;
+  co.cgroups.enabled = !config_.no_cgroups;
+  co.memory_margin_kb = config_.memory_margin_mb * 1024;
   co.tmp_dir = config_.tmp_dir;
   co.proc_root = config_.proc_root;
   co.spool_dir = config_.spool_dir;
@@ -97,6 +100,8 @@ absl::Status Daemon::start() {
     return absl::UnavailableError(absl::StrCat("cannot listen on port ", config_.port));
   }
   core_->setAdvertisedPort(port_);
+  log->info("rqd {} tracks frames with {} ({})", config_.hostname, toString(core_->trackingMode()),
+            core_->trackingDescription());
   log->info("rqd {} listening on port {} (cuebot reaches it at {}), cuebot {}", config_.hostname,
             port_,
             config_.address.empty() ? std::string("the address its reports come from")

@@ -78,6 +78,7 @@ std::vector<gid_t> supplementaryGroups(const std::string& name, int gid) {
 // Steps of the child, for the error it reports to the parent.
 enum ChildStep : int {
   kSetsid,
+  kCgroup,
   kAffinity,
   kDup,
   kSetgroups,
@@ -91,6 +92,8 @@ const char* stepName(int step) {
   switch (step) {
     case kSetsid:
       return "setsid";
+    case kCgroup:
+      return "joining the frame's cgroup (write to cgroup.procs)";
     case kAffinity:
       return "sched_setaffinity";
     case kDup:
@@ -128,6 +131,7 @@ struct ChildPlan {
   uid_t uid;
   gid_t gid;
   const std::vector<gid_t>* groups;
+  const std::vector<int>* cgroup_fds;
   pid_t parent;
 };
 
@@ -153,6 +157,9 @@ void closeFrom(int lowest, int keep) {
 
 [[noreturn]] void childMain(const ChildPlan& p) {
   if (::setsid() < 0) childFail(p.error_fd, kSetsid);
+  // Into the frame's cgroup before anything else runs: whatever it forks stays there.
+  for (int fd : *p.cgroup_fds)
+    if (::write(fd, "0", 1) != 1) childFail(p.error_fd, kCgroup);
   struct sigaction dfl;
   std::memset(&dfl, 0, sizeof(dfl));
   dfl.sa_handler = SIG_DFL;
@@ -243,6 +250,7 @@ absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
   plan.uid = static_cast<uid_t>(spec.user.uid);
   plan.gid = static_cast<gid_t>(spec.user.gid);
   plan.groups = &spec.user.groups;
+  plan.cgroup_fds = &spec.cgroup_fds;
   plan.parent = ::getpid();
 
   plan.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);

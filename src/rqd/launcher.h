@@ -1,6 +1,7 @@
 // Starting a frame's shell: who it runs as, and the fork/exec itself.
 //
-// The child, in order: becomes leader of a new session and process group (setsid); resets
+// The child, in order: becomes leader of a new session and process group (setsid); joins
+// the frame's cgroup (SpawnSpec::cgroup_fds); resets
 // signal dispositions and mask; pins itself to the reserved CPUs (sched_setaffinity);
 // points stdin at /dev/null and stdout + stderr at the log; closes every other fd; drops to
 // the job user (setgroups, setgid, setuid) when rqd is root; asks for SIGKILL when the
@@ -50,6 +51,8 @@ struct SpawnSpec {
   int output_fd = -1;  // the log: the child's stdout and stderr
   FrameUser user;
   std::vector<int> cpus;  // empty = no pinning
+  // Open cgroup.procs files (the caller's, close-on-exec): the child joins each first.
+  std::vector<int> cgroup_fds;
 };
 
 // Forks and execs the frame's shell; returns its pid. Call it from the thread that waits

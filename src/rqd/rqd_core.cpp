@@ -43,7 +43,8 @@ RqdCore::RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* l
     : options_(std::move(options)),
       machine_(machine),
       listener_(listener),
-      ledger_(machine.statics().total_cores, pinnableFor(options_, machine)) {
+      ledger_(machine.statics().total_cores, pinnableFor(options_, machine)),
+      cgroups_(Cgroups::open(options_.cgroups)) {
   if (!options_.spool_dir.empty()) {
     running_spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/running");
     absl::Status s = running_spool_->init();
@@ -148,6 +149,8 @@ std::shared_ptr<RunningFrame> RqdCore::makeFrame(FrameSpec spec, std::vector<int
   fo.kill_grace = options_.kill_grace;
   fo.as_root = options_.as_root;
   fo.hyperthreading_multiplier = machine_.statics().topology.hyperthreading_multiplier;
+  fo.cgroups = &cgroups_;
+  fo.memory_margin_kb = options_.memory_margin_kb;
   RunningFrame::Callbacks cb;
   cb.on_started = [this](RunningFrame& f, pid_t pid, uint64_t starttime, EpochSec at) {
     onStarted(f, pid, starttime, at);

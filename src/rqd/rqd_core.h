@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "rqd/cgroup.h"
 #include "rqd/core_ledger.h"
 #include "rqd/frame_types.h"
 #include "rqd/machine.h"
@@ -66,9 +67,18 @@ struct RqdCoreOptions {
   std::chrono::milliseconds kill_grace{5000};
   bool pin_cores = true;  // ignored when the machine's core count is overridden
   bool as_root = false;   // run frames as their job's user (rqd must be root)
+  // A cgroup per frame (cgroup.h); off by default here, on in the daemon (rqd --no-cgroups).
+  CgroupConfig cgroups{.enabled = false};
+  MemoryKb memory_margin_kb = 1024 * 1024;  // a frame's cap: the memory booked plus this
 };
 
 class RqdCore {
+ public:
+  // How frames are tracked: "cgroup v1", "cgroup v2" or "process trees" (cgroup.h).
+  CgroupMode trackingMode() const { return cgroups_.mode(); }
+  const std::string& trackingDescription() const { return cgroups_.description(); }
+
+ private:
  public:
   // `machine` must outlive the core; `listener` too (may be null in tests).
   RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* listener);
@@ -164,6 +174,7 @@ class RqdCore {
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   CoreLedger ledger_;
+  const Cgroups cgroups_;
   std::map<std::string, std::shared_ptr<RunningFrame>> frames_;
   std::map<std::string, std::vector<int>> gpus_held_;  // frame id -> GPU indices (under mu_)
   // The host's GPU indices as last probed (hostInfo refreshes them); own mutex, as

@@ -388,6 +388,68 @@ TEST_F(RqdCoreTest, RefusesHostileLaunchesAndCreatesNothing) {
   EXPECT_EQ(core->snapshot().cores.booked, 0);
 }
 
+// Real cgroups (v1 on the development machines, v2 elsewhere), as root; skipped, saying
+// why, where the host has none.
+class RqdCgroupTest : public RqdCoreTest {
+ protected:
+  void SetUp() override {
+    RqdCoreTest::SetUp();
+    if (::geteuid() != 0) GTEST_SKIP() << "cgroup tests need root";
+    CgroupConfig probe;
+    probe.parent = parent_;
+    Cgroups cg = Cgroups::open(probe);
+    if (cg.mode() == CgroupMode::kNone) GTEST_SKIP() << "no usable cgroups here: " << cg.description();
+  }
+  void TearDown() override {
+    for (const char* h : {"", "/memory", "/cpuacct"})
+      ::rmdir(absl::StrCat("/sys/fs/cgroup", h, "/", parent_).c_str());
+  }
+  std::unique_ptr<RqdCore> cgroupCore() {
+    RqdCoreOptions o = options();
+    o.cgroups.enabled = true;
+    o.cgroups.parent = parent_;
+    o.memory_margin_kb = 0;
+    return std::make_unique<RqdCore>(o, *machine_, &listener_);
+  }
+  const std::string parent_ = absl::StrCat("cue-rqd-test-", ::getpid());
+};
+
+TEST_F(RqdCgroupTest, AFramePastItsMemoryIsKilledAsOutOfMemoryWithItsRealPeak) {
+  auto core = cgroupCore();
+  ASSERT_NE(core->trackingMode(), CgroupMode::kNone) << core->trackingDescription();
+  FrameSpec spec = makeSpec("cgoom1", testing::helperExe() + " --memhog=256", dir_.file("logs"));
+  spec.soft_memory_limit = 64 * 1024;  // booked 64 MB, no margin: capped at 64 MB
+  ASSERT_TRUE(core->launchFrame(spec).ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("cgoom1", &c));
+  EXPECT_EQ(c.exit_status, kExitMemoryFailure) << c.kill_message;
+  EXPECT_EQ(c.exit_signal, kExitMemoryFailure);
+  EXPECT_NE(c.kill_message.find("out of memory"), std::string::npos) << c.kill_message;
+  EXPECT_GE(c.usage.max_rss, 60 * 1024) << "the peak comes from the cgroup";
+}
+
+TEST_F(RqdCgroupTest, AKillEndsEveryProcessOfTheFrameEvenADoubleForkedOne) {
+  auto core = cgroupCore();
+  // The shell starts a grandchild in a new session, detached from the tree, which says its
+  // pid in the log; the shell runs until killed.
+  FrameSpec spec = makeSpec(
+      "cgkill1", "(setsid sh -c 'echo ESCAPEE=$$; exec sleep 600' &) ; exec sleep 600",
+      dir_.file("logs"));
+  ASSERT_TRUE(core->launchFrame(spec).ok());
+  int escapee = 0;
+  ASSERT_TRUE(waitFor([&] {
+    std::string log = slurp(logPath());
+    auto at = log.find("\nESCAPEE=");
+    return at != std::string::npos && absl::SimpleAtoi(log.substr(at + 9, log.find('\n', at + 1) - at - 9), &escapee);
+  }));
+  ASSERT_EQ(::kill(escapee, 0), 0);
+  ASSERT_TRUE(core->killFrame("cgkill1", "stop").ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("cgkill1", &c));
+  EXPECT_TRUE(waitFor([&] { return processGone("/proc", escapee); }))
+      << "the double-forked process " << escapee << " survived the kill";
+}
+
 TEST_F(RqdCoreTest, PinsWholeCoreFramesToCpus) {
   std::unique_ptr<Machine> real = probe(0);
   std::vector<PhysicalCore> pinnable =

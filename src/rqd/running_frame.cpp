@@ -1,5 +1,7 @@
 #include "rqd/running_frame.h"
 
+#include <fcntl.h>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <cstdlib>
 
 #include "absl/strings/numbers.h"
@@ -135,6 +138,7 @@ std::vector<int> RunningFrame::collectProcesses() {
   }
   ProcessTable table = scanProcesses(options_.proc_root);
   std::vector<int> pids = frameProcesses(table, root, known);
+  addCgroupProcesses(table, &pids);
   std::vector<int> live;
   std::lock_guard<std::mutex> lock(mu_);
   for (int pid : pids) {
@@ -143,6 +147,47 @@ std::vector<int> RunningFrame::collectProcesses() {
     if (st.state != 'Z' && st.state != 'X') live.push_back(pid);
   }
   return live;
+}
+
+void RunningFrame::addCgroupProcesses(const ProcessTable& table, std::vector<int>* pids) {
+  std::shared_ptr<FrameCgroup> cg;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cg = cgroup_;
+  }
+  if (!cg) return;
+  std::set<int> have(pids->begin(), pids->end());
+  for (int pid : cg->pids())
+    if (table.count(pid) && have.insert(pid).second) pids->push_back(pid);
+}
+
+std::vector<int> RunningFrame::prepareCgroup() {
+  if (!options_.cgroups || options_.cgroups->mode() == CgroupMode::kNone) return {};
+  MemoryKb limit = spec_.hard_memory_limit > 0 ? spec_.hard_memory_limit
+                   : spec_.soft_memory_limit > 0 ? spec_.soft_memory_limit + options_.memory_margin_kb
+                                                 : 0;
+  // Named by host and frame: rqds sharing a machine (tests, simulations) never share one, and
+  // a retry of the frame on another host is another cgroup.
+  auto cg = options_.cgroups->createFrame(absl::StrCat(options_.hostname, "_", spec_.frame_id), limit);
+  if (!cg.ok()) {
+    common::logger("rqd")->warn("frame {}/{}: no cgroup ({}); tracking its process tree",
+                                spec_.job_name, spec_.frame_name, std::string(cg.status().message()));
+    return {};
+  }
+  std::vector<int> fds;
+  for (const auto& path : (*cg)->procsFiles()) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+      common::logger("rqd")->warn("frame {}/{}: cannot open {}: {}; tracking its process tree",
+                                  spec_.job_name, spec_.frame_name, path, std::strerror(errno));
+      for (int f : fds) ::close(f);
+      return {};
+    }
+    fds.push_back(fd);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  cgroup_ = std::move(*cg);
+  return fds;
 }
 
 void RunningFrame::signalTree(int sig) {
@@ -167,7 +212,15 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
     log_path = spec_.log_dir_file;
   }
   std::vector<int> pids = frameProcesses(table, root, known);
+  addCgroupProcesses(table, &pids);
   TreeUsage u = sumUsage(table, pids, pss);
+  std::shared_ptr<FrameCgroup> cg;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cg = cgroup_;
+  }
+  if (cg) u.cpu_seconds = std::max(u.cpu_seconds, cg->cpuSeconds());
+  const MemoryKb cgroup_peak = cg ? cg->memoryPeak() : 0;
   EpochSec llu = fileMtime(log_path);
   const int64_t io = hung_s_ > 0 ? ioBytes(options_.proc_root, pids) : 0;
   std::string kill_why;
@@ -198,6 +251,14 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
       progress_cpu_ = u.cpu_seconds;
       progress_io_ = io;
     }
+    // The soft limit: memory past what was booked is said once (the cgroup cap is the hard
+    // one).
+    if (cg && !warned_over_booked_ && spec_.soft_memory_limit > 0 && u.rss > spec_.soft_memory_limit) {
+      warned_over_booked_ = true;
+      common::logger("rqd")->warn("frame {}/{} uses {} KB, more than the {} KB booked (cgroup peak {} KB)",
+                                  spec_.job_name, spec_.frame_name, u.rss, spec_.soft_memory_limit,
+                                  cgroup_peak);
+    }
     if (limit > 0 && u.rss > limit) {
       kill_why = absl::StrCat("memory use ", u.rss, " KB exceeds the hard limit of ", limit, " KB");
     } else if (timeout_s_ > 0 && started_at_ > 0 && now - started_at_ > timeout_s_) {
@@ -219,6 +280,11 @@ void RunningFrame::run() {
   absl::StatusOr<OpenedLog> log = openLog(*user);
   if (!log.ok()) return failLaunch(std::string(log.status().message()));
   SpawnSpec spawn = spawnSpecFor(*user, *log);
+  spawn.cgroup_fds = prepareCgroup();
+  struct FdCloser {
+    std::vector<int>& fds;
+    ~FdCloser() { for (int fd : fds) ::close(fd); }
+  } close_cgroup_fds{spawn.cgroup_fds};
   writeHeader(spawn, *log);
   {
     std::unique_lock<std::mutex> lock(mu_);
@@ -237,6 +303,10 @@ void RunningFrame::run() {
   reapLeftovers();
   FrameCompletion c = completionFor(status, ru);
   writeFooter(c, ru);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cgroup_.reset();  // its processes are gone: the directories go too
+  }
   common::logger("rqd")->info(
       "frame {}/{} ({}) ended: exit status {}, signal {}, {} s, max rss {} KB", spec_.job_name,
       spec_.frame_name, spec_.frame_id, c.exit_status, c.exit_signal, c.run_time, c.usage.max_rss);
@@ -410,6 +480,18 @@ FrameCompletion RunningFrame::completionFor(int status, const struct rusage& ru)
     } else if (kill_reason_ == KillReason::kTimeout || kill_reason_ == KillReason::kHung) {
       c.exit_status = kill_reason_ == KillReason::kTimeout ? kExitTimeout : kExitHung;
       c.exit_signal = 0;
+    }
+  }
+  if (cgroup_) {
+    usage_.cpu_seconds = std::max(usage_.cpu_seconds, cgroup_->cpuSeconds());
+    if (cgroup_->oomKills() > 0) {
+      // The kernel killed it at its cgroup's cap: report it as a memory failure with the real
+      // peak, so that cuebot retries it with more memory.
+      usage_.max_rss = std::max(usage_.max_rss, cgroup_->memoryPeak());
+      c.exit_status = kExitMemoryFailure;
+      c.exit_signal = kExitMemoryFailure;
+      c.kill_message = absl::StrCat("out of memory: killed by the kernel at its cgroup's limit; peak ",
+                                    usage_.max_rss, " KB");
     }
   }
   c.usage = usage_;

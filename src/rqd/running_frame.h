@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "rqd/cgroup.h"
 #include "rqd/frame_log.h"
 #include "rqd/frame_types.h"
 #include "rqd/launcher.h"
@@ -55,6 +56,11 @@ class RunningFrame {
     std::chrono::milliseconds kill_grace{5000};
     bool as_root = false;  // rqd runs as root: drop to the job's user
     int hyperthreading_multiplier = 1;
+    // Where the frame gets its own cgroup (null or kNone: process-tree tracking only), and
+    // its memory cap there: the RunFrame's hard_memory_limit, else the memory booked
+    // (soft_memory_limit) plus this margin.
+    const Cgroups* cgroups = nullptr;
+    MemoryKb memory_margin_kb = 1024 * 1024;
   };
   struct Callbacks {
     // The shell was forked: its pid, /proc start time and start (epoch s). Called before
@@ -123,6 +129,10 @@ class RunningFrame {
   // A /proc scan of the frame's live processes now, adding them to known_. Needs mu_
   // unlocked.
   std::vector<int> collectProcesses();
+  // Makes the frame's cgroup and opens what the child writes to join it; {} without one.
+  std::vector<int> prepareCgroup();
+  // The frame's processes: the tree walk's, and its cgroup's (pids in `table` only).
+  void addCgroupProcesses(const ProcessTable& table, std::vector<int>* pids);
   void signalTree(int sig);
   void wake();
 
@@ -149,6 +159,10 @@ class RunningFrame {
   EpochSec progress_llu_ = 0;
   double progress_cpu_ = -1;
   int64_t progress_io_ = -1;
+  // Set (under mu_) before the shell starts, dropped once its processes are gone; readers
+  // copy the pointer under mu_.
+  std::shared_ptr<FrameCgroup> cgroup_;
+  bool warned_over_booked_ = false;
   double last_cpu_seconds_ = -1;
 
   int log_fd_ = -1;
