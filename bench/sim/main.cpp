@@ -171,7 +171,8 @@ int main(int argc, char** argv) {
     fig.reports_per_s = farm.blastReports(args.senders, scenario->blast_seconds);
 
   // Freeze the hosts, let cuebot finish what it was doing (until the store's procs are
-  // the frames the hosts run, or a minute), then audit.
+  // the frames the hosts run, or a minute; the frozen hosts still report, as real ones
+  // would), then audit.
   farm.freeze();
   auto store = cue::store::openStore((*cuebot)->storePath());
   if (!store.ok()) {
@@ -179,8 +180,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto settle_deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (std::chrono::steady_clock::now() < settle_deadline && !procsMatch(**store, farm))
+  while (std::chrono::steady_clock::now() < settle_deadline && !procsMatch(**store, farm)) {
+    farm.reportAll();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // poll with a deadline
+  }
   (*cuebot)->quiesce();
   SimMetrics m = farm.metrics();
   fig.cuebot_cpu_s = (*cuebot)->cpuSeconds();

@@ -133,6 +133,15 @@ void SimFarm::freeze() {
   q_cv_.wait(lock, [this] { return in_flight_ == 0; });
 }
 
+void SimFarm::reportAll() {
+  for (size_t i = 0; i < hosts_.size(); ++i) {
+    auto st = cuebot_->status(hostReport(i));
+    std::lock_guard<std::mutex> lock(mu_);
+    ++metrics_.status_reports;
+    if (!st.ok()) ++metrics_.report_errors;
+  }
+}
+
 void SimFarm::stop() {
   halt_ = true;
   {

@@ -102,6 +102,9 @@ class SimFarm {
   void start();
   // Stops completions and reports (frames keep "running"); waits for senders to drain.
   void freeze();
+  // One status report from every host now (frozen hosts too), so that cuebot can settle what
+  // only reports tell it (procs a killed cuebot booked but never launched).
+  void reportAll();
   void stop();
 
   // The rqd side: what cuebot's LaunchFrame and KillRunningFrame do.

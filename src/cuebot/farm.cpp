@@ -17,7 +17,8 @@ Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& di
       dispatcher_(dispatcher),
       launcher_(launcher),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      started_at_(clock.nowSeconds()) {}
 
 Farm::~Farm() { stop(); }
 
@@ -269,11 +270,24 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
     held_frames.insert(p.frame_id);
   }
   for (const auto& f : frames) listed.insert(f.proc_id);
-  // Procs the host does not run although booked long ago are orphans: requeue them.
+  // Procs the host does not run although booked long ago are orphans: requeue them. So are
+  // those a dead cuebot booked that two reports in a row leave out (FarmOptions).
   std::vector<std::string> orphans;
-  for (const auto& p : procs)
-    if (!listed.contains(p.id) && p.booked_time < report.now - options_.orphan_grace_sec)
-      orphans.push_back(p.id);
+  {
+    std::lock_guard<std::mutex> lock(unreported_mu_);
+    for (const auto& p : procs) {
+      if (listed.contains(p.id)) {
+        unreported_.erase(p.id);
+        continue;
+      }
+      bool before_start = p.booked_time < started_at_ && report.lists_pending_completions;
+      int missed = before_start ? ++unreported_[p.id] : 0;
+      if (p.booked_time < report.now - options_.orphan_grace_sec || missed >= 2) {
+        orphans.push_back(p.id);
+        unreported_.erase(p.id);
+      }
+    }
+  }
   if (!orphans.empty()) {
     ASSIGN_OR_RETURN(auto released, store_.releaseProcs(orphans, report.now));
     std::set<std::string> jobs;

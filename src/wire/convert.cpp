@@ -326,6 +326,7 @@ core::HostReportData fromProto(const report::RenderHost& h, const report::CoreDe
   auto attr = h.attributes().find("rqd_address");
   if (attr != h.attributes().end() && !attr->second.empty()) {
     r.rqd_address = attr->second;
+    r.lists_pending_completions = true;
   } else {
     auto port = h.attributes().find("rqd_port");
     std::string ip = peerAddress(peer);
