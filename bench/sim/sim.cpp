@@ -55,6 +55,7 @@ report::RenderHost SimFarm::renderHost(const Host& h) const {
   for (const auto& t : h.spec.tags) r.add_tags(t);
   (*r.mutable_attributes())["SP_OS"] = "linux";
   (*r.mutable_attributes())["rqd_address"] = rqd_address;
+  (*r.mutable_attributes())["cue_completions_listed"] = "true";  // resent until taken
   return r;
 }
 

@@ -68,9 +68,9 @@ struct HostReportData {
   std::string name;
   std::string facility;
   std::string rqd_address;
-  // The host lists frames whose completion is not yet acknowledged (Cue's rqd, which also
-  // sends rqd_address; OpenCue's Python RQD does not): a frame missing from its reports
-  // neither runs nor has a completion on the way.
+  // The host lists frames whose completion is not yet acknowledged (Cue's rqd says so with
+  // attributes["cue_completions_listed"]; OpenCue's Python RQD does not): a frame missing
+  // from its reports neither runs nor has a completion on the way.
   bool lists_pending_completions = false;
   std::vector<std::string> tags;  // tags the rqd reports (hardware tags)
   CoreUnits cores = 0;            // bookable cores

@@ -81,6 +81,11 @@ enum class ActionValueType { kGroup = 0, kString = 1, kInteger = 2, kFloat = 3, 
 inline constexpr int kExitSuccess = 0;
 inline constexpr int kExitFailedLaunch = 256;
 inline constexpr int kExitSkipRetry = 286;
+// Cue's rqd: killed for running past the layer's timeout, killed as hung (no progress for
+// the layer's timeout_llu), and stopped by NIMBY (requeued without using a retry).
+inline constexpr int kExitTimeout = 304;
+inline constexpr int kExitHung = 305;
+inline constexpr int kExitNimby = 306;
 
 // OpenCue's upper-case names ("WAITING", "LAYER_ON_LAYER", ...) and back. The parse
 // functions accept any case and return nullopt for an unknown name.

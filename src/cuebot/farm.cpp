@@ -9,6 +9,11 @@
 
 namespace cue::cuebot {
 
+namespace {
+// RqdClient's deadline for a LaunchFrame (10 s), with a margin.
+constexpr int64_t kLaunchDeadlineSec = 12;
+}  // namespace
+
 Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& dispatcher,
            JobLauncher& launcher, const common::Clock& clock, FarmOptions options)
     : store_(store),
@@ -280,7 +285,10 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
         unreported_.erase(p.id);
         continue;
       }
-      bool before_start = p.booked_time < started_at_ && report.lists_pending_completions;
+      // ... and only once any LaunchFrame of the dead cuebot is past its deadline, so that
+      // none is still on its way into the rqd.
+      bool before_start = p.booked_time < started_at_ && report.lists_pending_completions &&
+                          report.now >= started_at_ + kLaunchDeadlineSec;
       int missed = before_start ? ++unreported_[p.id] : 0;
       if (p.booked_time < report.now - options_.orphan_grace_sec || missed >= 2) {
         orphans.push_back(p.id);
@@ -322,6 +330,10 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   const bool oom = reserved && dispatch::isOutOfMemory(done.exit_status, done.exit_signal,
                                                        done.max_rss, *reserved);
   if (oom) done.oom_retry_memory = dispatch::oomRetryMemory(*reserved, options_.oom_memory_increase);
+  // Killed because a workstation's user came back (Cue's rqd, NIMBY): back to the queue with
+  // the same memory, without using up a retry.
+  const bool nimby = reserved && !oom && done.exit_status == core::kExitNimby;
+  if (nimby) done.oom_retry_memory = *reserved;
   auto result = store_.completeFrame(done);
   if (absl::IsNotFound(result.status())) {
     log->info("completion of frame {} (proc {}) from {} was already handled", done.frame_id,
@@ -332,6 +344,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
   model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom,
                     clock_.nowSeconds());
+  if (nimby) log->info("frame {} on {} was stopped by NIMBY: requeued", done.frame_id, done.host_name);
   if (oom)
     log->warn("frame {} on {} was killed for memory (peak {} MB of {} MB reserved): retried "
               "with {} MB",

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 
 namespace cue::rqd {
 
@@ -43,11 +44,13 @@ CallerFilter::Resolver CallerFilter::systemResolver() {
   };
 }
 
-std::string CallerFilter::peerAddress(const std::string& peer) {
+std::string CallerFilter::peerAddress(const std::string& raw) {
+  // gRPC 1.51 escapes the brackets of IPv6 peers: "ipv6:%5B::1%5D:4242".
+  std::string peer = absl::StrReplaceAll(raw, {{"%5B", "["}, {"%5D", "]"}, {"%25", "%"}});
   std::string addr;
   if (absl::StartsWith(peer, "ipv4:")) {
     addr = peer.substr(5, peer.rfind(':') - 5);
-  } else if (absl::StartsWith(peer, "ipv6:[")) {
+  } else if (absl::StartsWith(peer, "ipv6:[") && peer.find(']') != std::string::npos) {
     addr = peer.substr(6, peer.find(']') - 6);
     if (absl::StartsWith(addr, "::ffff:") && addr.find('.') != std::string::npos)
       addr = addr.substr(7);  // an IPv4 caller on a dual-stack socket
@@ -63,12 +66,11 @@ CallerFilter::CallerFilter(std::vector<std::string> hosts, Resolver resolver)
 }
 
 void CallerFilter::resolveLocked() {
-  std::set<std::string> allowed;
+  // Addresses are only added: a failed lookup never drops a cuebot that resolved before.
   for (const auto& h : hosts_) {
-    allowed.insert(h);  // an address given as such
-    for (auto& a : resolver_(h)) allowed.insert(std::move(a));
+    allowed_.insert(h);  // an address given as such
+    for (auto& a : resolver_(h)) allowed_.insert(std::move(a));
   }
-  allowed_ = std::move(allowed);
   resolved_at_ = std::chrono::steady_clock::now();
 }
 

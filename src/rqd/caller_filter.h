@@ -3,7 +3,8 @@
 // addresses given with --allow-callers; anything else is PERMISSION_DENIED, so reaching
 // rqd's port is not enough to run commands as the farm's users. Addresses are resolved at
 // start and again (at most every 30 s) when an unknown caller knocks, so a cuebot that
-// moves is followed. TLS comes with the security issue. Thread-safe.
+// moves is followed (addresses are added, never dropped, until rqd restarts). TLS comes
+// with the security issue. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -29,7 +30,8 @@ class CallerFilter {
   absl::Status check(const std::string& peer, const char* method);
 
   static Resolver systemResolver();
-  // "ipv4:10.0.0.1:4242" -> "10.0.0.1"; "ipv6:[::ffff:10.0.0.1]:1" -> "10.0.0.1"; "" if unknown.
+  // "ipv4:10.0.0.1:4242" -> "10.0.0.1"; "ipv6:[::ffff:10.0.0.1]:1" (or gRPC's escaped
+  // "ipv6:%5B...%5D:1") -> "10.0.0.1"; "" if unknown.
   static std::string peerAddress(const std::string& peer);
 
  private:

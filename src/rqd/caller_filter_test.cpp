@@ -9,6 +9,7 @@ TEST(CallerFilter, PeerAddresses) {
   EXPECT_EQ(CallerFilter::peerAddress("ipv4:10.0.0.1:4242"), "10.0.0.1");
   EXPECT_EQ(CallerFilter::peerAddress("ipv6:[::1]:4242"), "::1");
   EXPECT_EQ(CallerFilter::peerAddress("ipv6:[::ffff:10.0.0.7]:1"), "10.0.0.7");
+  EXPECT_EQ(CallerFilter::peerAddress("ipv6:%5B::1%5D:4242"), "::1");  // as gRPC 1.51 writes it
   EXPECT_EQ(CallerFilter::peerAddress("unix:/tmp/sock"), "");
 }
 

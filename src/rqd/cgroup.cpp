@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -15,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/logging.h"
 #include "common/status.h"
 #include "rqd/log_reader.h"
 #include "rqd/sys_util.h"
@@ -68,10 +71,18 @@ int64_t readKey(const std::string& path, absl::string_view key) {
   return 0;
 }
 
-absl::Status makeDir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+absl::Status makeDir(const std::string& path, bool must_be_new = false) {
+  if (::mkdir(path.c_str(), 0755) != 0 && (must_be_new || errno != EEXIST))
     return absl::InternalError(absl::StrCat("mkdir ", path, ": ", std::strerror(errno)));
   return absl::OkStatus();
+}
+
+// Removes the empty frame cgroups under `parent` (rmdir fails on those with processes).
+void removeLeftovers(const std::string& parent) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(parent, ec))
+    if (e.is_directory(ec) && absl::StartsWith(e.path().filename().string(), "frame-"))
+      ::rmdir(e.path().c_str());
 }
 
 }  // namespace
@@ -98,6 +109,7 @@ Cgroups Cgroups::open(const CgroupConfig& config) {
     }
     c.mode_ = CgroupMode::kV2;
     c.parents_ = {parent};
+    removeLeftovers(parent);
     c.description_ = parent;
     return c;
   }
@@ -112,6 +124,7 @@ Cgroups Cgroups::open(const CgroupConfig& config) {
     }
     c.mode_ = CgroupMode::kV1;
     c.parents_ = parents;
+    for (const auto& p : parents) removeLeftovers(p);
     c.description_ = absl::StrCat(parents[0], ", ", parents[1]);
     return c;
   }
@@ -121,12 +134,19 @@ Cgroups Cgroups::open(const CgroupConfig& config) {
 
 absl::StatusOr<std::unique_ptr<FrameCgroup>> Cgroups::createFrame(const std::string& name,
                                                                  MemoryKb limit_kb) const {
+  static std::atomic<int64_t> sequence{0};
   if (mode_ == CgroupMode::kNone) return absl::FailedPreconditionError(description_);
   RETURN_IF_ERROR(checkPathName(name, "cgroup name"));
+  // New directories only: an old one would bring its counters (and a late removal of the old
+  // frame's could take the new frame's away).
+  const std::string leaf = absl::StrCat("frame-", name, "-", ::getpid(), "-", ++sequence);
   std::vector<std::string> dirs;
   for (const auto& p : parents_) {
-    std::string dir = absl::StrCat(p, "/frame-", name);
-    RETURN_IF_ERROR(makeDir(dir));
+    std::string dir = absl::StrCat(p, "/", leaf);
+    if (absl::Status s = makeDir(dir, /*must_be_new=*/true); !s.ok()) {
+      for (const auto& d : dirs) ::rmdir(d.c_str());
+      return s;
+    }
     dirs.push_back(dir);
   }
   auto cg = std::make_unique<FrameCgroup>(mode_, dirs);
@@ -134,14 +154,26 @@ absl::StatusOr<std::unique_ptr<FrameCgroup>> Cgroups::createFrame(const std::str
     const std::string bytes = absl::StrCat(limit_kb * 1024);
     RETURN_IF_ERROR(mode_ == CgroupMode::kV2 ? writeControl(dirs[0] + "/memory.max", bytes)
                                              : writeControl(dirs[0] + "/memory.limit_in_bytes", bytes));
+    // The cap holds only if the frame cannot swap past it (where the kernel accounts swap).
+    if (mode_ == CgroupMode::kV2 && exists(dirs[0] + "/memory.swap.max"))
+      writeControl(dirs[0] + "/memory.swap.max", "0").IgnoreError();
+    if (mode_ == CgroupMode::kV1 && exists(dirs[0] + "/memory.memsw.limit_in_bytes"))
+      writeControl(dirs[0] + "/memory.memsw.limit_in_bytes", bytes).IgnoreError();
   }
   return cg;
 }
 
 // ---- FrameCgroup ----
 
+FrameCgroup::FrameCgroup(CgroupMode mode, std::vector<std::string> dirs)
+    : mode_(mode), dirs_(std::move(dirs)) {
+  oom_baseline_ = rawOomKills();
+}
+
 FrameCgroup::~FrameCgroup() {
-  for (const auto& d : dirs_) ::rmdir(d.c_str());
+  for (const auto& d : dirs_)
+    if (::rmdir(d.c_str()) != 0 && errno != ENOENT)
+      common::logger("rqd")->warn("cannot remove cgroup {}: {}", d, std::strerror(errno));
 }
 
 std::vector<std::string> FrameCgroup::procsFiles() const {
@@ -179,20 +211,11 @@ double FrameCgroup::cpuSeconds() const {
   return dirs_.size() > 1 ? readNumber(dirs_[1] + "/cpuacct.usage") / 1e9 : 0;
 }
 
-int FrameCgroup::oomKills() const {
+int FrameCgroup::rawOomKills() const {
   const std::string file = mode_ == CgroupMode::kV2 ? "/memory.events" : "/memory.oom_control";
   return static_cast<int>(readKey(dirs_[0] + file, "oom_kill"));
 }
 
-int FrameCgroup::signalAll(int sig) const {
-  if (mode_ == CgroupMode::kV2 && sig == SIGKILL && exists(dirs_[0] + "/cgroup.kill")) {
-    std::vector<int> before = pids();
-    if (writeControl(dirs_[0] + "/cgroup.kill", "1").ok()) return static_cast<int>(before.size());
-  }
-  int n = 0;
-  for (int pid : pids())
-    if (::kill(pid, sig) == 0) ++n;
-  return n;
-}
+int FrameCgroup::oomKills() const { return rawOomKills() - oom_baseline_; }
 
 }  // namespace cue::rqd

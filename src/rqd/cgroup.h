@@ -1,15 +1,17 @@
 // A cgroup per frame, so that a frame's memory is capped and counted by the kernel, its
 // processes cannot escape (double forks included), and its CPU time and peak memory are
 // exact. Two layouts:
-//   v2: <root>/cgroup.controllers lists "memory": <root>/<parent>/frame-<id>/ with memory.max,
-//       memory.peak (or the largest memory.current seen), memory.events (oom_kill),
+//   v2: <root>/cgroup.controllers lists "memory": <root>/<parent>/frame-<id>/ with memory.max
+//       (and memory.swap.max 0), memory.peak (kernels >= 5.19; else the current use),
+//       memory.events (oom_kill),
 //       cpu.stat (usage_usec), cgroup.procs, cgroup.kill;
 //   v1: <root>/memory and <root>/cpuacct hierarchies: <root>/memory/<parent>/frame-<id>/ with
 //       memory.limit_in_bytes, memory.max_usage_in_bytes, memory.oom_control (oom_kill),
 //       and <root>/cpuacct/<parent>/frame-<id>/cpuacct.usage; cgroup.procs in each.
 // The root is a setting (rqd --cgroup-root), so both layouts are tested on fake trees.
-// Hosts with neither keep process-tree tracking (mode kNone, with the reason). Thread-safe
-// for distinct frames; one FrameCgroup belongs to one RunningFrame.
+// Hosts with neither keep process-tree tracking (mode kNone, with the reason). Cgroups is
+// thread-safe; a FrameCgroup only reads its files (and removes them when destroyed), so the
+// sampler and the frame's own thread may share it.
 #pragma once
 
 #include <sys/types.h>
@@ -34,7 +36,7 @@ struct CgroupConfig {
 
 class FrameCgroup {
  public:
-  FrameCgroup(CgroupMode mode, std::vector<std::string> dirs) : mode_(mode), dirs_(std::move(dirs)) {}
+  FrameCgroup(CgroupMode mode, std::vector<std::string> dirs);
   ~FrameCgroup();  // removes the cgroup directories (once empty)
 
   // The cgroup.procs files a process writes "0" to, to join (the launcher's child does).
@@ -45,26 +47,26 @@ class FrameCgroup {
   // Peak memory as the kernel keeps it (v1 max_usage, v2 memory.peak), at least the current.
   MemoryKb memoryPeak() const;
   double cpuSeconds() const;
-  // Times the kernel's OOM killer acted in the cgroup.
+  // Times the kernel's OOM killer acted in the cgroup since it was made.
   int oomKills() const;
-  // Sends `sig` to every process of the cgroup (v2 SIGKILL: cgroup.kill when the kernel has
-  // it). Returns how many were signalled.
-  int signalAll(int sig) const;
 
  private:
+  int rawOomKills() const;
   CgroupMode mode_;
   std::vector<std::string> dirs_;  // v2: one; v1: memory, cpuacct
+  int oom_baseline_ = 0;
 };
 
 class Cgroups {
  public:
-  // Finds the layout under config.root and makes rqd's parent cgroup(s).
+  // Finds the layout under config.root and makes rqd's parent cgroup(s); removes frame
+  // cgroups an earlier rqd left empty.
   static Cgroups open(const CgroupConfig& config);
   CgroupMode mode() const { return mode_; }
   // Why mode is kNone; where the cgroups are otherwise (for rqd's start-up line).
   const std::string& description() const { return description_; }
-  // A cgroup "frame-<name>" for a frame, capped at `limit_kb` (0 = no cap). `name` must be
-  // a plain file name.
+  // A new cgroup "frame-<name>-<n>" for a frame (n unique in this rqd), capped at
+  // `limit_kb` (0 = no cap) without swap. `name` must be a plain file name.
   absl::StatusOr<std::unique_ptr<FrameCgroup>> createFrame(const std::string& name,
                                                            MemoryKb limit_kb) const;
 

@@ -38,9 +38,15 @@ TEST(Cgroups, V2Tree) {
   EXPECT_EQ(get(root + "/cue-rqd/cgroup.subtree_control"), "+memory +cpu +pids");
   auto frame = cg.createFrame("f1", 1024);
   ASSERT_TRUE(frame.ok()) << frame.status();
-  const std::string dir = root + "/cue-rqd/frame-f1";
+  ASSERT_EQ((*frame)->procsFiles().size(), 1u);
+  const std::string dir = fs::path((*frame)->procsFiles()[0]).parent_path().string();
+  EXPECT_EQ(fs::path(dir).parent_path().string(), root + "/cue-rqd");
+  EXPECT_TRUE(fs::path(dir).filename().string().starts_with("frame-f1-")) << dir;
   EXPECT_EQ(get(dir + "/memory.max"), "1048576");
-  EXPECT_EQ((*frame)->procsFiles(), std::vector<std::string>{dir + "/cgroup.procs"});
+  // Each frame gets a new directory, even under the same name.
+  auto again = cg.createFrame("f1", 0);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_NE((*again)->procsFiles(), (*frame)->procsFiles());
   put(dir + "/cgroup.procs", "12\n7\n");
   put(dir + "/memory.current", "1048576\n");
   put(dir + "/memory.peak", "3145728\n");
@@ -65,11 +71,12 @@ TEST(Cgroups, V1Tree) {
   ASSERT_EQ(cg.mode(), CgroupMode::kV1) << cg.description();
   auto frame = cg.createFrame("f2", 2048);
   ASSERT_TRUE(frame.ok()) << frame.status();
-  const std::string mem = root + "/memory/cue-rqd/frame-f2";
-  const std::string cpu = root + "/cpuacct/cue-rqd/frame-f2";
+  ASSERT_EQ((*frame)->procsFiles().size(), 2u);
+  const std::string mem = fs::path((*frame)->procsFiles()[0]).parent_path().string();
+  const std::string cpu = fs::path((*frame)->procsFiles()[1]).parent_path().string();
+  EXPECT_EQ(fs::path(mem).parent_path().string(), root + "/memory/cue-rqd");
+  EXPECT_EQ(fs::path(cpu).parent_path().string(), root + "/cpuacct/cue-rqd");
   EXPECT_EQ(get(mem + "/memory.limit_in_bytes"), "2097152");
-  EXPECT_EQ((*frame)->procsFiles(),
-            (std::vector<std::string>{mem + "/cgroup.procs", cpu + "/cgroup.procs"}));
   put(mem + "/cgroup.procs", "40\n");
   put(cpu + "/cgroup.procs", "40\n41\n");
   put(mem + "/memory.usage_in_bytes", "2048\n");

@@ -153,6 +153,13 @@ void addFlags(CLI::App& app, RqdConfig& c) {
   app.add_option("--memory-margin-mb", c.memory_margin_mb,
                  "A frame's memory cap in its cgroup: what was booked plus this many MB")
       ->capture_default_str();
+  app.add_flag("--nimby", c.nimby,
+               "NIMBY on at start: lock the host and requeue its frames while someone uses it");
+  app.add_option("--nimby-idle", c.nimby_idle_s,
+                 "Seconds without keyboard or mouse input before a NIMBY host takes frames")
+      ->capture_default_str();
+  app.add_option("--idle-file", c.idle_file,
+                 "Read the user's idle seconds from this file instead of /proc/interrupts");
   app.add_option("--facility", c.facility, "Facility reported to cuebot")->capture_default_str();
   app.add_option("--tags", c.tags, "Host tags, comma separated")
       ->delimiter(',')

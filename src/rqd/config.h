@@ -53,6 +53,13 @@ struct RqdConfig {
   std::string cgroup_root = "/sys/fs/cgroup";
   bool no_cgroups = false;
   int64_t memory_margin_mb = 1024;  // --memory-margin-mb
+  // NIMBY for workstations (nimby.h): --nimby turns it on at start (cuebot's NimbyOn/Off
+  // change it later); --nimby-idle seconds without keyboard or mouse before frames may run
+  // (900, OpenCue's MINIMUM_IDLE); idle time from /proc/interrupts, or --idle-file (a file
+  // holding the idle seconds, written by e.g. an xprintidle session script).
+  bool nimby = false;
+  double nimby_idle_s = 900;
+  std::string idle_file;
   // Facility reported in RenderHost. Env DEFAULT_FACILITY. Default "local".
   std::string facility = "local";
   // Host tags (allocation matching). Env RQD_TAGS. Default {"general"}.

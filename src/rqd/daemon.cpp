@@ -53,6 +53,10 @@ absl::Status Daemon::start() {
   co.cgroups.root = config_.cgroup_root;
   co.cgroups.enabled = !config_.no_cgroups;
   co.memory_margin_kb = config_.memory_margin_mb * 1024;
+  co.nimby_at_start = config_.nimby;
+  co.nimby_idle_s = config_.nimby_idle_s;
+  if (!config_.idle_file.empty()) co.idle_source = std::make_shared<FileIdleSource>(config_.idle_file);
+  else co.idle_source = std::make_shared<InterruptsIdleSource>();
   co.tmp_dir = config_.tmp_dir;
   co.proc_root = config_.proc_root;
   co.spool_dir = config_.spool_dir;
@@ -85,7 +89,7 @@ absl::Status Daemon::start() {
   callers_ = std::make_unique<CallerFilter>(callers);
   rqd_service_ = std::make_unique<RqdInterfaceService>(*core_, callers_.get());
   frame_service_ = std::make_unique<RunningFrameService>(*core_, callers_.get());
-  log_service_ = std::make_unique<RqdLogService>(config_.log_root, callers_.get());
+  log_service_ = std::make_unique<RqdLogService>(config_.log_root, config_.log_roots, callers_.get());
   grpc::ServerBuilder builder;
   // No SO_REUSEPORT: a second rqd on the same port must fail, not share the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

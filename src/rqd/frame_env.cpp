@@ -84,8 +84,10 @@ std::map<std::string, std::string> buildFrameEnv(const FrameSpec& spec,
   }
   if (ctx.log_fell_back) env["CUE_LOG_PATH"] = log_dir;
   // The GPUs rqd gave the frame (none on a GPU host: an empty list hides them all).
-  if (auto it = spec.attributes.find("GPU_LIST"); it != spec.attributes.end())
+  if (auto it = spec.attributes.find("GPU_LIST"); it != spec.attributes.end()) {
     env["CUDA_VISIBLE_DEVICES"] = it->second;
+    env["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID";  // CUDA's numbering = nvidia-smi's indices
+  }
   return env;
 }
 

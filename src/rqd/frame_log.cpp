@@ -33,7 +33,9 @@ absl::StatusOr<OpenedLog> openIn(const std::string& dir, const std::string& name
   std::string path = absl::StrCat(dir, "/", name);
   absl::Status rotated = rotateLog(path);
   if (!rotated.ok()) return rotated;
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0664);
+  // O_NOFOLLOW: a symlink put where the log goes is not followed (rqd may be root here).
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                  0664);
   if (fd < 0) return errnoStatus(errno, absl::StrCat("open ", path));
   if (owner.chown && ::fchown(fd, owner.uid, owner.gid) != 0) {
     absl::Status s = errnoStatus(errno, absl::StrCat("chown ", path));

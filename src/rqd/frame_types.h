@@ -24,11 +24,13 @@ inline constexpr int kExitFailedLaunch = core::kExitFailedLaunch;  // 256: never
 // than it may; cuebot raises the layer's memory and retries it. rqd reports it in both
 // exit_status and exit_signal (cuebot checks either), as OpenCue's RQD does for OOM kills.
 inline constexpr int kExitMemoryFailure = 33;
-// Cue's own: killed for running longer than its layer's timeout (RunFrame attribute
-// kAttrTimeoutSeconds), and killed as hung: no progress (log written, CPU used, bytes read or
-// written) for the layer's timeout_llu (kAttrHungSeconds). The frame's log says which.
-inline constexpr int kExitTimeout = 304;
-inline constexpr int kExitHung = 305;
+// Cue's own (core/types.h): killed for running longer than its layer's timeout (RunFrame
+// attribute kAttrTimeoutSeconds), killed as hung: no progress (log written, CPU used, bytes
+// read or written) for the layer's timeout_llu (kAttrHungSeconds), and stopped by NIMBY
+// (cuebot requeues it without using a retry). The frame's log says which.
+inline constexpr int kExitTimeout = core::kExitTimeout;
+inline constexpr int kExitHung = core::kExitHung;
+inline constexpr int kExitNimby = core::kExitNimby;
 inline constexpr const char* kAttrTimeoutSeconds = "cue_timeout_s";
 inline constexpr const char* kAttrHungSeconds = "cue_timeout_llu_s";
 

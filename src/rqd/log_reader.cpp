@@ -50,9 +50,10 @@ absl::Status checkDir(const std::string& dir) {
   return absl::OkStatus();
 }
 
-// Opens a regular file for reading, not following a final symlink.
+// Opens a regular file for reading, not following a final symlink, and never blocking on a
+// FIFO a frame may have put in its place.
 int openLog(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return -1;
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -64,10 +65,15 @@ int openLog(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<LogChunk> readFrameLog(const LogRead& r, const std::string& log_root) {
+absl::StatusOr<LogChunk> readFrameLog(const LogRead& r, const std::string& log_root,
+                                      const std::vector<std::string>& log_roots) {
   if (auto s = checkPathName(r.job_name, "job_name"); !s.ok()) return s;
   if (auto s = checkPathName(r.frame_name, "frame_name"); !s.ok()) return s;
   if (auto s = checkDir(r.log_dir); !s.ok()) return s;
+  std::vector<std::string> roots = log_roots;
+  roots.push_back(log_root);
+  if (!r.log_dir.empty() && !underAnyRoot(r.log_dir, roots))
+    return absl::InvalidArgumentError(absl::StrCat("log_dir ", r.log_dir, " is not under this rqd's log roots"));
   if (r.offset < 0 || r.attempt < 0)
     return absl::InvalidArgumentError("offset and attempt must not be negative");
   std::string name = absl::StrCat(r.job_name, ".", r.frame_name, ".rqlog");

@@ -13,7 +13,8 @@
 namespace cue::rqd {
 
 inline constexpr int32_t kDefaultLogChunk = 1 << 20;  // 1 MiB
-inline constexpr int32_t kMaxLogChunk = 4 << 20;      // 4 MiB
+// Below gRPC's default 4 MiB message limit, with room for the rest of the response.
+inline constexpr int32_t kMaxLogChunk = (4 << 20) - (64 << 10);
 
 struct LogRead {
   std::string log_dir;
@@ -32,7 +33,9 @@ struct LogChunk {
 };
 
 // INVALID_ARGUMENT for unsafe names; NOT_FOUND when neither place holds the log.
-absl::StatusOr<LogChunk> readFrameLog(const LogRead& read, const std::string& log_root);
+// `log_roots`: where read.log_dir may lie (rqd's --log-root and --log-roots).
+absl::StatusOr<LogChunk> readFrameLog(const LogRead& read, const std::string& log_root,
+                                      const std::vector<std::string>& log_roots = {});
 
 // A job or frame name rqd may put in a path: not empty, no '/', no NUL, no "..". The error
 // names the field.

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "rqd/test_util.h"
@@ -31,16 +33,16 @@ LogRead req(const std::string& dir, int64_t offset = 0, int32_t max = 0, int att
 TEST(LogReader, ReadsFromOffsetInChunks) {
   TempDir t;
   write(t.file("jobs/show-shot-user_job.0001-render.rqlog"), "hello world\n");
-  auto c = readFrameLog(req(t.file("jobs"), 0, 5), t.file("root"));
+  auto c = readFrameLog(req(t.file("jobs"), 0, 5), t.file("root"), {t.path()});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->data, "hello");
   EXPECT_EQ(c->next_offset, 5);
   EXPECT_EQ(c->size, 12);
   EXPECT_EQ(c->path, t.file("jobs/show-shot-user_job.0001-render.rqlog"));
-  c = readFrameLog(req(t.file("jobs"), 5), t.file("root"));
+  c = readFrameLog(req(t.file("jobs"), 5), t.file("root"), {t.path()});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->data, " world\n");
-  c = readFrameLog(req(t.file("jobs"), 12), t.file("root"));
+  c = readFrameLog(req(t.file("jobs"), 12), t.file("root"), {t.path()});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->data, "");
   EXPECT_EQ(c->next_offset, 12);
@@ -50,15 +52,15 @@ TEST(LogReader, FallsBackToTheLogRootAndReadsOlderAttempts) {
   TempDir t;
   write(t.file("root/show-shot-user_job/show-shot-user_job.0001-render.rqlog"), "now");
   write(t.file("root/show-shot-user_job/show-shot-user_job.0001-render.rqlog.1"), "before");
-  auto c = readFrameLog(req("/nonexistent/dir"), t.file("root"));
+  auto c = readFrameLog(req(t.file("missing/dir")), t.file("root"), {t.path()});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->data, "now");
-  c = readFrameLog(req(""), t.file("root"));
+  c = readFrameLog(req(""), t.file("root"), {t.path()});
   ASSERT_TRUE(c.ok());
-  c = readFrameLog(req("", 0, 0, 1), t.file("root"));
+  c = readFrameLog(req("", 0, 0, 1), t.file("root"), {t.path()});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->data, "before");
-  EXPECT_EQ(readFrameLog(req("", 0, 0, 2), t.file("root")).status().code(),
+  EXPECT_EQ(readFrameLog(req("", 0, 0, 2), t.file("root"), {t.path()}).status().code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -70,12 +72,22 @@ TEST(LogReader, RefusesNamesThatLeaveTheLogFiles) {
   r = req(t.path());
   r.frame_name = "a/b";
   EXPECT_EQ(readFrameLog(r, t.path()).status().code(), absl::StatusCode::kInvalidArgument);
+  r = req("/etc");  // absolute, but not under a log root
+  EXPECT_EQ(readFrameLog(r, t.path()).status().code(), absl::StatusCode::kInvalidArgument);
   r = req("relative/dir");
   EXPECT_EQ(readFrameLog(r, t.path()).status().code(), absl::StatusCode::kInvalidArgument);
   r = req("/tmp/../etc");
   EXPECT_EQ(readFrameLog(r, t.path()).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(readFrameLog(req(t.path(), -1), t.path()).status().code(),
+  EXPECT_EQ(readFrameLog(req(t.path(), -1), t.path(), {t.path()}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(LogReader, AFifoInPlaceOfTheLogDoesNotBlock) {
+  TempDir t;
+  std::filesystem::create_directories(t.file("jobs"));
+  ASSERT_EQ(::mkfifo(t.file("jobs/show-shot-user_job.0001-render.rqlog").c_str(), 0600), 0);
+  EXPECT_EQ(readFrameLog(req(t.file("jobs")), t.file("root"), {t.path()}).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(LogReader, DoesNotFollowASymlinkedLog) {
@@ -83,7 +95,7 @@ TEST(LogReader, DoesNotFollowASymlinkedLog) {
   write(t.file("secret"), "do not read");
   std::filesystem::create_directories(t.file("jobs"));
   std::filesystem::create_symlink(t.file("secret"), t.file("jobs/show-shot-user_job.0001-render.rqlog"));
-  EXPECT_EQ(readFrameLog(req(t.file("jobs")), t.file("root")).status().code(),
+  EXPECT_EQ(readFrameLog(req(t.file("jobs")), t.file("root"), {t.path()}).status().code(),
             absl::StatusCode::kNotFound);
 }
 

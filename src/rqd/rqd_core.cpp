@@ -45,6 +45,7 @@ RqdCore::RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* l
       listener_(listener),
       ledger_(machine.statics().total_cores, pinnableFor(options_, machine)),
       cgroups_(Cgroups::open(options_.cgroups)) {
+  nimby_enabled_ = options_.nimby_at_start;
   if (!options_.spool_dir.empty()) {
     running_spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/running");
     absl::Status s = running_spool_->init();
@@ -171,6 +172,10 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
     // GPUs: a frame gets exactly the ones booked for it (CUDA_VISIBLE_DEVICES from
     // GPU_LIST, frame_env.h); on a GPU host a frame booked none sees none.
     std::vector<int> gpus;
+    if (host_gpus.empty() && spec.num_gpus > 0)
+      return absl::FailedPreconditionError(absl::StrCat(
+          "not launching ", name, ": it needs ", spec.num_gpus,
+          " GPUs and this host knows of none (is nvidia-smi working?)"));
     if (!host_gpus.empty()) {
       std::set<int> held;
       for (const auto& [other, list] : gpus_held_) held.insert(list.begin(), list.end());
@@ -218,12 +223,16 @@ void RqdCore::onStarted(RunningFrame& frame, pid_t pid, uint64_t root_starttime,
 
 void RqdCore::onFinished(RunningFrame& frame, FrameCompletion completion) {
   const std::string id = frame.frameId();
+  {
+    // Cores and GPUs are free before cuebot hears of the end, so that it can book them at once.
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.release(id);
+    gpus_held_.erase(id);
+  }
   if (listener_) listener_->onFrameCompleted(completion);
   ExitAction exit = ExitAction::kNone;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ledger_.release(id);
-    gpus_held_.erase(id);
     auto it = frames_.find(id);
     if (it != frames_.end()) {
       finished_.push_back(it->second);
@@ -324,7 +333,34 @@ void RqdCore::nimbyOn() {
     std::lock_guard<std::mutex> lock(mu_);
     nimby_enabled_ = true;
   }
-  common::logger("rqd")->info("nimby on (recorded only: rqd does not watch for users)");
+  common::logger("rqd")->info(options_.idle_source
+                                  ? "nimby on: the host is locked while someone uses it"
+                                  : "nimby on (recorded only: no idle source to watch users with)");
+  if (listener_) listener_->onHostChanged();
+  nimbyCheck();
+}
+
+void RqdCore::nimbyCheck() {
+  if (!options_.idle_source) return;
+  std::vector<std::shared_ptr<RunningFrame>> to_kill;
+  NimbyAction action;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!nimby_enabled_) return;
+    action = nimbyStep(nimby_locked_, options_.idle_source->idleSeconds(), options_.nimby_idle_s);
+    if (action == NimbyAction::kNone) return;
+    nimby_locked_ = action == NimbyAction::kLock;
+    if (nimby_locked_)
+      for (const auto& [id, f] : frames_)
+        if (!f->view().spec.ignore_nimby) to_kill.push_back(f);
+  }
+  common::logger("rqd")->info("nimby: {} ({} frame(s) to requeue)",
+                              action == NimbyAction::kLock ? "someone uses the host: locked"
+                                                           : "idle again: unlocked",
+                              to_kill.size());
+  for (const auto& f : to_kill)
+    f->kill("NIMBY: someone is using this host; the frame goes back to the queue",
+            KillReason::kNimby);
   if (listener_) listener_->onHostChanged();
 }
 
@@ -380,7 +416,7 @@ std::vector<int> RqdCore::gpuIndices() const {
   std::vector<int> indices;  // no report yet: probe now
   for (const GpuDevice& d : machine_.sample().gpus.devices) indices.push_back(d.index);
   std::lock_guard<std::mutex> lock(gpu_mu_);
-  gpu_indices_ = indices;
+  if (!indices.empty()) gpu_indices_ = indices;
   return indices;
 }
 
@@ -411,7 +447,9 @@ HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
   h.free_mcp = dyn.free_mcp;
   h.load = options_.report_load ? dyn.load : 0;
   h.boot_time = st.boot_time;
-  {
+  if (!dyn.gpus.devices.empty()) {
+    // A probe that fails (nvidia-smi hanging, ...) lists none: keep the last good list, so
+    // GPU frames stay confined to their own GPUs meanwhile.
     std::vector<int> indices;
     for (const GpuDevice& d : dyn.gpus.devices) indices.push_back(d.index);
     std::lock_guard<std::mutex> lock(gpu_mu_);
@@ -424,6 +462,9 @@ HostInfo RqdCore::hostInfo(const std::vector<RunningFrameView>& frames) const {
     h.tags.push_back(kGpuTag);
   }
   h.attributes["SP_OS"] = options_.os;
+  // Cue's rqd lists ended frames until cuebot acknowledges them ("cue_completed"), so a
+  // frame it leaves out neither runs nor has a completion on the way.
+  h.attributes["cue_completions_listed"] = "true";
   if (options_.slots > 0) h.attributes["slots"] = absl::StrCat(options_.slots);
   h.attributes["os_release"] = st.os_release;
   h.attributes["hyperthreadingMultiplier"] = absl::StrCat(st.topology.hyperthreading_multiplier);
@@ -479,6 +520,7 @@ void RqdCore::samplerLoop() {
       if (stopping_ && frames_.empty()) return;
     }
     joinFinished();
+    nimbyCheck();
     sampleNow();
   }
 }

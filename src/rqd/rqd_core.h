@@ -24,6 +24,7 @@
 #include "rqd/core_ledger.h"
 #include "rqd/frame_types.h"
 #include "rqd/machine.h"
+#include "rqd/nimby.h"
 #include "rqd/running_frame.h"
 #include "rqd/spool.h"
 
@@ -70,6 +71,11 @@ struct RqdCoreOptions {
   // A cgroup per frame (cgroup.h); off by default here, on in the daemon (rqd --no-cgroups).
   CgroupConfig cgroups{.enabled = false};
   MemoryKb memory_margin_kb = 1024 * 1024;  // a frame's cap: the memory booked plus this
+  // NIMBY (nimby.h): where idle time comes from (null: rqd does not watch for users), the
+  // idle seconds below which the host is NIMBY-locked, and whether NIMBY starts on.
+  std::shared_ptr<IdleSource> idle_source;
+  double nimby_idle_s = 900;
+  bool nimby_at_start = false;
 };
 
 class RqdCore {
@@ -77,9 +83,6 @@ class RqdCore {
   // How frames are tracked: "cgroup v1", "cgroup v2" or "process trees" (cgroup.h).
   CgroupMode trackingMode() const { return cgroups_.mode(); }
   const std::string& trackingDescription() const { return cgroups_.description(); }
-
- private:
- public:
   // `machine` must outlive the core; `listener` too (may be null in tests).
   RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* listener);
   ~RqdCore();  // stop()
@@ -121,6 +124,9 @@ class RqdCore {
   // NIMBY is recorded and reported only: rqd does not watch for desktop users.
   void nimbyOn();
   void nimbyOff();
+  // One NIMBY look at the idle source (the sampler's step): locks the host and kills its
+  // frames (but those with ignore_nimby) when someone uses it, unlocks when idle long enough.
+  void nimbyCheck();
 
   // Now: lock all cores, kill every frame, exit once they have ended. Idle: lock all cores,
   // exit once running frames have ended.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -275,6 +276,10 @@ TEST_F(RqdCoreTest, KillsAFrameThatMakesNoProgressAsHung) {
   ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("started") != std::string::npos; }));
   auto v = core->frame("hung1");
   ASSERT_TRUE(v.ok());
+  // Sampled only once `sleep` runs: the exec's own reads would count as progress.
+  ASSERT_TRUE(waitFor([&] {
+    return slurp(absl::StrCat("/proc/", v->spec.pid, "/comm")) == "sleep\n";
+  }));
   const EpochSec t0 = std::max<EpochSec>(v->started_at, ::time(nullptr));
   core->sampleAt(t0);       // the first sign of progress
   core->sampleAt(t0 + 29);  // quiet, but not for long enough
@@ -448,6 +453,34 @@ TEST_F(RqdCgroupTest, AKillEndsEveryProcessOfTheFrameEvenADoubleForkedOne) {
   ASSERT_TRUE(listener_.waitCompletion("cgkill1", &c));
   EXPECT_TRUE(waitFor([&] { return processGone("/proc", escapee); }))
       << "the double-forked process " << escapee << " survived the kill";
+}
+
+TEST_F(RqdCoreTest, NimbyLocksTheHostRequeuesItsFramesAndUnlocksWhenIdle) {
+  const std::string idle = dir_.file("idle");
+  auto write_idle = [&](const char* seconds) { std::ofstream(idle) << seconds; };
+  write_idle("5000");
+  RqdCoreOptions o = options();
+  o.idle_source = std::make_shared<FileIdleSource>(idle);
+  o.nimby_idle_s = 900;
+  RqdCore core(o, *machine_, &listener_);
+  core.nimbyOn();
+  ASSERT_TRUE(core.launchFrame(makeSpec("n1", "exec sleep 600", dir_.file("logs"))).ok());
+  core.nimbyCheck();
+  EXPECT_FALSE(core.snapshot().host.nimby_locked);
+  write_idle("3");  // someone touched the keyboard
+  core.nimbyCheck();
+  EXPECT_TRUE(core.snapshot().host.nimby_locked);
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("n1", &c));
+  EXPECT_EQ(c.exit_status, kExitNimby);
+  EXPECT_NE(c.kill_message.find("NIMBY"), std::string::npos) << c.kill_message;
+  absl::Status refused = core.launchFrame(makeSpec("n2", "true", dir_.file("logs2")));
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  write_idle("901");
+  core.nimbyCheck();
+  EXPECT_FALSE(core.snapshot().host.nimby_locked);
+  EXPECT_TRUE(waitFor([&] { return core.launchFrame(makeSpec("n3", "true", dir_.file("logs3"))).ok(); }));
+  ASSERT_TRUE(listener_.waitCompletion("n3", &c));
 }
 
 TEST_F(RqdCoreTest, PinsWholeCoreFramesToCpus) {

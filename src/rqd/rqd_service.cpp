@@ -198,7 +198,7 @@ grpc::Status RqdLogService::ReadLog(grpc::ServerContext* ctx, const ::cue::ext::
   r.offset = req->offset();
   r.max_bytes = req->max_bytes();
   r.attempt = req->attempt();
-  absl::StatusOr<LogChunk> chunk = readFrameLog(r, log_root_);
+  absl::StatusOr<LogChunk> chunk = readFrameLog(r, log_root_, log_roots_);
   if (!chunk.ok()) return wire::toGrpc(chunk.status());
   resp->set_data(std::move(chunk->data));
   resp->set_next_offset(chunk->next_offset);

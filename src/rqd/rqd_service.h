@@ -90,14 +90,15 @@ class RunningFrameService final : public ::rqd::RunningFrame::Service {
 // Cue's extension: frame logs for cuebot, so clients need no shared storage.
 class RqdLogService final : public ::cue::ext::RqdLogInterface::Service {
  public:
-  RqdLogService(std::string log_root, CallerFilter* callers)
-      : log_root_(std::move(log_root)), callers_(callers) {}
+  RqdLogService(std::string log_root, std::vector<std::string> log_roots, CallerFilter* callers)
+      : log_root_(std::move(log_root)), log_roots_(std::move(log_roots)), callers_(callers) {}
 
   grpc::Status ReadLog(grpc::ServerContext*, const ::cue::ext::RqdReadLogRequest*,
                        ::cue::ext::RqdReadLogResponse*) override;
 
  private:
   std::string log_root_;
+  std::vector<std::string> log_roots_;
   CallerFilter* callers_;
 };
 

@@ -245,7 +245,7 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
     // Progress: the log was written, CPU was used (more than a hundredth of a second), or
     // bytes were read or written since the last sign of it.
     if (last_progress_ == 0 || llu > progress_llu_ || u.cpu_seconds > progress_cpu_ + 0.01 ||
-        io > progress_io_) {
+        io != progress_io_) {
       last_progress_ = std::max(now, started_at_);
       progress_llu_ = std::max(progress_llu_, llu);
       progress_cpu_ = u.cpu_seconds;
@@ -281,20 +281,24 @@ void RunningFrame::run() {
   if (!log.ok()) return failLaunch(std::string(log.status().message()));
   SpawnSpec spawn = spawnSpecFor(*user, *log);
   spawn.cgroup_fds = prepareCgroup();
-  struct FdCloser {
-    std::vector<int>& fds;
-    ~FdCloser() { for (int fd : fds) ::close(fd); }
-  } close_cgroup_fds{spawn.cgroup_fds};
+  auto close_cgroup_fds = [&spawn] {
+    for (int fd : spawn.cgroup_fds) ::close(fd);
+    spawn.cgroup_fds.clear();
+  };
   writeHeader(spawn, *log);
   {
     std::unique_lock<std::mutex> lock(mu_);
     if (kill_requested_) {
       std::string why = absl::StrCat("killed before launch: ", kill_message_);
+      // NIMBY's kill keeps its meaning (requeued without a retry); others end as a SIGTERM.
+      const bool nimby = kill_reason_ == KillReason::kNimby;
       lock.unlock();
-      return failLaunch(why, /*exit_status=*/1, SIGTERM);
+      close_cgroup_fds();
+      return failLaunch(why, nimby ? kExitNimby : 1, nimby ? 0 : SIGTERM);
     }
   }
   absl::StatusOr<pid_t> pid = spawnFrame(spawn);
+  close_cgroup_fds();
   if (!pid.ok()) return failLaunch(std::string(pid.status().message()));
   markStarted(*pid, *user);
 
@@ -477,14 +481,21 @@ FrameCompletion RunningFrame::completionFor(int status, const struct rusage& ru)
     if (kill_reason_ == KillReason::kMemory) {
       c.exit_status = kExitMemoryFailure;
       c.exit_signal = kExitMemoryFailure;
-    } else if (kill_reason_ == KillReason::kTimeout || kill_reason_ == KillReason::kHung) {
-      c.exit_status = kill_reason_ == KillReason::kTimeout ? kExitTimeout : kExitHung;
+    } else if (kill_reason_ == KillReason::kTimeout || kill_reason_ == KillReason::kHung ||
+               kill_reason_ == KillReason::kNimby) {
+      c.exit_status = kill_reason_ == KillReason::kTimeout ? kExitTimeout
+                      : kill_reason_ == KillReason::kHung  ? kExitHung
+                                                           : kExitNimby;
       c.exit_signal = 0;
     }
   }
   if (cgroup_) {
     usage_.cpu_seconds = std::max(usage_.cpu_seconds, cgroup_->cpuSeconds());
-    if (cgroup_->oomKills() > 0) {
+    // Only for a frame that failed on its own (or that rqd killed for memory): a child
+    // killed for memory in a frame that still succeeded, or a frame someone killed, keeps
+    // its own outcome.
+    const bool own_failure = !kill_requested_ || kill_reason_ == KillReason::kMemory;
+    if (own_failure && c.exit_status != 0 && cgroup_->oomKills() > 0) {
       // The kernel killed it at its cgroup's cap: report it as a memory failure with the real
       // peak, so that cuebot retries it with more memory.
       usage_.max_rss = std::max(usage_.max_rss, cgroup_->memoryPeak());

@@ -43,6 +43,7 @@ enum class KillReason {
   kMemory,     // RSS above hard_memory_limit: exit status and signal 33
   kTimeout,    // ran past the layer's timeout: exit status kExitTimeout
   kHung,       // no progress for the layer's timeout_llu: exit status kExitHung
+  kNimby,      // the host's user came back: exit status kExitNimby
   kShutdown,   // rqd is shutting down
 };
 

@@ -326,13 +326,14 @@ core::HostReportData fromProto(const report::RenderHost& h, const report::CoreDe
   auto attr = h.attributes().find("rqd_address");
   if (attr != h.attributes().end() && !attr->second.empty()) {
     r.rqd_address = attr->second;
-    r.lists_pending_completions = true;
   } else {
     auto port = h.attributes().find("rqd_port");
     std::string ip = peerAddress(peer);
     if (port != h.attributes().end() && !ip.empty()) r.rqd_address = absl::StrCat(ip, ":", port->second);
     else r.rqd_address = absl::StrCat(h.name(), ":8444");  // OpenCue's Python RQD
   }
+  auto listed = h.attributes().find("cue_completions_listed");
+  r.lists_pending_completions = listed != h.attributes().end() && listed->second == "true";
   // Cue's rqd reports its frame slots (--slots) here; OpenCue's has none: no cap.
   auto slots = h.attributes().find("slots");
   if (slots != h.attributes().end()) {

@@ -1,0 +1,56 @@
+// NIMBY ("not in my back yard"): a workstation renders only while nobody uses it. With NIMBY
+// on, rqd locks the host (NIMBY_LOCKED, reported to cuebot) as soon as a person has used
+// keyboard or mouse within `idle_s` seconds, kills its frames (exit status kExitNimby:
+// cuebot requeues them without using a retry), and unlocks once nobody has touched the
+// machine for `idle_s` (OpenCue's MINIMUM_IDLE, 900 s by default).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace cue::rqd {
+
+// Seconds since a person last used the machine; nullopt when it cannot tell.
+class IdleSource {
+ public:
+  virtual ~IdleSource() = default;
+  virtual std::optional<double> idleSeconds() = 0;
+};
+
+// Keyboard and mouse activity from /proc/interrupts (lines of i8042, keyboard, mouse and
+// USB HID devices): idle time is how long their interrupt counts have not moved. Works
+// without X11 and for any local input device. Not thread-safe (the sampler calls it).
+class InterruptsIdleSource final : public IdleSource {
+ public:
+  explicit InterruptsIdleSource(std::string path = "/proc/interrupts") : path_(std::move(path)) {}
+  std::optional<double> idleSeconds() override;
+  // The summed counts of the input-device lines of an /proc/interrupts text; nullopt when
+  // it has none.
+  static std::optional<uint64_t> inputInterrupts(const std::string& text);
+
+ private:
+  std::string path_;
+  std::optional<uint64_t> last_count_;
+  std::chrono::steady_clock::time_point last_change_ = std::chrono::steady_clock::now();
+};
+
+// Idle seconds read from a file (a number), for sites that measure idle time their own
+// way (e.g. `xprintidle` in a session script) and for tests.
+class FileIdleSource final : public IdleSource {
+ public:
+  explicit FileIdleSource(std::string path) : path_(std::move(path)) {}
+  std::optional<double> idleSeconds() override;
+
+ private:
+  std::string path_;
+};
+
+enum class NimbyAction { kNone, kLock, kUnlock };
+
+// What NIMBY does now, given whether the host is NIMBY-locked and the idle time.
+NimbyAction nimbyStep(bool locked, std::optional<double> idle_s, double threshold_s);
+
+}  // namespace cue::rqd
