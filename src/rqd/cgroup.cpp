@@ -77,12 +77,20 @@ absl::Status makeDir(const std::string& path, bool must_be_new = false) {
   return absl::OkStatus();
 }
 
-// Removes the empty frame cgroups under `parent` (rmdir fails on those with processes).
+// Removes the frame cgroups under `parent` that an rqd which no longer runs left behind
+// ("frame-<name>-<pid>-<n>"); those of live rqds sharing the machine are theirs (one may be
+// empty only because its frame is about to join it). rmdir fails on a cgroup with processes.
 void removeLeftovers(const std::string& parent) {
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(parent, ec))
-    if (e.is_directory(ec) && absl::StartsWith(e.path().filename().string(), "frame-"))
-      ::rmdir(e.path().c_str());
+  for (const auto& e : std::filesystem::directory_iterator(parent, ec)) {
+    const std::string leaf = e.path().filename().string();
+    if (!e.is_directory(ec) || !absl::StartsWith(leaf, "frame-")) continue;
+    std::vector<std::string> parts = absl::StrSplit(leaf, '-');
+    int pid = 0;
+    if (parts.size() < 4 || !absl::SimpleAtoi(parts[parts.size() - 2], &pid) || pid <= 0) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // its rqd still runs
+    ::rmdir(e.path().c_str());
+  }
 }
 
 }  // namespace

@@ -420,5 +420,74 @@ TEST_F(SchedulingTest, FrameKilledForMemoryIsRetriedWithMoreMemoryWithoutUsingAR
   EXPECT_EQ(frames[0].reserved_memory(), 256 * 1024 + 2 * 1024 * 1024);
 }
 
+TEST_F(SchedulingTest, AFrameKilledByItsCgroupForMemoryIsRetriedWithMoreMemory) {
+  if (::geteuid() != 0) GTEST_SKIP() << "rqd makes cgroups only as root";
+  if (!fs::exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") &&
+      !fs::exists("/sys/fs/cgroup/cgroup.controllers"))
+    GTEST_SKIP() << "this host has no cgroups";
+  RqdOptions big;
+  big.name = "cgroup-host";
+  big.cores = 2;
+  big.extra_args = {"--memory-margin-mb", "0"};
+  startFarm(0, 0, {big});
+  // The first attempt allocates 300 MB against a 256 MB booking (no margin): the kernel kills
+  // it in its cgroup. The retry, with 2 GB more, finds the mark and succeeds.
+  fs::path marks = farm_.dir() / "cgmarks";
+  fs::create_directories(marks);
+  ::chmod(marks.c_str(), 0777);
+  const std::string cmd = absl::StrCat(
+      "if [ -e ", marks.string(), "/once ]; then true; else touch ", marks.string(),
+      "/once; /usr/bin/python3 -c 'x = bytearray(300 * 1024 * 1024)'; fi");  // zero-filled: resident
+  LayerDef l{"render", cmd, "1"};
+  l.memory = "256m";
+  farm_.launch(spec("testing", "cgoom", {l}, 1, false, /*max_retries=*/0));
+  const std::string name = fullName("testing", "cgoom");
+  ASSERT_TRUE(farm_.waitForJobFinished(name, seconds(60))) << farm_.cuebotLog();
+  auto frames = farm_.frames(farm_.findJob(name).id());
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].state(), job::SUCCEEDED);
+  EXPECT_EQ(frames[0].retry_count(), 0);  // an out-of-memory kill uses no retry
+  // Reported with its real peak, from the cgroup (past the 256 MB cap): the retry asks that
+  // much plus OpenCue's 2 GB increase.
+  EXPECT_GT(frames[0].reserved_memory(), 256 * 1024 + 2 * 1024 * 1024);
+  EXPECT_NE(farm_.cuebotLog().find("was killed for memory (peak 2"), std::string::npos)
+      << farm_.cuebotLog();
+}
+
+TEST_F(SchedulingTest, NimbyLocksAWorkstationAndRequeuesItsFrameWithoutUsingARetry) {
+  fs::path idle = farm_.dir() / "idle-seconds";
+  std::ofstream(idle) << "100000";
+  RqdOptions ws;
+  ws.name = "workstation";
+  ws.cores = 2;
+  ws.extra_args = {"--nimby", "--idle-file", idle.string(), "--nimby-idle", "900"};
+  startFarm(0, 0, {ws});
+  fs::path marks = farm_.dir() / "nimbymarks";
+  fs::create_directories(marks);
+  ::chmod(marks.c_str(), 0777);
+  const std::string cmd = absl::StrCat("if [ -e ", marks.string(), "/once ]; then true; else touch ",
+                                       marks.string(), "/once; exec sleep 600; fi");
+  farm_.launch(spec("testing", "nimby", {{"render", cmd, "1"}}, 1, false, /*max_retries=*/0));
+  const std::string name = fullName("testing", "nimby");
+  const std::string job_id = farm_.findJob(name).id();
+  ASSERT_TRUE(waitUntil([&] { return fs::exists(marks / "once"); }, seconds(30)));
+  std::ofstream(idle) << "2";  // the artist is back
+  auto lock_state = [&] {
+    for (const auto& h : farm_.hosts())
+      if (h.name() == "workstation") return h.lock_state();
+    return host::OPEN;
+  };
+  ASSERT_TRUE(waitUntil([&] { return lock_state() == host::NIMBY_LOCKED; }, seconds(30)));
+  ASSERT_TRUE(waitUntil([&] { return farm_.frames(job_id)[0].state() == job::WAITING; }, seconds(30)))
+      << farm_.cuebotLog();
+  EXPECT_EQ(farm_.frames(job_id)[0].retry_count(), 0);
+  std::ofstream(idle) << "100000";  // gone home
+  ASSERT_TRUE(farm_.waitForJobFinished(name, seconds(60))) << farm_.cuebotLog();
+  EXPECT_EQ(lock_state(), host::OPEN);
+  auto f = farm_.frames(job_id)[0];
+  EXPECT_EQ(f.state(), job::SUCCEEDED);
+  EXPECT_EQ(f.retry_count(), 0);
+}
+
 }  // namespace
 }  // namespace cue::testing
