@@ -421,15 +421,19 @@ TEST_F(SchedulingTest, FrameKilledForMemoryIsRetriedWithMoreMemoryWithoutUsingAR
 }
 
 TEST_F(SchedulingTest, AFrameKilledByItsCgroupForMemoryIsRetriedWithMoreMemory) {
-  if (::geteuid() != 0) GTEST_SKIP() << "rqd makes cgroups only as root";
-  if (!fs::exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") &&
-      !fs::exists("/sys/fs/cgroup/cgroup.controllers"))
-    GTEST_SKIP() << "this host has no cgroups";
   RqdOptions big;
   big.name = "cgroup-host";
   big.cores = 2;
   big.extra_args = {"--memory-margin-mb", "0"};
   startFarm(0, 0, {big});
+  // rqd says how it tracks frames before it reports; without usable cgroups (not root, a
+  // container's read-only cgroupfs) there is nothing to test here.
+  const std::string rqd_log = farm_.rqdLog("cgroup-host");
+  if (rqd_log.find("tracks frames with cgroup") == std::string::npos) {
+    const size_t at = rqd_log.find("tracks frames");
+    GTEST_SKIP() << "rqd has no usable cgroups here: "
+                 << (at == std::string::npos ? rqd_log : rqd_log.substr(at, 200));
+  }
   // The first attempt allocates 300 MB against a 256 MB booking (no margin): the kernel kills
   // it in its cgroup. The retry, with 2 GB more, finds the mark and succeeds.
   fs::path marks = farm_.dir() / "cgmarks";
@@ -447,9 +451,9 @@ TEST_F(SchedulingTest, AFrameKilledByItsCgroupForMemoryIsRetriedWithMoreMemory) 
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].state(), job::SUCCEEDED);
   EXPECT_EQ(frames[0].retry_count(), 0);  // an out-of-memory kill uses no retry
-  // Reported with its real peak, from the cgroup (past the 256 MB cap): the retry asks that
-  // much plus OpenCue's 2 GB increase.
-  EXPECT_GT(frames[0].reserved_memory(), 256 * 1024 + 2 * 1024 * 1024);
+  // Reported with its real peak, from the cgroup (at the 256 MB cap, or just past it): the
+  // retry asks at least the booking plus OpenCue's 2 GB increase.
+  EXPECT_GE(frames[0].reserved_memory(), 256 * 1024 + 2 * 1024 * 1024);
   EXPECT_NE(farm_.cuebotLog().find("was killed for memory (peak 2"), std::string::npos)
       << farm_.cuebotLog();
 }
