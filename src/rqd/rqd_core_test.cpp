@@ -274,8 +274,8 @@ TEST_F(RqdCoreTest, KillsAFrameThatMakesNoProgressAsHung) {
   spec.attributes[kAttrHungSeconds] = "30";
   ASSERT_TRUE(core->launchFrame(spec).ok());
   ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("started") != std::string::npos; }));
-  auto v = core->frame("hung1");
-  ASSERT_TRUE(v.ok());
+  absl::StatusOr<RunningFrameView> v;
+  ASSERT_TRUE(waitFor([&] { return (v = core->frame("hung1")).ok() && v->spec.pid > 0; }));
   // Sampled only once `sleep` runs: the exec's own reads would count as progress.
   ASSERT_TRUE(waitFor([&] {
     return slurp(absl::StrCat("/proc/", v->spec.pid, "/comm")) == "sleep\n";
@@ -300,8 +300,9 @@ TEST_F(RqdCoreTest, AFrameThatKeepsWritingIsNotHungButTimesOut) {
   spec.attributes[kAttrTimeoutSeconds] = "100";
   ASSERT_TRUE(core->launchFrame(spec).ok());
   ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("tick") != std::string::npos; }));
-  auto v = core->frame("busy1");
-  ASSERT_TRUE(v.ok());
+  // The shell may print before rqd has recorded its start: wait for that too.
+  absl::StatusOr<RunningFrameView> v;
+  ASSERT_TRUE(waitFor([&] { return (v = core->frame("busy1")).ok() && v->started_at > 0; }));
   const EpochSec t0 = std::max<EpochSec>(v->started_at, ::time(nullptr));
   core->sampleAt(t0);
   // The log grows between samples: progress every time, whatever the clock says.
