@@ -76,14 +76,26 @@ void CallerFilter::resolveLocked() {
 
 absl::Status CallerFilter::check(const std::string& peer, const char* method) {
   const std::string addr = peerAddress(peer);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!addr.empty() && allowed_.contains(addr)) return absl::OkStatus();
-  if (std::chrono::steady_clock::now() - resolved_at_ >= kReresolveEvery) {
-    resolveLocked();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
     if (!addr.empty() && allowed_.contains(addr)) return absl::OkStatus();
+    if (std::chrono::steady_clock::now() - resolved_at_ < kReresolveEvery)
+      return refused(addr.empty() ? peer : addr, method);
+    resolved_at_ = std::chrono::steady_clock::now();  // one lookup at a time
   }
+  // Looked up without the lock: other callers are not held up by DNS.
+  std::set<std::string> found;
+  for (const auto& h : hosts_)
+    for (auto& a : resolver_(h)) found.insert(std::move(a));
+  std::lock_guard<std::mutex> lock(mu_);
+  allowed_.insert(found.begin(), found.end());
+  if (!addr.empty() && allowed_.contains(addr)) return absl::OkStatus();
+  return refused(addr.empty() ? peer : addr, method);
+}
+
+absl::Status CallerFilter::refused(const std::string& who, const char* method) const {
   return absl::PermissionDeniedError(absl::StrCat(
-      method, " from ", addr.empty() ? peer : addr, " refused: this rqd takes commands only from ",
+      method, " from ", who, " refused: this rqd takes commands only from ",
       "its cuebots (", absl::StrJoin(hosts_, ", "), "); see rqd --cuebot and --allow-callers"));
 }
 

@@ -36,8 +36,9 @@ class CallerFilter {
 
  private:
   void resolveLocked();
+  absl::Status refused(const std::string& who, const char* method) const;
 
-  std::vector<std::string> hosts_;  // host part of each entry
+  std::vector<std::string> hosts_;  // host part of each entry (const after construction)
   Resolver resolver_;
   std::mutex mu_;
   std::set<std::string> allowed_;
