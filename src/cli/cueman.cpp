@@ -2,7 +2,6 @@
 // resume, terminate; eat, kill, retry, mark done, stagger, reorder frames; retries and
 // auto-eat), plus -why (the planner's reasons a job is not running) and -log (print or
 // follow a frame's log). Listings print OpenCue's tables, or JSON with -json. See --help.
-#include <unistd.h>
 
 #include <chrono>
 #include <iostream>

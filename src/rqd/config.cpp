@@ -60,12 +60,8 @@ absl::Status applyEnv(const EnvLookup& env, RqdConfig& c) {
   envString(env, "DEFAULT_FACILITY", &c.facility);
   envString(env, "SP_OS", &c.os);
   envString(env, "RQD_LOG_ROOT", &c.log_root);
-  std::string callers;
-  envString(env, "RQD_ALLOW_CALLERS", &callers);
-  if (!callers.empty()) c.allow_callers = absl::StrSplit(callers, ',', absl::SkipEmpty());
-  std::string roots;
-  envString(env, "RQD_LOG_ROOTS", &roots);
-  if (!roots.empty()) c.log_roots = absl::StrSplit(roots, ',', absl::SkipEmpty());
+  if (auto v = env("RQD_ALLOW_CALLERS"); v && !splitList(*v).empty()) c.allow_callers = splitList(*v);
+  if (auto v = env("RQD_LOG_ROOTS"); v && !splitList(*v).empty()) c.log_roots = splitList(*v);
   envString(env, "RQD_SPOOL_DIR", &c.spool_dir);
   return absl::OkStatus();
 }
