@@ -58,6 +58,6 @@ set -e
 echo
 echo "frames: $OUT/frame01.png ... frame24.png"
 echo "movie:  $OUT/turntable.mp4"
-echo "logs:   $FARM/logs/testing/demo/logs/ (one <job>.<frame>.rqlog per frame)"
+echo "logs:   $(bash scripts/farm.sh logs)/testing/demo/logs/ (one <job>.<frame>.rqlog per frame)"
 echo "farm:   still running; stop it with scripts/farm.sh stop"
 exit $rc

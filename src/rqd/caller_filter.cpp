@@ -23,6 +23,16 @@ std::string hostPart(const std::string& entry) {
   return entry;  // a name, an IPv4 address or a bare IPv6 address
 }
 
+// Loopback addresses of either family are one caller, this machine: a cuebot named
+// "localhost" may reach rqd from ::1 (gRPC resolves localhost to both) even where the
+// system resolver knows only 127.0.0.1.
+constexpr char kLoopback[] = "loopback";
+
+std::string canonical(const std::string& addr) {
+  if (addr == "::1" || absl::StartsWith(addr, "127.")) return kLoopback;
+  return addr;
+}
+
 }  // namespace
 
 CallerFilter::Resolver CallerFilter::systemResolver() {
@@ -68,17 +78,18 @@ CallerFilter::CallerFilter(std::vector<std::string> hosts, Resolver resolver)
 void CallerFilter::resolveLocked() {
   // Addresses are only added: a failed lookup never drops a cuebot that resolved before.
   for (const auto& h : hosts_) {
-    allowed_.insert(h);  // an address given as such
-    for (auto& a : resolver_(h)) allowed_.insert(std::move(a));
+    allowed_.insert(canonical(h));  // an address given as such
+    for (const auto& a : resolver_(h)) allowed_.insert(canonical(a));
   }
   resolved_at_ = std::chrono::steady_clock::now();
 }
 
 absl::Status CallerFilter::check(const std::string& peer, const char* method) {
   const std::string addr = peerAddress(peer);
+  const std::string key = canonical(addr);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!addr.empty() && allowed_.contains(addr)) return absl::OkStatus();
+    if (!addr.empty() && allowed_.contains(key)) return absl::OkStatus();
     if (std::chrono::steady_clock::now() - resolved_at_ < kReresolveEvery)
       return refused(addr.empty() ? peer : addr, method);
     resolved_at_ = std::chrono::steady_clock::now();  // one lookup at a time
@@ -86,10 +97,10 @@ absl::Status CallerFilter::check(const std::string& peer, const char* method) {
   // Looked up without the lock: other callers are not held up by DNS.
   std::set<std::string> found;
   for (const auto& h : hosts_)
-    for (auto& a : resolver_(h)) found.insert(std::move(a));
+    for (const auto& a : resolver_(h)) found.insert(canonical(a));
   std::lock_guard<std::mutex> lock(mu_);
   allowed_.insert(found.begin(), found.end());
-  if (!addr.empty() && allowed_.contains(addr)) return absl::OkStatus();
+  if (!addr.empty() && allowed_.contains(key)) return absl::OkStatus();
   return refused(addr.empty() ? peer : addr, method);
 }
 

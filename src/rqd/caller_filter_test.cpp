@@ -33,9 +33,26 @@ TEST(CallerFilter, OnlyTheCuebotsAndGivenCallers) {
 }
 
 TEST(CallerFilter, BracketedAndBareIpv6Entries) {
-  CallerFilter f({"[::1]:8443"}, [](const std::string&) { return std::vector<std::string>{}; });
-  EXPECT_TRUE(f.check("ipv6:[::1]:1", "Lock").ok());
-  EXPECT_FALSE(f.check("ipv4:127.0.0.1:1", "Lock").ok());
+  CallerFilter f({"[fd00::1]:8443", "fd00::2"},
+                 [](const std::string&) { return std::vector<std::string>{}; });
+  EXPECT_TRUE(f.check("ipv6:[fd00::1]:1", "Lock").ok());
+  EXPECT_TRUE(f.check("ipv6:[fd00::2]:1", "Lock").ok());
+  EXPECT_FALSE(f.check("ipv6:[fd00::3]:1", "Lock").ok());
+}
+
+// gRPC resolves "localhost" to ::1 and 127.0.0.1 whatever /etc/hosts says: a cuebot on
+// this machine is accepted from either loopback address, and only from loopback.
+TEST(CallerFilter, LoopbackOfEitherFamilyIsThisMachine) {
+  CallerFilter f({"localhost:8443"}, [](const std::string& host) {
+    return host == "localhost" ? std::vector<std::string>{"127.0.0.1"}
+                               : std::vector<std::string>{};
+  });
+  EXPECT_TRUE(f.check("ipv6:%5B::1%5D:4242", "LaunchFrame").ok());
+  EXPECT_TRUE(f.check("ipv4:127.0.0.1:4242", "LaunchFrame").ok());
+  EXPECT_FALSE(f.check("ipv4:10.0.0.1:4242", "LaunchFrame").ok());
+  CallerFilter remote({"10.0.0.5"}, [](const std::string&) { return std::vector<std::string>{}; });
+  EXPECT_FALSE(remote.check("ipv6:[::1]:1", "LaunchFrame").ok());
+  EXPECT_FALSE(remote.check("ipv4:127.0.0.1:1", "LaunchFrame").ok());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "rqd/fs_user.h"
 #include "rqd/sys_util.h"
 
 namespace cue::rqd {
@@ -25,23 +26,23 @@ bool exists(const std::string& path) {
 // Makes the directory and opens a fresh log in it.
 absl::StatusOr<OpenedLog> openIn(const std::string& dir, const std::string& name,
                                  const LogOwner& owner) {
-  absl::Status made = makeDirs(dir, 0775, owner.chown ? owner.uid : -1, owner.gid);
-  if (!made.ok()) return made;
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return errnoStatus(errno, absl::StrCat("log directory ", dir, " is not writable"));
+  // Everything below is done with the frame user's rights when rqd is root.
+  std::unique_ptr<ScopedFsUser> as_user;
+  if (owner.switch_user) {
+    absl::StatusOr<std::unique_ptr<ScopedFsUser>> scope =
+        ScopedFsUser::become(owner.uid, owner.gid, owner.groups);
+    if (!scope.ok()) return scope.status();
+    as_user = std::move(*scope);
   }
+  absl::Status made = makeDirs(dir, 0775);
+  if (!made.ok()) return made;
   std::string path = absl::StrCat(dir, "/", name);
   absl::Status rotated = rotateLog(path);
   if (!rotated.ok()) return rotated;
-  // O_NOFOLLOW: a symlink put where the log goes is not followed (rqd may be root here).
+  // O_NOFOLLOW: a symlink put where the log goes is not followed.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
                   0664);
   if (fd < 0) return errnoStatus(errno, absl::StrCat("open ", path));
-  if (owner.chown && ::fchown(fd, owner.uid, owner.gid) != 0) {
-    absl::Status s = errnoStatus(errno, absl::StrCat("chown ", path));
-    ::close(fd);
-    return s;
-  }
   OpenedLog log;
   log.fd = fd;
   log.path = path;
@@ -53,6 +54,20 @@ std::string row(const std::string& key, const std::string& value, int width) {
 }
 
 }  // namespace
+
+absl::Status prepareLogRoot(const std::string& log_root, bool shared) {
+  const mode_t mode = shared ? (S_ISVTX | 0777) : 0755;
+  if (absl::Status s = makeDirs(log_root, mode); !s.ok()) return s;
+  struct stat st;
+  if (::stat(log_root.c_str(), &st) != 0) return errnoStatus(errno, absl::StrCat("stat ", log_root));
+  // A root that rqd made earlier with other rights is put right; one someone else owns is
+  // theirs to set.
+  if (st.st_uid == ::geteuid() && (st.st_mode & 07777) != mode &&
+      ::chmod(log_root.c_str(), mode) != 0) {
+    return errnoStatus(errno, absl::StrCat("chmod ", log_root));
+  }
+  return absl::OkStatus();
+}
 
 std::string logFileName(const FrameSpec& spec) {
   return absl::StrCat(spec.job_name, ".", spec.frame_name, ".rqlog");

@@ -3,10 +3,14 @@
 //
 // Location: RunFrame.log_dir + "/" + "<job>.<frame>.rqlog" (OpenCue's log_file; RQD sets
 // log_dir_file to that full path). When log_dir is empty or cannot be created or written,
-// <log_root>/<job>/ is used instead. An existing log is renamed to the first free
+// <log_root>/<job>/ is used instead (rqd keeps <log_root> world-writable and sticky, as
+// /tmp, when it runs as root). Directories and files are created with the frame user's
+// rights (LogOwner). An existing log is renamed to the first free
 // "<log>.N", N = 1..15 (OpenCue's MAX_LOG_FILES; .15 is overwritten when all are taken).
 // Functions are thread-safe; two callers must not open the same path at once.
 #pragma once
+
+#include <sys/types.h>
 
 #include <map>
 #include <string>
@@ -18,6 +22,12 @@
 namespace cue::rqd {
 
 inline constexpr int kMaxLogFiles = 15;
+
+// Creates `log_root` for the fallback logs: world-writable and sticky (as /tmp) when
+// `shared` (rqd is root and frames create their job directories in it as themselves),
+// else 0755. An existing root owned by rqd gets that mode; one owned by another user is
+// left alone.
+absl::Status prepareLogRoot(const std::string& log_root, bool shared);
 
 // "<job>.<frame>.rqlog".
 std::string logFileName(const FrameSpec& spec);
@@ -33,12 +43,15 @@ struct OpenedLog {
   std::string fallback_reason;  // why log_dir was not used; empty when it was
 };
 
-// Who owns what rqd creates for the frame: when `chown` is set (rqd runs as root), new
-// directories and the log file are given to uid:gid.
+// Whose rights create what rqd makes for the frame. When `switch_user` is set (rqd runs
+// as root), directories, the log and its rotation are made as uid:gid with `groups`
+// (fs_user.h), so they belong to that user and only go where that user may write;
+// otherwise as rqd's own user.
 struct LogOwner {
-  bool chown = false;
+  bool switch_user = false;
   int uid = -1;
   int gid = -1;
+  std::vector<gid_t> groups;
 };
 
 // Creates the directory, rotates an older log and opens the log (see the file comment).

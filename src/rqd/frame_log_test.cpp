@@ -1,6 +1,7 @@
 #include "rqd/frame_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gtest/gtest.h"
@@ -70,6 +71,68 @@ TEST(OpenFrameLogTest, FallsBackToTheLogRoot) {
   ASSERT_TRUE(log.ok());
   ::close(log->fd);
   EXPECT_EQ(log->fallback_reason, "log_dir is empty");
+}
+
+// rqd as root creates what a frame needs with the frame user's rights (nobody here).
+class FrameLogAsUserTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root: rqd only switches users when it is root";
+  }
+  static LogOwner nobody() { return LogOwner{true, kNobodyId, kNobodyId, {}}; }
+  static uid_t ownerOf(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 ? st.st_uid : static_cast<uid_t>(-1);
+  }
+};
+
+TEST_F(FrameLogAsUserTest, DirectoriesAndLogBelongToTheUserWhoMadeThem) {
+  TempDir dir;  // nobody's
+  ASSERT_TRUE(prepareLogRoot(dir.file("root"), /*shared=*/true).ok());
+  FrameSpec spec = testing::makeSpec("f1", "true", dir.file("logs/deep"));
+  absl::StatusOr<OpenedLog> log = openFrameLog(spec, dir.file("root"), nobody());
+  ASSERT_TRUE(log.ok()) << log.status();
+  ::close(log->fd);
+  EXPECT_TRUE(log->fallback_reason.empty());
+  EXPECT_EQ(ownerOf(dir.file("logs")), static_cast<uid_t>(kNobodyId));
+  EXPECT_EQ(ownerOf(dir.file("logs/deep")), static_cast<uid_t>(kNobodyId));
+  EXPECT_EQ(ownerOf(log->path), static_cast<uid_t>(kNobodyId));
+  // The thread is root again afterwards: it may write where nobody may not.
+  EXPECT_TRUE(makeDirs(dir.file("root-only/x"), 0700).ok());
+}
+
+TEST_F(FrameLogAsUserTest, NothingIsCreatedWhereTheUserMayNotWrite) {
+  TempDir dir;
+  ASSERT_TRUE(makeDirs(dir.file("system"), 0755).ok());  // root's
+  ASSERT_TRUE(prepareLogRoot(dir.file("root"), /*shared=*/true).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.file("root").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, static_cast<mode_t>(S_ISVTX | 0777));
+  FrameSpec spec = testing::makeSpec("f1", "true", dir.file("system/etc/cron.d"));
+  absl::StatusOr<OpenedLog> log = openFrameLog(spec, dir.file("root"), nobody());
+  ASSERT_TRUE(log.ok()) << log.status();
+  ::close(log->fd);
+  EXPECT_NE(log->fallback_reason.find("Permission denied"), std::string::npos)
+      << log->fallback_reason;
+  EXPECT_NE(::access(dir.file("system/etc").c_str(), F_OK), 0)
+      << "created as root on the user's behalf";
+  // The fallback is the user's own job directory in the sticky root.
+  EXPECT_EQ(ownerOf(dirName(log->path)), static_cast<uid_t>(kNobodyId));
+  EXPECT_EQ(ownerOf(log->path), static_cast<uid_t>(kNobodyId));
+}
+
+TEST_F(FrameLogAsUserTest, AnotherUsersLogIsNotRotatedAway) {
+  TempDir dir;
+  ASSERT_TRUE(makeDirs(dir.file("logs"), 0755).ok());  // root's directory, root's old log
+  FrameSpec spec = testing::makeSpec("f1", "true", dir.file("logs"));
+  const std::string path = dir.file("logs/" + logFileName(spec));
+  writeText(path, "root's");
+  ASSERT_TRUE(prepareLogRoot(dir.file("root"), true).ok());
+  absl::StatusOr<OpenedLog> log = openFrameLog(spec, dir.file("root"), nobody());
+  ASSERT_TRUE(log.ok()) << log.status();
+  ::close(log->fd);
+  EXPECT_EQ(slurp(path), "root's");
+  EXPECT_NE(log->path, path);
 }
 
 TEST(FormatTest, HeaderAndFooterCarryTheFacts) {

@@ -46,6 +46,10 @@ RqdCore::RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* l
       ledger_(machine.statics().total_cores, pinnableFor(options_, machine)),
       cgroups_(Cgroups::open(options_.cgroups)) {
   nimby_enabled_ = options_.nimby_at_start;
+  if (absl::Status s = prepareLogRoot(options_.log_root, options_.as_root); !s.ok()) {
+    common::logger("rqd")->error("frames whose log_dir is unusable will fail to launch: {}",
+                                 s.ToString());
+  }
   if (!options_.spool_dir.empty()) {
     running_spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/running");
     absl::Status s = running_spool_->init();

@@ -329,7 +329,7 @@ void RunningFrame::failLaunch(const std::string& why, int exit_status, int exit_
 }
 
 absl::StatusOr<OpenedLog> RunningFrame::openLog(const FrameUser& user) {
-  LogOwner owner{options_.as_root, user.uid, user.gid};
+  LogOwner owner{user.switch_user, user.uid, user.gid, user.groups};
   absl::StatusOr<OpenedLog> opened = openFrameLog(spec_, options_.log_root, owner);
   if (!opened.ok()) return opened;
   log_fd_ = opened->fd;

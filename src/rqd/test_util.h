@@ -23,14 +23,20 @@
 
 namespace cue::rqd::testing {
 
-// A directory removed with everything in it when the object dies. Mode 0755, so frames
-// running as another user (rqd as root runs them as nobody) can read what tests put there.
+// The uid frames in tests ask for: nobody when rqd (the test) is root, else our own.
+inline int testUid() { return ::geteuid() == 0 ? kNobodyId : static_cast<int>(::geteuid()); }
+
+// A directory removed with everything in it when the object dies. Mode 0755 and owned by
+// the frames' user (testUid()), as a show's directories belong to its artists: frames
+// running as another user (rqd as root runs them as nobody) can read what tests put there
+// and create their logs in it.
 class TempDir {
  public:
   TempDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "rqd_test.XXXXXX").string();
     path_ = ::mkdtemp(tmpl.data()) ? tmpl : "";
     ::chmod(path_.c_str(), 0755);
+    if (::geteuid() == 0) (void)::chown(path_.c_str(), testUid(), testUid());
   }
   ~TempDir() {
     std::error_code ec;
@@ -59,9 +65,6 @@ inline std::string slurp(const std::string& path) {
   absl::StatusOr<std::string> text = readFile(path);
   return text.ok() ? *text : std::string();
 }
-
-// The uid frames in tests ask for: nobody when rqd (the test) is root, else our own.
-inline int testUid() { return ::geteuid() == 0 ? kNobodyId : static_cast<int>(::geteuid()); }
 
 // This test binary's path (frames run it as a helper: see test_main.cpp).
 inline std::string selfExe() {

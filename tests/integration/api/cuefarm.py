@@ -82,6 +82,10 @@ class Farm:
         self.dir = tempfile.mkdtemp(prefix="cue-apitest-")
         self.log_root = os.path.join(self.dir, "logs")
         os.makedirs(self.log_root)
+        # Frames run as uid 1000 when rqd is root and create their job's log directory
+        # with their own rights: the log root is open to them, as a show's log area is.
+        os.chmod(self.dir, 0o755)
+        os.chmod(self.log_root, 0o1777)
         port_file = os.path.join(self.dir, "port")
         self._cuebot_log = open(os.path.join(self.dir, "cuebot.log"), "w")
         self.cuebot = subprocess.Popen(

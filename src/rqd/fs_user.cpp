@@ -1,0 +1,69 @@
+#include "rqd/fs_user.h"
+
+#include <sys/fsuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+
+namespace cue::rqd {
+namespace {
+
+// The thread's current fsuid/fsgid: setfs*id with an invalid id changes nothing and
+// returns the current one.
+uid_t currentFsUid() { return static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1))); }
+gid_t currentFsGid() { return static_cast<gid_t>(::setfsgid(static_cast<gid_t>(-1))); }
+
+// Raw system call: glibc's setgroups() would change the groups of every thread.
+bool setThreadGroups(const std::vector<gid_t>& groups) {
+  return ::syscall(SYS_setgroups, groups.size(), groups.data()) == 0;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ScopedFsUser>> ScopedFsUser::become(
+    int uid, int gid, const std::vector<gid_t>& groups) {
+  if (uid <= 0 || gid < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("will not create files as uid ", uid, " gid ", gid));
+  }
+  if (::geteuid() != 0) {
+    return absl::FailedPreconditionError("rqd is not root: it cannot act as another user");
+  }
+  int n = ::getgroups(0, nullptr);
+  std::vector<gid_t> saved(static_cast<size_t>(n < 0 ? 0 : n));
+  if (n > 0 && ::getgroups(n, saved.data()) < 0) saved.clear();
+  std::unique_ptr<ScopedFsUser> scope(new ScopedFsUser(currentFsUid(), currentFsGid(), saved));
+  // Groups and gid first: once fsuid is not 0 the thread may no longer change them.
+  if (!setThreadGroups(groups)) {
+    return absl::InternalError(absl::StrCat("setgroups for uid ", uid, ": ", std::strerror(errno)));
+  }
+  ::setfsgid(static_cast<gid_t>(gid));
+  ::setfsuid(static_cast<uid_t>(uid));
+  if (currentFsGid() != static_cast<gid_t>(gid) || currentFsUid() != static_cast<uid_t>(uid)) {
+    return absl::InternalError(absl::StrCat("could not switch file-system identity to uid ", uid,
+                                            " gid ", gid));  // the destructor restores
+  }
+  return scope;
+}
+
+ScopedFsUser::~ScopedFsUser() { restore(); }
+
+void ScopedFsUser::restore() const {
+  ::setfsuid(saved_uid_);
+  ::setfsgid(saved_gid_);
+  bool groups_ok = setThreadGroups(saved_groups_);
+  if (currentFsUid() != saved_uid_ || currentFsGid() != saved_gid_ || !groups_ok) {
+    // A thread left with a frame user's identity would create rqd's own files as that
+    // user: stop rather than go on wrongly.
+    common::logger("rqd")->critical("cannot restore rqd's file-system identity; exiting");
+    std::abort();
+  }
+}
+
+}  // namespace cue::rqd
