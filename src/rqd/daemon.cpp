@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "rqd/gpu_probe.h"
+#include "rqd/resident.h"
 #include "wire/rqd_convert.h"
 #include "wire/status.h"
 
@@ -113,12 +114,19 @@ absl::Status Daemon::start() {
             config_.cuebots.front());
   core_->start();
   reporter_->start();
+  log->debug("gave back {} kB of start-up code and read-only data", dropStartupPages());
   return absl::OkStatus();
 }
 
 ExitAction Daemon::waitForExit(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait_for(lock, timeout, [this] { return exit_ != ExitAction::kNone; });
+  return exit_;
+}
+
+ExitAction Daemon::waitForExit() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return exit_ != ExitAction::kNone; });
   return exit_;
 }
 

@@ -34,6 +34,8 @@ class Daemon final : public CoreListener {
 
   // Waits up to `timeout` for an exit request (RPC or requestExit); kNone on timeout.
   ExitAction waitForExit(std::chrono::milliseconds timeout);
+  // Waits for an exit request, however long it takes.
+  ExitAction waitForExit();
   void requestExit(ExitAction action);
 
   // Stops serving, kills running frames, waits up to `flush` for their completions to reach

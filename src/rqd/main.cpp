@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <thread>
 
 #include "common/logging.h"
 #include "rqd/config.h"
@@ -42,12 +44,14 @@ int main(int argc, char** argv) {
   cue::common::setLogLevel(loaded->config.log_level);
   auto log = cue::common::logger("rqd");
 
-  // Signals are taken synchronously by this thread; every thread started from here on
-  // inherits the mask (frames get a clean one, see launcher.cpp).
+  // Signals are taken synchronously by a thread of their own; every thread started from
+  // here on inherits the mask (frames get a clean one, see launcher.cpp). SIGUSR1 wakes
+  // that thread when rqd exits for another reason. Nothing here wakes up while rqd idles.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -61,16 +65,22 @@ int main(int argc, char** argv) {
     }
     std::printf("rqd listening on port %d\n", daemon.port());
     std::fflush(stdout);
-    while (action == cue::rqd::ExitAction::kNone) {
-      struct timespec tick = {0, 200 * 1000 * 1000};
-      siginfo_t info;
-      int sig = sigtimedwait(&signals, &info, &tick);
-      if (sig == SIGINT || sig == SIGTERM) {
-        log->warn("signal {}: shutting down (running frames are killed)", sig);
-        daemon.requestExit(cue::rqd::ExitAction::kShutdown);
+    std::atomic<bool> exiting{false};
+    std::thread signal_thread([&] {
+      int sig = 0;
+      while (sigwait(&signals, &sig) == 0) {
+        if (sig == SIGINT || sig == SIGTERM) {
+          log->warn("signal {}: shutting down (running frames are killed)", sig);
+          daemon.requestExit(cue::rqd::ExitAction::kShutdown);
+          return;
+        }
+        if (exiting.load()) return;  // SIGUSR1 from below; another sender's is ignored
       }
-      action = daemon.waitForExit(std::chrono::milliseconds(0));
-    }
+    });
+    action = daemon.waitForExit();
+    exiting.store(true);
+    pthread_kill(signal_thread.native_handle(), SIGUSR1);
+    signal_thread.join();
     daemon.stop();
   }
   if (action == cue::rqd::ExitAction::kRestart) {

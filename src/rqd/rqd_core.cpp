@@ -200,6 +200,7 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
     frame = makeFrame(std::move(spec), r->cpus);
     frames_[id] = frame;
   }
+  cv_.notify_all();  // the sampler sleeps while no frame runs
   // Recorded before LaunchFrame answers, so a crash from here on still gets reported.
   recordRunning(*frame, 0, 0, common::SystemClock::instance().nowSeconds());
   common::logger("rqd")->info("launching frame {} ({})", id, name);
@@ -337,6 +338,7 @@ void RqdCore::nimbyOn() {
     std::lock_guard<std::mutex> lock(mu_);
     nimby_enabled_ = true;
   }
+  cv_.notify_all();  // the sampler watches the idle source from now on
   common::logger("rqd")->info(options_.idle_source
                                   ? "nimby on: the host is locked while someone uses it"
                                   : "nimby on (recorded only: no idle source to watch users with)");
@@ -520,6 +522,10 @@ void RqdCore::samplerLoop() {
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
+      // Asleep, without a timer, while there is nothing to watch: an idle host costs no CPU.
+      cv_.wait(lock, [this] {
+        return stopping_ || !frames_.empty() || !finished_.empty() || nimby_enabled_;
+      });
       cv_.wait_for(lock, options_.sample_interval, [this] { return stopping_ && frames_.empty(); });
       if (stopping_ && frames_.empty()) return;
     }

@@ -198,7 +198,9 @@ class RqdGrpcTest : public ::testing::Test {
 
 TEST_F(RqdGrpcTest, CommandsFromAnAddressThatIsNoCuebotAreRefused) {
   RqdConfig c = config("fakehost-guarded");
-  c.cuebots = {"127.0.0.9:" + std::to_string(cuebot_port_)};  // this test calls from 127.0.0.1
+  // A cuebot elsewhere (TEST-NET-1, never reached): this test calls from 127.0.0.1, and
+  // loopback callers are accepted only when a cuebot is on this machine.
+  c.cuebots = {"192.0.2.1:" + std::to_string(cuebot_port_)};
   startDaemonWith(c);
   grpc::Status s = launch(runFrame("guarded1", "touch " + dir_.file("ran")));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
