@@ -159,7 +159,7 @@ std::string formatFooter(const LogFooter& f) {
   absl::StrAppend(&out, row("maxrss", absl::StrCat(f.usage.max_rss), w));
   absl::StrAppend(&out, row("maxpss", absl::StrCat(f.usage.max_pss), w));
   absl::StrAppend(&out, row("maxvsize", absl::StrCat(f.usage.max_vsize), w));
-  absl::StrAppend(&out, row("maxUsedGpuMemory", "0", w));
+  absl::StrAppend(&out, row("maxUsedGpuMemory", absl::StrCat(f.usage.max_gpu_mem), w));
   absl::StrAppend(&out, row("utime", absl::StrFormat("%.2f", f.utime_s), w));
   absl::StrAppend(&out, row("stime", absl::StrFormat("%.2f", f.stime_s), w));
   absl::StrAppend(&out, row("renderhost", f.hostname, w));

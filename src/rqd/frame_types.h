@@ -77,6 +77,9 @@ struct FrameUsage {
   double cpu_seconds = 0;  // user + system time of the tree, reaped children included
   double pcpu = 0;         // CPU use over the last sample interval, in percent of one core
   EpochSec llu_time = 0;   // last write to the frame's log (its mtime)
+  MemoryKb gpu_mem = 0;      // memory used on the frame's GPUs (they are its own)
+  MemoryKb max_gpu_mem = 0;
+  int32_t gpu_utilization = 0;  // mean busy percent of the frame's GPUs at the last sample
   int num_processes = 0;
 };
 

@@ -242,9 +242,41 @@ absl::StatusOr<GpuInfo> parseNvidiaSmiCsv(absl::string_view text) {
   return info;
 }
 
+absl::StatusOr<std::vector<GpuUse>> parseNvidiaSmiUseCsv(absl::string_view text) {
+  std::vector<GpuUse> out;
+  size_t line_no = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++line_no;
+    absl::string_view line = absl::StripAsciiWhitespace(raw);
+    if (line.empty()) continue;
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
+    if (fields.size() != 3) {
+      return lineError(line_no, absl::StrCat("expected 3 comma-separated fields (index, "
+                                             "utilization.gpu, memory.used), got ",
+                                             fields.size(), ": \"", line, "\""));
+    }
+    for (absl::string_view& f : fields) f = absl::StripAsciiWhitespace(f);
+    GpuUse u;
+    if (!absl::SimpleAtoi(fields[0], &u.index) || u.index < 0) {
+      return lineError(line_no, absl::StrCat("index \"", fields[0], "\" is not a GPU number"));
+    }
+    absl::string_view pct = fields[1];
+    if (!absl::StartsWith(pct, "[")) {
+      if (absl::ConsumeSuffix(&pct, "%")) pct = absl::StripTrailingAsciiWhitespace(pct);
+      if (!absl::SimpleAtoi(pct, &u.utilization) || u.utilization < 0 || u.utilization > 100) {
+        return lineError(line_no, absl::StrCat("utilization.gpu \"", fields[1],
+                                               "\" is not a percentage"));
+      }
+    }
+    ASSIGN_OR_RETURN(u.used_mem, parseMib(line_no, "memory.used", fields[2]));
+    out.push_back(u);
+  }
+  return out;
+}
+
 NvidiaSmiProbe::NvidiaSmiProbe(NvidiaSmiOptions options) : options_(std::move(options)) {}
 
-absl::StatusOr<GpuInfo> NvidiaSmiProbe::query() const {
+absl::StatusOr<std::string> NvidiaSmiProbe::run(const char* query) const {
   std::string search_path;
   if (options_.search_path) {
     search_path = *options_.search_path;
@@ -252,7 +284,7 @@ absl::StatusOr<GpuInfo> NvidiaSmiProbe::query() const {
     search_path = env;
   }
   ASSIGN_OR_RETURN(std::string path, findProgram(options_.program, search_path));
-  ASSIGN_OR_RETURN(RunResult run, runWithTimeout({path, kNvidiaSmiQuery, kNvidiaSmiFormat},
+  ASSIGN_OR_RETURN(RunResult run, runWithTimeout({path, query, kNvidiaSmiFormat},
                                                  options_.timeout, options_.max_output));
   if (WIFSIGNALED(run.wait_status)) {
     return absl::UnavailableError(
@@ -264,7 +296,27 @@ absl::StatusOr<GpuInfo> NvidiaSmiProbe::query() const {
     return absl::UnavailableError(
         absl::StrCat(path, " exited with code ", code, said.empty() ? "" : ": ", said));
   }
-  return parseNvidiaSmiCsv(run.out);
+  return std::move(run.out);
+}
+
+absl::StatusOr<GpuInfo> NvidiaSmiProbe::query() const {
+  ASSIGN_OR_RETURN(std::string out, run(kNvidiaSmiQuery));
+  return parseNvidiaSmiCsv(out);
+}
+
+absl::StatusOr<std::vector<GpuUse>> NvidiaSmiProbe::queryUse() const {
+  ASSIGN_OR_RETURN(std::string out, run(kNvidiaSmiUseQuery));
+  return parseNvidiaSmiUseCsv(out);
+}
+
+std::vector<GpuUse> NvidiaSmiProbe::use() {
+  std::lock_guard<std::mutex> lock(use_mu_);
+  absl::StatusOr<std::vector<GpuUse>> got = queryUse();
+  std::string failure = got.ok() ? "" : std::string(got.status().message());
+  if (!failure.empty() && failure != last_use_failure_)
+    common::logger("rqd")->warn("cannot read GPU use: {}", failure);
+  last_use_failure_ = std::move(failure);
+  return got.ok() ? *std::move(got) : std::vector<GpuUse>{};
 }
 
 GpuInfo NvidiaSmiProbe::probe() {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -26,6 +27,8 @@ namespace cue::rqd {
 inline constexpr char kNvidiaSmiQuery[] =
     "--query-gpu=index,name,memory.total,memory.free,driver_version";
 inline constexpr char kNvidiaSmiFormat[] = "--format=csv,noheader,nounits";
+// What rqd asks while frames hold GPUs, e.g. "0, 87, 10240" (percent busy, MiB used).
+inline constexpr char kNvidiaSmiUseQuery[] = "--query-gpu=index,utilization.gpu,memory.used";
 
 // Parses the output of the query above: one GPU per non-blank line, fields
 // "index, name, memory.total, memory.free, driver_version" separated by commas, spaces
@@ -36,6 +39,11 @@ inline constexpr char kNvidiaSmiFormat[] = "--format=csv,noheader,nounits";
 //   nvidia-smi output line 2: memory.free "lots" is not a whole number of MiB
 // Pure; thread-safe.
 absl::StatusOr<GpuInfo> parseNvidiaSmiCsv(absl::string_view text);
+
+// Parses the output of kNvidiaSmiUseQuery: "index, utilization.gpu, memory.used" per line
+// (a trailing " %" / " MiB" accepted; "[N/A]"/"[Not Supported]" read as 0). Errors as
+// parseNvidiaSmiCsv's. Pure; thread-safe.
+absl::StatusOr<std::vector<GpuUse>> parseNvidiaSmiUseCsv(absl::string_view text);
 
 struct NvidiaSmiOptions {
   // The program. A path with a '/' is used as is; a bare name is looked up in
@@ -72,6 +80,10 @@ class NvidiaSmiProbe final : public GpuProbe {
   // first happens or changes).
   GpuInfo probe() override;
 
+  // The GPUs' use now: one uncached run of kNvidiaSmiUseQuery. Empty when it fails
+  // (logged as a warning when the failure first happens or changes).
+  std::vector<GpuUse> use() override;
+
   // One run now, uncached. NOT_FOUND: no such program (not on the search path, or the
   // path does not exist). DEADLINE_EXCEEDED: it ran past `timeout` and was killed.
   // UNAVAILABLE: it exited non-zero or died by a signal (message: the exit code and the
@@ -79,6 +91,7 @@ class NvidiaSmiProbe final : public GpuProbe {
   // driver"). INVALID_ARGUMENT: unparsable output. Another code (from errno, via
   // errnoStatus): it could not be started.
   absl::StatusOr<GpuInfo> query() const;
+  absl::StatusOr<std::vector<GpuUse>> queryUse() const;
 
   const NvidiaSmiOptions& options() const { return options_; }
 
@@ -89,6 +102,12 @@ class NvidiaSmiProbe final : public GpuProbe {
   std::optional<std::chrono::steady_clock::time_point> last_run_;
   GpuInfo last_;
   std::string last_outcome_;  // what was last logged, so that only changes are logged
+
+  // One run of nvidia-smi with `query` and kNvidiaSmiFormat; its output when it exits 0.
+  absl::StatusOr<std::string> run(const char* query) const;
+
+  std::mutex use_mu_;             // serialises use() runs
+  std::string last_use_failure_;  // what use() last logged
 };
 
 }  // namespace cue::rqd

@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "report.grpc.pb.h"
+#include "rqd.grpc.pb.h"
 #include "rqd/gpu_probe.h"
 #include "rqd/test_util.h"
 
@@ -58,6 +59,17 @@ std::string writeFakeNvidiaSmi(const TempDir& dir, const std::string& output,
                          output + "'");
 }
 
+// A fake nvidia-smi that answers rqd's discovery query with `gpus` and its use query with
+// `use`, and anything else with an error.
+std::string writeFakeNvidiaSmiWithUse(const TempDir& dir, const std::string& gpus,
+                                      const std::string& use) {
+  return writeScript(dir, "nvidia-smi",
+                     std::string("case \"$1 $2\" in\n") + "  '" + kNvidiaSmiQuery + " " +
+                         kNvidiaSmiFormat + "') printf '%s' '" + gpus + "' ;;\n" + "  '" +
+                         kNvidiaSmiUseQuery + " " + kNvidiaSmiFormat + "') printf '%s' '" + use +
+                         "' ;;\n" + "  *) echo \"bad arguments: $*\"; exit 2 ;;\nesac");
+}
+
 int runsOf(const TempDir& dir) {
   std::string runs = slurp(dir.file("runs"));
   return static_cast<int>(std::count(runs.begin(), runs.end(), '\n'));
@@ -68,6 +80,22 @@ NvidiaSmiOptions uncached(const std::string& program) {
   o.program = program;
   o.refresh = std::chrono::milliseconds(0);
   return o;
+}
+
+TEST(NvidiaSmiProbeTest, ReadsEachGpusUseFromAFakeNvidiaSmi) {
+  TempDir dir;
+  NvidiaSmiProbe probe(
+      uncached(writeFakeNvidiaSmiWithUse(dir, kTwoGpus, "0, 87, 10240\n1, 3, 512\n")));
+  std::vector<GpuUse> use = probe.use();
+  ASSERT_EQ(use.size(), 2u);
+  EXPECT_EQ(use[0].utilization, 87);
+  EXPECT_EQ(use[0].used_mem, 10240 * kKbPerMib);
+  EXPECT_EQ(use[1].index, 1);
+  EXPECT_EQ(use[1].used_mem, 512 * kKbPerMib);
+  EXPECT_EQ(probe.probe().count, 2);
+  // A failing nvidia-smi gives no use, not an error.
+  NvidiaSmiProbe broken(uncached(writeScript(dir, "broken-smi", "exit 9")));
+  EXPECT_TRUE(broken.use().empty());
 }
 
 TEST(NvidiaSmiProbeTest, ReportsTwoGpusFromAFakeNvidiaSmi) {
@@ -291,6 +319,49 @@ TEST_F(RqdBinaryGpuTest, RqdReportsTheFakeNvidiaSmisGpusAndTheGpuTag) {
   EXPECT_TRUE(hasTag(status, "gpu"));
   EXPECT_TRUE(absl::StrContains(slurp(dir_.file("rqd.log")), "GPUs: 2 GPU(s), driver 535.104.05"))
       << slurp(dir_.file("rqd.log"));
+}
+
+// A GPU frame on rqd with a fake nvidia-smi: its status reports carry the memory used on
+// its own GPU (GPU 0, the first free one), in KB, as OpenCue's RunningFrameInfo does.
+TEST_F(RqdBinaryGpuTest, AGpuFramesGpuMemoryIsReportedWhileItRuns) {
+  std::string fake = writeFakeNvidiaSmiWithUse(dir_, kTwoGpus, "0, 87, 10240\n1, 3, 512\n");
+  startRqd({"--nvidia-smi", fake, "--sample-interval", "0.2"});
+  ASSERT_TRUE(waitFor([&] { return !cuebot_.boots().empty(); })) << slurp(dir_.file("rqd.log"));
+  const std::string port = cuebot_.boots()[0].host().attributes().at("rqd_port");
+  auto rqd = ::rqd::RqdInterface::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials()));
+  FrameSpec spec = testing::makeSpec("gpuframe", "exec sleep 600", dir_.file("logroot/job"));
+  ::rqd::RqdStaticLaunchFrameRequest req;
+  ::rqd::RunFrame* f = req.mutable_run_frame();
+  f->set_frame_id(spec.frame_id);
+  f->set_job_id(spec.job_id);
+  f->set_job_name(spec.job_name);
+  f->set_frame_name(spec.frame_name);
+  f->set_command(spec.command);
+  f->set_log_dir(spec.log_dir);
+  f->set_uid(testing::testUid());
+  f->set_num_cores(100);
+  f->set_num_gpus(1);
+  ::rqd::RqdStaticLaunchFrameResponse resp;
+  {
+    grpc::ClientContext ctx;
+    grpc::Status s = rqd->LaunchFrame(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  auto reported = [&] {
+    for (const ::report::HostReport& r : cuebot_.statuses())
+      for (const ::report::RunningFrameInfo& info : r.frames())
+        if (info.frame_id() == "gpuframe" && info.used_gpu_memory() > 0) return info;
+    return ::report::RunningFrameInfo();
+  };
+  ASSERT_TRUE(waitFor([&] { return reported().used_gpu_memory() > 0; }))
+      << slurp(dir_.file("rqd.log"));
+  const ::report::RunningFrameInfo info = reported();
+  EXPECT_EQ(info.num_gpus(), 1);
+  EXPECT_EQ(info.used_gpu_memory(), 10240 * kKbPerMib);
+  EXPECT_EQ(info.max_used_gpu_memory(), 10240 * kKbPerMib);
+  EXPECT_EQ(info.attributes().at("gpu_utilization"), "87");
+  EXPECT_EQ(info.attributes().at("GPU_LIST"), "0");
 }
 
 TEST_F(RqdBinaryGpuTest, NoGpuReportsNoGpusWithoutRunningNvidiaSmi) {

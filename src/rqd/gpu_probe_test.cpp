@@ -112,5 +112,36 @@ TEST(ParseNvidiaSmiCsvTest, MalformedLinesAreErrorsNamingTheLine) {
   EXPECT_NE(errorOf("index, name, memory.total [MiB], memory.free [MiB], driver_version\n"), "");
 }
 
+TEST(ParseNvidiaSmiUseCsvTest, UtilisationAndMemoryPerGpu) {
+  // As nvidia-smi --query-gpu=index,utilization.gpu,memory.used --format=csv,noheader,nounits
+  // prints it, and with units / N/A as other versions and GPUs do.
+  absl::StatusOr<std::vector<GpuUse>> use =
+      parseNvidiaSmiUseCsv("0, 87, 10240\n1, 0 %, 3 MiB\r\n\n2, [N/A], [N/A]\n");
+  ASSERT_TRUE(use.ok()) << use.status();
+  ASSERT_EQ(use->size(), 3u);
+  EXPECT_EQ((*use)[0].index, 0);
+  EXPECT_EQ((*use)[0].utilization, 87);
+  EXPECT_EQ((*use)[0].used_mem, 10240 * 1024);
+  EXPECT_EQ((*use)[1].utilization, 0);
+  EXPECT_EQ((*use)[1].used_mem, 3 * 1024);
+  EXPECT_EQ((*use)[2].utilization, 0);
+  EXPECT_EQ((*use)[2].used_mem, 0);
+  EXPECT_TRUE(parseNvidiaSmiUseCsv("").ok());
+}
+
+TEST(ParseNvidiaSmiUseCsvTest, MalformedLinesAreErrorsNamingTheLine) {
+  auto errorOf = [](const char* text) {
+    absl::StatusOr<std::vector<GpuUse>> use = parseNvidiaSmiUseCsv(text);
+    return use.ok() ? std::string() : std::string(use.status().message());
+  };
+  EXPECT_EQ(errorOf("0, 50\n"),
+            "nvidia-smi output line 1: expected 3 comma-separated fields (index, "
+            "utilization.gpu, memory.used), got 2: \"0, 50\"");
+  EXPECT_EQ(errorOf("0, 50, 1\n1, 150, 1\n"),
+            "nvidia-smi output line 2: utilization.gpu \"150\" is not a percentage");
+  EXPECT_EQ(errorOf("0, 50, lots\n"),
+            "nvidia-smi output line 1: memory.used \"lots\" is not a whole number of MiB");
+}
+
 }  // namespace
 }  // namespace cue::rqd

@@ -32,6 +32,14 @@ struct GpuInfo {
   std::vector<GpuDevice> devices;  // empty when the probe does not list them
 };
 
+// What one GPU is doing at one moment: nvidia-smi's utilization.gpu (percent of the last
+// sample period the GPU was busy) and memory.used (KB).
+struct GpuUse {
+  int32_t index = 0;
+  int32_t utilization = 0;
+  MemoryKb used_mem = 0;
+};
+
 // Seam for GPU discovery (NvidiaSmiProbe in gpu_probe.h; NVML could be another).
 // Implementations must be thread-safe and must not block for long: probe() is called on
 // every status report. probe() cannot fail: a host whose GPUs cannot be read has none.
@@ -39,6 +47,9 @@ class GpuProbe {
  public:
   virtual ~GpuProbe() = default;
   virtual GpuInfo probe() = 0;
+  // Each GPU's use now, uncached; empty when unknown. rqd calls it at each sample while
+  // frames hold GPUs (a frame's GPUs are its own, so their use is the frame's).
+  virtual std::vector<GpuUse> use() { return {}; }
 };
 
 // Reports no GPUs. Machine's default when given no probe; rqd's with --no-gpu.
@@ -93,6 +104,8 @@ class Machine {
 
   // Free memory, swap, temp space, load and GPUs now. Values it cannot read are 0.
   MachineDynamic sample() const;
+  // The GPUs' use now (GpuProbe::use); empty without a GPU probe.
+  std::vector<GpuUse> gpuUse() const { return gpu_ ? gpu_->use() : std::vector<GpuUse>{}; }
 
  private:
   Machine(MachineOptions options, MachineStatic statics, std::unique_ptr<GpuProbe> gpu)

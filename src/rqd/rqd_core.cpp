@@ -507,6 +507,10 @@ void RqdCore::sampleAt(EpochSec now) {
   PssReader pss = smapsPssReader(options_.proc_root);
   double interval_s = std::chrono::duration<double>(options_.sample_interval).count();
   for (const auto& f : list) f->sample(table, pss, interval_s, now);
+  if (std::any_of(list.begin(), list.end(), [](const auto& f) { return f->hasGpus(); })) {
+    const std::vector<GpuUse> use = machine_.gpuUse();
+    for (const auto& f : list) f->sampleGpus(use);
+  }
 }
 
 void RqdCore::joinFinished() {

@@ -330,7 +330,39 @@ class TwoGpus final : public GpuProbe {
                  {1, "Fake GPU", 16 * 1024 * 1024, 16 * 1024 * 1024}};
     return g;
   }
+  // GPU 0 busy with 10 GB, GPU 1 nearly idle.
+  std::vector<GpuUse> use() override { return {{0, 87, 10 * 1024 * 1024}, {1, 3, 512 * 1024}}; }
 };
+
+TEST_F(RqdCoreTest, AGpuFramesUseOfItsOwnGpuIsSampledAndReported) {
+  MachineOptions mo;
+  mo.cores_override = 4;
+  auto machine = Machine::probe(mo, std::make_unique<TwoGpus>());
+  ASSERT_TRUE(machine.ok()) << machine.status();
+  auto core = makeCore(**machine);
+  FrameSpec gpu = makeSpec("gu1", "exec sleep 600", dir_.file("logs/a"));
+  gpu.num_gpus = 1;
+  ASSERT_TRUE(core->launchFrame(gpu).ok());  // gets GPU 0, the first free one
+  FrameSpec cpu = makeSpec("gu2", "exec sleep 600", dir_.file("logs/b"));
+  ASSERT_TRUE(core->launchFrame(cpu).ok());
+  ASSERT_TRUE(waitFor([&] { return core->frame("gu1")->started_at > 0; }));
+  core->sampleAt(::time(nullptr));
+  absl::StatusOr<RunningFrameView> v = core->frame("gu1");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->spec.attributes.at("GPU_LIST"), "0");
+  EXPECT_EQ(v->usage.gpu_mem, 10 * 1024 * 1024);
+  EXPECT_EQ(v->usage.max_gpu_mem, 10 * 1024 * 1024);
+  EXPECT_EQ(v->usage.gpu_utilization, 87);
+  EXPECT_EQ(core->frame("gu2")->usage.gpu_mem, 0) << "a frame without GPUs uses none";
+  ASSERT_TRUE(core->killFrame("gu1", "done").ok());
+  ASSERT_TRUE(core->killFrame("gu2", "done").ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("gu1", &c));
+  EXPECT_EQ(c.usage.max_gpu_mem, 10 * 1024 * 1024);
+  EXPECT_NE(slurp(c.spec.log_dir_file).find("maxUsedGpuMemory    10485760"), std::string::npos)
+      << slurp(c.spec.log_dir_file);
+  ASSERT_TRUE(listener_.waitCompletion("gu2", &c));
+}
 
 TEST_F(RqdCoreTest, AGpuFrameSeesOnlyItsGpus) {
   MachineOptions mo;

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "rqd/frame_env.h"
@@ -70,6 +72,31 @@ RunningFrame::RunningFrame(FrameSpec spec, std::vector<int> cpus, Options option
   };
   timeout_s_ = seconds(kAttrTimeoutSeconds);
   hung_s_ = seconds(kAttrHungSeconds);
+  if (auto it = spec_.attributes.find("GPU_LIST"); it != spec_.attributes.end()) {
+    for (absl::string_view g : absl::StrSplit(it->second, ',', absl::SkipEmpty())) {
+      int index = 0;
+      if (absl::SimpleAtoi(g, &index)) gpus_.push_back(index);
+    }
+  }
+}
+
+void RunningFrame::sampleGpus(const std::vector<GpuUse>& use) {
+  if (gpus_.empty()) return;
+  MemoryKb mem = 0;
+  int64_t busy = 0;
+  int seen = 0;
+  for (const GpuUse& u : use) {
+    if (std::find(gpus_.begin(), gpus_.end(), u.index) == gpus_.end()) continue;
+    mem += u.used_mem;
+    busy += u.utilization;
+    ++seen;
+  }
+  if (seen == 0) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_) return;
+  usage_.gpu_mem = mem;
+  usage_.max_gpu_mem = std::max(usage_.max_gpu_mem, mem);
+  usage_.gpu_utilization = static_cast<int32_t>(busy / seen);
 }
 
 RunningFrame::~RunningFrame() {

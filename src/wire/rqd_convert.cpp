@@ -93,11 +93,14 @@ FrameSpec fromProto(const ::rqd::RunFrame& f) {
   info.set_max_vsize(u.max_vsize);
   info.set_llu_time(u.llu_time);
   info.set_num_gpus(s.num_gpus);
+  info.set_used_gpu_memory(u.gpu_mem);
+  info.set_max_used_gpu_memory(u.max_gpu_mem);
   auto& attrs = *info.mutable_attributes();
   attrs.insert(s.attributes.begin(), s.attributes.end());
   attrs["pcpu"] = absl::StrFormat("%.1f", u.pcpu);
   attrs["cpu_seconds"] = absl::StrFormat("%.2f", u.cpu_seconds);
   attrs["num_processes"] = absl::StrCat(u.num_processes);
+  if (s.num_gpus > 0) attrs["gpu_utilization"] = absl::StrCat(u.gpu_utilization);
   if (s.pid > 0) attrs["pid"] = absl::StrCat(s.pid);
   if (!s.log_dir_file.empty()) attrs["log_path"] = s.log_dir_file;
   return info;
