@@ -78,6 +78,8 @@ absl::Status validate(const RqdConfig& c) {
   if (c.report_interval_s <= 0) return bad("--report-interval must be > 0");
   if (c.sample_interval_s <= 0) return bad("--sample-interval must be > 0");
   if (c.kill_grace_s < 0) return bad("--kill-grace must be >= 0");
+  if (c.nimby_max_load < 0 || c.nimby_max_load > 100)
+    return bad(absl::StrCat("--nimby-max-load ", c.nimby_max_load, ": not 0-100"));
   if (c.rpc_timeout_s <= 0) return bad("--rpc-timeout must be > 0");
   if (c.retry_initial_s <= 0 || c.retry_max_s < c.retry_initial_s) {
     return bad("--retry-initial must be > 0 and <= --retry-max");
@@ -153,6 +155,10 @@ void addFlags(CLI::App& app, RqdConfig& c) {
                "NIMBY on at start: lock the host and requeue its frames while someone uses it");
   app.add_option("--nimby-idle", c.nimby_idle_s,
                  "Seconds without keyboard or mouse input before a NIMBY host takes frames")
+      ->capture_default_str();
+  app.add_option("--nimby-max-load", c.nimby_max_load,
+                 "NIMBY: percent of the CPUs that processes other than frames may keep busy "
+                 "before the host counts as in use (0: never)")
       ->capture_default_str();
   app.add_option("--idle-file", c.idle_file,
                  "Read the user's idle seconds from this file instead of /proc/interrupts");

@@ -59,6 +59,7 @@ struct RqdConfig {
   // holding the idle seconds, written by e.g. an xprintidle session script).
   bool nimby = false;
   double nimby_idle_s = 900;
+  double nimby_max_load = 50;  // percent of the CPUs busy with work that is not a frame
   std::string idle_file;
   // Facility reported in RenderHost. Env DEFAULT_FACILITY. Default "local".
   std::string facility = "local";

@@ -56,6 +56,8 @@ absl::Status Daemon::start() {
   co.memory_margin_kb = config_.memory_margin_mb * 1024;
   co.nimby_at_start = config_.nimby;
   co.nimby_idle_s = config_.nimby_idle_s;
+  co.nimby_max_load = config_.nimby_max_load;
+  co.busy_source = std::make_shared<ProcStatBusySource>(config_.proc_root + "/stat");
   if (!config_.idle_file.empty()) co.idle_source = std::make_shared<FileIdleSource>(config_.idle_file);
   else co.idle_source = std::make_shared<InterruptsIdleSource>();
   co.tmp_dir = config_.tmp_dir;

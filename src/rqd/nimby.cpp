@@ -47,10 +47,51 @@ std::optional<double> FileIdleSource::idleSeconds() {
   return v;
 }
 
-NimbyAction nimbyStep(bool locked, std::optional<double> idle_s, double threshold_s) {
+std::optional<ProcStatBusySource::Jiffies> ProcStatBusySource::parse(const std::string& text) {
+  std::optional<Jiffies> out;
+  int cpus = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StartsWith(line, "cpu")) continue;
+    std::vector<absl::string_view> f = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    if (f[0] != "cpu") {
+      ++cpus;
+      continue;
+    }
+    // cpu user nice system idle iowait irq softirq steal [guest guest_nice: inside user]
+    uint64_t v[8] = {};
+    if (f.size() < 9) return std::nullopt;
+    for (int i = 0; i < 8; ++i)
+      if (!absl::SimpleAtoi(f[i + 1], &v[i])) return std::nullopt;
+    Jiffies j;
+    j.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    j.total = j.busy + v[3] + v[4];
+    out = j;
+  }
+  if (out) out->cpus = cpus > 0 ? cpus : 1;
+  return out;
+}
+
+std::optional<CpuBusy> ProcStatBusySource::busy() {
+  auto text = readFile(path_);
+  if (!text.ok()) return std::nullopt;
+  std::optional<Jiffies> now = parse(*text);
+  if (!now) return std::nullopt;
+  std::optional<Jiffies> before = last_;
+  last_ = now;
+  if (!before || now->total <= before->total || now->busy < before->busy) return std::nullopt;
+  CpuBusy b;
+  b.cpus = now->cpus;
+  b.cores = static_cast<double>(now->busy - before->busy) /
+            static_cast<double>(now->total - before->total) * now->cpus;
+  return b;
+}
+
+NimbyAction nimbyStep(bool locked, std::optional<double> idle_s, double threshold_s,
+                      bool loaded) {
   if (!idle_s) return NimbyAction::kNone;  // cannot tell: leave the host as it is
-  if (!locked && *idle_s < threshold_s) return NimbyAction::kLock;
-  if (locked && *idle_s >= threshold_s) return NimbyAction::kUnlock;
+  const bool in_use = *idle_s < threshold_s || loaded;
+  if (!locked && in_use) return NimbyAction::kLock;
+  if (locked && !in_use) return NimbyAction::kUnlock;
   return NimbyAction::kNone;
 }
 

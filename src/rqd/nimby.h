@@ -3,6 +3,11 @@
 // keyboard or mouse within `idle_s` seconds, kills its frames (exit status kExitNimby:
 // cuebot requeues them without using a retry), and unlocks once nobody has touched the
 // machine for `idle_s` (OpenCue's MINIMUM_IDLE, 900 s by default).
+//
+// Work of the workstation's own, without keyboard or mouse (a simulation the artist left
+// running, a compile), counts as use too: while processes that are not frames keep more
+// than `--nimby-max-load` percent of the host's CPUs busy for two samples in a row, the
+// host locks (or stays locked). Frames' own CPU is subtracted from the host's.
 #pragma once
 
 #include <chrono>
@@ -48,9 +53,44 @@ class FileIdleSource final : public IdleSource {
   std::string path_;
 };
 
+// How busy the host's CPUs were since the previous call.
+struct CpuBusy {
+  double cores = 0;  // CPUs' worth of busy time per second (2.5 = two and a half CPUs busy)
+  int cpus = 1;      // logical CPUs
+};
+
+class CpuBusySource {
+ public:
+  virtual ~CpuBusySource() = default;
+  // nullopt on the first call (nothing to compare with) and when it cannot tell.
+  virtual std::optional<CpuBusy> busy() = 0;
+};
+
+// From /proc/stat: busy = user + nice + system + irq + softirq + steal jiffies of the "cpu"
+// line, as a share of all its jiffies, times the number of "cpuN" lines. Not thread-safe.
+class ProcStatBusySource final : public CpuBusySource {
+ public:
+  explicit ProcStatBusySource(std::string path = "/proc/stat") : path_(std::move(path)) {}
+  std::optional<CpuBusy> busy() override;
+
+  struct Jiffies {
+    uint64_t busy = 0;
+    uint64_t total = 0;
+    int cpus = 0;
+  };
+  // The summary "cpu" line and the count of "cpuN" lines of a /proc/stat text.
+  static std::optional<Jiffies> parse(const std::string& text);
+
+ private:
+  std::string path_;
+  std::optional<Jiffies> last_;
+};
+
 enum class NimbyAction { kNone, kLock, kUnlock };
 
-// What NIMBY does now, given whether the host is NIMBY-locked and the idle time.
-NimbyAction nimbyStep(bool locked, std::optional<double> idle_s, double threshold_s);
+// What NIMBY does now, given whether the host is NIMBY-locked, the idle time, and whether
+// processes that are not frames keep the host busy (`loaded`).
+NimbyAction nimbyStep(bool locked, std::optional<double> idle_s, double threshold_s,
+                      bool loaded = false);
 
 }  // namespace cue::rqd

@@ -353,7 +353,8 @@ void RqdCore::nimbyCheck() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!nimby_enabled_) return;
-    action = nimbyStep(nimby_locked_, options_.idle_source->idleSeconds(), options_.nimby_idle_s);
+    action = nimbyStep(nimby_locked_, options_.idle_source->idleSeconds(), options_.nimby_idle_s,
+                       nimbyLoadedLocked());
     if (action == NimbyAction::kNone) return;
     nimby_locked_ = action == NimbyAction::kLock;
     if (nimby_locked_)
@@ -368,6 +369,19 @@ void RqdCore::nimbyCheck() {
     f->kill("NIMBY: someone is using this host; the frame goes back to the queue",
             KillReason::kNimby);
   if (listener_) listener_->onHostChanged();
+}
+
+bool RqdCore::nimbyLoadedLocked() {
+  if (!options_.busy_source || options_.nimby_max_load <= 0) return false;
+  std::optional<CpuBusy> busy = options_.busy_source->busy();
+  if (!busy) return false;
+  double frames = 0;  // CPUs' worth the frames used over their last sample interval
+  for (const auto& [id, f] : frames_) frames += f->view().usage.pcpu / 100.0;
+  const double others = std::max(0.0, busy->cores - frames);
+  const bool over = others * 100.0 > options_.nimby_max_load * busy->cpus;
+  nimby_loaded_samples_ = over ? nimby_loaded_samples_ + 1 : 0;
+  // Two in a row: a frame that just ended leaves one sample of CPU counted as not a frame's.
+  return nimby_loaded_samples_ >= 2;
 }
 
 void RqdCore::nimbyOff() {

@@ -76,6 +76,11 @@ struct RqdCoreOptions {
   std::shared_ptr<IdleSource> idle_source;
   double nimby_idle_s = 900;
   bool nimby_at_start = false;
+  // Non-frame CPU use that counts as someone using the host (nimby.h): busy time from
+  // `busy_source` (null: not watched) minus the frames' own, above `nimby_max_load`
+  // percent of the host's CPUs at two samples in a row. 0 turns the check off.
+  std::shared_ptr<CpuBusySource> busy_source;
+  double nimby_max_load = 50;
 };
 
 class RqdCore {
@@ -169,6 +174,8 @@ class RqdCore {
   void notifyExit(ExitAction action);  // without mu_; no-op for kNone
   void joinFinished();
   void samplerLoop();
+  // Whether processes that are not frames keep the host busy (options_.busy_source). mu_ held.
+  bool nimbyLoadedLocked();
   HostInfo hostInfo(const std::vector<RunningFrameView>& frames) const;
   void killAll(const std::string& message, KillReason reason);
 
@@ -192,6 +199,7 @@ class RqdCore {
   core::HardwareState state_ = core::HardwareState::kUp;
   bool nimby_enabled_ = false;
   bool nimby_locked_ = false;
+  int nimby_loaded_samples_ = 0;  // samples in a row with non-frame load over the maximum
   ExitAction pending_exit_ = ExitAction::kNone;  // waiting for idle
   bool exit_notified_ = false;
   int port_ = 0;

@@ -516,6 +516,35 @@ TEST_F(RqdCoreTest, NimbyLocksTheHostRequeuesItsFramesAndUnlocksWhenIdle) {
   ASSERT_TRUE(listener_.waitCompletion("n3", &c));
 }
 
+// Busy CPUs as a test sets them.
+class SetBusy final : public CpuBusySource {
+ public:
+  std::optional<CpuBusy> busy() override { return CpuBusy{cores, 4}; }
+  double cores = 0;
+};
+
+TEST_F(RqdCoreTest, NimbyLocksWhileOtherWorkLoadsTheHostWithNobodyAtTheKeyboard) {
+  const std::string idle = dir_.file("idle");
+  std::ofstream(idle) << "5000";  // nobody has touched the keyboard for long
+  auto busy = std::make_shared<SetBusy>();
+  RqdCoreOptions o = options();
+  o.idle_source = std::make_shared<FileIdleSource>(idle);
+  o.busy_source = busy;
+  o.nimby_max_load = 50;
+  RqdCore core(o, *machine_, &listener_);
+  core.nimbyOn();
+  busy->cores = 3.0;  // 75% of 4 CPUs, none of it frames'
+  core.nimbyCheck();
+  EXPECT_FALSE(core.snapshot().host.nimby_locked) << "one sample could be a frame that just ended";
+  core.nimbyCheck();
+  EXPECT_TRUE(core.snapshot().host.nimby_locked);
+  core.nimbyCheck();
+  EXPECT_TRUE(core.snapshot().host.nimby_locked) << "stays locked while the work goes on";
+  busy->cores = 0.5;
+  core.nimbyCheck();
+  EXPECT_FALSE(core.snapshot().host.nimby_locked);
+}
+
 TEST_F(RqdCoreTest, PinsWholeCoreFramesToCpus) {
   std::unique_ptr<Machine> real = probe(0);
   std::vector<PhysicalCore> pinnable =
