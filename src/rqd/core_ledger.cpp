@@ -18,6 +18,7 @@ std::vector<PhysicalCore> pinnableCores(const CpuTopology& topology,
     PhysicalCore& pc = by_core[key];
     pc.socket = cpu.socket;
     pc.core = cpu.core;
+    pc.node = cpu.node;
     pc.cpus.push_back(cpu.processor);
   }
   std::vector<PhysicalCore> out;
@@ -37,17 +38,19 @@ CoreLedger::CoreLedger(CoreUnits total, std::vector<PhysicalCore> pinnable)
 CoreUnits CoreLedger::idle() const { return std::max<CoreUnits>(0, total_ - locked_ - booked_); }
 
 std::vector<size_t> CoreLedger::pickCores(int n) const {
-  std::map<int, std::vector<size_t>> free_by_socket;
+  // Cores are grouped by NUMA node where the host has them, else by socket.
+  std::map<std::pair<bool, int>, std::vector<size_t>> free_by_group;
   std::vector<size_t> all_free;
   for (size_t i = 0; i < pinnable_.size(); ++i) {
     if (in_use_[i]) continue;
-    free_by_socket[pinnable_[i].socket].push_back(i);
+    const PhysicalCore& pc = pinnable_[i];
+    free_by_group[{pc.node < 0, pc.node >= 0 ? pc.node : pc.socket}].push_back(i);
     all_free.push_back(i);
   }
   if (static_cast<int>(all_free.size()) < n) return {};
-  // The socket with the fewest free cores that still fits, to keep big holes for big frames.
+  // The group with the fewest free cores that still fits, to keep big holes for big frames.
   const std::vector<size_t>* best = nullptr;
-  for (const auto& [socket, free] : free_by_socket) {
+  for (const auto& [group, free] : free_by_group) {
     if (static_cast<int>(free.size()) >= n && (best == nullptr || free.size() < best->size())) {
       best = &free;
     }

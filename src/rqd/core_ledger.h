@@ -21,6 +21,7 @@ namespace cue::rqd {
 // A physical core that frames may be pinned to, with its logical CPUs (hyperthreads).
 struct PhysicalCore {
   int socket = 0;
+  int node = -1;  // NUMA node, -1 = unknown
   int core = 0;
   std::vector<int> cpus;
 };
@@ -65,7 +66,8 @@ class CoreLedger {
   bool hasReservations() const { return !reservations_.empty(); }
 
  private:
-  // Picks `n` free pinnable cores, preferring one socket; empty when fewer are free.
+  // Picks `n` free pinnable cores, preferring one NUMA node (one socket where nodes are
+  // unknown); empty when fewer are free.
   std::vector<size_t> pickCores(int n) const;
 
   CoreUnits total_;

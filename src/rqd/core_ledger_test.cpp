@@ -91,6 +91,23 @@ TEST(CoreLedgerTest, PinsWholeCoresPreferringOneSocket) {
   EXPECT_EQ(d->cpus, (std::vector<int>{2, 3, 6, 7}));
 }
 
+// One socket of four cores split into two NUMA nodes (as AMD's NPS2): cores 0,1 on node 0,
+// cores 2,3 on node 1, no hyperthreads.
+TEST(CoreLedgerTest, PinsWithinOneNumaNodeWhereTheHostHasThem) {
+  CpuTopology t;
+  for (int p = 0; p < 4; ++p) t.cpus.push_back({p, 0, p, p / 2});
+  t.physical_cores = 4;
+  std::vector<PhysicalCore> cores = pinnableCores(t, {0, 1, 2, 3});
+  ASSERT_EQ(cores.size(), 4u);
+  EXPECT_EQ(cores[3].node, 1);
+  CoreLedger ledger(400, cores);
+  ASSERT_TRUE(ledger.reserve("a", 100).ok());  // node 0, CPU 0
+  // Two cores: node 0 has one left, node 1 two: both from node 1, not CPUs 1 and 2.
+  absl::StatusOr<CoreLedger::Reservation> b = ledger.reserve("b", 200);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->cpus, (std::vector<int>{2, 3}));
+}
+
 TEST(CoreLedgerTest, BooksWithoutPinningWhenTooFewWholeCoresAreFree) {
   CoreLedger ledger(400, pinnableCores(twoByTwoHt(), {0, 4}));  // one pinnable core
   absl::StatusOr<CoreLedger::Reservation> r = ledger.reserve("big", 300);

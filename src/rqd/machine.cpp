@@ -3,6 +3,8 @@
 #include <sched.h>
 #include <sys/statvfs.h>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/status.h"
@@ -39,11 +41,30 @@ CoreUnits coreUnitsOf(const CpuTopology& topology) {
   return static_cast<CoreUnits>(topology.physical_cores) * core::kCoreUnitsPerCore;
 }
 
+// NUMA nodes from sysfs; a host without them (or unreadable lists) keeps node -1.
+static void readNumaNodes(const std::string& sys_root, CpuTopology* topology) {
+  const std::string dir = sys_root + "/devices/system/node";
+  absl::StatusOr<std::vector<std::string>> names = listDir(dir);
+  if (!names.ok()) return;
+  std::map<int, std::string> lists;
+  for (const std::string& name : *names) {
+    int node = 0;
+    if (!absl::StartsWith(name, "node") || !absl::SimpleAtoi(name.substr(4), &node)) continue;
+    absl::StatusOr<std::string> list = readFile(absl::StrCat(dir, "/", name, "/cpulist"));
+    if (list.ok()) lists[node] = *list;
+  }
+  if (absl::Status s = applyNumaNodes(lists, topology); !s.ok()) {
+    common::logger("rqd")->warn("ignoring NUMA nodes: {}", s.ToString());
+    for (LogicalCpu& cpu : topology->cpus) cpu.node = -1;
+  }
+}
+
 absl::StatusOr<std::unique_ptr<Machine>> Machine::probe(const MachineOptions& options,
                                                         std::unique_ptr<GpuProbe> gpu) {
   MachineStatic s;
   ASSIGN_OR_RETURN(std::string cpuinfo, readFile(options.proc_root + "/cpuinfo"));
   ASSIGN_OR_RETURN(s.topology, parseCpuInfo(cpuinfo));
+  readNumaNodes(options.sys_root, &s.topology);
   ASSIGN_OR_RETURN(std::string meminfo_text, readFile(options.proc_root + "/meminfo"));
   ASSIGN_OR_RETURN(MemInfo mem, parseMemInfo(meminfo_text));
 

@@ -60,6 +60,7 @@ class NoGpuProbe final : public GpuProbe {
 
 struct MachineOptions {
   std::string proc_root = "/proc";  // where cpuinfo, meminfo, ... live
+  std::string sys_root = "/sys";    // where devices/system/node/node*/cpulist live (NUMA)
   std::string os_release_path = "/etc/os-release";
   std::string tmp_dir = "/tmp";    // reported as mcp (total/free space of its file system)
   int cores_override = 0;          // whole cores; 0 = detect

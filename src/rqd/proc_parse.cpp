@@ -218,4 +218,38 @@ absl::StatusOr<int64_t> parsePssKb(absl::string_view text) {
   return total;
 }
 
+absl::StatusOr<std::vector<int>> parseCpuList(absl::string_view text) {
+  std::vector<int> out;
+  for (absl::string_view part : absl::StrSplit(absl::StripAsciiWhitespace(text), ',',
+                                               absl::SkipEmpty())) {
+    std::vector<absl::string_view> ends = absl::StrSplit(part, absl::MaxSplits('-', 1));
+    int first = 0, last = 0;
+    if (!absl::SimpleAtoi(ends[0], &first) ||
+        !absl::SimpleAtoi(ends.size() == 2 ? ends[1] : ends[0], &last) || first < 0 ||
+        last < first || last - first > 65536) {
+      return absl::InvalidArgumentError(absl::StrCat("bad CPU list part \"", part, "\""));
+    }
+    for (int c = first; c <= last; ++c) out.push_back(c);
+  }
+  return out;
+}
+
+absl::Status applyNumaNodes(const std::map<int, std::string>& node_cpulists,
+                            CpuTopology* topology) {
+  std::map<int, int> node_of;
+  for (const auto& [node, list] : node_cpulists) {
+    absl::StatusOr<std::vector<int>> cpus = parseCpuList(list);
+    if (!cpus.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("NUMA node ", node, ": ", cpus.status().message()));
+    }
+    for (int c : *cpus) node_of[c] = node;
+  }
+  for (LogicalCpu& cpu : topology->cpus) {
+    auto it = node_of.find(cpu.processor);
+    if (it != node_of.end()) cpu.node = it->second;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace cue::rqd

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct LogicalCpu {
   int processor = 0;  // the id sched_setaffinity uses
   int socket = 0;     // "physical id"; 0 when absent
   int core = 0;       // "core id"; the processor number when absent
+  int node = -1;      // NUMA node (/sys/devices/system/node/nodeN/cpulist); -1 = unknown
 };
 
 // The CPU layout of a machine.
@@ -34,6 +36,14 @@ struct CpuTopology {
 // "physical id", "core id", "siblings", "cpu cores". INVALID_ARGUMENT when no
 // "processor" line is found, naming the line that failed to parse when a number is bad.
 absl::StatusOr<CpuTopology> parseCpuInfo(absl::string_view text);
+
+// Parses a kernel CPU list ("0-3,8,10-11"). INVALID_ARGUMENT naming the bad part.
+absl::StatusOr<std::vector<int>> parseCpuList(absl::string_view text);
+
+// Sets each CPU's NUMA node from the nodes' CPU lists (node number -> cpulist text).
+// CPUs no list names keep -1. INVALID_ARGUMENT for an unparsable list.
+absl::Status applyNumaNodes(const std::map<int, std::string>& node_cpulists,
+                            CpuTopology* topology);
 
 // The /proc/meminfo fields rqd uses, all in KB.
 struct MemInfo {

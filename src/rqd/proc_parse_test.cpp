@@ -77,6 +77,24 @@ TEST(ParseCpuInfoTest, ArmStyleWithoutTopologyLinesCountsEachProcessorAsACore) {
   EXPECT_EQ(t->hyperthreading_multiplier, 1);
 }
 
+TEST(NumaTest, CpuListsAndNodes) {
+  absl::StatusOr<std::vector<int>> l = parseCpuList("0-2,8,10-11\n");
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_EQ(*l, (std::vector<int>{0, 1, 2, 8, 10, 11}));
+  EXPECT_TRUE(parseCpuList("").ok());
+  EXPECT_EQ(parseCpuList("3-1").status().message(), "bad CPU list part \"3-1\"");
+  EXPECT_FALSE(parseCpuList("a-b").ok());
+  CpuTopology t;
+  for (int p = 0; p < 4; ++p) t.cpus.push_back({p, 0, p});
+  ASSERT_TRUE(applyNumaNodes({{0, "0-1"}, {1, "2"}}, &t).ok());
+  EXPECT_EQ(t.cpus[0].node, 0);
+  EXPECT_EQ(t.cpus[1].node, 0);
+  EXPECT_EQ(t.cpus[2].node, 1);
+  EXPECT_EQ(t.cpus[3].node, -1);  // named by no node
+  absl::Status bad = applyNumaNodes({{3, "x"}}, &t);
+  EXPECT_EQ(bad.message(), "NUMA node 3: bad CPU list part \"x\"");
+}
+
 TEST(ParseCpuInfoTest, RejectsTextWithoutProcessors) {
   EXPECT_EQ(parseCpuInfo("model name : x\n").status().code(), absl::StatusCode::kInvalidArgument);
 }
