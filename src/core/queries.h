@@ -91,6 +91,7 @@ struct ProcUsage {
   std::string proc_id;
   std::string frame_id;
   MemoryKb rss = 0, max_rss = 0, pss = 0, max_pss = 0, vsize = 0;
+  MemoryKb gpu_memory = 0, max_gpu_memory = 0;  // GPU memory in use now and its peak
   int64_t llu_time = 0;
 };
 

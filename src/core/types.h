@@ -253,6 +253,8 @@ struct Frame {
   MemoryKb used_memory = 0;
   MemoryKb reserved_memory = 0;
   MemoryKb max_pss = 0;
+  MemoryKb max_gpu_memory = 0;   // highest GPU memory use rqd reported, like max_rss
+  MemoryKb used_gpu_memory = 0;  // GPU memory in use at the last report
   std::string last_resource;  // "host/cores/gpus" of the last run
   int32_t total_core_time = 0;  // core-seconds over every attempt
   int32_t version = 0;          // bumped on every state change (optimistic locking)
@@ -310,6 +312,8 @@ struct Proc {
   MemoryKb max_rss = 0;
   MemoryKb used_pss = 0;
   MemoryKb max_pss = 0;
+  MemoryKb used_gpu_memory = 0;  // GPU memory the frame uses now (last report)
+  MemoryKb max_gpu_memory = 0;   // highest GPU memory use reported on this proc
   EpochSec booked_time = 0;
   EpochSec ping_time = 0;
   bool unbooked = false;

@@ -409,10 +409,20 @@ CREATE INDEX frame_layer_order ON frame (layer_id, dispatch_order);
 CREATE INDEX layer_job_order ON layer (job_id, dispatch_order);
 )sql";
 
+// V6: the GPU memory a frame uses, as rqd reports it (RunningFrameInfo used_gpu_memory and
+// max_used_gpu_memory, KB): now and its peak, on the proc and on its frame. Rows of older
+// stores read 0 (not measured).
+constexpr absl::string_view kV6 = R"sql(
+ALTER TABLE proc ADD COLUMN used_gpu_memory BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE proc ADD COLUMN max_gpu_memory BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE frame ADD COLUMN used_gpu_memory BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE frame ADD COLUMN max_gpu_memory BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5};
+  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5, kV6};
   return kAll;
 }
 

@@ -182,7 +182,8 @@ inline constexpr absl::string_view kFrameCols =
     "f.id, f.job_id, f.layer_id, l.name, f.name, f.number, f.state, f.dispatch_order, "
     "f.retry_count, f.exit_status, f.exit_signal, f.depend_count, f.start_time, f.stop_time, "
     "f.max_rss, f.used_memory, f.reserved_memory, f.max_pss, f.last_resource, "
-    "f.total_core_time, f.version, f.checkpoint_state, f.updated_time";
+    "f.total_core_time, f.version, f.checkpoint_state, f.updated_time, f.max_gpu_memory, "
+    "f.used_gpu_memory";
 inline constexpr absl::string_view kFrameFrom = " FROM frame f JOIN layer l ON f.layer_id = l.id";
 inline core::Frame toFrame(const SqlRow& r) {
   core::Frame f;
@@ -209,6 +210,8 @@ inline core::Frame toFrame(const SqlRow& r) {
   f.version = r.i32(20);
   f.checkpoint_state = r.i32(21);
   f.updated_time = r.i64(22);
+  f.max_gpu_memory = r.i64(23);
+  f.used_gpu_memory = r.i64(24);
   return f;
 }
 
@@ -258,7 +261,8 @@ inline constexpr absl::string_view kProcCols =
     "p.id, p.host_id, h.name, p.job_id, p.layer_id, p.frame_id, p.show_id, p.reserved_cores, "
     "p.reserved_memory, p.reserved_gpus, p.reserved_gpu_memory, p.used_memory, p.max_rss, "
     "p.used_pss, p.max_pss, p.booked_time, p.ping_time, p.kill_reason, p.log_path, p.unbook, "
-    "p.redirect_job_id, p.redirect_group_id FROM proc p JOIN host h ON p.host_id = h.id";
+    "p.redirect_job_id, p.redirect_group_id, p.used_gpu_memory, p.max_gpu_memory FROM proc p "
+    "JOIN host h ON p.host_id = h.id";
 inline core::Proc toProc(const SqlRow& r) {
   core::Proc p;
   p.id = r.str(0);
@@ -283,6 +287,8 @@ inline core::Proc toProc(const SqlRow& r) {
   p.log_path = r.str(18);
   p.redirect_job_id = r.str(20);
   p.redirect_group_id = r.str(21);
+  p.used_gpu_memory = r.i64(22);
+  p.max_gpu_memory = r.i64(23);
   return p;
 }
 

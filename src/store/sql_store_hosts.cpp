@@ -106,19 +106,24 @@ absl::StatusOr<core::Host> SqlStore::updateHostReport(const HostReportData& r,
                    i(r.now), s(r.rqd_address)})
             .status());
     for (const auto& u : usage) {
-      ASSIGN_OR_RETURN(auto n,
-                       db_->exec("UPDATE proc SET used_memory = $3, max_rss = CASE WHEN max_rss > "
-                                 "$4 THEN max_rss ELSE $4 END, used_pss = $5, max_pss = CASE WHEN "
-                                 "max_pss > $6 THEN max_pss ELSE $6 END, ping_time = $7 WHERE id = "
-                                 "$1 AND host_id = $2",
-                                 {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss),
-                                  i(u.max_pss), i(r.now)}));
+      // A peak is the highest of what was stored and what the host reports now (an rqd
+      // that restarted, or one that does not measure GPUs, reports lower peaks or 0).
+      ASSIGN_OR_RETURN(
+          auto n, db_->exec("UPDATE proc SET used_memory = $3, max_rss = CASE WHEN max_rss > "
+                            "$4 THEN max_rss ELSE $4 END, used_pss = $5, max_pss = CASE WHEN "
+                            "max_pss > $6 THEN max_pss ELSE $6 END, ping_time = $7, "
+                            "used_gpu_memory = $8, max_gpu_memory = CASE WHEN max_gpu_memory > "
+                            "$9 THEN max_gpu_memory ELSE $9 END WHERE id = $1 AND host_id = $2",
+                            {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss), i(u.max_pss),
+                             i(r.now), i(u.gpu_memory), i(u.max_gpu_memory)}));
       if (n > 0) {
         RETURN_IF_ERROR(db_->exec("UPDATE frame SET used_memory = $2, max_rss = CASE WHEN max_rss "
                                   "> $3 THEN max_rss ELSE $3 END, max_pss = CASE WHEN max_pss > $4 "
-                                  "THEN max_pss ELSE $4 END WHERE id = (SELECT frame_id FROM proc "
-                                  "WHERE id = $1)",
-                                  {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss)})
+                                  "THEN max_pss ELSE $4 END, used_gpu_memory = $5, max_gpu_memory "
+                                  "= CASE WHEN max_gpu_memory > $6 THEN max_gpu_memory ELSE $6 END "
+                                  "WHERE id = (SELECT frame_id FROM proc WHERE id = $1)",
+                                  {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss),
+                                   i(u.gpu_memory), i(u.max_gpu_memory)})
                             .status());
       }
     }
@@ -399,8 +404,8 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
         auto rows,
         db_->query("SELECT p.host_id, p.reserved_cores, p.reserved_memory, p.booked_time, "
                    "p.kill_reason, f.state, f.retry_count, f.layer_id, f.job_id, j.max_retries, "
-                   "j.state, j.auto_eat, p.max_rss, p.reserved_gpus FROM proc p JOIN frame f ON "
-                   "p.frame_id = f.id "
+                   "j.state, j.auto_eat, p.max_rss, p.reserved_gpus, p.max_gpu_memory FROM proc p "
+                   "JOIN frame f ON p.frame_id = f.id "
                    "JOIN job j ON f.job_id = j.id WHERE p.id = $1 AND p.frame_id = $2",
                    {s(d.proc_id), s(d.frame_id)}));
     if (rows.empty())
@@ -419,6 +424,7 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
     const bool job_pending = r.str(10) == "PENDING";
     const bool auto_eat = r.b(11);
     const MemoryKb max_rss = std::max(d.max_rss, r.i64(12));
+    const MemoryKb max_gpu_memory = std::max(d.max_gpu_memory, r.i64(14));
 
     RETURN_IF_ERROR(db_->exec("DELETE FROM proc WHERE id = $1", {s(d.proc_id)}).status());
     RETURN_IF_ERROR(recomputeIdle(*db_, out.host_id));
@@ -463,11 +469,13 @@ absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& 
                   "'DEPEND' ELSE $2 END, retry_count = $3, exit_status = $4, exit_signal = $5, "
                   "stop_time = $6, max_rss = CASE WHEN max_rss > $7 THEN max_rss ELSE $7 END, "
                   "total_core_time = total_core_time + $8, last_resource = $9, reserved_memory = "
-                  "CASE WHEN $10 > 0 THEN $10 ELSE reserved_memory END, version = version + 1 "
-                  "WHERE id = $1 AND state = 'RUNNING'",
+                  "CASE WHEN $10 > 0 THEN $10 ELSE reserved_memory END, max_gpu_memory = CASE "
+                  "WHEN max_gpu_memory > $11 THEN max_gpu_memory ELSE $11 END, version = version "
+                  "+ 1 WHERE id = $1 AND state = 'RUNNING'",
                   {s(d.frame_id), s(next_name), i(new_retries), i(d.exit_status), i(d.exit_signal),
                    i(d.now), i(max_rss), i(static_cast<int64_t>(d.run_time) * cores / 100),
-                   s(absl::StrCat(d.host_name, "/", cores / 100.0, "/", r.i32(13))), i(new_reserved)}));
+                   s(absl::StrCat(d.host_name, "/", cores / 100.0, "/", r.i32(13))),
+                   i(new_reserved), i(max_gpu_memory)}));
     if (n == 0) return absl::AbortedError("frame changed state during its completion");
     out.new_state = next;
     if (core::isDone(next)) {

@@ -75,6 +75,7 @@ struct FrameCompletion {
   int32_t run_time = 0;  // seconds
   MemoryKb max_rss = 0;
   MemoryKb max_pss = 0;
+  MemoryKb max_gpu_memory = 0;  // the run's GPU memory peak (0: no GPU or not measured)
   EpochSec now = 0;
   MemoryKb oom_retry_memory = 0;  // > 0: the frame was killed for memory: it goes back to
                                   // WAITING (DEPEND if held) without counting a retry, and its
@@ -387,8 +388,11 @@ class Store {
   // first), marks it UP, refreshes its resources. Idle cores are recomputed from the
   // procs cuebot holds on it, not taken from rqd.
   virtual absl::StatusOr<core::Host> upsertHost(const HostReportData& report) = 0;
-  // A status report: resources, ping time and per-proc usage, in one transaction.
-  // NOT_FOUND if the host never booted.
+  // A status report: resources, ping time and per-proc usage, in one transaction. A proc
+  // and its frame take the use now (RSS and GPU memory; PSS on the proc); their peaks
+  // (max_rss, max_pss, max_gpu_memory) only ever rise, and a frame keeps them across its
+  // attempts. Usage of a proc cuebot does not hold on that host is ignored. NOT_FOUND if
+  // the host never booted.
   virtual absl::StatusOr<core::Host> updateHostReport(const HostReportData& report,
                                                       const std::vector<ProcUsage>& usage) = 0;
   virtual absl::StatusOr<std::vector<core::Host>> getHosts(const HostSearch& search) = 0;

@@ -107,7 +107,8 @@ inline auto fields(const core::Frame& f) {
   return std::tie(f.id, f.job_id, f.layer_id, f.layer_name, f.name, f.number, f.state,
                   f.dispatch_order, f.retry_count, f.exit_status, f.exit_signal, f.depend_count,
                   f.start_time, f.stop_time, f.max_rss, f.used_memory, f.reserved_memory, f.max_pss,
-                  f.last_resource, f.total_core_time, f.version);
+                  f.last_resource, f.total_core_time, f.version, f.max_gpu_memory,
+                  f.used_gpu_memory);
 }
 inline auto fields(const core::Host& h) {
   return std::tie(h.id, h.name, h.alloc_id, h.alloc_name, h.facility, h.state, h.lock_state,
@@ -120,7 +121,7 @@ inline auto fields(const core::Proc& p) {
   return std::tie(p.id, p.host_id, p.host_name, p.job_id, p.layer_id, p.frame_id, p.show_id,
                   p.reserved_cores, p.reserved_memory, p.reserved_gpus, p.reserved_gpu_memory,
                   p.used_memory, p.max_rss, p.used_pss, p.max_pss, p.booked_time, p.ping_time,
-                  p.unbooked, p.log_path);
+                  p.unbooked, p.log_path, p.used_gpu_memory, p.max_gpu_memory);
 }
 inline auto fields(const core::Depend& d) {
   return std::tie(d.id, d.type, d.target, d.any_frame, d.active, d.er_job_id, d.er_layer_id,

@@ -1,17 +1,21 @@
 // Runs the storage conformance suite (store_conformance.h) against SQLite: each test
 // gets its own database file in the system temporary directory, removed afterwards.
+// Also SQLite-only checks: opening by URL, migrating a store an older cuebot wrote.
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <system_error>
 
 #include "common/ids.h"
+#include "store/schema.h"
+#include "store/sqlite_connection.h"
 #include "store/store.h"
 #include "store/store_conformance.h"
 #include "store/store_conformance_admin.h"
 #include "store/store_conformance_depend.h"
 #include "store/store_conformance_filter.h"
 #include "store/store_conformance_settings.h"
+#include "store/store_conformance_usage.h"
 
 namespace cue::store::conformance {
 namespace {
@@ -69,6 +73,67 @@ TEST(SqliteOpenStoreTest, UnwritableDirectoryIsUnavailable) {
   fs::path dir = fs::temp_directory_path() / ("cue_store_missing_" + common::newId());
   EXPECT_EQ(openStore((dir / "sub" / "cue.db").string()).status().code(),
             absl::StatusCode::kUnavailable);
+}
+
+// ---- SQLite-only: a store written by an older cuebot ---------------------------------
+
+// A store at schema V5 (before the GPU memory columns, V6) with one frame, written as
+// that cuebot left it: opening it migrates it, and its frame reads 0 GPU memory.
+TEST(SqliteMigrationTest, StoreOfSchemaV5GainsGpuMemoryColumnsReadingZero) {
+  fs::path path = fs::temp_directory_path() / ("cue_store_v5_" + common::newId() + ".db");
+  const std::string frame_id = common::newId();
+  {
+    auto conn = SqliteConnection::open(path.string());
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    ASSERT_GE(migrations().size(), 6u);
+    for (size_t v = 0; v < 5; ++v) ASSERT_TRUE((*conn)->execScript(migrations()[v]).ok()) << v;
+    const SqlValue job = common::newId(), layer = common::newId(), frame = frame_id;
+    ASSERT_TRUE(
+        (*conn)
+            ->execScript("CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                         "INSERT INTO schema_version (version) VALUES (5);"
+                         "INSERT INTO show (id, name) VALUES ('s1', 'old');"
+                         "INSERT INTO folder (id, name, show_id) VALUES ('g1', 'old', 's1');")
+            .ok());
+    auto st = (*conn)->exec(
+        "INSERT INTO job (id, name, show_id, shot, user_name, folder_id, facility, priority, "
+        "min_cores, max_cores, min_gpus, max_gpus, max_retries, paused, auto_eat, state, log_dir, "
+        "start_time) VALUES ($1, 'old-sh-u_j', 's1', 'sh', 'u', 'g1', 'local', 1, 100, 100, 0, 0, "
+        "3, 0, 0, 'PENDING', '/tmp', 1)",
+        {job});
+    ASSERT_TRUE(st.ok()) << st.status();
+    st = (*conn)->exec(
+        "INSERT INTO layer (id, job_id, name, type, command, frame_range, chunk_size, "
+        "dispatch_order, min_cores, max_cores, threadable, min_memory, min_gpus, max_gpus, "
+        "min_gpu_memory, tags, services, limits, timeout, timeout_llu) VALUES ($1, $2, 'a', "
+        "'Render', 'true', '1', 1, 0, 100, 100, 0, 1024, 0, 0, 0, 'general', 'default', '', 0, 0)",
+        {layer, job});
+    ASSERT_TRUE(st.ok()) << st.status();
+    st = (*conn)->exec(
+        "INSERT INTO frame (id, job_id, layer_id, name, number, state, dispatch_order, max_rss) "
+        "VALUES ($1, $2, $3, '0001-a', 1, 'SUCCEEDED', 0, 2048)",
+        {frame, job, layer});
+    ASSERT_TRUE(st.ok()) << st.status();
+  }
+  {
+    auto store = openStore(path.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto f = (*store)->getFrame(frame_id);
+    ASSERT_TRUE(f.ok()) << f.status();
+    EXPECT_EQ(f->max_rss, 2048) << "what the old store held is kept";
+    EXPECT_EQ(f->max_gpu_memory, 0);
+    EXPECT_EQ(f->used_gpu_memory, 0);
+    EXPECT_TRUE((*store)->getProcs(ProcSearch{}).ok()) << "proc reads its new columns";
+  }
+  {
+    auto conn = SqliteConnection::open(path.string());
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    auto rows = (*conn)->query("SELECT version FROM schema_version", {});
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ(rows->front().i64(0), static_cast<int64_t>(migrations().size()));
+  }
+  removeDatabase(path);
 }
 
 }  // namespace cue::store::conformance

@@ -159,6 +159,8 @@ void toProto(const core::Frame& f, job::Frame* out) {
   out->set_last_resource(f.last_resource);
   out->set_total_core_time(f.total_core_time);
   out->set_checkpoint_state(static_cast<job::CheckpointState>(f.checkpoint_state));
+  out->set_max_gpu_memory(f.max_gpu_memory);
+  out->set_used_gpu_memory(f.used_gpu_memory);
   out->set_max_pss(f.max_pss);
 }
 
@@ -227,6 +229,7 @@ void toProto(const core::Proc& p, const std::string& job_name, const std::string
   out->set_reserved_memory(p.reserved_memory);
   out->set_reserved_gpu_memory(p.reserved_gpu_memory);
   out->set_used_memory(p.used_memory);
+  out->set_used_gpu_memory(p.used_gpu_memory);
   out->set_reserved_cores(cores(p.reserved_cores));
   out->set_reserved_gpus(static_cast<float>(p.reserved_gpus));
   out->set_unbooked(p.unbooked);

@@ -110,6 +110,8 @@ core::Frame fromProto(const job::Frame& in) {
   f.used_memory = in.used_memory();
   f.reserved_memory = in.reserved_memory();
   f.max_pss = in.max_pss();
+  f.max_gpu_memory = in.max_gpu_memory();
+  f.used_gpu_memory = in.used_gpu_memory();
   f.last_resource = in.last_resource();
   f.total_core_time = in.total_core_time();
   f.checkpoint_state = in.checkpoint_state();
@@ -161,6 +163,7 @@ core::ProcView fromProto(const host::Proc& in) {
   v.proc.reserved_gpus = count(in.reserved_gpus());
   v.proc.reserved_gpu_memory = in.reserved_gpu_memory();
   v.proc.used_memory = in.used_memory();
+  v.proc.used_gpu_memory = in.used_gpu_memory();
   v.proc.unbooked = in.unbooked();
   v.proc.log_path = in.log_path();
   return v;

@@ -122,7 +122,8 @@ class OpenCueClientTest(unittest.TestCase):
 
     def test_orphaned_booking_is_requeued_and_a_late_completion_is_harmless(self):
         # A fake rqd that accepts LaunchFrame and never runs anything: cuebot's booking is
-        # an orphan once the host's status reports keep not listing it.
+        # an orphan once the host's status reports keep not listing it. The attempt that
+        # runs reports its memory and GPU memory, which the frame and its proc show.
         launches = []
         server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
 
@@ -170,15 +171,52 @@ class OpenCueClientTest(unittest.TestCase):
             first, second = launches[0], launches[1]
             self.assertEqual(first.frame_id, second.frame_id)
             self.assertNotEqual(first.resource_id, second.resource_id)
-            # The second attempt completes; a late completion of the orphan changes nothing.
-            for run in (second, first):
-                info = report_pb2.RunningFrameInfo(resource_id=run.resource_id, job_id=run.job_id,
+
+            def info(run, **usage):
+                return report_pb2.RunningFrameInfo(resource_id=run.resource_id, job_id=run.job_id,
                                                    frame_id=run.frame_id, job_name=run.job_name,
-                                                   frame_name=run.frame_name)
+                                                   frame_name=run.frame_name, **usage)
+
+            # The second attempt runs and reports its memory and GPU memory (KB): OpenCue's
+            # Frame, UpdatedFrame and Proc show them.
+            self.call("report.RqdReportInterface", "ReportStatus",
+                      report_pb2.RqdReportStatusRequest(host_report=report_pb2.HostReport(
+                          host=host, core_info=cores, frames=[info(
+                              second, rss=100000, max_rss=200000, used_gpu_memory=300000,
+                              max_used_gpu_memory=400000)])),
+                      report_pb2.RqdReportStatusResponse)
+            running = self.call("job.FrameInterface", "GetFrame",
+                                job_pb2.FrameGetFrameRequest(id=second.frame_id),
+                                job_pb2.FrameGetFrameResponse).frame
+            self.assertEqual(running.state, job_pb2.RUNNING)
+            self.assertEqual((running.used_memory, running.max_rss), (100000, 200000))
+            self.assertEqual((running.used_gpu_memory, running.max_gpu_memory), (300000, 400000))
+            job = self.call("job.JobInterface", "FindJob", job_pb2.JobFindJobRequest(name=name),
+                            job_pb2.JobFindJobResponse).job
+            listed = self.call("job.JobInterface", "GetFrames", job_pb2.JobGetFramesRequest(
+                job=job, req=job_pb2.FrameSearchCriteria(page=1, limit=10)),
+                job_pb2.JobGetFramesResponse).frames.frames
+            self.assertEqual([(f.used_gpu_memory, f.max_gpu_memory) for f in listed],
+                             [(300000, 400000)])
+            updated = self.call("job.JobInterface", "GetUpdatedFrames",
+                                job_pb2.JobGetUpdatedFramesRequest(job=job, last_check=1),
+                                job_pb2.JobGetUpdatedFramesResponse).updated_frames.updated_frames
+            self.assertEqual([(f.used_gpu_memory, f.max_gpu_memory) for f in updated],
+                             [(300000, 400000)])
+            procs = self.call("host.ProcInterface", "GetProcs", host_pb2.ProcGetProcsRequest(
+                r=host_pb2.ProcSearchCriteria(hosts=["fake-rqd"])),
+                host_pb2.ProcGetProcsResponse).procs.procs
+            self.assertEqual([(p.id, p.used_gpu_memory) for p in procs],
+                             [(second.resource_id, 300000)])
+
+            # The second attempt completes with a higher peak; a late completion of the
+            # orphan changes nothing (not even with a higher peak still).
+            for run, peak in ((second, 500000), (first, 900000)):
                 self.call("report.RqdReportInterface", "ReportRunningFrameCompletion",
                           report_pb2.RqdReportRunningFrameCompletionRequest(
                               frame_complete_report=report_pb2.FrameCompleteReport(
-                                  host=host, frame=info, exit_status=0, run_time=1)),
+                                  host=host, frame=info(run, max_used_gpu_memory=peak),
+                                  exit_status=0, run_time=1)),
                           report_pb2.RqdReportRunningFrameCompletionResponse)
         finally:
             server.stop(0)
@@ -191,6 +229,8 @@ class OpenCueClientTest(unittest.TestCase):
                           job_pb2.FrameGetFrameResponse).frame
         self.assertEqual(frame.state, job_pb2.SUCCEEDED)
         self.assertEqual(frame.retry_count, 0)
+        self.assertEqual(frame.max_gpu_memory, 500000)
+        self.assertEqual(frame.max_rss, 200000)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ class ReportService final : public report::RqdReportInterface::Service {
       r.usage.max_rss = f.max_rss();
       r.usage.pss = f.pss();
       r.usage.max_pss = f.max_pss();
+      r.usage.gpu_memory = f.used_gpu_memory();
+      r.usage.max_gpu_memory = f.max_used_gpu_memory();
       r.usage.vsize = f.vsize();
       r.usage.llu_time = f.llu_time();
       frames.push_back(std::move(r));
@@ -56,6 +58,7 @@ class ReportService final : public report::RqdReportInterface::Service {
     done.run_time = c.run_time();
     done.max_rss = c.frame().max_rss();
     done.max_pss = c.frame().max_pss();
+    done.max_gpu_memory = c.frame().max_used_gpu_memory();
     done.now = clock_.nowSeconds();
     return toGrpc(farm_.onFrameComplete(done));
   }
