@@ -51,7 +51,9 @@ RqdCore::RqdCore(RqdCoreOptions options, const Machine& machine, CoreListener* l
                                  s.ToString());
   }
   if (!options_.spool_dir.empty()) {
-    running_spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/running");
+    // Not fsynced: the record lets a restarted rqd report frames it lost; a host that
+    // crashes loses its frames with it, and cuebot requeues them when it boots again.
+    running_spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/running", /*sync=*/false);
     absl::Status s = running_spool_->init();
     if (!s.ok()) {
       common::logger("rqd")->error("cannot use the spool for running frames: {}", s.ToString());

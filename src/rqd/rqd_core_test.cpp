@@ -1,6 +1,8 @@
 // RqdCore with real frames: /bin/sh children of this test process, logs in temp dirs.
 #include "rqd/rqd_core.h"
 
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -67,6 +69,21 @@ class RqdCoreTest : public ::testing::Test {
   CollectingListener listener_;
   std::unique_ptr<Machine> machine_;
 };
+
+// The frame's shell shares rqd's memory until it execs, and the kernel then gives it rqd's
+// peak RSS as its own; a tiny frame must not be reported with rqd's size.
+TEST_F(RqdCoreTest, ATinyFrameIsNotReportedWithRqdsOwnPeakMemory) {
+  std::vector<char> ballast(64 << 20, 1);  // this process's peak: over 64 MB
+  struct rusage self {};
+  ::getrusage(RUSAGE_SELF, &self);
+  ASSERT_GT(self.ru_maxrss, 64 * 1024) << ballast[4096];
+  auto core = makeCore(*machine_);
+  ASSERT_TRUE(core->launchFrame(makeSpec("tiny", "exec /bin/true", dir_.file("logs"))).ok());
+  FrameCompletion c;
+  ASSERT_TRUE(listener_.waitCompletion("tiny", &c));
+  EXPECT_EQ(c.exit_status, 0);
+  EXPECT_LT(c.usage.max_rss, 16 * 1024) << "rqd's peak taken for the frame's";
+}
 
 TEST_F(RqdCoreTest, RunsAFrameAndLogsHeaderOutputAndFooter) {
   auto core = makeCore(*machine_);

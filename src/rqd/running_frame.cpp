@@ -163,6 +163,14 @@ std::vector<int> RunningFrame::collectProcesses() {
     root = {pid_, root_starttime_};
     known = known_;
   }
+  std::shared_ptr<FrameCgroup> cg;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cg = cgroup_;
+  }
+  // In a cgroup no process can leave, an empty cgroup is a frame with nothing left: no
+  // need to scan every process of the host, the common case once the shell has exited.
+  if (cg && cg->pids().empty()) return {};
   ProcessTable table = scanProcesses(options_.proc_root);
   std::vector<int> pids = frameProcesses(table, root, known);
   addCgroupProcesses(table, &pids);
@@ -327,6 +335,12 @@ void RunningFrame::run() {
   absl::StatusOr<pid_t> pid = spawnFrame(spawn);
   close_cgroup_fds();
   if (!pid.ok()) return failLaunch(std::string(pid.status().message()));
+  {
+    struct rusage self {};
+    ::getrusage(RUSAGE_SELF, &self);
+    std::lock_guard<std::mutex> lock(mu_);
+    rqd_maxrss_at_spawn_ = self.ru_maxrss;
+  }
   markStarted(*pid, *user);
 
   struct rusage ru {};
@@ -500,7 +514,8 @@ FrameCompletion RunningFrame::completionFor(int status, const struct rusage& ru)
     c.exit_signal = WTERMSIG(status);
   }
   std::lock_guard<std::mutex> lock(mu_);
-  usage_.max_rss = std::max<MemoryKb>(usage_.max_rss, ru.ru_maxrss);
+  if (ru.ru_maxrss > rqd_maxrss_at_spawn_)  // else it may be rqd's own peak (see the header)
+    usage_.max_rss = std::max<MemoryKb>(usage_.max_rss, ru.ru_maxrss);
   if (usage_.max_pss == 0) usage_.max_pss = usage_.max_rss;
   usage_.cpu_seconds = std::max(usage_.cpu_seconds, seconds(ru.ru_utime) + seconds(ru.ru_stime));
   if (kill_requested_) {

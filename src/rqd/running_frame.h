@@ -154,6 +154,10 @@ class RunningFrame {
   FrameUsage usage_;
   pid_t pid_ = 0;
   uint64_t root_starttime_ = 0;
+  // rqd's own peak RSS (KB) just after the frame's shell was started. The shell shares
+  // rqd's memory until it execs, and the kernel then counts rqd's peak as the shell's
+  // ru_maxrss: a wait4 maxrss at or below this says nothing about the frame.
+  long rqd_maxrss_at_spawn_ = 0;
   std::set<ProcKey> known_;  // every process seen in the frame
   EpochSec started_at_ = 0;
   bool kill_requested_ = false;

@@ -93,7 +93,7 @@ std::string FileSpool::keyFor(const std::string& file_name) {
 }
 
 absl::Status FileSpool::put(const std::string& key, const std::string& data) const {
-  return writeFileAtomic(absl::StrCat(dir_, "/", fileNameFor(key)), data);
+  return writeFileAtomic(absl::StrCat(dir_, "/", fileNameFor(key)), data, sync_);
 }
 
 absl::Status FileSpool::remove(const std::string& key) const {

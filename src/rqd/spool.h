@@ -19,7 +19,9 @@ namespace cue::rqd {
 // one key leave one of them.
 class FileSpool {
  public:
-  explicit FileSpool(std::string dir) : dir_(std::move(dir)) {}
+  // `sync`: entries are fsynced, so they survive the host crashing; without it they survive
+  // rqd crashing or being killed, and cost no disk flush.
+  explicit FileSpool(std::string dir, bool sync = true) : dir_(std::move(dir)), sync_(sync) {}
 
   // Creates the directory (mkdir -p, mode 0700).
   absl::Status init() const;
@@ -37,6 +39,7 @@ class FileSpool {
 
  private:
   std::string dir_;
+  bool sync_;
 };
 
 // What rqd remembers about a running frame.

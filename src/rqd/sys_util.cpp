@@ -50,7 +50,7 @@ absl::StatusOr<std::string> readFile(const std::string& path) {
   return out;
 }
 
-absl::Status writeFileAtomic(const std::string& path, const std::string& data) {
+absl::Status writeFileAtomic(const std::string& path, const std::string& data, bool sync) {
   std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return errnoStatus(errno, absl::StrCat("create ", tmp));
@@ -66,7 +66,7 @@ absl::Status writeFileAtomic(const std::string& path, const std::string& data) {
     }
     done += static_cast<size_t>(n);
   }
-  ::fsync(fd);
+  if (sync) ::fsync(fd);
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;

@@ -16,8 +16,9 @@ namespace cue::rqd {
 // The whole file. NOT_FOUND when it does not exist, else INTERNAL/PERMISSION_DENIED.
 absl::StatusOr<std::string> readFile(const std::string& path);
 
-// Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename.
-absl::Status writeFileAtomic(const std::string& path, const std::string& data);
+// Writes `data` to `path` atomically: a temp file in the same directory, fsync (when
+// `sync`), rename. Without `sync` the file survives a crash of the process, not of the host.
+absl::Status writeFileAtomic(const std::string& path, const std::string& data, bool sync = true);
 
 // mkdir -p. Missing parents are created with mode 0755, owned by rqd; `path` itself, when
 // created, gets `mode` (umask ignored) and, when `uid` >= 0, owner uid:gid (only root may).
