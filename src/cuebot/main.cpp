@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "common/logging.h"
+#include "common/process.h"
 #include "cuebot/dispatcher.h"
 #include "cuebot/farm.h"
 #include "cuebot/job_launcher.h"
@@ -39,6 +40,7 @@ struct Config {
 
 int main(int argc, char** argv) {
   using namespace cue;
+  common::disableAbslDeadlockDetection();
   Config cfg;
   CLI::App app{"cuebot: Cue's render farm server (OpenCue-compatible gRPC API)"};
   app.set_config("--config", "", "read options from this TOML/INI file");

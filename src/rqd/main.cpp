@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/process.h"
 #include "rqd/config.h"
 #include "rqd/daemon.h"
 
@@ -31,6 +32,7 @@ void ensureStdFds() {
 
 int main(int argc, char** argv) {
   ensureStdFds();
+  cue::common::disableAbslDeadlockDetection();
   // Two malloc arenas, not eight per CPU: each frame has a thread of its own, and every
   // arena a thread touches keeps its freed memory, so rqd's heap would grow with the
   // number of frames it has run. rqd allocates little; two arenas do not contend.
