@@ -1,6 +1,7 @@
 #include "rqd/rqd_core.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -536,6 +537,16 @@ void RqdCore::joinFinished() {
     done.swap(finished_);
   }
   for (auto& f : done) f->join();
+  if (done.empty()) return;
+  done.clear();  // the frames' last references: their memory is free from here
+  bool idle = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle = frames_.empty() && finished_.empty();
+  }
+  // The host has gone idle: give the heap's free memory back, so that an rqd at rest holds
+  // what it needs at rest, not what its busiest minute needed.
+  if (idle) ::malloc_trim(0);
 }
 
 void RqdCore::samplerLoop() {
