@@ -29,8 +29,11 @@ std::string hostPart(const std::string& entry) {
 constexpr char kLoopback[] = "loopback";
 
 std::string canonical(const std::string& addr) {
-  if (addr == "::1" || absl::StartsWith(addr, "127.")) return kLoopback;
-  return addr;
+  in_addr v4{};
+  in6_addr v6{};
+  if (inet_pton(AF_INET, addr.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127) return kLoopback;
+  if (inet_pton(AF_INET6, addr.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6)) return kLoopback;
+  return addr;  // another address, or a name
 }
 
 }  // namespace

@@ -50,7 +50,9 @@ TEST(CallerFilter, LoopbackOfEitherFamilyIsThisMachine) {
   EXPECT_TRUE(f.check("ipv6:%5B::1%5D:4242", "LaunchFrame").ok());
   EXPECT_TRUE(f.check("ipv4:127.0.0.1:4242", "LaunchFrame").ok());
   EXPECT_FALSE(f.check("ipv4:10.0.0.1:4242", "LaunchFrame").ok());
-  CallerFilter remote({"10.0.0.5"}, [](const std::string&) { return std::vector<std::string>{}; });
+  // A cuebot whose *name* starts with "127." is a name, not a loopback address.
+  CallerFilter remote({"10.0.0.5", "127.example.com"},
+                      [](const std::string&) { return std::vector<std::string>{}; });
   EXPECT_FALSE(remote.check("ipv6:[::1]:1", "LaunchFrame").ok());
   EXPECT_FALSE(remote.check("ipv4:127.0.0.1:1", "LaunchFrame").ok());
 }

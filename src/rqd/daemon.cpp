@@ -116,7 +116,8 @@ absl::Status Daemon::start() {
             config_.cuebots.front());
   core_->start();
   reporter_->start();
-  log->debug("gave back {} kB of start-up code and read-only data", dropStartupPages());
+  if (startup_image_)
+    log->debug("gave back up to {} kB of start-up code and read-only data", startup_image_->drop());
   return absl::OkStatus();
 }
 

@@ -13,11 +13,13 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "rqd/config.h"
 #include "rqd/machine.h"
 #include "rqd/reporter.h"
+#include "rqd/resident.h"
 #include "rqd/rqd_core.h"
 #include "rqd/rqd_service.h"
 
@@ -27,6 +29,10 @@ class Daemon final : public CoreListener {
  public:
   explicit Daemon(RqdConfig config);
   ~Daemon() override;  // stop()
+
+  // After start(), drop the resident pages of `image` (resident.h): main() captures it
+  // before any thread starts. Without it nothing is dropped.
+  void setStartupImage(StartupImage image) { startup_image_ = std::move(image); }
 
   absl::Status start();
   // The port the gRPC server listens on (after start()).
@@ -63,6 +69,7 @@ class Daemon final : public CoreListener {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 
+  std::optional<StartupImage> startup_image_;
   std::mutex mu_;
   std::condition_variable cv_;
   ExitAction exit_ = ExitAction::kNone;

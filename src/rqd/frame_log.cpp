@@ -57,16 +57,35 @@ std::string row(const std::string& key, const std::string& value, int width) {
 
 absl::Status prepareLogRoot(const std::string& log_root, bool shared) {
   const mode_t mode = shared ? (S_ISVTX | 0777) : 0755;
-  if (absl::Status s = makeDirs(log_root, mode); !s.ok()) return s;
-  struct stat st;
-  if (::stat(log_root.c_str(), &st) != 0) return errnoStatus(errno, absl::StrCat("stat ", log_root));
-  // A root that rqd made earlier with other rights is put right; one someone else owns is
-  // theirs to set.
-  if (st.st_uid == ::geteuid() && (st.st_mode & 07777) != mode &&
-      ::chmod(log_root.c_str(), mode) != 0) {
-    return errnoStatus(errno, absl::StrCat("chmod ", log_root));
+  struct stat st {};
+  const bool existed = ::lstat(log_root.c_str(), &st) == 0;
+  if (!existed) {
+    if (absl::Status s = makeDirs(log_root, mode); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  // Opened without following a symlink: a root someone replaced with a link (say to /etc)
+  // is refused, never chmod'ed.
+  int fd = ::open(log_root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    return errnoStatus(errno, absl::StrCat("log root ", log_root,
+                                           " (it must be a directory, not a symlink)"));
+  }
+  absl::Status out;
+  if (::fstat(fd, &st) != 0) {
+    out = errnoStatus(errno, absl::StrCat("stat ", log_root));
+  } else if (st.st_uid != ::geteuid()) {
+    out = absl::FailedPreconditionError(
+        absl::StrCat("log root ", log_root, " belongs to uid ", st.st_uid, ", not to rqd"));
+  } else if (!existed && (st.st_mode & 07777) != mode && ::fchmod(fd, mode) != 0) {
+    // Only a root rqd has just made gets its mode: an existing one keeps the admin's.
+    out = errnoStatus(errno, absl::StrCat("chmod ", log_root));
+  } else if (existed && shared && (st.st_mode & S_IWOTH) == 0) {
+    out = absl::FailedPreconditionError(absl::StrFormat(
+        "log root %s has mode %04o: frames' users cannot make their job directories in it "
+        "(chmod 1777 it, as /tmp)",
+        log_root, st.st_mode & 07777));
+  }
+  ::close(fd);
+  return out;
 }
 
 std::string logFileName(const FrameSpec& spec) {
@@ -95,6 +114,18 @@ absl::StatusOr<OpenedLog> openFrameLog(const FrameSpec& spec, const std::string&
   }
   const std::string job = spec.job_name.empty() ? std::string("unknown-job") : spec.job_name;
   absl::StatusOr<OpenedLog> fallback = openIn(absl::StrCat(log_root, "/", job), name, owner);
+  if (fallback.ok() && owner.switch_user) {
+    // In the shared, sticky root anyone may make a job's directory first: the frame's logs
+    // go only into one its own user owns, not into another user's (or a symlink).
+    struct stat st {};
+    const std::string dir = absl::StrCat(log_root, "/", job);
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+        st.st_uid != static_cast<uid_t>(owner.uid)) {
+      ::close(fallback->fd);
+      fallback = absl::PermissionDeniedError(
+          absl::StrCat(dir, " is not a directory of uid ", owner.uid));
+    }
+  }
   if (!fallback.ok()) {
     return absl::Status(fallback.status().code(),
                         absl::StrCat("cannot write the frame log: ", reason,

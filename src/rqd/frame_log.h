@@ -25,8 +25,9 @@ inline constexpr int kMaxLogFiles = 15;
 
 // Creates `log_root` for the fallback logs: world-writable and sticky (as /tmp) when
 // `shared` (rqd is root and frames create their job directories in it as themselves),
-// else 0755. An existing root owned by rqd gets that mode; one owned by another user is
-// left alone.
+// else 0755. An existing root keeps its mode; a root that is a symlink, or that belongs to
+// anyone but rqd, is an error (logs then fail over to nothing: the frame fails to launch).
+// In a shared root a frame writes only into a job directory its own user owns.
 absl::Status prepareLogRoot(const std::string& log_root, bool shared);
 
 // "<job>.<frame>.rqlog".

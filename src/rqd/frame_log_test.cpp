@@ -1,6 +1,7 @@
 #include "rqd/frame_log.h"
 
 #include <fcntl.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,8 +98,10 @@ TEST_F(FrameLogAsUserTest, DirectoriesAndLogBelongToTheUserWhoMadeThem) {
   EXPECT_EQ(ownerOf(dir.file("logs")), static_cast<uid_t>(kNobodyId));
   EXPECT_EQ(ownerOf(dir.file("logs/deep")), static_cast<uid_t>(kNobodyId));
   EXPECT_EQ(ownerOf(log->path), static_cast<uid_t>(kNobodyId));
-  // The thread is root again afterwards: it may write where nobody may not.
-  EXPECT_TRUE(makeDirs(dir.file("root-only/x"), 0700).ok());
+  // The thread is root again afterwards: what it makes is root's.
+  EXPECT_EQ(::setfsuid(static_cast<uid_t>(-1)), 0);
+  ASSERT_TRUE(makeDirs(dir.file("root-only"), 0700).ok());
+  EXPECT_EQ(ownerOf(dir.file("root-only")), 0u);
 }
 
 TEST_F(FrameLogAsUserTest, NothingIsCreatedWhereTheUserMayNotWrite) {
@@ -119,6 +122,38 @@ TEST_F(FrameLogAsUserTest, NothingIsCreatedWhereTheUserMayNotWrite) {
   // The fallback is the user's own job directory in the sticky root.
   EXPECT_EQ(ownerOf(dirName(log->path)), static_cast<uid_t>(kNobodyId));
   EXPECT_EQ(ownerOf(log->path), static_cast<uid_t>(kNobodyId));
+}
+
+TEST_F(FrameLogAsUserTest, ALogRootThatIsASymlinkOrExistsIsNeverChmodded) {
+  TempDir dir;
+  ASSERT_TRUE(makeDirs(dir.file("system"), 0755).ok());
+  ASSERT_EQ(::symlink(dir.file("system").c_str(), dir.file("root").c_str()), 0);
+  absl::Status s = prepareLogRoot(dir.file("root"), /*shared=*/true);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("not a symlink"), absl::string_view::npos) << s;
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.file("system").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u) << "the link's target was made world-writable";
+  // An existing root keeps the admin's mode; one frames cannot use is reported.
+  s = prepareLogRoot(dir.file("system"), /*shared=*/true);
+  EXPECT_NE(s.message().find("has mode 0755: frames' users cannot make their job directories"),
+            absl::string_view::npos)
+      << s;
+  ASSERT_EQ(::stat(dir.file("system").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+}
+
+TEST_F(FrameLogAsUserTest, AJobDirectorySomeoneElseMadeInTheSharedRootIsNotUsed) {
+  TempDir dir;
+  ASSERT_TRUE(prepareLogRoot(dir.file("root"), /*shared=*/true).ok());
+  FrameSpec spec = testing::makeSpec("f1", "true", "");
+  const std::string squatted = dir.file("root/" + spec.job_name);
+  ASSERT_TRUE(makeDirs(squatted, 0777).ok());
+  ASSERT_EQ(::chown(squatted.c_str(), 1, 1), 0);  // another user's ("daemon")
+  absl::StatusOr<OpenedLog> log = openFrameLog(spec, dir.file("root"), nobody());
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find("is not a directory of uid 65534"), absl::string_view::npos)
+      << log.status();
 }
 
 TEST_F(FrameLogAsUserTest, AnotherUsersLogIsNotRotatedAway) {

@@ -311,7 +311,12 @@ absl::StatusOr<std::vector<GpuUse>> NvidiaSmiProbe::queryUse() const {
 
 std::vector<GpuUse> NvidiaSmiProbe::use() {
   std::lock_guard<std::mutex> lock(use_mu_);
+  // After a failure (a hung driver makes every run wait its timeout) nvidia-smi is not run
+  // again for `refresh`: the sampler is not held up at every sample.
+  if (last_use_failure_at_ && Clock::now() - *last_use_failure_at_ < options_.refresh) return {};
   absl::StatusOr<std::vector<GpuUse>> got = queryUse();
+  if (got.ok()) last_use_failure_at_.reset();
+  else last_use_failure_at_ = Clock::now();
   std::string failure = got.ok() ? "" : std::string(got.status().message());
   if (!failure.empty() && failure != last_use_failure_)
     common::logger("rqd")->warn("cannot read GPU use: {}", failure);

@@ -81,7 +81,8 @@ class NvidiaSmiProbe final : public GpuProbe {
   GpuInfo probe() override;
 
   // The GPUs' use now: one uncached run of kNvidiaSmiUseQuery. Empty when it fails
-  // (logged as a warning when the failure first happens or changes).
+  // (logged as a warning when the failure first happens or changes), and for `refresh`
+  // after a failure, without running nvidia-smi.
   std::vector<GpuUse> use() override;
 
   // One run now, uncached. NOT_FOUND: no such program (not on the search path, or the
@@ -108,6 +109,7 @@ class NvidiaSmiProbe final : public GpuProbe {
 
   std::mutex use_mu_;             // serialises use() runs
   std::string last_use_failure_;  // what use() last logged
+  std::optional<std::chrono::steady_clock::time_point> last_use_failure_at_;
 };
 
 }  // namespace cue::rqd

@@ -18,6 +18,7 @@
 #include "common/process.h"
 #include "rqd/config.h"
 #include "rqd/daemon.h"
+#include "rqd/resident.h"
 
 namespace {
 
@@ -31,6 +32,9 @@ void ensureStdFds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread starts: the program's and its libraries' read-only segments, given
+  // back once rqd has started (resident.h).
+  cue::rqd::StartupImage startup_image = cue::rqd::StartupImage::capture();
   ensureStdFds();
   cue::common::disableAbslDeadlockDetection();
   // Two malloc arenas, not eight per CPU: each frame has a thread of its own, and every
@@ -65,6 +69,7 @@ int main(int argc, char** argv) {
   cue::rqd::ExitAction action = cue::rqd::ExitAction::kNone;
   {
     cue::rqd::Daemon daemon(loaded->config);
+    daemon.setStartupImage(std::move(startup_image));
     absl::Status started = daemon.start();
     if (!started.ok()) {
       log->critical("rqd cannot start: {}", started.ToString());

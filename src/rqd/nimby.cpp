@@ -89,9 +89,10 @@ std::optional<CpuBusy> ProcStatBusySource::busy() {
 NimbyAction nimbyStep(bool locked, std::optional<double> idle_s, double threshold_s,
                       bool loaded) {
   if (!idle_s) return NimbyAction::kNone;  // cannot tell: leave the host as it is
-  const bool in_use = *idle_s < threshold_s || loaded;
-  if (!locked && in_use) return NimbyAction::kLock;
-  if (locked && !in_use) return NimbyAction::kUnlock;
+  if (!locked && *idle_s < threshold_s) return NimbyAction::kLock;
+  // Load never locks by itself (CPU rqd cannot tie to a frame would kill frames for
+  // nothing), but a host someone left busy stays locked.
+  if (locked && *idle_s >= threshold_s && !loaded) return NimbyAction::kUnlock;
   return NimbyAction::kNone;
 }
 

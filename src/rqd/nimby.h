@@ -4,10 +4,11 @@
 // cuebot requeues them without using a retry), and unlocks once nobody has touched the
 // machine for `idle_s` (OpenCue's MINIMUM_IDLE, 900 s by default).
 //
-// Work of the workstation's own, without keyboard or mouse (a simulation the artist left
-// running, a compile), counts as use too: while processes that are not frames keep more
-// than `--nimby-max-load` percent of the host's CPUs busy for two samples in a row, the
-// host locks (or stays locked). Frames' own CPU is subtracted from the host's.
+// Work of the workstation's own (a simulation the artist left running, a compile) keeps a
+// locked host locked: it does not unlock while processes that are not frames keep more
+// than `--nimby-max-load` percent of the host's CPUs busy (frames' own CPU is subtracted
+// from the host's). Load alone never locks a host: CPU that rqd
+// cannot tie to a frame would otherwise kill frames for nothing.
 #pragma once
 
 #include <chrono>
@@ -89,7 +90,7 @@ class ProcStatBusySource final : public CpuBusySource {
 enum class NimbyAction { kNone, kLock, kUnlock };
 
 // What NIMBY does now, given whether the host is NIMBY-locked, the idle time, and whether
-// processes that are not frames keep the host busy (`loaded`).
+// processes that are not frames keep the host busy (`loaded`: holds a lock, never takes one).
 NimbyAction nimbyStep(bool locked, std::optional<double> idle_s, double threshold_s,
                       bool loaded = false);
 

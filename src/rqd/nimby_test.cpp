@@ -19,8 +19,8 @@ TEST(Nimby, LocksWhileSomeoneIsActiveAndUnlocksWhenIdleLongEnough) {
   EXPECT_EQ(nimbyStep(true, std::nullopt, 900), NimbyAction::kNone);
 }
 
-TEST(Nimby, LoadFromOtherWorkCountsAsUse) {
-  EXPECT_EQ(nimbyStep(false, 2000.0, 900, /*loaded=*/true), NimbyAction::kLock);
+TEST(Nimby, LoadFromOtherWorkKeepsALockedHostLocked) {
+  EXPECT_EQ(nimbyStep(false, 2000.0, 900, /*loaded=*/true), NimbyAction::kNone);  // never locks
   EXPECT_EQ(nimbyStep(true, 2000.0, 900, /*loaded=*/true), NimbyAction::kNone);  // stays locked
   EXPECT_EQ(nimbyStep(true, 2000.0, 900, /*loaded=*/false), NimbyAction::kUnlock);
   EXPECT_EQ(nimbyStep(true, std::nullopt, 900, true), NimbyAction::kNone);

@@ -1,88 +1,46 @@
 #include "rqd/resident.h"
 
+#include <link.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
-
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
-#include "rqd/sys_util.h"
+#include <cstring>
 
 namespace cue::rqd {
 namespace {
 
-struct Mapping {
-  MemoryRange range;
-  bool droppable = false;  // file-backed and not writable
-  size_t rss_kb = 0;
-  size_t anonymous_kb = 0;
-};
-
-// "Rss:                 123 kB" -> 123.
-size_t kbValue(absl::string_view rest) {
-  rest = absl::StripAsciiWhitespace(rest);
-  absl::ConsumeSuffix(&rest, " kB");
-  size_t v = 0;
-  return absl::SimpleAtoi(rest, &v) ? v : 0;
-}
-
-// A mapping's header line: "start-end perms offset dev inode [path]".
-bool parseHeader(absl::string_view line, Mapping* m) {
-  std::vector<absl::string_view> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
-  if (f.size() < 5) return false;
-  std::vector<absl::string_view> range = absl::StrSplit(f[0], '-');
-  uint64_t start = 0, end = 0;
-  if (range.size() != 2 || !absl::SimpleHexAtoi(range[0], &start) ||
-      !absl::SimpleHexAtoi(range[1], &end)) {
-    return false;
+int addReadOnlySegments(struct dl_phdr_info* info, size_t, void* data) {
+  auto* out = static_cast<std::vector<MemoryRange>*>(data);
+  // The vDSO is the kernel's, not a file's.
+  if (info->dlpi_name != nullptr && std::strstr(info->dlpi_name, "vdso") != nullptr) return 0;
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) != 0 || ph.p_memsz == 0) continue;
+    // Whole pages inside the segment only: a page shared with a neighbour is left alone.
+    const uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+    const uintptr_t first = (start + page - 1) & ~(page - 1);
+    const uintptr_t last = (start + ph.p_memsz) & ~(page - 1);
+    if (last > first) out->push_back({first, last});
   }
-  *m = Mapping{};
-  m->range = {static_cast<uintptr_t>(start), static_cast<uintptr_t>(end)};
-  const absl::string_view perms = f[1];
-  const bool file_backed = f.size() >= 6 && absl::StartsWith(f[5], "/");
-  m->droppable = file_backed && perms.size() >= 4 && perms[1] != 'w' && perms[3] == 'p';
-  return true;
+  return 0;
 }
 
 }  // namespace
 
-std::vector<MemoryRange> droppableRanges(const std::string& smaps) {
-  std::vector<MemoryRange> out;
-  Mapping current;
-  bool have = false;
-  auto flush = [&] {
-    if (have && current.droppable && current.anonymous_kb == 0 && current.rss_kb > 0) {
-      current.range.rss_kb = current.rss_kb;
-      out.push_back(current.range);
-    }
-  };
-  for (absl::string_view line : absl::StrSplit(smaps, '\n')) {
-    if (line.empty()) continue;
-    Mapping next;
-    // Field lines start with a capitalised key ("Rss:"); headers with a hex address.
-    if (!(line[0] >= 'A' && line[0] <= 'Z') && parseHeader(line, &next)) {
-      flush();
-      current = next;
-      have = true;
-    } else if (absl::ConsumePrefix(&line, "Rss:")) {
-      current.rss_kb = kbValue(line);
-    } else if (absl::ConsumePrefix(&line, "Anonymous:")) {
-      current.anonymous_kb = kbValue(line);
-    }
-  }
-  flush();
-  return out;
+StartupImage StartupImage::capture() {
+  StartupImage image;
+  ::dl_iterate_phdr(addReadOnlySegments, &image.ranges_);
+  return image;
 }
 
-size_t dropStartupPages() {
-  absl::StatusOr<std::string> smaps = readFile("/proc/self/smaps");
-  if (!smaps.ok()) return 0;
-  size_t dropped_kb = 0;
-  for (const MemoryRange& r : droppableRanges(*smaps)) {
+size_t StartupImage::drop() const {
+  size_t kb = 0;
+  for (const MemoryRange& r : ranges_) {
     if (::madvise(reinterpret_cast<void*>(r.start), r.end - r.start, MADV_DONTNEED) == 0)
-      dropped_kb += r.rss_kb;
+      kb += (r.end - r.start) / 1024;
   }
-  return dropped_kb;
+  return kb;
 }
 
 }  // namespace cue::rqd

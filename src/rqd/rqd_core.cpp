@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,8 @@
 #include "common/logging.h"
 #include "common/status.h"
 #include "rqd/frame_log.h"
+#include "rqd/fs_user.h"
+#include "rqd/launcher.h"
 #include "rqd/log_reader.h"
 #include "rqd/process_tree.h"
 #include "rqd/sys_util.h"
@@ -381,10 +384,7 @@ bool RqdCore::nimbyLoadedLocked() {
   double frames = 0;  // CPUs' worth the frames used over their last sample interval
   for (const auto& [id, f] : frames_) frames += f->view().usage.pcpu / 100.0;
   const double others = std::max(0.0, busy->cores - frames);
-  const bool over = others * 100.0 > options_.nimby_max_load * busy->cpus;
-  nimby_loaded_samples_ = over ? nimby_loaded_samples_ + 1 : 0;
-  // Two in a row: a frame that just ended leaves one sample of CPU counted as not a frame's.
-  return nimby_loaded_samples_ >= 2;
+  return others * 100.0 > options_.nimby_max_load * busy->cpus;
 }
 
 void RqdCore::nimbyOff() {
@@ -598,7 +598,23 @@ std::vector<FrameCompletion> RqdCore::recoverLostFrames() {
     c.run_time = static_cast<int>(std::max<EpochSec>(0, now - rec->started_at));
     c.kill_message = "rqd stopped while the frame ran";
     if (!rec->spec.log_dir_file.empty()) {
-      int fd = ::open(rec->spec.log_dir_file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+      // The frame's user owns the log and its directory: it is appended to with that user's
+      // rights, and never through a symlink or to anything but a regular file.
+      std::unique_ptr<ScopedFsUser> as_user;
+      absl::StatusOr<FrameUser> user = resolveFrameUser(rec->spec, options_.as_root);
+      if (user.ok() && user->switch_user) {
+        auto scope = ScopedFsUser::become(user->uid, user->gid, user->groups);
+        if (scope.ok()) as_user = std::move(*scope);
+      }
+      int fd = (!user.ok() || (user->switch_user && !as_user))
+                   ? -1
+                   : ::open(rec->spec.log_dir_file.c_str(),
+                            O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+      struct stat st {};
+      if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        ::close(fd);
+        fd = -1;
+      }
       if (fd >= 0) {
         LogFooter footer;
         footer.hostname = options_.hostname;

@@ -76,9 +76,9 @@ struct RqdCoreOptions {
   std::shared_ptr<IdleSource> idle_source;
   double nimby_idle_s = 900;
   bool nimby_at_start = false;
-  // Non-frame CPU use that counts as someone using the host (nimby.h): busy time from
+  // Non-frame CPU use that keeps a NIMBY-locked host locked (nimby.h): busy time from
   // `busy_source` (null: not watched) minus the frames' own, above `nimby_max_load`
-  // percent of the host's CPUs at two samples in a row. 0 turns the check off.
+  // percent of the host's CPUs. 0 turns the check off.
   std::shared_ptr<CpuBusySource> busy_source;
   double nimby_max_load = 50;
 };
@@ -199,7 +199,6 @@ class RqdCore {
   core::HardwareState state_ = core::HardwareState::kUp;
   bool nimby_enabled_ = false;
   bool nimby_locked_ = false;
-  int nimby_loaded_samples_ = 0;  // samples in a row with non-frame load over the maximum
   ExitAction pending_exit_ = ExitAction::kNone;  // waiting for idle
   bool exit_notified_ = false;
   int port_ = 0;

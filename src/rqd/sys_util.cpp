@@ -76,7 +76,7 @@ absl::Status writeFileAtomic(const std::string& path, const std::string& data, b
   return absl::OkStatus();
 }
 
-absl::Status makeDirs(const std::string& path_in, mode_t mode, int uid, int gid) {
+absl::Status makeDirs(const std::string& path_in, mode_t mode) {
   std::string path = path_in;
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path.empty()) return absl::InvalidArgumentError("makeDirs: empty path");
@@ -90,12 +90,16 @@ absl::Status makeDirs(const std::string& path_in, mode_t mode, int uid, int gid)
     absl::Status s = makeDirs(parent, 0755);
     if (!s.ok()) return s;
   }
-  if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
+  if (::mkdir(path.c_str(), mode) != 0) {
+    if (errno == EEXIST) return absl::OkStatus();  // made meanwhile by someone else: theirs
     return errnoStatus(errno, absl::StrCat("mkdir ", path));
   }
-  ::chmod(path.c_str(), mode);
-  if (uid >= 0 && ::chown(path.c_str(), uid, gid) != 0) {
-    return errnoStatus(errno, absl::StrCat("chown ", path));
+  // The mode without the umask, on the directory just made: opened without following a
+  // symlink, so that one put in its place meanwhile is never chmod'ed.
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fchmod(fd, mode);
+    ::close(fd);
   }
   return absl::OkStatus();
 }

@@ -20,10 +20,10 @@ absl::StatusOr<std::string> readFile(const std::string& path);
 // `sync`), rename. Without `sync` the file survives a crash of the process, not of the host.
 absl::Status writeFileAtomic(const std::string& path, const std::string& data, bool sync = true);
 
-// mkdir -p. Missing parents are created with mode 0755, owned by rqd; `path` itself, when
-// created, gets `mode` (umask ignored) and, when `uid` >= 0, owner uid:gid (only root may).
-// OK when the directory exists already (its mode and owner are left alone).
-absl::Status makeDirs(const std::string& path, mode_t mode, int uid = -1, int gid = -1);
+// mkdir -p. Missing parents are created with mode 0755; `path` itself, when created, gets
+// `mode` (umask ignored). Both belong to the caller's (file-system) user. OK when the
+// directory exists already (its mode and owner are left alone).
+absl::Status makeDirs(const std::string& path, mode_t mode);
 
 // Names in a directory, without "." and "..". NOT_FOUND when it does not exist.
 absl::StatusOr<std::vector<std::string>> listDir(const std::string& path);

@@ -92,7 +92,12 @@ std::string readFile(const fs::path& p) {
 }
 
 Farm::Farm() : Farm(Options{}) {}
-Farm::Farm(Options options) : options_(options) { fs::create_directories(logRoot()); }
+Farm::Farm(Options options) : options_(options) {
+  // Frames (uid 1000 when the tests run as root) create their job's log directories with
+  // their own rights: the log root is open to them, sticky, as a show's log area is.
+  fs::create_directories(logRoot());
+  fs::permissions(logRoot(), fs::perms::all | fs::perms::sticky_bit);
+}
 
 Farm::~Farm() {
   for (auto& [name, p] : rqds_) p->signal(SIGTERM);
