@@ -633,6 +633,32 @@ TEST_F(RqdCoreTest, ReportsFramesLostWhenRqdDied) {
   EXPECT_TRUE(running.loadAll().empty());
 }
 
+// A lost frame's footer is appended with its user's rights, to its own regular log only:
+// a log replaced by a symlink (to a file of root's) is left alone.
+TEST_F(RqdCoreTest, ALostFramesFooterNeverFollowsASymlink) {
+  FileSpool running(dir_.file("spool/running"));
+  ASSERT_TRUE(running.init().ok());
+  ASSERT_TRUE(makeDirs(dir_.file("logs"), 0755).ok());
+  ASSERT_EQ(::chown(dir_.file("logs").c_str(), testing::testUid(), testing::testUid()), 0);
+  ASSERT_TRUE(writeFileAtomic(dir_.file("root-file"), "root's\n").ok());  // 0644, root's
+  ASSERT_EQ(::symlink(dir_.file("root-file").c_str(), dir_.file("logs/linked.rqlog").c_str()), 0);
+  ASSERT_TRUE(writeFileAtomic(dir_.file("logs/own.rqlog"), "output\n").ok());
+  ASSERT_EQ(::chown(dir_.file("logs/own.rqlog").c_str(), testing::testUid(), testing::testUid()), 0);
+  for (const char* id : {"linked", "own"}) {
+    RunningRecord rec;
+    rec.spec = makeSpec(id, "true", dir_.file("logs"));
+    rec.spec.uid = testing::testUid();
+    rec.spec.log_dir_file = dir_.file(std::string("logs/") + id + ".rqlog");
+    rec.started_at = 1700000000;
+    ASSERT_TRUE(running.put(id, encodeRunningRecord(rec)).ok());
+  }
+  auto core = makeCore(*machine_);
+  EXPECT_EQ(core->recoverLostFrames().size(), 2u);
+  EXPECT_EQ(slurp(dir_.file("root-file")), "root's\n");
+  EXPECT_NE(slurp(dir_.file("logs/own.rqlog")).find("rqd stopped while the frame ran"),
+            std::string::npos);
+}
+
 TEST_F(RqdCoreTest, SnapshotDescribesTheHost) {
   auto core = makeCore(*machine_);
   core->setAdvertisedPort(12345);
