@@ -98,6 +98,19 @@ TEST(NvidiaSmiProbeTest, ReadsEachGpusUseFromAFakeNvidiaSmi) {
   EXPECT_TRUE(broken.use().empty());
 }
 
+// A failing nvidia-smi (a hung driver makes each run wait its timeout) is not run again at
+// every sample: use() waits `refresh` before the next try.
+TEST(NvidiaSmiProbeTest, UseIsNotRetriedAtEverySampleAfterAFailure) {
+  TempDir dir;
+  NvidiaSmiOptions o;
+  o.program = writeScript(dir, "nvidia-smi", "echo run >> '" + dir.file("runs") + "'\nexit 9");
+  o.refresh = std::chrono::hours(1);
+  NvidiaSmiProbe probe(o);
+  EXPECT_TRUE(probe.use().empty());
+  EXPECT_TRUE(probe.use().empty());
+  EXPECT_EQ(runsOf(dir), 1);
+}
+
 TEST(NvidiaSmiProbeTest, ReportsTwoGpusFromAFakeNvidiaSmi) {
   TempDir dir;
   NvidiaSmiProbe probe(uncached(writeFakeNvidiaSmi(dir, kTwoGpus)));
