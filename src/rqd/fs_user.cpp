@@ -28,7 +28,7 @@ bool setThreadGroups(const std::vector<gid_t>& groups) {
 
 absl::StatusOr<std::unique_ptr<ScopedFsUser>> ScopedFsUser::become(
     int uid, int gid, const std::vector<gid_t>& groups) {
-  if (uid <= 0 || gid < 0) {
+  if (uid <= 0 || gid <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("will not create files as uid ", uid, " gid ", gid));
   }
@@ -39,7 +39,8 @@ absl::StatusOr<std::unique_ptr<ScopedFsUser>> ScopedFsUser::become(
   std::vector<gid_t> saved(static_cast<size_t>(n < 0 ? 0 : n));
   if (n > 0 && ::getgroups(n, saved.data()) < 0) saved.clear();
   std::unique_ptr<ScopedFsUser> scope(new ScopedFsUser(currentFsUid(), currentFsGid(), saved));
-  // Groups and gid first: once fsuid is not 0 the thread may no longer change them.
+  // Groups, then fsgid, then fsuid; restored in the reverse order. (setgroups needs
+  // CAP_SETGID, which is not a file-system capability: a non-zero fsuid does not drop it.)
   if (!setThreadGroups(groups)) {
     return absl::InternalError(absl::StrCat("setgroups for uid ", uid, ": ", std::strerror(errno)));
   }

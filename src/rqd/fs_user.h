@@ -7,7 +7,9 @@
 // supplementary groups, which are per thread when set by raw system calls) to the user's,
 // and restores rqd's own when it goes out of scope. While it is active, root's
 // file-system capabilities (DAC override, chown, ...) are dropped by the kernel for this
-// thread. Other threads keep rqd's identity.
+// thread. Other threads keep rqd's identity. rqd must never call glibc's set*id()
+// functions: they change every thread's credentials, and would overwrite a thread's
+// temporary identity.
 #pragma once
 
 #include <sys/types.h>
@@ -21,8 +23,9 @@ namespace cue::rqd {
 
 class ScopedFsUser {
  public:
-  // Becomes uid:gid with `groups` for file-system accesses on this thread. uid 0 is
-  // refused; so is any change when rqd is not root (the caller then skips the switch).
+  // Becomes uid:gid with `groups` for file-system accesses on this thread. uid 0 and
+  // gid 0 are refused; so is any change when rqd is not root (the caller then skips the
+  // switch).
   static absl::StatusOr<std::unique_ptr<ScopedFsUser>> become(int uid, int gid,
                                                                const std::vector<gid_t>& groups);
   ~ScopedFsUser();

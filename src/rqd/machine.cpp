@@ -35,14 +35,8 @@ void fileSystemKb(const std::string& path, MemoryKb* total, MemoryKb* free) {
   *free = static_cast<MemoryKb>(st.f_bavail) * static_cast<MemoryKb>(st.f_frsize) / 1024;
 }
 
-}  // namespace
-
-CoreUnits coreUnitsOf(const CpuTopology& topology) {
-  return static_cast<CoreUnits>(topology.physical_cores) * core::kCoreUnitsPerCore;
-}
-
 // NUMA nodes from sysfs; a host without them (or unreadable lists) keeps node -1.
-static void readNumaNodes(const std::string& sys_root, CpuTopology* topology) {
+void readNumaNodes(const std::string& sys_root, CpuTopology* topology) {
   const std::string dir = sys_root + "/devices/system/node";
   absl::StatusOr<std::vector<std::string>> names = listDir(dir);
   if (!names.ok()) return;
@@ -57,6 +51,12 @@ static void readNumaNodes(const std::string& sys_root, CpuTopology* topology) {
     common::logger("rqd")->warn("ignoring NUMA nodes: {}", s.ToString());
     for (LogicalCpu& cpu : topology->cpus) cpu.node = -1;
   }
+}
+
+}  // namespace
+
+CoreUnits coreUnitsOf(const CpuTopology& topology) {
+  return static_cast<CoreUnits>(topology.physical_cores) * core::kCoreUnitsPerCore;
 }
 
 absl::StatusOr<std::unique_ptr<Machine>> Machine::probe(const MachineOptions& options,

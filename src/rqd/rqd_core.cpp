@@ -382,7 +382,7 @@ bool RqdCore::nimbyLoadedLocked() {
   std::optional<CpuBusy> busy = options_.busy_source->busy();
   if (!busy) return false;
   double frames = 0;  // CPUs' worth the frames used over their last sample interval
-  for (const auto& [id, f] : frames_) frames += f->view().usage.pcpu / 100.0;
+  for (const auto& [id, f] : frames_) frames += f->pcpu() / 100.0;
   const double others = std::max(0.0, busy->cores - frames);
   return others * 100.0 > options_.nimby_max_load * busy->cpus;
 }
@@ -515,18 +515,21 @@ void RqdCore::sampleNow() { sampleAt(common::SystemClock::instance().nowSeconds(
 
 void RqdCore::sampleAt(EpochSec now) {
   std::vector<std::shared_ptr<RunningFrame>> list;
+  std::vector<std::pair<std::shared_ptr<RunningFrame>, std::vector<int>>> gpu_frames;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, f] : frames_) list.push_back(f);
+    for (const auto& [id, gpus] : gpus_held_)
+      if (auto it = frames_.find(id); it != frames_.end()) gpu_frames.emplace_back(it->second, gpus);
   }
   if (list.empty()) return;
   ProcessTable table = scanProcesses(options_.proc_root);
   PssReader pss = smapsPssReader(options_.proc_root);
   double interval_s = std::chrono::duration<double>(options_.sample_interval).count();
   for (const auto& f : list) f->sample(table, pss, interval_s, now);
-  if (std::any_of(list.begin(), list.end(), [](const auto& f) { return f->hasGpus(); })) {
+  if (!gpu_frames.empty()) {
     const std::vector<GpuUse> use = machine_.gpuUse();
-    for (const auto& f : list) f->sampleGpus(use);
+    for (const auto& [f, gpus] : gpu_frames) f->sampleGpus(use, gpus);
   }
 }
 

@@ -18,7 +18,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "rqd/frame_env.h"
@@ -72,21 +71,19 @@ RunningFrame::RunningFrame(FrameSpec spec, std::vector<int> cpus, Options option
   };
   timeout_s_ = seconds(kAttrTimeoutSeconds);
   hung_s_ = seconds(kAttrHungSeconds);
-  if (auto it = spec_.attributes.find("GPU_LIST"); it != spec_.attributes.end()) {
-    for (absl::string_view g : absl::StrSplit(it->second, ',', absl::SkipEmpty())) {
-      int index = 0;
-      if (absl::SimpleAtoi(g, &index)) gpus_.push_back(index);
-    }
-  }
 }
 
-void RunningFrame::sampleGpus(const std::vector<GpuUse>& use) {
-  if (gpus_.empty()) return;
+double RunningFrame::pcpu() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return usage_.pcpu;
+}
+
+void RunningFrame::sampleGpus(const std::vector<GpuUse>& use, const std::vector<int>& gpus) {
   MemoryKb mem = 0;
   int64_t busy = 0;
   int seen = 0;
   for (const GpuUse& u : use) {
-    if (std::find(gpus_.begin(), gpus_.end(), u.index) == gpus_.end()) continue;
+    if (std::find(gpus.begin(), gpus.end(), u.index) == gpus.end()) continue;
     mem += u.used_mem;
     busy += u.utilization;
     ++seen;

@@ -96,11 +96,12 @@ class RunningFrame {
   // its I/O moved for kAttrHungSeconds (kHung). `now`: epoch seconds.
   void sample(const ProcessTable& table, const PssReader& pss, double interval_s, EpochSec now);
 
-  // Takes the use of this frame's GPUs (the GPU_LIST attribute) from `use`, the host's
-  // GPUs now: memory used on them (and its maximum) and their mean utilisation. A frame
-  // without GPUs, or whose GPUs `use` does not list, keeps what it had.
-  void sampleGpus(const std::vector<GpuUse>& use);
-  bool hasGpus() const { return !gpus_.empty(); }
+  // Takes the use of this frame's GPUs (`gpus`, the indices it was given) from `use`, the
+  // host's GPUs now: memory used on them (and its maximum) and their mean utilisation. A
+  // frame whose GPUs `use` does not list keeps what it had.
+  void sampleGpus(const std::vector<GpuUse>& use, const std::vector<int>& gpus);
+  // CPU use over the last sample interval, in percent of one core.
+  double pcpu() const;
 
   const std::string& frameId() const { return spec_.frame_id; }
   // The frame as reports show it (spec with pid, log path and CPU_LIST, usage).
@@ -148,7 +149,6 @@ class RunningFrame {
   const Callbacks callbacks_;
   FrameSpec spec_;  // log path, pid, attributes written under mu_ by the attendant
   const std::vector<int> cpus_;
-  std::vector<int> gpus_;  // from GPU_LIST; set in the constructor
 
   mutable std::mutex mu_;
   FrameUsage usage_;
