@@ -1,5 +1,11 @@
 #include "store/schema.h"
 
+#include <regex>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
 namespace cue::store {
 namespace {
 
@@ -419,11 +425,80 @@ ALTER TABLE frame ADD COLUMN used_gpu_memory BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE frame ADD COLUMN max_gpu_memory BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// PostgreSQL's forms of the statements above that SQLite writes its own way: its
+// triggers call functions, and the trigger bodies of V4 and V5. Same tables, same meaning.
+constexpr absl::string_view kV4TouchPostgres = R"sql(
+CREATE FUNCTION frame_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.updated_time = OLD.updated_time THEN
+    NEW.updated_time := CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT);
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER frame_touch BEFORE UPDATE ON frame FOR EACH ROW EXECUTE FUNCTION frame_touch();
+)sql";
+
+constexpr absl::string_view kV5CountsPostgres = R"sql(
+CREATE FUNCTION frame_count_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE frame_count SET n = n - 1 WHERE layer_id = OLD.layer_id AND state = OLD.state;
+  INSERT INTO frame_count (layer_id, job_id, state, n) VALUES (NEW.layer_id, NEW.job_id, NEW.state, 1)
+    ON CONFLICT (layer_id, state) DO UPDATE SET n = frame_count.n + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER frame_count_state AFTER UPDATE OF state ON frame FOR EACH ROW
+  WHEN (NEW.state <> OLD.state) EXECUTE FUNCTION frame_count_state();
+CREATE FUNCTION frame_usage() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE layer SET core_time = core_time + NEW.total_core_time - OLD.total_core_time,
+                   peak_rss = GREATEST(peak_rss, NEW.max_rss) WHERE id = NEW.layer_id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER frame_usage AFTER UPDATE OF total_core_time, max_rss ON frame FOR EACH ROW
+  WHEN (NEW.total_core_time <> OLD.total_core_time OR NEW.max_rss > OLD.max_rss)
+  EXECUTE FUNCTION frame_usage();
+)sql";
+
+// Cuts `text` at the first "CREATE TRIGGER <name>" and its BEGIN ... END; block,
+// returning what is before and what is after.
+std::pair<std::string, std::string> cutTrigger(absl::string_view text, absl::string_view name) {
+  size_t at = text.find(absl::StrCat("CREATE TRIGGER ", name, " "));
+  size_t end = text.find("\nEND;\n", at);
+  return {std::string(text.substr(0, at)), std::string(text.substr(end + 6))};
+}
+
+// SQLite's script in PostgreSQL's types: INTEGER is 64-bit in SQLite (BIGINT here) and
+// REAL is 8-byte (DOUBLE PRECISION; PostgreSQL's REAL is 4-byte).
+std::string postgresTypes(absl::string_view sqlite) {
+  static const std::regex kInteger(R"(\bINTEGER\b)"), kReal(R"(\bREAL\b)");
+  std::string out = std::regex_replace(std::string(sqlite), kInteger, "BIGINT");
+  return std::regex_replace(out, kReal, "DOUBLE PRECISION");
+}
+
+std::vector<std::string> postgresMigrations() {
+  std::vector<std::string> all;
+  for (auto v : {kV1, kV2, kV3}) all.push_back(postgresTypes(v));
+  auto [v4_head, v4_tail] = cutTrigger(kV4, "frame_touch");
+  all.push_back(absl::StrCat(postgresTypes(v4_head), kV4TouchPostgres, postgresTypes(v4_tail)));
+  auto [v5_head, v5_rest] = cutTrigger(kV5, "frame_count_state");
+  auto [v5_mid, v5_tail] = cutTrigger(v5_rest, "frame_usage");
+  all.push_back(absl::StrCat(postgresTypes(v5_head), postgresTypes(v5_mid), kV5CountsPostgres,
+                             postgresTypes(v5_tail)));
+  all.push_back(postgresTypes(kV6));
+  return all;
+}
+
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
   static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5, kV6};
   return kAll;
+}
+
+const std::vector<std::string>& migrations(absl::string_view dialect) {
+  static const std::vector<std::string> kSqlite(migrations().begin(), migrations().end());
+  static const std::vector<std::string> kPostgres = postgresMigrations();
+  return dialect == "postgresql" ? kPostgres : kSqlite;
 }
 
 }  // namespace cue::store

@@ -30,12 +30,24 @@ absl::StatusOr<std::unique_ptr<SqlStore>> SqlStore::create(std::unique_ptr<SqlCo
 }
 
 absl::Status SqlStore::migrate() {
+  // Cuebots starting together on one PostgreSQL database migrate one after the other: a
+  // session lock held outside the transaction, so that the second's snapshot, taken
+  // after the first committed, sees the tables the first made.
+  const bool postgres = db_->dialect() == "postgresql";
+  constexpr int64_t kMigrationLock = 0x637565;  // "cue"
+  if (postgres) RETURN_IF_ERROR(db_->exec("SELECT pg_advisory_lock($1)", {i(kMigrationLock)}).status());
+  auto st = migrateLocked();
+  if (postgres) (void)db_->exec("SELECT pg_advisory_unlock($1)", {i(kMigrationLock)});
+  return st;
+}
+
+absl::Status SqlStore::migrateLocked() {
   return transact([&]() -> absl::Status {
     RETURN_IF_ERROR(
         db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)").status());
     ASSIGN_OR_RETURN(auto rows, db_->query("SELECT version FROM schema_version"));
     int64_t version = rows.empty() ? 0 : rows.front().i64(0);
-    const auto& all = migrations();
+    const auto& all = migrations(db_->dialect());
     if (version > static_cast<int64_t>(all.size()))
       return absl::FailedPreconditionError(absl::StrCat("store schema version ", version,
                                                         " is newer than this cuebot's (",

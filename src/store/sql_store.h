@@ -228,6 +228,7 @@ class SqlStore final : public Store {
   class Txn;
 
   absl::Status migrate();
+  absl::Status migrateLocked();
   absl::Status seed();
   // Runs fn inside a transaction; commits if it returns OK, rolls back otherwise.
   // Defined in sql_util.h, which every SqlStore source file includes.

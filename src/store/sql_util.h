@@ -25,22 +25,30 @@
 
 namespace cue::store {
 
-// Runs fn inside a transaction; commits if it returns OK, rolls back otherwise.
+inline const absl::Status& statusOf(const absl::Status& st) { return st; }
+template <typename T>
+const absl::Status& statusOf(const absl::StatusOr<T>& r) {
+  return r.status();
+}
+
+// Runs fn inside a transaction; commits if it returns OK, rolls back otherwise. A
+// transaction that lost a race with another cuebot (ABORTED: PostgreSQL's serialization
+// failures) runs again from the start, a few times; fn must not keep state between runs.
 template <typename Fn>
 auto SqlStore::transact(Fn&& fn) -> decltype(fn()) {
+  constexpr int kAttempts = 8;
   std::lock_guard<std::mutex> lock(mu_);
-  RETURN_IF_ERROR(db_->begin());
-  auto result = fn();
-  if (result.ok()) {
-    auto st = db_->commit();
-    if (!st.ok()) {
-      (void)db_->rollback();
-      return st;
+  for (int attempt = 1;; ++attempt) {
+    RETURN_IF_ERROR(db_->begin());
+    auto result = fn();
+    absl::Status st = statusOf(result);
+    if (st.ok()) {
+      st = db_->commit();
+      if (st.ok()) return result;
     }
-  } else {
     (void)db_->rollback();
+    if (!absl::IsAborted(st) || attempt == kAttempts) return st;
   }
-  return result;
 }
 
 namespace sql_util {

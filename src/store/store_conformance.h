@@ -54,6 +54,9 @@ struct StoreBackend {
   std::function<std::unique_ptr<Store>()> reopen;
   // Removes the database the last fresh() made; may be empty.
   std::function<void()> drop;
+  // Why this backend cannot run here (its server cannot be started), or "" when it can;
+  // may be empty. Tests of an unavailable backend are skipped with that message.
+  std::function<std::string()> unavailable;
 };
 
 inline void PrintTo(const StoreBackend& b, std::ostream* os) { *os << b.name; }
@@ -270,6 +273,10 @@ inline HostReportData hostReport(const std::string& name, core::CoreUnits cores,
 class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
  protected:
   void SetUp() override {
+    if (GetParam().unavailable) {
+      std::string why = GetParam().unavailable();
+      if (!why.empty()) GTEST_SKIP() << GetParam().name << " is not available here: " << why;
+    }
     store_ = GetParam().fresh();
     ASSERT_NE(store_, nullptr) << "the backend could not make a fresh store";
   }

@@ -8,7 +8,7 @@
 
 #include "common/ids.h"
 #include "store/schema.h"
-#include "store/sqlite_connection.h"
+#include "store/sqlite/sqlite_connection.h"
 #include "store/store.h"
 #include "store/store_conformance.h"
 #include "store/store_conformance_admin.h"
@@ -62,11 +62,9 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest, ::testing::Values(sqliteB
 
 // ---- SQLite-only: opening by URL ------------------------------------------------
 
-TEST(SqliteOpenStoreTest, RefusesEmptyPathAndPostgresUrls) {
+TEST(SqliteOpenStoreTest, RefusesEmptyPath) {
   EXPECT_EQ(openStore("").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(openStore("sqlite:").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(openStore("postgresql://localhost/cue").status().code(),
-            absl::StatusCode::kUnimplemented);
 }
 
 TEST(SqliteOpenStoreTest, UnwritableDirectoryIsUnavailable) {

@@ -1,0 +1,194 @@
+#include "store/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <regex>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace cue::store {
+namespace {
+
+// Type OIDs of the columns this store reads (pg_type.dat).
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700;
+
+SqlValue toValue(const PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) return std::monostate{};
+  const char* text = PQgetvalue(res, row, col);
+  switch (PQftype(res, col)) {
+    case kBool:
+      return static_cast<int64_t>(text[0] == 't' ? 1 : 0);
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+      return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
+    case kFloat4:
+    case kFloat8:
+      return std::strtod(text, nullptr);
+    case kNumeric:  // SUM() of integers: a whole number unless it has a fraction
+      if (absl::StrContains(text, ".") || absl::StrContains(text, "e") ||
+          absl::StrContains(text, "N"))
+        return std::strtod(text, nullptr);
+      return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
+    default:
+      return std::string(text, static_cast<size_t>(PQgetlength(res, row, col)));
+  }
+}
+
+// The status a failed statement maps to, by SQLSTATE class, as SqliteConnection maps
+// SQLite's codes: callers tell "exists" from "broke a rule" from "try again".
+absl::Status statusFor(const PGresult* res, const PGconn* conn, absl::string_view what,
+                       absl::string_view sql) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string code = state ? state : "";
+  std::string msg = res ? PQresultErrorMessage(res) : "";
+  if (msg.empty()) msg = PQerrorMessage(conn);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  std::string text = absl::StrCat("PostgreSQL ", what, ": ", msg, code.empty() ? "" : " [",
+                                  code, code.empty() ? "" : "]", " in: ", sql.substr(0, 200));
+  if (PQstatus(conn) != CONNECTION_OK || code.empty() || absl::StartsWith(code, "08") ||
+      absl::StartsWith(code, "57P") || absl::StartsWith(code, "53"))
+    return absl::UnavailableError(text);
+  if (code == "23505") return absl::AlreadyExistsError(text);
+  if (absl::StartsWith(code, "23")) return absl::FailedPreconditionError(text);
+  // Serialization failure, deadlock: the transaction lost a race and may run again.
+  if (code == "40001" || code == "40P01") return absl::AbortedError(text);
+  return absl::InternalError(text);
+}
+
+}  // namespace
+
+struct PgConnection::Result {
+  explicit Result(PGresult* r) : res(r) {}
+  Result(Result&& o) noexcept : res(o.res) { o.res = nullptr; }
+  Result& operator=(Result&&) = delete;
+  ~Result() { PQclear(res); }
+  PGresult* res;
+};
+
+std::string redactPostgresUrl(absl::string_view url) {
+  static const std::regex kUriPassword(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
+  static const std::regex kKeyPassword(R"(password\s*=\s*('[^']*'|\S*))");
+  std::string out = std::regex_replace(std::string(url), kUriPassword, "$1:***@");
+  return std::regex_replace(out, kKeyPassword, "password=***");
+}
+
+absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn);
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    PQfinish(conn);
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to PostgreSQL at ", redactPostgresUrl(url), ": ", msg));
+  }
+  std::unique_ptr<PgConnection> pg(new PgConnection(conn, url));
+  // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  auto st = pg->execScript("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  if (!st.ok()) return st;
+  return pg;
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+absl::Status PgConnection::ensureConnected() {
+  if (PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
+  prepared_.clear();  // statements die with the server's session
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn_);
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    return absl::UnavailableError(absl::StrCat("PostgreSQL at ", redactPostgresUrl(url_),
+                                               " is unreachable: ", msg));
+  }
+  return execScript("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+}
+
+absl::StatusOr<PgConnection::Result> PgConnection::run(absl::string_view sql,
+                                                       const std::vector<SqlValue>& params) {
+  std::string key(sql);
+  auto it = prepared_.find(key);
+  if (it == prepared_.end()) {
+    std::string name = absl::StrCat("cue_", prepared_.size());
+    Result prep(PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr));
+    if (PQresultStatus(prep.res) != PGRES_COMMAND_OK) return statusFor(prep.res, conn_, "prepare", sql);
+    it = prepared_.emplace(std::move(key), std::move(name)).first;
+  }
+  std::vector<std::string> text(params.size());
+  std::vector<const char*> values(params.size(), nullptr);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const SqlValue& v = params[i];
+    if (std::holds_alternative<std::monostate>(v)) continue;
+    if (auto* x = std::get_if<int64_t>(&v))
+      text[i] = std::to_string(*x);
+    else if (auto* d = std::get_if<double>(&v))
+      text[i] = absl::StrFormat("%.17g", *d);
+    else
+      text[i] = std::get<std::string>(v);
+    values[i] = text[i].c_str();
+  }
+  Result res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0));
+  auto status = PQresultStatus(res.res);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return statusFor(res.res, conn_, "statement", sql);
+  return res;
+}
+
+absl::StatusOr<int64_t> PgConnection::exec(absl::string_view sql,
+                                           const std::vector<SqlValue>& params) {
+  auto res = run(sql, params);
+  if (!res.ok()) return res.status();
+  return static_cast<int64_t>(std::strtoll(PQcmdTuples(res->res), nullptr, 10));
+}
+
+absl::StatusOr<std::vector<SqlRow>> PgConnection::query(absl::string_view sql,
+                                                        const std::vector<SqlValue>& params) {
+  auto res = run(sql, params);
+  if (!res.ok()) return res.status();
+  int rows = PQntuples(res->res), cols = PQnfields(res->res);
+  std::vector<SqlRow> out;
+  out.reserve(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    std::vector<SqlValue> values;
+    values.reserve(static_cast<size_t>(cols));
+    for (int c = 0; c < cols; ++c) values.push_back(toValue(res->res, r, c));
+    out.emplace_back(std::move(values));
+  }
+  return out;
+}
+
+absl::Status PgConnection::execScript(absl::string_view sql) {
+  std::string text(sql);
+  Result res(PQexec(conn_, text.c_str()));
+  auto status = PQresultStatus(res.res);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return statusFor(res.res, conn_, "script", sql);
+  return absl::OkStatus();
+}
+
+absl::Status PgConnection::begin() {
+  // A connection the server dropped (a restart) shows only when next used: BEGIN then
+  // fails, and is tried once more on a new connection.
+  for (int attempt = 0;; ++attempt) {
+    if (auto st = ensureConnected(); !st.ok()) return st;
+    auto st = execScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
+    if (st.ok() || PQstatus(conn_) == CONNECTION_OK || attempt == 1) return st;
+  }
+}
+
+absl::Status PgConnection::commit() { return execScript("COMMIT"); }
+
+absl::Status PgConnection::rollback() {
+  if (PQstatus(conn_) != CONNECTION_OK) return absl::OkStatus();  // the server rolled it back
+  return execScript("ROLLBACK");
+}
+
+}  // namespace cue::store
