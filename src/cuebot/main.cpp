@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   app.set_config("--config", "", "read options from this TOML/INI file");
   app.add_option("--port", cfg.port, "gRPC port (0 = any free port)")->envname("CUEBOT_PORT")->capture_default_str();
   app.add_option("--bind", cfg.bind, "address to listen on")->capture_default_str();
-  app.add_option("--db", cfg.db, "store: a SQLite file path or sqlite:PATH")->envname("CUEBOT_DB")->capture_default_str();
+  app.add_option("--db", cfg.db, "store: a SQLite file path, sqlite:PATH, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")->envname("CUEBOT_DB")->capture_default_str();
   app.add_option("--log-root", cfg.log_root, "root directory of frame logs")->envname("CUE_FRAME_LOG_DIR")->capture_default_str();
   app.add_option("--host-timeout", cfg.host_timeout, "seconds without a report before a host is DOWN")->capture_default_str();
   app.add_option("--host-check-interval-ms", cfg.host_check_interval_ms, "how often hosts are checked")->capture_default_str();
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
 
   auto store = store::openStore(cfg.db);
   if (!store.ok()) {
-    log->error("cannot open store {}: {}", cfg.db, store.status().ToString());
+    log->error("cannot open store {}: {}", store::redactStoreUrl(cfg.db), store.status().ToString());
     return 1;
   }
   auto& clock = common::SystemClock::instance();
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   dopts.sweep_interval_ms = cfg.sweep_interval_ms;
   cuebot::FarmModel model(**store);
   if (auto st = model.load(); !st.ok()) {
-    log->error("cannot load the farm from {}: {}", cfg.db, st.ToString());
+    log->error("cannot load the farm from {}: {}", store::redactStoreUrl(cfg.db), st.ToString());
     return 1;
   }
   cuebot::Dispatcher dispatcher(**store, model, rqd, clock, dopts);
@@ -115,7 +115,8 @@ int main(int argc, char** argv) {
   dispatcher.start();
   farm.start();
   dispatcher.kickAll();
-  log->info("cuebot listening on {}:{} with store {}", cfg.bind, bound_port, cfg.db);
+  log->info("cuebot listening on {}:{} with store {}", cfg.bind, bound_port,
+            store::redactStoreUrl(cfg.db));
   if (!cfg.port_file.empty()) {
     std::string tmp = cfg.port_file + ".tmp";
     std::ofstream(tmp) << bound_port << "\n";

@@ -1,3 +1,5 @@
+#include <regex>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -6,6 +8,13 @@
 #include "store/sqlite/sqlite_connection.h"
 
 namespace cue::store {
+
+std::string redactStoreUrl(absl::string_view url) {
+  static const std::regex kUriPassword(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
+  static const std::regex kKeyPassword(R"(password\s*=\s*('[^']*'|\S*))");
+  std::string out = std::regex_replace(std::string(url), kUriPassword, "$1:***@");
+  return std::regex_replace(out, kKeyPassword, "password=***");
+}
 
 absl::StatusOr<std::unique_ptr<Store>> openStore(const std::string& url) {
   if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {

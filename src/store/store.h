@@ -1,7 +1,7 @@
 // The Store: everything cuebot persists, behind one interface.
 //
 // Implementations: SqlStore over a SqlConnection (sql_store.h), with SQLite
-// (sqlite_connection.h, the embedded default) and PostgreSQL behind it. Every method is
+// (sqlite/, the embedded default) and PostgreSQL (postgres/) behind it. Every method is
 // one transaction: it either happens whole or not at all, and batch methods (booking
 // many frames, a host report touching many procs) are one transaction each, not one per
 // item. Methods that change frame state check the state they expect in the same
@@ -539,8 +539,12 @@ class Store {
   virtual absl::Status setProcUnbooked(const std::string& proc_id) = 0;
 };
 
-// Opens a store from a URL: "sqlite:PATH", a plain path (SQLite), or later
-// "postgresql://...". Creates and seeds a fresh store, migrates an old one.
+// Opens a store from a URL: "sqlite:PATH", a plain path (SQLite), or a libpq URI
+// "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB" (the database must exist). Creates and
+// seeds a fresh store, migrates an old one. UNAVAILABLE when the database cannot be reached.
 absl::StatusOr<std::unique_ptr<Store>> openStore(const std::string& url);
+
+// The store URL with any password replaced by "***", for messages and logs.
+std::string redactStoreUrl(absl::string_view url);
 
 }  // namespace cue::store

@@ -7,12 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <gtest/gtest.h>
+
+#include "store/postgres/pg_test_cluster.h"
 
 namespace cue::testing {
 
@@ -92,7 +96,38 @@ std::string readFile(const fs::path& p) {
 }
 
 Farm::Farm() : Farm(Options{}) {}
+namespace {
+
+// CUE_TEST_POSTGRES_URL_FILE (ctest's PostgreSQL fixture) runs every farm of the test on
+// PostgreSQL instead of a SQLite file; when that server could not be started the tests are
+// skipped, saying why.
+bool onPostgres() {
+  const char* file = std::getenv("CUE_TEST_POSTGRES_URL_FILE");
+  return file && *file;
+}
+
+class PostgresAvailable : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (!onPostgres()) return;
+    std::string why;
+    if (store::sharedPgTestCluster(&why) == nullptr)
+      GTEST_SKIP() << "PostgreSQL is not available here, tests on it are skipped: " << why;
+  }
+};
+[[maybe_unused]] const auto* const kPostgresAvailable =
+    ::testing::AddGlobalTestEnvironment(new PostgresAvailable());
+
+}  // namespace
+
 Farm::Farm(Options options) : options_(options) {
+  db_ = (dir() / "cuebot.db").string();
+  if (onPostgres()) {
+    auto url = store::sharedPgTestCluster(nullptr)->createDatabase();
+    if (!url.ok()) throw std::runtime_error("cannot create a PostgreSQL database: " +
+                                            std::string(url.status().message()));
+    db_ = *url;
+  }
   // Frames (uid 1000 when the tests run as root) create their job's log directories with
   // their own rights: the log root is open to them, sticky, as a show's log area is.
   fs::create_directories(logRoot());
@@ -118,7 +153,7 @@ void Farm::startCuebot(int port) {
   cuebot_ = std::make_unique<Process>(
       "cuebot",
       std::vector<std::string>{CUEBOT_BIN, "--port", std::to_string(port), "--bind", "127.0.0.1",
-                               "--db", (dir() / "cuebot.db").string(), "--log-root",
+                               "--db", db_, "--log-root",
                                logRoot().string(), "--port-file", port_file.string(),
                                "--host-timeout", std::to_string(options_.host_timeout),
                                "--host-check-interval-ms",

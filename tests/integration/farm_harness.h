@@ -101,6 +101,9 @@ class Farm {
   const fs::path& dir() const { return dir_.path(); }
   fs::path logRoot() const { return dir_.path() / "logs"; }
   int cuebotPort() const { return port_; }
+  // The cuebot's --db: a SQLite file in dir(), or a PostgreSQL database of its own when
+  // CUE_TEST_POSTGRES_URL_FILE is set.
+  const std::string& db() const { return db_; }
   std::string cuebotLog() const { return cuebot_ ? cuebot_->log() : ""; }
   std::string rqdLog(const std::string& name) const;
 
@@ -109,6 +112,7 @@ class Farm {
 
   Options options_;
   TempDir dir_;
+  std::string db_;
   int port_ = 0;
   int cuebot_starts_ = 0;
   std::unique_ptr<Process> cuebot_;

@@ -3,11 +3,11 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
-#include <regex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "store/store.h"
 
 namespace cue::store {
 namespace {
@@ -71,13 +71,6 @@ struct PgConnection::Result {
   PGresult* res;
 };
 
-std::string redactPostgresUrl(absl::string_view url) {
-  static const std::regex kUriPassword(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
-  static const std::regex kKeyPassword(R"(password\s*=\s*('[^']*'|\S*))");
-  std::string out = std::regex_replace(std::string(url), kUriPassword, "$1:***@");
-  return std::regex_replace(out, kKeyPassword, "password=***");
-}
-
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
@@ -86,7 +79,7 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::open(const std::stri
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
     PQfinish(conn);
     return absl::UnavailableError(
-        absl::StrCat("cannot connect to PostgreSQL at ", redactPostgresUrl(url), ": ", msg));
+        absl::StrCat("cannot connect to PostgreSQL at ", redactStoreUrl(url), ": ", msg));
   }
   std::unique_ptr<PgConnection> pg(new PgConnection(conn, url));
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
@@ -105,7 +98,7 @@ absl::Status PgConnection::ensureConnected() {
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(conn_);
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    return absl::UnavailableError(absl::StrCat("PostgreSQL at ", redactPostgresUrl(url_),
+    return absl::UnavailableError(absl::StrCat("PostgreSQL at ", redactStoreUrl(url_),
                                                " is unreachable: ", msg));
   }
   return execScript("SET client_min_messages = warning; SET TIME ZONE 'UTC'");

@@ -48,7 +48,4 @@ class PgConnection final : public SqlConnection {
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };
 
-// The URL with any password replaced by "***", for messages and logs.
-std::string redactPostgresUrl(absl::string_view url);
-
 }  // namespace cue::store

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "store/postgres/pg_connection.h"
@@ -73,11 +75,23 @@ std::string readFile(const fs::path& p) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PgTestCluster>> PgTestCluster::start() {
+absl::StatusOr<std::unique_ptr<PgTestCluster>> PgTestCluster::start(bool use_external) {
   std::unique_ptr<PgTestCluster> c(new PgTestCluster());
-  if (const char* url = std::getenv("CUE_TEST_POSTGRES_URL"); url && *url) {
-    c->external_url_ = url;
-    RETURN_IF_ERROR(PgConnection::open(url).status());
+  std::string external;
+  const char* url = use_external ? std::getenv("CUE_TEST_POSTGRES_URL") : nullptr;
+  const char* file = use_external ? std::getenv("CUE_TEST_POSTGRES_URL_FILE") : nullptr;
+  if (url && *url) external = url;
+  if (external.empty() && file && *file) {
+    std::string text = readFile(file);
+    text = text.substr(0, text.find('\n'));  // the URL; the server's directory follows
+    if (text.empty() || absl::StartsWith(text, "unavailable"))
+      return absl::FailedPreconditionError(
+          text.empty() ? absl::StrCat(file, " does not name a server") : text);
+    external = text;
+  }
+  if (!external.empty()) {
+    c->external_url_ = external;
+    RETURN_IF_ERROR(PgConnection::open(external).status());
     return c;
   }
   c->bin_dir_ = findBinDir();
@@ -112,7 +126,7 @@ absl::StatusOr<std::unique_ptr<PgTestCluster>> PgTestCluster::start() {
 }
 
 PgTestCluster::~PgTestCluster() {
-  if (!external_url_.empty()) return;
+  if (!external_url_.empty() || keep_) return;
   if (running_) (void)runTool("pg_ctl", {"-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});
   std::error_code ec;
   if (!dir_.empty()) fs::remove_all(dir_, ec);
@@ -173,6 +187,18 @@ absl::Status PgTestCluster::stopServer() {
   RETURN_IF_ERROR(runTool("pg_ctl", {"-D", dir_ + "/data", "-m", "immediate", "-w", "stop"}));
   running_ = false;
   return absl::OkStatus();
+}
+
+absl::Status PgTestCluster::stopAndRemove(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return absl::NotFoundError(absl::StrCat(dir, " does not exist"));
+  PgTestCluster c;
+  c.bin_dir_ = findBinDir();
+  c.dir_ = dir;
+  c.uid_ = st.st_uid;
+  c.gid_ = st.st_gid;
+  c.running_ = fs::exists(fs::path(dir) / "data" / "postmaster.pid");
+  return absl::OkStatus();  // ~PgTestCluster stops the server and removes the directory
 }
 
 absl::StatusOr<std::string> PgTestCluster::createDatabase() {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_test_cluster.h"
 #include "store/store.h"
@@ -21,7 +22,7 @@ namespace {
 std::unique_ptr<Store> openOrFail(const std::string& url) {
   auto store = openStore(url);
   if (!store.ok()) {
-    ADD_FAILURE() << "openStore(" << redactPostgresUrl(url) << "): " << store.status();
+    ADD_FAILURE() << "openStore(" << redactStoreUrl(url) << "): " << store.status();
     return nullptr;
   }
   return std::move(store).value();
@@ -61,3 +62,45 @@ INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformanceTest, ::testing::Values(postg
                          backendName);
 
 }  // namespace cue::store::conformance
+
+namespace cue::store {
+namespace {
+
+TEST(PostgresOpenStoreTest, PasswordsNeverReachMessages) {
+  EXPECT_EQ(redactStoreUrl("postgresql://cue:s3cret@db.example:5432/cue"),
+            "postgresql://cue:***@db.example:5432/cue");
+  EXPECT_EQ(redactStoreUrl("host=db password=s3cret dbname=cue"), "host=db password=*** dbname=cue");
+  EXPECT_EQ(redactStoreUrl("postgresql://cue@db/cue"), "postgresql://cue@db/cue");
+  EXPECT_EQ(redactStoreUrl("/var/lib/cue/cue.db"), "/var/lib/cue/cue.db");
+  // A server that cannot be reached: UNAVAILABLE, and the message hides the password.
+  auto st = openStore("postgresql://cue:s3cret@127.0.0.1:1/cue?connect_timeout=2");
+  EXPECT_EQ(st.status().code(), absl::StatusCode::kUnavailable) << st.status();
+  EXPECT_FALSE(absl::StrContains(st.status().message(), "s3cret")) << st.status();
+}
+
+// The database server stops (as a crash would) under an open store and comes back: calls
+// meanwhile answer UNAVAILABLE and change nothing; once it is back the same store object
+// works again, and everything acknowledged before the stop is there.
+TEST(PostgresRestartTest, StoreAnswersUnavailableWhileTheServerIsDownAndResumesAfter) {
+  auto cluster = PgTestCluster::start(/*use_external=*/false);
+  if (!cluster.ok()) GTEST_SKIP() << "PostgreSQL is not available here: " << cluster.status();
+  auto url = (*cluster)->createDatabase();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = openStore(*url);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->createShow("before").ok());
+
+  ASSERT_TRUE((*cluster)->stopServer().ok());
+  auto during = (*store)->createShow("during");
+  EXPECT_EQ(during.status().code(), absl::StatusCode::kUnavailable) << during.status();
+  EXPECT_EQ((*store)->findShow("before").status().code(), absl::StatusCode::kUnavailable);
+
+  ASSERT_TRUE((*cluster)->startServer().ok());
+  auto before = (*store)->findShow("before");
+  EXPECT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ((*store)->findShow("during").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE((*store)->createShow("after").ok());
+}
+
+}  // namespace
+}  // namespace cue::store

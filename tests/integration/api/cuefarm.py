@@ -77,6 +77,22 @@ def simple_spec(name, show="testing", shot="api", layers=(("main", "true", "1-4"
             "<depends/></spec>")
 
 
+def store_url(farm_dir):
+    """The cuebot's --db for a farm: a SQLite file in its directory or, when
+    CUE_TEST_POSTGRES_URL_FILE names ctest's PostgreSQL server, a new database of its own
+    there. Skips the test, saying why, when that server could not be started."""
+    url_file = os.environ.get("CUE_TEST_POSTGRES_URL_FILE", "")
+    if not url_file:
+        return os.path.join(farm_dir, "cue.db")
+    admin = _read(url_file).splitlines()[0].strip() if os.path.exists(url_file) else ""
+    if not admin or admin.startswith("unavailable"):
+        raise unittest.SkipTest("PostgreSQL is not available here: " + (admin or url_file))
+    name = "cue_py_%d_%s" % (os.getpid(), os.path.basename(farm_dir).replace("-", "_").lower())
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", admin, "-c", f"CREATE DATABASE {name}"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
 class Farm:
     def __init__(self, rqds=(), cuebot_args=(), keep_logs=False):
         self.dir = tempfile.mkdtemp(prefix="cue-apitest-")
@@ -90,7 +106,7 @@ class Farm:
         self._cuebot_log = open(os.path.join(self.dir, "cuebot.log"), "w")
         self.cuebot = subprocess.Popen(
             [CUEBOT_BIN, "--port", "0", "--bind", "127.0.0.1", "--db",
-             os.path.join(self.dir, "cue.db"), "--port-file", port_file, "--log-root",
+             store_url(self.dir), "--port-file", port_file, "--log-root",
              self.log_root, "--orphan-grace", "5", "--sweep-interval-ms", "200",
              "--log-level", "debug"] + list(cuebot_args),
             stdout=self._cuebot_log, stderr=subprocess.STDOUT)
