@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace cue::store {
 namespace {
@@ -425,6 +426,26 @@ ALTER TABLE frame ADD COLUMN used_gpu_memory BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE frame ADD COLUMN max_gpu_memory BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// V7: several cuebots on one database. cuebot_lease: the booking leadership (holder,
+// fencing token, expiry in epoch ms); farm_change: what each cuebot changed, read by the
+// others to keep their farm models in step (kept a few minutes).
+constexpr absl::string_view kV7 = R"sql(
+CREATE TABLE cuebot_lease (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL DEFAULT '',
+  token BIGINT NOT NULL DEFAULT 0,
+  expires_ms BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE farm_change (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  origin TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL DEFAULT '',
+  created BIGINT NOT NULL
+);
+CREATE INDEX farm_change_created ON farm_change (created);
+)sql";
+
 // PostgreSQL's forms of the statements above that SQLite writes its own way: its
 // triggers call functions, and the trigger bodies of V4 and V5. Same tables, same meaning.
 constexpr absl::string_view kV4TouchPostgres = R"sql(
@@ -485,13 +506,15 @@ std::vector<std::string> postgresMigrations() {
   all.push_back(absl::StrCat(postgresTypes(v5_head), postgresTypes(v5_mid), kV5CountsPostgres,
                              postgresTypes(v5_tail)));
   all.push_back(postgresTypes(kV6));
+  all.push_back(absl::StrReplaceAll(postgresTypes(kV7),
+                                    {{"seq BIGINT PRIMARY KEY AUTOINCREMENT", "seq BIGSERIAL PRIMARY KEY"}}));
   return all;
 }
 
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5, kV6};
+  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5, kV6, kV7};
   return kAll;
 }
 

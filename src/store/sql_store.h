@@ -223,8 +223,19 @@ class SqlStore final : public Store {
   absl::Status setProcRedirect(const std::string& proc_id, const std::string& job_id, const std::string& group_id) override;
   absl::Status setProcUnbooked(const std::string& proc_id) override;
 
+  // several cuebots on one database (sql_store_cluster.cpp)
+  absl::StatusOr<Lease> acquireLease(const std::string& name, const std::string& holder, int64_t now_ms, int64_t ttl_ms) override;
+  absl::Status releaseLease(const std::string& name, const std::string& holder) override;
+  void setBookingFence(const std::string& name, const std::string& holder, int64_t token) override;
+  absl::Status publishChanges(const std::string& origin, const std::vector<FarmChange>& changes, EpochSec now) override;
+  absl::StatusOr<std::vector<FarmChange>> changesSince(int64_t after, const std::string& exclude_origin, int32_t limit) override;
+  absl::StatusOr<int64_t> lastChange() override;
+  absl::Status pruneChanges(EpochSec before) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : db_(std::move(conn)) {}
+  // Inside book()'s transaction: FAILED_PRECONDITION unless the fence holds.
+  absl::Status checkBookingFence();
   class Txn;
 
   absl::Status migrate();
@@ -237,6 +248,9 @@ class SqlStore final : public Store {
 
   std::mutex mu_;
   std::unique_ptr<SqlConnection> db_;
+  // setBookingFence's lease; guarded by mu_ (read inside transactions).
+  std::string fence_name_, fence_holder_;
+  int64_t fence_token_ = 0;
 };
 
 }  // namespace cue::store

@@ -339,6 +339,7 @@ absl::StatusOr<std::vector<LayerCandidate>> SqlStore::dispatchCandidates(const c
 
 absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& bookings) {
   return transact([&]() -> absl::StatusOr<std::vector<Booking>> {
+    RETURN_IF_ERROR(checkBookingFence());
     std::vector<Booking> made;
     for (const auto& bk : bookings) {
       ASSIGN_OR_RETURN(

@@ -118,7 +118,55 @@ struct LayerCandidate {
   CoreUnits show_burst = 0;          // the show's subscription burst in that allocation
 };
 
-class Store {
+// ---- several cuebots on one database ----
+
+// A named lease held by one cuebot at a time (the booking leadership). A new holder gets
+// a larger token; bookings carry the token they were planned under (fencing), so that a
+// cuebot that lost the lease without knowing it books nothing.
+struct Lease {
+  std::string holder;     // "" when never held
+  int64_t token = 0;      // increases at every change of holder
+  int64_t expires_ms = 0; // epoch milliseconds (the holders' clocks)
+};
+
+// What one cuebot changed, for the others' farm models: "job", "host" (ref = id),
+// "dependents", "reference" (ref empty). seq orders them; origin names the cuebot.
+struct FarmChange {
+  int64_t seq = 0;
+  std::string origin;
+  std::string kind;
+  std::string ref;
+};
+
+class ClusterStore {
+ public:
+  virtual ~ClusterStore() = default;
+  // Takes the lease `name` for `holder` when it is free, expired at now_ms, or already
+  // the holder's (renewed to now_ms + ttl_ms). Returns the lease as it is afterwards:
+  // holder == `holder` when it is held.
+  virtual absl::StatusOr<Lease> acquireLease(const std::string& name, const std::string& holder,
+                                             int64_t now_ms, int64_t ttl_ms) = 0;
+  // Gives the lease up at once (a clean shutdown) when `holder` holds it.
+  virtual absl::Status releaseLease(const std::string& name, const std::string& holder) = 0;
+  // From now on book() through this store books only while `holder` holds lease `name`
+  // with `token`; otherwise it fails with FAILED_PRECONDITION and books nothing. An
+  // empty holder lifts the fence (one cuebot alone; the default).
+  virtual void setBookingFence(const std::string& name, const std::string& holder,
+                               int64_t token) = 0;
+  // Appends changes (one transaction).
+  virtual absl::Status publishChanges(const std::string& origin,
+                                      const std::vector<FarmChange>& changes, EpochSec now) = 0;
+  // Changes with seq > after, not from `exclude_origin`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<FarmChange>> changesSince(int64_t after,
+                                                               const std::string& exclude_origin,
+                                                               int32_t limit) = 0;
+  // The largest seq published so far (0 when none).
+  virtual absl::StatusOr<int64_t> lastChange() = 0;
+  // Forgets changes published before `before`.
+  virtual absl::Status pruneChanges(EpochSec before) = 0;
+};
+
+class Store : public ClusterStore {
  public:
   virtual ~Store() = default;
 
