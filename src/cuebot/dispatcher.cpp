@@ -70,6 +70,7 @@ void Dispatcher::kickAll() {
 void Dispatcher::sweep() {
   // The whole farm planned and booked at once (one store transaction), then launched
   // from several threads, host by host.
+  if (!booking_) return;
   bool more = false;
   auto launches = model_.planFarmAndBook(
       options_.plan, clock_.nowSeconds(),
@@ -127,6 +128,7 @@ void Dispatcher::worker() {
 }
 
 int Dispatcher::visit(const std::string& host_id) {
+  if (!booking_) return 0;
   auto log = common::logger("dispatch");
   stats_.visits++;
   // 1-2. plan from memory, book durably, record in memory

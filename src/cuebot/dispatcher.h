@@ -62,6 +62,11 @@ class Dispatcher {
   // Visits one host now on the calling thread; returns the number of frames launched.
   int visit(const std::string& host_id);
 
+  // Whether this cuebot books (it holds the booking lease; see cluster.h). A dispatcher
+  // that does not book drops its visits and sweeps. On by default.
+  void setBooking(bool on) { booking_ = on; }
+  bool booking() const { return booking_; }
+
   const DispatchStats& stats() const { return stats_; }
   const dispatch::Config& planConfig() const { return options_.plan; }
   int queued() const;
@@ -88,6 +93,7 @@ class Dispatcher {
   std::set<std::string> busy_;                 // hosts being visited now
   bool sweep_requested_ = false;
   bool stopping_ = false;
+  std::atomic<bool> booking_{true};
   std::vector<std::thread> threads_;
   std::thread sweeper_;
 };

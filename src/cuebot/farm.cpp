@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "common/status.h"
 #include "cuebot/app/filters.h"
+#include "cuebot/cluster.h"
 
 namespace cue::cuebot {
 
@@ -66,19 +67,26 @@ void Farm::killProcs(const std::vector<core::Proc>& procs, const std::string& re
   }
 }
 
+void Farm::note(const std::string& kind, const std::string& ref) {
+  if (cluster_) cluster_->note(kind, ref);
+}
+
 void Farm::refreshJobs(const std::set<std::string>& job_ids) {
   for (const auto& id : job_ids) {
+    note("job", id);
     auto st = model_.refreshJob(id);
     if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh job {}: {}", id, st.ToString());
   }
 }
 
 void Farm::refreshHost(const std::string& host_id) {
+  note("host", host_id);
   auto st = model_.refreshHost(host_id);
   if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh host {}: {}", host_id, st.ToString());
 }
 
 void Farm::refreshDependents() {
+  note("dependents");
   auto st = model_.refreshDependents();
   if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh depends: {}", st.ToString());
 }
@@ -95,6 +103,7 @@ std::set<std::string> Farm::jobsOfFrames(const std::vector<std::string>& frame_i
 }
 
 void Farm::referenceChanged() {
+  note("reference");
   auto st = model_.refreshReference();
   if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh shows and limits: {}", st.ToString());
   dispatcher_.kickAll();
@@ -268,6 +277,8 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   }
   if (!host.ok()) return host.status();
   ASSIGN_OR_RETURN(auto procs, model_.hostReported(*host));
+  // The booking cuebot's model learns of reports that reach the others (its own it has).
+  if (cluster_ && !cluster_->leader()) note("host", host->id);
   // Reconcile: frames the rqd runs that cuebot does not hold there are killed.
   std::set<std::string> held, listed, held_frames;
   for (const auto& p : procs) {
@@ -326,7 +337,14 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   auto log = common::logger("cuebot");
   store::FrameCompletion done = report;
   // A frame killed for memory comes back with more memory, without using up a retry.
-  const auto reserved = model_.procMemory(done.proc_id);
+  auto reserved = model_.procMemory(done.proc_id);
+  if (!reserved) {
+    // Booked by another cuebot (several on one database): the store knows the proc.
+    store::ProcSearch q;
+    q.ids = {done.proc_id};
+    auto procs = store_.getProcs(q);
+    if (procs.ok() && !procs->empty()) reserved = procs->front().reserved_memory;
+  }
   const bool oom = reserved && dispatch::isOutOfMemory(done.exit_status, done.exit_signal,
                                                        done.max_rss, *reserved);
   if (oom) done.oom_retry_memory = dispatch::oomRetryMemory(*reserved, options_.oom_memory_increase);
@@ -342,6 +360,8 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   }
   if (!result.ok()) return result.status();
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
+  // The booking cuebot frees the proc in its model when it reads this from the feed.
+  if (cluster_ && !cluster_->leader()) note("host", result->host_id);
   model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom,
                     clock_.nowSeconds());
   if (nimby) log->info("frame {} on {} was stopped by NIMBY: requeued", done.frame_id, done.host_name);

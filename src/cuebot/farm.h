@@ -21,6 +21,8 @@
 
 namespace cue::cuebot {
 
+class Cluster;
+
 struct FarmOptions {
   int host_timeout_sec = 300;        // no report for this long: host DOWN, frames requeued
   int host_check_interval_ms = 5000; // how often the monitor looks
@@ -52,6 +54,10 @@ class Farm {
 
   void start();  // host monitor thread
   void stop();
+
+  // Several cuebots on one database: durable changes are noted to the cluster's feed.
+  // Set before start(); may stay unset (tests of one cuebot).
+  void setCluster(Cluster* cluster) { cluster_ = cluster; }
 
   store::Store& store() { return store_; }
   Dispatcher& dispatcher() { return dispatcher_; }
@@ -117,8 +123,13 @@ class Farm {
   // After a durable change of depends: re-reads the jobs it names, kicks the dispatcher.
   void dependsChanged(const store::DependChangeResult& result, const std::string& what);
 
+  // Tells the cluster (when set) what changed: "job"/"host" with an id, "dependents",
+  // "reference".
+  void note(const std::string& kind, const std::string& ref = "");
+
   store::Store& store_;
   FarmModel& model_;
+  Cluster* cluster_ = nullptr;
   RqdClient& rqd_;
   Dispatcher& dispatcher_;
   JobLauncher& launcher_;

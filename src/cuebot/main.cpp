@@ -2,7 +2,9 @@
 // then flags (see --help); the store is created and seeded on first start and resumed
 // after.
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -11,6 +13,7 @@
 
 #include "common/logging.h"
 #include "common/process.h"
+#include "cuebot/cluster.h"
 #include "cuebot/dispatcher.h"
 #include "cuebot/farm.h"
 #include "cuebot/job_launcher.h"
@@ -33,10 +36,19 @@ struct Config {
   int sweep_interval_ms = 3000;               // periodic dispatch of idle hosts
   int rqd_timeout_ms = 10000;                 // deadline of calls to rqd
   std::string port_file;                      // write the bound port here once listening
+  std::string cuebot_id;                      // name in the booking lease ("" = host:port)
+  int lease_ms = 5000;                        // booking lease: takeover after this long
+  int sync_interval_ms = 200;                 // change feed between cuebots
   std::string log_level = "info";
 };
 
 }  // namespace
+
+static std::string hostName() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof name - 1) != 0) return "cuebot";
+  return name;
+}
 
 int main(int argc, char** argv) {
   using namespace cue;
@@ -54,14 +66,19 @@ int main(int argc, char** argv) {
   app.add_option("--dispatch-threads", cfg.dispatch_threads, "booking threads")->capture_default_str();
   app.add_option("--sweep-interval-ms", cfg.sweep_interval_ms, "periodic dispatch of idle hosts")->capture_default_str();
   app.add_option("--rqd-timeout-ms", cfg.rqd_timeout_ms, "deadline of calls to rqd")->capture_default_str();
+  app.add_option("--cuebot-id", cfg.cuebot_id, "this cuebot's name among several on one database (default HOST:PORT)")->envname("CUEBOT_ID");
+  app.add_option("--lease-ms", cfg.lease_ms, "booking lease: another cuebot books this long after this one stops")->capture_default_str();
+  app.add_option("--sync-interval-ms", cfg.sync_interval_ms, "how often cuebots on one database exchange changes")->capture_default_str();
   app.add_option("--port-file", cfg.port_file, "write the bound port to this file once listening");
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   common::setLogLevel(cfg.log_level);
   auto log = common::logger("cuebot");
-  if (cfg.host_timeout < 1 || cfg.dispatch_threads < 1) {
-    log->error("--host-timeout and --dispatch-threads must be at least 1");
+  if (cfg.host_timeout < 1 || cfg.dispatch_threads < 1 || cfg.lease_ms < 1000 ||
+      cfg.sync_interval_ms < 10) {
+    log->error("--host-timeout and --dispatch-threads must be at least 1, --lease-ms at least "
+               "1000, --sync-interval-ms at least 10");
     return 2;
   }
 
@@ -112,9 +129,20 @@ int main(int argc, char** argv) {
     log->error("cannot listen on {}:{}", cfg.bind, cfg.port);
     return 1;
   }
+  // Which cuebot books, when several share the database (cluster.h).
+  cuebot::ClusterOptions copts;
+  copts.id = cfg.cuebot_id.empty() ? hostName() + ":" + std::to_string(bound_port) : cfg.cuebot_id;
+  copts.lease_ms = cfg.lease_ms;
+  copts.renew_interval_ms = std::max(200, cfg.lease_ms / 5);
+  copts.sync_interval_ms = cfg.sync_interval_ms;
+  cuebot::Cluster cluster(**store, model, dispatcher, clock, copts);
+  farm.setCluster(&cluster);
   dispatcher.start();
   farm.start();
-  dispatcher.kickAll();
+  cluster.start();
+  if (!cluster.leader())
+    log->info("{} follows: another cuebot holds the booking lease; this one serves the API "
+              "and rqds", copts.id);
   log->info("cuebot listening on {}:{} with store {}", cfg.bind, bound_port,
             store::redactStoreUrl(cfg.db));
   if (!cfg.port_file.empty()) {
@@ -127,6 +155,7 @@ int main(int argc, char** argv) {
   sigwait(&signals, &sig);
   log->info("signal {}: shutting down", sig);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  cluster.stop();
   farm.stop();
   dispatcher.stop();
   return 0;

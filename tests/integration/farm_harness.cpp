@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_join.h"
+
 #include "store/postgres/pg_test_cluster.h"
 
 namespace cue::testing {
@@ -141,29 +143,60 @@ Farm::~Farm() {
     cuebot_->signal(SIGTERM);
     cuebot_->wait(std::chrono::seconds(5));
   }
+  for (auto& [name, p] : peers_) p->signal(SIGTERM);
+  for (auto& [name, p] : peers_) p->wait(std::chrono::seconds(5));
   if (::testing::Test::HasFailure() && cuebot_) {
     std::cerr << "---- cuebot log ----\n" << cuebot_->log().substr(0, 20000) << "\n";
   }
 }
 
-void Farm::startCuebot(int port) {
-  fs::path port_file = dir() / "cuebot.port";
+std::unique_ptr<Process> Farm::spawnCuebot(const std::string& name, int port, int* bound) {
+  fs::path port_file = dir() / (name + ".port");
   fs::remove(port_file);
   ++cuebot_starts_;
-  cuebot_ = std::make_unique<Process>(
-      "cuebot",
-      std::vector<std::string>{CUEBOT_BIN, "--port", std::to_string(port), "--bind", "127.0.0.1",
-                               "--db", db_, "--log-root",
-                               logRoot().string(), "--port-file", port_file.string(),
-                               "--host-timeout", std::to_string(options_.host_timeout),
-                               "--host-check-interval-ms",
-                               std::to_string(options_.host_check_interval_ms),
-                               "--sweep-interval-ms", "500", "--orphan-grace", "5",
-                               "--log-level", "debug"},
-      dir() / ("cuebot." + std::to_string(cuebot_starts_) + ".log"));
-  ASSERT_TRUE(waitUntil([&] { return fs::exists(port_file); }, std::chrono::seconds(20)))
-      << cuebot_->log();
-  port_ = std::stoi(readFile(port_file));
+  std::vector<std::string> argv{CUEBOT_BIN, "--port", std::to_string(port), "--bind", "127.0.0.1",
+                                "--db", db_, "--log-root",
+                                logRoot().string(), "--port-file", port_file.string(),
+                                "--host-timeout", std::to_string(options_.host_timeout),
+                                "--host-check-interval-ms",
+                                std::to_string(options_.host_check_interval_ms),
+                                "--sweep-interval-ms", "500", "--orphan-grace", "5",
+                                "--cuebot-id", name, "--log-level", "debug"};
+  argv.insert(argv.end(), options_.cuebot_args.begin(), options_.cuebot_args.end());
+  auto p = std::make_unique<Process>(
+      name, argv, dir() / (name + "." + std::to_string(cuebot_starts_) + ".log"));
+  if (!waitUntil([&] { return fs::exists(port_file); }, std::chrono::seconds(20))) {
+    ADD_FAILURE() << name << " did not start: " << p->log();
+    *bound = 0;
+    return p;
+  }
+  *bound = std::stoi(readFile(port_file));
+  return p;
+}
+
+void Farm::startCuebot(int port) {
+  cuebot_ = spawnCuebot("cuebot", port, &port_);
+  if (port_ != 0) connect();
+}
+
+int Farm::startPeerCuebot(const std::string& name) {
+  int port = 0;
+  peers_[name] = spawnCuebot(name, 0, &port);
+  return port;
+}
+
+void Farm::killPeerCuebot(const std::string& name) {
+  peers_[name]->signal(SIGKILL);
+  peers_[name]->wait(std::chrono::seconds(10));
+}
+
+std::string Farm::peerLog(const std::string& name) const {
+  auto it = peers_.find(name);
+  return it == peers_.end() ? "" : it->second->log();
+}
+
+void Farm::useCuebot(int port) {
+  port_ = port;
   connect();
 }
 
@@ -183,7 +216,11 @@ void Farm::killCuebot() {
 void Farm::startRqd(const RqdOptions& o) {
   fs::path spool = dir() / ("spool-" + o.name);
   fs::create_directories(spool);
-  std::vector<std::string> argv{RQD_BIN, "--cuebot", "127.0.0.1:" + std::to_string(port_),
+  std::vector<int> ports = o.cuebot_ports;
+  if (ports.empty()) ports.push_back(port_);
+  std::vector<std::string> targets;
+  for (int p : ports) targets.push_back("127.0.0.1:" + std::to_string(p));
+  std::vector<std::string> argv{RQD_BIN, "--cuebot", absl::StrJoin(targets, ","),
                                 "--port", "0", "--hostname", o.name, "--address", "127.0.0.1",
                                 "--log-root", logRoot().string(), "--tags", o.tags, "--cores",
                                 std::to_string(o.cores), "--memory-mb",

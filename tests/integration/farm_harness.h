@@ -64,6 +64,8 @@ struct RqdOptions {
   int cores = 4;
   int memory_mb = 16384;
   std::string tags = "general";
+  // Ports of the cuebots it reports to, in order (--cuebot list); empty: the farm's cuebot.
+  std::vector<int> cuebot_ports;
   // More rqd flags. Without "--nvidia-smi" among them the rqd reports no GPUs.
   std::vector<std::string> extra_args;
 };
@@ -75,6 +77,7 @@ class Farm {
     int host_timeout = 300;
     int host_check_interval_ms = 500;
     int report_interval = 2;
+    std::vector<std::string> cuebot_args;  // more flags for every cuebot
   };
   Farm();
   explicit Farm(Options options);
@@ -82,6 +85,12 @@ class Farm {
 
   void startCuebot(int port = 0);  // 0: a free port
   void killCuebot();               // SIGKILL
+  // More cuebots on the same database (--cuebot-id NAME), on free ports: returns the port.
+  int startPeerCuebot(const std::string& name);
+  void killPeerCuebot(const std::string& name);  // SIGKILL
+  std::string peerLog(const std::string& name) const;
+  // Points the API stubs (jobs(), hostStub(), findJob...) at the cuebot on `port`.
+  void useCuebot(int port);
   void startRqd(const RqdOptions& options);
   void killRqd(const std::string& name);  // SIGKILL
   void signalRqd(const std::string& name, int sig);
@@ -109,6 +118,9 @@ class Farm {
 
  private:
   void connect();
+  // Starts a cuebot named `name` (its --cuebot-id) on `port`; sets *bound to its port, 0
+  // when it did not start (the test has failed).
+  std::unique_ptr<Process> spawnCuebot(const std::string& name, int port, int* bound);
 
   Options options_;
   TempDir dir_;
@@ -117,6 +129,7 @@ class Farm {
   int cuebot_starts_ = 0;
   std::unique_ptr<Process> cuebot_;
   std::map<std::string, std::unique_ptr<Process>> rqds_;
+  std::map<std::string, std::unique_ptr<Process>> peers_;  // more cuebots
   std::unique_ptr<job::JobInterface::Stub> jobs_;
   std::unique_ptr<job::FrameInterface::Stub> frame_stub_;
   std::unique_ptr<host::HostInterface::Stub> hosts_;

@@ -3,14 +3,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <set>
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "farm_harness.h"
+#include "show.grpc.pb.h"
 
 namespace cue::testing {
 namespace {
@@ -426,6 +430,130 @@ TEST(FarmTest, BadInputGetsClearErrors) {
     EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
     EXPECT_NE(st.error_message().find("no-such-job-id"), std::string::npos) << st.error_message();
   }
+}
+
+
+// ---- several cuebots, crashes ---------------------------------------------------
+
+// What must hold once a job has finished, whatever crashed on the way: every frame
+// SUCCEEDED and ran once (one log, never rotated), no proc left booked (every host's
+// cores idle), and each subscription of the show counts no cores (the sum of its procs).
+void expectRanExactlyOnceAndNothingBooked(Farm& farm, const std::string& name, size_t frames) {
+  job::Job j = farm.findJob(name);
+  auto logs = frameLogs(j.log_dir());
+  auto fs = farm.frames(j.id());
+  ASSERT_EQ(fs.size(), frames);
+  for (const auto& f : fs) {
+    EXPECT_EQ(f.state(), job::FrameState::SUCCEEDED) << f.name();
+    std::string log_name = name + "." + f.name() + ".rqlog";
+    EXPECT_TRUE(logs.contains(log_name)) << log_name;
+    EXPECT_FALSE(logs.contains(log_name + ".1")) << log_name << " ran twice";
+    if (logs.contains(log_name))
+      EXPECT_EQ(countLines(logs[log_name], absl::StrCat("ran-", f.number())), 1) << log_name;
+  }
+  for (const auto& h : farm.hosts())
+    EXPECT_EQ(h.idle_cores(), h.cores()) << h.name() << " still has cores booked";
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(farm.cuebotPort()),
+                                     grpc::InsecureChannelCredentials());
+  auto shows = show::ShowInterface::NewStub(channel);
+  grpc::ClientContext find_ctx;
+  show::ShowFindShowRequest find;
+  find.set_name("testing");
+  show::ShowFindShowResponse found;
+  ASSERT_TRUE(shows->FindShow(&find_ctx, find, &found).ok());
+  grpc::ClientContext subs_ctx;
+  show::ShowGetSubscriptionRequest req;
+  *req.mutable_show() = found.show();
+  show::ShowGetSubscriptionResponse subs;
+  ASSERT_TRUE(shows->GetSubscriptions(&subs_ctx, req, &subs).ok());
+  for (const auto& sub : subs.subscriptions().subscriptions())
+    EXPECT_EQ(sub.reserved_cores(), 0) << sub.name() << " counts cores no proc holds";
+}
+
+int succeeded(Farm& farm, const std::string& name) {
+  return farm.findJob(name).job_stats().succeeded_frames();
+}
+
+// Two cuebots on one database, four rqds that know both; the booking cuebot is SIGKILLed
+// mid-job: the other takes the lease over, the rqds move to it, and every frame still
+// runs exactly once.
+TEST(FarmTest, SecondCuebotTakesOverWhenTheBookingOneIsKilled) {
+  Farm::Options o;
+  o.report_interval = 1;
+  o.cuebot_args = {"--lease-ms", "2000", "--sync-interval-ms", "100"};
+  Farm farm(o);
+  farm.startCuebot();
+  const int first = farm.cuebotPort();
+  ASSERT_TRUE(waitUntil([&] { return absl::StrContains(farm.cuebotLog(), "cuebot books the farm"); },
+                        seconds(20)))
+      << farm.cuebotLog();
+  const int second = farm.startPeerCuebot("cuebot-b");
+  ASSERT_NE(second, 0);
+  for (int i = 1; i <= 4; ++i) {
+    RqdOptions r{absl::StrCat("rqd-", i)};
+    r.cores = 2;
+    r.cuebot_ports = {first, second};
+    farm.startRqd(r);
+  }
+  ASSERT_TRUE(farm.waitForHosts(4));
+  auto names = farm.launch(spec("failover", {{"main", "sleep 0.02; echo ran-#IFRAME#", "1-1000"}}));
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_FALSE(absl::StrContains(farm.peerLog("cuebot-b"), "cuebot-b books the farm"))
+      << "only one cuebot books";
+  ASSERT_TRUE(waitUntil([&] { return succeeded(farm, names[0]) >= 250; }, seconds(120)));
+
+  const auto killed = std::chrono::steady_clock::now();
+  farm.killCuebot();
+  farm.useCuebot(second);
+  ASSERT_TRUE(waitUntil([&] { return absl::StrContains(farm.peerLog("cuebot-b"), "cuebot-b books the farm"); },
+                        seconds(30)))
+      << farm.peerLog("cuebot-b");
+  const auto took_over = std::chrono::steady_clock::now();
+  const int at_takeover = succeeded(farm, names[0]);
+  ASSERT_TRUE(waitUntil([&] { return succeeded(farm, names[0]) > at_takeover; }, seconds(60)));
+  const auto booking_again = std::chrono::steady_clock::now();
+  auto ms = [&](auto t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t - killed).count();
+  };
+  std::cout << "failover: lease taken over " << ms(took_over) << " ms after the kill, frames "
+            << "succeeding again after " << ms(booking_again) << " ms\n";
+  RecordProperty("takeover_ms", static_cast<int>(ms(took_over)));
+
+  ASSERT_TRUE(farm.waitForJobFinished(names[0], seconds(240))) << farm.peerLog("cuebot-b");
+  expectRanExactlyOnceAndNothingBooked(farm, names[0], 1000);
+}
+
+// One cuebot SIGKILLed and restarted again and again (each time some frames have ended)
+// through a 500-frame job: nothing lost, nothing run twice, nothing left booked.
+TEST(FarmTest, CuebotKilledOverAndOverLosesNoFrameAndRunsNoneTwice) {
+  Farm::Options o;
+  o.report_interval = 1;
+  Farm farm(o);
+  farm.startCuebot();
+  const int port = farm.cuebotPort();
+  for (int i = 1; i <= 4; ++i) {
+    RqdOptions r{absl::StrCat("rqd-", i)};
+    r.cores = 2;
+    farm.startRqd(r);
+  }
+  ASSERT_TRUE(farm.waitForHosts(4));
+  auto names = farm.launch(spec("crashloop", {{"main", "sleep 0.05; echo ran-#IFRAME#", "1-500"}}));
+  ASSERT_EQ(names.size(), 1u);
+  int restarts = 0;
+  while (restarts < 25) {
+    const int before = succeeded(farm, names[0]);
+    if (before >= 500) break;
+    ASSERT_TRUE(waitUntil([&] { return succeeded(farm, names[0]) >= std::min(500, before + 50); },
+                          seconds(120)))
+        << farm.cuebotLog();
+    if (succeeded(farm, names[0]) >= 500) break;
+    farm.killCuebot();
+    farm.startCuebot(port);
+    ++restarts;
+  }
+  EXPECT_GE(restarts, 3) << "the job ended before the cuebot was killed a few times";
+  ASSERT_TRUE(farm.waitForJobFinished(names[0], seconds(240))) << farm.cuebotLog();
+  expectRanExactlyOnceAndNothingBooked(farm, names[0], 500);
 }
 
 }  // namespace

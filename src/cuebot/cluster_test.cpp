@@ -1,0 +1,114 @@
+// Cluster (several cuebots on one database) with a manual clock, two stores on one real
+// SQLite file (no sockets, no processes, no threads: tick() is called by the test):
+// who books, when the lease moves, and changes crossing from one cuebot to the other.
+#include "cuebot/cluster.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "cuebot/job_launcher.h"
+
+namespace cue::cuebot {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One cuebot's parts over its own store on the shared database.
+struct Node {
+  Node(const std::string& path, const std::string& id, const common::Clock& clock)
+      : store(open(path)), model(*store), rqd(1000),
+        dispatcher(*store, model, rqd, clock, DispatcherOptions{}),
+        cluster(*store, model, dispatcher, clock, options(id)) {
+    EXPECT_TRUE(model.load().ok());
+  }
+  static std::unique_ptr<store::Store> open(const std::string& path) {
+    auto s = store::openStore(path);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return std::move(s).value();
+  }
+  static ClusterOptions options(const std::string& id) {
+    ClusterOptions o;
+    o.id = id;
+    o.lease_ms = 5000;
+    return o;
+  }
+  int jobs() {
+    int n = 0;
+    model.withView([&](dispatch::FarmView& v) { n = static_cast<int>(v.jobs.size()); });
+    return n;
+  }
+
+  std::unique_ptr<store::Store> store;
+  FarmModel model;
+  RqdClient rqd;
+  Dispatcher dispatcher;
+  Cluster cluster;
+};
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (fs::temp_directory_path() / absl::StrCat("cluster-", std::random_device{}(), ".db"))
+                .string();
+    a_ = std::make_unique<Node>(path_, "cuebot-a", clock_);
+    b_ = std::make_unique<Node>(path_, "cuebot-b", clock_);
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path_ + ext);
+  }
+
+  common::ManualClock clock_;
+  std::string path_;
+  std::unique_ptr<Node> a_, b_;
+};
+
+TEST_F(ClusterTest, OneCuebotBooksAndAnotherTakesOverOnlyOnceTheLeaseHasExpired) {
+  EXPECT_FALSE(a_->dispatcher.booking()) << "nobody books before holding the lease";
+  a_->cluster.tick();
+  b_->cluster.tick();
+  EXPECT_TRUE(a_->cluster.leader());
+  EXPECT_TRUE(a_->dispatcher.booking());
+  EXPECT_FALSE(b_->cluster.leader());
+  EXPECT_FALSE(b_->dispatcher.booking());
+
+  clock_.advanceMillis(3000);  // a is silent, its lease still runs
+  b_->cluster.tick();
+  EXPECT_FALSE(b_->cluster.leader());
+
+  clock_.advanceMillis(2500);  // a's lease has ended: b takes over
+  b_->cluster.tick();
+  EXPECT_TRUE(b_->cluster.leader());
+  EXPECT_TRUE(b_->dispatcher.booking());
+  a_->cluster.tick();  // a wakes up: it has lost the lease and stops booking
+  EXPECT_FALSE(a_->cluster.leader());
+  EXPECT_FALSE(a_->dispatcher.booking());
+}
+
+TEST_F(ClusterTest, AJobLaunchedThroughOneCuebotReachesTheOthersModel) {
+  a_->cluster.tick();
+  b_->cluster.tick();
+  JobLauncher launcher(*b_->store, clock_, LaunchOptions{"/logs", 1000000});
+  auto jobs = launcher.launch(
+      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
+      "<uid>1000</uid><job name=\"elsewhere\"><paused>False</paused><layers>"
+      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1-3</range><chunk>1</chunk>"
+      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  ASSERT_TRUE(b_->model.refreshJob(jobs->front().id).ok());
+  b_->cluster.note("job", jobs->front().id);
+  EXPECT_EQ(a_->jobs(), 0);
+
+  EXPECT_EQ(b_->cluster.tick(), 0) << "b applies nothing of its own";
+  EXPECT_EQ(a_->cluster.tick(), 1);
+  EXPECT_EQ(a_->jobs(), 1) << "the booking cuebot's model holds the job launched on b";
+  EXPECT_EQ(a_->cluster.tick(), 0) << "a change is applied once";
+}
+
+}  // namespace
+}  // namespace cue::cuebot
