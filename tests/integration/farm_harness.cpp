@@ -124,7 +124,9 @@ class PostgresAvailable : public ::testing::Environment {
 
 Farm::Farm(Options options) : options_(options) {
   db_ = (dir() / "cuebot.db").string();
-  if (onPostgres()) {
+  if (!options_.db.empty()) {
+    db_ = options_.db;
+  } else if (onPostgres()) {
     auto url = store::sharedPgTestCluster(nullptr)->createDatabase();
     if (!url.ok()) throw std::runtime_error("cannot create a PostgreSQL database: " +
                                             std::string(url.status().message()));

@@ -78,6 +78,7 @@ class Farm {
     int host_check_interval_ms = 500;
     int report_interval = 2;
     std::vector<std::string> cuebot_args;  // more flags for every cuebot
+    std::string db;  // the cuebots' --db; empty: a SQLite file, or PostgreSQL (db())
   };
   Farm();
   explicit Farm(Options options);
@@ -114,6 +115,7 @@ class Farm {
   // CUE_TEST_POSTGRES_URL_FILE is set.
   const std::string& db() const { return db_; }
   std::string cuebotLog() const { return cuebot_ ? cuebot_->log() : ""; }
+  bool cuebotRunning() { return cuebot_ && cuebot_->running(); }
   std::string rqdLog(const std::string& name) const;
 
  private:
