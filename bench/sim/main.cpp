@@ -4,6 +4,7 @@
 //
 // Usage: farm_sim SCENARIO [--dry-run] [--hosts N] [--jobs N] [--frames N]
 //                [--duration S] [--scale X] [--seed N] [--json FILE] [--dir DIR]
+//                [--db postgresql://...] (an empty database; default a SQLite file in DIR)
 //                [--dispatch-threads N] [--senders N] [--timeout S]
 // SCENARIO: drain, studio, scale, churn, reports (see bench/sim/scenarios.cpp).
 #include <unistd.h>
@@ -29,7 +30,7 @@ struct Args {
   std::string scenario;
   bool dry = false;
   ScenarioParams params;
-  std::string json, dir;
+  std::string json, dir, db;
   int dispatch_threads = 2, senders = 4;
   double timeout = 600;
   double restart_after = 0;  // > 0: SIGKILL and restart cuebot this long after submission
@@ -50,6 +51,7 @@ bool parse(int argc, char** argv, Args& a) {
     else if (k == "--seed") a.params.seed = std::stoull(next());
     else if (k == "--json") a.json = next();
     else if (k == "--dir") a.dir = next();
+    else if (k == "--db") a.db = next();
     else if (k == "--dispatch-threads") a.dispatch_threads = std::stoi(next());
     else if (k == "--senders") a.senders = std::stoi(next());
     else if (k == "--timeout") a.timeout = std::stod(next());
@@ -73,7 +75,7 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, args)) {
     std::fprintf(stderr,
                  "usage: farm_sim drain|studio|scale|churn|reports [--dry-run] [--hosts N] "
-                 "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] "
+                 "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] [--db URL] "
                  "[--dir DIR] [--dispatch-threads N] [--senders N] [--timeout S] [--restart-after S]\n");
     return 2;
   }
@@ -94,6 +96,7 @@ int main(int argc, char** argv) {
   SimFarm farm(scenario->hosts, scenario->profiles, so);
   CuebotOptions co;
   co.dir = dir;
+  co.db = args.db;
   co.dispatch_threads = args.dispatch_threads;
   auto cuebot = args.dry ? startDryCuebot(co, farm) : startGrpcCuebot(CUEBOT_BIN, co, farm);
   if (!cuebot.ok()) {

@@ -13,6 +13,7 @@ namespace cue::sim {
 
 struct CuebotOptions {
   std::filesystem::path dir;  // store and logs
+  std::string db;             // the store's URL; empty: a SQLite file in dir
   int dispatch_threads = 2;
   std::string log_level = "warn";
   std::vector<std::string> extra_args;  // more cuebot flags (real cuebot only)

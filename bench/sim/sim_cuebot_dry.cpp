@@ -105,7 +105,9 @@ class DryCuebot final : public Cuebot {
     farm_->referenceChanged();
     return absl::OkStatus();
   }
-  std::string storePath() const override { return (options_.dir / "cuebot.db").string(); }
+  std::string storePath() const override {
+    return options_.db.empty() ? (options_.dir / "cuebot.db").string() : options_.db;
+  }
   double cpuSeconds() const override { return processCpuSeconds(0); }
   int64_t peakRssKb() const override { return processPeakRssKb(0); }
   void quiesce() override {

@@ -177,7 +177,9 @@ class GrpcCuebot final : public Cuebot {
     show::ShowCreateSubscriptionResponse resp;
     return fromGrpc(shows_->CreateSubscription(&ctx, req, &resp));
   }
-  std::string storePath() const override { return (options_.dir / "cuebot.db").string(); }
+  std::string storePath() const override {
+    return options_.db.empty() ? (options_.dir / "cuebot.db").string() : options_.db;
+  }
   double cpuSeconds() const override { return processCpuSeconds(pid_); }
   int64_t peakRssKb() const override { return processPeakRssKb(pid_); }
 

@@ -86,14 +86,27 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
                     i(l.slots_required)})
                 .status());
       }
+      // Frames go in by the hundred: one statement (one round trip to a database server)
+      // per batch, not per frame.
+      constexpr size_t kFrameBatch = 100;
       std::map<std::string, int64_t> per_layer;
-      for (const auto& f : nj.frames) {
-        RETURN_IF_ERROR(db_->exec("INSERT INTO frame (id, job_id, layer_id, name, number, state, "
-                                  "dispatch_order) VALUES ($1, $2, $3, $4, $5, 'WAITING', $6)",
-                                  {s(f.id), s(j.id), s(f.layer_id), s(f.name), i(f.number),
-                                   i(f.dispatch_order)})
-                            .status());
-        ++per_layer[f.layer_id];
+      for (size_t at = 0; at < nj.frames.size(); at += kFrameBatch) {
+        const size_t n = std::min(kFrameBatch, nj.frames.size() - at);
+        std::string sql =
+            "INSERT INTO frame (id, job_id, layer_id, name, number, state, dispatch_order) VALUES ";
+        P params;
+        params.reserve(n * 6);
+        for (size_t k = 0; k < n; ++k) {
+          const core::Frame& f = nj.frames[at + k];
+          const size_t p = k * 6;
+          absl::StrAppend(&sql, k ? ", " : "", "($", p + 1, ", $", p + 2, ", $", p + 3, ", $",
+                          p + 4, ", $", p + 5, ", 'WAITING', $", p + 6, ")");
+          for (SqlValue v : {s(f.id), s(j.id), s(f.layer_id), s(f.name), i(f.number),
+                             i(f.dispatch_order)})
+            params.push_back(std::move(v));
+          ++per_layer[f.layer_id];
+        }
+        RETURN_IF_ERROR(db_->exec(sql, params).status());
       }
       // The first counts; state changes are counted by the frame_count_state trigger.
       for (const auto& [layer_id, n] : per_layer)
