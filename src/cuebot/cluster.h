@@ -5,18 +5,23 @@
 // transactions keep frames and cores exactly-once whichever cuebot makes a change. Only
 // the holder of the "booking" lease books frames (its Dispatcher books; the others'
 // drop their visits): one planner sees the whole farm, so shares, caps and limits hold.
-// The lease is renewed every renew_interval_ms and lasts lease_ms; when its holder dies,
-// another cuebot takes it once it has expired, reloads its model from the store and
-// books. Every booking is fenced by the lease's token (Store::setBookingFence): a cuebot
-// that lost the lease without knowing it (a long pause) books nothing.
+// The lease is renewed every renew_interval_ms (on a thread of its own) and lasts
+// lease_ms; when its holder dies, another cuebot takes it once it has expired, reloads its
+// model from the store (on the sync thread, so that renewals go on meanwhile) and books.
+// Bookings are fenced by the lease's token (Store::setBookingFence, set when the lease is
+// taken): a cuebot that lost the lease without knowing it (a long pause) books nothing.
+// Each start of a cuebot holds the lease under its own name (the id plus a random
+// suffix), so two processes given one id never share it.
 //
 // The change feed: each cuebot notes what it changed (jobs, hosts, depends, reference
 // data; Farm calls note() after each durable change), publishes the notes every
 // sync_interval_ms and applies the others' (re-reading those jobs and hosts from the
 // store into its model, then offering the hosts work). So a frame completed on one cuebot
 // frees its cores in the booking cuebot's model, and a job launched anywhere is booked.
-// Reads that arrive out of order across cuebots (a sequence number committed late) are
-// covered by re-reading a window of recent entries and skipping those already applied.
+// Sequence numbers are taken at insert, not at commit, so an entry may appear after later
+// ones were read: every number skipped over is remembered as a gap and looked for again
+// until it shows up or gap_timeout_ms passes (a rolled-back insert never fills its gap).
+// A batch whose application failed (the store unreachable) is read again next time.
 //
 // Thread-safety: note(), leader() from any thread; tick() from one thread at a time, and
 // not while the threads of start() run.
@@ -24,6 +29,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -43,6 +49,7 @@ struct ClusterOptions {
   int renew_interval_ms = 1000;   // lease renewal
   int sync_interval_ms = 200;     // publish own changes, apply the others'
   int keep_changes_sec = 600;     // feed entries older than this are pruned
+  int gap_timeout_ms = 30'000;    // how long a skipped sequence number is waited for
 };
 
 class Cluster {
@@ -60,8 +67,10 @@ class Cluster {
   // "reference" with an empty ref.
   void note(const std::string& kind, const std::string& ref = "");
 
+  // Whether this cuebot books now (it holds the lease and its model is loaded).
   bool leader() const { return leader_; }
-  const std::string& id() const { return options_.id; }
+  // This start's name in the lease and the feed: the id plus a random suffix.
+  const std::string& holder() const { return holder_; }
 
   // One round: lease, then sync(). Tests call it with a manual clock. Returns how many of
   // the others' changes were applied.
@@ -74,6 +83,8 @@ class Cluster {
   void renewLease();
   void becomeLeader(int64_t token);
   void stepDown(const std::string& why);
+  // On the sync thread after the lease was taken: reload the model, then book.
+  void finishTakeover();
   void publish();
   int applyOthers();
 
@@ -82,15 +93,18 @@ class Cluster {
   Dispatcher& dispatcher_;
   const common::Clock& clock_;
   ClusterOptions options_;
+  const std::string holder_;
 
-  std::atomic<bool> leader_{false};
+  std::atomic<bool> holding_{false};    // the lease is ours
+  std::atomic<bool> takeover_{false};   // taken, model not reloaded yet
+  std::atomic<bool> leader_{false};     // booking
   bool model_fresh_ = false;    // the model was loaded just before start()
-  int64_t token_ = 0;
-  int64_t lease_until_ms_ = 0;  // as renewed last (own clock)
+  std::atomic<int64_t> token_{0};
+  int64_t lease_until_ms_ = 0;  // as renewed last (own clock; the lease thread's)
   std::mutex feed_mu_;          // guards what follows
   int64_t next_prune_ms_ = 0;
-  int64_t applied_seq_ = 0;     // highest seq applied
-  std::set<int64_t> recent_;    // applied seqs within the re-read window
+  int64_t applied_seq_ = 0;                // highest seq seen
+  std::map<int64_t, int64_t> gaps_;        // seqs skipped over -> when first missed (ms)
 
   std::mutex pending_mu_;
   std::set<std::pair<std::string, std::string>> pending_;  // (kind, ref) to publish

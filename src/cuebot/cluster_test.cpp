@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "cuebot/job_launcher.h"
+#include "store/sqlite/sqlite_connection.h"
 
 namespace cue::cuebot {
 namespace {
@@ -108,6 +109,53 @@ TEST_F(ClusterTest, AJobLaunchedThroughOneCuebotReachesTheOthersModel) {
   EXPECT_EQ(a_->cluster.tick(), 1);
   EXPECT_EQ(a_->jobs(), 1) << "the booking cuebot's model holds the job launched on b";
   EXPECT_EQ(a_->cluster.tick(), 0) << "a change is applied once";
+}
+
+TEST_F(ClusterTest, AChangeNamingWhatNoLongerExistsDoesNotStallTheFeed) {
+  a_->cluster.tick();
+  b_->cluster.tick();
+  b_->cluster.note("job", "no-such-job");
+  b_->cluster.note("reference");
+  b_->cluster.tick();
+  EXPECT_EQ(a_->cluster.tick(), 2) << "both entries are taken, the unknown job only logged";
+  EXPECT_EQ(a_->cluster.tick(), 0) << "and neither is read again";
+}
+
+TEST_F(ClusterTest, AnotherStartUnderTheSameIdIsAnotherHolder) {
+  a_->cluster.tick();
+  // A second process given the same id is another holder: it does not share the lease.
+  Node twin(path_, "cuebot-a", clock_);
+  twin.cluster.tick();
+  EXPECT_TRUE(a_->cluster.leader());
+  EXPECT_FALSE(twin.cluster.leader());
+  EXPECT_NE(twin.cluster.holder(), a_->cluster.holder());
+}
+
+// PostgreSQL takes a sequence number at insert and makes it visible at commit: an entry
+// may appear after later ones were read. Staged here on the file: the middle entry is held
+// back, then committed.
+TEST_F(ClusterTest, AnEntryCommittedAfterLaterOnesIsStillApplied) {
+  a_->cluster.tick();
+  b_->cluster.tick();
+  auto raw = store::SqliteConnection::open(path_);
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  for (const char* kind : {"reference", "dependents", "reference"}) b_->cluster.note(kind);
+  b_->cluster.tick();  // one publish: three entries (the set keeps "reference" once)
+  auto rows = (*raw)->query("SELECT seq, origin, kind FROM farm_change ORDER BY seq", {});
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  const int64_t late = rows->front().i64(0);
+  const std::string origin = rows->front().str(1), kind = rows->front().str(2);
+  ASSERT_TRUE((*raw)->exec("DELETE FROM farm_change WHERE seq = $1", {late}).ok());
+  // Not committed yet: only the later entry is there, and it is applied.
+  ASSERT_TRUE((*raw)->exec("INSERT INTO farm_change (origin, kind, ref, created) VALUES "
+                           "($1, 'reference', '', 0)", {origin}).ok());
+  EXPECT_EQ(a_->cluster.tick(), 2);
+  // The held-back entry commits with its old number: it is applied too, once.
+  ASSERT_TRUE((*raw)->exec("INSERT INTO farm_change (seq, origin, kind, ref, created) VALUES "
+                           "($1, $2, $3, '', 0)", {late, origin, kind}).ok());
+  EXPECT_EQ(a_->cluster.tick(), 1);
+  EXPECT_EQ(a_->cluster.tick(), 0);
 }
 
 }  // namespace

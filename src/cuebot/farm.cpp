@@ -361,7 +361,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   if (!result.ok()) return result.status();
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
   // The booking cuebot frees the proc in its model when it reads this from the feed.
-  if (cluster_ && !cluster_->leader()) note("host", result->host_id);
+  note("host", result->host_id);
   model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom,
                     clock_.nowSeconds());
   if (nimby) log->info("frame {} on {} was stopped by NIMBY: requeued", done.frame_id, done.host_name);

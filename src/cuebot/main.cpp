@@ -155,8 +155,8 @@ int main(int argc, char** argv) {
   sigwait(&signals, &sig);
   log->info("signal {}: shutting down", sig);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  cluster.stop();
   farm.stop();
   dispatcher.stop();
+  cluster.stop();  // publishes the last notes, gives the lease up
   return 0;
 }

@@ -159,7 +159,9 @@ absl::StatusOr<std::vector<core::Host>> SqlStore::getHosts(const HostSearch& q) 
           pattern += c;
         }
         params.push_back(s(pattern + "%"));
-        likes.push_back(absl::StrCat("h.name LIKE $", params.size(), " ESCAPE '\\'"));
+        // LOWER on both sides: case-insensitive on PostgreSQL as SQLite's LIKE is.
+        likes.push_back(
+            absl::StrCat("LOWER(h.name) LIKE LOWER($", params.size(), ") ESCAPE '\\'"));
       }
       where.push_back(absl::StrCat("(", absl::StrJoin(likes, " OR "), ")"));
     }

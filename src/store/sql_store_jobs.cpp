@@ -331,9 +331,9 @@ absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string
 
 absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::jobFrameCounts(
     const std::vector<std::string>& job_ids) {
-  std::map<std::string, core::FrameCounts> out;
-  if (job_ids.empty()) return out;
+  if (job_ids.empty()) return std::map<std::string, core::FrameCounts>{};
   return transact([&]() -> absl::StatusOr<std::map<std::string, core::FrameCounts>> {
+    std::map<std::string, core::FrameCounts> out;  // local: a retried run starts afresh
     P params;
     const std::string in = inList(job_ids, params);
     ASSIGN_OR_RETURN(auto rows,

@@ -121,8 +121,8 @@ struct LayerCandidate {
 // ---- several cuebots on one database ----
 
 // A named lease held by one cuebot at a time (the booking leadership). A new holder gets
-// a larger token; bookings carry the token they were planned under (fencing), so that a
-// cuebot that lost the lease without knowing it books nothing.
+// a larger token; a store fenced with the token it was given when taking the lease
+// (setBookingFence) books nothing once another holder has taken it.
 struct Lease {
   std::string holder;     // "" when never held
   int64_t token = 0;      // increases at every change of holder

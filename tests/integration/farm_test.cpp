@@ -501,6 +501,8 @@ TEST(FarmTest, SecondCuebotTakesOverWhenTheBookingOneIsKilled) {
   EXPECT_FALSE(absl::StrContains(farm.peerLog("cuebot-b"), "cuebot-b books the farm"))
       << "only one cuebot books";
   ASSERT_TRUE(waitUntil([&] { return succeeded(farm, names[0]) >= 250; }, seconds(120)));
+  EXPECT_FALSE(absl::StrContains(farm.peerLog("cuebot-b"), "cuebot-b books the farm"))
+      << "only one cuebot books while the first lives";
 
   const auto killed = std::chrono::steady_clock::now();
   farm.killCuebot();
@@ -528,6 +530,8 @@ TEST(FarmTest, SecondCuebotTakesOverWhenTheBookingOneIsKilled) {
 TEST(FarmTest, CuebotKilledOverAndOverLosesNoFrameAndRunsNoneTwice) {
   Farm::Options o;
   o.report_interval = 1;
+  // Each start books once the killed one's lease has run out.
+  o.cuebot_args = {"--lease-ms", "2000"};
   Farm farm(o);
   farm.startCuebot();
   const int port = farm.cuebotPort();

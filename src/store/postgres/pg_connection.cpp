@@ -51,8 +51,13 @@ absl::Status statusFor(const PGresult* res, const PGconn* conn, absl::string_vie
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   std::string text = absl::StrCat("PostgreSQL ", what, ": ", msg, code.empty() ? "" : " [",
                                   code, code.empty() ? "" : "]", " in: ", sql.substr(0, 200));
-  if (PQstatus(conn) != CONNECTION_OK || code.empty() || absl::StartsWith(code, "08") ||
-      absl::StartsWith(code, "57P") || absl::StartsWith(code, "53"))
+  // Gone or going: the connection (libpq's own failures carry no SQLSTATE: "server closed
+  // the connection unexpectedly"), the server (shutdown, restart, out of resources), or a
+  // read-only standby after a failover. 08P01 (protocol violation: a statement given the
+  // wrong number of parameters) is a bug, not an outage.
+  if (PQstatus(conn) != CONNECTION_OK || code.empty() ||
+      (absl::StartsWith(code, "08") && code != "08P01") || absl::StartsWith(code, "57P") ||
+      absl::StartsWith(code, "53") || code == "25006")
     return absl::UnavailableError(text);
   if (code == "23505") return absl::AlreadyExistsError(text);
   if (absl::StartsWith(code, "23")) return absl::FailedPreconditionError(text);
@@ -72,7 +77,13 @@ struct PgConnection::Result {
 };
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url) {
-  PGconn* conn = PQconnectdb(url.c_str());
+  // Defaults that bound how long a cut network can hold a call (and with it the store's
+  // lock and the booking lease's renewal); any of them set in `url` wins, as it comes after.
+  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
+                        "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                        "dbname", nullptr};
+  const char* values[] = {"5", "1", "10", "3", "3", "15000", url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return absl::ResourceExhaustedError("libpq could not allocate a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(conn);

@@ -2,9 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,23 +45,6 @@ std::string findBinDir() {
       if (!dir.empty() && fs::exists(fs::path(dir) / "initdb")) return dir;
   }
   return "";
-}
-
-// A port no one listens on now (the server binds it moments later).
-absl::StatusOr<int> freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::InternalError("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  ::close(fd);
-  if (port <= 0) return absl::InternalError("no free loopback port");
-  return port;
 }
 
 std::string readFile(const fs::path& p) {
@@ -110,19 +91,16 @@ absl::StatusOr<std::unique_ptr<PgTestCluster>> PgTestCluster::start(bool use_ext
   }
   std::string templ = (fs::temp_directory_path() / "cue_pg_XXXXXX").string();
   if (::mkdtemp(templ.data()) == nullptr) return absl::InternalError("mkdtemp failed");
-  c->dir_ = templ;
+  c->dir_ = templ;  // mkdtemp makes it 0700
   if (::chown(c->dir_.c_str(), c->uid_, c->gid_) != 0)
     return absl::InternalError(absl::StrCat("cannot give ", c->dir_, " to the server's user"));
   RETURN_IF_ERROR(c->runTool("initdb", {"-D", c->dir_ + "/data", "-U", "cue", "-A", "trust",
                                         "-E", "UTF8", "--locale=C", "--no-sync",
                                         "--no-instructions"}));
-  absl::Status last;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    ASSIGN_OR_RETURN(c->port_, freePort());
-    last = c->startServer();
-    if (last.ok()) return c;
-  }
-  return last;
+  // The socket's name (.s.PGSQL.5432) is private to the directory: no port to pick.
+  c->port_ = 5432;
+  RETURN_IF_ERROR(c->startServer());
+  return c;
 }
 
 PgTestCluster::~PgTestCluster() {
@@ -143,16 +121,17 @@ absl::Status PgTestCluster::runTool(const std::string& tool, const std::vector<s
   pid_t pid = ::fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      (void)::fchown(fd, uid_, gid_);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
     ::setsid();  // the server outlives no terminal signal meant for the test
+    // Privileges dropped first: the output file is opened in the server user's directory
+    // with that user's rights, never by root (a link planted there leads nowhere).
     if (::geteuid() == 0 &&
         (::setgroups(0, nullptr) != 0 || ::setgid(gid_) != 0 || ::setuid(uid_) != 0))
       ::_exit(126);
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
     ::execv(path.c_str(), argv.data());
     ::_exit(127);
   }
@@ -165,14 +144,19 @@ absl::Status PgTestCluster::runTool(const std::string& tool, const std::vector<s
 
 std::string PgTestCluster::adminUrl() const {
   if (!external_url_.empty()) return external_url_;
-  return absl::StrCat("postgresql://cue@127.0.0.1:", port_, "/postgres");
+  // The server's Unix socket, in its private directory (host: the directory, URL-encoded).
+  std::string host;
+  for (char c : dir_) host += c == '/' ? std::string("%2F") : std::string(1, c);
+  return absl::StrCat("postgresql://cue@", host, ":", port_, "/postgres");
 }
 
 absl::Status PgTestCluster::startServer() {
   if (!external_url_.empty()) return absl::FailedPreconditionError("an external server is not ours to start");
-  // fsync off: a test server need not survive the machine; it must survive its own
-  // processes being killed, which synchronous commits (on) still give.
-  std::string opts = absl::StrCat("-p ", port_, " -c listen_addresses=127.0.0.1 -k ", dir_,
+  // No TCP: the server listens only on a Unix socket in its directory (mode 0700), so that
+  // no other local user reaches its trust-authenticated superuser. fsync off: a test
+  // server need not survive the machine; it must survive its own processes being killed,
+  // which synchronous commits (on) still give.
+  std::string opts = absl::StrCat("-p ", port_, " -c listen_addresses= -k ", dir_,
                                   " -c fsync=off -c full_page_writes=off -c max_connections=200");
   auto st = runTool("pg_ctl", {"-D", dir_ + "/data", "-l", dir_ + "/server.log", "-w", "-t", "60",
                                "-o", opts, "start"});
@@ -197,8 +181,10 @@ absl::Status PgTestCluster::stopAndRemove(const std::string& dir) {
   c.dir_ = dir;
   c.uid_ = st.st_uid;
   c.gid_ = st.st_gid;
-  c.running_ = fs::exists(fs::path(dir) / "data" / "postmaster.pid");
-  return absl::OkStatus();  // ~PgTestCluster stops the server and removes the directory
+  absl::Status stopped;
+  if (fs::exists(fs::path(dir) / "data" / "postmaster.pid"))
+    stopped = c.runTool("pg_ctl", {"-D", dir + "/data", "-m", "immediate", "-w", "stop"});
+  return stopped;  // ~PgTestCluster removes the directory
 }
 
 absl::StatusOr<std::string> PgTestCluster::createDatabase() {

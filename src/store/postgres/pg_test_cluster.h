@@ -1,13 +1,14 @@
-// A throw-away PostgreSQL server for tests: initdb in a temporary directory, started by
-// pg_ctl on a free loopback port as an unprivileged user (initdb refuses root; as root the
-// server runs as "postgres", or "nobody"), removed when the object is destroyed.
+// A throw-away PostgreSQL server for tests: initdb in a private temporary directory,
+// started by pg_ctl as an unprivileged user (initdb refuses root; as root the server runs
+// as "postgres", or "nobody"), listening only on a Unix socket in that directory; removed
+// when the object is destroyed.
 //
 // CUE_TEST_POSTGRES_URL, when set, names an existing server to use instead (a URL to its
 // "postgres" database as a user allowed to create databases); stopServer()/startServer()
 // are then refused. CUE_TEST_POSTGRES_URL_FILE names a file holding that URL, as
 // `cue_pg_test_server start` writes it for a whole ctest run, or "unavailable: <why>"
-// when it could not start one. CUE_PG_BIN names the directory of initdb and pg_ctl when they are not in
-// /usr/lib/postgresql/<version>/bin (Debian's place) or on PATH.
+// when it could not start one. CUE_PG_BIN names the directory of initdb and pg_ctl when
+// they are not in /usr/lib/postgresql/<version>/bin (Debian's place) or on PATH.
 #pragma once
 
 #include <memory>
@@ -35,11 +36,10 @@ class PgTestCluster {
   absl::Status dropDatabase(const std::string& url);
 
   // Stops the server as a crash would (immediate shutdown), and starts it again on the same
-  // port and data: for tests of a database restarting under load.
+  // socket and data: for tests of a database restarting under load.
   absl::Status stopServer();
   absl::Status startServer();
 
-  int port() const { return port_; }
   std::string dir() const { return dir_; }
   // A URL to the server's "postgres" database (to create databases).
   std::string adminUrl() const;
