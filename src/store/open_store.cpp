@@ -8,6 +8,13 @@
 #include "store/sqlite/sqlite_connection.h"
 
 namespace cue::store {
+namespace {
+
+// Reader connections per store besides the writer (SqlStore::read): API reads run on them
+// while the writer books.
+constexpr int kReaders = 3;
+
+}  // namespace
 
 std::string redactStoreUrl(absl::string_view url) {
   static const std::regex kUriPassword(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
@@ -19,14 +26,26 @@ std::string redactStoreUrl(absl::string_view url) {
 absl::StatusOr<std::unique_ptr<Store>> openStore(const std::string& url) {
   if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
     ASSIGN_OR_RETURN(auto conn, PgConnection::open(url));
-    ASSIGN_OR_RETURN(auto store, SqlStore::create(std::move(conn)));
+    std::vector<std::unique_ptr<SqlConnection>> readers;
+    for (int i = 0; i < kReaders; ++i) {
+      ASSIGN_OR_RETURN(auto reader, PgConnection::open(url));
+      readers.push_back(std::move(reader));
+    }
+    ASSIGN_OR_RETURN(auto store, SqlStore::create(std::move(conn), std::move(readers)));
     return std::unique_ptr<Store>(std::move(store));
   }
   std::string path = url;
   if (absl::StartsWith(path, "sqlite:")) path = path.substr(7);
   if (path.empty()) return absl::InvalidArgumentError("empty store path");
   ASSIGN_OR_RETURN(auto conn, SqliteConnection::open(path));
-  ASSIGN_OR_RETURN(auto store, SqlStore::create(std::move(conn)));
+  // Readers on a file (WAL: they read while the writer writes); ":memory:" is one
+  // connection's own database, so it has none.
+  std::vector<std::unique_ptr<SqlConnection>> readers;
+  for (int i = 0; path != ":memory:" && i < kReaders; ++i) {
+    ASSIGN_OR_RETURN(auto reader, SqliteConnection::open(path));
+    readers.push_back(std::move(reader));
+  }
+  ASSIGN_OR_RETURN(auto store, SqlStore::create(std::move(conn), std::move(readers)));
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -47,6 +47,9 @@ class SqlConnection {
   // Runs several statements separated by ';' without parameters (schema scripts).
   virtual absl::Status execScript(absl::string_view sql) = 0;
   virtual absl::Status begin() = 0;
+  // A transaction that only reads: it sees one committed snapshot and never waits for
+  // (nor holds up) writers.
+  virtual absl::Status beginRead() { return begin(); }
   virtual absl::Status commit() = 0;
   virtual absl::Status rollback() = 0;
   // "sqlite" or "postgresql", for the rare statement that must differ.

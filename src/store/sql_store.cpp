@@ -23,8 +23,15 @@ using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpe
 
 // ---- creation and migrations (SqlStore::transact is in sql_util.h) ----------------
 
-absl::StatusOr<std::unique_ptr<SqlStore>> SqlStore::create(std::unique_ptr<SqlConnection> conn) {
-  std::unique_ptr<SqlStore> store(new SqlStore(std::move(conn)));
+SqlStore::SqlStore(std::unique_ptr<SqlConnection> writer,
+                   std::vector<std::unique_ptr<SqlConnection>> readers)
+    : writer_(std::move(writer)), db_(writer_.get()), readers_(std::move(readers)) {
+  for (auto& r : readers_) idle_.push_back(r.get());
+}
+
+absl::StatusOr<std::unique_ptr<SqlStore>> SqlStore::create(
+    std::unique_ptr<SqlConnection> conn, std::vector<std::unique_ptr<SqlConnection>> readers) {
+  std::unique_ptr<SqlStore> store(new SqlStore(std::move(conn), std::move(readers)));
   RETURN_IF_ERROR(store->migrate());
   return store;
 }
@@ -150,14 +157,14 @@ absl::Status SqlStore::seed() {
 // ---- reference data -------------------------------------------------------------
 
 absl::StatusOr<std::vector<core::Show>> SqlStore::getShows() {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Show>(
         db_->query(absl::StrCat("SELECT ", kShowCols, " FROM show ORDER BY name")), toShow);
   });
 }
 
 absl::StatusOr<core::Show> SqlStore::findShow(const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Show>(
         db_->query(absl::StrCat("SELECT ", kShowCols, " FROM show WHERE name = $1"), {s(name)}),
         toShow, "show", name);
@@ -165,7 +172,7 @@ absl::StatusOr<core::Show> SqlStore::findShow(const std::string& name) {
 }
 
 absl::StatusOr<core::Show> SqlStore::getShow(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Show>(
         db_->query(absl::StrCat("SELECT ", kShowCols, " FROM show WHERE id = $1"), {s(id)}), toShow,
         "show id", id);
@@ -194,7 +201,7 @@ absl::StatusOr<core::Show> SqlStore::createShow(const std::string& name) {
 }
 
 absl::StatusOr<std::vector<core::Facility>> SqlStore::getFacilities() {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Facility>(db_->query("SELECT id, name FROM facility ORDER BY name"),
                                    [](const SqlRow& r) {
                                      return core::Facility{r.str(0), r.str(1)};
@@ -203,7 +210,7 @@ absl::StatusOr<std::vector<core::Facility>> SqlStore::getFacilities() {
 }
 
 absl::StatusOr<core::Facility> SqlStore::findFacility(const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Facility>(
         db_->query("SELECT id, name FROM facility WHERE name = $1", {s(name)}),
         [](const SqlRow& r) {
@@ -214,14 +221,14 @@ absl::StatusOr<core::Facility> SqlStore::findFacility(const std::string& name) {
 }
 
 absl::StatusOr<std::vector<core::Allocation>> SqlStore::getAllocations() {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Allocation>(
         db_->query(absl::StrCat("SELECT ", kAllocCols, " ORDER BY a.name")), toAlloc);
   });
 }
 
 absl::StatusOr<core::Allocation> SqlStore::findAllocation(const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Allocation>(
         db_->query(absl::StrCat("SELECT ", kAllocCols, " WHERE a.name = $1"), {s(name)}), toAlloc,
         "allocation", name);
@@ -230,7 +237,7 @@ absl::StatusOr<core::Allocation> SqlStore::findAllocation(const std::string& nam
 
 absl::StatusOr<std::vector<core::Subscription>> SqlStore::getSubscriptions(
     const std::string& show_id) {
-  return transact([&] {
+  return read([&] {
     if (show_id.empty())
       return mapRows<core::Subscription>(
           db_->query(absl::StrCat("SELECT ", kSubCols, " ORDER BY sh.name, a.name")), toSub);
@@ -268,7 +275,7 @@ absl::StatusOr<core::Subscription> SqlStore::createSubscription(const std::strin
 }
 
 absl::StatusOr<std::vector<core::Group>> SqlStore::getGroups(const std::string& show_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Group>(db_->query(absl::StrCat("SELECT ", kGroupCols,
                                                         " FROM folder WHERE show_id = $1 ORDER BY "
                                                         "parent_id, name"),
@@ -278,7 +285,7 @@ absl::StatusOr<std::vector<core::Group>> SqlStore::getGroups(const std::string& 
 }
 
 absl::StatusOr<core::Group> SqlStore::getRootGroup(const std::string& show_id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Group>(
         db_->query(absl::StrCat("SELECT ", kGroupCols,
                                 " FROM folder WHERE show_id = $1 AND parent_id = ''"),
@@ -288,7 +295,7 @@ absl::StatusOr<core::Group> SqlStore::getRootGroup(const std::string& show_id) {
 }
 
 absl::StatusOr<std::vector<core::Department>> SqlStore::getDepartments() {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Department>(db_->query("SELECT id, name FROM dept ORDER BY name"),
                                      [](const SqlRow& r) {
                                        return core::Department{r.str(0), r.str(1)};
@@ -297,7 +304,7 @@ absl::StatusOr<std::vector<core::Department>> SqlStore::getDepartments() {
 }
 
 absl::StatusOr<std::vector<core::Service>> SqlStore::getServices() {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Service>(
         db_->query(absl::StrCat("SELECT ", kServiceCols,
                                 " FROM service WHERE show_id = '' ORDER BY name")),
@@ -307,7 +314,7 @@ absl::StatusOr<std::vector<core::Service>> SqlStore::getServices() {
 
 absl::StatusOr<std::vector<core::Service>> SqlStore::getServiceOverrides(
     const std::string& show_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Service>(
         db_->query(absl::StrCat("SELECT ", kServiceCols,
                                 " FROM service WHERE show_id = $1 ORDER BY name"),
@@ -344,7 +351,7 @@ absl::StatusOr<core::Service> SqlStore::createServiceOverride(const std::string&
 }
 
 absl::StatusOr<core::Service> SqlStore::findService(const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Service>(
         db_->query(
             absl::StrCat("SELECT ", kServiceCols, " FROM service WHERE show_id = '' AND name = $1"),
@@ -354,7 +361,7 @@ absl::StatusOr<core::Service> SqlStore::findService(const std::string& name) {
 }
 
 absl::StatusOr<std::vector<core::Limit>> SqlStore::getLimits() {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Limit>(
         db_->query(absl::StrCat("SELECT ", kLimitCols, " FROM limit_record ORDER BY name")),
         toLimit);

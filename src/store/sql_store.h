@@ -1,10 +1,15 @@
-// Store over a SqlConnection. The same code serves SQLite and PostgreSQL: each public
-// method runs as one transaction on the connection, serialised by a mutex (one
-// connection per store; several cuebots share a database through their own stores).
+// Store over SqlConnections. The same code serves SQLite and PostgreSQL: each public
+// method runs as one transaction. Changes run on the writer connection, serialised by a
+// mutex; reads (get*, find*, counts, the change feed) run on a pool of reader connections
+// when the store has one, in read-only transactions that neither wait for the writer nor
+// hold it up (API polling never delays booking). Several cuebots share a database through
+// their own stores.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "store/sql.h"
 #include "store/store.h"
@@ -15,7 +20,11 @@ class SqlStore final : public Store {
  public:
   // Takes ownership of an open connection; runs pending migrations and, on a fresh
   // database, seeds OpenCue's defaults.
-  static absl::StatusOr<std::unique_ptr<SqlStore>> create(std::unique_ptr<SqlConnection> conn);
+  // `readers`: more connections to the same database for reads; none: reads share the
+  // writer.
+  static absl::StatusOr<std::unique_ptr<SqlStore>> create(
+      std::unique_ptr<SqlConnection> conn,
+      std::vector<std::unique_ptr<SqlConnection>> readers = {});
 
   absl::StatusOr<std::vector<core::Show>> getShows() override;
   absl::StatusOr<core::Show> findShow(const std::string& name) override;
@@ -233,7 +242,25 @@ class SqlStore final : public Store {
   absl::Status pruneChanges(EpochSec before) override;
 
  private:
-  explicit SqlStore(std::unique_ptr<SqlConnection> conn) : db_(std::move(conn)) {}
+  SqlStore(std::unique_ptr<SqlConnection> writer,
+           std::vector<std::unique_ptr<SqlConnection>> readers);
+
+  // `db_->...` in the methods: the connection of the transaction running on this thread
+  // (transact's writer or read's reader), else the writer.
+  class ConnRef {
+   public:
+    explicit ConnRef(SqlConnection* writer) : writer_(writer) {}
+    SqlConnection* operator->() const { return get(); }
+    SqlConnection& operator*() const { return *get(); }
+    static SqlConnection*& current() {
+      thread_local SqlConnection* c = nullptr;
+      return c;
+    }
+
+   private:
+    SqlConnection* get() const { return current() ? current() : writer_; }
+    SqlConnection* writer_;
+  };
   // Inside book()'s transaction: FAILED_PRECONDITION unless the fence holds.
   absl::Status checkBookingFence();
   class Txn;
@@ -245,9 +272,17 @@ class SqlStore final : public Store {
   // Defined in sql_util.h, which every SqlStore source file includes.
   template <typename Fn>
   auto transact(Fn&& fn) -> decltype(fn());
+  // Runs fn in a read-only transaction on a reader (transact when there is none).
+  template <typename Fn>
+  auto read(Fn&& fn) -> decltype(fn());
 
   std::mutex mu_;
-  std::unique_ptr<SqlConnection> db_;
+  std::unique_ptr<SqlConnection> writer_;
+  ConnRef db_;
+  std::vector<std::unique_ptr<SqlConnection>> readers_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<SqlConnection*> idle_;  // readers not in use
   // setBookingFence's lease; guarded by mu_ (read inside transactions).
   std::string fence_name_, fence_holder_;
   int64_t fence_token_ = 0;

@@ -150,7 +150,7 @@ absl::Status SqlStore::deleteSubscription(const std::string& sub_id) {
 // ---- limits -------------------------------------------------------------------------
 
 absl::StatusOr<core::Limit> SqlStore::findLimit(const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Limit>(
         db_->query(absl::StrCat("SELECT ", kLimitCols, " FROM limit_record WHERE name = $1"),
                    {s(name)}),
@@ -159,7 +159,7 @@ absl::StatusOr<core::Limit> SqlStore::findLimit(const std::string& name) {
 }
 
 absl::StatusOr<core::Limit> SqlStore::getLimit(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Limit>(
         db_->query(absl::StrCat("SELECT ", kLimitCols, " FROM limit_record WHERE id = $1"),
                    {s(id)}),

@@ -72,7 +72,7 @@ absl::Status SqlStore::publishChanges(const std::string& origin,
 absl::StatusOr<std::vector<FarmChange>> SqlStore::changesSince(int64_t after,
                                                                const std::string& exclude_origin,
                                                                int32_t limit) {
-  return transact([&] {
+  return read([&] {
     return mapRows<FarmChange>(
         db_->query("SELECT seq, origin, kind, ref FROM farm_change WHERE seq > $1 AND origin <> $2 "
                    "ORDER BY seq LIMIT $3",
@@ -82,7 +82,7 @@ absl::StatusOr<std::vector<FarmChange>> SqlStore::changesSince(int64_t after,
 }
 
 absl::StatusOr<int64_t> SqlStore::lastChange() {
-  return transact([&]() -> absl::StatusOr<int64_t> {
+  return read([&]() -> absl::StatusOr<int64_t> {
     ASSIGN_OR_RETURN(auto rows, db_->query("SELECT COALESCE(MAX(seq), 0) FROM farm_change"));
     return rows.empty() ? 0 : rows[0].i64(0);
   });

@@ -239,7 +239,7 @@ absl::Status jobOver(SqlConnection& db, const std::string& job_id, DependChangeR
 // ---- public methods ---------------------------------------------------------------
 
 absl::StatusOr<core::Depend> SqlStore::getDepend(const std::string& id) {
-  return transact([&] { return loadDepend(*db_, id); });
+  return read([&] { return loadDepend(*db_, id); });
 }
 
 absl::StatusOr<std::vector<core::Depend>> SqlStore::dependsOn(core::DependEntity kind,

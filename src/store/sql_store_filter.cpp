@@ -111,7 +111,7 @@ absl::Status checkService(const core::Service& sv) {
 // ---- filters -------------------------------------------------------------------------
 
 absl::StatusOr<core::Filter> SqlStore::getFilter(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Filter>(
         db_->query(absl::StrCat("SELECT ", kFilterCols, " FROM filter WHERE id = $1"), {s(id)}),
         toFilter, "filter", id);
@@ -120,7 +120,7 @@ absl::StatusOr<core::Filter> SqlStore::getFilter(const std::string& id) {
 
 absl::StatusOr<core::Filter> SqlStore::findFilter(const std::string& show_id,
                                                   const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Filter>(
         db_->query(absl::StrCat("SELECT ", kFilterCols,
                                 " FROM filter WHERE show_id = $1 AND name = $2"),
@@ -161,7 +161,7 @@ absl::Status SqlStore::deleteFilter(const std::string& id) {
 }
 
 absl::StatusOr<core::Matcher> SqlStore::getMatcher(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Matcher>(
         db_->query(absl::StrCat("SELECT ", kMatcherCols, " FROM matcher WHERE id = $1"), {s(id)}),
         toMatcher, "matcher", id);
@@ -185,7 +185,7 @@ absl::Status SqlStore::deleteMatcher(const std::string& id) {
 }
 
 absl::StatusOr<core::Action> SqlStore::getAction(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Action>(
         db_->query(absl::StrCat("SELECT ", kActionCols, " FROM action WHERE id = $1"), {s(id)}),
         toAction, "action", id);
@@ -262,7 +262,7 @@ absl::StatusOr<core::Service> SqlStore::createService(const core::Service& sv) {
 }
 
 absl::StatusOr<core::Service> SqlStore::getService(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Service>(
         db_->query(absl::StrCat("SELECT ", kServiceCols, " FROM service WHERE id = $1"), {s(id)}),
         toService, "service", id);
@@ -326,7 +326,7 @@ absl::Status SqlStore::removeDepartmentName(const std::string& name) {
 
 absl::StatusOr<std::vector<core::ShowDepartment>> SqlStore::getShowDepartments(
     const std::string& show_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::ShowDepartment>(
         db_->query(absl::StrCat("SELECT ", kShowDeptCols, kShowDeptFrom,
                                 " WHERE sd.show_id = $1 ORDER BY d.name"),
@@ -336,7 +336,7 @@ absl::StatusOr<std::vector<core::ShowDepartment>> SqlStore::getShowDepartments(
 }
 
 absl::StatusOr<core::ShowDepartment> SqlStore::getShowDepartment(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::ShowDepartment>(
         db_->query(absl::StrCat("SELECT ", kShowDeptCols, kShowDeptFrom, " WHERE sd.id = $1"),
                    {s(id)}),
@@ -389,7 +389,7 @@ absl::Status SqlStore::deleteShowDepartment(const std::string& id) {
 }
 
 absl::StatusOr<std::vector<core::Task>> SqlStore::getTasks(const std::string& dept_id) {
-  return transact([&]() -> absl::StatusOr<std::vector<core::Task>> {
+  return read([&]() -> absl::StatusOr<std::vector<core::Task>> {
     RETURN_IF_ERROR(mustExist(*db_, "show_dept", "department", dept_id));
     return mapRows<core::Task>(
         db_->query(absl::StrCat("SELECT ", kTaskCols, kTaskFrom,
@@ -400,7 +400,7 @@ absl::StatusOr<std::vector<core::Task>> SqlStore::getTasks(const std::string& de
 }
 
 absl::StatusOr<core::Task> SqlStore::getTask(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Task>(
         db_->query(absl::StrCat("SELECT ", kTaskCols, kTaskFrom, " WHERE t.id = $1"), {s(id)}),
         toTask, "task", id);
@@ -477,7 +477,7 @@ absl::StatusOr<core::RenderPartition> SqlStore::createRenderPartition(
 }
 
 absl::StatusOr<core::RenderPartition> SqlStore::getRenderPartition(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::RenderPartition>(
         db_->query(absl::StrCat("SELECT ", kPartitionCols, " FROM render_partition WHERE id = $1"),
                    {s(id)}),
@@ -487,7 +487,7 @@ absl::StatusOr<core::RenderPartition> SqlStore::getRenderPartition(const std::st
 
 absl::StatusOr<std::vector<core::RenderPartition>> SqlStore::getRenderPartitions(
     const std::string& host_id) {
-  return transact([&] {
+  return read([&] {
     if (host_id.empty())
       return mapRows<core::RenderPartition>(
           db_->query(absl::StrCat("SELECT ", kPartitionCols, " FROM render_partition ORDER BY id")),

@@ -132,7 +132,7 @@ absl::StatusOr<core::Host> SqlStore::updateHostReport(const HostReportData& r,
 }
 
 absl::StatusOr<std::vector<core::Host>> SqlStore::getHosts(const HostSearch& q) {
-  return transact([&] {
+  return read([&] {
     P params;
     std::vector<std::string> where;
     if (!q.ids.empty()) where.push_back(absl::StrCat("h.id IN (", inList(q.ids, params), ")"));
@@ -189,11 +189,11 @@ absl::StatusOr<std::vector<core::Host>> SqlStore::getHosts(const HostSearch& q) 
 }
 
 absl::StatusOr<core::Host> SqlStore::findHost(const std::string& name) {
-  return transact([&] { return loadHost(*db_, "h.name = $1", {s(name)}, name); });
+  return read([&] { return loadHost(*db_, "h.name = $1", {s(name)}, name); });
 }
 
 absl::StatusOr<core::Host> SqlStore::getHost(const std::string& id) {
-  return transact([&] { return loadHost(*db_, "h.id = $1", {s(id)}, id); });
+  return read([&] { return loadHost(*db_, "h.id = $1", {s(id)}, id); });
 }
 
 absl::Status SqlStore::setHostLock(const std::string& host_id, core::LockState lock) {
@@ -213,7 +213,7 @@ absl::Status SqlStore::setHostState(const std::string& host_id, core::HardwareSt
 }
 
 absl::StatusOr<std::vector<core::Host>> SqlStore::hostsNotPingedSince(EpochSec before) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Host>(
         db_->query(absl::StrCat("SELECT ", kHostCols,
                                 " WHERE h.state = 'UP' AND h.ping_time < $1 ORDER BY h.name"),
@@ -271,7 +271,7 @@ absl::Status SqlStore::touchAllHosts(EpochSec now) {
 }
 
 absl::StatusOr<std::vector<core::Proc>> SqlStore::getProcs(const ProcSearch& q) {
-  return transact([&] {
+  return read([&] {
     P params;
     std::vector<std::string> where;
     if (!q.ids.empty()) where.push_back(absl::StrCat("p.id IN (", inList(q.ids, params), ")"));
@@ -292,7 +292,7 @@ absl::StatusOr<std::vector<core::Proc>> SqlStore::getProcs(const ProcSearch& q) 
 
 absl::StatusOr<std::vector<LayerCandidate>> SqlStore::dispatchCandidates(const core::Host& host,
                                                                          int32_t frames_per_layer) {
-  return transact([&]() -> absl::StatusOr<std::vector<LayerCandidate>> {
+  return read([&]() -> absl::StatusOr<std::vector<LayerCandidate>> {
     std::vector<LayerCandidate> out;
     ASSIGN_OR_RETURN(
         auto rows,

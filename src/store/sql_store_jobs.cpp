@@ -122,7 +122,7 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
 }
 
 absl::StatusOr<core::Job> SqlStore::getJob(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Job>(
         db_->query(absl::StrCat("SELECT ", kJobCols, kJobFrom, " WHERE j.id = $1"), {s(id)}),
         [](const SqlRow& r) { return toJob(r); }, "job id", id);
@@ -130,7 +130,7 @@ absl::StatusOr<core::Job> SqlStore::getJob(const std::string& id) {
 }
 
 absl::StatusOr<core::Job> SqlStore::findJob(const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Job>(
         db_->query(absl::StrCat("SELECT ", kJobCols, kJobFrom,
                                 " WHERE j.name = $1 AND j.state = 'PENDING'"),
@@ -140,7 +140,7 @@ absl::StatusOr<core::Job> SqlStore::findJob(const std::string& name) {
 }
 
 absl::StatusOr<std::vector<core::Job>> SqlStore::getJobs(const JobSearch& q) {
-  return transact([&]() -> absl::StatusOr<std::vector<core::Job>> {
+  return read([&]() -> absl::StatusOr<std::vector<core::Job>> {
     P params;
     std::vector<std::string> where;
     if (!q.include_finished) where.push_back("j.state = 'PENDING'");
@@ -180,7 +180,7 @@ absl::StatusOr<std::vector<core::Job>> SqlStore::getJobs(const JobSearch& q) {
 }
 
 absl::StatusOr<std::vector<core::Layer>> SqlStore::getLayers(const std::string& job_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Layer>(
         db_->query(absl::StrCat("SELECT ", kLayerCols,
                                 " FROM layer l WHERE l.job_id = $1 ORDER BY l.dispatch_order"),
@@ -190,7 +190,7 @@ absl::StatusOr<std::vector<core::Layer>> SqlStore::getLayers(const std::string& 
 }
 
 absl::StatusOr<core::Layer> SqlStore::getLayer(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Layer>(
         db_->query(absl::StrCat("SELECT ", kLayerCols, " FROM layer l WHERE l.id = $1"), {s(id)}),
         [](const SqlRow& r) { return toLayer(r); }, "layer id", id);
@@ -199,7 +199,7 @@ absl::StatusOr<core::Layer> SqlStore::getLayer(const std::string& id) {
 
 absl::StatusOr<core::Layer> SqlStore::findLayer(const std::string& job_id,
                                                 const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Layer>(
         db_->query(absl::StrCat("SELECT ", kLayerCols,
                                 " FROM layer l WHERE l.job_id = $1 AND l.name = $2"),
@@ -252,7 +252,7 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
   const bool plain_page = !q.job_id.empty() && q.limit > 0 && q.ids.empty() &&
                           q.states.empty() && !q.number_range && q.names.empty() &&
                           !q.max_rss_range && !q.duration_range && q.updated_since == 0;
-  if (plain_page) return transact([&] { return framePage(*db_, q); });
+  if (plain_page) return read([&] { return framePage(*db_, q); });
   return transact([&] {
     P params;
     std::vector<std::string> where;
@@ -311,7 +311,7 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
 }
 
 absl::StatusOr<core::Frame> SqlStore::getFrame(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Frame>(
         db_->query(absl::StrCat("SELECT ", kFrameCols, kFrameFrom, " WHERE f.id = $1"), {s(id)}),
         toFrame, "frame id", id);
@@ -319,7 +319,7 @@ absl::StatusOr<core::Frame> SqlStore::getFrame(const std::string& id) {
 }
 
 absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string& job_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Depend>(
         db_->query(absl::StrCat("SELECT ", kDependCols,
                                 " FROM depend WHERE er_job_id = $1 OR on_job_id = $1"),
@@ -332,7 +332,7 @@ absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string
 absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::jobFrameCounts(
     const std::vector<std::string>& job_ids) {
   if (job_ids.empty()) return std::map<std::string, core::FrameCounts>{};
-  return transact([&]() -> absl::StatusOr<std::map<std::string, core::FrameCounts>> {
+  return read([&]() -> absl::StatusOr<std::map<std::string, core::FrameCounts>> {
     std::map<std::string, core::FrameCounts> out;  // local: a retried run starts afresh
     P params;
     const std::string in = inList(job_ids, params);
@@ -356,7 +356,7 @@ absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::jobFrameCount
 
 absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::layerFrameCounts(
     const std::string& job_id) {
-  return transact([&]() -> absl::StatusOr<std::map<std::string, core::FrameCounts>> {
+  return read([&]() -> absl::StatusOr<std::map<std::string, core::FrameCounts>> {
     std::map<std::string, core::FrameCounts> out;
     ASSIGN_OR_RETURN(auto rows, db_->query("SELECT layer_id, state, n FROM frame_count WHERE "
                                            "job_id = $1",
@@ -377,7 +377,7 @@ absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::layerFrameCou
 
 absl::StatusOr<std::vector<core::FrameAttempt>> SqlStore::getFrameHistory(
     const std::string& frame_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::FrameAttempt>(
         db_->query("SELECT frame_id, job_id, proc_id, host_name, cores, reserved_memory, "
                    "start_time, stop_time, exit_status, exit_signal, max_rss FROM frame_history "

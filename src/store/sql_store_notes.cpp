@@ -50,7 +50,7 @@ absl::StatusOr<core::Comment> SqlStore::addComment(const core::Comment& comment)
 }
 
 absl::StatusOr<std::vector<core::Comment>> SqlStore::getComments(const std::string& parent_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Comment>(
         db_->query("SELECT id, parent_id, time_stamp, user_name, subject, message FROM comments "
                    "WHERE parent_id = $1 ORDER BY time_stamp, id",
@@ -77,7 +77,7 @@ absl::StatusOr<core::Filter> SqlStore::createFilter(const core::Filter& filter) 
 }
 
 absl::StatusOr<std::vector<core::Filter>> SqlStore::getFilters(const std::string& show_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Filter>(
         db_->query("SELECT id, show_id, name, type, ordering, enabled FROM filter WHERE show_id = "
                    "$1 ORDER BY ordering, name",
@@ -107,7 +107,7 @@ absl::StatusOr<core::Matcher> SqlStore::addMatcher(const core::Matcher& matcher)
 }
 
 absl::StatusOr<std::vector<core::Matcher>> SqlStore::getMatchers(const std::string& filter_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Matcher>(
         db_->query(absl::StrCat("SELECT ", kMatcherCols,
                                 " FROM matcher WHERE filter_id = $1 ORDER BY created, id"),
@@ -137,7 +137,7 @@ absl::StatusOr<core::Action> SqlStore::addAction(const core::Action& action) {
 }
 
 absl::StatusOr<std::vector<core::Action>> SqlStore::getActions(const std::string& filter_id) {
-  return transact([&] {
+  return read([&] {
     return mapRows<core::Action>(
         db_->query(absl::StrCat("SELECT ", kActionCols,
                                 " FROM action WHERE filter_id = $1 "

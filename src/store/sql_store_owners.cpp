@@ -46,7 +46,7 @@ absl::StatusOr<core::Owner> SqlStore::createOwner(const std::string& show_id,
 }
 
 absl::StatusOr<core::Owner> SqlStore::getOwner(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Owner>(
         db_->query(absl::StrCat("SELECT ", kOwnerCols, " FROM owner WHERE id = $1"), {s(id)}),
         toOwner, "owner id", id);
@@ -54,7 +54,7 @@ absl::StatusOr<core::Owner> SqlStore::getOwner(const std::string& id) {
 }
 
 absl::StatusOr<core::Owner> SqlStore::findOwner(const std::string& name) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Owner>(
         db_->query(absl::StrCat("SELECT ", kOwnerCols, " FROM owner WHERE name = $1"), {s(name)}),
         toOwner, "owner", name);
@@ -92,7 +92,7 @@ absl::StatusOr<core::Deed> SqlStore::takeOwnership(const std::string& owner_id,
 
 absl::StatusOr<std::vector<core::Deed>> SqlStore::getDeeds(const std::string& owner_id,
                                                            const std::string& show_id) {
-  return transact([&]() -> absl::StatusOr<std::vector<core::Deed>> {
+  return read([&]() -> absl::StatusOr<std::vector<core::Deed>> {
     if (!owner_id.empty()) {
       RETURN_IF_ERROR(mustExist(*db_, "owner", "owner id", owner_id));
       return mapRows<core::Deed>(
@@ -110,7 +110,7 @@ absl::StatusOr<std::vector<core::Deed>> SqlStore::getDeeds(const std::string& ow
 }
 
 absl::StatusOr<core::Deed> SqlStore::getDeed(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Deed>(
         db_->query(absl::StrCat("SELECT ", kDeedCols, " FROM deed WHERE id = $1"), {s(id)}),
         toDeed, "deed id", id);
@@ -118,7 +118,7 @@ absl::StatusOr<core::Deed> SqlStore::getDeed(const std::string& id) {
 }
 
 absl::StatusOr<core::Deed> SqlStore::getHostDeed(const std::string& host_id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Deed>(
         db_->query(absl::StrCat("SELECT ", kDeedCols, " FROM deed WHERE host_id = $1"),
                    {s(host_id)}),
@@ -136,7 +136,7 @@ absl::Status SqlStore::deleteDeed(const std::string& id) {
 // ---- comments --------------------------------------------------------------------------
 
 absl::StatusOr<core::Comment> SqlStore::getComment(const std::string& id) {
-  return transact([&] {
+  return read([&] {
     return mapOne<core::Comment>(
         db_->query("SELECT id, parent_id, time_stamp, user_name, subject, message FROM comments "
                    "WHERE id = $1",
@@ -244,7 +244,7 @@ absl::Status SqlStore::setFrameDisplayOverride(const std::string& frame_id,
 
 absl::StatusOr<std::vector<FrameDisplayOverride>> SqlStore::getFrameDisplayOverrides(
     const std::string& frame_id) {
-  return transact([&]() -> absl::StatusOr<std::vector<FrameDisplayOverride>> {
+  return read([&]() -> absl::StatusOr<std::vector<FrameDisplayOverride>> {
     RETURN_IF_ERROR(mustExist(*db_, "frame", "frame id", frame_id));
     return mapRows<FrameDisplayOverride>(
         db_->query("SELECT state, text, red, green, blue FROM frame_display_override WHERE "

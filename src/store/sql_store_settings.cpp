@@ -64,7 +64,7 @@ absl::Status SqlStore::updateLayer(const std::string& id, const LayerPatch& p) {
 }
 
 absl::StatusOr<core::Group> SqlStore::getGroup(const std::string& id) {
-  return transact([&]() -> absl::StatusOr<core::Group> {
+  return read([&]() -> absl::StatusOr<core::Group> {
     return mapOne<core::Group>(
         db_->query(absl::StrCat("SELECT ", kGroupCols, " FROM folder WHERE id = $1"), {s(id)}),
         toGroup, "group id", id);
@@ -259,7 +259,7 @@ absl::StatusOr<core::Allocation> SqlStore::createAllocation(const std::string& f
 }
 
 absl::StatusOr<core::Allocation> SqlStore::getAllocation(const std::string& id) {
-  return transact([&]() -> absl::StatusOr<core::Allocation> {
+  return read([&]() -> absl::StatusOr<core::Allocation> {
     return mapOne<core::Allocation>(
         db_->query(absl::StrCat("SELECT ", kAllocCols, " WHERE a.id = $1"), {s(id)}), toAlloc,
         "allocation id", id);
@@ -328,7 +328,7 @@ absl::Status SqlStore::deleteAllocation(const std::string& id) {
 }
 
 absl::StatusOr<std::string> SqlStore::getSetting(const std::string& name) {
-  return transact([&]() -> absl::StatusOr<std::string> {
+  return read([&]() -> absl::StatusOr<std::string> {
     ASSIGN_OR_RETURN(auto rows, db_->query("SELECT value FROM farm_setting WHERE name = $1", {s(name)}));
     if (rows.empty()) return notFound("farm setting", name);
     return rows.front().str(0);

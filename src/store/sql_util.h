@@ -31,24 +31,64 @@ const absl::Status& statusOf(const absl::StatusOr<T>& r) {
   return r.status();
 }
 
-// Runs fn inside a transaction; commits if it returns OK, rolls back otherwise. A
-// transaction that lost a race with another cuebot (ABORTED: PostgreSQL's serialization
-// failures) runs again from the start, a few times; fn must not keep state between runs.
+// Runs fn inside a transaction on the writer; commits if it returns OK, rolls back
+// otherwise. A transaction that lost a race with another cuebot (ABORTED: PostgreSQL's
+// serialization failures) runs again from the start, a few times; fn must not keep state
+// between runs.
 template <typename Fn>
 auto SqlStore::transact(Fn&& fn) -> decltype(fn()) {
   constexpr int kAttempts = 8;
   std::lock_guard<std::mutex> lock(mu_);
+  SqlConnection* const outer = ConnRef::current();
+  ConnRef::current() = writer_.get();
+  struct Restore {
+    SqlConnection* outer;
+    ~Restore() { ConnRef::current() = outer; }
+  } restore{outer};
   for (int attempt = 1;; ++attempt) {
-    RETURN_IF_ERROR(db_->begin());
+    RETURN_IF_ERROR(writer_->begin());
     auto result = fn();
     absl::Status st = statusOf(result);
     if (st.ok()) {
-      st = db_->commit();
+      st = writer_->commit();
       if (st.ok()) return result;
     }
-    (void)db_->rollback();
+    (void)writer_->rollback();
     if (!absl::IsAborted(st) || attempt == kAttempts) return st;
   }
+}
+
+template <typename Fn>
+auto SqlStore::read(Fn&& fn) -> decltype(fn()) {
+  if (readers_.empty()) return transact(std::forward<Fn>(fn));
+  SqlConnection* conn = nullptr;
+  {
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    pool_cv_.wait(lock, [this] { return !idle_.empty(); });
+    conn = idle_.back();
+    idle_.pop_back();
+  }
+  SqlConnection* const outer = ConnRef::current();
+  ConnRef::current() = conn;
+  struct Release {
+    SqlStore* store;
+    SqlConnection* conn;
+    SqlConnection* outer;
+    ~Release() {
+      ConnRef::current() = outer;
+      {
+        std::lock_guard<std::mutex> lock(store->pool_mu_);
+        store->idle_.push_back(conn);
+      }
+      store->pool_cv_.notify_one();
+    }
+  } release{this, conn, outer};
+  RETURN_IF_ERROR(conn->beginRead());
+  auto result = fn();
+  absl::Status st = statusOf(result);
+  // A read-only transaction changed nothing: ending it either way only frees its snapshot.
+  (void)(st.ok() ? conn->commit() : conn->rollback());
+  return result;
 }
 
 namespace sql_util {

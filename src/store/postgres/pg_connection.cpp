@@ -178,12 +178,18 @@ absl::Status PgConnection::execScript(absl::string_view sql) {
   return absl::OkStatus();
 }
 
-absl::Status PgConnection::begin() {
+absl::Status PgConnection::begin() { return beginWith("BEGIN ISOLATION LEVEL SERIALIZABLE"); }
+
+absl::Status PgConnection::beginRead() {
+  return beginWith("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+absl::Status PgConnection::beginWith(const char* sql) {
   // A connection the server dropped (a restart) shows only when next used: BEGIN then
   // fails, and is tried once more on a new connection.
   for (int attempt = 0;; ++attempt) {
     if (auto st = ensureConnected(); !st.ok()) return st;
-    auto st = execScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
+    auto st = execScript(sql);
     if (st.ok() || PQstatus(conn_) == CONNECTION_OK || attempt == 1) return st;
   }
 }

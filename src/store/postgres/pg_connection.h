@@ -32,6 +32,7 @@ class PgConnection final : public SqlConnection {
                                             const std::vector<SqlValue>& params) override;
   absl::Status execScript(absl::string_view sql) override;
   absl::Status begin() override;
+  absl::Status beginRead() override;
   absl::Status commit() override;
   absl::Status rollback() override;
   absl::string_view dialect() const override { return "postgresql"; }
@@ -41,6 +42,7 @@ class PgConnection final : public SqlConnection {
   PgConnection(pg_conn* conn, std::string url) : conn_(conn), url_(std::move(url)) {}
   // Reconnects when the connection was lost; UNAVAILABLE while the server is gone.
   absl::Status ensureConnected();
+  absl::Status beginWith(const char* sql);
   absl::StatusOr<Result> run(absl::string_view sql, const std::vector<SqlValue>& params);
 
   pg_conn* conn_;

@@ -150,6 +150,8 @@ absl::Status SqliteConnection::execScript(absl::string_view sql) {
 }
 
 absl::Status SqliteConnection::begin() { return execScript("BEGIN IMMEDIATE"); }
+// Deferred: a WAL reader takes a snapshot at its first read and takes no write lock.
+absl::Status SqliteConnection::beginRead() { return execScript("BEGIN"); }
 absl::Status SqliteConnection::commit() { return execScript("COMMIT"); }
 absl::Status SqliteConnection::rollback() { return execScript("ROLLBACK"); }
 

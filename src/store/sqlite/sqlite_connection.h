@@ -24,6 +24,7 @@ class SqliteConnection final : public SqlConnection {
                                             const std::vector<SqlValue>& params) override;
   absl::Status execScript(absl::string_view sql) override;
   absl::Status begin() override;
+  absl::Status beginRead() override;
   absl::Status commit() override;
   absl::Status rollback() override;
   absl::string_view dialect() const override { return "sqlite"; }
