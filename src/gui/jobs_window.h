@@ -1,0 +1,53 @@
+// cuegui's artist view, first part: the Monitor Jobs window. A search field (substring, or a
+// regex with the box ticked), the jobs table (sortable, several rows selectable, a context
+// menu with pause, resume and kill; kill asks first), a red banner while the cuebot does not
+// answer, and a status line with the last refresh and the last action's outcome.
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace cue::gui {
+
+class JobMonitor;
+class JobsFilter;
+
+class MonitorJobsWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  // `monitor` is not owned and must outlive the window.
+  explicit MonitorJobsWindow(JobMonitor* monitor, QWidget* parent = nullptr);
+
+  // Ids of the selected jobs, in view order.
+  QStringList selectedJobIds() const;
+
+ private:
+  void buildActions();
+  void applySearch();
+  void showContextMenu(const QPoint& pos);
+  void pauseSelected();
+  void resumeSelected();
+  void killSelected();
+  void showConnection(bool connected, const QString& message);
+  void updateStatus();
+
+  JobMonitor* monitor_;
+  JobsFilter* filter_;
+  QLabel* banner_;
+  QLineEdit* search_;
+  QCheckBox* regex_;
+  QTableView* view_;
+  QLabel* status_;
+  QString last_action_;
+  QAction* pause_;
+  QAction* resume_;
+  QAction* kill_;
+};
+
+}  // namespace cue::gui
