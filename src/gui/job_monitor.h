@@ -40,8 +40,9 @@ class JobMonitor : public QObject {
   // False after a refresh failed, until one succeeds; lastError() says why.
   bool connected() const { return connected_; }
   const QString& lastError() const { return last_error_; }
-  // Refreshes finished (either way) since construction.
+  // Refreshes finished (either way) since construction; whether one is in flight or asked for.
   int refreshCount() const { return refresh_count_; }
+  bool refreshing() const { return refreshing_ || refresh_again_; }
   const client::JobQuery& query() const { return options_.query; }
   int refreshInterval() const { return options_.refresh_ms; }
 

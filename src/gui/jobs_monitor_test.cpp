@@ -1,12 +1,17 @@
-// Monitor Jobs' model and actions against a real cuebot on loopback (offscreen, no widgets):
-// a submitted job shows with its counts, the timer refreshes, pause and kill through the
-// monitor reach cuebot (read back through the client), selections survive refreshes, the
-// search filter hides the jobs that do not match, and a cuebot that stops answering turns
-// the monitor disconnected while the last jobs stay shown. Waits poll with a deadline.
+// Monitor Jobs against a real cuebot on loopback (offscreen platform): a submitted job shows
+// with its counts, the timer refreshes, pause and kill through the monitor reach cuebot (read
+// back through the client), selections survive refreshes, the search filter hides the jobs
+// that do not match; the window's search field, pause on the selected row, kill only once
+// confirmed; and a cuebot that stops answering turns the monitor disconnected and shows the
+// window's banner while the last jobs stay shown. Waits poll with a deadline.
+#include <QAction>
 #include <QFile>
 #include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
@@ -17,6 +22,7 @@
 #include "client/spec_builder.h"
 #include "gui/job_monitor.h"
 #include "gui/jobs_model.h"
+#include "gui/jobs_window.h"
 
 namespace cue::gui {
 
@@ -35,6 +41,8 @@ class JobsMonitorTest : public QObject {
   void pauseThroughTheMonitorPausesTheJob();
   void killRemovesTheJobAndKeepsTheSelection();
   void searchHidesJobsThatDoNotMatch();
+  void windowSearchesAndPausesTheSelectedJob();
+  void windowKillsOnlyOnceConfirmed();
   void cuebotGoneTurnsTheMonitorDisconnected();
   void cleanupTestCase();
 
@@ -45,13 +53,20 @@ class JobsMonitorTest : public QObject {
     return monitor_->model()->job(monitor_->model()->rowOf(id));
   }
   void refreshAndWait();
+  // Waits until every call queued before it has run: AsyncClient runs calls in order.
+  void drainCalls();
+  template <class T>
+  T* child(const char* name) {
+    return window_->findChild<T*>(QString::fromLatin1(name));
+  }
   void stopCuebot();
 
   QTemporaryDir dir_;
   QProcess cuebot_;
   std::unique_ptr<client::Client> client_;  // the test's own: submits and reads back
   std::unique_ptr<JobMonitor> monitor_;
-  std::string alpha_, beta_, gamma_;  // job ids
+  std::unique_ptr<MonitorJobsWindow> window_;  // after monitor_: destroyed first
+  std::string alpha_, beta_, gamma_;           // job ids
 };
 
 void JobsMonitorTest::initTestCase() {
@@ -118,11 +133,15 @@ core::JobView JobsMonitorTest::readBack(const std::string& id) {
   return {};
 }
 
+// A refresh whose call is sent after this point: one already in flight may predate it.
 void JobsMonitorTest::refreshAndWait() {
+  QTRY_VERIFY_WITH_TIMEOUT(!monitor_->refreshing(), kDeadlineMs);
   const int before = monitor_->refreshCount();
   monitor_->refresh();
   QTRY_VERIFY_WITH_TIMEOUT(monitor_->refreshCount() > before, kDeadlineMs);
 }
+
+void JobsMonitorTest::drainCalls() { refreshAndWait(); }
 
 void JobsMonitorTest::showsSubmittedJobsWithTheirCounts() {
   refreshAndWait();
@@ -223,7 +242,58 @@ void JobsMonitorTest::searchHidesJobsThatDoNotMatch() {
   QCOMPARE(filter.rowCount(), 2);
 }
 
+void JobsMonitorTest::windowSearchesAndPausesTheSelectedJob() {
+  window_ = std::make_unique<MonitorJobsWindow>(monitor_.get());
+  window_->show();
+  auto* view = child<QTableView>("jobs");
+  QVERIFY(view != nullptr);
+  QCOMPARE(view->model()->rowCount(), 2);
+  child<QLineEdit>("search")->setText(QStringLiteral("beta"));
+  QCOMPARE(view->model()->rowCount(), 1);
+  QVERIFY(!window_->grab().isNull());  // paints every column, the progress bar too
+
+  view->selectRow(0);
+  QCOMPARE(window_->selectedJobIds(), QStringList{QString::fromStdString(beta_)});
+  child<QAction>("pause")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(readBack(beta_).job.paused, kDeadlineMs);
+  QVERIFY(!readBack(alpha_).job.paused);
+  child<QAction>("resume")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(!readBack(beta_).job.paused, kDeadlineMs);
+  child<QLineEdit>("search")->clear();
+  QCOMPARE(view->model()->rowCount(), 2);
+}
+
+void JobsMonitorTest::windowKillsOnlyOnceConfirmed() {
+  const std::string delta = submit("delta", "1-2");
+  QVERIFY(!delta.empty());
+  refreshAndWait();
+  auto* view = child<QTableView>("jobs");
+  child<QLineEdit>("search")->setText(QStringLiteral("delta"));
+  QCOMPARE(view->model()->rowCount(), 1);
+  view->selectRow(0);
+
+  QString asked;
+  window_->setConfirm([&](QWidget*, const QString&, const QString& text) {
+    asked = text;
+    return false;
+  });
+  child<QAction>("kill")->trigger();
+  QVERIFY(asked.contains(QStringLiteral("testing-gui-guitest_delta")));
+  drainCalls();
+  QVERIFY(readBack(delta).job.state == core::JobState::kPending);  // declined: nothing sent
+
+  window_->setConfirm([](QWidget*, const QString&, const QString&) { return true; });
+  child<QAction>("kill")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(readBack(delta).job.state == core::JobState::kFinished, kDeadlineMs);
+  QTRY_COMPARE_WITH_TIMEOUT(monitor_->model()->rowCount(), 2, kDeadlineMs);
+  QCOMPARE(view->model()->rowCount(), 0);
+  child<QLineEdit>("search")->clear();
+  QCOMPARE(view->model()->rowCount(), 2);
+}
+
 void JobsMonitorTest::cuebotGoneTurnsTheMonitorDisconnected() {
+  auto* banner = child<QLabel>("banner");
+  QVERIFY(banner != nullptr && !banner->isVisible());
   QSignalSpy changed(monitor_.get(), &JobMonitor::connectionChanged);
   stopCuebot();
   refreshAndWait();
@@ -232,9 +302,12 @@ void JobsMonitorTest::cuebotGoneTurnsTheMonitorDisconnected() {
   QCOMPARE(changed.count(), 1);
   QCOMPARE(changed.front().at(0).toBool(), false);
   QCOMPARE(monitor_->model()->rowCount(), 2);  // the last jobs stay shown
+  QVERIFY(banner->isVisible());
+  QVERIFY(banner->text().contains(monitor_->lastError()));
 }
 
 void JobsMonitorTest::cleanupTestCase() {
+  window_.reset();
   monitor_.reset();
   stopCuebot();
 }

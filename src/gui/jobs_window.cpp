@@ -25,6 +25,10 @@ namespace cue::gui {
 
 MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
     : QMainWindow(parent), monitor_(monitor), filter_(new JobsFilter(this)) {
+  confirm_ = [](QWidget* parent, const QString& title, const QString& text) {
+    return QMessageBox::question(parent, title, text, QMessageBox::Yes | QMessageBox::Cancel,
+                                 QMessageBox::Cancel) == QMessageBox::Yes;
+  };
   setWindowTitle(tr("Cue - Monitor Jobs"));
   filter_->setSourceModel(monitor_->model());
 
@@ -33,6 +37,7 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
   layout->setContentsMargins(6, 6, 6, 6);
 
   banner_ = new QLabel(central);
+  banner_->setObjectName(QStringLiteral("banner"));
   banner_->setWordWrap(true);
   banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
                                         "font-weight: bold; }")
@@ -42,9 +47,11 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
 
   auto* bar = new QHBoxLayout;
   search_ = new QLineEdit(central);
+  search_->setObjectName(QStringLiteral("search"));
   search_->setPlaceholderText(tr("Search jobs by name"));
   search_->setClearButtonEnabled(true);
   regex_ = new QCheckBox(tr("Regex"), central);
+  regex_->setObjectName(QStringLiteral("regex"));
   auto* refresh = new QPushButton(tr("Refresh"), central);
   refresh->setToolTip(tr("Refresh now (F5)"));
   bar->addWidget(search_, 1);
@@ -53,6 +60,7 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
   layout->addLayout(bar);
 
   view_ = new QTableView(central);
+  view_->setObjectName(QStringLiteral("jobs"));
   view_->setModel(filter_);
   view_->setSortingEnabled(true);
   view_->sortByColumn(JobsModel::kName, Qt::AscendingOrder);
@@ -100,6 +108,9 @@ void MonitorJobsWindow::buildActions() {
   resume_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
   kill_ = new QAction(tr("&Kill..."), this);
   kill_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+  pause_->setObjectName(QStringLiteral("pause"));
+  resume_->setObjectName(QStringLiteral("resume"));
+  kill_->setObjectName(QStringLiteral("kill"));
   auto* refresh = new QAction(tr("Refresh"), this);
   refresh->setShortcut(QKeySequence::Refresh);
   auto* find = new QAction(tr("Search"), this);
@@ -154,12 +165,11 @@ void MonitorJobsWindow::killSelected() {
   for (const QModelIndex& row : view_->selectionModel()->selectedRows()) {
     names << row.data(Qt::DisplayRole).toString();
   }
-  const auto answer = QMessageBox::question(
+  const bool yes = confirm_(
       this, tr("Kill jobs"),
       tr("Kill %n job(s)? Their running frames stop and the jobs end.\n\n", nullptr, ids.size()) +
-          names.join(QLatin1Char('\n')),
-      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-  if (answer != QMessageBox::Yes) return;
+          names.join(QLatin1Char('\n')));
+  if (!yes) return;
   const char* user = std::getenv("USER");
   monitor_->killJobs(ids, QStringLiteral("Manual Job Kill Request in cuegui by %1")
                               .arg(QString::fromLocal8Bit(user != nullptr ? user : "unknown")));

@@ -1,11 +1,14 @@
 // cuegui's artist view, first part: the Monitor Jobs window. A search field (substring, or a
 // regex with the box ticked), the jobs table (sortable, several rows selectable, a context
 // menu with pause, resume and kill; kill asks first), a red banner while the cuebot does not
-// answer, and a status line with the last refresh and the last action's outcome.
+// answer, and a status line with the last refresh and the last action's outcome. Widgets
+// and actions have object names ("search", "regex", "jobs", "banner", "pause", "resume",
+// "kill") for tests and style sheets.
 #pragma once
 
 #include <QMainWindow>
 #include <QStringList>
+#include <functional>
 
 class QCheckBox;
 class QLabel;
@@ -27,6 +30,11 @@ class MonitorJobsWindow : public QMainWindow {
   // Ids of the selected jobs, in view order.
   QStringList selectedJobIds() const;
 
+  // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
+  // Tests answer for the user here.
+  using Confirm = std::function<bool(QWidget* parent, const QString& title, const QString& text)>;
+  void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+
  private:
   void buildActions();
   void applySearch();
@@ -45,6 +53,7 @@ class MonitorJobsWindow : public QMainWindow {
   QTableView* view_;
   QLabel* status_;
   QString last_action_;
+  Confirm confirm_;
   QAction* pause_;
   QAction* resume_;
   QAction* kill_;
