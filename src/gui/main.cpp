@@ -2,6 +2,11 @@
 //
 //   cuegui [--server HOST[:PORT] ...] [--facility F] [--refresh SECONDS]
 //          [--user NAME ... | --all-users] [--show SHOW ...] [--finished]
+//          [--screenshot FILE.png]
+//
+// --screenshot saves the window once the first refresh is in (and the jobs sorted by name,
+// the first selected), then exits: 0 when the cuebot answered. scripts/gui-screenshots.sh
+// uses it under Xvfb for docs/.
 //
 // Cuebots are found as the command-line tools find them (client/config.h): --server, then
 // $CUEBOT_HOSTS, then opencue.yaml, then localhost.
@@ -9,6 +14,8 @@
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QStyleFactory>
+#include <QTableView>
+#include <QTimer>
 #include <cstdlib>
 
 #include "client/client.h"
@@ -58,7 +65,11 @@ int main(int argc, char** argv) {
                                 QStringLiteral("SHOW"));
   const QCommandLineOption finished(QStringLiteral("finished"),
                                     QStringLiteral("include finished jobs"));
-  parser.addOptions({server, facility, refresh, user, all_users, show, finished});
+  const QCommandLineOption screenshot(
+      QStringLiteral("screenshot"),
+      QStringLiteral("save the window to this PNG after the first refresh, then exit"),
+      QStringLiteral("FILE"));
+  parser.addOptions({server, facility, refresh, user, all_users, show, finished, screenshot});
   parser.process(app);
 
   bool ok = false;
@@ -89,6 +100,17 @@ int main(int argc, char** argv) {
   cue::gui::JobMonitor monitor(std::move(*client), monitor_options);
   cue::gui::MonitorJobsWindow window(&monitor);
   window.show();
+  if (parser.isSet(screenshot)) {
+    const QString file = parser.value(screenshot);
+    QObject::connect(&monitor, &cue::gui::JobMonitor::refreshed, &window, [&, file] {
+      if (auto* view = window.findChild<QTableView*>(QStringLiteral("jobs"))) view->selectRow(0);
+      // After the view has taken the model's rows in (queued behind them).
+      QTimer::singleShot(0, &window, [&, file] {
+        const bool saved = window.grab().save(file);
+        QApplication::exit(saved && monitor.connected() ? 0 : 1);
+      });
+    });
+  }
   monitor.start();
   return QApplication::exec();
 }
