@@ -5,11 +5,14 @@
 // confirmed; and a cuebot that stops answering turns the monitor disconnected and shows the
 // window's banner while the last jobs stay shown. Waits poll with a deadline.
 #include <QAction>
+#include <QCheckBox>
 #include <QFile>
+#include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -43,6 +46,7 @@ class JobsMonitorTest : public QObject {
   void searchHidesJobsThatDoNotMatch();
   void windowSearchesAndPausesTheSelectedJob();
   void windowKillsOnlyOnceConfirmed();
+  void windowLayoutRoundTrips();
   void cuebotGoneTurnsTheMonitorDisconnected();
   void cleanupTestCase();
 
@@ -289,6 +293,22 @@ void JobsMonitorTest::windowKillsOnlyOnceConfirmed() {
   QCOMPARE(view->model()->rowCount(), 0);
   child<QLineEdit>("search")->clear();
   QCOMPARE(view->model()->rowCount(), 2);
+}
+
+void JobsMonitorTest::windowLayoutRoundTrips() {
+  QSettings settings(dir_.filePath(QStringLiteral("cuegui.ini")), QSettings::IniFormat);
+  child<QTableView>("jobs")->horizontalHeader()->setSectionHidden(JobsModel::kAge, true);
+  child<QCheckBox>("regex")->setChecked(true);
+  window_->saveLayout(settings);
+  child<QTableView>("jobs")->horizontalHeader()->setSectionHidden(JobsModel::kAge, false);
+  child<QCheckBox>("regex")->setChecked(false);
+
+  MonitorJobsWindow other(monitor_.get());
+  other.restoreLayout(settings);
+  auto* header = other.findChild<QTableView*>(QStringLiteral("jobs"))->horizontalHeader();
+  QVERIFY(header->isSectionHidden(JobsModel::kAge));
+  QVERIFY(!header->isSectionHidden(JobsModel::kName));
+  QVERIFY(other.findChild<QCheckBox*>(QStringLiteral("regex"))->isChecked());
 }
 
 void JobsMonitorTest::cuebotGoneTurnsTheMonitorDisconnected() {

@@ -10,6 +10,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTime>
@@ -75,6 +76,8 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
   view_->horizontalHeader()->setHighlightSections(false);
   view_->setItemDelegateForColumn(JobsModel::kProgress, new ProgressDelegate(view_));
   view_->setContextMenuPolicy(Qt::CustomContextMenu);
+  view_->horizontalHeader()->setSectionsMovable(true);
+  view_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
   layout->addWidget(view_, 1);
   setCentralWidget(central);
 
@@ -152,6 +155,34 @@ void MonitorJobsWindow::showContextMenu(const QPoint& pos) {
   menu.addSeparator();
   menu.addAction(kill_);
   menu.exec(view_->viewport()->mapToGlobal(pos));
+}
+
+void MonitorJobsWindow::showColumnMenu(const QPoint& pos) {
+  QHeaderView* header = view_->horizontalHeader();
+  QMenu menu(this);
+  for (int c = 0; c < JobsModel::kColumnCount; ++c) {
+    QAction* a = menu.addAction(monitor_->model()->headerData(c, Qt::Horizontal).toString());
+    a->setCheckable(true);
+    a->setChecked(!header->isSectionHidden(c));
+    a->setEnabled(c != JobsModel::kName);  // the name always shows
+    connect(a, &QAction::toggled, header,
+            [header, c](bool on) { header->setSectionHidden(c, !on); });
+  }
+  menu.exec(header->mapToGlobal(pos));
+}
+
+void MonitorJobsWindow::saveLayout(QSettings& settings) const {
+  settings.setValue(QStringLiteral("monitorJobs/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("monitorJobs/header"), view_->horizontalHeader()->saveState());
+  settings.setValue(QStringLiteral("monitorJobs/regex"), regex_->isChecked());
+}
+
+void MonitorJobsWindow::restoreLayout(const QSettings& settings) {
+  restoreGeometry(settings.value(QStringLiteral("monitorJobs/geometry")).toByteArray());
+  view_->horizontalHeader()->restoreState(
+      settings.value(QStringLiteral("monitorJobs/header")).toByteArray());
+  view_->horizontalHeader()->setSectionHidden(JobsModel::kName, false);
+  regex_->setChecked(settings.value(QStringLiteral("monitorJobs/regex"), false).toBool());
 }
 
 void MonitorJobsWindow::pauseSelected() { monitor_->pauseJobs(selectedJobIds()); }

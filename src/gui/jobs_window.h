@@ -11,6 +11,7 @@
 #include <functional>
 
 class QCheckBox;
+class QSettings;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -35,10 +36,16 @@ class MonitorJobsWindow : public QMainWindow {
   using Confirm = std::function<bool(QWidget* parent, const QString& title, const QString& text)>;
   void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
 
+  // The window's geometry, the columns' order, widths and visibility, the sort and the
+  // search mode, under "monitorJobs/" in `settings`. cuegui restores at start, saves at exit.
+  void saveLayout(QSettings& settings) const;
+  void restoreLayout(const QSettings& settings);
+
  private:
   void buildActions();
   void applySearch();
   void showContextMenu(const QPoint& pos);
+  void showColumnMenu(const QPoint& pos);
   void pauseSelected();
   void resumeSelected();
   void killSelected();

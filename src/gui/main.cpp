@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStyleFactory>
 #include <QTableView>
 #include <QTimer>
@@ -99,6 +100,12 @@ int main(int argc, char** argv) {
 
   cue::gui::JobMonitor monitor(std::move(*client), monitor_options);
   cue::gui::MonitorJobsWindow window(&monitor);
+  QSettings settings;  // ~/.config/Cue/cuegui.conf
+  if (!parser.isSet(screenshot)) {
+    window.restoreLayout(settings);
+    QObject::connect(&app, &QApplication::aboutToQuit, &window,
+                     [&] { window.saveLayout(settings); });
+  }
   window.show();
   if (parser.isSet(screenshot)) {
     const QString file = parser.value(screenshot);
