@@ -85,9 +85,9 @@ void JobMonitor::refresh() {
 }
 
 void JobMonitor::setConnected(bool connected, const QString& error) {
-  last_error_ = error;
-  if (connected == connected_ && connected) return;
+  if (connected == connected_ && error == last_error_) return;
   connected_ = connected;
+  last_error_ = error;
   Q_EMIT connectionChanged(connected, error);
 }
 

@@ -62,6 +62,7 @@ class JobMonitor : public QObject {
 
  Q_SIGNALS:
   void refreshed();
+  // When connected() or lastError() changes.
   void connectionChanged(bool connected, const QString& message);
   void actionDone(const QString& message);
   void actionFailed(const QString& message);

@@ -41,14 +41,16 @@ int JobsModel::columnCount(const QModelIndex& parent) const {
 
 QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal) return {};
-  static const char* const kTitles[kColumnCount] = {
-      "Job", "State", "Done/Total", "Running", "Dead", "Waiting", "Max RSS", "Age", "Progress"};
+  static const char* const kTitles[kColumnCount] = {"Job",  "State",   "Done/Total", "Running",
+                                                    "Dead", "Eaten",   "Waiting",    "Max RSS",
+                                                    "Age",  "Progress"};
   static const char* const kTips[kColumnCount] = {
       "the job's full name: show-shot-user_name",
       "finished, paused, failing (dead frames), running, depend or waiting",
       "frames succeeded / frames in the job",
       "frames running now",
       "frames that failed every retry",
+      "frames given up on (eaten)",
       "frames ready to run",
       "the highest memory any frame of the job used",
       "hours:minutes since the job was submitted",
@@ -105,6 +107,8 @@ QVariant JobsModel::display(const core::JobView& v, int column) const {
       return c.running;
     case kDead:
       return c.dead;
+    case kEaten:
+      return c.eaten;
     case kWaiting:
       return c.waiting;
     case kMaxRss:
@@ -131,6 +135,8 @@ QVariant JobsModel::sortValue(const core::JobView& v, int column) const {
       return c.running;
     case kDead:
       return c.dead;
+    case kEaten:
+      return c.eaten;
     case kWaiting:
       return c.waiting;
     case kMaxRss:

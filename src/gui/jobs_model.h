@@ -36,6 +36,7 @@ class JobsModel : public QAbstractTableModel {
     kDoneTotal,
     kRunning,
     kDead,
+    kEaten,
     kWaiting,
     kMaxRss,
     kAge,

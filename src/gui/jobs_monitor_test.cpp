@@ -2,8 +2,9 @@
 // with its counts, the timer refreshes, pause and kill through the monitor reach cuebot (read
 // back through the client), selections survive refreshes, the search filter hides the jobs
 // that do not match; the window's search field, pause on the selected row, kill only once
-// confirmed; and a cuebot that stops answering turns the monitor disconnected and shows the
-// window's banner while the last jobs stay shown. Waits poll with a deadline.
+// confirmed, its layout saved and restored; and a cuebot that stops answering turns the
+// monitor disconnected and shows the window's banner while the last jobs stay shown, until
+// it is back. Waits poll with a deadline.
 #include <QAction>
 #include <QCheckBox>
 #include <QFile>
@@ -47,7 +48,7 @@ class JobsMonitorTest : public QObject {
   void windowSearchesAndPausesTheSelectedJob();
   void windowKillsOnlyOnceConfirmed();
   void windowLayoutRoundTrips();
-  void cuebotGoneTurnsTheMonitorDisconnected();
+  void bannerWhileTheCuebotIsGoneUntilItIsBack();
   void cleanupTestCase();
 
  private:
@@ -63,10 +64,13 @@ class JobsMonitorTest : public QObject {
   T* child(const char* name) {
     return window_->findChild<T*>(QString::fromLatin1(name));
   }
+  // Starts cuebot on `port` (0: one the kernel picks) and the test's store; sets port_.
+  void startCuebot(int port);
   void stopCuebot();
 
   QTemporaryDir dir_;
   QProcess cuebot_;
+  int port_ = 0;
   std::unique_ptr<client::Client> client_;  // the test's own: submits and reads back
   std::unique_ptr<JobMonitor> monitor_;
   std::unique_ptr<MonitorJobsWindow> window_;  // after monitor_: destroyed first
@@ -75,21 +79,11 @@ class JobsMonitorTest : public QObject {
 
 void JobsMonitorTest::initTestCase() {
   QVERIFY(dir_.isValid());
-  const QString port_file = dir_.filePath(QStringLiteral("port"));
-  cuebot_.setProcessChannelMode(QProcess::MergedChannels);
-  cuebot_.setStandardOutputFile(dir_.filePath(QStringLiteral("cuebot.log")));
-  cuebot_.start(QString::fromUtf8(CUEBOT_BIN),
-                {"--port", "0", "--bind", "127.0.0.1", "--db", dir_.filePath("cue.db"),
-                 "--port-file", port_file, "--log-root", dir_.filePath("logs")});
-  QVERIFY2(cuebot_.waitForStarted(), qPrintable(cuebot_.errorString()));
-  QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(port_file).size() > 0, kDeadlineMs);
-  QFile f(port_file);
-  QVERIFY(f.open(QIODevice::ReadOnly));
-  const int port = f.readAll().trimmed().toInt();
-  QVERIFY(port > 0);
+  startCuebot(0);
+  QVERIFY(port_ > 0);
 
   client::CuebotConfig config;
-  config.hosts = {"127.0.0.1:" + std::to_string(port)};
+  config.hosts = {"127.0.0.1:" + std::to_string(port_)};
   config.timeout_ms = 5000;
   client_ = std::make_unique<client::Client>(config);
   alpha_ = submit("alpha", "1-5");
@@ -311,7 +305,7 @@ void JobsMonitorTest::windowLayoutRoundTrips() {
   QVERIFY(other.findChild<QCheckBox*>(QStringLiteral("regex"))->isChecked());
 }
 
-void JobsMonitorTest::cuebotGoneTurnsTheMonitorDisconnected() {
+void JobsMonitorTest::bannerWhileTheCuebotIsGoneUntilItIsBack() {
   auto* banner = child<QLabel>("banner");
   QVERIFY(banner != nullptr && !banner->isVisible());
   QSignalSpy changed(monitor_.get(), &JobMonitor::connectionChanged);
@@ -324,12 +318,38 @@ void JobsMonitorTest::cuebotGoneTurnsTheMonitorDisconnected() {
   QCOMPARE(monitor_->model()->rowCount(), 2);  // the last jobs stay shown
   QVERIFY(banner->isVisible());
   QVERIFY(banner->text().contains(monitor_->lastError()));
+
+  // Back on the port the client knows, with the same store: the next refresh reconnects.
+  startCuebot(port_);
+  if (QTest::currentTestFailed()) return;
+  QTRY_VERIFY_WITH_TIMEOUT((refreshAndWait(), monitor_->connected()), kDeadlineMs);
+  QCOMPARE(changed.back().at(0).toBool(), true);
+  for (qsizetype i = 0; i + 1 < changed.count(); ++i) QVERIFY(!changed.at(i).at(0).toBool());
+  QVERIFY(!banner->isVisible());
+  QCOMPARE(monitor_->model()->rowCount(), 2);
 }
 
 void JobsMonitorTest::cleanupTestCase() {
   window_.reset();
   monitor_.reset();
   stopCuebot();
+}
+
+void JobsMonitorTest::startCuebot(int port) {
+  const QString port_file = dir_.filePath(QStringLiteral("port"));
+  QFile::remove(port_file);
+  cuebot_.setProcessChannelMode(QProcess::MergedChannels);
+  cuebot_.setStandardOutputFile(dir_.filePath(QStringLiteral("cuebot.log")), QIODevice::Append);
+  cuebot_.start(
+      QString::fromUtf8(CUEBOT_BIN),
+      {"--port", QString::number(port), "--bind", "127.0.0.1", "--db", dir_.filePath("cue.db"),
+       "--port-file", port_file, "--log-root", dir_.filePath("logs")});
+  QVERIFY2(cuebot_.waitForStarted(), qPrintable(cuebot_.errorString()));
+  QTRY_VERIFY_WITH_TIMEOUT(
+      QFileInfo(port_file).size() > 0 || cuebot_.state() == QProcess::NotRunning, kDeadlineMs);
+  QFile f(port_file);
+  QVERIFY2(f.open(QIODevice::ReadOnly), "cuebot did not start: see cuebot.log");
+  port_ = f.readAll().trimmed().toInt();
 }
 
 void JobsMonitorTest::stopCuebot() {

@@ -217,8 +217,11 @@ void MonitorJobsWindow::showConnection(bool connected, const QString& message) {
 void MonitorJobsWindow::updateStatus() {
   QString text =
       tr("%1 of %2 jobs shown").arg(filter_->rowCount()).arg(monitor_->model()->rowCount());
-  if (monitor_->refreshCount() > 0) {
-    text += tr(" - refreshed %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
+  const QString now = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+  if (!monitor_->connected()) {
+    text += tr(" - no answer from the cuebot at %1").arg(now);
+  } else if (monitor_->refreshCount() > 0) {
+    text += tr(" - refreshed %1").arg(now);
   }
   if (!last_action_.isEmpty()) text += QStringLiteral(" - ") + last_action_;
   status_->setText(text);
