@@ -72,7 +72,11 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
   view_->setWordWrap(false);
   view_->verticalHeader()->hide();
   view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 8);
+  view_->horizontalHeader()->setDefaultSectionSize(72);
   view_->horizontalHeader()->setSectionResizeMode(JobsModel::kName, QHeaderView::Stretch);
+  view_->setColumnWidth(JobsModel::kState, 80);
+  view_->setColumnWidth(JobsModel::kDoneTotal, 90);
+  view_->setColumnWidth(JobsModel::kProgress, 160);
   view_->horizontalHeader()->setHighlightSections(false);
   view_->setItemDelegateForColumn(JobsModel::kProgress, new ProgressDelegate(view_));
   view_->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -83,7 +87,7 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
 
   status_ = new QLabel(this);
   statusBar()->addWidget(status_, 1);
-  resize(1100, 600);
+  resize(1200, 600);
 
   buildActions();
   connect(search_, &QLineEdit::textChanged, this, &MonitorJobsWindow::applySearch);
