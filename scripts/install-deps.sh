@@ -18,6 +18,8 @@ PACKAGES=(
   python3 python3-protobuf python3-grpcio
   # demo job: real renders and a movie
   povray ffmpeg
+  # cuegui (Qt 6 widgets) and its screenshots under a virtual X server
+  qt6-base-dev xvfb
   # misc tools used by scripts
   procps psmisc
 )

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Screenshots of cuegui's views for docs/, taken against a throw-away local farm running
+# real jobs: a cuebot on SQLite and one rqd on loopback (ports picked by the kernel), jobs
+# submitted with cuesubmit (running, failing, paused, waiting on a depend, finished), then
+# cuegui --screenshot under Xvfb (or Qt's offscreen platform when xvfb-run is missing).
+#   scripts/gui-screenshots.sh [OUT_DIR]      (default docs/images)
+# CUE_BIN: where cuebot/, rqd/ and cli/ are (default build/src); cuegui is build/src/gui.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-docs/images}
+BIN=${CUE_BIN:-$PWD/build/src}
+GUI=${CUEGUI:-$PWD/build/src/gui/cuegui}
+for b in "$BIN/cuebot/cuebot" "$BIN/rqd/rqd" "$BIN/cli/cuesubmit" "$GUI"; do
+  [ -x "$b" ] || { echo "gui-screenshots: $b is not built" >&2; exit 2; }
+done
+mkdir -p "$OUT"
+TMP=$(mktemp -d)
+chmod 755 "$TMP"
+mkdir -p "$TMP/logs" && chmod 1777 "$TMP/logs"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# Polls `cond` every 0.2 s for up to `secs` seconds.
+wait_for() {
+  local secs=$1; shift
+  for _ in $(seq $((secs * 5))); do "$@" && return 0; sleep 0.2; done
+  return 1
+}
+
+"$BIN/cuebot/cuebot" --port 0 --bind 127.0.0.1 --db "$TMP/cue.db" --log-root "$TMP/logs" \
+  --port-file "$TMP/port" --sweep-interval-ms 500 >"$TMP/cuebot.log" 2>&1 &
+pids+=($!)
+wait_for 20 test -s "$TMP/port" || { cat "$TMP/cuebot.log" >&2; exit 1; }
+CUEBOT=127.0.0.1:$(cat "$TMP/port")
+"$BIN/rqd/rqd" --cuebot "$CUEBOT" --port 0 --log-root "$TMP/logs" --spool-dir "$TMP/spool" \
+  --no-cgroups --cores 8 --report-interval 1 >"$TMP/rqd.log" 2>&1 &
+pids+=($!)
+
+submit() { "$BIN/cli/cuesubmit" -server "$CUEBOT" -show testing -shot sh010 -user artist "$@" >/dev/null; }
+# The quick jobs first, so that they are booked before the long ones fill the host.
+submit -name layout_v002 -layer render -cmd "true" -range 1-4 -cores 1
+submit -name fx_sim_v003 -max-retries 0 -layer sim -cmd "test #IFRAME# -le 6 || exit 3" \
+  -range 1-12 -cores 1
+submit -name lighting_v007 -pause -layer beauty -cmd "sleep 60" -range 1-100
+submit -name anim_playblast -layer cache -cmd "sleep 120" -range 1-5 \
+  -layer playblast -cmd "true" -range 1-5 -depend layer
+submit -name comp_v012 -layer comp -cmd "sleep 120" -range 1-40 -cores 1
+
+# Until the fx job has its dead frames and the layout job is done.
+count() { "$BIN/cli/cueman" -server "$CUEBOT" -lf "testing-sh010-artist_$1" -state "$2" 2>/dev/null |
+  grep -c "$3" || true; }
+ready() { [ "$(count fx_sim_v003 DEAD sim)" -ge 6 ] && [ "$(count layout_v002 SUCCEEDED render)" -ge 4 ]; }
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+wait_for 60 ready || echo "gui-screenshots: the farm did not reach the pictured state" >&2
+
+shoot() {
+  if command -v xvfb-run >/dev/null; then
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" "$GUI" "$@"
+  else
+    "$GUI" "$@"
+  fi
+}
+shoot --server "$CUEBOT" --all-users --finished --screenshot "$OUT/cuegui-monitor-jobs.png"
+echo "gui-screenshots: wrote $OUT/cuegui-monitor-jobs.png"

@@ -1,0 +1,234 @@
+#include "gui/jobs_window.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTime>
+#include <QVBoxLayout>
+#include <cstdlib>
+
+#include "gui/job_monitor.h"
+#include "gui/jobs_model.h"
+#include "gui/progress_delegate.h"
+#include "gui/theme.h"
+
+namespace cue::gui {
+
+MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
+    : QMainWindow(parent), monitor_(monitor), filter_(new JobsFilter(this)) {
+  confirm_ = [](QWidget* parent, const QString& title, const QString& text) {
+    return QMessageBox::question(parent, title, text, QMessageBox::Yes | QMessageBox::Cancel,
+                                 QMessageBox::Cancel) == QMessageBox::Yes;
+  };
+  setWindowTitle(tr("Cue - Monitor Jobs"));
+  filter_->setSourceModel(monitor_->model());
+
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(6, 6, 6, 6);
+
+  banner_ = new QLabel(central);
+  banner_->setObjectName(QStringLiteral("banner"));
+  banner_->setWordWrap(true);
+  banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
+                                        "font-weight: bold; }")
+                             .arg(errorBannerColor().name()));
+  banner_->hide();
+  layout->addWidget(banner_);
+
+  auto* bar = new QHBoxLayout;
+  search_ = new QLineEdit(central);
+  search_->setObjectName(QStringLiteral("search"));
+  search_->setPlaceholderText(tr("Search jobs by name"));
+  search_->setClearButtonEnabled(true);
+  regex_ = new QCheckBox(tr("Regex"), central);
+  regex_->setObjectName(QStringLiteral("regex"));
+  auto* refresh = new QPushButton(tr("Refresh"), central);
+  refresh->setToolTip(tr("Refresh now (F5)"));
+  bar->addWidget(search_, 1);
+  bar->addWidget(regex_);
+  bar->addWidget(refresh);
+  layout->addLayout(bar);
+
+  view_ = new QTableView(central);
+  view_->setObjectName(QStringLiteral("jobs"));
+  view_->setModel(filter_);
+  view_->setSortingEnabled(true);
+  view_->sortByColumn(JobsModel::kName, Qt::AscendingOrder);
+  view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  view_->setAlternatingRowColors(true);
+  view_->setShowGrid(false);
+  view_->setWordWrap(false);
+  view_->verticalHeader()->hide();
+  view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 8);
+  view_->horizontalHeader()->setDefaultSectionSize(72);
+  view_->horizontalHeader()->setSectionResizeMode(JobsModel::kName, QHeaderView::Stretch);
+  view_->setColumnWidth(JobsModel::kState, 80);
+  view_->setColumnWidth(JobsModel::kDoneTotal, 90);
+  view_->setColumnWidth(JobsModel::kProgress, 160);
+  view_->horizontalHeader()->setHighlightSections(false);
+  view_->setItemDelegateForColumn(JobsModel::kProgress, new ProgressDelegate(view_));
+  view_->setContextMenuPolicy(Qt::CustomContextMenu);
+  view_->horizontalHeader()->setSectionsMovable(true);
+  view_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+  layout->addWidget(view_, 1);
+  setCentralWidget(central);
+
+  status_ = new QLabel(this);
+  statusBar()->addWidget(status_, 1);
+  resize(1200, 600);
+
+  buildActions();
+  connect(search_, &QLineEdit::textChanged, this, &MonitorJobsWindow::applySearch);
+  connect(regex_, &QCheckBox::toggled, this, &MonitorJobsWindow::applySearch);
+  connect(refresh, &QPushButton::clicked, monitor_, &JobMonitor::refresh);
+  connect(view_, &QWidget::customContextMenuRequested, this, &MonitorJobsWindow::showContextMenu);
+  connect(monitor_, &JobMonitor::connectionChanged, this, &MonitorJobsWindow::showConnection);
+  connect(monitor_, &JobMonitor::refreshed, this, &MonitorJobsWindow::updateStatus);
+  connect(monitor_, &JobMonitor::actionDone, this, [this](const QString& m) {
+    last_action_ = m;
+    updateStatus();
+  });
+  connect(monitor_, &JobMonitor::actionFailed, this, [this](const QString& m) {
+    last_action_ = m;
+    updateStatus();
+    QMessageBox::warning(this, tr("Action failed"), m);
+  });
+  updateStatus();
+}
+
+void MonitorJobsWindow::buildActions() {
+  pause_ = new QAction(tr("&Pause"), this);
+  pause_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+  resume_ = new QAction(tr("&Resume"), this);
+  resume_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+  kill_ = new QAction(tr("&Kill..."), this);
+  kill_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+  pause_->setObjectName(QStringLiteral("pause"));
+  resume_->setObjectName(QStringLiteral("resume"));
+  kill_->setObjectName(QStringLiteral("kill"));
+  auto* refresh = new QAction(tr("Refresh"), this);
+  refresh->setShortcut(QKeySequence::Refresh);
+  auto* find = new QAction(tr("Search"), this);
+  find->setShortcut(QKeySequence::Find);
+  for (QAction* a : {pause_, resume_, kill_}) a->setShortcutContext(Qt::WidgetShortcut);
+  view_->addActions({pause_, resume_, kill_});
+  addAction(refresh);
+  addAction(find);
+  connect(pause_, &QAction::triggered, this, &MonitorJobsWindow::pauseSelected);
+  connect(resume_, &QAction::triggered, this, &MonitorJobsWindow::resumeSelected);
+  connect(kill_, &QAction::triggered, this, &MonitorJobsWindow::killSelected);
+  connect(refresh, &QAction::triggered, monitor_, &JobMonitor::refresh);
+  connect(find, &QAction::triggered, this, [this] {
+    search_->setFocus();
+    search_->selectAll();
+  });
+}
+
+QStringList MonitorJobsWindow::selectedJobIds() const {
+  QStringList ids;
+  for (const QModelIndex& row : view_->selectionModel()->selectedRows()) {
+    ids << row.data(JobsModel::kJobIdRole).toString();
+  }
+  return ids;
+}
+
+void MonitorJobsWindow::applySearch() {
+  const bool ok = filter_->setSearch(search_->text(), regex_->isChecked());
+  search_->setStyleSheet(ok ? QString() : QStringLiteral("QLineEdit { color: #ff6060; }"));
+  search_->setToolTip(ok ? QString() : tr("Not a valid regular expression"));
+  updateStatus();
+}
+
+void MonitorJobsWindow::showContextMenu(const QPoint& pos) {
+  if (selectedJobIds().isEmpty()) return;
+  QMenu menu(this);
+  menu.addAction(pause_);
+  menu.addAction(resume_);
+  menu.addSeparator();
+  menu.addAction(kill_);
+  menu.exec(view_->viewport()->mapToGlobal(pos));
+}
+
+void MonitorJobsWindow::showColumnMenu(const QPoint& pos) {
+  QHeaderView* header = view_->horizontalHeader();
+  QMenu menu(this);
+  for (int c = 0; c < JobsModel::kColumnCount; ++c) {
+    QAction* a = menu.addAction(monitor_->model()->headerData(c, Qt::Horizontal).toString());
+    a->setCheckable(true);
+    a->setChecked(!header->isSectionHidden(c));
+    a->setEnabled(c != JobsModel::kName);  // the name always shows
+    connect(a, &QAction::toggled, header,
+            [header, c](bool on) { header->setSectionHidden(c, !on); });
+  }
+  menu.exec(header->mapToGlobal(pos));
+}
+
+void MonitorJobsWindow::saveLayout(QSettings& settings) const {
+  settings.setValue(QStringLiteral("monitorJobs/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("monitorJobs/header"), view_->horizontalHeader()->saveState());
+  settings.setValue(QStringLiteral("monitorJobs/regex"), regex_->isChecked());
+}
+
+void MonitorJobsWindow::restoreLayout(const QSettings& settings) {
+  restoreGeometry(settings.value(QStringLiteral("monitorJobs/geometry")).toByteArray());
+  view_->horizontalHeader()->restoreState(
+      settings.value(QStringLiteral("monitorJobs/header")).toByteArray());
+  view_->horizontalHeader()->setSectionHidden(JobsModel::kName, false);
+  regex_->setChecked(settings.value(QStringLiteral("monitorJobs/regex"), false).toBool());
+}
+
+void MonitorJobsWindow::pauseSelected() { monitor_->pauseJobs(selectedJobIds()); }
+
+void MonitorJobsWindow::resumeSelected() { monitor_->resumeJobs(selectedJobIds()); }
+
+void MonitorJobsWindow::killSelected() {
+  const QStringList ids = selectedJobIds();
+  if (ids.isEmpty()) return;
+  QStringList names;
+  for (const QModelIndex& row : view_->selectionModel()->selectedRows()) {
+    names << row.data(Qt::DisplayRole).toString();
+  }
+  const bool yes = confirm_(
+      this, tr("Kill jobs"),
+      tr("Kill %n job(s)? Their running frames stop and the jobs end.\n\n", nullptr, ids.size()) +
+          names.join(QLatin1Char('\n')));
+  if (!yes) return;
+  const char* user = std::getenv("USER");
+  monitor_->killJobs(ids, QStringLiteral("Manual Job Kill Request in cuegui by %1")
+                              .arg(QString::fromLocal8Bit(user != nullptr ? user : "unknown")));
+}
+
+void MonitorJobsWindow::showConnection(bool connected, const QString& message) {
+  banner_->setText(tr("The cuebot does not answer: %1\nRetrying every %2 s; the jobs shown "
+                      "are from the last refresh that worked.")
+                       .arg(message)
+                       .arg(monitor_->refreshInterval() / 1000.0));
+  banner_->setVisible(!connected);
+}
+
+void MonitorJobsWindow::updateStatus() {
+  QString text =
+      tr("%1 of %2 jobs shown").arg(filter_->rowCount()).arg(monitor_->model()->rowCount());
+  const QString now = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+  if (!monitor_->connected()) {
+    text += tr(" - no answer from the cuebot at %1").arg(now);
+  } else if (monitor_->refreshCount() > 0) {
+    text += tr(" - refreshed %1").arg(now);
+  }
+  if (!last_action_.isEmpty()) text += QStringLiteral(" - ") + last_action_;
+  status_->setText(text);
+}
+
+}  // namespace cue::gui

@@ -1,0 +1,69 @@
+// cuegui's artist view, first part: the Monitor Jobs window. A search field (substring, or a
+// regex with the box ticked), the jobs table (sortable, several rows selectable, a context
+// menu with pause, resume and kill; kill asks first), a red banner while the cuebot does not
+// answer, and a status line with the last refresh and the last action's outcome. Widgets
+// and actions have object names ("search", "regex", "jobs", "banner", "pause", "resume",
+// "kill") for tests and style sheets.
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+#include <functional>
+
+class QCheckBox;
+class QSettings;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace cue::gui {
+
+class JobMonitor;
+class JobsFilter;
+
+class MonitorJobsWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  // `monitor` is not owned and must outlive the window.
+  explicit MonitorJobsWindow(JobMonitor* monitor, QWidget* parent = nullptr);
+
+  // Ids of the selected jobs, in view order.
+  QStringList selectedJobIds() const;
+
+  // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
+  // Tests answer for the user here.
+  using Confirm = std::function<bool(QWidget* parent, const QString& title, const QString& text)>;
+  void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+
+  // The window's geometry, the columns' order, widths and visibility, the sort and the
+  // search mode, under "monitorJobs/" in `settings`. cuegui restores at start, saves at exit.
+  void saveLayout(QSettings& settings) const;
+  void restoreLayout(const QSettings& settings);
+
+ private:
+  void buildActions();
+  void applySearch();
+  void showContextMenu(const QPoint& pos);
+  void showColumnMenu(const QPoint& pos);
+  void pauseSelected();
+  void resumeSelected();
+  void killSelected();
+  void showConnection(bool connected, const QString& message);
+  void updateStatus();
+
+  JobMonitor* monitor_;
+  JobsFilter* filter_;
+  QLabel* banner_;
+  QLineEdit* search_;
+  QCheckBox* regex_;
+  QTableView* view_;
+  QLabel* status_;
+  QString last_action_;
+  Confirm confirm_;
+  QAction* pause_;
+  QAction* resume_;
+  QAction* kill_;
+};
+
+}  // namespace cue::gui
