@@ -17,6 +17,8 @@
 #include <QVBoxLayout>
 #include <cstdlib>
 
+#include "gui/job_details_monitor.h"
+#include "gui/job_details_window.h"
 #include "gui/job_monitor.h"
 #include "gui/jobs_model.h"
 #include "gui/progress_delegate.h"
@@ -94,6 +96,9 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
   connect(regex_, &QCheckBox::toggled, this, &MonitorJobsWindow::applySearch);
   connect(refresh, &QPushButton::clicked, monitor_, &JobMonitor::refresh);
   connect(view_, &QWidget::customContextMenuRequested, this, &MonitorJobsWindow::showContextMenu);
+  connect(view_, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+    openDetails(index.data(JobsModel::kJobIdRole).toString());
+  });
   connect(monitor_, &JobMonitor::connectionChanged, this, &MonitorJobsWindow::showConnection);
   connect(monitor_, &JobMonitor::refreshed, this, &MonitorJobsWindow::updateStatus);
   connect(monitor_, &JobMonitor::actionDone, this, [this](const QString& m) {
@@ -187,6 +192,24 @@ void MonitorJobsWindow::restoreLayout(const QSettings& settings) {
       settings.value(QStringLiteral("monitorJobs/header")).toByteArray());
   view_->horizontalHeader()->setSectionHidden(JobsModel::kName, false);
   regex_->setChecked(settings.value(QStringLiteral("monitorJobs/regex"), false).toBool());
+}
+
+JobDetailsWindow* MonitorJobsWindow::openDetails(const QString& id) {
+  if (QPointer<JobDetailsWindow> open = details_.value(id); open) {
+    open->show();
+    open->raise();
+    open->activateWindow();
+    return open;
+  }
+  const core::JobView* job = monitor_->model()->job(monitor_->model()->rowOf(id.toStdString()));
+  if (!details_factory_ || job == nullptr) return nullptr;
+  auto* window = new JobDetailsWindow(details_factory_(id.toStdString()),
+                                      QString::fromStdString(job->job.name), this);
+  window->setWindowFlag(Qt::Window);
+  window->setAttribute(Qt::WA_DeleteOnClose);
+  details_[id] = window;
+  window->show();
+  return window;
 }
 
 void MonitorJobsWindow::pauseSelected() { monitor_->pauseJobs(selectedJobIds()); }

@@ -3,12 +3,17 @@
 // menu with pause, resume and kill; kill asks first), a red banner while the cuebot does not
 // answer, and a status line with the last refresh and the last action's outcome. Widgets
 // and actions have object names ("search", "regex", "jobs", "banner", "pause", "resume",
-// "kill") for tests and style sheets.
+// "kill") for tests and style sheets. Double-clicking a job opens its Monitor Job Details
+// (job_details_window.h) once a details factory is set.
 #pragma once
 
 #include <QMainWindow>
+#include <QMap>
+#include <QPointer>
 #include <QStringList>
 #include <functional>
+#include <memory>
+#include <string>
 
 class QCheckBox;
 class QSettings;
@@ -20,6 +25,8 @@ namespace cue::gui {
 
 class JobMonitor;
 class JobsFilter;
+class JobDetailsMonitor;
+class JobDetailsWindow;
 
 class MonitorJobsWindow : public QMainWindow {
   Q_OBJECT
@@ -41,6 +48,13 @@ class MonitorJobsWindow : public QMainWindow {
   void saveLayout(QSettings& settings) const;
   void restoreLayout(const QSettings& settings);
 
+  // Makes the monitor of one job's details (cuegui: a client on the same cuebots, started).
+  using DetailsFactory = std::function<std::unique_ptr<JobDetailsMonitor>(const std::string&)>;
+  void setDetailsFactory(DetailsFactory factory) { details_factory_ = std::move(factory); }
+  // Opens (or raises) the details window of job `id`, a child window of this one; nullptr
+  // without a factory or for a job not shown. What double-clicking a job does.
+  JobDetailsWindow* openDetails(const QString& id);
+
  private:
   void buildActions();
   void applySearch();
@@ -61,6 +75,8 @@ class MonitorJobsWindow : public QMainWindow {
   QLabel* status_;
   QString last_action_;
   Confirm confirm_;
+  DetailsFactory details_factory_;
+  QMap<QString, QPointer<JobDetailsWindow>> details_;
   QAction* pause_;
   QAction* resume_;
   QAction* kill_;

@@ -20,6 +20,7 @@
 #include <cstdlib>
 
 #include "client/client.h"
+#include "gui/job_details_monitor.h"
 #include "gui/job_monitor.h"
 #include "gui/jobs_window.h"
 #include "gui/theme.h"
@@ -98,8 +99,16 @@ int main(int argc, char** argv) {
     if (login != nullptr && *login != '\0') monitor_options.query.users = {login};
   }
 
+  const cue::client::CuebotConfig config = client->config();
   cue::gui::JobMonitor monitor(std::move(*client), monitor_options);
   cue::gui::MonitorJobsWindow window(&monitor);
+  // Monitor Job Details, on double-click: its own client, refreshed as the jobs are.
+  window.setDetailsFactory([config, ms = monitor_options.refresh_ms](const std::string& id) {
+    auto details =
+        std::make_unique<cue::gui::JobDetailsMonitor>(cue::client::Client(config), id, ms);
+    details->start();
+    return details;
+  });
   QSettings settings;  // ~/.config/Cue/cuegui.conf
   if (!parser.isSet(screenshot)) {
     window.restoreLayout(settings);

@@ -1,0 +1,361 @@
+#include "gui/details_model.h"
+
+#include <QBrush>
+#include <QStringList>
+#include <algorithm>
+
+namespace cue::gui {
+
+namespace {
+
+// Merges `incoming` into `rows` by id(row), as JobsModel::setJobs, through the model's
+// protected row signals (passed in as callables); then rebuilds `row_of`.
+template <class T, class Id, class Remove, class Insert, class Changed>
+void mergeById(std::vector<T>& rows, std::vector<T> incoming, Id id,
+               std::unordered_map<std::string, int>& row_of, Remove remove, Insert insert,
+               Changed changed) {
+  std::unordered_map<std::string, size_t> at;
+  at.reserve(incoming.size());
+  for (size_t i = 0; i < incoming.size(); ++i) at.emplace(id(incoming[i]), i);
+
+  for (int last = static_cast<int>(rows.size()) - 1; last >= 0;) {
+    if (at.count(id(rows[last]))) {
+      --last;
+      continue;
+    }
+    int first = last;
+    while (first > 0 && !at.count(id(rows[first - 1]))) --first;
+    remove(first, last, [&] { rows.erase(rows.begin() + first, rows.begin() + last + 1); });
+    last = first - 1;
+  }
+
+  std::vector<bool> used(incoming.size(), false);
+  for (auto& row : rows) {
+    size_t i = at.at(id(row));
+    row = std::move(incoming[i]);
+    used[i] = true;
+  }
+  if (!rows.empty()) changed(static_cast<int>(rows.size()) - 1);
+  const auto fresh = static_cast<int>(std::count(used.begin(), used.end(), false));
+  if (fresh > 0) {
+    const int first = static_cast<int>(rows.size());
+    insert(first, first + fresh - 1, [&] {
+      for (size_t i = 0; i < incoming.size(); ++i) {
+        if (!used[i]) rows.push_back(std::move(incoming[i]));
+      }
+    });
+  }
+  row_of.clear();
+  row_of.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) row_of[id(rows[i])] = static_cast<int>(i);
+}
+
+QString joined(const std::vector<std::string>& items, const char* sep) {
+  QStringList list;
+  for (const auto& s : items) list << QString::fromStdString(s);
+  return list.join(QString::fromLatin1(sep));
+}
+
+DisplayState layerDisplayState(const core::LayerView& v) {
+  const auto& c = v.counts;
+  if (c.total > 0 && c.succeeded + c.eaten == c.total) return DisplayState::kSucceeded;
+  if (c.dead > 0) return DisplayState::kDead;
+  if (c.running > 0) return DisplayState::kRunning;
+  if (c.depend > 0 && c.waiting == 0) return DisplayState::kDepend;
+  return DisplayState::kWaiting;
+}
+
+QVariant rightAligned() { return (Qt::AlignRight | Qt::AlignVCenter).toInt(); }
+
+}  // namespace
+
+DisplayState frameDisplayState(core::FrameState state) {
+  switch (state) {
+    case core::FrameState::kSetup:
+    case core::FrameState::kRunning:
+    case core::FrameState::kCheckpoint:
+      return DisplayState::kRunning;
+    case core::FrameState::kSucceeded:
+      return DisplayState::kSucceeded;
+    case core::FrameState::kDepend:
+      return DisplayState::kDepend;
+    case core::FrameState::kDead:
+      return DisplayState::kDead;
+    case core::FrameState::kEaten:
+      return DisplayState::kEaten;
+    case core::FrameState::kWaiting:
+    default:
+      return DisplayState::kWaiting;
+  }
+}
+
+QString frameStateName(core::FrameState state) {
+  return QString::fromStdString(std::string(core::toString(state)));
+}
+
+QString formatDuration(int64_t seconds) {
+  seconds = std::max<int64_t>(seconds, 0);
+  return QStringLiteral("%1:%2:%3")
+      .arg(seconds / 3600, 2, 10, QLatin1Char('0'))
+      .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'))
+      .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString formatCores(core::CoreUnits units) {
+  return QString::number(static_cast<double>(units) / core::kCoreUnitsPerCore, 'f', 2);
+}
+
+int64_t frameRuntime(const core::Frame& f, int64_t now) {
+  if (f.start_time <= 0) return 0;
+  const int64_t end = f.stop_time >= f.start_time ? f.stop_time : now;
+  return std::max<int64_t>(end - f.start_time, 0);
+}
+
+QString frameHost(const core::Frame& f) {
+  const auto slash = f.last_resource.find('/');
+  return QString::fromStdString(f.last_resource.substr(0, slash));
+}
+
+// ---- LayersModel ----
+
+LayersModel::LayersModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int LayersModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(layers_.size());
+}
+
+int LayersModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : kColumnCount;
+}
+
+QVariant LayersModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || section < 0 || section >= kColumnCount) return {};
+  static const char* const kTitles[kColumnCount] = {"Name",    "Services",   "Cores",   "Memory",
+                                                    "Tags",    "Done/Total", "Running", "Dead",
+                                                    "Waiting", "Progress"};
+  static const char* const kTips[kColumnCount] = {"the layer's name",
+                                                  "the services its frames run under",
+                                                  "cores each frame reserves",
+                                                  "memory each frame reserves",
+                                                  "host tags its frames run on",
+                                                  "frames succeeded / frames in the layer",
+                                                  "frames running now",
+                                                  "frames that failed every retry",
+                                                  "frames ready to run",
+                                                  "succeeded, running, dead and waiting frames"};
+  if (role == Qt::DisplayRole) return QString::fromLatin1(kTitles[section]);
+  if (role == Qt::ToolTipRole) return QString::fromLatin1(kTips[section]);
+  return {};
+}
+
+QVariant LayersModel::data(const QModelIndex& index, int role) const {
+  const core::LayerView* v = index.isValid() ? layer(index.row()) : nullptr;
+  if (v == nullptr) return {};
+  const int column = index.column();
+  switch (role) {
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole:
+      return display(*v, column);
+    case kSortRole:
+      return sortValue(*v, column);
+    case kIdRole:
+      return QString::fromStdString(v->layer.id);
+    case kStateRole:
+      return static_cast<int>(layerDisplayState(*v));
+    case kCountsRole: {
+      const auto& c = v->counts;
+      return QVariantList{c.succeeded, c.running, c.dead, c.waiting, c.depend, c.eaten, c.total};
+    }
+    case Qt::TextAlignmentRole:
+      if (column == kName || column == kServices || column == kTags) return {};
+      return rightAligned();
+    default:
+      return {};
+  }
+}
+
+QVariant LayersModel::display(const core::LayerView& v, int column) const {
+  const auto& c = v.counts;
+  switch (column) {
+    case kName:
+      return QString::fromStdString(v.layer.name);
+    case kServices:
+      return joined(v.layer.services, ",");
+    case kCores:
+      return formatCores(v.layer.min_cores);
+    case kMemory:
+      return formatMemoryKb(v.layer.min_memory);
+    case kTags:
+      return joined(v.layer.tags, " | ");
+    case kDoneTotal:
+      return QStringLiteral("%1 of %2").arg(c.succeeded).arg(c.total);
+    case kRunning:
+      return c.running;
+    case kDead:
+      return c.dead;
+    case kWaiting:
+      return c.waiting;
+    default:
+      return {};  // kProgress: drawn by the progress delegate
+  }
+}
+
+QVariant LayersModel::sortValue(const core::LayerView& v, int column) const {
+  const auto& c = v.counts;
+  switch (column) {
+    case kCores:
+      return v.layer.min_cores;
+    case kMemory:
+      return static_cast<qlonglong>(v.layer.min_memory);
+    case kDoneTotal:
+      return c.succeeded;
+    case kProgress:
+      return c.total > 0 ? static_cast<double>(c.succeeded) / c.total : 0.0;
+    default:
+      return display(v, column);
+  }
+}
+
+void LayersModel::setLayers(std::vector<core::LayerView> layers) {
+  mergeById(
+      layers_, std::move(layers), [](const core::LayerView& v) { return v.layer.id; }, row_of_,
+      [this](int first, int last, auto erase) {
+        beginRemoveRows({}, first, last);
+        erase();
+        endRemoveRows();
+      },
+      [this](int first, int last, auto append) {
+        beginInsertRows({}, first, last);
+        append();
+        endInsertRows();
+      },
+      [this](int last) { Q_EMIT dataChanged(index(0, 0), index(last, kColumnCount - 1)); });
+}
+
+const core::LayerView* LayersModel::layer(int row) const {
+  if (row < 0 || row >= static_cast<int>(layers_.size())) return nullptr;
+  return &layers_[row];
+}
+
+int LayersModel::rowOf(const std::string& id) const {
+  auto it = row_of_.find(id);
+  return it == row_of_.end() ? -1 : it->second;
+}
+
+// ---- FramesModel ----
+
+FramesModel::FramesModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int FramesModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(frames_.size());
+}
+
+int FramesModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : kColumnCount;
+}
+
+QVariant FramesModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || section < 0 || section >= kColumnCount) return {};
+  static const char* const kTitles[kColumnCount] = {"Name/#",  "Layer",   "State",  "Host",
+                                                    "Retries", "Runtime", "Max RSS"};
+  static const char* const kTips[kColumnCount] = {
+      "the frame's number",        "the layer it belongs to", "the frame's state",
+      "the host of its last run",  "failed attempts so far",  "hours:minutes:seconds run",
+      "the highest memory it used"};
+  if (role == Qt::DisplayRole) return QString::fromLatin1(kTitles[section]);
+  if (role == Qt::ToolTipRole) return QString::fromLatin1(kTips[section]);
+  return {};
+}
+
+QVariant FramesModel::data(const QModelIndex& index, int role) const {
+  const core::Frame* f = index.isValid() ? frame(index.row()) : nullptr;
+  if (f == nullptr) return {};
+  const int column = index.column();
+  switch (role) {
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole:
+      return display(*f, column);
+    case kSortRole:
+      return sortValue(*f, column);
+    case kIdRole:
+      return QString::fromStdString(f->id);
+    case kFrameNameRole:
+      return QString::fromStdString(f->name);
+    case kStateRole:
+      return static_cast<int>(frameDisplayState(f->state));
+    case Qt::BackgroundRole:
+      if (column == kState) return QBrush(stateColor(frameDisplayState(f->state)));
+      return {};
+    case Qt::ForegroundRole:
+      if (column == kState) return QBrush(stateTextColor(frameDisplayState(f->state)));
+      return {};
+    case Qt::TextAlignmentRole:
+      if (column == kLayer || column == kState || column == kHost) return {};
+      return rightAligned();
+    default:
+      return {};
+  }
+}
+
+QVariant FramesModel::display(const core::Frame& f, int column) const {
+  switch (column) {
+    case kName:
+      return f.number;
+    case kLayer:
+      return QString::fromStdString(f.layer_name);
+    case kState:
+      return frameStateName(f.state);
+    case kHost:
+      return frameHost(f);
+    case kRetries:
+      return f.retry_count;
+    case kRuntime:
+      return formatDuration(frameRuntime(f, now_));
+    case kMaxRss:
+      return formatMemoryKb(f.max_rss);
+    default:
+      return {};
+  }
+}
+
+QVariant FramesModel::sortValue(const core::Frame& f, int column) const {
+  switch (column) {
+    case kState:
+      return static_cast<int>(f.state);
+    case kRuntime:
+      return static_cast<qlonglong>(frameRuntime(f, now_));
+    case kMaxRss:
+      return static_cast<qlonglong>(f.max_rss);
+    default:
+      return display(f, column);
+  }
+}
+
+void FramesModel::setFrames(std::vector<core::Frame> frames, int64_t now) {
+  now_ = now;
+  mergeById(
+      frames_, std::move(frames), [](const core::Frame& f) { return f.id; }, row_of_,
+      [this](int first, int last, auto erase) {
+        beginRemoveRows({}, first, last);
+        erase();
+        endRemoveRows();
+      },
+      [this](int first, int last, auto append) {
+        beginInsertRows({}, first, last);
+        append();
+        endInsertRows();
+      },
+      [this](int last) { Q_EMIT dataChanged(index(0, 0), index(last, kColumnCount - 1)); });
+}
+
+const core::Frame* FramesModel::frame(int row) const {
+  if (row < 0 || row >= static_cast<int>(frames_.size())) return nullptr;
+  return &frames_[row];
+}
+
+int FramesModel::rowOf(const std::string& id) const {
+  auto it = row_of_.find(id);
+  return it == row_of_.end() ? -1 : it->second;
+}
+
+}  // namespace cue::gui

@@ -1,0 +1,200 @@
+#include "gui/job_details_window.h"
+
+#include <QAction>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTime>
+#include <QVBoxLayout>
+#include <cstdlib>
+
+#include "gui/details_model.h"
+#include "gui/job_details_monitor.h"
+#include "gui/progress_delegate.h"
+#include "gui/theme.h"
+
+namespace cue::gui {
+
+namespace {
+
+QTableView* makeTable(QWidget* parent, const char* name, QAbstractItemModel* source) {
+  auto* sorter = new QSortFilterProxyModel(parent);
+  sorter->setSourceModel(source);
+  sorter->setSortRole(JobsModel::kSortRole);
+  sorter->setDynamicSortFilter(true);
+  auto* view = new QTableView(parent);
+  view->setObjectName(QString::fromLatin1(name));
+  view->setModel(sorter);
+  view->setSortingEnabled(true);
+  view->setSelectionBehavior(QAbstractItemView::SelectRows);
+  view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  view->setAlternatingRowColors(true);
+  view->setShowGrid(false);
+  view->setWordWrap(false);
+  view->verticalHeader()->hide();
+  view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+  view->horizontalHeader()->setDefaultSectionSize(80);
+  view->horizontalHeader()->setHighlightSections(false);
+  view->horizontalHeader()->setSectionsMovable(true);
+  return view;
+}
+
+}  // namespace
+
+JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
+                                   const QString& job_name, QWidget* parent)
+    : QMainWindow(parent), monitor_(std::move(monitor)) {
+  confirm_ = [](QWidget* parent, const QString& title, const QString& text) {
+    return QMessageBox::question(parent, title, text, QMessageBox::Yes | QMessageBox::Cancel,
+                                 QMessageBox::Cancel) == QMessageBox::Yes;
+  };
+  setWindowTitle(tr("Cue - %1").arg(job_name));
+
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(6, 6, 6, 6);
+  banner_ = new QLabel(central);
+  banner_->setObjectName(QStringLiteral("banner"));
+  banner_->setWordWrap(true);
+  banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
+                                        "font-weight: bold; }")
+                             .arg(errorBannerColor().name()));
+  banner_->hide();
+  layout->addWidget(banner_);
+
+  auto* split = new QSplitter(Qt::Vertical, central);
+  layers_ = makeTable(split, "layers", monitor_->layers());
+  layers_->sortByColumn(-1, Qt::AscendingOrder);  // the job's order
+  layers_->horizontalHeader()->setSectionResizeMode(LayersModel::kName, QHeaderView::Stretch);
+  layers_->setColumnWidth(LayersModel::kProgress, 160);
+  layers_->setItemDelegateForColumn(LayersModel::kProgress, new ProgressDelegate(layers_));
+  frames_ = makeTable(split, "frames", monitor_->frames());
+  frames_->sortByColumn(-1, Qt::AscendingOrder);  // dispatch order, as cuebot sends them
+  frames_->horizontalHeader()->setSectionResizeMode(FramesModel::kHost, QHeaderView::Stretch);
+  frames_->setContextMenuPolicy(Qt::CustomContextMenu);
+  split->addWidget(layers_);
+  split->addWidget(frames_);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 3);
+  layout->addWidget(split, 1);
+  setCentralWidget(central);
+
+  status_ = new QLabel(this);
+  status_->setObjectName(QStringLiteral("status"));
+  statusBar()->addWidget(status_, 1);
+  resize(900, 700);
+
+  retry_ = new QAction(tr("&Retry"), this);
+  retry_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  kill_ = new QAction(tr("&Kill..."), this);
+  kill_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+  eat_ = new QAction(tr("&Eat..."), this);
+  eat_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  retry_->setObjectName(QStringLiteral("retry"));
+  kill_->setObjectName(QStringLiteral("kill"));
+  eat_->setObjectName(QStringLiteral("eat"));
+  for (QAction* a : {retry_, kill_, eat_}) a->setShortcutContext(Qt::WidgetShortcut);
+  frames_->addActions({retry_, kill_, eat_});
+  auto* refresh = new QAction(tr("Refresh"), this);
+  refresh->setShortcut(QKeySequence::Refresh);
+  addAction(refresh);
+
+  connect(retry_, &QAction::triggered, this, &JobDetailsWindow::retrySelected);
+  connect(kill_, &QAction::triggered, this, &JobDetailsWindow::killSelected);
+  connect(eat_, &QAction::triggered, this, &JobDetailsWindow::eatSelected);
+  connect(refresh, &QAction::triggered, monitor_.get(), &JobDetailsMonitor::refresh);
+  connect(frames_, &QWidget::customContextMenuRequested, this, &JobDetailsWindow::showContextMenu);
+  connect(monitor_.get(), &JobDetailsMonitor::connectionChanged, this,
+          &JobDetailsWindow::showConnection);
+  connect(monitor_.get(), &JobDetailsMonitor::refreshed, this, &JobDetailsWindow::updateStatus);
+  connect(monitor_.get(), &JobDetailsMonitor::actionDone, this, [this](const QString& m) {
+    last_action_ = m;
+    updateStatus();
+  });
+  connect(monitor_.get(), &JobDetailsMonitor::actionFailed, this, [this](const QString& m) {
+    last_action_ = m;
+    updateStatus();
+    QMessageBox::warning(this, tr("Action failed"), m);
+  });
+  updateStatus();
+}
+
+// The monitor goes first (its queued results are dropped), before the views on its models.
+JobDetailsWindow::~JobDetailsWindow() {
+  layers_->setModel(nullptr);
+  frames_->setModel(nullptr);
+  monitor_.reset();
+}
+
+QStringList JobDetailsWindow::selectedFrameNames() const {
+  QStringList names;
+  for (const QModelIndex& row : frames_->selectionModel()->selectedRows()) {
+    names << row.data(FramesModel::kFrameNameRole).toString();
+  }
+  return names;
+}
+
+void JobDetailsWindow::showContextMenu(const QPoint& pos) {
+  if (selectedFrameNames().isEmpty()) return;
+  QMenu menu(this);
+  menu.addAction(retry_);
+  menu.addSeparator();
+  menu.addAction(eat_);
+  menu.addAction(kill_);
+  menu.exec(frames_->viewport()->mapToGlobal(pos));
+}
+
+void JobDetailsWindow::retrySelected() { monitor_->retryFrames(selectedFrameNames()); }
+
+void JobDetailsWindow::killSelected() {
+  const QStringList names = selectedFrameNames();
+  if (names.isEmpty()) return;
+  if (!confirm_(
+          this, tr("Kill frames"),
+          tr("Kill %n frame(s)? Running ones stop and are retried.\n\n", nullptr, names.size()) +
+              names.join(QLatin1Char('\n')))) {
+    return;
+  }
+  const char* user = std::getenv("USER");
+  monitor_->killFrames(names, QStringLiteral("Manual Frame Kill Request in cuegui by %1")
+                                  .arg(QString::fromLocal8Bit(user != nullptr ? user : "unknown")));
+}
+
+void JobDetailsWindow::eatSelected() {
+  const QStringList names = selectedFrameNames();
+  if (names.isEmpty()) return;
+  if (!confirm_(this, tr("Eat frames"),
+                tr("Eat %n frame(s)? They will not run.\n\n", nullptr, names.size()) +
+                    names.join(QLatin1Char('\n')))) {
+    return;
+  }
+  monitor_->eatFrames(names);
+}
+
+void JobDetailsWindow::showConnection(bool connected, const QString& message) {
+  banner_->setText(tr("The cuebot does not answer: %1\nRetrying every %2 s.")
+                       .arg(message)
+                       .arg(monitor_->refreshInterval() / 1000.0));
+  banner_->setVisible(!connected);
+}
+
+void JobDetailsWindow::updateStatus() {
+  QString text = tr("%1 layers, %2 frames")
+                     .arg(monitor_->layers()->rowCount())
+                     .arg(monitor_->frames()->rowCount());
+  if (!monitor_->connected()) {
+    text += tr(" - no answer from the cuebot");
+  } else if (monitor_->refreshCount() > 0) {
+    text += tr(" - refreshed %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
+  }
+  if (!last_action_.isEmpty()) text += QStringLiteral(" - ") + last_action_;
+  status_->setText(text);
+}
+
+}  // namespace cue::gui
