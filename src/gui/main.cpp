@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   QApplication::setPalette(cue::gui::darkPalette());
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Cue's render farm GUI: Monitor Jobs."));
+  parser.setApplicationDescription(QStringLiteral("Cue's render farm GUI: Monitor Jobs (double-click a job for its layers and frames)."));
   parser.addHelpOption();
   const QCommandLineOption server(
       {QStringLiteral("server"), QStringLiteral("cuebot")},
