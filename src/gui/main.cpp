@@ -1,4 +1,4 @@
-// cuegui: Cue's desktop application. This first slice is the artist view's Monitor Jobs.
+// cuegui: Cue's desktop application. So far the artist view's Monitor Jobs and Job Details.
 //
 //   cuegui [--server HOST[:PORT] ...] [--facility F] [--refresh SECONDS]
 //          [--user NAME ... | --all-users] [--show SHOW ...] [--finished]
