@@ -1,94 +1,26 @@
 #include "gui/job_monitor.h"
 
-#include <QMetaObject>
-#include <chrono>
 #include <utility>
 #include <vector>
 
 namespace cue::gui {
 
-namespace {
-
-int64_t nowEpochSec() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-QString message(const absl::Status& status) {
-  return QString::fromStdString(std::string(status.message()));
-}
-
-}  // namespace
-
 JobMonitor::JobMonitor(client::Client client, JobMonitorOptions options, QObject* parent)
-    : QObject(parent),
-      options_(std::move(options)),
-      async_(std::make_unique<client::AsyncClient>(std::move(client))) {
-  connect(&timer_, &QTimer::timeout, this, &JobMonitor::refresh);
-}
-
-JobMonitor::~JobMonitor() {
-  timer_.stop();
-  // Finishes the queued calls; their results, posted to this object, are dropped with it.
-  async_.reset();
-}
-
-template <class R>
-void JobMonitor::run(std::function<R(client::Client&)> work, std::function<void(R)> done) {
-  async_->post([this, work = std::move(work), done = std::move(done)](client::Client& c) {
-    auto result = std::make_shared<R>(work(c));
-    QMetaObject::invokeMethod(
-        this, [result, done] { done(std::move(*result)); }, Qt::QueuedConnection);
-  });
-}
-
-void JobMonitor::start() {
-  timer_.start(options_.refresh_ms);
-  refresh();
-}
-
-void JobMonitor::setRefreshInterval(int ms) {
-  options_.refresh_ms = ms;
-  if (timer_.isActive()) timer_.start(ms);
-}
+    : PollingMonitor(std::move(client), options.refresh_ms, parent),
+      query_(std::move(options.query)) {}
 
 void JobMonitor::setQuery(client::JobQuery query) {
-  options_.query = std::move(query);
+  query_ = std::move(query);
   refresh();
 }
 
-void JobMonitor::refresh() {
-  if (refreshing_) {
-    refresh_again_ = true;
-    return;
-  }
-  refreshing_ = true;
+void JobMonitor::fetch() {
   using Jobs = absl::StatusOr<std::vector<core::JobView>>;
-  client::JobQuery query = options_.query;
-  run<Jobs>([query](client::Client& c) { return c.getJobs(query); },
+  run<Jobs>([query = query_](client::Client& c) { return c.getJobs(query); },
             [this](Jobs jobs) {
-              refreshing_ = false;
-              if (jobs.ok()) {
-                model_.setJobs(std::move(*jobs), nowEpochSec());
-                setConnected(true, {});
-              } else {
-                setConnected(false, message(jobs.status()));
-              }
-              ++refresh_count_;
-              Q_EMIT refreshed();
-              if (refresh_again_) {
-                refresh_again_ = false;
-                refresh();
-              }
+              if (jobs.ok()) model_.setJobs(std::move(*jobs), nowEpochSec());
+              refreshDone(jobs.status());
             });
-}
-
-void JobMonitor::setConnected(bool connected, const QString& error) {
-  if (connected == connected_ && error == last_error_) return;
-  connected_ = connected;
-  last_error_ = error;
-  Q_EMIT connectionChanged(connected, error);
 }
 
 void JobMonitor::runAction(const QString& verb, const QStringList& ids, JobOp op) {

@@ -1,0 +1,69 @@
+#include "gui/polling_monitor.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+namespace cue::gui {
+
+PollingMonitor::PollingMonitor(client::Client client, int refresh_ms, QObject* parent)
+    : QObject(parent),
+      refresh_ms_(refresh_ms),
+      async_(std::make_unique<client::AsyncClient>(std::move(client))) {
+  connect(&timer_, &QTimer::timeout, this, &PollingMonitor::refresh);
+}
+
+PollingMonitor::~PollingMonitor() {
+  timer_.stop();
+  // Finishes the queued calls; their results, posted to this object, are dropped with it.
+  async_.reset();
+}
+
+void PollingMonitor::start() {
+  timer_.start(refresh_ms_);
+  refresh();
+}
+
+void PollingMonitor::setRefreshInterval(int ms) {
+  refresh_ms_ = ms;
+  if (timer_.isActive()) timer_.start(ms);
+}
+
+void PollingMonitor::refresh() {
+  if (refreshing_) {
+    refresh_again_ = true;
+    return;
+  }
+  refreshing_ = true;
+  fetch();
+}
+
+void PollingMonitor::refreshDone(const absl::Status& status) {
+  refreshing_ = false;
+  setConnected(status.ok(), status.ok() ? QString() : message(status));
+  ++refresh_count_;
+  Q_EMIT refreshed();
+  if (refresh_again_) {
+    refresh_again_ = false;
+    refresh();
+  }
+}
+
+void PollingMonitor::setConnected(bool connected, const QString& error) {
+  if (connected == connected_ && error == last_error_) return;
+  connected_ = connected;
+  last_error_ = error;
+  Q_EMIT connectionChanged(connected, error);
+}
+
+int64_t PollingMonitor::nowEpochSec() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+QString PollingMonitor::message(const absl::Status& status) {
+  return QString::fromStdString(std::string(status.message()));
+}
+
+}  // namespace cue::gui
