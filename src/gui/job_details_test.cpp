@@ -18,6 +18,7 @@
 
 #include "client/client.h"
 #include "client/spec_builder.h"
+#include "gui/test_cuebot.h"
 #include "gui/details_model.h"
 #include "gui/job_details_monitor.h"
 #include "gui/job_details_window.h"
@@ -249,29 +250,10 @@ void JobDetailsTest::doubleClickOpensDetailsWhoseEatIsConfirmed() {
 void JobDetailsTest::cleanupTestCase() { stopCuebot(); }
 
 void JobDetailsTest::startCuebot() {
-  const QString port_file = dir_.filePath(QStringLiteral("port"));
-  QFile::remove(port_file);
-  cuebot_.setProcessChannelMode(QProcess::MergedChannels);
-  cuebot_.setStandardOutputFile(dir_.filePath(QStringLiteral("cuebot.log")), QIODevice::Append);
-  cuebot_.start(QString::fromUtf8(CUEBOT_BIN),
-                {"--port", "0", "--bind", "127.0.0.1", "--db", dir_.filePath("cue.db"),
-                 "--port-file", port_file, "--log-root", dir_.filePath("logs")});
-  QVERIFY2(cuebot_.waitForStarted(), qPrintable(cuebot_.errorString()));
-  QTRY_VERIFY_WITH_TIMEOUT(
-      QFileInfo(port_file).size() > 0 || cuebot_.state() == QProcess::NotRunning, kDeadlineMs);
-  QFile f(port_file);
-  QVERIFY2(f.open(QIODevice::ReadOnly), "cuebot did not start: see cuebot.log");
-  port_ = f.readAll().trimmed().toInt();
+  startTestCuebot(cuebot_, dir_, 0, &port_);
 }
 
-void JobDetailsTest::stopCuebot() {
-  if (cuebot_.state() == QProcess::NotRunning) return;
-  cuebot_.terminate();
-  if (!cuebot_.waitForFinished(10000)) {
-    cuebot_.kill();
-    cuebot_.waitForFinished();
-  }
-}
+void JobDetailsTest::stopCuebot() { stopTestCuebot(cuebot_); }
 
 }  // namespace cue::gui
 
