@@ -86,4 +86,11 @@ void JobDetailsMonitor::eatFrames(const QStringList& names) {
             });
 }
 
+void JobDetailsMonitor::markDoneFrames(const QStringList& names) {
+  runAction(QStringLiteral("Mark done"), names,
+            [](client::Client& c, const std::string& id, const client::FrameQuery& q) {
+              return c.markDoneFrames(id, q);
+            });
+}
+
 }  // namespace cue::gui

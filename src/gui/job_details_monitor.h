@@ -1,6 +1,6 @@
 // Monitor Job Details without its widgets: keeps one job's LayersModel and FramesModel filled
 // from cuebot on a timer (default 10 s, as CueGUI) and runs the frame actions (retry, kill,
-// eat) on frames given by name, through the client library.
+// eat, mark done) on frames given by name, through the client library.
 //
 // Refreshing, threading and the connection state are PollingMonitor's.
 #pragma once
@@ -32,6 +32,7 @@ class JobDetailsMonitor : public PollingMonitor {
   void retryFrames(const QStringList& names);
   void killFrames(const QStringList& names, const QString& reason);
   void eatFrames(const QStringList& names);
+  void markDoneFrames(const QStringList& names);
 
  protected:
   void fetch() override;

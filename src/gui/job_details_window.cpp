@@ -16,8 +16,11 @@
 
 #include "gui/details_model.h"
 #include "gui/job_details_monitor.h"
+#include "gui/log_follower.h"
+#include "gui/log_window.h"
 #include "gui/progress_delegate.h"
 #include "gui/theme.h"
+#include "gui/why_dialog.h"
 
 namespace cue::gui {
 
@@ -49,11 +52,8 @@ QTableView* makeTable(QWidget* parent, const char* name, QAbstractItemModel* sou
 
 JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
                                    const QString& job_name, QWidget* parent)
-    : QMainWindow(parent), monitor_(std::move(monitor)) {
-  confirm_ = [](QWidget* parent, const QString& title, const QString& text) {
-    return QMessageBox::question(parent, title, text, QMessageBox::Yes | QMessageBox::Cancel,
-                                 QMessageBox::Cancel) == QMessageBox::Yes;
-  };
+    : QMainWindow(parent), monitor_(std::move(monitor)), job_name_(job_name) {
+  confirm_ = defaultConfirm();
   setWindowTitle(tr("Cue - %1").arg(job_name));
 
   auto* central = new QWidget(this);
@@ -96,11 +96,33 @@ JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
   kill_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
   eat_ = new QAction(tr("&Eat..."), this);
   eat_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  mark_done_ = new QAction(tr("&Mark done..."), this);
+  mark_done_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+  view_log_ = new QAction(tr("View &log"), this);
+  view_log_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
   retry_->setObjectName(QStringLiteral("retry"));
   kill_->setObjectName(QStringLiteral("kill"));
   eat_->setObjectName(QStringLiteral("eat"));
-  for (QAction* a : {retry_, kill_, eat_}) a->setShortcutContext(Qt::WidgetShortcut);
-  frames_->addActions({retry_, kill_, eat_});
+  mark_done_->setObjectName(QStringLiteral("markDone"));
+  view_log_->setObjectName(QStringLiteral("viewLog"));
+  for (QAction* a : {view_log_, retry_, mark_done_, kill_, eat_}) {
+    a->setShortcutContext(Qt::WidgetShortcut);
+  }
+  frames_->addActions({view_log_, retry_, mark_done_, kill_, eat_});
+  why_ = new QAction(tr("&Why not running?"), this);
+  why_->setObjectName(QStringLiteral("why"));
+  why_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Y));
+  addAction(why_);
+  connect(why_, &QAction::triggered, this,
+          [this] { showWhyNotRunning(monitor_.get(), this, job_name_.toStdString()); });
+  connect(view_log_, &QAction::triggered, this, [this] {
+    const QStringList names = selectedFrameNames();
+    if (!names.isEmpty()) openLog(names.front());
+  });
+  connect(frames_, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+    openLog(index.data(FramesModel::kFrameNameRole).toString());
+  });
+  connect(mark_done_, &QAction::triggered, this, &JobDetailsWindow::markDoneSelected);
   auto* refresh = new QAction(tr("Refresh"), this);
   refresh->setShortcut(QKeySequence::Refresh);
   addAction(refresh);
@@ -143,22 +165,31 @@ QStringList JobDetailsWindow::selectedFrameNames() const {
 void JobDetailsWindow::showContextMenu(const QPoint& pos) {
   if (selectedFrameNames().isEmpty()) return;
   QMenu menu(this);
+  menu.addAction(view_log_);
+  menu.addSeparator();
   menu.addAction(retry_);
+  menu.addAction(mark_done_);
   menu.addSeparator();
   menu.addAction(eat_);
   menu.addAction(kill_);
+  menu.addSeparator();
+  menu.addAction(why_);
   menu.exec(frames_->viewport()->mapToGlobal(pos));
 }
 
 void JobDetailsWindow::retrySelected() { monitor_->retryFrames(selectedFrameNames()); }
 
+bool JobDetailsWindow::confirmFrames(const QString& title, const QString& question,
+                                     const QStringList& names) {
+  return !names.isEmpty() &&
+         confirm_(this, title, question + QStringLiteral("\n\n") + names.join(QLatin1Char('\n')));
+}
+
 void JobDetailsWindow::killSelected() {
   const QStringList names = selectedFrameNames();
-  if (names.isEmpty()) return;
-  if (!confirm_(
-          this, tr("Kill frames"),
-          tr("Kill %n frame(s)? Running ones stop and are retried.\n\n", nullptr, names.size()) +
-              names.join(QLatin1Char('\n')))) {
+  if (!confirmFrames(tr("Kill frames"),
+                     tr("Kill %n frame(s)? Running ones stop and are retried.", nullptr, names.size()),
+                     names)) {
     return;
   }
   const char* user = std::getenv("USER");
@@ -168,13 +199,39 @@ void JobDetailsWindow::killSelected() {
 
 void JobDetailsWindow::eatSelected() {
   const QStringList names = selectedFrameNames();
-  if (names.isEmpty()) return;
-  if (!confirm_(this, tr("Eat frames"),
-                tr("Eat %n frame(s)? They will not run.\n\n", nullptr, names.size()) +
-                    names.join(QLatin1Char('\n')))) {
+  if (!confirmFrames(tr("Eat frames"), tr("Eat %n frame(s)? They will not run.", nullptr, names.size()),
+                     names)) {
     return;
   }
   monitor_->eatFrames(names);
+}
+
+void JobDetailsWindow::markDoneSelected() {
+  const QStringList names = selectedFrameNames();
+  if (!confirmFrames(tr("Mark frames done"),
+                     tr("Mark %n frame(s) done without running them? Frames that depend on them "
+                        "may start.", nullptr, names.size()),
+                     names)) {
+    return;
+  }
+  monitor_->markDoneFrames(names);
+}
+
+LogWindow* JobDetailsWindow::openLog(const QString& frame_name) {
+  const FramesModel* frames = monitor_->frames();
+  const core::Frame* frame = nullptr;
+  for (int row = 0; row < frames->rowCount(); ++row) {
+    if (QString::fromStdString(frames->frame(row)->name) == frame_name) frame = frames->frame(row);
+  }
+  if (frame == nullptr) return nullptr;
+  auto follower = std::make_unique<LogFollower>(client::Client(monitor_->config()),
+                                                job_name_.toStdString(), frame->name);
+  follower->start();
+  auto* window = new LogWindow(std::move(follower), this);
+  window->setWindowFlag(Qt::Window);
+  window->setAttribute(Qt::WA_DeleteOnClose);
+  window->show();
+  return window;
 }
 
 void JobDetailsWindow::showConnection(bool connected, const QString& message) {

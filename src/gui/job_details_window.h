@@ -1,8 +1,10 @@
 // cuegui's Monitor Job Details for one job: its layers (with a progress bar each) above its
 // frames (state in its colour), a red banner while the cuebot does not answer, a status line,
-// and on the selected frames Retry, Kill and Eat (context menu and shortcuts; kill and eat ask
-// first). Opened by double-clicking a job in Monitor Jobs. Object names for tests: "layers",
-// "frames", "banner", "status", "retry", "kill", "eat". Owns its JobDetailsMonitor.
+// and on the selected frames View Log (or double-click), Retry, Mark Done, Eat and Kill
+// (context menu and shortcuts; the destructive ones ask first), and Why Not Running for the
+// job. Opened by double-clicking a job in Monitor Jobs. Object names for tests: "layers",
+// "frames", "banner", "status", "viewLog", "retry", "markDone", "kill", "eat", "why". Owns
+// its JobDetailsMonitor; log windows are its children.
 #pragma once
 
 #include <QMainWindow>
@@ -10,12 +12,15 @@
 #include <functional>
 #include <memory>
 
+#include "gui/dialogs.h"
+
 class QLabel;
 class QTableView;
 
 namespace cue::gui {
 
 class JobDetailsMonitor;
+class LogWindow;
 
 class JobDetailsWindow : public QMainWindow {
   Q_OBJECT
@@ -30,18 +35,24 @@ class JobDetailsWindow : public QMainWindow {
   QStringList selectedFrameNames() const;
 
   // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
-  using Confirm = std::function<bool(QWidget* parent, const QString& title, const QString& text)>;
   void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+
+  // Opens a log window following frame `name`'s log (through cuebot, on a client of its own),
+  // a child window of this one; nullptr for a frame not shown. What double-clicking a frame does.
+  LogWindow* openLog(const QString& frame_name);
 
  private:
   void showContextMenu(const QPoint& pos);
   void retrySelected();
   void killSelected();
   void eatSelected();
+  void markDoneSelected();
+  bool confirmFrames(const QString& title, const QString& question, const QStringList& names);
   void showConnection(bool connected, const QString& message);
   void updateStatus();
 
   std::unique_ptr<JobDetailsMonitor> monitor_;
+  QString job_name_;
   QLabel* banner_;
   QTableView* layers_;
   QTableView* frames_;
@@ -51,6 +62,9 @@ class JobDetailsWindow : public QMainWindow {
   QAction* retry_;
   QAction* kill_;
   QAction* eat_;
+  QAction* mark_done_;
+  QAction* view_log_;
+  QAction* why_;
 };
 
 }  // namespace cue::gui

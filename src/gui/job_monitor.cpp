@@ -75,4 +75,56 @@ void JobMonitor::killJobs(const QStringList& ids, const QString& reason) {
             [why](client::Client& c, const std::string& id) { return c.killJob(id, why); });
 }
 
+namespace {
+
+client::FrameQuery deadFrames() {
+  client::FrameQuery q;
+  q.states = {core::FrameState::kDead};
+  return q;
+}
+
+}  // namespace
+
+void JobMonitor::retryDeadFrames(const QStringList& ids) {
+  runAction(QStringLiteral("Retry dead frames"), ids, [](client::Client& c, const std::string& id) {
+    return c.retryFrames(id, deadFrames());
+  });
+}
+
+void JobMonitor::eatDeadFrames(const QStringList& ids) {
+  runAction(QStringLiteral("Eat dead frames"), ids, [](client::Client& c, const std::string& id) {
+    return c.eatFrames(id, deadFrames());
+  });
+}
+
+void JobMonitor::setPriority(const QStringList& ids, int priority) {
+  runAction(QStringLiteral("Priority %1").arg(priority), ids,
+            [priority](client::Client& c, const std::string& id) {
+              return c.setJobPriority(id, priority);
+            });
+}
+
+void JobMonitor::setMinCores(const QStringList& ids, double cores) {
+  runAction(QStringLiteral("Minimum cores %1").arg(cores), ids,
+            [cores](client::Client& c, const std::string& id) { return c.setJobMinCores(id, cores); });
+}
+
+void JobMonitor::setMaxCores(const QStringList& ids, double cores) {
+  runAction(QStringLiteral("Maximum cores %1").arg(cores), ids,
+            [cores](client::Client& c, const std::string& id) { return c.setJobMaxCores(id, cores); });
+}
+
+void JobMonitor::setMaxRetries(const QStringList& ids, int retries) {
+  runAction(QStringLiteral("Maximum retries %1").arg(retries), ids,
+            [retries](client::Client& c, const std::string& id) {
+              return c.setJobMaxRetries(id, retries);
+            });
+}
+
+void JobMonitor::dropDepends(const QStringList& ids) {
+  runAction(QStringLiteral("Drop depends"), ids, [](client::Client& c, const std::string& id) {
+    return c.dropJobDepends(id).status();
+  });
+}
+
 }  // namespace cue::gui

@@ -1,5 +1,5 @@
 // Monitor Jobs without its widgets: keeps a JobsModel filled from cuebot on a timer and runs
-// the job actions (pause, resume, kill) through the client library. Refreshing, threading
+// the job actions (pause, resume, kill, dead frames, priority, cores, retries, depends) through the client library. Refreshing, threading
 // and the connection state are PollingMonitor's.
 #pragma once
 
@@ -35,6 +35,15 @@ class JobMonitor : public PollingMonitor {
   void pauseJobs(const QStringList& ids);
   void resumeJobs(const QStringList& ids);
   void killJobs(const QStringList& ids, const QString& reason);
+  // Their dead frames: retried, or eaten (they will not run).
+  void retryDeadFrames(const QStringList& ids);
+  void eatDeadFrames(const QStringList& ids);
+  void setPriority(const QStringList& ids, int priority);
+  void setMinCores(const QStringList& ids, double cores);
+  void setMaxCores(const QStringList& ids, double cores);
+  void setMaxRetries(const QStringList& ids, int retries);
+  // Satisfies every depend the jobs wait on, so their frames may run now.
+  void dropDepends(const QStringList& ids);
 
  protected:
   void fetch() override;

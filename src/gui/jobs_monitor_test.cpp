@@ -48,6 +48,7 @@ class JobsMonitorTest : public QObject {
   void searchHidesJobsThatDoNotMatch();
   void windowSearchesAndPausesTheSelectedJob();
   void windowKillsOnlyOnceConfirmed();
+  void windowSetsPriorityCoresAndRetries();
   void windowLayoutRoundTrips();
   void bannerWhileTheCuebotIsGoneUntilItIsBack();
   void cleanupTestCase();
@@ -288,6 +289,59 @@ void JobsMonitorTest::windowKillsOnlyOnceConfirmed() {
   QCOMPARE(view->model()->rowCount(), 0);
   child<QLineEdit>("search")->clear();
   QCOMPARE(view->model()->rowCount(), 2);
+}
+
+void JobsMonitorTest::windowSetsPriorityCoresAndRetries() {
+  const std::string echo = submit("echo", "1-2");
+  QVERIFY(!echo.empty());
+  refreshAndWait();
+  auto* view = child<QTableView>("jobs");
+  child<QLineEdit>("search")->setText(QStringLiteral("echo"));
+  QCOMPARE(view->model()->rowCount(), 1);
+  view->selectRow(0);
+
+  // Each question starts from the job's value; the answer reaches cuebot.
+  const core::JobView before = readBack(echo);
+  QSignalSpy done(monitor_.get(), &JobMonitor::actionDone);
+  QSignalSpy failed(monitor_.get(), &JobMonitor::actionFailed);
+  QList<NumberQuestion> asked;
+  double answer = 0;
+  window_->setAskNumber([&](QWidget*, const NumberQuestion& q) -> std::optional<double> {
+    asked << q;
+    return answer;
+  });
+  answer = 250;
+  child<QAction>("priority")->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(readBack(echo).job.priority, 250, kDeadlineMs);
+  QCOMPARE(asked.size(), 1);
+  QCOMPARE(asked.back().value, static_cast<double>(before.job.priority));
+  QCOMPARE(asked.back().decimals, 0);
+
+  answer = 2.5;
+  child<QAction>("minCores")->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(readBack(echo).job.min_cores, core::CoreUnits{250}, kDeadlineMs);
+  QCOMPARE(asked.back().value, before.job.min_cores / 100.0);
+  answer = 8;
+  child<QAction>("maxCores")->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(readBack(echo).job.max_cores, core::CoreUnits{800}, kDeadlineMs);
+  // Max retries cannot be read back through OpenCue's API: the action is done, not failed.
+  answer = 1;
+  child<QAction>("maxRetries")->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(done.count(), 4, kDeadlineMs);
+  QCOMPARE(failed.count(), 0);
+  QVERIFY(done.back().at(0).toString().contains(QStringLiteral("retries 1")));
+  QCOMPARE(asked.size(), 4);
+
+  // Cancelled: nothing sent.
+  window_->setAskNumber([](QWidget*, const NumberQuestion&) { return std::optional<double>(); });
+  child<QAction>("priority")->trigger();
+  drainCalls();
+  QCOMPARE(readBack(echo).job.priority, 250);
+  child<QLineEdit>("search")->clear();
+  // Gone again, for the tests after this one.
+  QVERIFY(client_->killJob(echo, "gui test").ok());
+  refreshAndWait();
+  QCOMPARE(monitor_->model()->rowCount(), 2);
 }
 
 void JobsMonitorTest::windowLayoutRoundTrips() {

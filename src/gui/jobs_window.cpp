@@ -23,15 +23,14 @@
 #include "gui/jobs_model.h"
 #include "gui/progress_delegate.h"
 #include "gui/theme.h"
+#include "gui/why_dialog.h"
 
 namespace cue::gui {
 
 MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
     : QMainWindow(parent), monitor_(monitor), filter_(new JobsFilter(this)) {
-  confirm_ = [](QWidget* parent, const QString& title, const QString& text) {
-    return QMessageBox::question(parent, title, text, QMessageBox::Yes | QMessageBox::Cancel,
-                                 QMessageBox::Cancel) == QMessageBox::Yes;
-  };
+  confirm_ = defaultConfirm();
+  ask_number_ = defaultAskNumber();
   setWindowTitle(tr("Cue - Monitor Jobs"));
   filter_->setSourceModel(monitor_->model());
 
@@ -139,6 +138,102 @@ void MonitorJobsWindow::buildActions() {
     search_->setFocus();
     search_->selectAll();
   });
+
+  auto add = [this](const char* name, const QString& text, const QKeySequence& keys,
+                    std::function<void()> slot) {
+    auto* a = new QAction(text, this);
+    a->setObjectName(QString::fromLatin1(name));
+    if (!keys.isEmpty()) {
+      a->setShortcut(keys);
+      a->setShortcutContext(Qt::WidgetShortcut);
+      view_->addAction(a);
+    }
+    connect(a, &QAction::triggered, this, std::move(slot));
+    more_ << a;
+  };
+  add("retryDead", tr("Retry dead frames"), QKeySequence(Qt::CTRL | Qt::Key_R),
+      [this] { monitor_->retryDeadFrames(selectedJobIds()); });
+  add("eatDead", tr("Eat dead frames..."), QKeySequence(Qt::CTRL | Qt::Key_E),
+      [this] { eatDeadSelected(); });
+  more_ << nullptr;
+  add("priority", tr("Set priority..."), {}, [this] {
+    askForSelected({tr("Set priority"), tr("Priority (higher runs first):"), 0, 0, 1000000, 0},
+                   [](const core::JobView& v) { return v.job.priority; },
+                   [this](const QStringList& ids, double v) {
+                     monitor_->setPriority(ids, static_cast<int>(v));
+                   });
+  });
+  add("minCores", tr("Set minimum cores..."), {}, [this] {
+    askForSelected({tr("Set minimum cores"), tr("Cores the job is given first:"), 0, 0, 100000, 2},
+                   [](const core::JobView& v) { return v.job.min_cores / 100.0; },
+                   [this](const QStringList& ids, double v) { monitor_->setMinCores(ids, v); });
+  });
+  add("maxCores", tr("Set maximum cores..."), {}, [this] {
+    askForSelected({tr("Set maximum cores"), tr("Most cores the job may use:"), 0, 0, 100000, 2},
+                   [](const core::JobView& v) { return v.job.max_cores / 100.0; },
+                   [this](const QStringList& ids, double v) { monitor_->setMaxCores(ids, v); });
+  });
+  add("maxRetries", tr("Set maximum retries..."), {}, [this] {
+    askForSelected({tr("Set maximum retries"), tr("Times a failing frame is retried:"), 0, 0, 100, 0},
+                   // OpenCue's Job message does not carry it: start from the default.
+                   [](const core::JobView&) { return core::Job{}.max_retries; },
+                   [this](const QStringList& ids, double v) {
+                     monitor_->setMaxRetries(ids, static_cast<int>(v));
+                   });
+  });
+  more_ << nullptr;
+  add("dropDepends", tr("Drop depends..."), {}, [this] { dropDependsSelected(); });
+  add("why", tr("Why not running?"), QKeySequence(Qt::CTRL | Qt::Key_Y), [this] { whySelected(); });
+}
+
+QStringList MonitorJobsWindow::selectedNames() const {
+  QStringList names;
+  for (const QModelIndex& row : view_->selectionModel()->selectedRows()) {
+    names << row.data(Qt::DisplayRole).toString();
+  }
+  return names;
+}
+
+void MonitorJobsWindow::eatDeadSelected() {
+  const QStringList ids = selectedJobIds();
+  if (ids.isEmpty()) return;
+  if (!confirm_(this, tr("Eat dead frames"),
+                tr("Eat the dead frames of %n job(s)? They will not run again.\n\n", nullptr,
+                   ids.size()) +
+                    selectedNames().join(QLatin1Char('\n')))) {
+    return;
+  }
+  monitor_->eatDeadFrames(ids);
+}
+
+void MonitorJobsWindow::dropDependsSelected() {
+  const QStringList ids = selectedJobIds();
+  if (ids.isEmpty()) return;
+  if (!confirm_(this, tr("Drop depends"),
+                tr("Drop every depend %n job(s) wait on? Their frames may run at once.\n\n",
+                   nullptr, ids.size()) +
+                    selectedNames().join(QLatin1Char('\n')))) {
+    return;
+  }
+  monitor_->dropDepends(ids);
+}
+
+void MonitorJobsWindow::askForSelected(
+    NumberQuestion question, const std::function<double(const core::JobView&)>& current,
+    const std::function<void(const QStringList&, double)>& apply) {
+  const QStringList ids = selectedJobIds();
+  if (ids.isEmpty()) return;
+  const core::JobView* first =
+      monitor_->model()->job(monitor_->model()->rowOf(ids.front().toStdString()));
+  if (first != nullptr) question.value = current(*first);
+  if (ids.size() > 1) question.label = tr("%1 (%n jobs)", nullptr, ids.size()).arg(question.label);
+  if (auto value = ask_number_(this, question)) apply(ids, *value);
+}
+
+void MonitorJobsWindow::whySelected() {
+  const QStringList names = selectedNames();
+  if (names.size() != 1) return;
+  showWhyNotRunning(monitor_, this, names.front().toStdString());
 }
 
 QStringList MonitorJobsWindow::selectedJobIds() const {
@@ -161,6 +256,15 @@ void MonitorJobsWindow::showContextMenu(const QPoint& pos) {
   QMenu menu(this);
   menu.addAction(pause_);
   menu.addAction(resume_);
+  menu.addSeparator();
+  for (QAction* a : more_) {
+    if (a == nullptr) {
+      menu.addSeparator();
+    } else {
+      a->setEnabled(a->objectName() != QLatin1String("why") || selectedJobIds().size() == 1);
+      menu.addAction(a);
+    }
+  }
   menu.addSeparator();
   menu.addAction(kill_);
   menu.exec(view_->viewport()->mapToGlobal(pos));
@@ -219,14 +323,10 @@ void MonitorJobsWindow::resumeSelected() { monitor_->resumeJobs(selectedJobIds()
 void MonitorJobsWindow::killSelected() {
   const QStringList ids = selectedJobIds();
   if (ids.isEmpty()) return;
-  QStringList names;
-  for (const QModelIndex& row : view_->selectionModel()->selectedRows()) {
-    names << row.data(Qt::DisplayRole).toString();
-  }
   const bool yes = confirm_(
       this, tr("Kill jobs"),
       tr("Kill %n job(s)? Their running frames stop and the jobs end.\n\n", nullptr, ids.size()) +
-          names.join(QLatin1Char('\n')));
+          selectedNames().join(QLatin1Char('\n')));
   if (!yes) return;
   const char* user = std::getenv("USER");
   monitor_->killJobs(ids, QStringLiteral("Manual Job Kill Request in cuegui by %1")

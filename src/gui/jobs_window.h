@@ -1,9 +1,11 @@
 // cuegui's artist view, first part: the Monitor Jobs window. A search field (substring, or a
 // regex with the box ticked), the jobs table (sortable, several rows selectable, a context
-// menu with pause, resume and kill; kill asks first), a red banner while the cuebot does not
-// answer, and a status line with the last refresh and the last action's outcome. Widgets
-// and actions have object names ("search", "regex", "jobs", "banner", "pause", "resume",
-// "kill") for tests and style sheets. Double-clicking a job opens its Monitor Job Details
+// menu with OpenCue's job actions: pause, resume, retry or eat dead frames, priority, minimum
+// and maximum cores, maximum retries, drop depends, why not running, kill; the destructive
+// ones ask first), a red banner while the cuebot does not answer, and a status line with the
+// last refresh and the last action's outcome. Widgets and actions have object names
+// ("search", "regex", "jobs", "banner", "pause", "resume", "kill", "retryDead", "eatDead",
+// "priority", "minCores", "maxCores", "maxRetries", "dropDepends", "why") for tests. Double-clicking a job opens its Monitor Job Details
 // (job_details_window.h) once a details factory is set.
 #pragma once
 
@@ -14,6 +16,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "core/views.h"
+#include "gui/dialogs.h"
 
 class QCheckBox;
 class QSettings;
@@ -40,8 +45,9 @@ class MonitorJobsWindow : public QMainWindow {
 
   // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
   // Tests answer for the user here.
-  using Confirm = std::function<bool(QWidget* parent, const QString& title, const QString& text)>;
   void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+  // Asks for priority, cores and retries. Default: an input dialog.
+  void setAskNumber(AskNumber ask) { ask_number_ = std::move(ask); }
 
   // The window's geometry, the columns' order, widths and visibility, the sort and the
   // search mode, under "monitorJobs/" in `settings`. cuegui restores at start, saves at exit.
@@ -63,6 +69,15 @@ class MonitorJobsWindow : public QMainWindow {
   void pauseSelected();
   void resumeSelected();
   void killSelected();
+  void eatDeadSelected();
+  void dropDependsSelected();
+  // Asks for one number for the selected jobs (shown first: the first one's `current`), then
+  // hands it to `apply`.
+  void askForSelected(NumberQuestion question,
+                      const std::function<double(const core::JobView&)>& current,
+                      const std::function<void(const QStringList&, double)>& apply);
+  void whySelected();
+  QStringList selectedNames() const;
   void showConnection(bool connected, const QString& message);
   void updateStatus();
 
@@ -75,11 +90,13 @@ class MonitorJobsWindow : public QMainWindow {
   QLabel* status_;
   QString last_action_;
   Confirm confirm_;
+  AskNumber ask_number_;
   DetailsFactory details_factory_;
   QMap<QString, QPointer<JobDetailsWindow>> details_;
   QAction* pause_;
   QAction* resume_;
   QAction* kill_;
+  QList<QAction*> more_;  // the context menu's other job actions, in order (nullptr: a separator)
 };
 
 }  // namespace cue::gui

@@ -8,6 +8,7 @@ namespace cue::gui {
 
 PollingMonitor::PollingMonitor(client::Client client, int refresh_ms, QObject* parent)
     : QObject(parent),
+      config_(client.config()),
       refresh_ms_(refresh_ms),
       async_(std::make_unique<client::AsyncClient>(std::move(client))) {
   connect(&timer_, &QTimer::timeout, this, &PollingMonitor::refresh);

@@ -38,8 +38,23 @@ class PollingMonitor : public QObject {
   bool refreshing() const { return refreshing_ || refresh_again_; }
   int refreshInterval() const { return refresh_ms_; }
 
-  // Starts the timer and refreshes now.
+  // The cuebots this monitor's client talks to: for the windows it opens (logs, details).
+  const client::CuebotConfig& config() const { return config_; }
+
+  // Runs `work` on the worker thread, then `done` with its result on this object's thread.
+  template <class R>
+  void run(std::function<R(client::Client&)> work, std::function<void(R)> done) {
+    async_->post([this, work = std::move(work), done = std::move(done)](client::Client& c) {
+      auto result = std::make_shared<R>(work(c));
+      QMetaObject::invokeMethod(
+          this, [result, done] { done(std::move(*result)); }, Qt::QueuedConnection);
+    });
+  }
+
+  // Starts the timer and refreshes now; stop() ends the timer (refresh() still works).
   void start();
+  void stop() { timer_.stop(); }
+  bool running() const { return timer_.isActive(); }
   void setRefreshInterval(int ms);
 
  public Q_SLOTS:
@@ -58,22 +73,13 @@ class PollingMonitor : public QObject {
   // On the UI thread, once the models have the answer (or it failed).
   void refreshDone(const absl::Status& status);
 
-  // Runs `work` on the worker thread, then `done` with its result on this object's thread.
-  template <class R>
-  void run(std::function<R(client::Client&)> work, std::function<void(R)> done) {
-    async_->post([this, work = std::move(work), done = std::move(done)](client::Client& c) {
-      auto result = std::make_shared<R>(work(c));
-      QMetaObject::invokeMethod(
-          this, [result, done] { done(std::move(*result)); }, Qt::QueuedConnection);
-    });
-  }
-
   static int64_t nowEpochSec();
   static QString message(const absl::Status& status);
 
  private:
   void setConnected(bool connected, const QString& error);
 
+  client::CuebotConfig config_;
   int refresh_ms_;
   QTimer timer_;
   bool refreshing_ = false;

@@ -1,7 +1,11 @@
 // For cuegui's Qt tests against a real cuebot (CUEBOT_BIN, defined by the test target): start
-// it on loopback with its store and logs in a test's temporary directory, stop it.
+// it on loopback with its store and logs in a test's temporary directory, stop it; and, for
+// tests that run frames, a real rqd (RQD_BIN) reporting to it.
 #pragma once
 
+#include <sys/stat.h>
+
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -9,6 +13,10 @@
 #include <QtTest>
 
 namespace cue::gui {
+
+// The frame log root startTestCuebot gives cuebot (and startTestRqd gives rqd): frames may
+// run as another user, so it and `dir` are opened to every user (sticky, as /tmp).
+inline QString testLogRoot(const QTemporaryDir& dir) { return dir.filePath(QStringLiteral("logs")); }
 
 // Starts cuebot in `process` on `port` (0: one the kernel picks) with `dir`'s store (kept
 // across restarts) and sets *bound to the port it listens on (left 0 when it did not start:
@@ -23,7 +31,7 @@ inline void startTestCuebot(QProcess& process, const QTemporaryDir& dir, int por
   process.start(QString::fromUtf8(CUEBOT_BIN),
                 {"--port", QString::number(port), "--bind", "127.0.0.1", "--db",
                  dir.filePath("cue.db"), "--port-file", port_file, "--log-root",
-                 dir.filePath("logs")});
+                 testLogRoot(dir)});
   QVERIFY2(process.waitForStarted(), qPrintable(process.errorString()));
   QTRY_VERIFY_WITH_TIMEOUT(
       QFileInfo(port_file).size() > 0 || process.state() == QProcess::NotRunning, kStartMs);
@@ -31,6 +39,33 @@ inline void startTestCuebot(QProcess& process, const QTemporaryDir& dir, int por
   QVERIFY2(f.open(QIODevice::ReadOnly), "cuebot did not start: see cuebot.log");
   *bound = f.readAll().trimmed().toInt();
 }
+
+#ifdef RQD_BIN
+// Starts an rqd named `name` with `cores` cores (no cgroups, no GPUs, no load of its own)
+// reporting to the cuebot on `cuebot_port`; its log is `dir`/rqd-NAME.log.
+inline void startTestRqd(QProcess& process, const QTemporaryDir& dir, int cuebot_port,
+                         const QString& name, int cores = 2) {
+  const QString spool = dir.filePath(QStringLiteral("spool-") + name);
+  QDir().mkpath(spool);
+  QDir().mkpath(testLogRoot(dir));
+  const auto open = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                    QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                    QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+  QFile::setPermissions(dir.path(), open);
+  QFile::setPermissions(testLogRoot(dir), open);
+  QVERIFY(::chmod(testLogRoot(dir).toLocal8Bit().constData(), 01777) == 0);
+  process.setProcessChannelMode(QProcess::MergedChannels);
+  process.setStandardOutputFile(dir.filePath(QStringLiteral("rqd-%1.log").arg(name)),
+                                QIODevice::Append);
+  process.start(QString::fromUtf8(RQD_BIN),
+                {"--cuebot", QStringLiteral("127.0.0.1:%1").arg(cuebot_port), "--port", "0",
+                 "--hostname", name, "--address", "127.0.0.1", "--log-root", testLogRoot(dir),
+                 "--cores", QString::number(cores), "--memory-mb", "8192", "--spool-dir", spool,
+                 "--report-interval", "1", "--sample-interval", "1", "--retry-max", "2",
+                 "--no-load", "--no-gpu", "--no-cgroups"});
+  QVERIFY2(process.waitForStarted(), qPrintable(process.errorString()));
+}
+#endif
 
 inline void stopTestCuebot(QProcess& process) {
   if (process.state() == QProcess::NotRunning) return;

@@ -1,0 +1,31 @@
+#include "gui/dialogs.h"
+
+#include <QInputDialog>
+#include <QMessageBox>
+
+namespace cue::gui {
+
+Confirm defaultConfirm() {
+  return [](QWidget* parent, const QString& title, const QString& text) {
+    return QMessageBox::question(parent, title, text, QMessageBox::Yes | QMessageBox::Cancel,
+                                 QMessageBox::Cancel) == QMessageBox::Yes;
+  };
+}
+
+AskNumber defaultAskNumber() {
+  return [](QWidget* parent, const NumberQuestion& q) -> std::optional<double> {
+    bool ok = false;
+    double value = 0;
+    if (q.decimals == 0) {
+      value = QInputDialog::getInt(parent, q.title, q.label, static_cast<int>(q.value),
+                                   static_cast<int>(q.min), static_cast<int>(q.max), 1, &ok);
+    } else {
+      value = QInputDialog::getDouble(parent, q.title, q.label, q.value, q.min, q.max,
+                                      q.decimals, &ok);
+    }
+    if (!ok) return std::nullopt;
+    return value;
+  };
+}
+
+}  // namespace cue::gui

@@ -1,0 +1,298 @@
+// cuegui with real frames: a real cuebot and a real rqd on loopback (offscreen platform).
+// A running frame's log is followed through cuebot while the frame writes it, until the frame
+// ends; Monitor Job Details opens the log of a retried frame, whose earlier run's log the
+// attempt box shows, and whose search counts matches; "why not running" explains a job whose
+// tag no host has; Monitor Jobs retries a job's dead frame, which then succeeds. The frames themselves wait on files the test creates, so each step is a
+// state the test makes happen, not a time it waits for.
+#include <QAction>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client/client.h"
+#include "client/spec_builder.h"
+#include "gui/job_details_monitor.h"
+#include "gui/job_details_window.h"
+#include "gui/job_monitor.h"
+#include "gui/jobs_window.h"
+#include "gui/log_follower.h"
+#include "gui/log_window.h"
+#include "gui/test_cuebot.h"
+#include "gui/why_dialog.h"
+
+namespace cue::gui {
+
+constexpr int kDeadlineMs = 30000;
+
+class LiveFarmTest : public QObject {
+  Q_OBJECT
+
+ public:
+  ~LiveFarmTest() override {
+    stopTestCuebot(rqd_);
+    stopTestCuebot(cuebot_);
+  }
+
+ private Q_SLOTS:
+  void initTestCase();
+  void followsARunningFramesLogUntilItEnds();
+  void detailsOpenTheLogOfEachRun();
+  void whyNotRunningNamesTheMissingTag();
+  void monitorJobsRetriesADeadFrame();
+  void cleanupTestCase();
+
+ private:
+  // Launches a one-layer job; returns its full name and sets *id.
+  std::string submit(const std::string& name, const std::string& command, const std::string& range,
+                     const std::vector<std::string>& tags, std::string* id,
+                     std::optional<int> max_retries = std::nullopt);
+  QString path(const char* name) const { return dir_.filePath(QString::fromLatin1(name)); }
+  void touch(const char* name) {
+    QFile f(path(name));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+  }
+  QString stateOf(const std::string& job_id, const std::string& frame);
+
+  QTemporaryDir dir_;
+  QProcess cuebot_;
+  QProcess rqd_;
+  int port_ = 0;
+  client::CuebotConfig config_;
+  std::unique_ptr<client::Client> client_;
+};
+
+void LiveFarmTest::initTestCase() {
+  QVERIFY(dir_.isValid());
+  startTestCuebot(cuebot_, dir_, 0, &port_);
+  QVERIFY(port_ > 0);
+  startTestRqd(rqd_, dir_, port_, QStringLiteral("loghost"));
+  config_.hosts = {"127.0.0.1:" + std::to_string(port_)};
+  config_.timeout_ms = 10000;
+  client_ = std::make_unique<client::Client>(config_);
+  QTRY_VERIFY_WITH_TIMEOUT(
+      [&] {
+        auto hosts = client_->getHosts({});
+        return hosts.ok() && hosts->size() == 1;
+      }(),
+      kDeadlineMs);
+}
+
+std::string LiveFarmTest::submit(const std::string& name, const std::string& command,
+                                const std::string& range, const std::vector<std::string>& tags,
+                                std::string* id, std::optional<int> max_retries) {
+  client::JobBuild job;
+  job.max_retries = max_retries;
+  job.name = name;
+  job.show = "testing";
+  job.shot = "gui";
+  job.user = "guitest";
+  client::LayerBuild render;
+  render.name = "render";
+  render.command = command;
+  render.range = range;
+  render.cores = 1;
+  render.memory = "256m";
+  render.tags = tags;
+  job.layers = {render};
+  auto xml = client::buildSpecXml(job);
+  if (!xml.ok()) qFatal("%s", std::string(xml.status().message()).c_str());
+  auto names = client_->launchSpec(*xml);
+  if (!names.ok() || names->size() != 1) qFatal("launch failed");
+  auto views = client_->getJobsByName(*names);
+  if (!views.ok() || views->size() != 1) qFatal("job not found");
+  *id = views->front().job.id;
+  return names->front();
+}
+
+QString LiveFarmTest::stateOf(const std::string& job_id, const std::string& frame) {
+  client::FrameQuery q;
+  q.names = {frame};
+  auto frames = client_->getFrames(job_id, q);
+  if (!frames.ok() || frames->size() != 1) return QStringLiteral("none");
+  return frameStateName(frames->front().state);
+}
+
+void LiveFarmTest::followsARunningFramesLogUntilItEnds() {
+  const std::string go = path("go").toStdString();
+  std::string id;
+  const std::string job = submit(
+      "follow",
+      "echo phase-$((0+1)); while [ ! -e " + go + " ]; do sleep 0.05; done; echo phase-$((1+1))", "1",
+      {}, &id);
+  LogFollowerOptions options;
+  options.refresh_ms = 100;
+  LogFollower follower(client::Client(config_), job, "0001-render", options);
+  QSignalSpy appended(&follower, &LogFollower::appended);
+  follower.start();
+  // Before the frame starts there is no log: a note, not a lost connection.
+  QTRY_VERIFY_WITH_TIMEOUT(follower.text().contains(QStringLiteral("phase-1")), kDeadlineMs);
+  QVERIFY(follower.connected());
+  QVERIFY(!follower.finished());
+  QVERIFY(follower.running());
+  QCOMPARE(follower.host(), QStringLiteral("loghost"));
+  QVERIFY(follower.path().endsWith(QStringLiteral(".rqlog")));
+  QVERIFY2(!follower.text().contains(QStringLiteral("phase-2")), qPrintable(follower.text()));
+  QCOMPARE(stateOf(id, "0001-render"), QStringLiteral("RUNNING"));
+
+  touch("go");
+  QTRY_VERIFY_WITH_TIMEOUT(follower.finished(), kDeadlineMs);
+  QVERIFY(follower.text().contains(QStringLiteral("phase-2")));
+  QVERIFY(follower.text().indexOf(QStringLiteral("phase-1")) <
+          follower.text().indexOf(QStringLiteral("phase-2")));
+  QVERIFY(!follower.running());  // nothing more will come: the timer stopped
+  QCOMPARE(follower.offset(), follower.size());
+  QVERIFY(appended.count() >= 2);  // the text came in as the frame wrote it
+  // Appends add up to the text: nothing repeated or lost between reads.
+  QString joined;
+  for (const auto& args : appended) joined += args.at(0).toString();
+  QCOMPARE(joined, follower.text());
+  QCOMPARE(stateOf(id, "0001-render"), QStringLiteral("SUCCEEDED"));
+}
+
+void LiveFarmTest::detailsOpenTheLogOfEachRun() {
+  // Each run writes its number: run-1, run-2. (Output is built by the shell, so that the
+  // command line at the top of each log does not match.)
+  const std::string count = path("count").toStdString();
+  std::string id;
+  const std::string job = submit("runs",
+                                 "n=$(cat " + count + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " +
+                                     count + "; echo run-$n; echo done-run-$n",
+                                 "1", {}, &id);
+  QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0001-render"), QStringLiteral("SUCCEEDED"), kDeadlineMs);
+  client::FrameQuery q;
+  q.names = {"0001-render"};
+  QVERIFY(client_->retryFrames(id, q).ok());
+  QTRY_VERIFY_WITH_TIMEOUT(
+      [&] {
+        QFile f(path("count"));
+        return f.open(QIODevice::ReadOnly) && f.readAll().trimmed() == "2";
+      }(),
+      kDeadlineMs);
+  QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0001-render"), QStringLiteral("SUCCEEDED"), kDeadlineMs);
+
+  auto monitor = std::make_unique<JobDetailsMonitor>(client::Client(config_), id, 60000);
+  JobDetailsMonitor* m = monitor.get();
+  JobDetailsWindow details(std::move(monitor), QString::fromStdString(job));
+  m->start();
+  auto* frames = details.findChild<QTableView*>(QStringLiteral("frames"));
+  QVERIFY(frames != nullptr);
+  QTRY_COMPARE_WITH_TIMEOUT(frames->model()->rowCount(), 1, kDeadlineMs);
+  frames->selectRow(0);
+  auto* view_log = details.findChild<QAction*>(QStringLiteral("viewLog"));
+  QVERIFY(view_log != nullptr);
+  view_log->trigger();
+  auto* window = details.findChild<LogWindow*>();
+  QVERIFY(window != nullptr);
+  QVERIFY(window->isVisible());
+  auto* text = window->findChild<QPlainTextEdit*>(QStringLiteral("log"));
+  auto* attempt = window->findChild<QComboBox*>(QStringLiteral("attempt"));
+  auto* info = window->findChild<QLabel*>(QStringLiteral("info"));
+  QVERIFY(text != nullptr && attempt != nullptr && info != nullptr);
+  QTRY_VERIFY_WITH_TIMEOUT(window->follower()->finished(), kDeadlineMs);
+  QVERIFY(text->toPlainText().contains(QStringLiteral("run-2")));
+  QVERIFY(!text->toPlainText().contains(QStringLiteral("run-1")));
+  QVERIFY(info->text().contains(QStringLiteral("loghost")));
+  QVERIFY(info->text().contains(QStringLiteral("finished")));
+
+  // The run before: the attempt box offers it (the host keeps one earlier log), and shows
+  // only its log.
+  QCOMPARE(window->follower()->earlierRuns(), 1);
+  QCOMPARE(attempt->count(), 2);
+  attempt->setCurrentIndex(1);
+  QTRY_VERIFY_WITH_TIMEOUT(window->follower()->finished() &&
+                               text->toPlainText().contains(QStringLiteral("run-1")),
+                           kDeadlineMs);
+  QVERIFY(!text->toPlainText().contains(QStringLiteral("run-2")));
+
+  // Search: every match counted and highlighted; next selects one.
+  auto* search = window->findChild<QLineEdit*>(QStringLiteral("search"));
+  QVERIFY(search != nullptr);
+  search->setText(QStringLiteral("run-1"));
+  QCOMPARE(window->matchCount(), 2);  // "run-1" and "done-run-1"
+  QCOMPARE(text->extraSelections().size(), 2);
+  QVERIFY(window->findNext());
+  QCOMPARE(text->textCursor().selectedText(), QStringLiteral("run-1"));
+  search->setText(QStringLiteral("no such text"));
+  QCOMPARE(window->matchCount(), 0);
+  QVERIFY(!window->findNext());
+}
+
+void LiveFarmTest::whyNotRunningNamesTheMissingTag() {
+  std::string id;
+  const std::string job = submit("untagged", "/bin/true", "1-2", {"nosuchtag"}, &id);
+  auto monitor = std::make_unique<JobDetailsMonitor>(client::Client(config_), id, 60000);
+  JobDetailsMonitor* m = monitor.get();
+  JobDetailsWindow details(std::move(monitor), QString::fromStdString(job));
+  m->start();
+  auto* why = details.findChild<QAction*>(QStringLiteral("why"));
+  QVERIFY(why != nullptr);
+  // The planner judges a job once it has planned it: ask until the answer has its layer.
+  WhyDialog* dialog = nullptr;
+  QTRY_VERIFY_WITH_TIMEOUT(
+      [&] {
+        for (WhyDialog* d : details.findChildren<WhyDialog*>()) {
+          auto* tree = d->findChild<QTreeWidget*>(QStringLiteral("reasons"));
+          if (tree != nullptr && tree->topLevelItemCount() == 1) dialog = d;
+        }
+        if (dialog == nullptr && details.findChildren<WhyDialog*>().size() < 50) why->trigger();
+        return dialog != nullptr;
+      }(),
+      kDeadlineMs);
+  auto* summary = dialog->findChild<QLabel*>(QStringLiteral("summary"));
+  QVERIFY(summary != nullptr && !summary->text().isEmpty());
+  QTreeWidgetItem* layer = dialog->findChild<QTreeWidget*>(QStringLiteral("reasons"))->topLevelItem(0);
+  QCOMPARE(layer->text(0), QStringLiteral("render"));
+  QCOMPARE(layer->text(1), QStringLiteral("2"));  // both frames wait
+  QString reasons = layer->text(5);
+  for (int i = 0; i < layer->childCount(); ++i) reasons += layer->child(i)->text(0);
+  QVERIFY2(reasons.contains(QStringLiteral("TAG")), qPrintable(reasons));
+}
+
+void LiveFarmTest::monitorJobsRetriesADeadFrame() {
+  // Fails its first run (and is not retried: max retries 0), succeeds the next.
+  const std::string flag = path("failed-once").toStdString();
+  std::string id;
+  const std::string job = submit(
+      "dies", "[ -e " + flag + " ] || { touch " + flag + "; exit 3; }", "1", {}, &id, 0);
+  QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0001-render"), QStringLiteral("DEAD"), kDeadlineMs);
+
+  JobMonitorOptions options;
+  options.refresh_ms = 60000;
+  options.query.names = {job};
+  JobMonitor jobs(client::Client(config_), options);
+  MonitorJobsWindow window(&jobs);
+  window.show();
+  jobs.start();
+  auto* view = window.findChild<QTableView*>(QStringLiteral("jobs"));
+  QVERIFY(view != nullptr);
+  QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, kDeadlineMs);
+  QCOMPARE(jobs.model()->job(0)->counts.dead, 1);
+  view->selectRow(0);
+  auto* retry_dead = window.findChild<QAction*>(QStringLiteral("retryDead"));
+  QVERIFY(retry_dead != nullptr);
+  QSignalSpy done(&jobs, &JobMonitor::actionDone);
+  retry_dead->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kDeadlineMs);
+  QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0001-render"), QStringLiteral("SUCCEEDED"), kDeadlineMs);
+}
+
+void LiveFarmTest::cleanupTestCase() {
+  stopTestCuebot(rqd_);
+  stopTestCuebot(cuebot_);
+}
+
+}  // namespace cue::gui
+
+QTEST_MAIN(cue::gui::LiveFarmTest)
+#include "live_farm_test.moc"
