@@ -130,7 +130,8 @@ struct ViewFigures {
   double first_rows_ms = 0;    // start -> the first refresh's rows in the model
   double first_render_ms = 0;  // then the window drawn once
   std::vector<double> refresh_ms;
-  double max_ui_gap_ms = 0;
+  double max_ui_gap_ms = 0;          // over the first load and the refreshes
+  double max_refresh_ui_gap_ms = 0;  // over the refreshes after the first
   double rss_mb = 0;
 };
 
@@ -153,6 +154,8 @@ ViewFigures measure(QWidget& window, Monitor& monitor, int rows_expected,
   out.first_rows_ms = t.nsecsElapsed() / 1e6;
   window.grab();  // the first full render, as the user sees it
   out.first_render_ms = t.nsecsElapsed() / 1e6;
+  const double first_gap = beat.maxGapMs();
+  beat.reset();
   for (int i = 0; i < refreshes; ++i) {
     const int before = monitor.refreshCount();
     QElapsedTimer r;
@@ -162,7 +165,8 @@ ViewFigures measure(QWidget& window, Monitor& monitor, int rows_expected,
     window.repaint();
     out.refresh_ms.push_back(r.nsecsElapsed() / 1e6);
   }
-  out.max_ui_gap_ms = beat.maxGapMs();
+  out.max_refresh_ui_gap_ms = beat.maxGapMs();
+  out.max_ui_gap_ms = std::max(first_gap, out.max_refresh_ui_gap_ms);
   out.rss_mb = rssMb("VmRSS:");
   return out;
 }
@@ -171,15 +175,17 @@ std::string json(const ViewFigures& v) {
   std::string refreshes;
   for (double ms : v.refresh_ms) refreshes += absl::StrFormat("%s%.1f", refreshes.empty() ? "" : ",", ms);
   return absl::StrFormat(
-      R"({"first_rows_ms":%.1f,"first_render_ms":%.1f,"refresh_ms":[%s],"max_ui_thread_gap_ms":%.1f,"rss_mb":%.1f})",
-      v.first_rows_ms, v.first_render_ms, refreshes, v.max_ui_gap_ms, v.rss_mb);
+      R"({"first_rows_ms":%.1f,"first_render_ms":%.1f,"refresh_ms":[%s],"max_ui_thread_gap_ms":%.1f,"max_ui_thread_gap_refreshing_ms":%.1f,"rss_mb":%.1f})",
+      v.first_rows_ms, v.first_render_ms, refreshes, v.max_ui_gap_ms, v.max_refresh_ui_gap_ms,
+      v.rss_mb);
 }
 
 void print(const char* name, const ViewFigures& v) {
   std::vector<double> r = v.refresh_ms;
   std::sort(r.begin(), r.end());
-  std::printf("| %s | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.0f MB |\n", name, v.first_rows_ms,
-              v.first_render_ms, r.empty() ? 0.0 : r[r.size() / 2], v.max_ui_gap_ms, v.rss_mb);
+  std::printf("| %s | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.1f ms | %.0f MB |\n", name,
+              v.first_rows_ms, v.first_render_ms, r.empty() ? 0.0 : r[r.size() / 2],
+              v.max_ui_gap_ms, v.max_refresh_ui_gap_ms, v.rss_mb);
 }
 
 }  // namespace
@@ -279,8 +285,9 @@ int main(int argc, char** argv) {
                          beat);
   }
 
-  std::printf("| view | first rows | first render | refresh (median) | longest UI-thread gap | RSS |\n");
-  std::printf("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+  std::printf("| view | first rows | first render | refresh (median) | longest UI-thread gap | "
+              "longest gap, refreshes only | RSS |\n");
+  std::printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   print(absl::StrFormat("Monitor Jobs, %d jobs", n_jobs + 1).c_str(), jobs_fig);
   print(absl::StrFormat("Job Details, %d frames", n_frames).c_str(), frames_fig);
   std::printf("RSS before the views %.0f MB, peak %.0f MB\n", rss_before, rssMb("VmHWM:"));

@@ -477,6 +477,7 @@ struct FrameCounts {
   int64_t core_seconds = 0;  // spent by every run of the frames
   MemoryKb max_rss = 0;      // highest RSS of any frame
   int32_t pending() const { return waiting + depend; }
+  bool operator==(const FrameCounts&) const = default;
 };
 
 }  // namespace cue::core

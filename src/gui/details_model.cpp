@@ -4,51 +4,11 @@
 #include <QStringList>
 #include <algorithm>
 
+#include "gui/row_merge.h"
+
 namespace cue::gui {
 
 namespace {
-
-// Merges `incoming` into `rows` by id(row), as JobsModel::setJobs, through the model's
-// protected row signals (passed in as callables); then rebuilds `row_of`.
-template <class T, class Id, class Remove, class Insert, class Changed>
-void mergeById(std::vector<T>& rows, std::vector<T> incoming, Id id,
-               std::unordered_map<std::string, int>& row_of, Remove remove, Insert insert,
-               Changed changed) {
-  std::unordered_map<std::string, size_t> at;
-  at.reserve(incoming.size());
-  for (size_t i = 0; i < incoming.size(); ++i) at.emplace(id(incoming[i]), i);
-
-  for (int last = static_cast<int>(rows.size()) - 1; last >= 0;) {
-    if (at.count(id(rows[last]))) {
-      --last;
-      continue;
-    }
-    int first = last;
-    while (first > 0 && !at.count(id(rows[first - 1]))) --first;
-    remove(first, last, [&] { rows.erase(rows.begin() + first, rows.begin() + last + 1); });
-    last = first - 1;
-  }
-
-  std::vector<bool> used(incoming.size(), false);
-  for (auto& row : rows) {
-    size_t i = at.at(id(row));
-    row = std::move(incoming[i]);
-    used[i] = true;
-  }
-  if (!rows.empty()) changed(static_cast<int>(rows.size()) - 1);
-  const auto fresh = static_cast<int>(std::count(used.begin(), used.end(), false));
-  if (fresh > 0) {
-    const int first = static_cast<int>(rows.size());
-    insert(first, first + fresh - 1, [&] {
-      for (size_t i = 0; i < incoming.size(); ++i) {
-        if (!used[i]) rows.push_back(std::move(incoming[i]));
-      }
-    });
-  }
-  row_of.clear();
-  row_of.reserve(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) row_of[id(rows[i])] = static_cast<int>(i);
-}
 
 QString joined(const std::vector<std::string>& items, const char* sep) {
   QStringList list;
@@ -118,7 +78,7 @@ QString frameHost(const core::Frame& f) {
 
 // ---- LayersModel ----
 
-LayersModel::LayersModel(QObject* parent) : QAbstractTableModel(parent) {}
+LayersModel::LayersModel(QObject* parent) : MergingTableModel(parent) {}
 
 int LayersModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(layers_.size());
@@ -217,19 +177,11 @@ QVariant LayersModel::sortValue(const core::LayerView& v, int column) const {
 }
 
 void LayersModel::setLayers(std::vector<core::LayerView> layers) {
-  mergeById(
-      layers_, std::move(layers), [](const core::LayerView& v) { return v.layer.id; }, row_of_,
-      [this](int first, int last, auto erase) {
-        beginRemoveRows({}, first, last);
-        erase();
-        endRemoveRows();
-      },
-      [this](int first, int last, auto append) {
-        beginInsertRows({}, first, last);
-        append();
-        endInsertRows();
-      },
-      [this](int last) { Q_EMIT dataChanged(index(0, 0), index(last, kColumnCount - 1)); });
+  // A handful of rows: each is reported changed.
+  mergeRows(
+      layers_, std::move(layers),
+      [](const core::LayerView& v) -> const std::string& { return v.layer.id; },
+      [](const core::LayerView&, const core::LayerView&) { return false; }, row_of_, hooks_);
 }
 
 const core::LayerView* LayersModel::layer(int row) const {
@@ -244,7 +196,7 @@ int LayersModel::rowOf(const std::string& id) const {
 
 // ---- FramesModel ----
 
-FramesModel::FramesModel(QObject* parent) : QAbstractTableModel(parent) {}
+FramesModel::FramesModel(QObject* parent) : MergingTableModel(parent) {}
 
 int FramesModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(frames_.size());
@@ -333,19 +285,16 @@ QVariant FramesModel::sortValue(const core::Frame& f, int column) const {
 
 void FramesModel::setFrames(std::vector<core::Frame> frames, int64_t now) {
   now_ = now;
-  mergeById(
-      frames_, std::move(frames), [](const core::Frame& f) { return f.id; }, row_of_,
-      [this](int first, int last, auto erase) {
-        beginRemoveRows({}, first, last);
-        erase();
-        endRemoveRows();
+  mergeRows(
+      frames_, std::move(frames), [](const core::Frame& f) -> const std::string& { return f.id; },
+      [](const core::Frame& a, const core::Frame& b) {
+        // What the columns show; a running frame's Runtime moves with `now`.
+        return frameDisplayState(a.state) != DisplayState::kRunning && a.state == b.state &&
+               a.version == b.version && a.retry_count == b.retry_count &&
+               a.max_rss == b.max_rss && a.start_time == b.start_time &&
+               a.stop_time == b.stop_time && a.last_resource == b.last_resource;
       },
-      [this](int first, int last, auto append) {
-        beginInsertRows({}, first, last);
-        append();
-        endInsertRows();
-      },
-      [this](int last) { Q_EMIT dataChanged(index(0, 0), index(last, kColumnCount - 1)); });
+      row_of_, hooks_);
 }
 
 const core::Frame* FramesModel::frame(int row) const {

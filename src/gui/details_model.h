@@ -1,8 +1,8 @@
 // The two tables of Monitor Job Details, with OpenCue CueGUI's main columns: the job's layers
 // (LayersModel, core::LayerView) and its frames (FramesModel, core::Frame). Like JobsModel,
-// each refresh hands a model the whole new list, merged by id: rows still there change in
-// place, rows gone are removed, new ones appended, so selections and the scroll position
-// survive refreshes. No protobuf here. Not thread-safe: UI thread.
+// each refresh hands a model the whole new list, merged by id (row_merge.h): rows still there
+// change in place (only those that changed are signalled), rows gone are removed, new ones
+// appended, so selections and the scroll position survive refreshes. No protobuf here. Not thread-safe: UI thread.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -15,6 +15,7 @@
 #include "core/types.h"
 #include "core/views.h"
 #include "gui/jobs_model.h"
+#include "gui/row_merge.h"
 #include "gui/theme.h"
 
 namespace cue::gui {
@@ -32,7 +33,7 @@ int64_t frameRuntime(const core::Frame& frame, int64_t now);
 // The host of a frame's last run, from last_resource "host/cores/gpus"; empty if none.
 QString frameHost(const core::Frame& frame);
 
-class LayersModel : public QAbstractTableModel {
+class LayersModel : public MergingTableModel {
   Q_OBJECT
 
  public:
@@ -75,9 +76,10 @@ class LayersModel : public QAbstractTableModel {
 
   std::vector<core::LayerView> layers_;
   std::unordered_map<std::string, int> row_of_;
+  RowHooks hooks_ = rowHooks();
 };
 
-class FramesModel : public QAbstractTableModel {
+class FramesModel : public MergingTableModel {
   Q_OBJECT
 
  public:
@@ -108,6 +110,7 @@ class FramesModel : public QAbstractTableModel {
 
   std::vector<core::Frame> frames_;
   std::unordered_map<std::string, int> row_of_;
+  RowHooks hooks_ = rowHooks();
   int64_t now_ = 0;
 };
 

@@ -51,6 +51,7 @@ class DetailsModelTest : public QObject {
   void layersMergeByIdKeepingPersistentIndexes();
   void layerColumns();
   void framesMergeByIdKeepingPersistentIndexes();
+  void onlyFramesThatChangedAreSignalled();
   void frameColumnsAndStateColour();
   void formatting();
 };
@@ -130,6 +131,40 @@ void DetailsModelTest::framesMergeByIdKeepingPersistentIndexes() {
            QStringLiteral("0001-render"));
   QCOMPARE(m.rowOf("f4"), 2);
   QCOMPARE(m.rowOf("f2"), -1);
+}
+
+// 1,000 frames refreshed in the same order: only the rows whose shown values changed are
+// signalled (nearby ones in one run), and running frames every time (their Runtime moves).
+void DetailsModelTest::onlyFramesThatChangedAreSignalled() {
+  std::vector<core::Frame> frames;
+  for (int i = 0; i < 1000; ++i) {
+    frames.push_back(frame("f" + std::to_string(i), i + 1, core::FrameState::kWaiting));
+  }
+  FramesModel m;
+  m.setFrames(frames, 1000);
+  QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+  QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
+  m.setFrames(frames, 1010);  // nothing changed
+  QCOMPARE(changed.count(), 0);
+
+  frames[10].state = core::FrameState::kSucceeded;
+  frames[20].max_rss = 4096;                        // 10 rows apart: one run with row 10
+  frames[900].state = core::FrameState::kRunning;   // far away: a run of its own
+  m.setFrames(frames, 1020);
+  QCOMPARE(changed.count(), 2);
+  QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 10);
+  QCOMPARE(changed.at(0).at(1).toModelIndex().row(), 20);
+  QCOMPARE(changed.at(0).at(1).toModelIndex().column(), FramesModel::kColumnCount - 1);
+  QCOMPARE(changed.at(1).at(0).toModelIndex().row(), 900);
+  QCOMPARE(changed.at(1).at(1).toModelIndex().row(), 900);
+  QCOMPARE(m.index(10, FramesModel::kState).data().toString(), QStringLiteral("SUCCEEDED"));
+
+  changed.clear();
+  m.setFrames(frames, 1030);  // only the running frame again
+  QCOMPARE(changed.count(), 1);
+  QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 900);
+  QCOMPARE(inserted.count(), 0);
+  QCOMPARE(m.rowOf("f999"), 999);
 }
 
 void DetailsModelTest::frameColumnsAndStateColour() {

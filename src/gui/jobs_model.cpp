@@ -29,7 +29,7 @@ QString formatAge(int64_t seconds) {
       .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'));
 }
 
-JobsModel::JobsModel(QObject* parent) : QAbstractTableModel(parent) {}
+JobsModel::JobsModel(QObject* parent) : MergingTableModel(parent) {}
 
 int JobsModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(jobs_.size());
@@ -160,52 +160,19 @@ int JobsModel::rowOf(const std::string& id) const {
   return it == row_of_.end() ? -1 : it->second;
 }
 
-void JobsModel::reindex() {
-  row_of_.clear();
-  row_of_.reserve(jobs_.size());
-  for (size_t i = 0; i < jobs_.size(); ++i) row_of_[jobs_[i].job.id] = static_cast<int>(i);
-}
-
 void JobsModel::setJobs(std::vector<core::JobView> jobs, int64_t now) {
+  const bool new_minute = now / 60 != now_ / 60;
   now_ = now;
-  std::unordered_map<std::string, size_t> incoming;
-  incoming.reserve(jobs.size());
-  for (size_t i = 0; i < jobs.size(); ++i) incoming.emplace(jobs[i].job.id, i);
-
-  // Rows of jobs that are gone, removed from the end in contiguous runs.
-  for (int last = static_cast<int>(jobs_.size()) - 1; last >= 0;) {
-    if (incoming.count(jobs_[last].job.id)) {
-      --last;
-      continue;
-    }
-    int first = last;
-    while (first > 0 && !incoming.count(jobs_[first - 1].job.id)) --first;
-    beginRemoveRows({}, first, last);
-    jobs_.erase(jobs_.begin() + first, jobs_.begin() + last + 1);
-    endRemoveRows();
-    last = first - 1;
+  mergeRows(
+      jobs_, std::move(jobs), [](const core::JobView& v) -> const std::string& { return v.job.id; },
+      [](const core::JobView& a, const core::JobView& b) {
+        return a.counts == b.counts && a.job.state == b.job.state && a.job.paused == b.job.paused &&
+               a.job.name == b.job.name;
+      },
+      row_of_, hooks_);
+  if (new_minute && !jobs_.empty()) {
+    Q_EMIT dataChanged(index(0, kAge), index(static_cast<int>(jobs_.size()) - 1, kAge));
   }
-
-  // Jobs still there change in place; the rest are appended in the order they came.
-  std::vector<bool> used(jobs.size(), false);
-  for (auto& row : jobs_) {
-    size_t i = incoming.at(row.job.id);
-    row = std::move(jobs[i]);
-    used[i] = true;
-  }
-  if (!jobs_.empty()) {
-    Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(jobs_.size()) - 1, kColumnCount - 1));
-  }
-  const size_t fresh = static_cast<size_t>(std::count(used.begin(), used.end(), false));
-  if (fresh > 0) {
-    const int first = static_cast<int>(jobs_.size());
-    beginInsertRows({}, first, first + static_cast<int>(fresh) - 1);
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      if (!used[i]) jobs_.push_back(std::move(jobs[i]));
-    }
-    endInsertRows();
-  }
-  reindex();
 }
 
 JobsFilter::JobsFilter(QObject* parent) : QSortFilterProxyModel(parent) {

@@ -1,9 +1,10 @@
 // The jobs table of Monitor Jobs, with OpenCue CueGUI's columns, and the search over it.
 //
 // JobsModel holds core::JobView values (from the client library; no protobuf here). Each
-// refresh hands it the whole new list, which it merges by job id: rows of jobs still there
-// change in place, rows of jobs gone are removed and new jobs are appended, so selections,
-// persistent indexes and the scroll position survive refreshes. Not thread-safe: UI thread.
+// refresh hands it the whole new list, which it merges by job id (row_merge.h): rows of jobs
+// still there change in place (only those that changed are signalled, and the Age column
+// when its minute turns), rows of jobs gone are removed and new jobs are appended, so
+// selections, persistent indexes and the scroll position survive refreshes. Not thread-safe: UI thread.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/views.h"
+#include "gui/row_merge.h"
 #include "gui/theme.h"
 
 namespace cue::gui {
@@ -26,7 +28,7 @@ QString formatMemoryKb(int64_t kb);
 // Elapsed time as "HH:MM" (hours may pass 24), as CueGUI's Age column.
 QString formatAge(int64_t seconds);
 
-class JobsModel : public QAbstractTableModel {
+class JobsModel : public MergingTableModel {
   Q_OBJECT
 
  public:
@@ -69,11 +71,11 @@ class JobsModel : public QAbstractTableModel {
  private:
   QVariant display(const core::JobView& v, int column) const;
   QVariant sortValue(const core::JobView& v, int column) const;
-  void reindex();
 
   std::vector<core::JobView> jobs_;
   std::unordered_map<std::string, int> row_of_;
   int64_t now_ = 0;
+  RowHooks hooks_ = rowHooks();
 };
 
 // The search field's filter over JobsModel: case-insensitive, on the job's name, as a
