@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
                                     QStringLiteral("whose cuebots to use (opencue.yaml)"),
                                     QStringLiteral("CODE"));
   const QCommandLineOption refresh(QStringLiteral("refresh"),
-                                   QStringLiteral("seconds between refreshes (default 10)"),
+                                   QStringLiteral("seconds between refreshes (default 10; CueCommander's hosts 20)"),
                                    QStringLiteral("SECONDS"), QStringLiteral("10"));
   const QCommandLineOption user(QStringLiteral("user"),
                                 QStringLiteral("show this user's jobs; may repeat "
