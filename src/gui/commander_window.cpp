@@ -195,7 +195,9 @@ QWidget* CueCommanderWindow::buildHostsTab() {
   host_split_->addWidget(hosts_);
   host_split_->addWidget(procs_);
   host_split_->setStretchFactor(0, 3);
-  host_split_->setStretchFactor(1, 1);
+  host_split_->setStretchFactor(1, 2);
+  procs_->setColumnWidth(ProcsModel::kJob, 300);
+  procs_->setColumnWidth(ProcsModel::kFrame, 120);
   layout->addWidget(host_split_, 1);
 
   connect(host_search_, &QLineEdit::textChanged, this, &CueCommanderWindow::applyHostFilters);
