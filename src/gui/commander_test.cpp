@@ -1,10 +1,10 @@
 // CueCommander against a real cuebot and one real rqd on loopback (offscreen platform): the
 // rqd's host appears with its cores; lock and unlock through the window's actions reach
-// cuebot (read back with the client); a subscription's size and burst show, and its bar's
-// values follow the cores a running frame holds; the selected host's procs show that frame,
-// and killing it through the window (once confirmed) reaches cuebot; the layout round-trips
-// through QSettings; a cuebot that stops answering shows the banner. Waits poll with a
-// deadline.
+// cuebot (read back with the client), as do tags, allocation and thread mode; a
+// subscription's size and burst show, and its bar's values follow the cores a running frame
+// holds; the selected host's procs show that frame, and killing or unbooking it through the
+// window (once confirmed) reaches cuebot; the layout round-trips through QSettings; a cuebot
+// that stops answering shows the banner. Waits poll with a deadline.
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
@@ -19,6 +19,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unistd.h>
@@ -45,6 +46,7 @@ class CommanderTest : public QObject {
   void hostAppearsWithItsCores();
   void searchAndFiltersHideOtherHosts();
   void lockAndUnlockThroughTheWindowReachCuebot();
+  void tagsAllocationAndThreadModeThroughTheWindow();
   void subscriptionSizeShowsAndTheBarFollowsUsage();
   void procsOfTheSelectedHostAndKillOnceConfirmed();
   void layoutRoundTrips();
@@ -202,6 +204,60 @@ void CommanderTest::lockAndUnlockThroughTheWindowReachCuebot() {
   QVERIFY(hostFromCuebot()->state == core::HardwareState::kUp);
 }
 
+void CommanderTest::tagsAllocationAndThreadModeThroughTheWindow() {
+  child<QTableView>("hosts")->selectRow(hostRow());
+  auto has_tag = [&](const std::string& tag) {
+    const auto tags = hostFromCuebot()->tags;
+    return std::find(tags.begin(), tags.end(), tag) != tags.end();
+  };
+  window_->setAskText([](QWidget*, const QString&, const QString&) {
+    return QStringLiteral("gpu, fast");
+  });
+  child<QAction>("addTags")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(has_tag("gpu") && has_tag("fast"), kDeadlineMs);
+  QTRY_VERIFY_WITH_TIMEOUT(commander_->hosts()
+                               ->hosts()
+                               ->index(0, HostsModel::kTags)
+                               .data()
+                               .toString()
+                               .contains(QStringLiteral("fast")),
+                           kDeadlineMs);
+  window_->setAskText([](QWidget*, const QString&, const QString&) {
+    return QStringLiteral("fast");
+  });
+  child<QAction>("removeTags")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(!has_tag("fast") && has_tag("gpu"), kDeadlineMs);
+
+  // The allocations offered are the farm's; the host moves and comes back.
+  const std::string home = hostFromCuebot()->alloc_name;
+  QStringList offered;
+  window_->setChoose([&](QWidget*, const QString&, const QString&, const QStringList& items) {
+    offered = items;
+    return QStringLiteral("local.desktop");
+  });
+  child<QAction>("setAllocation")->trigger();
+  QVERIFY(offered.contains(QStringLiteral("local.general")));
+  QTRY_COMPARE_WITH_TIMEOUT(hostFromCuebot()->alloc_name, std::string("local.desktop"),
+                            kDeadlineMs);
+  window_->setChoose([&](QWidget*, const QString&, const QString&, const QStringList&) {
+    return QString::fromStdString(home);
+  });
+  child<QAction>("setAllocation")->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(hostFromCuebot()->alloc_name, home, kDeadlineMs);
+
+  window_->setChoose([](QWidget*, const QString&, const QString&, const QStringList& items) {
+    return items.contains(QStringLiteral("All")) ? QStringLiteral("All") : QString();
+  });
+  child<QAction>("threadMode")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(hostFromCuebot()->thread_mode == core::ThreadMode::kAll, kDeadlineMs);
+  window_->setChoose([](QWidget*, const QString&, const QString&, const QStringList&) {
+    return QStringLiteral("Auto");
+  });
+  child<QAction>("threadMode")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(hostFromCuebot()->thread_mode == core::ThreadMode::kAuto,
+                           kDeadlineMs);
+}
+
 void CommanderTest::subscriptionSizeShowsAndTheBarFollowsUsage() {
   auto sub = client_->findSubscription("local.general.testing");
   QVERIFY2(sub.ok(), std::string(sub.status().message()).c_str());
@@ -300,6 +356,20 @@ void CommanderTest::procsOfTheSelectedHostAndKillOnceConfirmed() {
           if (p.proc.id == proc_id.toStdString()) return false;
         }
         return true;
+      }(),
+      kDeadlineMs);
+
+  // The retry runs on a new proc; unbooking it (once confirmed) marks it to leave its job.
+  QTRY_VERIFY_WITH_TIMEOUT(
+      (refreshAndWait(commander_->hosts()), procs->rowCount() == 1 &&
+                                                procs->index(0, 0).data(kItemIdRole) != proc_id),
+      kDeadlineMs);
+  view->selectRow(0);
+  child<QAction>("unbookProcs")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(
+      [&] {
+        auto now = client_->getProcs(q);
+        return now.ok() && (now->empty() || now->front().proc.unbooked);
       }(),
       kDeadlineMs);
   QVERIFY(client_->killJob(job_id_, "test over").ok());
