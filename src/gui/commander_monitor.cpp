@@ -107,10 +107,9 @@ void HostMonitor::rebootHostsWhenIdle(const QStringList& ids) {
 }
 
 void HostMonitor::setHardwareState(const QStringList& ids, core::HardwareState state) {
-  runOnHosts(QStringLiteral("Set state %1").arg(hardwareStateName(state)), ids,
-             [state](client::Client& c, const std::string& id) {
-               return c.setHardwareState(id, state);
-             });
+  runOnHosts(
+      QStringLiteral("Set state %1").arg(hardwareStateName(state)), ids,
+      [state](client::Client& c, const std::string& id) { return c.setHardwareState(id, state); });
 }
 
 void HostMonitor::setAllocation(const QStringList& ids, const QString& alloc_id) {
@@ -145,8 +144,9 @@ void HostMonitor::removeTags(const QStringList& ids, const QStringList& tags) {
 }
 
 void HostMonitor::setThreadMode(const QStringList& ids, core::ThreadMode mode) {
-  runOnHosts(QStringLiteral("Thread mode %1").arg(threadModeName(mode)), ids,
-             [mode](client::Client& c, const std::string& id) { return c.setThreadMode(id, mode); });
+  runOnHosts(
+      QStringLiteral("Thread mode %1").arg(threadModeName(mode)), ids,
+      [mode](client::Client& c, const std::string& id) { return c.setThreadMode(id, mode); });
 }
 
 void HostMonitor::killProcs(const QStringList& ids) {

@@ -5,6 +5,8 @@
 // holds; the selected host's procs show that frame, and killing or unbooking it through the
 // window (once confirmed) reaches cuebot; the layout round-trips through QSettings; a cuebot
 // that stops answering shows the banner. Waits poll with a deadline.
+#include <unistd.h>
+
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
@@ -22,7 +24,6 @@
 #include <algorithm>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "client/client.h"
 #include "client/spec_builder.h"
@@ -89,12 +90,33 @@ void CommanderTest::initTestCase() {
 
   rqd_.setProcessChannelMode(QProcess::MergedChannels);
   rqd_.setStandardOutputFile(dir_.filePath(QStringLiteral("rqd.log")));
-  rqd_.start(QString::fromUtf8(RQD_BIN),
-             {"--cuebot", QStringLiteral("127.0.0.1:%1").arg(port_), "--port", "0",
-              "--hostname", kHostName, "--address", "127.0.0.1", "--log-root",
-              dir_.filePath("logs"), "--spool-dir", dir_.filePath("spool"), "--cores", "4",
-              "--memory-mb", "8192", "--report-interval", "1", "--sample-interval", "1",
-              "--retry-max", "2", "--no-load", "--no-gpu", "--no-cgroups", "--tags", "general"});
+  rqd_.start(QString::fromUtf8(RQD_BIN), {"--cuebot",
+                                          QStringLiteral("127.0.0.1:%1").arg(port_),
+                                          "--port",
+                                          "0",
+                                          "--hostname",
+                                          kHostName,
+                                          "--address",
+                                          "127.0.0.1",
+                                          "--log-root",
+                                          dir_.filePath("logs"),
+                                          "--spool-dir",
+                                          dir_.filePath("spool"),
+                                          "--cores",
+                                          "4",
+                                          "--memory-mb",
+                                          "8192",
+                                          "--report-interval",
+                                          "1",
+                                          "--sample-interval",
+                                          "1",
+                                          "--retry-max",
+                                          "2",
+                                          "--no-load",
+                                          "--no-gpu",
+                                          "--no-cgroups",
+                                          "--tags",
+                                          "general"});
   QVERIFY2(rqd_.waitForStarted(), qPrintable(rqd_.errorString()));
 
   client::CuebotConfig config;
@@ -181,16 +203,14 @@ void CommanderTest::lockAndUnlockThroughTheWindowReachCuebot() {
   child<QAction>("lockHosts")->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(hostFromCuebot()->lock_state == core::LockState::kLocked, kDeadlineMs);
   // The action refreshes: the table shows it, and the row stays selected.
-  QTRY_COMPARE_WITH_TIMEOUT(
-      view->model()->index(hostRow(), HostsModel::kLock).data().toString(),
-      QStringLiteral("Locked"), kDeadlineMs);
+  QTRY_COMPARE_WITH_TIMEOUT(view->model()->index(hostRow(), HostsModel::kLock).data().toString(),
+                            QStringLiteral("Locked"), kDeadlineMs);
   QCOMPARE(window_->selectedHostIds().size(), 1);
 
   child<QAction>("unlockHosts")->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(hostFromCuebot()->lock_state == core::LockState::kOpen, kDeadlineMs);
-  QTRY_COMPARE_WITH_TIMEOUT(
-      view->model()->index(hostRow(), HostsModel::kLock).data().toString(),
-      QStringLiteral("Open"), kDeadlineMs);
+  QTRY_COMPARE_WITH_TIMEOUT(view->model()->index(hostRow(), HostsModel::kLock).data().toString(),
+                            QStringLiteral("Open"), kDeadlineMs);
 
   // Repair asks first; declined, nothing reaches cuebot.
   QString asked;
@@ -210,9 +230,8 @@ void CommanderTest::tagsAllocationAndThreadModeThroughTheWindow() {
     const auto tags = hostFromCuebot()->tags;
     return std::find(tags.begin(), tags.end(), tag) != tags.end();
   };
-  window_->setAskText([](QWidget*, const QString&, const QString&) {
-    return QStringLiteral("gpu, fast");
-  });
+  window_->setAskText(
+      [](QWidget*, const QString&, const QString&) { return QStringLiteral("gpu, fast"); });
   child<QAction>("addTags")->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(has_tag("gpu") && has_tag("fast"), kDeadlineMs);
   QTRY_VERIFY_WITH_TIMEOUT(commander_->hosts()
@@ -222,9 +241,8 @@ void CommanderTest::tagsAllocationAndThreadModeThroughTheWindow() {
                                .toString()
                                .contains(QStringLiteral("fast")),
                            kDeadlineMs);
-  window_->setAskText([](QWidget*, const QString&, const QString&) {
-    return QStringLiteral("fast");
-  });
+  window_->setAskText(
+      [](QWidget*, const QString&, const QString&) { return QStringLiteral("fast"); });
   child<QAction>("removeTags")->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(!has_tag("fast") && has_tag("gpu"), kDeadlineMs);
 
@@ -254,8 +272,7 @@ void CommanderTest::tagsAllocationAndThreadModeThroughTheWindow() {
     return QStringLiteral("Auto");
   });
   child<QAction>("threadMode")->trigger();
-  QTRY_VERIFY_WITH_TIMEOUT(hostFromCuebot()->thread_mode == core::ThreadMode::kAuto,
-                           kDeadlineMs);
+  QTRY_VERIFY_WITH_TIMEOUT(hostFromCuebot()->thread_mode == core::ThreadMode::kAuto, kDeadlineMs);
 }
 
 void CommanderTest::subscriptionSizeShowsAndTheBarFollowsUsage() {
@@ -343,7 +360,8 @@ void CommanderTest::procsOfTheSelectedHostAndKillOnceConfirmed() {
   client::ProcQuery q;
   q.hosts = {kHostName.toStdString()};
   auto running = client_->getProcs(q);
-  QVERIFY(running.ok() && running->size() == 1 && running->front().proc.id == proc_id.toStdString());
+  QVERIFY(running.ok() && running->size() == 1 &&
+          running->front().proc.id == proc_id.toStdString());
 
   window_->setConfirm([](QWidget*, const QString&, const QString&) { return true; });
   child<QAction>("killProcs")->trigger();
@@ -361,8 +379,8 @@ void CommanderTest::procsOfTheSelectedHostAndKillOnceConfirmed() {
 
   // The retry runs on a new proc; unbooking it (once confirmed) marks it to leave its job.
   QTRY_VERIFY_WITH_TIMEOUT(
-      (refreshAndWait(commander_->hosts()), procs->rowCount() == 1 &&
-                                                procs->index(0, 0).data(kItemIdRole) != proc_id),
+      (refreshAndWait(commander_->hosts()),
+       procs->rowCount() == 1 && procs->index(0, 0).data(kItemIdRole) != proc_id),
       kDeadlineMs);
   view->selectRow(0);
   child<QAction>("unbookProcs")->trigger();

@@ -134,7 +134,7 @@ QTableView* CueCommanderWindow::makeTable(const QString& name, QAbstractItemMode
   auto* view = new QTableView(parent);
   view->setObjectName(name);
   view->setModel(qobject_cast<QSortFilterProxyModel*>(model) != nullptr ? model
-                                                                         : sorter(model, view));
+                                                                        : sorter(model, view));
   view->setSortingEnabled(true);
   view->sortByColumn(0, Qt::AscendingOrder);
   view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -172,9 +172,9 @@ QWidget* CueCommanderWindow::buildHostsTab() {
   state_filter_ = new QComboBox(page);
   state_filter_->setObjectName(QStringLiteral("stateFilter"));
   state_filter_->addItem(tr("All states"), -1);
-  for (auto s : {core::HardwareState::kUp, core::HardwareState::kDown,
-                 core::HardwareState::kRebooting, core::HardwareState::kRebootWhenIdle,
-                 core::HardwareState::kRepair}) {
+  for (auto s :
+       {core::HardwareState::kUp, core::HardwareState::kDown, core::HardwareState::kRebooting,
+        core::HardwareState::kRebootWhenIdle, core::HardwareState::kRepair}) {
     state_filter_->addItem(hardwareStateName(s), static_cast<int>(s));
   }
   auto* refresh = new QPushButton(tr("Refresh"), page);
@@ -226,8 +226,8 @@ void CueCommanderWindow::buildActions() {
     on->addAction(a);
     return a;
   };
-  lock_ = make(QStringLiteral("lockHosts"), tr("&Lock"), QKeySequence(Qt::CTRL | Qt::Key_L),
-               hosts_);
+  lock_ =
+      make(QStringLiteral("lockHosts"), tr("&Lock"), QKeySequence(Qt::CTRL | Qt::Key_L), hosts_);
   unlock_ = make(QStringLiteral("unlockHosts"), tr("&Unlock"),
                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), hosts_);
   reboot_ = make(QStringLiteral("rebootHosts"), tr("&Reboot When Idle..."), {}, hosts_);
@@ -235,13 +235,13 @@ void CueCommanderWindow::buildActions() {
   clear_repair_ = make(QStringLiteral("clearRepair"), tr("&Clear Repair State"), {}, hosts_);
   set_alloc_ = make(QStringLiteral("setAllocation"), tr("Change &Allocation..."),
                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), hosts_);
-  add_tags_ = make(QStringLiteral("addTags"), tr("Add &Tags..."), QKeySequence(Qt::CTRL | Qt::Key_T),
-                   hosts_);
+  add_tags_ = make(QStringLiteral("addTags"), tr("Add &Tags..."),
+                   QKeySequence(Qt::CTRL | Qt::Key_T), hosts_);
   remove_tags_ = make(QStringLiteral("removeTags"), tr("Re&move Tags..."),
                       QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), hosts_);
   thread_mode_ = make(QStringLiteral("threadMode"), tr("&Thread Mode..."), {}, hosts_);
-  kill_procs_ = make(QStringLiteral("killProcs"), tr("&Kill..."), QKeySequence(Qt::CTRL | Qt::Key_K),
-                     procs_);
+  kill_procs_ =
+      make(QStringLiteral("killProcs"), tr("&Kill..."), QKeySequence(Qt::CTRL | Qt::Key_K), procs_);
   unbook_procs_ = make(QStringLiteral("unbookProcs"), tr("&Unbook..."),
                        QKeySequence(Qt::CTRL | Qt::Key_U), procs_);
   auto* refresh = new QAction(tr("Refresh"), this);
@@ -397,8 +397,8 @@ void CueCommanderWindow::editTagsOfSelected(bool add) {
       ask_text_(this, add ? tr("Add tags") : tr("Remove tags"),
                 tr("Tags, separated by spaces or commas, to %1 %n host(s):", nullptr, ids.size())
                     .arg(add ? tr("add to") : tr("remove from")));
-  const QStringList tags = text.split(QRegularExpression(QStringLiteral("[\\s,|]+")),
-                                      Qt::SkipEmptyParts);
+  const QStringList tags =
+      text.split(QRegularExpression(QStringLiteral("[\\s,|]+")), Qt::SkipEmptyParts);
   if (tags.isEmpty()) return;
   if (add) {
     commander_->hosts()->addTags(ids, tags);
@@ -439,9 +439,9 @@ void CueCommanderWindow::killSelectedProcs() {
 void CueCommanderWindow::unbookSelectedProcs() {
   const QStringList ids = selectedProcIds();
   if (ids.isEmpty()) return;
-  if (!confirm_(this, tr("Unbook procs"),
-                tr("Unbook %n proc(s)? Each leaves its job when its frame ends.", nullptr,
-                   ids.size()))) {
+  if (!confirm_(
+          this, tr("Unbook procs"),
+          tr("Unbook %n proc(s)? Each leaves its job when its frame ends.", nullptr, ids.size()))) {
     return;
   }
   commander_->hosts()->unbookProcs(ids, false);
@@ -465,8 +465,8 @@ void CueCommanderWindow::showConnection() {
 }
 
 void CueCommanderWindow::updateStatus() {
-  static const char* const kWhat[] = {"hosts",  "allocations", "subscriptions",
-                                      "shows",  "services",    "limits"};
+  static const char* const kWhat[] = {"hosts", "allocations", "subscriptions",
+                                      "shows", "services",    "limits"};
   const int tab = std::max(tabs_->currentIndex(), 0);
   PollingMonitor* m = commander_->all()[static_cast<size_t>(tab)];
   QString text;

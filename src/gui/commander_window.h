@@ -52,8 +52,8 @@ class CueCommanderWindow : public QMainWindow {
   // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
   using Confirm = std::function<bool(QWidget* parent, const QString& title, const QString& text)>;
   // Asks for one of `items` (empty answer: cancelled). Default: QInputDialog::getItem.
-  using Choose = std::function<QString(QWidget* parent, const QString& title,
-                                       const QString& label, const QStringList& items)>;
+  using Choose = std::function<QString(QWidget* parent, const QString& title, const QString& label,
+                                       const QStringList& items)>;
   // Asks for a line of text (empty answer: cancelled). Default: QInputDialog::getText.
   using AskText =
       std::function<QString(QWidget* parent, const QString& title, const QString& label)>;

@@ -70,14 +70,14 @@ QVariant AllocationsModel::sortValue(const core::AllocationView& a, int column) 
 // ---- subscriptions ----
 
 SubscriptionsModel::SubscriptionsModel(QObject* parent)
-    : KeyedTableModel({{"Show", "the show subscribed", false},
-                       {"Allocation", "the allocation subscribed to", false},
-                       {"Size", "cores guaranteed to the show", true},
-                       {"Burst", "the most cores the show may use there", true},
-                       {"Used", "cores the show's frames hold there now", true},
-                       {"Usage", "used cores against size (the mark) and burst (the bar's end)",
-                        false}},
-                      parent) {}
+    : KeyedTableModel(
+          {{"Show", "the show subscribed", false},
+           {"Allocation", "the allocation subscribed to", false},
+           {"Size", "cores guaranteed to the show", true},
+           {"Burst", "the most cores the show may use there", true},
+           {"Used", "cores the show's frames hold there now", true},
+           {"Usage", "used cores against size (the mark) and burst (the bar's end)", false}},
+          parent) {}
 
 QVariant SubscriptionsModel::display(const core::SubscriptionView& s, int column) const {
   switch (column) {
@@ -177,18 +177,18 @@ QVariant ShowsModel::sortValue(const core::ShowView& s, int column) const {
 // ---- services ----
 
 ServicesModel::ServicesModel(QObject* parent)
-    : KeyedTableModel({{"Name", "the service layers name", false},
-                       {"Threadable", "whether its frames may use more cores than the minimum",
-                        false},
-                       {"Min Cores", "cores a frame gets at least", true},
-                       {"Max Cores", "cores a frame gets at most (0: no maximum)", true},
-                       {"Min Memory", "memory reserved per frame", true},
-                       {"Min GPUs", "GPUs a frame gets at least", true},
-                       {"GPU Memory", "GPU memory reserved per frame", true},
-                       {"Timeout", "a frame running longer is killed", true},
-                       {"LLU Timeout", "a frame whose log is silent longer is killed", true},
-                       {"Tags", "host tags its frames need", false}},
-                      parent) {}
+    : KeyedTableModel(
+          {{"Name", "the service layers name", false},
+           {"Threadable", "whether its frames may use more cores than the minimum", false},
+           {"Min Cores", "cores a frame gets at least", true},
+           {"Max Cores", "cores a frame gets at most (0: no maximum)", true},
+           {"Min Memory", "memory reserved per frame", true},
+           {"Min GPUs", "GPUs a frame gets at least", true},
+           {"GPU Memory", "GPU memory reserved per frame", true},
+           {"Timeout", "a frame running longer is killed", true},
+           {"LLU Timeout", "a frame whose log is silent longer is killed", true},
+           {"Tags", "host tags its frames need", false}},
+          parent) {}
 
 QVariant ServicesModel::display(const core::Service& s, int column) const {
   switch (column) {

@@ -87,20 +87,20 @@ core::MemoryKb usedMemory(const core::Host& h) {
 }  // namespace
 
 HostsModel::HostsModel(QObject* parent)
-    : KeyedTableModel({{"Name", "the host's name", false},
-                       {"Load", "load average (all cores)", true},
-                       {"Memory", "memory in use / physical memory", true},
-                       {"Cores", "idle cores / bookable cores", true},
-                       {"GPUs", "idle GPUs / GPUs", true},
-                       {"State", "hardware state: Up, Down, Rebooting, RebootWhenIdle, Repair",
-                        false},
-                       {"Lock", "Open, Locked (by an admin) or NimbyLocked (by its user)", false},
-                       {"NIMBY", "whether rqd locks the host while its user is active", false},
-                       {"Allocation", "the allocation the host belongs to", false},
-                       {"Tags", "the host's tags, matched against layers' tags", false},
-                       {"Ping", "time since the host's last report", true},
-                       {"Threads", "thread mode: Auto, All or Variable", false}},
-                      parent) {}
+    : KeyedTableModel(
+          {{"Name", "the host's name", false},
+           {"Load", "load average (all cores)", true},
+           {"Memory", "memory in use / physical memory", true},
+           {"Cores", "idle cores / bookable cores", true},
+           {"GPUs", "idle GPUs / GPUs", true},
+           {"State", "hardware state: Up, Down, Rebooting, RebootWhenIdle, Repair", false},
+           {"Lock", "Open, Locked (by an admin) or NimbyLocked (by its user)", false},
+           {"NIMBY", "whether rqd locks the host while its user is active", false},
+           {"Allocation", "the allocation the host belongs to", false},
+           {"Tags", "the host's tags, matched against layers' tags", false},
+           {"Ping", "time since the host's last report", true},
+           {"Threads", "thread mode: Auto, All or Variable", false}},
+          parent) {}
 
 QVariant HostsModel::display(const core::Host& h, int column) const {
   switch (column) {

@@ -86,7 +86,9 @@ int main(int argc, char** argv) {
   QApplication::setPalette(cue::gui::darkPalette());
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Cue's render farm GUI: Monitor Jobs (double-click a job for its layers and frames), or with --commander the admin view, CueCommander."));
+  parser.setApplicationDescription(
+      QStringLiteral("Cue's render farm GUI: Monitor Jobs (double-click a job for its layers and "
+                     "frames), or with --commander the admin view, CueCommander."));
   parser.addHelpOption();
   const QCommandLineOption server(
       {QStringLiteral("server"), QStringLiteral("cuebot")},
@@ -97,7 +99,8 @@ int main(int argc, char** argv) {
                                     QStringLiteral("whose cuebots to use (opencue.yaml)"),
                                     QStringLiteral("CODE"));
   const QCommandLineOption refresh(QStringLiteral("refresh"),
-                                   QStringLiteral("seconds between refreshes (default 10; CueCommander's hosts 20)"),
+                                   QStringLiteral("seconds between refreshes (default 10; "
+                                                  "CueCommander's hosts 20)"),
                                    QStringLiteral("SECONDS"), QStringLiteral("10"));
   const QCommandLineOption user(QStringLiteral("user"),
                                 QStringLiteral("show this user's jobs; may repeat "

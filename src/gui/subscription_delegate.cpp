@@ -25,13 +25,12 @@ void SubscriptionBarDelegate::paint(QPainter* painter, const QStyleOptionViewIte
   painter->setPen(Qt::NoPen);
   painter->fillRect(bar, option.palette.color(QPalette::Base).lighter(130));
   const QColor within(55, 200, 55), over(230, 150, 40), past(220, 40, 40);
-  painter->fillRect(QRect(bar.left(), bar.top(), x(std::min(used, size)) - bar.left(),
-                          bar.height()),
-                    within);
+  painter->fillRect(
+      QRect(bar.left(), bar.top(), x(std::min(used, size)) - bar.left(), bar.height()), within);
   if (used > size) {
-    painter->fillRect(QRect(x(size), bar.top(), x(std::min(used, std::max(burst, size))) - x(size),
-                            bar.height()),
-                      over);
+    painter->fillRect(
+        QRect(x(size), bar.top(), x(std::min(used, std::max(burst, size))) - x(size), bar.height()),
+        over);
   }
   if (used > burst && burst >= size) {
     painter->fillRect(QRect(x(burst), bar.top(), x(used) - x(burst), bar.height()), past);
