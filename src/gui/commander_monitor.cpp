@@ -6,7 +6,7 @@
 namespace cue::gui {
 
 HostMonitor::HostMonitor(client::Client client, int refresh_ms, QObject* parent)
-    : PollingMonitor(std::move(client), refresh_ms, parent) {}
+    : ActionMonitor(std::move(client), refresh_ms, parent) {}
 
 void HostMonitor::setProcHost(const QString& name) {
   if (name == proc_host_) return;
@@ -42,8 +42,8 @@ void HostMonitor::fetch() {
       });
 }
 
-void HostMonitor::runAction(const QString& verb, const QString& what, const QStringList& ids,
-                            const std::vector<std::string>& names, Op op) {
+void ActionMonitor::runAction(const QString& verb, const QString& what, const QStringList& ids,
+                              const std::vector<std::string>& names, Op op) {
   if (ids.isEmpty()) return;
   std::vector<std::string> keys;
   for (const auto& id : ids) keys.push_back(id.toStdString());
@@ -171,13 +171,38 @@ absl::StatusOr<std::vector<core::SubscriptionView>> allSubscriptions(client::Cli
   return out;
 }
 
+SubscriptionMonitor::SubscriptionMonitor(client::Client client, int refresh_ms, QObject* parent)
+    : ListMonitor(std::move(client), refresh_ms, &allSubscriptions, parent) {}
+
+void SubscriptionMonitor::runOnSubscriptions(const QString& verb, const QStringList& ids, Op op) {
+  std::vector<std::string> names;
+  for (const auto& id : ids) {
+    const core::SubscriptionView* s = model()->item(model()->rowOf(id.toStdString()));
+    names.push_back(s != nullptr ? s->sub.alloc_name + "." + s->sub.show_name : id.toStdString());
+  }
+  runAction(verb, QStringLiteral("subscription"), ids, names, std::move(op));
+}
+
+void SubscriptionMonitor::setSize(const QStringList& ids, core::CoreUnits cores) {
+  runOnSubscriptions(QStringLiteral("Size %1").arg(formatCores(cores)), ids,
+                     [cores](client::Client& c, const std::string& id) {
+                       return c.setSubscriptionSize(id, cores);
+                     });
+}
+
+void SubscriptionMonitor::setBurst(const QStringList& ids, core::CoreUnits cores) {
+  runOnSubscriptions(QStringLiteral("Burst %1").arg(formatCores(cores)), ids,
+                     [cores](client::Client& c, const std::string& id) {
+                       return c.setSubscriptionBurst(id, cores);
+                     });
+}
+
 Commander::Commander(const client::CuebotConfig& config, CommanderOptions options) {
   const int ms = options.farm_refresh_ms;
   hosts_ = std::make_unique<HostMonitor>(client::Client(config), options.hosts_refresh_ms);
   allocations_ = std::make_unique<AllocationMonitor>(
       client::Client(config), ms, [](client::Client& c) { return c.getAllocations(); });
-  subscriptions_ =
-      std::make_unique<SubscriptionMonitor>(client::Client(config), ms, &allSubscriptions);
+  subscriptions_ = std::make_unique<SubscriptionMonitor>(client::Client(config), ms);
   shows_ = std::make_unique<ShowMonitor>(client::Client(config), ms,
                                          [](client::Client& c) { return c.getShows(); });
   services_ = std::make_unique<ServiceMonitor>(

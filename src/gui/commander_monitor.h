@@ -5,7 +5,7 @@
 //     the host actions (lock, unlock, reboot when idle, hardware state, allocation, tags,
 //     thread mode) and the proc actions (kill, unbook).
 //   ListMonitor<Model>: one list fetched whole at each refresh (allocations, subscriptions,
-//     shows, services, limits).
+//     shows, services, limits); SubscriptionMonitor also edits sizes and bursts.
 //   Commander: all of them, made from one cuebot configuration.
 //
 // Actions end with actionDone or actionFailed, then a refresh. UI thread only.
@@ -28,7 +28,23 @@
 
 namespace cue::gui {
 
-class HostMonitor : public PollingMonitor {
+// A PollingMonitor that runs an operation on each of several things (hosts, procs,
+// subscriptions) on its worker thread, then reports once (actionDone, or actionFailed naming
+// each failure) and refreshes.
+class ActionMonitor : public PollingMonitor {
+  Q_OBJECT
+
+ public:
+  using PollingMonitor::PollingMonitor;
+
+ protected:
+  using Op = std::function<absl::Status(client::Client&, const std::string&)>;
+  // `what` names the things ("host", "proc") in the messages; names[i] is ids[i]'s.
+  void runAction(const QString& verb, const QString& what, const QStringList& ids,
+                 const std::vector<std::string>& names, Op op);
+};
+
+class HostMonitor : public ActionMonitor {
   Q_OBJECT
 
  public:
@@ -59,10 +75,6 @@ class HostMonitor : public PollingMonitor {
   void fetch() override;
 
  private:
-  using Op = std::function<absl::Status(client::Client&, const std::string&)>;
-  // `what` names the things ("host", "proc") in the messages; names are looked up in `names`.
-  void runAction(const QString& verb, const QString& what, const QStringList& ids,
-                 const std::vector<std::string>& names, Op op);
   void runOnHosts(const QString& verb, const QStringList& ids, Op op);
   void runOnProcs(const QString& verb, const QStringList& ids, Op op);
 
@@ -73,14 +85,14 @@ class HostMonitor : public PollingMonitor {
 
 // Keeps `Model` (a KeyedTableModel) filled with what `fetch` returns, on a timer.
 template <class Model>
-class ListMonitor : public PollingMonitor {
+class ListMonitor : public ActionMonitor {
  public:
   using Item = std::remove_cv_t<std::remove_reference_t<decltype(*std::declval<Model>().item(0))>>;
   using Items = absl::StatusOr<std::vector<Item>>;
   using Fetch = std::function<Items(client::Client&)>;
 
   ListMonitor(client::Client client, int refresh_ms, Fetch fetch, QObject* parent = nullptr)
-      : PollingMonitor(std::move(client), refresh_ms, parent), fetch_(std::move(fetch)) {}
+      : ActionMonitor(std::move(client), refresh_ms, parent), fetch_(std::move(fetch)) {}
 
   Model* model() { return &model_; }
 
@@ -98,13 +110,24 @@ class ListMonitor : public PollingMonitor {
 };
 
 using AllocationMonitor = ListMonitor<AllocationsModel>;
-using SubscriptionMonitor = ListMonitor<SubscriptionsModel>;
 using ShowMonitor = ListMonitor<ShowsModel>;
 using ServiceMonitor = ListMonitor<ServicesModel>;
 using LimitMonitor = ListMonitor<LimitsModel>;
 
 // Every subscription of the farm: those of each allocation, in the allocations' order.
 absl::StatusOr<std::vector<core::SubscriptionView>> allSubscriptions(client::Client& client);
+
+// Every subscription (allSubscriptions), and their size and burst to edit.
+class SubscriptionMonitor : public ListMonitor<SubscriptionsModel> {
+ public:
+  SubscriptionMonitor(client::Client client, int refresh_ms, QObject* parent = nullptr);
+  // Sets each subscription's (ids) size or burst to `cores` (core units), then refreshes.
+  void setSize(const QStringList& ids, core::CoreUnits cores);
+  void setBurst(const QStringList& ids, core::CoreUnits cores);
+
+ private:
+  void runOnSubscriptions(const QString& verb, const QStringList& ids, Op op);
+};
 
 struct CommanderOptions {
   int hosts_refresh_ms = 20000;  // OpenCue's CueCommander refreshes hosts every 20 s

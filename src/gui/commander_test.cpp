@@ -1,10 +1,11 @@
 // CueCommander against a real cuebot and one real rqd on loopback (offscreen platform): the
 // rqd's host appears with its cores; lock and unlock through the window's actions reach
 // cuebot (read back with the client), as do tags, allocation and thread mode; a
-// subscription's size and burst show, and its bar's values follow the cores a running frame
-// holds; the selected host's procs show that frame, and killing or unbooking it through the
-// window (once confirmed) reaches cuebot; the layout round-trips through QSettings; a cuebot
-// that stops answering shows the banner. Waits poll with a deadline.
+// subscription's size and burst show (and are edited through the window), and its bar's
+// values follow the cores a running frame holds; the selected host's procs show that frame,
+// and killing or unbooking it through the window (once confirmed) reaches cuebot; the layout
+// round-trips through QSettings; a cuebot that stops answering shows the banner. Waits poll
+// with a deadline.
 #include <unistd.h>
 
 #include <QAction>
@@ -331,6 +332,24 @@ void CommanderTest::subscriptionSizeShowsAndTheBarFollowsUsage() {
       ->setCurrentIndex(CueCommanderWindow::kSubscriptionsTab);
   QVERIFY(child<QLabel>("status")->text().contains(QStringLiteral("subscriptions")));
   QVERIFY(child<QTableView>("subscriptions")->itemDelegateForColumn(SubscriptionsModel::kUsage));
+
+  // Size and burst edited through the window reach cuebot, and the bar follows.
+  auto* view = child<QTableView>("subscriptions");
+  for (int i = 0; i < view->model()->rowCount(); ++i) {
+    if (view->model()->index(i, 0).data(kItemIdRole).toString().toStdString() == sub->sub.id) {
+      view->selectRow(i);
+    }
+  }
+  QCOMPARE(window_->selectedSubscriptionIds().size(), 1);
+  window_->setAskText([](QWidget*, const QString&, const QString&) { return QStringLiteral("5"); });
+  child<QAction>("subscriptionSize")->trigger();
+  window_->setAskText(
+      [](QWidget*, const QString&, const QString&) { return QStringLiteral("7.5"); });
+  child<QAction>("subscriptionBurst")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(client_->findSubscription("local.general.testing")->sub.burst == 750,
+                           kDeadlineMs);
+  QCOMPARE(client_->findSubscription("local.general.testing")->sub.size, 500);
+  QTRY_VERIFY_WITH_TIMEOUT(bar() == QVariantList({100, 500, 750}), kDeadlineMs);
   window_->findChild<QTabWidget*>(QStringLiteral("tabs"))
       ->setCurrentIndex(CueCommanderWindow::kHostsTab);
 }

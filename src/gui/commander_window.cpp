@@ -22,6 +22,7 @@
 #include <QTime>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <set>
 
@@ -90,11 +91,13 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
   tabs_->addTab(buildHostsTab(), tr("Hosts"));
   tabs_->addTab(makeTable(QStringLiteral("allocations"), commander_->allocations()->model(), tabs_),
                 tr("Allocations"));
-  QTableView* subs =
+  subscriptions_ =
       makeTable(QStringLiteral("subscriptions"), commander_->subscriptions()->model(), tabs_);
-  subs->setItemDelegateForColumn(SubscriptionsModel::kUsage, new SubscriptionBarDelegate(subs));
-  subs->setColumnWidth(SubscriptionsModel::kUsage, 220);
-  tabs_->addTab(subs, tr("Subscriptions"));
+  subscriptions_->setItemDelegateForColumn(SubscriptionsModel::kUsage,
+                                           new SubscriptionBarDelegate(subscriptions_));
+  subscriptions_->setColumnWidth(SubscriptionsModel::kUsage, 220);
+  subscriptions_->setContextMenuPolicy(Qt::CustomContextMenu);
+  tabs_->addTab(subscriptions_, tr("Subscriptions"));
   tabs_->addTab(makeTable(QStringLiteral("shows"), commander_->shows()->model(), tabs_),
                 tr("Shows"));
   tabs_->addTab(makeTable(QStringLiteral("services"), commander_->services()->model(), tabs_),
@@ -117,15 +120,20 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
   }
   connect(commander_->allocations(), &PollingMonitor::refreshed, this,
           &CueCommanderWindow::fillAllocationFilter);
-  connect(commander_->hosts(), &PollingMonitor::actionDone, this, [this](const QString& m) {
-    last_action_ = m;
-    updateStatus();
-  });
-  connect(commander_->hosts(), &PollingMonitor::actionFailed, this, [this](const QString& m) {
-    last_action_ = m;
-    updateStatus();
-    QMessageBox::warning(this, tr("Action failed"), m);
-  });
+  for (PollingMonitor* m : {static_cast<PollingMonitor*>(commander_->hosts()),
+                            static_cast<PollingMonitor*>(commander_->subscriptions())}) {
+    connect(m, &PollingMonitor::actionDone, this, [this](const QString& message) {
+      last_action_ = message;
+      updateStatus();
+    });
+    connect(m, &PollingMonitor::actionFailed, this, [this](const QString& message) {
+      last_action_ = message;
+      updateStatus();
+      QMessageBox::warning(this, tr("Action failed"), message);
+    });
+  }
+  connect(subscriptions_, &QWidget::customContextMenuRequested, this,
+          &CueCommanderWindow::showSubscriptionMenu);
   updateStatus();
 }
 
@@ -244,6 +252,8 @@ void CueCommanderWindow::buildActions() {
       make(QStringLiteral("killProcs"), tr("&Kill..."), QKeySequence(Qt::CTRL | Qt::Key_K), procs_);
   unbook_procs_ = make(QStringLiteral("unbookProcs"), tr("&Unbook..."),
                        QKeySequence(Qt::CTRL | Qt::Key_U), procs_);
+  sub_size_ = make(QStringLiteral("subscriptionSize"), tr("Edit &Size..."), {}, subscriptions_);
+  sub_burst_ = make(QStringLiteral("subscriptionBurst"), tr("Edit &Burst..."), {}, subscriptions_);
   auto* refresh = new QAction(tr("Refresh"), this);
   refresh->setObjectName(QStringLiteral("refresh"));
   refresh->setShortcut(QKeySequence::Refresh);
@@ -276,6 +286,8 @@ void CueCommanderWindow::buildActions() {
   connect(thread_mode_, &QAction::triggered, this, &CueCommanderWindow::setThreadModeOfSelected);
   connect(kill_procs_, &QAction::triggered, this, &CueCommanderWindow::killSelectedProcs);
   connect(unbook_procs_, &QAction::triggered, this, &CueCommanderWindow::unbookSelectedProcs);
+  connect(sub_size_, &QAction::triggered, this, [this] { editSelectedSubscriptions(false); });
+  connect(sub_burst_, &QAction::triggered, this, [this] { editSelectedSubscriptions(true); });
   connect(refresh, &QAction::triggered, this, &CueCommanderWindow::refreshCurrent);
   connect(find, &QAction::triggered, this, [this] {
     tabs_->setCurrentIndex(kHostsTab);
@@ -287,6 +299,8 @@ void CueCommanderWindow::buildActions() {
 QStringList CueCommanderWindow::selectedHostIds() const { return idsOf(hosts_); }
 
 QStringList CueCommanderWindow::selectedProcIds() const { return idsOf(procs_); }
+
+QStringList CueCommanderWindow::selectedSubscriptionIds() const { return idsOf(subscriptions_); }
 
 QStringList CueCommanderWindow::selectedHostNames() const {
   QStringList names;
@@ -445,6 +459,36 @@ void CueCommanderWindow::unbookSelectedProcs() {
     return;
   }
   commander_->hosts()->unbookProcs(ids, false);
+}
+
+void CueCommanderWindow::showSubscriptionMenu(const QPoint& pos) {
+  if (selectedSubscriptionIds().isEmpty()) return;
+  QMenu menu(this);
+  menu.addActions({sub_size_, sub_burst_});
+  menu.exec(subscriptions_->viewport()->mapToGlobal(pos));
+}
+
+void CueCommanderWindow::editSelectedSubscriptions(bool burst) {
+  const QStringList ids = selectedSubscriptionIds();
+  if (ids.isEmpty()) return;
+  const QString text = ask_text_(
+      this, burst ? tr("Edit burst") : tr("Edit size"),
+      (burst ? tr("Most cores the show may use (%n subscription(s)):", nullptr, ids.size())
+             : tr("Cores guaranteed to the show (%n subscription(s)):", nullptr, ids.size())));
+  if (text.isEmpty()) return;
+  bool ok = false;
+  const double cores = text.toDouble(&ok);
+  if (!ok || cores < 0) {
+    QMessageBox::warning(this, tr("Not a number of cores"),
+                         tr("\"%1\" is not a number of cores.").arg(text));
+    return;
+  }
+  const auto units = static_cast<core::CoreUnits>(std::lround(cores * core::kCoreUnitsPerCore));
+  if (burst) {
+    commander_->subscriptions()->setBurst(ids, units);
+  } else {
+    commander_->subscriptions()->setSize(ids, units);
+  }
 }
 
 void CueCommanderWindow::refreshCurrent() {

@@ -4,7 +4,8 @@
 //     below it, the procs of the selected host. Host actions (context menu and shortcuts):
 //     lock, unlock, reboot when idle, repair / clear repair, set allocation, add and remove
 //     tags, thread mode; proc actions: kill, unbook. Destructive ones ask first.
-//   Allocations, Subscriptions (with a usage bar per subscription), Shows, Services, Limits.
+//   Allocations, Subscriptions (a usage bar per subscription; edit size and burst), Shows,
+//   Services, Limits.
 //
 // A red banner while any of its monitors gets no answer from the cuebot, and a status line
 // with the current tab's rows, the last refresh and the last action's outcome. Widgets and
@@ -12,7 +13,7 @@
 // "hostSearch", "allocFilter", "stateFilter", "hosts", "procs", "allocations",
 // "subscriptions", "shows", "services", "limits"; actions "lockHosts", "unlockHosts",
 // "rebootHosts", "repairHosts", "clearRepair", "setAllocation", "addTags", "removeTags",
-// "threadMode", "killProcs", "unbookProcs", "refresh".
+// "threadMode", "killProcs", "unbookProcs", "subscriptionSize", "subscriptionBurst", "refresh".
 #pragma once
 
 #include <QMainWindow>
@@ -48,6 +49,7 @@ class CueCommanderWindow : public QMainWindow {
   // Ids of the selected hosts and procs, in view order.
   QStringList selectedHostIds() const;
   QStringList selectedProcIds() const;
+  QStringList selectedSubscriptionIds() const;
 
   // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
   using Confirm = std::function<bool(QWidget* parent, const QString& title, const QString& text)>;
@@ -82,6 +84,9 @@ class CueCommanderWindow : public QMainWindow {
   void setThreadModeOfSelected();
   void killSelectedProcs();
   void unbookSelectedProcs();
+  void showSubscriptionMenu(const QPoint& pos);
+  // Asks for a number of cores and sets the selected subscriptions' size or burst to it.
+  void editSelectedSubscriptions(bool burst);
   QStringList selectedHostNames() const;
   void refreshCurrent();
   void showConnection();
@@ -101,6 +106,7 @@ class CueCommanderWindow : public QMainWindow {
   QSplitter* host_split_;
   QTableView* hosts_;
   QTableView* procs_;
+  QTableView* subscriptions_;
   QList<QTableView*> tables_;  // every table, for the layout
   QString last_action_;
   QAction* lock_;
@@ -114,6 +120,8 @@ class CueCommanderWindow : public QMainWindow {
   QAction* thread_mode_;
   QAction* kill_procs_;
   QAction* unbook_procs_;
+  QAction* sub_size_;
+  QAction* sub_burst_;
 };
 
 }  // namespace cue::gui
