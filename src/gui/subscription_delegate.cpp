@@ -35,7 +35,7 @@ void SubscriptionBarDelegate::paint(QPainter* painter, const QStyleOptionViewIte
   if (used > burst && burst >= size) {
     painter->fillRect(QRect(x(burst), bar.top(), x(used) - x(burst), bar.height()), past);
   }
-  painter->setPen(QPen(Qt::white, 2));
+  painter->setPen(QPen(option.palette.color(QPalette::Text), 2));
   painter->drawLine(x(size), bar.top() - 1, x(size), bar.bottom() + 1);
   painter->restore();
 }
