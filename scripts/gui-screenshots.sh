@@ -2,7 +2,8 @@
 # Screenshots of cuegui's views for docs/, taken against a throw-away local farm running
 # real jobs: a cuebot on SQLite and one rqd on loopback (ports picked by the kernel), jobs
 # submitted with cuesubmit (running, failing, paused, waiting on a depend, finished), then
-# cuegui --screenshot under Xvfb (or Qt's offscreen platform when xvfb-run is missing).
+# cuegui --screenshot (Monitor Jobs, then CueCommander's Hosts tab) under Xvfb (or Qt's
+# offscreen platform when xvfb-run is missing).
 #   scripts/gui-screenshots.sh [OUT_DIR]      (default docs/images)
 # CUE_BIN: where cuebot/, rqd/ and cli/ are (default build/src); cuegui is build/src/gui.
 set -euo pipefail
@@ -67,3 +68,6 @@ shoot() {
 }
 shoot --server "$CUEBOT" --all-users --finished --screenshot "$OUT/cuegui-monitor-jobs.png"
 echo "gui-screenshots: wrote $OUT/cuegui-monitor-jobs.png"
+# CueCommander's Hosts tab: the rqd's host, its running frames below it.
+shoot --server "$CUEBOT" --commander --screenshot "$OUT/cuegui-monitor-hosts.png"
+echo "gui-screenshots: wrote $OUT/cuegui-monitor-hosts.png"

@@ -164,7 +164,16 @@ class Client {
   absl::Status setHardwareState(const std::string& host_id, core::HardwareState state);
   absl::Status setHostAllocation(const std::string& host_id, const std::string& alloc_id);
   absl::Status setThreadMode(const std::string& host_id, core::ThreadMode mode);
+  absl::Status addHostTags(const std::string& host_id, const std::vector<std::string>& tags);
+  absl::Status removeHostTags(const std::string& host_id, const std::vector<std::string>& tags);
   absl::StatusOr<std::vector<core::ProcView>> getProcs(const ProcQuery& query);
+  // Kills the frame running on proc `proc_id` (NOT_FOUND once the proc is gone).
+  absl::Status killProc(const std::string& proc_id);
+  // Unbooks the proc: it leaves its job when its frame ends, or now with `kill`.
+  absl::Status unbookProc(const std::string& proc_id, bool kill);
+
+  // ---- limits ----
+  absl::StatusOr<std::vector<core::LimitView>> getLimits();
 
   // Runs `rpc` on a fresh context against each cuebot in turn until one answers (any
   // status but UNAVAILABLE). For the typed methods above; public for the odd call a tool

@@ -1,8 +1,9 @@
-// Client: shows, subscriptions, services, allocations, hosts, procs.
+// Client: shows, subscriptions, services, allocations, hosts, procs, limits.
 #include "client/client.h"
 #include "client/rpc_call.h"
 #include "facility.grpc.pb.h"
 #include "host.grpc.pb.h"
+#include "limit.grpc.pb.h"
 #include "service.grpc.pb.h"
 #include "show.grpc.pb.h"
 #include "subscription.grpc.pb.h"
@@ -345,6 +346,24 @@ absl::Status Client::setThreadMode(const std::string& host_id, core::ThreadMode 
   return CUE_RPC(host::HostInterface, SetThreadMode, req, &resp);
 }
 
+absl::Status Client::addHostTags(const std::string& host_id,
+                                 const std::vector<std::string>& tags) {
+  host::HostAddTagsRequest req;
+  *req.mutable_host() = hostRef(host_id);
+  for (const auto& t : tags) req.add_tags(t);
+  host::HostAddTagsResponse resp;
+  return CUE_RPC(host::HostInterface, AddTags, req, &resp);
+}
+
+absl::Status Client::removeHostTags(const std::string& host_id,
+                                    const std::vector<std::string>& tags) {
+  host::HostRemoveTagsRequest req;
+  *req.mutable_host() = hostRef(host_id);
+  for (const auto& t : tags) req.add_tags(t);
+  host::HostRemoveTagsResponse resp;
+  return CUE_RPC(host::HostInterface, RemoveTags, req, &resp);
+}
+
 absl::StatusOr<std::vector<core::ProcView>> Client::getProcs(const ProcQuery& q) {
   host::ProcGetProcsRequest req;
   auto* r = req.mutable_r();
@@ -367,6 +386,31 @@ absl::StatusOr<std::vector<core::ProcView>> Client::getProcs(const ProcQuery& q)
   auto st = CUE_RPC(host::ProcInterface, GetProcs, req, &resp);
   if (!st.ok()) return st;
   return convertAll<core::ProcView>(resp.procs().procs());
+}
+
+absl::Status Client::killProc(const std::string& proc_id) {
+  host::ProcKillRequest req;
+  req.mutable_proc()->set_id(proc_id);
+  host::ProcKillResponse resp;
+  return CUE_RPC(host::ProcInterface, Kill, req, &resp);
+}
+
+absl::Status Client::unbookProc(const std::string& proc_id, bool kill) {
+  host::ProcUnbookRequest req;
+  req.mutable_proc()->set_id(proc_id);
+  req.set_kill(kill);
+  host::ProcUnbookResponse resp;
+  return CUE_RPC(host::ProcInterface, Unbook, req, &resp);
+}
+
+// ---- limits ----
+
+absl::StatusOr<std::vector<core::LimitView>> Client::getLimits() {
+  limit::LimitGetAllRequest req;
+  limit::LimitGetAllResponse resp;
+  auto st = CUE_RPC(limit::LimitInterface, GetAll, req, &resp);
+  if (!st.ok()) return st;
+  return convertAll<core::LimitView>(resp.limits());
 }
 
 }  // namespace cue::client

@@ -59,6 +59,11 @@ struct SubscriptionView {
   CoreUnits reserved_cores = 0;
 };
 
+struct LimitView {
+  Limit limit;
+  int32_t running = 0;  // frames counting against the limit now
+};
+
 // A piece of a frame's log, read through cuebot from the rqd that holds it.
 struct FrameLogChunk {
   std::string data;

@@ -1,6 +1,7 @@
 #include "gui/dialogs.h"
 
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QMessageBox>
 
 namespace cue::gui {
@@ -25,6 +26,22 @@ AskNumber defaultAskNumber() {
     }
     if (!ok) return std::nullopt;
     return value;
+  };
+}
+
+Choose defaultChoose() {
+  return [](QWidget* parent, const QString& title, const QString& label, const QStringList& items) {
+    bool ok = false;
+    QString item = QInputDialog::getItem(parent, title, label, items, 0, false, &ok);
+    return ok ? item : QString();
+  };
+}
+
+AskText defaultAskText() {
+  return [](QWidget* parent, const QString& title, const QString& label) {
+    bool ok = false;
+    QString text = QInputDialog::getText(parent, title, label, QLineEdit::Normal, {}, &ok);
+    return ok ? text.trimmed() : QString();
   };
 }
 

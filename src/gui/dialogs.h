@@ -1,9 +1,11 @@
 // The questions cuegui's windows ask the user, as replaceable functions so that tests answer
-// for the user: confirming a destructive action, and asking for a number (priority, cores,
-// retries). The defaults are Qt's message box and input dialog.
+// for the user: confirming a destructive action, asking for a number (priority, cores,
+// retries), for one of a list (an allocation), for a line of text (tags). The defaults are
+// Qt's message box and input dialogs.
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <functional>
 #include <optional>
 
@@ -26,5 +28,14 @@ struct NumberQuestion {
 // The number entered, or nullopt when cancelled. Default: QInputDialog.
 using AskNumber = std::function<std::optional<double>(QWidget* parent, const NumberQuestion&)>;
 AskNumber defaultAskNumber();
+
+// One of `items`, or an empty string when cancelled. Default: QInputDialog::getItem.
+using Choose = std::function<QString(QWidget* parent, const QString& title, const QString& label,
+                                     const QStringList& items)>;
+Choose defaultChoose();
+
+// A line of text, trimmed, or an empty string when cancelled. Default: QInputDialog::getText.
+using AskText = std::function<QString(QWidget* parent, const QString& title, const QString& label)>;
+AskText defaultAskText();
 
 }  // namespace cue::gui

@@ -1,8 +1,10 @@
-// cuegui: Cue's desktop application. So far the artist view's Monitor Jobs and Job Details.
+// cuegui: Cue's desktop application. The artist view's Monitor Jobs and Job Details, and
+// with --commander the admin view, CueCommander (hosts, allocations, subscriptions, shows,
+// services, limits).
 //
 //   cuegui [--server HOST[:PORT] ...] [--facility F] [--refresh SECONDS]
 //          [--user NAME ... | --all-users] [--show SHOW ...] [--finished]
-//          [--screenshot FILE.png]
+//          [--commander] [--screenshot FILE.png]
 //
 // --screenshot saves the window once the first refresh is in (and the jobs sorted by name,
 // the first selected), then exits: 0 when the cuebot answered. scripts/gui-screenshots.sh
@@ -17,9 +19,13 @@
 #include <QStyleFactory>
 #include <QTableView>
 #include <QTimer>
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "client/client.h"
+#include "gui/commander_monitor.h"
+#include "gui/commander_window.h"
 #include "gui/job_details_monitor.h"
 #include "gui/job_monitor.h"
 #include "gui/jobs_window.h"
@@ -33,6 +39,43 @@ std::vector<std::string> toStd(const QStringList& values) {
   return out;
 }
 
+// CueCommander instead of Monitor Jobs: hosts refresh every `refresh_s` seconds (default
+// 20), the other tabs every 30 s or `refresh_s`, whichever is longer. With a screenshot
+// file, the Hosts tab is saved once the first host is selected and its procs are in.
+int runCommander(const cue::client::CuebotConfig& config, std::optional<double> refresh_s,
+                 const QString& screenshot) {
+  cue::gui::CommanderOptions options;
+  if (refresh_s) {
+    options.hosts_refresh_ms = static_cast<int>(*refresh_s * 1000);
+    options.farm_refresh_ms = std::max(options.farm_refresh_ms, options.hosts_refresh_ms);
+  }
+  cue::gui::Commander commander(config, options);
+  cue::gui::CueCommanderWindow window(&commander);
+  QSettings settings;  // ~/.config/Cue/cuegui.conf
+  if (screenshot.isEmpty()) {
+    window.restoreLayout(settings);
+    QObject::connect(qApp, &QApplication::aboutToQuit, &window,
+                     [&] { window.saveLayout(settings); });
+  }
+  window.show();
+  cue::gui::HostMonitor* hosts = commander.hosts();
+  if (!screenshot.isEmpty()) {
+    QObject::connect(hosts, &cue::gui::HostMonitor::refreshed, &window, [&, screenshot] {
+      auto* view = window.findChild<QTableView*>(QStringLiteral("hosts"));
+      if (view != nullptr && hosts->procHost().isEmpty() && view->model()->rowCount() > 0) {
+        view->selectRow(0);  // its procs come with the refresh this asks for
+        if (hosts->refreshing()) return;
+      }
+      QTimer::singleShot(0, &window, [&, screenshot] {
+        const bool saved = window.grab().save(screenshot);
+        QApplication::exit(saved && hosts->connected() ? 0 : 1);
+      });
+    });
+  }
+  commander.start();
+  return QApplication::exec();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,7 +86,9 @@ int main(int argc, char** argv) {
   QApplication::setPalette(cue::gui::darkPalette());
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Cue's render farm GUI: Monitor Jobs (double-click a job for its layers and frames)."));
+  parser.setApplicationDescription(
+      QStringLiteral("Cue's render farm GUI: Monitor Jobs (double-click a job for its layers and "
+                     "frames), or with --commander the admin view, CueCommander."));
   parser.addHelpOption();
   const QCommandLineOption server(
       {QStringLiteral("server"), QStringLiteral("cuebot")},
@@ -54,7 +99,8 @@ int main(int argc, char** argv) {
                                     QStringLiteral("whose cuebots to use (opencue.yaml)"),
                                     QStringLiteral("CODE"));
   const QCommandLineOption refresh(QStringLiteral("refresh"),
-                                   QStringLiteral("seconds between refreshes (default 10)"),
+                                   QStringLiteral("seconds between refreshes (default 10; "
+                                                  "CueCommander's hosts 20)"),
                                    QStringLiteral("SECONDS"), QStringLiteral("10"));
   const QCommandLineOption user(QStringLiteral("user"),
                                 QStringLiteral("show this user's jobs; may repeat "
@@ -71,7 +117,12 @@ int main(int argc, char** argv) {
       QStringLiteral("screenshot"),
       QStringLiteral("save the window to this PNG after the first refresh, then exit"),
       QStringLiteral("FILE"));
-  parser.addOptions({server, facility, refresh, user, all_users, show, finished, screenshot});
+  const QCommandLineOption commander(
+      QStringLiteral("commander"),
+      QStringLiteral("open CueCommander, the admin view (hosts, allocations, subscriptions, "
+                     "shows, services, limits), instead of Monitor Jobs"));
+  parser.addOptions(
+      {server, facility, refresh, user, all_users, show, finished, commander, screenshot});
   parser.process(app);
 
   bool ok = false;
@@ -86,6 +137,11 @@ int main(int argc, char** argv) {
     QMessageBox::critical(nullptr, QStringLiteral("cuegui"),
                           QString::fromStdString(std::string(client.status().message())));
     return 4;
+  }
+  if (parser.isSet(commander)) {
+    return runCommander(client->config(),
+                        parser.isSet(refresh) ? std::optional<double>(seconds) : std::nullopt,
+                        parser.value(screenshot));
   }
 
   cue::gui::JobMonitorOptions monitor_options;

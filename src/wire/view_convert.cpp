@@ -220,6 +220,15 @@ core::SubscriptionView fromProto(const subscription::Subscription& in) {
   return v;
 }
 
+core::LimitView fromProto(const limit::Limit& in) {
+  core::LimitView v;
+  v.limit.id = in.id();
+  v.limit.name = in.name();
+  v.limit.max_value = in.max_value();
+  v.running = in.current_running();
+  return v;
+}
+
 core::WhyView fromProto(const cue::ext::WhyNotRunningResponse& in) {
   core::WhyView v;
   v.job_id = in.job_id();

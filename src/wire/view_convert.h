@@ -9,6 +9,7 @@
 #include "facility.pb.h"
 #include "host.pb.h"
 #include "job.pb.h"
+#include "limit.pb.h"
 #include "service.pb.h"
 #include "show.pb.h"
 #include "subscription.pb.h"
@@ -23,6 +24,7 @@ core::ProcView fromProto(const host::Proc& in);
 core::ShowView fromProto(const show::Show& in);
 core::AllocationView fromProto(const facility::Allocation& in);
 core::SubscriptionView fromProto(const subscription::Subscription& in);
+core::LimitView fromProto(const limit::Limit& in);
 core::WhyView fromProto(const cue::ext::WhyNotRunningResponse& in);
 core::FrameLogChunk fromProto(const cue::ext::ReadFrameLogResponse& in);
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/client.h"
 #include "farm_harness.h"
+#include "limit.grpc.pb.h"
 
 namespace cue::testing {
 namespace {
@@ -65,6 +66,30 @@ TEST_F(ClientTest, ReturnsCueTypesAndFailsOverToTheNextCuebot) {
   bool general = false;
   for (const auto& a : *allocs) general |= a.alloc.name == "local.general";
   EXPECT_TRUE(general);
+}
+
+TEST_F(ClientTest, LimitsAndProcActionsAnswerAsOpenCuesDo) {
+  // A limit made through OpenCue's LimitInterface shows in getLimits, nothing running on it.
+  auto stub = limit::LimitInterface::NewStub(
+      grpc::CreateChannel(live(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  limit::LimitCreateRequest req;
+  req.set_name("nuke_lic");
+  req.set_max_value(4);
+  limit::LimitCreateResponse resp;
+  ASSERT_TRUE(stub->Create(&ctx, req, &resp).ok());
+
+  client::Client c(config({live()}));
+  auto limits = c.getLimits();
+  ASSERT_TRUE(limits.ok()) << limits.status();
+  ASSERT_EQ(limits->size(), 1u);
+  EXPECT_EQ(limits->front().limit.name, "nuke_lic");
+  EXPECT_EQ(limits->front().limit.id, resp.limit().id());
+  EXPECT_EQ(limits->front().limit.max_value, 4);
+  EXPECT_EQ(limits->front().running, 0);
+
+  EXPECT_EQ(c.killProc("nosuchproc").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(c.unbookProc("nosuchproc", true).code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(ClientTest, NoCuebotAnsweringNamesEveryAddressTried) {
