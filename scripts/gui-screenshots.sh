@@ -2,8 +2,9 @@
 # Screenshots of cuegui's views for docs/, taken against a throw-away local farm running
 # real jobs: a cuebot on SQLite and one rqd on loopback (ports picked by the kernel), jobs
 # submitted with cuesubmit (running, failing, paused, waiting on a depend, finished), then
-# cuegui --screenshot (Monitor Jobs, then CueCommander's Hosts tab) under Xvfb (or Qt's
-# offscreen platform when xvfb-run is missing).
+# cuegui --screenshot under Xvfb (or Qt's offscreen platform when xvfb-run is missing):
+# Monitor Jobs, a job's Monitor Job Details, a frame's log, why a job is not running,
+# CueCommander's Hosts and Subscriptions tabs.
 #   scripts/gui-screenshots.sh [OUT_DIR]      (default docs/images)
 # CUE_BIN: where cuebot/, rqd/ and cli/ are (default build/src); cuegui is build/src/gui.
 set -euo pipefail
@@ -68,6 +69,18 @@ shoot() {
 }
 shoot --server "$CUEBOT" --all-users --finished --screenshot "$OUT/cuegui-monitor-jobs.png"
 echo "gui-screenshots: wrote $OUT/cuegui-monitor-jobs.png"
-# CueCommander's Hosts tab: the rqd's host, its running frames below it.
+JOB=testing-sh010-artist
+shoot --server "$CUEBOT" --all-users --finished --job "${JOB}_fx_sim_v003" \
+  --screenshot "$OUT/cuegui-job-details.png"
+echo "gui-screenshots: wrote $OUT/cuegui-job-details.png"
+shoot --server "$CUEBOT" --all-users --finished --job "${JOB}_fx_sim_v003" --log 0008-sim \
+  --screenshot "$OUT/cuegui-frame-log.png"
+echo "gui-screenshots: wrote $OUT/cuegui-frame-log.png"
+shoot --server "$CUEBOT" --all-users --job "${JOB}_comp_v012" --why \
+  --screenshot "$OUT/cuegui-why-not-running.png"
+echo "gui-screenshots: wrote $OUT/cuegui-why-not-running.png"
+# CueCommander's Hosts tab: the rqd's host, its running frames below it; its Subscriptions.
 shoot --server "$CUEBOT" --commander --screenshot "$OUT/cuegui-monitor-hosts.png"
 echo "gui-screenshots: wrote $OUT/cuegui-monitor-hosts.png"
+shoot --server "$CUEBOT" --commander --tab subscriptions --screenshot "$OUT/cuegui-subscriptions.png"
+echo "gui-screenshots: wrote $OUT/cuegui-subscriptions.png"

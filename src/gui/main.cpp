@@ -1,37 +1,52 @@
-// cuegui: Cue's desktop application. The artist view's Monitor Jobs and Job Details, and
-// with --commander the admin view, CueCommander (hosts, allocations, subscriptions, shows,
-// services, limits).
+// cuegui: Cue's desktop application. The artist view, Monitor Jobs (double-click a job for
+// its Monitor Job Details, a frame for its log), and the admin view, CueCommander (hosts,
+// allocations, subscriptions, shows, services, limits); each opens the other from its Window
+// menu.
 //
 //   cuegui [--server HOST[:PORT] ...] [--facility F] [--refresh SECONDS]
 //          [--user NAME ... | --all-users] [--show SHOW ...] [--finished]
-//          [--commander] [--screenshot FILE.png]
+//          [--commander [--tab NAME]] [--screenshot FILE.png [--job NAME [--log FRAME | --why]]]
 //
-// --screenshot saves the window once the first refresh is in (and the jobs sorted by name,
-// the first selected), then exits: 0 when the cuebot answered. scripts/gui-screenshots.sh
-// uses it under Xvfb for docs/.
+// --screenshot saves a window once its first refresh is in, then exits (0 when the cuebot
+// answered): Monitor Jobs (sorted by name, the first job selected), CueCommander (at --tab,
+// the first host selected with its procs), or with --job that job's Monitor Job Details, with
+// --log FRAME that frame's log window, with --why the job's why-not-running dialog.
+// scripts/gui-screenshots.sh uses it under Xvfb for docs/.
 //
 // Cuebots are found as the command-line tools find them (client/config.h): --server, then
 // $CUEBOT_HOSTS, then opencue.yaml, then localhost.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 
 #include "client/client.h"
 #include "gui/commander_monitor.h"
 #include "gui/commander_window.h"
 #include "gui/job_details_monitor.h"
+#include "gui/job_details_window.h"
 #include "gui/job_monitor.h"
 #include "gui/jobs_window.h"
+#include "gui/log_follower.h"
+#include "gui/log_window.h"
 #include "gui/theme.h"
+#include "gui/why_dialog.h"
 
 namespace {
+
+using cue::gui::Commander;
+using cue::gui::CueCommanderWindow;
+using cue::gui::JobMonitor;
+using cue::gui::MonitorJobsWindow;
 
 std::vector<std::string> toStd(const QStringList& values) {
   std::vector<std::string> out;
@@ -39,41 +54,153 @@ std::vector<std::string> toStd(const QStringList& values) {
   return out;
 }
 
-// CueCommander instead of Monitor Jobs: hosts refresh every `refresh_s` seconds (default
-// 20), the other tabs every 30 s or `refresh_s`, whichever is longer. With a screenshot
-// file, the Hosts tab is saved once the first host is selected and its procs are in.
-int runCommander(const cue::client::CuebotConfig& config, std::optional<double> refresh_s,
-                 const QString& screenshot) {
-  cue::gui::CommanderOptions options;
-  if (refresh_s) {
-    options.hosts_refresh_ms = static_cast<int>(*refresh_s * 1000);
-    options.farm_refresh_ms = std::max(options.farm_refresh_ms, options.hosts_refresh_ms);
-  }
-  cue::gui::Commander commander(config, options);
-  cue::gui::CueCommanderWindow window(&commander);
-  QSettings settings;  // ~/.config/Cue/cuegui.conf
-  if (screenshot.isEmpty()) {
-    window.restoreLayout(settings);
-    QObject::connect(qApp, &QApplication::aboutToQuit, &window,
-                     [&] { window.saveLayout(settings); });
-  }
-  window.show();
-  cue::gui::HostMonitor* hosts = commander.hosts();
-  if (!screenshot.isEmpty()) {
-    QObject::connect(hosts, &cue::gui::HostMonitor::refreshed, &window, [&, screenshot] {
-      auto* view = window.findChild<QTableView*>(QStringLiteral("hosts"));
-      if (view != nullptr && hosts->procHost().isEmpty() && view->model()->rowCount() > 0) {
-        view->selectRow(0);  // its procs come with the refresh this asks for
-        if (hosts->refreshing()) return;
-      }
-      QTimer::singleShot(0, &window, [&, screenshot] {
-        const bool saved = window.grab().save(screenshot);
-        QApplication::exit(saved && hosts->connected() ? 0 : 1);
+void saveAndExit(QWidget* window, const QString& file, bool connected) {
+  const bool saved = window->grab().save(file);
+  QApplication::exit(saved && connected ? 0 : 1);
+}
+
+// Both views, each made when first shown; a window's layout is restored when it is made and
+// saved at exit (not while taking screenshots).
+class Views {
+ public:
+  Views(cue::client::CuebotConfig config, cue::gui::JobMonitorOptions jobs,
+        cue::gui::CommanderOptions commander, bool keep_layout)
+      : config_(std::move(config)),
+        jobs_options_(std::move(jobs)),
+        commander_options_(commander),
+        keep_layout_(keep_layout) {
+    if (keep_layout_) {
+      QObject::connect(qApp, &QApplication::aboutToQuit, [this] {
+        if (jobs_window_) jobs_window_->saveLayout(settings_);
+        if (commander_window_) commander_window_->saveLayout(settings_);
       });
-    });
+    }
   }
-  commander.start();
-  return QApplication::exec();
+
+  MonitorJobsWindow* jobs() {
+    if (!jobs_window_) {
+      jobs_monitor_ = std::make_unique<JobMonitor>(cue::client::Client(config_), jobs_options_);
+      jobs_window_ = std::make_unique<MonitorJobsWindow>(jobs_monitor_.get());
+      // Monitor Job Details, on double-click: its own client, refreshed as the jobs are.
+      jobs_window_->setDetailsFactory(
+          [config = config_, ms = jobs_options_.refresh_ms](const std::string& id) {
+            auto details = std::make_unique<cue::gui::JobDetailsMonitor>(
+                cue::client::Client(config), id, ms);
+            details->start();
+            return details;
+          });
+      addWindowMenu(jobs_window_.get(), QObject::tr("&CueCommander"),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] { show(commander()); });
+      if (keep_layout_) jobs_window_->restoreLayout(settings_);
+      jobs_window_->show();
+      jobs_monitor_->start();
+    }
+    return jobs_window_.get();
+  }
+  JobMonitor* jobMonitor() { return jobs_monitor_.get(); }
+
+  CueCommanderWindow* commander() {
+    if (!commander_window_) {
+      commander_ = std::make_unique<Commander>(config_, commander_options_);
+      commander_window_ = std::make_unique<CueCommanderWindow>(commander_.get());
+      addWindowMenu(commander_window_.get(), QObject::tr("&Monitor Jobs"),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J), [this] { show(jobs()); });
+      if (keep_layout_) commander_window_->restoreLayout(settings_);
+      commander_window_->show();
+      commander_->start();
+    }
+    return commander_window_.get();
+  }
+  Commander* commanderMonitors() { return commander_.get(); }
+
+ private:
+  static void show(QWidget* window) {
+    window->show();
+    window->raise();
+    window->activateWindow();
+  }
+  static void addWindowMenu(QMainWindow* window, const QString& other, const QKeySequence& keys,
+                            std::function<void()> open) {
+    QMenu* menu = window->menuBar()->addMenu(QObject::tr("&Window"));
+    QAction* a = menu->addAction(other);
+    a->setShortcut(keys);
+    QObject::connect(a, &QAction::triggered, window, std::move(open));
+  }
+
+  cue::client::CuebotConfig config_;
+  cue::gui::JobMonitorOptions jobs_options_;
+  cue::gui::CommanderOptions commander_options_;
+  bool keep_layout_;
+  QSettings settings_;  // ~/.config/Cue/cuegui.conf
+  std::unique_ptr<JobMonitor> jobs_monitor_;
+  std::unique_ptr<MonitorJobsWindow> jobs_window_;
+  std::unique_ptr<Commander> commander_;
+  std::unique_ptr<CueCommanderWindow> commander_window_;
+};
+
+// CueCommander's picture: the Hosts tab once the first host is selected and its procs are in.
+void shootCommander(Views& views, const QString& file) {
+  CueCommanderWindow* window = views.commander();
+  cue::gui::HostMonitor* hosts = views.commanderMonitors()->hosts();
+  QObject::connect(hosts, &cue::gui::HostMonitor::refreshed, window, [window, hosts, file] {
+    auto* view = window->findChild<QTableView*>(QStringLiteral("hosts"));
+    if (view != nullptr && hosts->procHost().isEmpty() && view->model()->rowCount() > 0) {
+      view->selectRow(0);  // its procs come with the refresh this asks for
+      if (hosts->refreshing()) return;
+    }
+    QTimer::singleShot(0, window, [window, hosts, file] { saveAndExit(window, file, hosts->connected()); });
+  });
+}
+
+// Monitor Jobs' picture, or with `job` that job's details (and its frame's log, or its why
+// dialog), each once it has what it shows.
+void shootJobs(Views& views, const QString& file, const QString& job, const QString& log_frame,
+               bool why) {
+  MonitorJobsWindow* window = views.jobs();
+  JobMonitor* monitor = views.jobMonitor();
+  QObject::connect(monitor, &JobMonitor::refreshed, window, [=] {
+    auto* view = window->findChild<QTableView*>(QStringLiteral("jobs"));
+    if (job.isEmpty()) {
+      if (view != nullptr) view->selectRow(0);
+      // After the view has taken the model's rows in (queued behind them).
+      QTimer::singleShot(0, window, [=] { saveAndExit(window, file, monitor->connected()); });
+      return;
+    }
+    const cue::core::JobView* v = nullptr;
+    for (int r = 0; r < monitor->model()->rowCount(); ++r) {
+      if (QString::fromStdString(monitor->model()->job(r)->job.name) == job) v = monitor->model()->job(r);
+    }
+    if (v == nullptr || window->findChild<cue::gui::JobDetailsWindow*>() != nullptr) return;
+    cue::gui::JobDetailsWindow* details = window->openDetails(QString::fromStdString(v->job.id));
+    if (details == nullptr) return;
+    details->resize(1100, 640);
+    QObject::connect(details->monitor(), &cue::gui::JobDetailsMonitor::refreshed, details, [=] {
+      if (!log_frame.isEmpty()) {
+        if (details->findChild<cue::gui::LogWindow*>() != nullptr) return;
+        cue::gui::LogWindow* log = details->openLog(log_frame);
+        if (log == nullptr) return;
+        log->resize(1000, 560);
+        QObject::connect(log->follower(), &cue::gui::LogFollower::refreshed, log, [=] {
+          if (!log->follower()->text().isEmpty()) {
+            saveAndExit(log, file, log->follower()->connected());
+          }
+        });
+      } else if (why) {
+        if (details->findChild<QAction*>(QStringLiteral("why")) == nullptr) return;
+        details->findChild<QAction*>(QStringLiteral("why"))->trigger();
+        auto* poll = new QTimer(details);
+        QObject::connect(poll, &QTimer::timeout, details, [=] {
+          if (auto* dialog = details->findChild<cue::gui::WhyDialog*>()) {
+            poll->stop();
+            saveAndExit(dialog, file, true);
+          }
+        });
+        poll->start(50);
+      } else {
+        QTimer::singleShot(0, details, [=] { saveAndExit(details, file, details->monitor()->connected()); });
+      }
+    });
+  });
 }
 
 }  // namespace
@@ -88,7 +215,8 @@ int main(int argc, char** argv) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
       QStringLiteral("Cue's render farm GUI: Monitor Jobs (double-click a job for its layers and "
-                     "frames), or with --commander the admin view, CueCommander."));
+                     "frames, a frame for its log), or with --commander the admin view, "
+                     "CueCommander; each opens the other from its Window menu."));
   parser.addHelpOption();
   const QCommandLineOption server(
       {QStringLiteral("server"), QStringLiteral("cuebot")},
@@ -113,16 +241,29 @@ int main(int argc, char** argv) {
                                 QStringLiteral("SHOW"));
   const QCommandLineOption finished(QStringLiteral("finished"),
                                     QStringLiteral("include finished jobs"));
-  const QCommandLineOption screenshot(
-      QStringLiteral("screenshot"),
-      QStringLiteral("save the window to this PNG after the first refresh, then exit"),
-      QStringLiteral("FILE"));
   const QCommandLineOption commander(
       QStringLiteral("commander"),
       QStringLiteral("open CueCommander, the admin view (hosts, allocations, subscriptions, "
                      "shows, services, limits), instead of Monitor Jobs"));
-  parser.addOptions(
-      {server, facility, refresh, user, all_users, show, finished, commander, screenshot});
+  const QCommandLineOption tab(QStringLiteral("tab"),
+                               QStringLiteral("CueCommander's tab to show first: hosts, "
+                                              "allocations, subscriptions, shows, services, "
+                                              "limits"),
+                               QStringLiteral("NAME"));
+  const QCommandLineOption screenshot(
+      QStringLiteral("screenshot"),
+      QStringLiteral("save the window to this PNG after the first refresh, then exit"),
+      QStringLiteral("FILE"));
+  const QCommandLineOption job(QStringLiteral("job"),
+                               QStringLiteral("with --screenshot: that job's details instead"),
+                               QStringLiteral("NAME"));
+  const QCommandLineOption log(QStringLiteral("log"),
+                               QStringLiteral("with --job: that frame's log (\"0001-render\")"),
+                               QStringLiteral("FRAME"));
+  const QCommandLineOption why(QStringLiteral("why"),
+                               QStringLiteral("with --job: why the job is not running"));
+  parser.addOptions({server, facility, refresh, user, all_users, show, finished, commander, tab,
+                     screenshot, job, log, why});
   parser.process(app);
 
   bool ok = false;
@@ -138,51 +279,41 @@ int main(int argc, char** argv) {
                           QString::fromStdString(std::string(client.status().message())));
     return 4;
   }
-  if (parser.isSet(commander)) {
-    return runCommander(client->config(),
-                        parser.isSet(refresh) ? std::optional<double>(seconds) : std::nullopt,
-                        parser.value(screenshot));
-  }
 
-  cue::gui::JobMonitorOptions monitor_options;
-  monitor_options.refresh_ms = static_cast<int>(seconds * 1000);
-  monitor_options.query.shows = toStd(parser.values(show));
-  monitor_options.query.include_finished = parser.isSet(finished);
+  cue::gui::JobMonitorOptions jobs_options;
+  jobs_options.refresh_ms = static_cast<int>(seconds * 1000);
+  jobs_options.query.shows = toStd(parser.values(show));
+  jobs_options.query.include_finished = parser.isSet(finished);
   if (parser.isSet(user)) {
-    monitor_options.query.users = toStd(parser.values(user));
+    jobs_options.query.users = toStd(parser.values(user));
   } else if (!parser.isSet(all_users)) {
     const char* login = std::getenv("USER");
-    if (login != nullptr && *login != '\0') monitor_options.query.users = {login};
+    if (login != nullptr && *login != '\0') jobs_options.query.users = {login};
+  }
+  // CueCommander: hosts every --refresh seconds (default 20), the other tabs every 30 s or
+  // --refresh, whichever is longer.
+  cue::gui::CommanderOptions commander_options;
+  if (parser.isSet(refresh)) {
+    commander_options.hosts_refresh_ms = static_cast<int>(seconds * 1000);
+    commander_options.farm_refresh_ms =
+        std::max(commander_options.farm_refresh_ms, commander_options.hosts_refresh_ms);
   }
 
-  const cue::client::CuebotConfig config = client->config();
-  cue::gui::JobMonitor monitor(std::move(*client), monitor_options);
-  cue::gui::MonitorJobsWindow window(&monitor);
-  // Monitor Job Details, on double-click: its own client, refreshed as the jobs are.
-  window.setDetailsFactory([config, ms = monitor_options.refresh_ms](const std::string& id) {
-    auto details =
-        std::make_unique<cue::gui::JobDetailsMonitor>(cue::client::Client(config), id, ms);
-    details->start();
-    return details;
-  });
-  QSettings settings;  // ~/.config/Cue/cuegui.conf
-  if (!parser.isSet(screenshot)) {
-    window.restoreLayout(settings);
-    QObject::connect(&app, &QApplication::aboutToQuit, &window,
-                     [&] { window.saveLayout(settings); });
+  const QString file = parser.value(screenshot);
+  Views views(client->config(), jobs_options, commander_options, file.isEmpty());
+  if (parser.isSet(commander)) {
+    CueCommanderWindow* window = views.commander();
+    if (parser.isSet(tab)) {
+      auto* tabs = window->findChild<QTabWidget*>(QStringLiteral("tabs"));
+      for (int i = 0; tabs != nullptr && i < tabs->count(); ++i) {
+        if (tabs->tabText(i).compare(parser.value(tab), Qt::CaseInsensitive) == 0) tabs->setCurrentIndex(i);
+      }
+    }
+    if (!file.isEmpty()) shootCommander(views, file);
+  } else if (!file.isEmpty()) {
+    shootJobs(views, file, parser.value(job), parser.value(log), parser.isSet(why));
+  } else {
+    views.jobs();
   }
-  window.show();
-  if (parser.isSet(screenshot)) {
-    const QString file = parser.value(screenshot);
-    QObject::connect(&monitor, &cue::gui::JobMonitor::refreshed, &window, [&, file] {
-      if (auto* view = window.findChild<QTableView*>(QStringLiteral("jobs"))) view->selectRow(0);
-      // After the view has taken the model's rows in (queued behind them).
-      QTimer::singleShot(0, &window, [&, file] {
-        const bool saved = window.grab().save(file);
-        QApplication::exit(saved && monitor.connected() ? 0 : 1);
-      });
-    });
-  }
-  monitor.start();
   return QApplication::exec();
 }

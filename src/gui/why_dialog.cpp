@@ -58,7 +58,7 @@ WhyDialog::WhyDialog(const core::WhyView& why, QWidget* parent) : QDialog(parent
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   layout->addWidget(buttons);
-  resize(900, 420);
+  resize(900, 300);
 }
 
 void showWhyNotRunning(PollingMonitor* monitor, QWidget* parent, const std::string& job_name) {
