@@ -5,7 +5,7 @@
 //                 [--layer-type shell|blender|maya|nuke] [--layer-name L] [--command CMD]
 //                 [--scene FILE] [--output PATH] [--format FMT] [--range R] [--chunk N]
 //
-// The fields start as last submitted (QSettings, ~/.config/Cue/cuesubmit-gui.conf); the
+// The fields start as last submitted or left (QSettings, ~/.config/Cue/cuesubmit-gui.conf); the
 // prefill flags, for DCC plug-ins such as the Blender add-on, then replace the job fields
 // given and, when any layer flag is given, the layers with that one layer.
 // --screenshot saves the window once the shows are loaded, then exits (0 when the cuebot
@@ -112,6 +112,11 @@ int main(int argc, char** argv) {
   }
   window.setJob(job);
   window.show();
+  if (!shooting) {
+    // Kept on quit too, so that a half-filled job is there next time.
+    QObject::connect(&app, &QApplication::aboutToQuit, &window,
+                     [&] { cue::gui::SubmitWindow::saveJob(settings, window.job()); });
+  }
 
   if (shooting) {
     const QString file = parser.value(screenshot);
