@@ -78,39 +78,29 @@ int main(int argc, char** argv) {
   cue::gui::SubmitWindow window(&backend, shooting ? nullptr : &settings);
 
   // Prefill: job fields given, and one layer when any layer flag is.
-  cue::gui::SubmitJob job = window.job();
-  job.facility = options.facility;
-  auto set = [&](const QCommandLineOption& o, std::string& field) {
+  cue::gui::SubmitPrefill prefill;
+  auto flag = [&](const QCommandLineOption& o, std::optional<std::string>& field) {
     if (parser.isSet(o)) field = parser.value(o).toStdString();
   };
-  set(job_name, job.name);
-  set(show, job.show);
-  set(shot, job.shot);
-  set(user, job.user);
-  const bool layer_flags = parser.isSet(layer_type) || parser.isSet(layer_name) ||
-                           parser.isSet(command) || parser.isSet(scene) || parser.isSet(range);
-  if (layer_flags) {
-    cue::gui::SubmitLayer layer;
-    layer.name = "render";
-    if (parser.isSet(layer_type)) {
-      auto type = cue::gui::parseLayerType(parser.value(layer_type).toStdString());
-      if (!type) {
-        fprintf(stderr, "cuesubmit-gui: --layer-type %s: use shell, blender, maya or nuke\n",
-                qPrintable(parser.value(layer_type)));
-        return 2;
-      }
-      layer.type = *type;
-    }
-    set(layer_name, layer.name);
-    set(command, layer.command);
-    set(scene, layer.scene);
-    set(output, layer.output_path);
-    set(format, layer.output_format);
-    set(range, layer.range);
-    if (parser.isSet(chunk)) layer.chunk = parser.value(chunk).toInt();
-    job.layers = {layer};
+  flag(job_name, prefill.job_name);
+  flag(show, prefill.show);
+  flag(shot, prefill.shot);
+  flag(user, prefill.user);
+  flag(layer_type, prefill.layer_type);
+  flag(layer_name, prefill.layer_name);
+  flag(command, prefill.command);
+  flag(scene, prefill.scene);
+  flag(output, prefill.output_path);
+  flag(format, prefill.output_format);
+  flag(range, prefill.range);
+  if (parser.isSet(chunk)) prefill.chunk = parser.value(chunk).toInt();
+  auto job = cue::gui::applyPrefill(window.job(), prefill);
+  if (!job.ok()) {
+    fprintf(stderr, "cuesubmit-gui: %s\n", std::string(job.status().message()).c_str());
+    return 2;
   }
-  window.setJob(job);
+  job->facility = options.facility;
+  window.setJob(*job);
   window.show();
   if (!shooting) {
     // Kept on quit too, so that a half-filled job is there next time.

@@ -330,6 +330,39 @@ absl::StatusOr<std::vector<std::string>> submitJob(client::Client& client, const
   return client.launchSpec(*xml);
 }
 
+absl::StatusOr<SubmitJob> applyPrefill(SubmitJob job, const SubmitPrefill& p) {
+  auto set = [](const std::optional<std::string>& from, std::string& to) {
+    if (from) to = *from;
+  };
+  set(p.job_name, job.name);
+  set(p.show, job.show);
+  set(p.shot, job.shot);
+  set(p.user, job.user);
+  if (!(p.layer_type || p.layer_name || p.command || p.scene || p.output_path ||
+        p.output_format || p.range || p.chunk)) {
+    return job;
+  }
+  SubmitLayer layer;
+  layer.name = "render";
+  if (p.layer_type) {
+    auto type = parseLayerType(*p.layer_type);
+    if (!type) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "layer type \"", *p.layer_type, "\" is not one of shell, blender, maya, nuke"));
+    }
+    layer.type = *type;
+  }
+  set(p.layer_name, layer.name);
+  set(p.command, layer.command);
+  set(p.scene, layer.scene);
+  set(p.output_path, layer.output_path);
+  set(p.output_format, layer.output_format);
+  set(p.range, layer.range);
+  if (p.chunk) layer.chunk = *p.chunk;
+  job.layers = {layer};
+  return job;
+}
+
 std::vector<std::string> splitList(std::string_view text) {
   std::vector<std::string> out;
   for (absl::string_view part : absl::StrSplit(av(text), ',')) {

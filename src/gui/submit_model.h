@@ -113,6 +113,18 @@ absl::StatusOr<client::JobBuild> toJobBuild(const SubmitJob& job);
 // Validates, builds the spec and launches it through `client`: the launched jobs' names.
 absl::StatusOr<std::vector<std::string>> submitJob(client::Client& client, const SubmitJob& job);
 
+// What a DCC plug-in (or cuesubmit-gui's flags) fills in; unset fields keep the job's.
+struct SubmitPrefill {
+  std::optional<std::string> job_name, show, shot, user;
+  // Any of these replaces the job's layers with one layer (named "render" by default).
+  std::optional<std::string> layer_type, layer_name, command, scene, output_path,
+      output_format, range;
+  std::optional<int> chunk;
+};
+
+// `job` with `prefill` applied; INVALID_ARGUMENT for an unknown layer type.
+absl::StatusOr<SubmitJob> applyPrefill(SubmitJob job, const SubmitPrefill& prefill);
+
 // "a, b ,c" -> {"a", "b", "c"}: the comma lists of services, tags and limits.
 std::vector<std::string> splitList(std::string_view text);
 

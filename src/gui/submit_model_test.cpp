@@ -60,6 +60,7 @@ class SubmitModelTest : public QObject {
   void validationNamesLayerAndField();
   void dependOnPreviousLayer();
   void layerTypesParseAndList();
+  void prefillReplacesFieldsGivenAndLayers();
 };
 
 void SubmitModelTest::jobFieldsBecomeJobBuild() {
@@ -228,6 +229,38 @@ void SubmitModelTest::layerTypesParseAndList() {
   const SubmitJob d = defaultSubmitJob();
   QCOMPARE(d.layers.size(), size_t(1));
   QCOMPARE(d.shot, std::string("default"));
+}
+
+void SubmitModelTest::prefillReplacesFieldsGivenAndLayers() {
+  SubmitJob start = job({shell("prep", "true", "1-10"), shell("comp", "true", "1-10")});
+  // Job fields only: the layers stay.
+  SubmitPrefill p;
+  p.job_name = "sh020_light";
+  p.shot = "sh020";
+  auto j = applyPrefill(start, p);
+  QVERIFY(j.ok());
+  QCOMPARE(j->name, std::string("sh020_light"));
+  QCOMPARE(j->shot, std::string("sh020"));
+  QCOMPARE(j->show, std::string("testing"));
+  QCOMPARE(j->layers.size(), size_t(2));
+  // A layer flag: one layer of those fields, as the Blender add-on opens the window.
+  p.layer_type = "blender";
+  p.scene = "/s/a.blend";
+  p.output_path = "/r/f_####";
+  p.output_format = "PNG";
+  p.range = "1-10";
+  p.chunk = 5;
+  j = applyPrefill(start, p);
+  QVERIFY(j.ok());
+  QCOMPARE(j->layers.size(), size_t(1));
+  QCOMPARE(j->layers[0].name, std::string("render"));
+  QCOMPARE(j->layers[0].type, SubmitLayerType::kBlender);
+  QCOMPARE(*layerCommand(j->layers[0]),
+           std::string("blender -b -noaudio /s/a.blend -o /r/f_#### -F PNG -s #FRAME_START# "
+                       "-e #FRAME_END# -a"));
+  QVERIFY(validateSubmitJob(*j).empty());
+  p.layer_type = "houdini";
+  QCOMPARE(applyPrefill(start, p).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace cue::gui

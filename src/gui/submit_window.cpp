@@ -272,6 +272,7 @@ void SubmitWindow::setJob(const SubmitJob& job) {
   max_retries_->setValue(job.max_retries);
   paused_->setChecked(job.paused);
   layers_ = job.layers;
+  facility_ = job.facility;
   loading_ = false;
   refreshLayerList();
   selectLayer(layers_.empty() ? -1 : 0);
@@ -287,6 +288,7 @@ SubmitJob SubmitWindow::job() const {
   j.max_retries = max_retries_->value();
   j.paused = paused_->isChecked();
   j.layers = layers_;
+  j.facility = facility_;
   return j;
 }
 

@@ -75,6 +75,7 @@ class SubmitWindow : public QWidget {
   SubmitBackend* backend_;
   QSettings* settings_;
   std::vector<SubmitLayer> layers_;
+  std::string facility_;  // no widget: from --facility
   int current_ = -1;
   bool loading_ = false;
   QString submit_state_;

@@ -232,6 +232,11 @@ void SubmitWindowTest::fieldsRoundTripThroughSettings() {
   SubmitWindow second(backend_.get(), &settings);
   QCOMPARE(second.job().name, job.name);
   QCOMPARE(second.job().layers.size(), job.layers.size());
+  // The facility has no widget and is kept as given.
+  SubmitJob with_facility = job;
+  with_facility.facility = "local";
+  second.setJob(with_facility);
+  QCOMPARE(second.job().facility, std::string("local"));
 }
 
 void SubmitWindowTest::cleanupTestCase() {
