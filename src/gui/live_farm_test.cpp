@@ -2,7 +2,9 @@
 // A running frame's log is followed through cuebot while the frame writes it, until the frame
 // ends; Monitor Job Details opens the log of a retried frame, whose earlier run's log the
 // attempt box shows, and whose search counts matches; "why not running" explains a job whose
-// tag no host has; Monitor Jobs retries a job's dead frame, which then succeeds. The frames themselves wait on files the test creates, so each step is a
+// tag no host has; Monitor Jobs retries a job's dead frame, which then succeeds. And an
+// artist's whole round: submit through cuesubmit-gui's model, see the job in Monitor Jobs,
+// pause and resume it, retry its dead frame, read that frame's logs. The frames themselves wait on files the test creates, so each step is a
 // state the test makes happen, not a time it waits for.
 #include <QAction>
 #include <QComboBox>
@@ -28,6 +30,7 @@
 #include "gui/jobs_window.h"
 #include "gui/log_follower.h"
 #include "gui/log_window.h"
+#include "gui/submit_model.h"
 #include "gui/test_cuebot.h"
 #include "gui/why_dialog.h"
 
@@ -50,6 +53,7 @@ class LiveFarmTest : public QObject {
   void detailsOpenTheLogOfEachRun();
   void whyNotRunningNamesTheMissingTag();
   void monitorJobsRetriesADeadFrame();
+  void artistSubmitsWatchesRetriesAndReadsTheLog();
   void cleanupTestCase();
 
  private:
@@ -285,6 +289,91 @@ void LiveFarmTest::monitorJobsRetriesADeadFrame() {
   retry_dead->trigger();
   QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kDeadlineMs);
   QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0001-render"), QStringLiteral("SUCCEEDED"), kDeadlineMs);
+}
+
+void LiveFarmTest::artistSubmitsWatchesRetriesAndReadsTheLog() {
+  // Frame 1 fails its first run; every run says which frame it rendered (built by the shell,
+  // so the command line at the top of the log does not match).
+  const std::string flag = path("frame1-failed").toStdString();
+  SubmitJob submit;
+  submit.user = "guitest";
+  submit.name = "artist_round";
+  submit.show = "testing";
+  submit.shot = "sh010";
+  submit.max_retries = 0;
+  SubmitLayer layer;
+  layer.name = "beauty";
+  layer.type = SubmitLayerType::kShell;
+  layer.command = "[ #IFRAME# != 1 ] || [ -e " + flag + " ] || { touch " + flag +
+                  "; exit 3; }; echo rendered-$((#IFRAME#+0))";
+  layer.range = "1-2";
+  layer.cores = 1;
+  layer.memory = "256m";
+  submit.layers = {layer};
+  auto names = submitJob(*client_, submit);
+  QVERIFY2(names.ok(), std::string(names.status().message()).c_str());
+  QCOMPARE(names->size(), size_t{1});
+  const QString job_name = QString::fromStdString(names->front());
+
+  JobMonitorOptions options;
+  options.refresh_ms = 60000;
+  options.query.users = {"guitest"};
+  JobMonitor jobs(client::Client(config_), options);
+  MonitorJobsWindow window(&jobs);
+  window.setDetailsFactory([this](const std::string& id) {
+    auto m = std::make_unique<JobDetailsMonitor>(client::Client(config_), id, 60000);
+    m->start();
+    return m;
+  });
+  window.show();
+  jobs.start();
+  auto* view = window.findChild<QTableView*>(QStringLiteral("jobs"));
+  int row = -1;
+  QTRY_VERIFY_WITH_TIMEOUT(
+      [&] {
+        for (int r = 0; r < view->model()->rowCount(); ++r) {
+          if (view->model()->index(r, JobsModel::kName).data().toString() == job_name) row = r;
+        }
+        return row >= 0;
+      }(),
+      kDeadlineMs);
+  view->selectRow(row);
+  const std::string id = window.selectedJobIds().front().toStdString();
+
+  // Pause and resume through the window, read back from cuebot.
+  auto paused = [&] {
+    auto v = client_->getJobsByName({names->front()});
+    return v.ok() && v->size() == 1 && v->front().job.paused;
+  };
+  window.findChild<QAction*>(QStringLiteral("pause"))->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(paused(), kDeadlineMs);
+  window.findChild<QAction*>(QStringLiteral("resume"))->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(!paused(), kDeadlineMs);
+
+  // Frame 1 dies, frame 2 renders; Retry dead frames brings frame 1 back, and it renders.
+  QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0001-beauty"), QStringLiteral("DEAD"), kDeadlineMs);
+  QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0002-beauty"), QStringLiteral("SUCCEEDED"), kDeadlineMs);
+  QTRY_VERIFY_WITH_TIMEOUT((jobs.refresh(), jobs.model()->job(jobs.model()->rowOf(id))->counts.dead == 1),
+                           kDeadlineMs);
+  view->selectRow(row);
+  window.findChild<QAction*>(QStringLiteral("retryDead"))->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(stateOf(id, "0001-beauty"), QStringLiteral("SUCCEEDED"), kDeadlineMs);
+
+  // Its details, its log: the run that rendered, and the run before that failed.
+  JobDetailsWindow* details = window.openDetails(QString::fromStdString(id));
+  QVERIFY(details != nullptr);
+  auto* frames = details->findChild<QTableView*>(QStringLiteral("frames"));
+  QTRY_COMPARE_WITH_TIMEOUT(frames->model()->rowCount(), 2, kDeadlineMs);
+  LogWindow* log = details->openLog(QStringLiteral("0001-beauty"));
+  QVERIFY(log != nullptr);
+  QTRY_VERIFY_WITH_TIMEOUT(log->follower()->finished(), kDeadlineMs);
+  QVERIFY(log->follower()->text().contains(QStringLiteral("rendered-1")));
+  QTRY_COMPARE_WITH_TIMEOUT(log->follower()->earlierRuns(), 1, kDeadlineMs);
+  log->follower()->setAttempt(1);
+  QTRY_VERIFY_WITH_TIMEOUT(log->follower()->finished() &&
+                               log->follower()->text().contains(QStringLiteral("exitStatus")),
+                           kDeadlineMs);
+  QVERIFY(!log->follower()->text().contains(QStringLiteral("rendered-1")));
 }
 
 void LiveFarmTest::cleanupTestCase() {
