@@ -318,6 +318,7 @@ void LiveFarmTest::artistSubmitsWatchesRetriesAndReadsTheLog() {
   JobMonitorOptions options;
   options.refresh_ms = 60000;
   options.query.users = {"guitest"};
+  options.query.include_finished = true;  // it finishes once frame 1 renders
   JobMonitor jobs(client::Client(config_), options);
   MonitorJobsWindow window(&jobs);
   window.setDetailsFactory([this](const std::string& id) {
