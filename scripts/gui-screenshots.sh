@@ -4,7 +4,7 @@
 # submitted with cuesubmit (running, failing, paused, waiting on a depend, finished), then
 # cuegui --screenshot under Xvfb (or Qt's offscreen platform when xvfb-run is missing):
 # Monitor Jobs, a job's Monitor Job Details, a frame's log, why a job is not running,
-# CueCommander's Hosts and Subscriptions tabs.
+# CueCommander's Hosts and Subscriptions tabs; and cuesubmit-gui, prefilled.
 #   scripts/gui-screenshots.sh [OUT_DIR]      (default docs/images)
 # CUE_BIN: where cuebot/, rqd/ and cli/ are (default build/src); cuegui is build/src/gui.
 set -euo pipefail
@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 OUT=${1:-docs/images}
 BIN=${CUE_BIN:-$PWD/build/src}
 GUI=${CUEGUI:-$PWD/build/src/gui/cuegui}
-for b in "$BIN/cuebot/cuebot" "$BIN/rqd/rqd" "$BIN/cli/cuesubmit" "$GUI"; do
+SUBMIT_GUI=${CUESUBMIT_GUI:-$(dirname "$GUI")/cuesubmit-gui}
+for b in "$BIN/cuebot/cuebot" "$BIN/rqd/rqd" "$BIN/cli/cuesubmit" "$GUI" "$SUBMIT_GUI"; do
   [ -x "$b" ] || { echo "gui-screenshots: $b is not built" >&2; exit 2; }
 done
 mkdir -p "$OUT"
@@ -60,13 +61,15 @@ ready() { [ "$(count fx_sim_v003 DEAD sim)" -ge 6 ] && [ "$(count layout_v002 SU
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 wait_for 60 ready || echo "gui-screenshots: the farm did not reach the pictured state" >&2
 
-shoot() {
+# shoot_with PROGRAM ARGS...: one program's picture, under Xvfb when there is one.
+shoot_with() {
   if command -v xvfb-run >/dev/null; then
-    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" "$GUI" "$@"
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" "$@"
   else
-    "$GUI" "$@"
+    "$@"
   fi
 }
+shoot() { shoot_with "$GUI" "$@"; }
 shoot --server "$CUEBOT" --all-users --finished --screenshot "$OUT/cuegui-monitor-jobs.png"
 echo "gui-screenshots: wrote $OUT/cuegui-monitor-jobs.png"
 JOB=testing-sh010-artist
@@ -84,3 +87,9 @@ shoot --server "$CUEBOT" --commander --screenshot "$OUT/cuegui-monitor-hosts.png
 echo "gui-screenshots: wrote $OUT/cuegui-monitor-hosts.png"
 shoot --server "$CUEBOT" --commander --tab subscriptions --screenshot "$OUT/cuegui-subscriptions.png"
 echo "gui-screenshots: wrote $OUT/cuegui-subscriptions.png"
+# cuesubmit-gui prefilled as the Blender add-on opens it.
+shoot_with "$SUBMIT_GUI" --server "$CUEBOT" --job-name sh010_lighting --show testing --shot sh010 \
+  --user artist --layer-type blender --layer-name beauty --scene /shots/sh010/lighting_v007.blend \
+  --output /renders/sh010/beauty.#### --format EXR --range 1-100 --chunk 5 \
+  --screenshot "$OUT/cuesubmit-gui.png"
+echo "gui-screenshots: wrote $OUT/cuesubmit-gui.png"
