@@ -161,7 +161,10 @@ ViewFigures measure(QWidget& window, Monitor& monitor, int rows_expected,
     QElapsedTimer r;
     r.start();
     monitor.refresh();
-    waitFor([&] { return monitor.refreshCount() > before; }, 600);
+    if (!waitFor([&] { return monitor.refreshCount() > before; }, 600)) {
+      std::fprintf(stderr, "gui_bench: a refresh did not end within 600 s\n");
+      std::exit(1);
+    }
     window.repaint();
     out.refresh_ms.push_back(r.nsecsElapsed() / 1e6);
   }

@@ -64,9 +64,9 @@ wait_for 60 ready || echo "gui-screenshots: the farm did not reach the pictured 
 # shoot_with PROGRAM ARGS...: one program's picture, under Xvfb when there is one.
 shoot_with() {
   if command -v xvfb-run >/dev/null; then
-    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" "$@"
+    QT_QPA_PLATFORM=xcb timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$@"
   else
-    "$@"
+    timeout 120 "$@"
   fi
 }
 shoot() { shoot_with "$GUI" "$@"; }

@@ -124,6 +124,11 @@ void AsyncClient::post(std::function<void(Client&)> work) {
   cv_.notify_one();
 }
 
+void AsyncClient::dropQueued() {
+  std::lock_guard lock(mu_);
+  queue_.clear();
+}
+
 void AsyncClient::run() {
   while (true) {
     std::function<void(Client&)> work;

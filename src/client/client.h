@@ -210,6 +210,9 @@ class AsyncClient {
     return fut;
   }
   void post(std::function<void(Client&)> work);
+  // Forgets the calls not started yet (their futures report a broken promise); the one
+  // running finishes. For owners that go away: destruction then waits for one call at most.
+  void dropQueued();
 
  private:
   void run();

@@ -303,10 +303,9 @@ void CommanderTest::subscriptionSizeShowsAndTheBarFollowsUsage() {
     }
   }
   QCOMPARE(window_->selectedSubscriptionIds().size(), 1);
-  window_->setAskText([](QWidget*, const QString&, const QString&) { return QStringLiteral("5"); });
+  window_->setAskNumber([](QWidget*, const NumberQuestion&) { return std::optional<double>(5); });
   child<QAction>("subscriptionSize")->trigger();
-  window_->setAskText(
-      [](QWidget*, const QString&, const QString&) { return QStringLiteral("7.5"); });
+  window_->setAskNumber([](QWidget*, const NumberQuestion&) { return std::optional<double>(7.5); });
   child<QAction>("subscriptionBurst")->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(client_->findSubscription("local.general.testing")->sub.burst == 750,
                            kDeadlineMs);

@@ -60,6 +60,7 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
   confirm_ = defaultConfirm();
   choose_ = defaultChoose();
   ask_text_ = defaultAskText();
+  ask_number_ = defaultAskNumber();
   setWindowTitle(tr("Cue - CueCommander"));
 
   auto* central = new QWidget(this);
@@ -117,7 +118,7 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
     connect(m, &PollingMonitor::actionFailed, this, [this](const QString& message) {
       last_action_ = message;
       updateStatus();
-      QMessageBox::warning(this, tr("Action failed"), message);
+      showError(this, tr("Action failed"), message);
     });
   }
   connect(subscriptions_, &QWidget::customContextMenuRequested, this,
@@ -257,11 +258,11 @@ void CueCommanderWindow::buildActions() {
   connect(repair_, &QAction::triggered, this, [this, m] {
     const QStringList ids = selectedHostIds();
     if (ids.isEmpty()) return;
-    if (!confirm_(this, tr("Repair hosts"),
-                  tr("Set %n host(s) to Repair? No frames are booked on them until the state is "
-                     "cleared.\n\n",
-                     nullptr, ids.size()) +
-                      selectedHostNames().join(QLatin1Char('\n')))) {
+    if (!confirmItems(confirm_, this, tr("Repair hosts"),
+                      tr("Set %n host(s) to Repair? No frames are booked on them until the "
+                         "state is cleared.",
+                         nullptr, ids.size()),
+                      selectedHostNames())) {
       return;
     }
     m->setHardwareState(ids, core::HardwareState::kRepair);
@@ -363,11 +364,11 @@ void CueCommanderWindow::showColumnMenu(QTableView* view, const QPoint& pos) {
 void CueCommanderWindow::rebootSelected() {
   const QStringList ids = selectedHostIds();
   if (ids.isEmpty()) return;
-  if (!confirm_(this, tr("Reboot hosts"),
-                tr("Reboot %n host(s) once their running frames end? No new frames are booked "
-                   "on them meanwhile.\n\n",
-                   nullptr, ids.size()) +
-                    selectedHostNames().join(QLatin1Char('\n')))) {
+  if (!confirmItems(confirm_, this, tr("Reboot hosts"),
+                    tr("Reboot %n host(s) once their running frames end? No new frames are "
+                       "booked on them meanwhile.",
+                       nullptr, ids.size()),
+                    selectedHostNames())) {
     return;
   }
   commander_->hosts()->rebootHostsWhenIdle(ids);
@@ -430,9 +431,8 @@ void CueCommanderWindow::killSelectedProcs() {
     frames << row.sibling(row.row(), ProcsModel::kJob).data().toString() + QLatin1Char('/') +
                   row.data().toString();
   }
-  if (!confirm_(this, tr("Kill procs"),
-                tr("Kill the frames running on %n proc(s)?\n\n", nullptr, ids.size()) +
-                    frames.join(QLatin1Char('\n')))) {
+  if (!confirmItems(confirm_, this, tr("Kill procs"),
+                    tr("Kill the frames running on %n proc(s)?", nullptr, ids.size()), frames)) {
     return;
   }
   commander_->hosts()->killProcs(ids);
@@ -459,19 +459,13 @@ void CueCommanderWindow::showSubscriptionMenu(const QPoint& pos) {
 void CueCommanderWindow::editSelectedSubscriptions(bool burst) {
   const QStringList ids = selectedSubscriptionIds();
   if (ids.isEmpty()) return;
-  const QString text = ask_text_(
-      this, burst ? tr("Edit burst") : tr("Edit size"),
-      (burst ? tr("Most cores the show may use (%n subscription(s)):", nullptr, ids.size())
-             : tr("Cores guaranteed to the show (%n subscription(s)):", nullptr, ids.size())));
-  if (text.isEmpty()) return;
-  bool ok = false;
-  const double cores = text.toDouble(&ok);
-  if (!ok || cores < 0) {
-    QMessageBox::warning(this, tr("Not a number of cores"),
-                         tr("\"%1\" is not a number of cores.").arg(text));
-    return;
-  }
-  const auto units = static_cast<core::CoreUnits>(std::lround(cores * core::kCoreUnitsPerCore));
+  const std::optional<double> cores = ask_number_(
+      this, {burst ? tr("Edit burst") : tr("Edit size"),
+             burst ? tr("Most cores the show may use (%n subscription(s)):", nullptr, ids.size())
+                   : tr("Cores guaranteed to the show (%n subscription(s)):", nullptr, ids.size()),
+             0, 0, 1e6, 2});
+  if (!cores) return;
+  const auto units = static_cast<core::CoreUnits>(std::lround(*cores * core::kCoreUnitsPerCore));
   if (burst) {
     commander_->subscriptions()->setBurst(ids, units);
   } else {

@@ -57,6 +57,7 @@ class CueCommanderWindow : public QMainWindow {
   void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
   void setChoose(Choose choose) { choose_ = std::move(choose); }
   void setAskText(AskText ask) { ask_text_ = std::move(ask); }
+  void setAskNumber(AskNumber ask) { ask_number_ = std::move(ask); }
 
   // The window's geometry, the current tab, the hosts/procs split and each table's columns
   // (order, widths, visibility, sort), under "cueCommander/" in `settings`.
@@ -90,6 +91,7 @@ class CueCommanderWindow : public QMainWindow {
   Confirm confirm_;
   Choose choose_;
   AskText ask_text_;
+  AskNumber ask_number_;
   HostsFilter* hosts_filter_;
   QTabWidget* tabs_;
   QLabel* banner_;

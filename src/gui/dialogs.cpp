@@ -1,3 +1,4 @@
+// The default questions and the non-modal error box (dialogs.h).
 #include "gui/dialogs.h"
 
 #include <QInputDialog>
@@ -27,6 +28,18 @@ AskNumber defaultAskNumber() {
     if (!ok) return std::nullopt;
     return value;
   };
+}
+
+void showError(QWidget* parent, const QString& title, const QString& text) {
+  auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+bool confirmItems(const Confirm& confirm, QWidget* parent, const QString& title,
+                  const QString& question, const QStringList& names) {
+  return !names.isEmpty() &&
+         confirm(parent, title, question + QStringLiteral("\n\n") + names.join(QLatin1Char('\n')));
 }
 
 Choose defaultChoose() {

@@ -29,6 +29,15 @@ struct NumberQuestion {
 using AskNumber = std::function<std::optional<double>(QWidget* parent, const NumberQuestion&)>;
 AskNumber defaultAskNumber();
 
+// Shows an error without blocking: a warning box over `parent`, not modal (the event loop, the
+// refreshes and tests go on), deleted when closed.
+void showError(QWidget* parent, const QString& title, const QString& text);
+
+// Asks `confirm` about the items `names`: the question, a blank line, one name a line. False
+// when there are none.
+bool confirmItems(const Confirm& confirm, QWidget* parent, const QString& title,
+                  const QString& question, const QStringList& names);
+
 // One of `items`, or an empty string when cancelled. Default: QInputDialog::getItem.
 using Choose = std::function<QString(QWidget* parent, const QString& title, const QString& label,
                                      const QStringList& items)>;

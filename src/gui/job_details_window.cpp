@@ -5,6 +5,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMenu>
+#include <QPointer>
 #include <QMessageBox>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -142,7 +143,7 @@ JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
   connect(monitor_.get(), &JobDetailsMonitor::actionFailed, this, [this](const QString& m) {
     last_action_ = m;
     updateStatus();
-    QMessageBox::warning(this, tr("Action failed"), m);
+    showError(this, tr("Action failed"), m);
   });
   updateStatus();
 }
@@ -179,15 +180,9 @@ void JobDetailsWindow::showContextMenu(const QPoint& pos) {
 
 void JobDetailsWindow::retrySelected() { monitor_->retryFrames(selectedFrameNames()); }
 
-bool JobDetailsWindow::confirmFrames(const QString& title, const QString& question,
-                                     const QStringList& names) {
-  return !names.isEmpty() &&
-         confirm_(this, title, question + QStringLiteral("\n\n") + names.join(QLatin1Char('\n')));
-}
-
 void JobDetailsWindow::killSelected() {
   const QStringList names = selectedFrameNames();
-  if (!confirmFrames(tr("Kill frames"),
+  if (!confirmItems(confirm_, this, tr("Kill frames"),
                      tr("Kill %n frame(s)? Running ones stop and are retried.", nullptr, names.size()),
                      names)) {
     return;
@@ -199,7 +194,7 @@ void JobDetailsWindow::killSelected() {
 
 void JobDetailsWindow::eatSelected() {
   const QStringList names = selectedFrameNames();
-  if (!confirmFrames(tr("Eat frames"), tr("Eat %n frame(s)? They will not run.", nullptr, names.size()),
+  if (!confirmItems(confirm_, this, tr("Eat frames"), tr("Eat %n frame(s)? They will not run.", nullptr, names.size()),
                      names)) {
     return;
   }
@@ -208,7 +203,7 @@ void JobDetailsWindow::eatSelected() {
 
 void JobDetailsWindow::markDoneSelected() {
   const QStringList names = selectedFrameNames();
-  if (!confirmFrames(tr("Mark frames done"),
+  if (!confirmItems(confirm_, this, tr("Mark frames done"),
                      tr("Mark %n frame(s) done without running them? Frames that depend on them "
                         "may start.", nullptr, names.size()),
                      names)) {
@@ -218,18 +213,25 @@ void JobDetailsWindow::markDoneSelected() {
 }
 
 LogWindow* JobDetailsWindow::openLog(const QString& frame_name) {
-  const FramesModel* frames = monitor_->frames();
-  const core::Frame* frame = nullptr;
-  for (int row = 0; row < frames->rowCount(); ++row) {
-    if (QString::fromStdString(frames->frame(row)->name) == frame_name) frame = frames->frame(row);
+  if (QPointer<LogWindow> open = logs_.value(frame_name); open) {
+    open->show();
+    open->raise();
+    open->activateWindow();
+    return open;
   }
-  if (frame == nullptr) return nullptr;
+  const FramesModel* frames = monitor_->frames();
+  bool shown = false;
+  for (int row = 0; row < frames->rowCount() && !shown; ++row) {
+    shown = QString::fromStdString(frames->frame(row)->name) == frame_name;
+  }
+  if (!shown) return nullptr;
   auto follower = std::make_unique<LogFollower>(client::Client(monitor_->config()),
-                                                job_name_.toStdString(), frame->name);
+                                                job_name_.toStdString(), frame_name.toStdString());
   follower->start();
   auto* window = new LogWindow(std::move(follower), this);
   window->setWindowFlag(Qt::Window);
   window->setAttribute(Qt::WA_DeleteOnClose);
+  logs_[frame_name] = window;
   window->show();
   return window;
 }

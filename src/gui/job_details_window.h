@@ -8,6 +8,8 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QMap>
+#include <QPointer>
 #include <QStringList>
 #include <functional>
 #include <memory>
@@ -37,8 +39,9 @@ class JobDetailsWindow : public QMainWindow {
   // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
   void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
 
-  // Opens a log window following frame `name`'s log (through cuebot, on a client of its own),
-  // a child window of this one; nullptr for a frame not shown. What double-clicking a frame does.
+  // Opens (or raises) the log window following frame `name`'s log (through cuebot, on a
+  // client of its own), a child window of this one; nullptr for a frame not shown. What
+  // double-clicking a frame does.
   LogWindow* openLog(const QString& frame_name);
 
  private:
@@ -47,12 +50,12 @@ class JobDetailsWindow : public QMainWindow {
   void killSelected();
   void eatSelected();
   void markDoneSelected();
-  bool confirmFrames(const QString& title, const QString& question, const QStringList& names);
   void showConnection(bool connected, const QString& message);
   void updateStatus();
 
   std::unique_ptr<JobDetailsMonitor> monitor_;
   QString job_name_;
+  QMap<QString, QPointer<LogWindow>> logs_;  // by frame name
   QLabel* banner_;
   QTableView* layers_;
   QTableView* frames_;

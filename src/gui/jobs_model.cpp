@@ -161,7 +161,7 @@ int JobsModel::rowOf(const std::string& id) const {
 }
 
 void JobsModel::setJobs(std::vector<core::JobView> jobs, int64_t now) {
-  const bool new_minute = now / 60 != now_ / 60;
+  const bool aged = now != now_;
   now_ = now;
   mergeRows(
       jobs_, std::move(jobs), [](const core::JobView& v) -> const std::string& { return v.job.id; },
@@ -170,7 +170,8 @@ void JobsModel::setJobs(std::vector<core::JobView> jobs, int64_t now) {
                a.job.name == b.job.name;
       },
       row_of_, hooks_);
-  if (new_minute && !jobs_.empty()) {
+  // Age is counted from each job's start: its column, alone, whenever time has moved.
+  if (aged && !jobs_.empty()) {
     Q_EMIT dataChanged(index(0, kAge), index(static_cast<int>(jobs_.size()) - 1, kAge));
   }
 }

@@ -3,7 +3,7 @@
 // JobsModel holds core::JobView values (from the client library; no protobuf here). Each
 // refresh hands it the whole new list, which it merges by job id (row_merge.h): rows of jobs
 // still there change in place (only those that changed are signalled, and the Age column
-// when its minute turns), rows of jobs gone are removed and new jobs are appended, so
+// when time has moved), rows of jobs gone are removed and new jobs are appended, so
 // selections, persistent indexes and the scroll position survive refreshes. Not thread-safe: UI thread.
 #pragma once
 

@@ -336,6 +336,8 @@ void JobsMonitorTest::windowSetsPriorityCoresAndRetries() {
   window_->setAskNumber([](QWidget*, const NumberQuestion&) { return std::optional<double>(); });
   child<QAction>("priority")->trigger();
   drainCalls();
+  QCOMPARE(done.count(), 4);
+  QCOMPARE(failed.count(), 0);
   QCOMPARE(readBack(echo).job.priority, 250);
   child<QLineEdit>("search")->clear();
   // Gone again, for the tests after this one.

@@ -107,7 +107,7 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
   connect(monitor_, &JobMonitor::actionFailed, this, [this](const QString& m) {
     last_action_ = m;
     updateStatus();
-    QMessageBox::warning(this, tr("Action failed"), m);
+    showError(this, tr("Action failed"), m);
   });
   updateStatus();
 }
@@ -165,12 +165,12 @@ void MonitorJobsWindow::buildActions() {
   });
   add("minCores", tr("Set minimum cores..."), {}, [this] {
     askForSelected({tr("Set minimum cores"), tr("Cores the job is given first:"), 0, 0, 100000, 2},
-                   [](const core::JobView& v) { return v.job.min_cores / 100.0; },
+                   [](const core::JobView& v) { return double(v.job.min_cores) / core::kCoreUnitsPerCore; },
                    [this](const QStringList& ids, double v) { monitor_->setMinCores(ids, v); });
   });
   add("maxCores", tr("Set maximum cores..."), {}, [this] {
     askForSelected({tr("Set maximum cores"), tr("Most cores the job may use:"), 0, 0, 100000, 2},
-                   [](const core::JobView& v) { return v.job.max_cores / 100.0; },
+                   [](const core::JobView& v) { return double(v.job.max_cores) / core::kCoreUnitsPerCore; },
                    [this](const QStringList& ids, double v) { monitor_->setMaxCores(ids, v); });
   });
   add("maxRetries", tr("Set maximum retries..."), {}, [this] {
@@ -197,10 +197,10 @@ QStringList MonitorJobsWindow::selectedNames() const {
 void MonitorJobsWindow::eatDeadSelected() {
   const QStringList ids = selectedJobIds();
   if (ids.isEmpty()) return;
-  if (!confirm_(this, tr("Eat dead frames"),
-                tr("Eat the dead frames of %n job(s)? They will not run again.\n\n", nullptr,
-                   ids.size()) +
-                    selectedNames().join(QLatin1Char('\n')))) {
+  if (!confirmItems(confirm_, this, tr("Eat dead frames"),
+                    tr("Eat the dead frames of %n job(s)? They will not run again.", nullptr,
+                       ids.size()),
+                    selectedNames())) {
     return;
   }
   monitor_->eatDeadFrames(ids);
@@ -209,10 +209,10 @@ void MonitorJobsWindow::eatDeadSelected() {
 void MonitorJobsWindow::dropDependsSelected() {
   const QStringList ids = selectedJobIds();
   if (ids.isEmpty()) return;
-  if (!confirm_(this, tr("Drop depends"),
-                tr("Drop every depend %n job(s) wait on? Their frames may run at once.\n\n",
-                   nullptr, ids.size()) +
-                    selectedNames().join(QLatin1Char('\n')))) {
+  if (!confirmItems(confirm_, this, tr("Drop depends"),
+                    tr("Drop every depend %n job(s) wait on? Their frames may run at once.",
+                       nullptr, ids.size()),
+                    selectedNames())) {
     return;
   }
   monitor_->dropDepends(ids);
@@ -261,7 +261,6 @@ void MonitorJobsWindow::showContextMenu(const QPoint& pos) {
     if (a == nullptr) {
       menu.addSeparator();
     } else {
-      a->setEnabled(a->objectName() != QLatin1String("why") || selectedJobIds().size() == 1);
       menu.addAction(a);
     }
   }
@@ -323,10 +322,10 @@ void MonitorJobsWindow::resumeSelected() { monitor_->resumeJobs(selectedJobIds()
 void MonitorJobsWindow::killSelected() {
   const QStringList ids = selectedJobIds();
   if (ids.isEmpty()) return;
-  const bool yes = confirm_(
-      this, tr("Kill jobs"),
-      tr("Kill %n job(s)? Their running frames stop and the jobs end.\n\n", nullptr, ids.size()) +
-          selectedNames().join(QLatin1Char('\n')));
+  const bool yes = confirmItems(
+      confirm_, this, tr("Kill jobs"),
+      tr("Kill %n job(s)? Their running frames stop and the jobs end.", nullptr, ids.size()),
+      selectedNames());
   if (!yes) return;
   const char* user = std::getenv("USER");
   monitor_->killJobs(ids, QStringLiteral("Manual Job Kill Request in cuegui by %1")

@@ -241,15 +241,21 @@ void LiveFarmTest::whyNotRunningNamesTheMissingTag() {
   m->start();
   auto* why = details.findChild<QAction*>(QStringLiteral("why"));
   QVERIFY(why != nullptr);
-  // The planner judges a job once it has planned it: ask until the answer has its layer.
+  // The planner judges a job once it has planned it: ask again, once each answer is in, until
+  // the answer has its layer.
   WhyDialog* dialog = nullptr;
+  qsizetype asked = 0;
   QTRY_VERIFY_WITH_TIMEOUT(
       [&] {
-        for (WhyDialog* d : details.findChildren<WhyDialog*>()) {
+        const QList<WhyDialog*> answers = details.findChildren<WhyDialog*>();
+        for (WhyDialog* d : answers) {
           auto* tree = d->findChild<QTreeWidget*>(QStringLiteral("reasons"));
           if (tree != nullptr && tree->topLevelItemCount() == 1) dialog = d;
         }
-        if (dialog == nullptr && details.findChildren<WhyDialog*>().size() < 50) why->trigger();
+        if (dialog == nullptr && answers.size() == asked) {
+          why->trigger();
+          ++asked;
+        }
         return dialog != nullptr;
       }(),
       kDeadlineMs);

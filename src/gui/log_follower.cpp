@@ -1,3 +1,4 @@
+// The frame log follower (log_follower.h): reads on the worker thread, appends on the UI thread.
 #include "gui/log_follower.h"
 
 #include <algorithm>
@@ -137,7 +138,11 @@ void LogFollower::fetch() {
         if (!r.data.empty()) {
           QString added = decoder_.decode(QByteArrayView(r.data.data(), static_cast<qsizetype>(r.data.size())));
           text_ += added;
-          if (text_.size() > options_.keep_bytes) text_.remove(0, text_.size() - options_.keep_bytes);
+          if (text_.size() > options_.keep_bytes) {
+            qsizetype cut = text_.size() - options_.keep_bytes;
+            if (text_.at(cut).isLowSurrogate()) ++cut;  // never half a character
+            text_.remove(0, cut);
+          }
           Q_EMIT appended(added);
         }
         finished_ = r.done && offset_ >= size_;

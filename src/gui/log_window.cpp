@@ -1,3 +1,4 @@
+// The frame log window (log_window.h): text, search and its highlights, attempts, info line.
 #include "gui/log_window.h"
 
 #include <QAction>
@@ -13,6 +14,7 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "gui/log_follower.h"
 #include "gui/theme.h"
@@ -140,13 +142,21 @@ void LogWindow::appendText(const QString& text) {
   const int kept = bar->value();
   QTextCursor end(log_->document());
   end.movePosition(QTextCursor::End);
+  // A match may span the old end and the new text: search again from a needle before it.
+  const int from = std::max(0, static_cast<int>(end.position() - search_->text().size()));
+  const bool trims = log_->document()->blockCount() >= log_->maximumBlockCount();
   end.insertText(text);
   if (follow_->isChecked()) {
     bar->setValue(bar->maximum());
   } else {
     bar->setValue(kept);
   }
-  if (!search_->text().isEmpty()) highlightMatches();
+  if (search_->text().isEmpty()) return;
+  if (trims) {
+    highlightMatches();  // lines left the top: positions moved
+  } else {
+    markMatches(from);
+  }
 }
 
 void LogWindow::setEarlierRuns(int count) {
@@ -157,22 +167,30 @@ void LogWindow::setEarlierRuns(int count) {
 }
 
 void LogWindow::highlightMatches() {
-  QList<QTextEdit::ExtraSelection> marks;
+  marks_.clear();
   matches_ = 0;
+  markMatches(0);
+}
+
+void LogWindow::markMatches(int from) {
   const QString needle = search_->text();
   if (!needle.isEmpty()) {
     QTextCharFormat format;
     format.setBackground(stateColor(DisplayState::kDepend));
     format.setForeground(Qt::black);
     QTextCursor at(log_->document());
+    at.setPosition(from);
+    // Skip a match already marked (one that may end past `from`).
+    const int last_marked = marks_.isEmpty() ? -1 : marks_.back().cursor.selectionStart();
     while (matches_ < kMaxMatches) {
       at = log_->document()->find(needle, at);
       if (at.isNull()) break;
-      marks.append({at, format});
+      if (at.selectionStart() <= last_marked) continue;
+      marks_.append({at, format});
       ++matches_;
     }
   }
-  log_->setExtraSelections(marks);
+  log_->setExtraSelections(marks_);
   matches_label_->setText(needle.isEmpty() ? QString()
                           : matches_ >= kMaxMatches
                               ? tr("%1+ matches").arg(kMaxMatches)

@@ -7,7 +7,9 @@
 // "matches", "findNext", "findPrevious". Owns its LogFollower.
 #pragma once
 
+#include <QList>
 #include <QMainWindow>
+#include <QTextEdit>
 #include <memory>
 
 class QCheckBox;
@@ -38,7 +40,10 @@ class LogWindow : public QMainWindow {
  private:
   void appendText(const QString& text);
   void setEarlierRuns(int count);
+  // Marks every match of the search text anew; markMatches those from `from` on, adding to
+  // the marks already made (appended text is searched alone).
   void highlightMatches();
+  void markMatches(int from);
   void updateInfo();
 
   std::unique_ptr<LogFollower> follower_;
@@ -50,6 +55,7 @@ class LogWindow : public QMainWindow {
   QLabel* matches_label_;
   QPlainTextEdit* log_;
   int matches_ = 0;
+  QList<QTextEdit::ExtraSelection> marks_;
 };
 
 }  // namespace cue::gui

@@ -10,7 +10,8 @@
 // --screenshot saves a window once its first refresh is in, then exits (0 when the cuebot
 // answered): Monitor Jobs (sorted by name, the first job selected), CueCommander (at --tab,
 // the first host selected with its procs), or with --job that job's Monitor Job Details, with
-// --log FRAME that frame's log window, with --why the job's why-not-running dialog.
+// --log FRAME that frame's log window, with --why the job's why-not-running dialog (exit 3 when
+// the picture cannot be taken within 60 s).
 // scripts/gui-screenshots.sh uses it under Xvfb for docs/.
 //
 // Cuebots are found as the command-line tools find them (client/config.h): --server, then
@@ -25,6 +26,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -300,6 +302,13 @@ int main(int argc, char** argv) {
   }
 
   const QString file = parser.value(screenshot);
+  if (!file.isEmpty()) {
+    // A picture that cannot be taken (no such job or frame, no answer) ends the run, failed.
+    QTimer::singleShot(60000, &app, [] {
+      std::fprintf(stderr, "cuegui: the screenshot was not taken within 60 s\n");
+      QApplication::exit(3);
+    });
+  }
   Views views(client->config(), jobs_options, commander_options, file.isEmpty());
   if (parser.isSet(commander)) {
     CueCommanderWindow* window = views.commander();

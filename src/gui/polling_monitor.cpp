@@ -16,7 +16,9 @@ PollingMonitor::PollingMonitor(client::Client client, int refresh_ms, QObject* p
 
 PollingMonitor::~PollingMonitor() {
   timer_.stop();
-  // Finishes the queued calls; their results, posted to this object, are dropped with it.
+  // Waits for the call in flight only (closing a window must not wait for a queue of calls
+  // to a slow cuebot); its result, posted to this object, is dropped with it.
+  async_->dropQueued();
   async_.reset();
 }
 

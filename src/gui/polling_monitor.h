@@ -7,7 +7,7 @@
 // A subclass implements fetch(): it calls run() with the RPCs to make and, on the UI
 // thread, fills its models and calls refreshDone() with the outcome.
 //
-// Lives on the UI thread. Destruction waits for the calls already queued.
+// Lives on the UI thread. Destruction drops the calls not started and waits for the one running.
 #pragma once
 
 #include <QMetaObject>

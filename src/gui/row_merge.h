@@ -48,7 +48,10 @@ void mergeRows(std::vector<T>& rows, std::vector<T> incoming, Id id, Same same,
   } else {
     std::unordered_map<std::string, size_t> at;
     at.reserve(incoming.size());
-    for (size_t i = 0; i < incoming.size(); ++i) at.emplace(id(incoming[i]), i);
+    std::vector<bool> used(incoming.size(), false);
+    for (size_t i = 0; i < incoming.size(); ++i) {
+      if (!at.emplace(id(incoming[i]), i).second) used[i] = true;  // a repeated id: shown once
+    }
     for (int last = static_cast<int>(rows.size()) - 1; last >= 0;) {
       if (at.count(id(rows[last]))) {
         --last;
@@ -59,7 +62,6 @@ void mergeRows(std::vector<T>& rows, std::vector<T> incoming, Id id, Same same,
       hooks.remove(first, last, [&] { rows.erase(rows.begin() + first, rows.begin() + last + 1); });
       last = first - 1;
     }
-    std::vector<bool> used(incoming.size(), false);
     for (size_t r = 0; r < rows.size(); ++r) {
       const size_t i = at.at(id(rows[r]));
       take(static_cast<int>(r), incoming[i]);

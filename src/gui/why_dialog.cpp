@@ -1,3 +1,4 @@
+// The why-not-running dialog and the call that opens it (why_dialog.h).
 #include "gui/why_dialog.h"
 
 #include <QDialogButtonBox>
@@ -8,6 +9,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "gui/dialogs.h"
 #include "gui/polling_monitor.h"
 
 namespace cue::gui {
@@ -68,8 +70,8 @@ void showWhyNotRunning(PollingMonitor* monitor, QWidget* parent, const std::stri
                     [owner](Why why) {
                       if (owner == nullptr) return;
                       if (!why.ok()) {
-                        QMessageBox::warning(owner, QObject::tr("Why not running"),
-                                             QString::fromStdString(std::string(why.status().message())));
+                        showError(owner, QObject::tr("Why not running"),
+                                  QString::fromStdString(std::string(why.status().message())));
                         return;
                       }
                       auto* dialog = new WhyDialog(*why, owner);

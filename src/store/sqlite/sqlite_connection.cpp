@@ -83,6 +83,15 @@ absl::StatusOr<sqlite3_stmt*> SqliteConnection::prepare(absl::string_view sql,
     if (sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &stmt, nullptr) !=
         SQLITE_OK)
       return error("prepare", sql);
+    // Binding is by position: every parameter must be "?N" at index N (or an unused number).
+    for (int i = 1; i <= sqlite3_bind_parameter_count(stmt); ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      if (name != nullptr && absl::StrCat("?", i) != name) {
+        sqlite3_finalize(stmt);
+        return absl::InternalError(
+            absl::StrCat("parameter ", name, " is not numbered $N in: ", sql));
+      }
+    }
     cache_.emplace(key, stmt);
   }
   // "?7" (written "$7") binds params[6]; the count is the highest number used.

@@ -135,4 +135,31 @@ TEST(SqliteMigrationTest, StoreOfSchemaV5GainsGpuMemoryColumnsReadingZero) {
   removeDatabase(path);
 }
 
+// The shared SQL numbers parameters "$N"; SQLite binds them by position: quoted "$1" stays
+// text, a number used twice binds the same value, "$10" is not "$1" followed by "0", and a
+// parameter not numbered so is refused rather than bound to the wrong value.
+TEST(SqliteParametersTest, NumberedParametersBindByNumberOutsideQuotes) {
+  fs::path path = fs::temp_directory_path() / ("cue_params_" + common::newId() + ".db");
+  auto conn = SqliteConnection::open(path.string());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  std::vector<SqlValue> params;
+  for (int i = 1; i <= 10; ++i) params.push_back(SqlValue(int64_t{i * 100}));
+  auto rows = (*conn)->query("SELECT $1, '$1', 'it''s $2', $2 + $2, $10, $3", params);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].i64(0), 100);
+  EXPECT_EQ((*rows)[0].str(1), "$1");
+  EXPECT_EQ((*rows)[0].str(2), "it's $2");
+  EXPECT_EQ((*rows)[0].i64(3), 400);
+  EXPECT_EQ((*rows)[0].i64(4), 1000);
+  EXPECT_EQ((*rows)[0].i64(5), 300);
+
+  auto named = (*conn)->query("SELECT :name", {SqlValue(int64_t{1})});
+  EXPECT_FALSE(named.ok());
+  auto too_few = (*conn)->query("SELECT $1, $2", {SqlValue(int64_t{1})});
+  EXPECT_FALSE(too_few.ok());
+  conn->reset();
+  fs::remove(path);
+}
+
 }  // namespace cue::store::conformance
