@@ -28,22 +28,6 @@
 
 namespace cue::gui {
 
-// A PollingMonitor that runs an operation on each of several things (hosts, procs,
-// subscriptions) on its worker thread, then reports once (actionDone, or actionFailed naming
-// each failure) and refreshes.
-class ActionMonitor : public PollingMonitor {
-  Q_OBJECT
-
- public:
-  using PollingMonitor::PollingMonitor;
-
- protected:
-  using Op = std::function<absl::Status(client::Client&, const std::string&)>;
-  // `what` names the things ("host", "proc") in the messages; names[i] is ids[i]'s.
-  void runAction(const QString& verb, const QString& what, const QStringList& ids,
-                 const std::vector<std::string>& names, Op op);
-};
-
 class HostMonitor : public ActionMonitor {
   Q_OBJECT
 

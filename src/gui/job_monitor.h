@@ -22,7 +22,7 @@ struct JobMonitorOptions {
   client::JobQuery query;  // which jobs; default: every pending job
 };
 
-class JobMonitor : public PollingMonitor {
+class JobMonitor : public ActionMonitor {
  public:
   JobMonitor(client::Client client, JobMonitorOptions options, QObject* parent = nullptr);
 
@@ -49,8 +49,8 @@ class JobMonitor : public PollingMonitor {
   void fetch() override;
 
  private:
-  using JobOp = std::function<absl::Status(client::Client&, const std::string&)>;
-  void runAction(const QString& verb, const QStringList& ids, JobOp op);
+  // ActionMonitor::runAction on jobs, named as the model shows them.
+  void runOnJobs(const QString& verb, const QStringList& ids, Op op);
 
   client::JobQuery query_;
   JobsModel model_;

@@ -69,4 +69,35 @@ QString PollingMonitor::message(const absl::Status& status) {
   return QString::fromStdString(std::string(status.message()));
 }
 
+void ActionMonitor::runAction(const QString& verb, const QString& what, const QStringList& ids,
+                              const std::vector<std::string>& names, Op op) {
+  if (ids.isEmpty()) return;
+  std::vector<std::string> keys;
+  for (const auto& id : ids) keys.push_back(id.toStdString());
+  using Failures = std::vector<std::string>;
+  run<Failures>(
+      [keys, names, op](client::Client& c) {
+        Failures failures;
+        for (size_t i = 0; i < keys.size(); ++i) {
+          absl::Status st = op(c, keys[i]);
+          if (!st.ok()) failures.push_back(names[i] + ": " + std::string(st.message()));
+        }
+        return failures;
+      },
+      [this, verb, what, count = ids.size()](Failures failures) {
+        if (failures.empty()) {
+          Q_EMIT actionDone(QStringLiteral("%1: %2 %3(s)").arg(verb).arg(count).arg(what));
+        } else {
+          QStringList lines;
+          for (const auto& f : failures) lines << QString::fromStdString(f);
+          Q_EMIT actionFailed(QStringLiteral("%1 failed for %2 of %3 %4(s): %5")
+                                  .arg(verb)
+                                  .arg(failures.size())
+                                  .arg(count)
+                                  .arg(what, lines.join(QStringLiteral("; "))));
+        }
+        refresh();
+      });
+}
+
 }  // namespace cue::gui

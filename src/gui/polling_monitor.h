@@ -13,10 +13,13 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "client/client.h"
@@ -88,6 +91,22 @@ class PollingMonitor : public QObject {
   QString last_error_;
   int refresh_count_ = 0;
   std::unique_ptr<client::AsyncClient> async_;  // last member: joined first
+};
+
+// A PollingMonitor that runs an operation on each of several things (jobs, hosts, procs,
+// subscriptions) on its worker thread, then reports once (actionDone, or actionFailed naming
+// each failure) and refreshes.
+class ActionMonitor : public PollingMonitor {
+  Q_OBJECT
+
+ public:
+  using PollingMonitor::PollingMonitor;
+
+ protected:
+  using Op = std::function<absl::Status(client::Client&, const std::string&)>;
+  // `what` names the things ("host", "proc") in the messages; names[i] is ids[i]'s.
+  void runAction(const QString& verb, const QString& what, const QStringList& ids,
+                 const std::vector<std::string>& names, Op op);
 };
 
 }  // namespace cue::gui
