@@ -46,22 +46,24 @@ void JobDetailsMonitor::fetch() {
       });
 }
 
+void JobDetailsMonitor::runOnce(const QString& verb,
+                                std::function<absl::Status(client::Client&)> op) {
+  run<absl::Status>(std::move(op), [this, verb](absl::Status st) {
+    if (st.ok()) {
+      Q_EMIT actionDone(verb);
+    } else {
+      Q_EMIT actionFailed(QStringLiteral("%1 failed: %2").arg(verb, message(st)));
+    }
+    refresh();
+  });
+}
+
 void JobDetailsMonitor::runAction(const QString& verb, const QStringList& names, FrameOp op) {
   if (names.isEmpty()) return;
   client::FrameQuery query;
   for (const auto& n : names) query.names.push_back(n.toStdString());
-  run<absl::Status>([id = job_id_, query, op](client::Client& c) { return op(c, id, query); },
-                    [this, verb, count = names.size()](absl::Status st) {
-                      if (st.ok()) {
-                        Q_EMIT actionDone(QStringLiteral("%1: %2 frame(s)").arg(verb).arg(count));
-                      } else {
-                        Q_EMIT actionFailed(QStringLiteral("%1 failed for %2 frame(s): %3")
-                                                .arg(verb)
-                                                .arg(count)
-                                                .arg(message(st)));
-                      }
-                      refresh();
-                    });
+  runOnce(QStringLiteral("%1: %2 frame(s)").arg(verb).arg(names.size()),
+          [id = job_id_, query, op](client::Client& c) { return op(c, id, query); });
 }
 
 void JobDetailsMonitor::retryFrames(const QStringList& names) {
@@ -91,6 +93,44 @@ void JobDetailsMonitor::markDoneFrames(const QStringList& names) {
             [](client::Client& c, const std::string& id, const client::FrameQuery& q) {
               return c.markDoneFrames(id, q);
             });
+}
+
+namespace {
+
+client::FrameQuery deadFramesOf(const QStringList& layers) {
+  client::FrameQuery q;
+  for (const auto& l : layers) q.layers.push_back(l.toStdString());
+  q.states = {core::FrameState::kDead};
+  return q;
+}
+
+}  // namespace
+
+void JobDetailsMonitor::retryDeadLayerFrames(const QStringList& layers) {
+  if (layers.isEmpty()) return;
+  runOnce(QStringLiteral("Retry dead frames of %1").arg(layers.join(QStringLiteral(", "))),
+          [id = job_id_, q = deadFramesOf(layers)](client::Client& c) { return c.retryFrames(id, q); });
+}
+
+void JobDetailsMonitor::eatDeadLayerFrames(const QStringList& layers) {
+  if (layers.isEmpty()) return;
+  runOnce(QStringLiteral("Eat dead frames of %1").arg(layers.join(QStringLiteral(", "))),
+          [id = job_id_, q = deadFramesOf(layers)](client::Client& c) { return c.eatFrames(id, q); });
+}
+
+void JobDetailsMonitor::reorderLayer(const QString& layer_id, const QString& range,
+                                     client::FrameOrder order) {
+  runOnce(QStringLiteral("Reorder %1").arg(range),
+          [id = layer_id.toStdString(), r = range.toStdString(), order](client::Client& c) {
+            return c.reorderLayerFrames(id, r, order);
+          });
+}
+
+void JobDetailsMonitor::staggerLayer(const QString& layer_id, const QString& range, int increment) {
+  runOnce(QStringLiteral("Stagger %1 by %2").arg(range).arg(increment),
+          [id = layer_id.toStdString(), r = range.toStdString(), increment](client::Client& c) {
+            return c.staggerLayerFrames(id, r, increment);
+          });
 }
 
 }  // namespace cue::gui

@@ -1,6 +1,7 @@
 // Monitor Job Details without its widgets: keeps one job's LayersModel and FramesModel filled
 // from cuebot on a timer (default 10 s, as CueGUI) and runs the frame actions (retry, kill,
-// eat, mark done) on frames given by name, through the client library.
+// eat, mark done) on frames given by name, and the layer actions (dead frames, reorder,
+// stagger), through the client library.
 //
 // Refreshing, threading and the connection state are PollingMonitor's.
 #pragma once
@@ -33,6 +34,13 @@ class JobDetailsMonitor : public PollingMonitor {
   void killFrames(const QStringList& names, const QString& reason);
   void eatFrames(const QStringList& names);
   void markDoneFrames(const QStringList& names);
+  // On the layers given by name: their dead frames retried, or eaten.
+  void retryDeadLayerFrames(const QStringList& layers);
+  void eatDeadLayerFrames(const QStringList& layers);
+  // The layer's frames (its whole range) dispatched first, last or in reverse; or staggered
+  // (every `increment`th frame first, OpenCue's stagger).
+  void reorderLayer(const QString& layer_id, const QString& range, client::FrameOrder order);
+  void staggerLayer(const QString& layer_id, const QString& range, int increment);
 
  protected:
   void fetch() override;
@@ -41,6 +49,8 @@ class JobDetailsMonitor : public PollingMonitor {
   using FrameOp =
       std::function<absl::Status(client::Client&, const std::string&, const client::FrameQuery&)>;
   void runAction(const QString& verb, const QStringList& names, FrameOp op);
+  // `op` once on the worker, then actionDone or actionFailed and a refresh.
+  void runOnce(const QString& verb, std::function<absl::Status(client::Client&)> op);
 
   std::string job_id_;
   LayersModel layers_;

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "client/client.h"
@@ -41,6 +42,7 @@ class JobDetailsTest : public QObject {
   void showsLayersAndFrames();
   void eatAndKillThroughTheMonitor();
   void doubleClickOpensDetailsWhoseEatIsConfirmed();
+  void layerMenuReordersAndStaggersTheLayer();
   void cleanupTestCase();
 
  private:
@@ -245,6 +247,54 @@ void JobDetailsTest::doubleClickOpensDetailsWhoseEatIsConfirmed() {
                                 .toString(),
                             QStringLiteral("EATEN"), kDeadlineMs);
   QCOMPARE(details->selectedFrameNames(), QStringList{QStringLiteral("0003-render")});
+}
+
+// Reorder (Reverse) and Stagger through the layers' context menu actions reach cuebot: the
+// render layer's frames come back in the new dispatch order; a cancelled question sends nothing.
+void JobDetailsTest::layerMenuReordersAndStaggersTheLayer() {
+  auto monitor = std::make_unique<JobDetailsMonitor>(client::Client(config_), job_id_, 60000);
+  JobDetailsMonitor* m = monitor.get();
+  JobDetailsWindow details(std::move(monitor), QStringLiteral("details"));
+  m->start();
+  auto* layers = details.findChild<QTableView*>(QStringLiteral("layers"));
+  QTRY_COMPARE_WITH_TIMEOUT(layers->model()->rowCount(), 2, kDeadlineMs);
+  for (int r = 0; r < 2; ++r) {
+    if (layers->model()->index(r, LayersModel::kName).data().toString() == "render") layers->selectRow(r);
+  }
+  QCOMPARE(details.selectedLayerNames(), QStringList{QStringLiteral("render")});
+  auto renderOrder = [&] {
+    client::FrameQuery q;
+    q.layers = {"render"};
+    auto frames = client_->getFrames(job_id_, q);
+    QStringList names;
+    if (frames.ok()) {
+      for (const auto& f : *frames) names << QString::fromStdString(f.name);
+    }
+    return names;
+  };
+  QSignalSpy done(m, &JobDetailsMonitor::actionDone);
+  QSignalSpy failed(m, &JobDetailsMonitor::actionFailed);
+
+  QStringList offered;
+  details.setChoose([&](QWidget*, const QString&, const QString&, const QStringList& items) {
+    offered = items;
+    return QStringLiteral("Reverse");
+  });
+  details.findChild<QAction*>(QStringLiteral("reorderLayer"))->trigger();
+  QCOMPARE(offered, (QStringList{"First", "Last", "Reverse"}));
+  QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kDeadlineMs);
+  QCOMPARE(renderOrder(), (QStringList{"0003-render", "0002-render", "0001-render"}));
+
+  details.setAskNumber([](QWidget*, const NumberQuestion&) { return std::optional<double>(); });
+  details.findChild<QAction*>(QStringLiteral("staggerLayer"))->trigger();  // cancelled
+  details.setAskNumber([](QWidget*, const NumberQuestion& q) {
+    return std::optional<double>(q.value);  // the default step, 2
+  });
+  details.findChild<QAction*>(QStringLiteral("staggerLayer"))->trigger();
+  QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, kDeadlineMs);
+  QCOMPARE(failed.count(), 0);
+  QVERIFY(done.back().at(0).toString().contains(QStringLiteral("by 2")));
+  QCOMPARE(renderOrder().size(), 3);
 }
 
 void JobDetailsTest::cleanupTestCase() { stopCuebot(); }

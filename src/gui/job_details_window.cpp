@@ -55,6 +55,8 @@ JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
                                    const QString& job_name, QWidget* parent)
     : QMainWindow(parent), monitor_(std::move(monitor)), job_name_(job_name) {
   confirm_ = defaultConfirm();
+  choose_ = defaultChoose();
+  ask_number_ = defaultAskNumber();
   setWindowTitle(tr("Cue - %1").arg(job_name));
 
   auto* central = new QWidget(this);
@@ -124,6 +126,7 @@ JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
     openLog(index.data(FramesModel::kFrameNameRole).toString());
   });
   connect(mark_done_, &QAction::triggered, this, &JobDetailsWindow::markDoneSelected);
+  buildLayerActions();
   auto* refresh = new QAction(tr("Refresh"), this);
   refresh->setShortcut(QKeySequence::Refresh);
   addAction(refresh);
@@ -153,6 +156,75 @@ JobDetailsWindow::~JobDetailsWindow() {
   layers_->setModel(nullptr);
   frames_->setModel(nullptr);
   monitor_.reset();
+}
+
+void JobDetailsWindow::buildLayerActions() {
+  layers_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(layers_, &QWidget::customContextMenuRequested, this, &JobDetailsWindow::showLayerMenu);
+  auto add = [this](const char* name, const QString& text, std::function<void()> slot) {
+    auto* a = new QAction(text, this);
+    a->setObjectName(QString::fromLatin1(name));
+    connect(a, &QAction::triggered, this, std::move(slot));
+    layer_actions_ << a;
+  };
+  add("retryDeadLayer", tr("Retry dead frames"),
+      [this] { monitor_->retryDeadLayerFrames(selectedLayerNames()); });
+  add("eatDeadLayer", tr("Eat dead frames..."), [this] {
+    const QStringList names = selectedLayerNames();
+    if (confirmItems(confirm_, this, tr("Eat dead frames"),
+                     tr("Eat the dead frames of %n layer(s)? They will not run again.", nullptr,
+                        names.size()),
+                     names)) {
+      monitor_->eatDeadLayerFrames(names);
+    }
+  });
+  // Reorder and stagger act on one layer, over its whole range.
+  auto current = [this]() -> const core::LayerView* {
+    const QModelIndexList rows = layers_->selectionModel()->selectedRows();
+    if (rows.size() != 1) return nullptr;
+    const std::string id = rows.front().data(LayersModel::kIdRole).toString().toStdString();
+    return monitor_->layers()->layer(monitor_->layers()->rowOf(id));
+  };
+  add("reorderLayer", tr("Reorder..."), [this, current] {
+    const core::LayerView* v = current();
+    if (v == nullptr) return;
+    const QStringList orders{tr("First"), tr("Last"), tr("Reverse")};
+    const QString order = choose_(this, tr("Reorder frames"),
+                                  tr("Dispatch the frames of %1 (%2):")
+                                      .arg(QString::fromStdString(v->layer.name),
+                                           QString::fromStdString(v->layer.range)),
+                                  orders);
+    if (order.isEmpty()) return;
+    monitor_->reorderLayer(QString::fromStdString(v->layer.id),
+                           QString::fromStdString(v->layer.range),
+                           static_cast<client::FrameOrder>(orders.indexOf(order)));
+  });
+  add("staggerLayer", tr("Stagger..."), [this, current] {
+    const core::LayerView* v = current();
+    if (v == nullptr) return;
+    auto step = ask_number_(this, {tr("Stagger frames"),
+                                   tr("Dispatch every Nth frame of %1 first, N:")
+                                       .arg(QString::fromStdString(v->layer.name)),
+                                   2, 1, 100000, 0});
+    if (!step) return;
+    monitor_->staggerLayer(QString::fromStdString(v->layer.id),
+                           QString::fromStdString(v->layer.range), static_cast<int>(*step));
+  });
+}
+
+void JobDetailsWindow::showLayerMenu(const QPoint& pos) {
+  if (selectedLayerNames().isEmpty()) return;
+  QMenu menu(this);
+  for (QAction* a : layer_actions_) menu.addAction(a);
+  menu.exec(layers_->viewport()->mapToGlobal(pos));
+}
+
+QStringList JobDetailsWindow::selectedLayerNames() const {
+  QStringList names;
+  for (const QModelIndex& row : layers_->selectionModel()->selectedRows(LayersModel::kName)) {
+    names << row.data().toString();
+  }
+  return names;
 }
 
 QStringList JobDetailsWindow::selectedFrameNames() const {

@@ -1,9 +1,10 @@
 // cuegui's Monitor Job Details for one job: its layers (with a progress bar each) above its
 // frames (state in its colour), a red banner while the cuebot does not answer, a status line,
 // and on the selected frames View Log (or double-click), Retry, Mark Done, Eat and Kill
-// (context menu and shortcuts; the destructive ones ask first), and Why Not Running for the
-// job. Opened by double-clicking a job in Monitor Jobs. Object names for tests: "layers",
-// "frames", "banner", "status", "viewLog", "retry", "markDone", "kill", "eat", "why". Owns
+// (context menu and shortcuts; the destructive ones ask first), on the selected layers Retry
+// and Eat dead frames, Reorder and Stagger (context menu), and Why Not Running for the job. Opened by double-clicking a job in Monitor Jobs. Object names for tests: "layers",
+// "frames", "banner", "status", "viewLog", "retry", "markDone", "kill", "eat", "why", "retryDeadLayer",
+// "eatDeadLayer", "reorderLayer", "staggerLayer". Owns
 // its JobDetailsMonitor; log windows are its children.
 #pragma once
 
@@ -38,6 +39,10 @@ class JobDetailsWindow : public QMainWindow {
 
   // Asks before a destructive action; true goes ahead. Default: a Yes/Cancel message box.
   void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+  void setChoose(Choose choose) { choose_ = std::move(choose); }
+  void setAskNumber(AskNumber ask) { ask_number_ = std::move(ask); }
+  // Names ("render") of the selected layers, in view order.
+  QStringList selectedLayerNames() const;
 
   // Opens (or raises) the log window following frame `name`'s log (through cuebot, on a
   // client of its own), a child window of this one; nullptr for a frame not shown. What
@@ -50,6 +55,8 @@ class JobDetailsWindow : public QMainWindow {
   void killSelected();
   void eatSelected();
   void markDoneSelected();
+  void buildLayerActions();
+  void showLayerMenu(const QPoint& pos);
   void showConnection(bool connected, const QString& message);
   void updateStatus();
 
@@ -62,12 +69,15 @@ class JobDetailsWindow : public QMainWindow {
   QLabel* status_;
   QString last_action_;
   Confirm confirm_;
+  Choose choose_;
+  AskNumber ask_number_;
   QAction* retry_;
   QAction* kill_;
   QAction* eat_;
   QAction* mark_done_;
   QAction* view_log_;
   QAction* why_;
+  QList<QAction*> layer_actions_;
 };
 
 }  // namespace cue::gui
