@@ -93,6 +93,9 @@ class Client {
   absl::StatusOr<std::vector<core::LayerView>> getLayers(const std::string& job_id);
   absl::StatusOr<std::vector<core::Frame>> getFrames(const std::string& job_id,
                                                      const FrameQuery& query = {});
+  // The job's frames changed since `since` (cuebot's epoch seconds, as a previous answer's
+  // server_time; an overlap of a few seconds is safe: a frame may come twice, never not at all).
+  absl::StatusOr<core::FrameUpdates> getUpdatedFrames(const std::string& job_id, int64_t since);
   absl::Status pauseJob(const std::string& job_id);
   absl::Status resumeJob(const std::string& job_id);
   absl::Status killJob(const std::string& job_id, const std::string& reason);

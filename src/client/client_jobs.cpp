@@ -1,4 +1,6 @@
 // Client: jobs, layers, frames.
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 #include "client/client.h"
@@ -111,6 +113,17 @@ absl::StatusOr<std::vector<core::Frame>> Client::getFrames(const std::string& jo
   out.reserve(resp.frames().frames_size());
   for (const auto& f : resp.frames().frames()) out.push_back(fromProto(f));
   return out;
+}
+
+absl::StatusOr<core::FrameUpdates> Client::getUpdatedFrames(const std::string& job_id,
+                                                            int64_t since) {
+  job::JobGetUpdatedFramesRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  req.set_last_check(static_cast<int32_t>(std::clamp<int64_t>(since, 1, INT32_MAX)));
+  job::JobGetUpdatedFramesResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetUpdatedFrames, req, &resp);
+  if (!st.ok()) return st;
+  return fromProto(resp);
 }
 
 absl::Status Client::pauseJob(const std::string& job_id) {

@@ -64,6 +64,15 @@ struct LimitView {
   int32_t running = 0;  // frames counting against the limit now
 };
 
+// A job's frames changed since a time (OpenCue's GetUpdatedFrames). Each frame carries only
+// what an UpdatedFrame has: id, state, retries, exit status, start and stop, memory, GPU
+// memory, last resource; the rest is left at its default.
+struct FrameUpdates {
+  int64_t server_time = 0;  // cuebot's clock when it answered: the next call's `since`
+  JobState job_state = JobState::kPending;
+  std::vector<Frame> frames;
+};
+
 // A piece of a frame's log, read through cuebot from the rqd that holds it.
 struct FrameLogChunk {
   std::string data;

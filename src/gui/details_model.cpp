@@ -297,6 +297,39 @@ void FramesModel::setFrames(std::vector<core::Frame> frames, int64_t now) {
       row_of_, hooks_);
 }
 
+bool FramesModel::updateFrames(const std::vector<core::Frame>& changes, int64_t now) {
+  std::vector<int> rows;
+  rows.reserve(changes.size());
+  for (const core::Frame& c : changes) {
+    const int row = rowOf(c.id);
+    if (row < 0) return false;
+    rows.push_back(row);
+  }
+  now_ = now;
+  for (size_t k = 0; k < changes.size(); ++k) {
+    const core::Frame& c = changes[k];
+    core::Frame& f = frames_[rows[k]];
+    f.state = c.state;
+    f.retry_count = c.retry_count;
+    f.exit_status = c.exit_status;
+    f.start_time = c.start_time;
+    f.stop_time = c.stop_time;
+    f.max_rss = c.max_rss;
+    f.used_memory = c.used_memory;
+    f.max_pss = c.max_pss;
+    f.max_gpu_memory = c.max_gpu_memory;
+    f.used_gpu_memory = c.used_gpu_memory;
+    f.last_resource = c.last_resource;
+  }
+  for (size_t r = 0; r < frames_.size(); ++r) {
+    if (frameDisplayState(frames_[r].state) == DisplayState::kRunning) rows.push_back(static_cast<int>(r));
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  signalChangedRows(rows, hooks_);
+  return true;
+}
+
 const core::Frame* FramesModel::frame(int row) const {
   if (row < 0 || row >= static_cast<int>(frames_.size())) return nullptr;
   return &frames_[row];

@@ -101,6 +101,10 @@ class FramesModel : public MergingTableModel {
 
   // Merges by frame id; `now` (epoch seconds) times the running frames' Runtime.
   void setFrames(std::vector<core::Frame> frames, int64_t now);
+  // Applies GetUpdatedFrames' changes (core::FrameUpdates: only the fields it carries) to the
+  // frames shown; returns false, changing nothing, when one is not shown (a full refresh is
+  // then due). Rows that changed and running frames (their Runtime) are signalled.
+  bool updateFrames(const std::vector<core::Frame>& changes, int64_t now);
   const core::Frame* frame(int row) const;
   int rowOf(const std::string& id) const;
 

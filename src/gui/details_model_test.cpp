@@ -52,6 +52,7 @@ class DetailsModelTest : public QObject {
   void layerColumns();
   void framesMergeByIdKeepingPersistentIndexes();
   void onlyFramesThatChangedAreSignalled();
+  void updatesChangeOnlyWhatTheyCarry();
   void frameColumnsAndStateColour();
   void formatting();
 };
@@ -165,6 +166,39 @@ void DetailsModelTest::onlyFramesThatChangedAreSignalled() {
   QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 900);
   QCOMPARE(inserted.count(), 0);
   QCOMPARE(m.rowOf("f999"), 999);
+}
+
+// GetUpdatedFrames' changes: the fields an UpdatedFrame carries replace the shown ones, the
+// rest (name, layer, number) stay; running frames are signalled too; a change for a frame not
+// shown changes nothing and asks for a full read.
+void DetailsModelTest::updatesChangeOnlyWhatTheyCarry() {
+  FramesModel m;
+  core::Frame running = frame("f3", 3, core::FrameState::kRunning);
+  m.setFrames({frame("f1", 1, core::FrameState::kWaiting), frame("f2", 2, core::FrameState::kWaiting),
+               running},
+              1000);
+  QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+  core::Frame change;  // as from GetUpdatedFrames: no name, no layer
+  change.id = "f1";
+  change.state = core::FrameState::kSucceeded;
+  change.retry_count = 1;
+  change.last_resource = "host1/1.00/0";
+  QVERIFY(m.updateFrames({change}, 1010));
+  QCOMPARE(m.index(0, FramesModel::kState).data().toString(), QStringLiteral("SUCCEEDED"));
+  QCOMPARE(m.index(0, FramesModel::kRetries).data().toInt(), 1);
+  QCOMPARE(m.index(0, FramesModel::kHost).data().toString(), QStringLiteral("host1"));
+  QCOMPARE(m.index(0, FramesModel::kLayer).data().toString(), QStringLiteral("render"));
+  QCOMPARE(m.index(0, 0).data(FramesModel::kFrameNameRole).toString(), QStringLiteral("0001-render"));
+  QCOMPARE(changed.count(), 1);  // rows 0 and 2 (running) in one run
+  QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 0);
+  QCOMPARE(changed.at(0).at(1).toModelIndex().row(), 2);
+
+  core::Frame stranger;
+  stranger.id = "f9";
+  stranger.state = core::FrameState::kDead;
+  change.state = core::FrameState::kDead;
+  QVERIFY(!m.updateFrames({change, stranger}, 1020));
+  QCOMPARE(m.index(0, FramesModel::kState).data().toString(), QStringLiteral("SUCCEEDED"));
 }
 
 void DetailsModelTest::frameColumnsAndStateColour() {

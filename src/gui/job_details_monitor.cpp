@@ -6,12 +6,18 @@
 namespace cue::gui {
 namespace {
 
-// One refresh's answer: both lists, or the first error.
+// One refresh's answer: the layers and either every frame or the frames changed, or the
+// first error.
 struct Details {
   absl::Status status;
   std::vector<core::LayerView> layers;
+  bool full = false;
   std::vector<core::Frame> frames;
+  int64_t server_time = 0;
 };
+
+// A `since` far ahead: GetUpdatedFrames then answers no frames, only cuebot's clock.
+constexpr int64_t kClockOnly = 2'000'000'000;
 
 }  // namespace
 
@@ -20,12 +26,26 @@ JobDetailsMonitor::JobDetailsMonitor(client::Client client, std::string job_id, 
     : PollingMonitor(std::move(client), refresh_ms, parent), job_id_(std::move(job_id)) {}
 
 void JobDetailsMonitor::fetch() {
+  const bool full = since_ == 0 || since_full_ >= kFullEvery;
   run<Details>(
-      [id = job_id_](client::Client& c) {
+      [id = job_id_, full, since = since_ - kOverlapSeconds](client::Client& c) {
         Details d;
+        d.full = full;
         auto layers = c.getLayers(id);
         if (!layers.ok()) {
           d.status = layers.status();
+          return d;
+        }
+        d.layers = std::move(*layers);
+        // cuebot's clock before the frames are read: what changes after it comes next time.
+        auto updates = c.getUpdatedFrames(id, full ? kClockOnly : since);
+        if (!updates.ok()) {
+          d.status = updates.status();
+          return d;
+        }
+        d.server_time = updates->server_time;
+        if (!full) {
+          d.frames = std::move(updates->frames);
           return d;
         }
         auto frames = c.getFrames(id);
@@ -33,16 +53,30 @@ void JobDetailsMonitor::fetch() {
           d.status = frames.status();
           return d;
         }
-        d.layers = std::move(*layers);
         d.frames = std::move(*frames);
         return d;
       },
       [this](Details d) {
-        if (d.status.ok()) {
-          layers_.setLayers(std::move(d.layers));
-          frames_.setFrames(std::move(d.frames), nowEpochSec());
+        if (!d.status.ok()) {
+          since_ = 0;  // read everything again once cuebot answers
+          refreshDone(d.status);
+          return;
         }
-        refreshDone(d.status);
+        layers_.setLayers(std::move(d.layers));
+        if (d.full) {
+          frames_.setFrames(std::move(d.frames), nowEpochSec());
+          since_full_ = 0;
+        } else if (frames_.updateFrames(d.frames, nowEpochSec())) {
+          ++since_full_;
+          ++delta_refreshes_;
+        } else {
+          since_ = 0;  // a frame not shown: read them all next time, which is now
+          refreshDone(absl::OkStatus());
+          refresh();
+          return;
+        }
+        since_ = d.server_time;
+        refreshDone(absl::OkStatus());
       });
 }
 

@@ -1,5 +1,8 @@
 // Monitor Job Details without its widgets: keeps one job's LayersModel and FramesModel filled
-// from cuebot on a timer (default 10 s, as CueGUI) and runs the frame actions (retry, kill,
+// from cuebot on a timer (default 10 s, as CueGUI): the first refresh reads every frame, the
+// next ones only the frames changed since (GetUpdatedFrames, with a few seconds' overlap); a
+// full read again after a failed refresh, when a change names a frame not shown, and every
+// kFullEvery refreshes. Layers are read whole each time (a handful). and runs the frame actions (retry, kill,
 // eat, mark done) on frames given by name, and the layer actions (dead frames, reorder,
 // stagger), through the client library.
 //
@@ -28,6 +31,10 @@ class JobDetailsMonitor : public PollingMonitor {
   const std::string& jobId() const { return job_id_; }
   LayersModel* layers() { return &layers_; }
   FramesModel* frames() { return &frames_; }
+  // Refreshes that read only the changed frames, since construction.
+  int deltaRefreshes() const { return delta_refreshes_; }
+  static constexpr int kFullEvery = 30;
+  static constexpr int64_t kOverlapSeconds = 5;
 
   // On the frames named ("0001-render"), then a refresh; ends with actionDone or actionFailed.
   void retryFrames(const QStringList& names);
@@ -55,6 +62,9 @@ class JobDetailsMonitor : public PollingMonitor {
   std::string job_id_;
   LayersModel layers_;
   FramesModel frames_;
+  int64_t since_ = 0;  // cuebot's time before the last read of frames; 0: read them all next
+  int since_full_ = 0;  // refreshes since the last full read
+  int delta_refreshes_ = 0;
 };
 
 }  // namespace cue::gui

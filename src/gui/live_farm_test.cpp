@@ -54,6 +54,7 @@ class LiveFarmTest : public QObject {
   void whyNotRunningNamesTheMissingTag();
   void monitorJobsRetriesADeadFrame();
   void artistSubmitsWatchesRetriesAndReadsTheLog();
+  void detailsFollowFramesThroughChangedFramesOnly();
   void cleanupTestCase();
 
  private:
@@ -381,6 +382,43 @@ void LiveFarmTest::artistSubmitsWatchesRetriesAndReadsTheLog() {
                                log->follower()->text().contains(QStringLiteral("exitStatus")),
                            kDeadlineMs);
   QVERIFY(!log->follower()->text().contains(QStringLiteral("rendered-1")));
+}
+
+// After its first full read, Monitor Job Details reads only the frames changed since
+// (GetUpdatedFrames): a frame's run and end show, with what the changes do not carry (its
+// name, its layer) kept.
+void LiveFarmTest::detailsFollowFramesThroughChangedFramesOnly() {
+  const std::string go = path("go-deltas").toStdString();
+  std::string id;
+  submit("deltas", "while [ ! -e " + go + " ]; do sleep 0.05; done", "1-3", {}, &id);
+  JobDetailsMonitor m(client::Client(config_), id, 60000);
+  auto refreshed = [&] {
+    const int before = m.refreshCount();
+    m.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(m.refreshCount() > before, kDeadlineMs);
+  };
+  refreshed();
+  QCOMPARE(m.frames()->rowCount(), 3);
+  QCOMPARE(m.deltaRefreshes(), 0);  // the first read is whole
+  auto shownStates = [&] {
+    QStringList states;
+    for (int r = 0; r < m.frames()->rowCount(); ++r) {
+      states << m.frames()->index(r, FramesModel::kState).data().toString();
+    }
+    return states;
+  };
+  QTRY_VERIFY_WITH_TIMEOUT((refreshed(), shownStates().count(QStringLiteral("RUNNING")) == 2),
+                           kDeadlineMs);  // two cores
+  touch("go-deltas");
+  QTRY_VERIFY_WITH_TIMEOUT((refreshed(), shownStates().count(QStringLiteral("SUCCEEDED")) == 3),
+                           kDeadlineMs);
+  QVERIFY(m.deltaRefreshes() >= 2);
+  QVERIFY(m.connected());
+  for (int r = 0; r < 3; ++r) {
+    QCOMPARE(m.frames()->index(r, FramesModel::kLayer).data().toString(), QStringLiteral("render"));
+    QVERIFY(m.frames()->index(r, 0).data(FramesModel::kFrameNameRole).toString().endsWith("-render"));
+    QCOMPARE(m.frames()->index(r, FramesModel::kHost).data().toString(), QStringLiteral("loghost"));
+  }
 }
 
 void LiveFarmTest::cleanupTestCase() {

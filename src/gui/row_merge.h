@@ -30,6 +30,17 @@ struct RowHooks {
 // (one signal for a run is cheaper than many for its pieces).
 constexpr int kChangedRunGap = 32;
 
+// Reports `rows` (ascending) changed through `hooks`, in runs of rows fewer than
+// kChangedRunGap apart.
+inline void signalChangedRows(const std::vector<int>& rows, const RowHooks& hooks) {
+  for (size_t k = 0; k < rows.size();) {
+    size_t end = k;
+    while (end + 1 < rows.size() && rows[end + 1] - rows[end] <= kChangedRunGap) ++end;
+    hooks.changed(rows[k], rows[end]);
+    k = end + 1;
+  }
+}
+
 // `id(row)` returns the row's id (a const reference); `same(old, new)` is true when nothing
 // the model shows differs.
 template <class T, class Id, class Same>
@@ -81,12 +92,7 @@ void mergeRows(std::vector<T>& rows, std::vector<T> incoming, Id id, Same same,
     row_of.reserve(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) row_of[id(rows[i])] = static_cast<int>(i);
   }
-  for (size_t k = 0; k < changed.size();) {
-    size_t end = k;
-    while (end + 1 < changed.size() && changed[end + 1] - changed[end] <= kChangedRunGap) ++end;
-    hooks.changed(changed[k], changed[end]);
-    k = end + 1;
-  }
+  signalChangedRows(changed, hooks);
 }
 
 // A table model whose refreshes go through mergeRows: rowHooks() are its row signals.

@@ -118,6 +118,29 @@ core::Frame fromProto(const job::Frame& in) {
   return f;
 }
 
+core::FrameUpdates fromProto(const job::JobGetUpdatedFramesResponse& in) {
+  core::FrameUpdates out;
+  out.server_time = in.server_time();
+  out.job_state = static_cast<core::JobState>(in.state());
+  out.frames.reserve(in.updated_frames().updated_frames_size());
+  for (const job::UpdatedFrame& u : in.updated_frames().updated_frames()) {
+    core::Frame& f = out.frames.emplace_back();
+    f.id = u.id();
+    f.state = static_cast<core::FrameState>(u.state());
+    f.retry_count = u.retry_count();
+    f.exit_status = u.exit_status();
+    f.start_time = u.start_time();
+    f.stop_time = u.stop_time();
+    f.max_rss = u.max_rss();
+    f.used_memory = u.used_memory();
+    f.max_pss = u.max_pss();
+    f.max_gpu_memory = u.max_gpu_memory();
+    f.used_gpu_memory = u.used_gpu_memory();
+    f.last_resource = u.last_resource();
+  }
+  return out;
+}
+
 core::Host fromProto(const host::Host& in) {
   core::Host h;
   h.id = in.id();

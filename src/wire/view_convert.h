@@ -19,6 +19,7 @@ namespace cue::wire {
 core::JobView fromProto(const job::Job& in);
 core::LayerView fromProto(const job::Layer& in);
 core::Frame fromProto(const job::Frame& in);
+core::FrameUpdates fromProto(const job::JobGetUpdatedFramesResponse& in);
 core::Host fromProto(const host::Host& in);
 core::ProcView fromProto(const host::Proc& in);
 core::ShowView fromProto(const show::Show& in);
