@@ -253,7 +253,9 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
                           q.states.empty() && !q.number_range && q.names.empty() &&
                           !q.max_rss_range && !q.duration_range && q.updated_since == 0;
   if (plain_page) return read([&] { return framePage(*db_, q); });
-  return transact([&] {
+  // A read: on a reader connection, so that GUIs polling frames (GetUpdatedFrames, searches)
+  // never wait for the booking writer.
+  return read([&] {
     P params;
     std::vector<std::string> where;
     if (!q.job_id.empty()) {
