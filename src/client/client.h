@@ -178,6 +178,23 @@ class Client {
   // ---- limits ----
   absl::StatusOr<std::vector<core::LimitView>> getLimits();
 
+  // ---- filters (a show's rules applied to jobs at launch) ----
+  absl::StatusOr<std::vector<core::Filter>> getFilters(const std::string& show_id);
+  absl::StatusOr<core::Filter> createFilter(const std::string& show_id, const std::string& name);
+  absl::Status deleteFilter(const std::string& filter_id);
+  absl::Status setFilterEnabled(const std::string& filter_id, bool enabled);
+  absl::Status setFilterType(const std::string& filter_id, core::FilterType type);
+  absl::StatusOr<std::vector<core::Matcher>> getMatchers(const std::string& filter_id);
+  // `matcher`'s subject, type and input; its ids are ignored.
+  absl::StatusOr<core::Matcher> createMatcher(const std::string& filter_id,
+                                              const core::Matcher& matcher);
+  absl::Status deleteMatcher(const std::string& matcher_id);
+  absl::StatusOr<std::vector<core::Action>> getActions(const std::string& filter_id);
+  // `action`'s type and value (value_type says which field); its ids are ignored.
+  absl::StatusOr<core::Action> createAction(const std::string& filter_id,
+                                            const core::Action& action);
+  absl::Status deleteAction(const std::string& action_id);
+
   // Runs `rpc` on a fresh context against each cuebot in turn until one answers (any
   // status but UNAVAILABLE). For the typed methods above; public for the odd call a tool
   // needs that has no method yet.

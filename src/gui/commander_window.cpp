@@ -27,6 +27,8 @@
 #include <set>
 
 #include "gui/commander_monitor.h"
+#include "gui/filter_monitor.h"
+#include "gui/filters_dialog.h"
 #include "gui/subscription_delegate.h"
 #include "gui/theme.h"
 
@@ -87,8 +89,19 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
   subscriptions_->setColumnWidth(SubscriptionsModel::kUsage, 220);
   subscriptions_->setContextMenuPolicy(Qt::CustomContextMenu);
   tabs_->addTab(subscriptions_, tr("Subscriptions"));
-  tabs_->addTab(makeTable(QStringLiteral("shows"), commander_->shows()->model(), tabs_),
-                tr("Shows"));
+  QTableView* shows = makeTable(QStringLiteral("shows"), commander_->shows()->model(), tabs_);
+  tabs_->addTab(shows, tr("Shows"));
+  // The Shows tab's context menu: the show's filters.
+  shows->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(shows, &QWidget::customContextMenuRequested, this, [this, shows](const QPoint& pos) {
+    const QModelIndexList rows = shows->selectionModel()->selectedRows(0);
+    if (rows.size() != 1) return;
+    QMenu menu(this);
+    QAction* filters = menu.addAction(tr("Filters..."));
+    const QString name = rows.front().data().toString();
+    connect(filters, &QAction::triggered, this, [this, name] { openFilters(name); });
+    menu.exec(shows->viewport()->mapToGlobal(pos));
+  });
   tabs_->addTab(makeTable(QStringLiteral("services"), commander_->services()->model(), tabs_),
                 tr("Services"));
   tabs_->addTab(makeTable(QStringLiteral("limits"), commander_->limits()->model(), tabs_),
@@ -124,6 +137,20 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
   connect(subscriptions_, &QWidget::customContextMenuRequested, this,
           &CueCommanderWindow::showSubscriptionMenu);
   updateStatus();
+}
+
+FiltersDialog* CueCommanderWindow::openFilters(const QString& name) {
+  for (const core::ShowView& v : commander_->shows()->model()->items()) {
+    if (QString::fromStdString(v.show.name) != name) continue;
+    auto monitor = std::make_unique<FilterMonitor>(client::Client(commander_->shows()->config()),
+                                                   v.show.id);
+    monitor->start();
+    auto* dialog = new FiltersDialog(std::move(monitor), name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+  }
+  return nullptr;
 }
 
 QTableView* CueCommanderWindow::makeTable(const QString& name, QAbstractItemModel* model,

@@ -49,6 +49,10 @@ class CueCommanderWindow : public QMainWindow {
   explicit CueCommanderWindow(Commander* commander, QWidget* parent = nullptr);
 
   // Ids of the selected hosts and procs, in view order.
+  // Opens the filters editor of show `name` (the Shows tab's "Filters..."), started; nullptr
+  // for a show not listed.
+  class FiltersDialog* openFilters(const QString& name);
+
   QStringList selectedHostIds() const;
   QStringList selectedProcIds() const;
   QStringList selectedSubscriptionIds() const;

@@ -80,18 +80,6 @@ void JobDetailsMonitor::fetch() {
       });
 }
 
-void JobDetailsMonitor::runOnce(const QString& verb,
-                                std::function<absl::Status(client::Client&)> op) {
-  run<absl::Status>(std::move(op), [this, verb](absl::Status st) {
-    if (st.ok()) {
-      Q_EMIT actionDone(verb);
-    } else {
-      Q_EMIT actionFailed(QStringLiteral("%1 failed: %2").arg(verb, message(st)));
-    }
-    refresh();
-  });
-}
-
 void JobDetailsMonitor::runAction(const QString& verb, const QStringList& names, FrameOp op) {
   if (names.isEmpty()) return;
   client::FrameQuery query;

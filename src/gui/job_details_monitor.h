@@ -56,8 +56,7 @@ class JobDetailsMonitor : public PollingMonitor {
   using FrameOp =
       std::function<absl::Status(client::Client&, const std::string&, const client::FrameQuery&)>;
   void runAction(const QString& verb, const QStringList& names, FrameOp op);
-  // `op` once on the worker, then actionDone or actionFailed and a refresh.
-  void runOnce(const QString& verb, std::function<absl::Status(client::Client&)> op);
+
 
   std::string job_id_;
   LayersModel layers_;

@@ -59,6 +59,18 @@ void PollingMonitor::setConnected(bool connected, const QString& error) {
   Q_EMIT connectionChanged(connected, error);
 }
 
+void PollingMonitor::runOnce(const QString& verb,
+                                std::function<absl::Status(client::Client&)> op) {
+  run<absl::Status>(std::move(op), [this, verb](absl::Status st) {
+    if (st.ok()) {
+      Q_EMIT actionDone(verb);
+    } else {
+      Q_EMIT actionFailed(QStringLiteral("%1 failed: %2").arg(verb, message(st)));
+    }
+    refresh();
+  });
+}
+
 int64_t PollingMonitor::nowEpochSec() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())

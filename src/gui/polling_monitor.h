@@ -76,6 +76,10 @@ class PollingMonitor : public QObject {
   // On the UI thread, once the models have the answer (or it failed).
   void refreshDone(const absl::Status& status);
 
+  // `op` once on the worker thread, then actionDone(verb) or actionFailed naming the error,
+  // and a refresh.
+  void runOnce(const QString& verb, std::function<absl::Status(client::Client&)> op);
+
   static int64_t nowEpochSec();
   static QString message(const absl::Status& status);
 

@@ -376,6 +376,16 @@ void toProto(const core::Action& a, filter::Action* out) {
   out->set_boolean_value(a.boolean_value);
 }
 
+core::Filter fromProto(const filter::Filter& in) {
+  core::Filter f;
+  f.id = in.id();
+  f.name = in.name();
+  f.type = static_cast<core::FilterType>(in.type());
+  f.order = in.order();
+  f.enabled = in.enabled();
+  return f;
+}
+
 core::Matcher fromProto(const filter::Matcher& in) {
   core::Matcher m;
   m.id = in.id();

@@ -58,6 +58,7 @@ void toProto(const core::Matcher& matcher, filter::Matcher* out);
 void toProto(const core::Action& action, filter::Action* out);
 // Enum values are copied as numbers (the same numbering on both sides); callers check
 // the range (cuebot/app/filters.h).
+core::Filter fromProto(const filter::Filter& in);
 core::Matcher fromProto(const filter::Matcher& in);
 core::Action fromProto(const filter::Action& in);
 // Services: OpenCue's Service message carries cores in core units, memory in KB,
