@@ -53,6 +53,7 @@ class DetailsModelTest : public QObject {
   void framesMergeByIdKeepingPersistentIndexes();
   void onlyFramesThatChangedAreSignalled();
   void updatesChangeOnlyWhatTheyCarry();
+  void firstFillDropsRepeatedIds();
   void frameColumnsAndStateColour();
   void formatting();
 };
@@ -171,6 +172,18 @@ void DetailsModelTest::onlyFramesThatChangedAreSignalled() {
 // GetUpdatedFrames' changes: the fields an UpdatedFrame carries replace the shown ones, the
 // rest (name, layer, number) stay; running frames are signalled too; a change for a frame not
 // shown changes nothing and asks for a full read.
+// A first fill taken whole keeps the first of repeated ids, and indexes the rest.
+void DetailsModelTest::firstFillDropsRepeatedIds() {
+  FramesModel m;
+  m.setFrames({frame("f1", 1, core::FrameState::kWaiting), frame("f2", 2, core::FrameState::kWaiting),
+               frame("f1", 1, core::FrameState::kDead), frame("f3", 3, core::FrameState::kWaiting)},
+              1000);
+  QCOMPARE(ids(m), (QStringList{"f1", "f2", "f3"}));
+  QCOMPARE(m.index(0, FramesModel::kState).data().toString(), QStringLiteral("WAITING"));
+  QCOMPARE(m.rowOf("f3"), 2);
+  QCOMPARE(m.rowOf("f2"), 1);
+}
+
 void DetailsModelTest::updatesChangeOnlyWhatTheyCarry() {
   FramesModel m;
   core::Frame running = frame("f3", 3, core::FrameState::kRunning);

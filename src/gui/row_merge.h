@@ -52,6 +52,34 @@ void mergeRows(std::vector<T>& rows, std::vector<T> incoming, Id id, Same same,
     rows[row] = std::move(value);
   };
 
+  if (rows.empty()) {  // the first fill: taken whole (no per-row moves), repeated ids dropped
+    std::vector<bool> repeated(incoming.size(), false);
+    bool any = false;
+    row_of.clear();
+    row_of.reserve(incoming.size());
+    int next = 0;
+    for (size_t i = 0; i < incoming.size(); ++i) {
+      repeated[i] = !row_of.emplace(id(incoming[i]), next).second;
+      if (repeated[i]) {
+        any = true;
+      } else {
+        ++next;
+      }
+    }
+    if (any) {  // rare: keep the first of each id
+      std::vector<T> kept;
+      kept.reserve(static_cast<size_t>(next));
+      for (size_t i = 0; i < incoming.size(); ++i) {
+        if (!repeated[i]) kept.push_back(std::move(incoming[i]));
+      }
+      incoming = std::move(kept);
+    }
+    if (incoming.empty()) return;
+    const int last = static_cast<int>(incoming.size()) - 1;
+    hooks.insert(0, last, [&] { rows = std::move(incoming); });
+    return;
+  }
+
   bool in_order = rows.size() == incoming.size();
   for (size_t i = 0; in_order && i < rows.size(); ++i) in_order = id(rows[i]) == id(incoming[i]);
   if (in_order) {
@@ -85,6 +113,7 @@ void mergeRows(std::vector<T>& rows, std::vector<T> incoming, Id id, Same same,
     if (!fresh.empty()) {
       const int first = static_cast<int>(rows.size());
       hooks.insert(first, first + static_cast<int>(fresh.size()) - 1, [&] {
+        rows.reserve(rows.size() + fresh.size());
         for (size_t i : fresh) rows.push_back(std::move(incoming[i]));
       });
     }
