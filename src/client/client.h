@@ -146,6 +146,16 @@ class Client {
   absl::StatusOr<std::vector<core::Service>> getDefaultServices();
   absl::StatusOr<std::vector<core::Service>> getServiceOverrides(const std::string& show_id);
 
+  // ---- groups: each show's tree of job folders under its root group ----
+  // Every group of the show, its root group (parent_id empty) included; show_id is set.
+  absl::StatusOr<std::vector<core::Group>> getShowGroups(const std::string& show_id);
+  absl::StatusOr<core::Group> getRootGroup(const std::string& show_id);
+  // The pending jobs in the group itself (not those of its subgroups).
+  absl::StatusOr<std::vector<core::JobView>> getGroupJobs(const std::string& group_id);
+  absl::Status setGroupMinCores(const std::string& group_id, double cores);
+  absl::Status setGroupMaxCores(const std::string& group_id, double cores);  // < 0: no cap
+  absl::Status setGroupDefaultJobPriority(const std::string& group_id, int priority);  // -1: unset
+
   // ---- allocations, hosts, procs ----
   absl::StatusOr<std::vector<core::AllocationView>> getAllocations();
   absl::StatusOr<core::AllocationView> findAllocation(const std::string& name);

@@ -1,8 +1,9 @@
-// Client: shows, subscriptions, services, allocations, hosts, procs, limits.
+// Client: shows, groups, subscriptions, services, allocations, hosts, procs, limits.
 #include "client/client.h"
 #include "client/rpc_call.h"
 #include "facility.grpc.pb.h"
 #include "host.grpc.pb.h"
+#include "job.grpc.pb.h"
 #include "limit.grpc.pb.h"
 #include "service.grpc.pb.h"
 #include "show.grpc.pb.h"
@@ -30,6 +31,11 @@ subscription::Subscription subRef(const std::string& id) {
   subscription::Subscription s;
   s.set_id(id);
   return s;
+}
+job::Group groupRef(const std::string& id) {
+  job::Group g;
+  g.set_id(id);
+  return g;
 }
 host::Host hostRef(const std::string& id) {
   host::Host h;
@@ -204,6 +210,65 @@ absl::StatusOr<std::vector<core::Service>> Client::getServiceOverrides(const std
   std::vector<core::Service> out;
   for (const auto& o : resp.service_overrides().service_overrides()) out.push_back(fromProto(o.data()));
   return out;
+}
+
+// ---- groups ----
+
+absl::StatusOr<std::vector<core::Group>> Client::getShowGroups(const std::string& show_id) {
+  show::ShowGetGroupsRequest req;
+  *req.mutable_show() = showRef(show_id);
+  show::ShowGetGroupsResponse resp;
+  auto st = CUE_RPC(show::ShowInterface, GetGroups, req, &resp);
+  if (!st.ok()) return st;
+  auto groups = convertAll<core::Group>(resp.groups().groups());
+  for (auto& g : groups) g.show_id = show_id;
+  return groups;
+}
+
+absl::StatusOr<core::Group> Client::getRootGroup(const std::string& show_id) {
+  show::ShowGetRootGroupRequest req;
+  *req.mutable_show() = showRef(show_id);
+  show::ShowGetRootGroupResponse resp;
+  auto st = CUE_RPC(show::ShowInterface, GetRootGroup, req, &resp);
+  if (!st.ok()) return st;
+  core::Group g = fromProto(resp.group());
+  g.show_id = show_id;
+  return g;
+}
+
+absl::StatusOr<std::vector<core::JobView>> Client::getGroupJobs(const std::string& group_id) {
+  job::GroupGetJobsRequest req;
+  *req.mutable_group() = groupRef(group_id);
+  job::GroupGetJobsResponse resp;
+  auto st = CUE_RPC(job::GroupInterface, GetJobs, req, &resp);
+  if (!st.ok()) return st;
+  auto jobs = convertAll<core::JobView>(resp.jobs().jobs());
+  for (auto& j : jobs) j.job.group_id = group_id;  // not on the wire
+  return jobs;
+}
+
+absl::Status Client::setGroupMinCores(const std::string& group_id, double cores) {
+  job::GroupSetMinCoresRequest req;
+  *req.mutable_group() = groupRef(group_id);
+  req.set_min_cores(static_cast<float>(cores));
+  job::GroupSetMinCoresResponse resp;
+  return CUE_RPC(job::GroupInterface, SetMinCores, req, &resp);
+}
+
+absl::Status Client::setGroupMaxCores(const std::string& group_id, double cores) {
+  job::GroupSetMaxCoresRequest req;
+  *req.mutable_group() = groupRef(group_id);
+  req.set_max_cores(cores < 0 ? -1.0f : static_cast<float>(cores));
+  job::GroupSetMaxCoresResponse resp;
+  return CUE_RPC(job::GroupInterface, SetMaxCores, req, &resp);
+}
+
+absl::Status Client::setGroupDefaultJobPriority(const std::string& group_id, int priority) {
+  job::GroupSetDefJobPriorityRequest req;
+  *req.mutable_group() = groupRef(group_id);
+  req.set_priority(priority);
+  job::GroupSetDefJobPriorityResponse resp;
+  return CUE_RPC(job::GroupInterface, SetDefaultJobPriority, req, &resp);
 }
 
 // ---- allocations ----

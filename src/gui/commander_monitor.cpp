@@ -178,11 +178,13 @@ Commander::Commander(const client::CuebotConfig& config, CommanderOptions option
       client::Client(config), ms, [](client::Client& c) { return c.getDefaultServices(); });
   limits_ = std::make_unique<LimitMonitor>(client::Client(config), ms,
                                            [](client::Client& c) { return c.getLimits(); });
+  cue_ = std::make_unique<CueMonitor>(client::Client(config), options.cue_refresh_ms);
 }
 
 std::vector<PollingMonitor*> Commander::all() {
   return {hosts_.get(), allocations_.get(), subscriptions_.get(),
-          shows_.get(), services_.get(),    limits_.get()};
+          shows_.get(), services_.get(),    limits_.get(),
+          cue_.get()};
 }
 
 void Commander::start() {

@@ -6,6 +6,7 @@
 //     thread mode) and the proc actions (kill, unbook).
 //   ListMonitor<Model>: one list fetched whole at each refresh (allocations, subscriptions,
 //     shows, services, limits); SubscriptionMonitor also edits sizes and bursts.
+//   CueMonitor (cue_monitor.h): the Monitor Cue tree of shows, groups and jobs.
 //   Commander: all of them, made from one cuebot configuration.
 //
 // Actions end with actionDone or actionFailed, then a refresh. UI thread only.
@@ -22,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/client.h"
+#include "gui/cue_monitor.h"
 #include "gui/farm_models.h"
 #include "gui/hosts_model.h"
 #include "gui/polling_monitor.h"
@@ -116,6 +118,7 @@ class SubscriptionMonitor : public ListMonitor<SubscriptionsModel> {
 struct CommanderOptions {
   int hosts_refresh_ms = 20000;  // OpenCue's CueCommander refreshes hosts every 20 s
   int farm_refresh_ms = 30000;   // allocations, subscriptions, shows, services, limits
+  int cue_refresh_ms = 15000;    // Monitor Cue's tree of shows, groups and jobs
 };
 
 // The monitors of CueCommander's tabs, each on its own Client of `config`. Not started.
@@ -129,7 +132,8 @@ class Commander {
   ShowMonitor* shows() { return shows_.get(); }
   ServiceMonitor* services() { return services_.get(); }
   LimitMonitor* limits() { return limits_.get(); }
-  // In tab order: hosts, allocations, subscriptions, shows, services, limits.
+  CueMonitor* cue() { return cue_.get(); }
+  // In tab order: hosts, allocations, subscriptions, shows, services, limits, Monitor Cue.
   std::vector<PollingMonitor*> all();
 
   void start();
@@ -141,6 +145,7 @@ class Commander {
   std::unique_ptr<ShowMonitor> shows_;
   std::unique_ptr<ServiceMonitor> services_;
   std::unique_ptr<LimitMonitor> limits_;
+  std::unique_ptr<CueMonitor> cue_;
 };
 
 }  // namespace cue::gui

@@ -19,6 +19,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QTime>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -29,6 +30,7 @@
 #include "gui/commander_monitor.h"
 #include "gui/filter_monitor.h"
 #include "gui/filters_dialog.h"
+#include "gui/monitor_cue_view.h"
 #include "gui/subscription_delegate.h"
 #include "gui/theme.h"
 
@@ -106,6 +108,8 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
                 tr("Services"));
   tabs_->addTab(makeTable(QStringLiteral("limits"), commander_->limits()->model(), tabs_),
                 tr("Limits"));
+  monitor_cue_ = new MonitorCueView(commander_->cue(), tabs_);
+  tabs_->addTab(monitor_cue_, tr("Monitor Cue"));
   layout->addWidget(tabs_, 1);
   setCentralWidget(central);
 
@@ -123,7 +127,8 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
   connect(commander_->allocations(), &PollingMonitor::refreshed, this,
           &CueCommanderWindow::fillAllocationFilter);
   for (PollingMonitor* m : {static_cast<PollingMonitor*>(commander_->hosts()),
-                            static_cast<PollingMonitor*>(commander_->subscriptions())}) {
+                            static_cast<PollingMonitor*>(commander_->subscriptions()),
+                            static_cast<PollingMonitor*>(commander_->cue())}) {
     connect(m, &PollingMonitor::actionDone, this, [this](const QString& message) {
       last_action_ = message;
       updateStatus();
@@ -151,6 +156,16 @@ FiltersDialog* CueCommanderWindow::openFilters(const QString& name) {
     return dialog;
   }
   return nullptr;
+}
+
+void CueCommanderWindow::setConfirm(Confirm confirm) {
+  monitor_cue_->setConfirm(confirm);
+  confirm_ = std::move(confirm);
+}
+
+void CueCommanderWindow::setAskNumber(AskNumber ask) {
+  monitor_cue_->setAskNumber(ask);
+  ask_number_ = std::move(ask);
 }
 
 QTableView* CueCommanderWindow::makeTable(const QString& name, QAbstractItemModel* model,
@@ -519,7 +534,7 @@ void CueCommanderWindow::showConnection() {
 
 void CueCommanderWindow::updateStatus() {
   static const char* const kWhat[] = {"hosts", "allocations", "subscriptions",
-                                      "shows", "services",    "limits"};
+                                      "shows", "services",    "limits", "rows"};
   const int tab = std::max(tabs_->currentIndex(), 0);
   PollingMonitor* m = commander_->all()[static_cast<size_t>(tab)];
   QString text;
@@ -527,6 +542,8 @@ void CueCommanderWindow::updateStatus() {
     text = tr("%1 of %2 hosts shown")
                .arg(hosts_filter_->rowCount())
                .arg(commander_->hosts()->hosts()->rowCount());
+  } else if (tab == kMonitorCueTab) {
+    text = tr("%1 shows, groups and jobs").arg(commander_->cue()->model()->size());
   } else {
     text = tr("%1 %2").arg(tables_.value(tab + 1)->model()->rowCount()).arg(kWhat[tab]);
   }
@@ -544,6 +561,8 @@ void CueCommanderWindow::saveLayout(QSettings& settings) const {
   settings.setValue(kPrefix + QStringLiteral("geometry"), saveGeometry());
   settings.setValue(kPrefix + QStringLiteral("tab"), tabs_->currentIndex());
   settings.setValue(kPrefix + QStringLiteral("hostSplit"), host_split_->saveState());
+  settings.setValue(kPrefix + QStringLiteral("cueTree/header"),
+                    monitor_cue_->tree()->header()->saveState());
   for (const QTableView* view : tables_) {
     settings.setValue(kPrefix + view->objectName() + QStringLiteral("/header"),
                       view->horizontalHeader()->saveState());
@@ -554,6 +573,8 @@ void CueCommanderWindow::restoreLayout(const QSettings& settings) {
   restoreGeometry(settings.value(kPrefix + QStringLiteral("geometry")).toByteArray());
   tabs_->setCurrentIndex(settings.value(kPrefix + QStringLiteral("tab"), 0).toInt());
   host_split_->restoreState(settings.value(kPrefix + QStringLiteral("hostSplit")).toByteArray());
+  monitor_cue_->tree()->header()->restoreState(
+      settings.value(kPrefix + QStringLiteral("cueTree/header")).toByteArray());
   for (QTableView* view : tables_) {
     view->horizontalHeader()->restoreState(
         settings.value(kPrefix + view->objectName() + QStringLiteral("/header")).toByteArray());

@@ -5,7 +5,7 @@
 //     lock, unlock, reboot when idle, repair / clear repair, set allocation, add and remove
 //     tags, thread mode; proc actions: kill, unbook. Destructive ones ask first.
 //   Allocations, Subscriptions (a usage bar per subscription; edit size and burst), Shows,
-//   Services, Limits.
+//   Services, Limits; Monitor Cue (monitor_cue_view.h): the tree of shows, groups and jobs.
 //
 // A red banner while any of its monitors gets no answer from the cuebot, and a status line
 // with the current tab's rows, the last refresh and the last action's outcome. Widgets and
@@ -37,13 +37,22 @@ namespace cue::gui {
 
 class Commander;
 class HostsFilter;
+class MonitorCueView;
 class PollingMonitor;
 
 class CueCommanderWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  enum Tab { kHostsTab, kAllocationsTab, kSubscriptionsTab, kShowsTab, kServicesTab, kLimitsTab };
+  enum Tab {
+    kHostsTab,
+    kAllocationsTab,
+    kSubscriptionsTab,
+    kShowsTab,
+    kServicesTab,
+    kLimitsTab,
+    kMonitorCueTab
+  };
 
   // `commander` is not owned and must outlive the window; the window does not start it.
   explicit CueCommanderWindow(Commander* commander, QWidget* parent = nullptr);
@@ -58,10 +67,11 @@ class CueCommanderWindow : public QMainWindow {
   QStringList selectedSubscriptionIds() const;
 
   // The questions asked (dialogs.h); tests answer for the user here.
-  void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+  void setConfirm(Confirm confirm);
   void setChoose(Choose choose) { choose_ = std::move(choose); }
   void setAskText(AskText ask) { ask_text_ = std::move(ask); }
-  void setAskNumber(AskNumber ask) { ask_number_ = std::move(ask); }
+  void setAskNumber(AskNumber ask);
+  MonitorCueView* monitorCue() const { return monitor_cue_; }
 
   // The window's geometry, the current tab, the hosts/procs split and each table's columns
   // (order, widths, visibility, sort), under "cueCommander/" in `settings`.
@@ -107,6 +117,7 @@ class CueCommanderWindow : public QMainWindow {
   QTableView* hosts_;
   QTableView* procs_;
   QTableView* subscriptions_;
+  MonitorCueView* monitor_cue_;
   QList<QTableView*> tables_;  // every table, for the layout
   QString last_action_;
   QAction* lock_;

@@ -246,11 +246,11 @@ int main(int argc, char** argv) {
   const QCommandLineOption commander(
       QStringLiteral("commander"),
       QStringLiteral("open CueCommander, the admin view (hosts, allocations, subscriptions, "
-                     "shows, services, limits), instead of Monitor Jobs"));
+                     "shows, services, limits, Monitor Cue), instead of Monitor Jobs"));
   const QCommandLineOption tab(QStringLiteral("tab"),
                                QStringLiteral("CueCommander's tab to show first: hosts, "
                                               "allocations, subscriptions, shows, services, "
-                                              "limits"),
+                                              "limits, monitorcue"),
                                QStringLiteral("NAME"));
   const QCommandLineOption screenshot(
       QStringLiteral("screenshot"),
@@ -315,7 +315,11 @@ int main(int argc, char** argv) {
     if (parser.isSet(tab)) {
       auto* tabs = window->findChild<QTabWidget*>(QStringLiteral("tabs"));
       for (int i = 0; tabs != nullptr && i < tabs->count(); ++i) {
-        if (tabs->tabText(i).compare(parser.value(tab), Qt::CaseInsensitive) == 0) tabs->setCurrentIndex(i);
+        // "monitorcue" names "Monitor Cue": spaces do not count.
+        const QString want = parser.value(tab).remove(QLatin1Char(' '));
+        if (tabs->tabText(i).remove(QLatin1Char(' ')).compare(want, Qt::CaseInsensitive) == 0) {
+          tabs->setCurrentIndex(i);
+        }
       }
     }
     if (!file.isEmpty()) shootCommander(views, file);

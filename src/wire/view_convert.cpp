@@ -212,6 +212,24 @@ core::ShowView fromProto(const show::Show& in) {
   return v;
 }
 
+core::Group fromProto(const job::Group& in) {
+  core::Group g;
+  g.id = in.id();
+  g.name = in.name();
+  g.parent_id = in.parent_id();
+  g.department = in.department();
+  g.default_job_priority = in.default_job_priority();
+  g.default_job_min_cores = in.default_job_min_cores() < 0 ? -1 : coreUnits(in.default_job_min_cores());
+  g.default_job_max_cores = in.default_job_max_cores() < 0 ? -1 : coreUnits(in.default_job_max_cores());
+  g.min_cores = coreUnits(in.min_cores());
+  g.max_cores = in.max_cores() < 0 ? -1 : coreUnits(in.max_cores());
+  g.default_job_min_gpus = count(in.default_job_min_gpus());
+  g.default_job_max_gpus = count(in.default_job_max_gpus());
+  g.min_gpus = count(in.min_gpus());
+  g.max_gpus = count(in.max_gpus());
+  return g;
+}
+
 core::AllocationView fromProto(const facility::Allocation& in) {
   core::AllocationView v;
   v.alloc.id = in.id();

@@ -23,6 +23,7 @@ core::FrameUpdates fromProto(const job::JobGetUpdatedFramesResponse& in);
 core::Host fromProto(const host::Host& in);
 core::ProcView fromProto(const host::Proc& in);
 core::ShowView fromProto(const show::Show& in);
+core::Group fromProto(const job::Group& in);  // show_id is not on the wire
 core::AllocationView fromProto(const facility::Allocation& in);
 core::SubscriptionView fromProto(const subscription::Subscription& in);
 core::LimitView fromProto(const limit::Limit& in);
