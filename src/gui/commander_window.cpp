@@ -32,6 +32,7 @@
 #include "gui/filters_dialog.h"
 #include "gui/monitor_cue_view.h"
 #include "gui/subscription_delegate.h"
+#include "gui/dialogs.h"
 #include "gui/theme.h"
 
 namespace cue::gui {
@@ -70,13 +71,7 @@ CueCommanderWindow::CueCommanderWindow(Commander* commander, QWidget* parent)
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(6, 6, 6, 6);
-  banner_ = new QLabel(central);
-  banner_->setObjectName(QStringLiteral("banner"));
-  banner_->setWordWrap(true);
-  banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
-                                        "font-weight: bold; }")
-                             .arg(errorBannerColor().name()));
-  banner_->hide();
+  banner_ = makeErrorBanner(central);
   layout->addWidget(banner_);
 
   tabs_ = new QTabWidget(central);

@@ -1,7 +1,10 @@
 // The default questions and the non-modal error box (dialogs.h).
 #include "gui/dialogs.h"
 
+#include "gui/theme.h"
+
 #include <QInputDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 
@@ -34,6 +37,17 @@ void showError(QWidget* parent, const QString& title, const QString& text) {
   auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
+}
+
+QLabel* makeErrorBanner(QWidget* parent) {
+  auto* banner = new QLabel(parent);
+  banner->setObjectName(QStringLiteral("banner"));
+  banner->setWordWrap(true);
+  banner->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
+                                       "font-weight: bold; }")
+                            .arg(errorBannerColor().name()));
+  banner->hide();
+  return banner;
 }
 
 bool confirmItems(const Confirm& confirm, QWidget* parent, const QString& title,

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 
+class QLabel;
 class QWidget;
 
 namespace cue::gui {
@@ -32,6 +33,10 @@ AskNumber defaultAskNumber();
 // Shows an error without blocking: a warning box over `parent`, not modal (the event loop, the
 // refreshes and tests go on), deleted when closed.
 void showError(QWidget* parent, const QString& title, const QString& text);
+
+// The red banner a window shows above its contents while the cuebot (or a log) cannot be
+// reached: object name "banner", word-wrapped, hidden until shown.
+QLabel* makeErrorBanner(QWidget* parent);
 
 // Asks `confirm` about the items `names`: the question, a blank line, one name a line. False
 // when there are none.

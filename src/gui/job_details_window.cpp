@@ -20,6 +20,7 @@
 #include "gui/log_follower.h"
 #include "gui/log_window.h"
 #include "gui/progress_delegate.h"
+#include "gui/dialogs.h"
 #include "gui/theme.h"
 #include "gui/why_dialog.h"
 
@@ -62,13 +63,7 @@ JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(6, 6, 6, 6);
-  banner_ = new QLabel(central);
-  banner_->setObjectName(QStringLiteral("banner"));
-  banner_->setWordWrap(true);
-  banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
-                                        "font-weight: bold; }")
-                             .arg(errorBannerColor().name()));
-  banner_->hide();
+  banner_ = makeErrorBanner(central);
   layout->addWidget(banner_);
 
   auto* split = new QSplitter(Qt::Vertical, central);

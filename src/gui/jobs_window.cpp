@@ -22,6 +22,7 @@
 #include "gui/job_monitor.h"
 #include "gui/jobs_model.h"
 #include "gui/progress_delegate.h"
+#include "gui/dialogs.h"
 #include "gui/theme.h"
 #include "gui/why_dialog.h"
 
@@ -38,13 +39,7 @@ MonitorJobsWindow::MonitorJobsWindow(JobMonitor* monitor, QWidget* parent)
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(6, 6, 6, 6);
 
-  banner_ = new QLabel(central);
-  banner_->setObjectName(QStringLiteral("banner"));
-  banner_->setWordWrap(true);
-  banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
-                                        "font-weight: bold; }")
-                             .arg(errorBannerColor().name()));
-  banner_->hide();
+  banner_ = makeErrorBanner(central);
   layout->addWidget(banner_);
 
   auto* bar = new QHBoxLayout;

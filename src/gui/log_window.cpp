@@ -17,6 +17,7 @@
 #include <algorithm>
 
 #include "gui/log_follower.h"
+#include "gui/dialogs.h"
 #include "gui/theme.h"
 
 namespace cue::gui {
@@ -40,13 +41,7 @@ LogWindow::LogWindow(std::unique_ptr<LogFollower> follower, QWidget* parent)
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(6, 6, 6, 6);
 
-  banner_ = new QLabel(central);
-  banner_->setObjectName(QStringLiteral("banner"));
-  banner_->setWordWrap(true);
-  banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; padding: 6px; "
-                                        "font-weight: bold; }")
-                             .arg(errorBannerColor().name()));
-  banner_->hide();
+  banner_ = makeErrorBanner(central);
   layout->addWidget(banner_);
 
   auto* bar = new QHBoxLayout;
