@@ -117,6 +117,20 @@ class Client {
   absl::Status setJobAutoEat(const std::string& job_id, bool on);
   // Satisfies every active depend the job waits on; returns how many.
   absl::StatusOr<int> dropJobDepends(const std::string& job_id);
+  // Depends the job waits on (its layers' and frames' too), and those waiting on it.
+  absl::StatusOr<std::vector<core::DependView>> getWhatThisDependsOn(const std::string& job_id);
+  absl::StatusOr<std::vector<core::DependView>> getWhatDependsOnThis(const std::string& job_id);
+  // JOB_ON_JOB: `job_id` waits for `on_job_id`; LAYER_ON_LAYER likewise between layers.
+  absl::StatusOr<core::DependView> createJobOnJobDepend(const std::string& job_id,
+                                                       const std::string& on_job_id);
+  absl::StatusOr<core::DependView> createLayerOnLayerDepend(const std::string& layer_id,
+                                                           const std::string& on_layer_id);
+  absl::Status satisfyDepend(const std::string& depend_id);
+  // A job's comments, in the order cuebot lists them; addJobComment signs with $USER.
+  absl::StatusOr<std::vector<core::Comment>> getJobComments(const std::string& job_id);
+  absl::Status addJobComment(const std::string& job_id, const std::string& subject,
+                             const std::string& message);
+  absl::Status deleteComment(const std::string& comment_id);
   absl::StatusOr<core::WhyView> whyNotRunning(const std::string& job_name);
   // Up to `max_bytes` (0 = 1 MiB) of a frame's log from `offset`, read by cuebot from the
   // frame's rqd (no shared storage needed). attempt 0 = the latest log, N = the Nth older.

@@ -5,8 +5,10 @@
 
 #include "client/client.h"
 #include "client/rpc_call.h"
+#include "comment.grpc.pb.h"
 #include "depend.grpc.pb.h"
 #include "job.grpc.pb.h"
+#include "wire/convert.h"
 #include "wire/view_convert.h"
 
 namespace cue::client {
@@ -270,6 +272,96 @@ absl::StatusOr<int> Client::dropJobDepends(const std::string& job_id) {
     ++dropped;
   }
   return dropped;
+}
+
+namespace {
+
+std::vector<core::DependView> dependViews(const depend::DependSeq& seq) {
+  std::vector<core::DependView> out;
+  out.reserve(seq.depends_size());
+  for (const auto& d : seq.depends()) out.push_back(fromProto(d));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<core::DependView>> Client::getWhatThisDependsOn(
+    const std::string& job_id) {
+  job::JobGetWhatThisDependsOnRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  job::JobGetWhatThisDependsOnResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetWhatThisDependsOn, req, &resp);
+  if (!st.ok()) return st;
+  return dependViews(resp.depends());
+}
+
+absl::StatusOr<std::vector<core::DependView>> Client::getWhatDependsOnThis(
+    const std::string& job_id) {
+  job::JobGetWhatDependsOnThisRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  job::JobGetWhatDependsOnThisResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetWhatDependsOnThis, req, &resp);
+  if (!st.ok()) return st;
+  return dependViews(resp.depends());
+}
+
+absl::StatusOr<core::DependView> Client::createJobOnJobDepend(const std::string& job_id,
+                                                              const std::string& on_job_id) {
+  job::JobCreateDependencyOnJobRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  *req.mutable_on_job() = jobRef(on_job_id);
+  job::JobCreateDependencyOnJobResponse resp;
+  auto st = CUE_RPC(job::JobInterface, CreateDependencyOnJob, req, &resp);
+  if (!st.ok()) return st;
+  return fromProto(resp.depend());
+}
+
+absl::StatusOr<core::DependView> Client::createLayerOnLayerDepend(const std::string& layer_id,
+                                                                  const std::string& on_layer_id) {
+  job::LayerCreateDependOnLayerRequest req;
+  *req.mutable_layer() = layerRef(layer_id);
+  *req.mutable_depend_on_layer() = layerRef(on_layer_id);
+  job::LayerCreateDependOnLayerResponse resp;
+  auto st = CUE_RPC(job::LayerInterface, CreateDependencyOnLayer, req, &resp);
+  if (!st.ok()) return st;
+  return fromProto(resp.depend());
+}
+
+absl::Status Client::satisfyDepend(const std::string& depend_id) {
+  depend::DependSatisfyRequest req;
+  req.mutable_depend()->set_id(depend_id);
+  depend::DependSatisfyResponse resp;
+  return CUE_RPC(depend::DependInterface, Satisfy, req, &resp);
+}
+
+absl::StatusOr<std::vector<core::Comment>> Client::getJobComments(const std::string& job_id) {
+  job::JobGetCommentsRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  job::JobGetCommentsResponse resp;
+  auto st = CUE_RPC(job::JobInterface, GetComments, req, &resp);
+  if (!st.ok()) return st;
+  std::vector<core::Comment> out;
+  for (const auto& c : resp.comments().comments()) out.push_back(wire::fromProto(c));
+  return out;
+}
+
+absl::Status Client::addJobComment(const std::string& job_id, const std::string& subject,
+                                   const std::string& message) {
+  job::JobAddCommentRequest req;
+  *req.mutable_job() = jobRef(job_id);
+  auto* c = req.mutable_new_comment();
+  c->set_subject(subject);
+  c->set_message(message);
+  if (const char* user = std::getenv("USER")) c->set_user(user);
+  job::JobAddCommentResponse resp;
+  return CUE_RPC(job::JobInterface, AddComment, req, &resp);
+}
+
+absl::Status Client::deleteComment(const std::string& comment_id) {
+  comment::CommentDeleteRequest req;
+  req.mutable_comment()->set_id(comment_id);
+  comment::CommentDeleteResponse resp;
+  return CUE_RPC(comment::CommentInterface, Delete, req, &resp);
 }
 
 }  // namespace cue::client

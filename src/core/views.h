@@ -73,6 +73,17 @@ struct FrameUpdates {
   std::vector<Frame> frames;
 };
 
+// A depend as clients see it: the sides by name (empty where the side is a job or layer).
+struct DependView {
+  std::string id;
+  DependType type = DependType::kJobOnJob;
+  DependTarget target = DependTarget::kInternal;
+  bool any_frame = false;
+  bool active = true;  // not yet satisfied
+  std::string er_job, er_layer, er_frame;  // the waiting side
+  std::string on_job, on_layer, on_frame;  // what it waits on
+};
+
 // A piece of a frame's log, read through cuebot from the rqd that holds it.
 struct FrameLogChunk {
   std::string data;

@@ -22,6 +22,8 @@
 #include "gui/progress_delegate.h"
 #include "gui/dialogs.h"
 #include "gui/theme.h"
+#include "gui/comments_dialog.h"
+#include "gui/depends_dialog.h"
 #include "gui/why_dialog.h"
 
 namespace cue::gui {
@@ -113,6 +115,16 @@ JobDetailsWindow::JobDetailsWindow(std::unique_ptr<JobDetailsMonitor> monitor,
   addAction(why_);
   connect(why_, &QAction::triggered, this,
           [this] { showWhyNotRunning(monitor_.get(), this, job_name_.toStdString()); });
+  view_depends_ = new QAction(tr("View &depends..."), this);
+  view_depends_->setObjectName(QStringLiteral("viewDepends"));
+  connect(view_depends_, &QAction::triggered, this, [this] {
+    openDependsDialog(monitor_->config(), monitor_->jobId(), job_name_, this, confirm_);
+  });
+  comments_ = new QAction(tr("&Comments..."), this);
+  comments_->setObjectName(QStringLiteral("comments"));
+  connect(comments_, &QAction::triggered, this, [this] {
+    openCommentsDialog(monitor_->config(), monitor_->jobId(), job_name_, this, confirm_);
+  });
   connect(view_log_, &QAction::triggered, this, [this] {
     const QStringList names = selectedFrameNames();
     if (!names.isEmpty()) openLog(names.front());
@@ -242,6 +254,8 @@ void JobDetailsWindow::showContextMenu(const QPoint& pos) {
   menu.addAction(kill_);
   menu.addSeparator();
   menu.addAction(why_);
+  menu.addAction(view_depends_);
+  menu.addAction(comments_);
   menu.exec(frames_->viewport()->mapToGlobal(pos));
 }
 

@@ -4,7 +4,8 @@
 // (context menu and shortcuts; the destructive ones ask first), on the selected layers Retry
 // and Eat dead frames, Reorder and Stagger (context menu), and Why Not Running for the job. Opened by double-clicking a job in Monitor Jobs. Object names for tests: "layers",
 // "frames", "banner", "status", "viewLog", "retry", "markDone", "kill", "eat", "why", "retryDeadLayer",
-// "eatDeadLayer", "reorderLayer", "staggerLayer". Owns
+// "eatDeadLayer", "reorderLayer", "staggerLayer", "viewDepends" and "comments" (the job's Depends and
+// Comments dialogs, depends_dialog.h, comments_dialog.h, also in the frames' menu). Owns
 // its JobDetailsMonitor; log windows are its children.
 #pragma once
 
@@ -77,6 +78,8 @@ class JobDetailsWindow : public QMainWindow {
   QAction* mark_done_;
   QAction* view_log_;
   QAction* why_;
+  QAction* view_depends_;
+  QAction* comments_;
   QList<QAction*> layer_actions_;
 };
 

@@ -24,6 +24,8 @@
 #include "gui/progress_delegate.h"
 #include "gui/dialogs.h"
 #include "gui/theme.h"
+#include "gui/comments_dialog.h"
+#include "gui/depends_dialog.h"
 #include "gui/why_dialog.h"
 
 namespace cue::gui {
@@ -179,6 +181,15 @@ void MonitorJobsWindow::buildActions() {
   more_ << nullptr;
   add("dropDepends", tr("Drop depends..."), {}, [this] { dropDependsSelected(); });
   add("why", tr("Why not running?"), QKeySequence(Qt::CTRL | Qt::Key_Y), [this] { whySelected(); });
+  // One job's depends and comments, each in a dialog of its own.
+  auto openForOne = [this](auto open) {
+    const QStringList ids = selectedJobIds();
+    const QStringList names = selectedNames();
+    if (ids.size() != 1 || names.size() != 1) return;
+    open(monitor_->config(), ids.front().toStdString(), names.front(), this, confirm_);
+  };
+  add("viewDepends", tr("View depends..."), {}, [openForOne] { openForOne(&openDependsDialog); });
+  add("comments", tr("Comments..."), {}, [openForOne] { openForOne(&openCommentsDialog); });
 }
 
 QStringList MonitorJobsWindow::selectedNames() const {

@@ -5,7 +5,8 @@
 // ones ask first), a red banner while the cuebot does not answer, and a status line with the
 // last refresh and the last action's outcome. Widgets and actions have object names
 // ("search", "regex", "jobs", "banner", "pause", "resume", "kill", "retryDead", "eatDead",
-// "priority", "minCores", "maxCores", "maxRetries", "dropDepends", "why") for tests. Double-clicking a job opens its Monitor Job Details
+// "priority", "minCores", "maxCores", "maxRetries", "dropDepends", "why", "viewDepends", "comments": the job's Depends and
+// Comments dialogs) for tests. Double-clicking a job opens its Monitor Job Details
 // (job_details_window.h) once a details factory is set.
 #pragma once
 

@@ -306,4 +306,20 @@ core::FrameLogChunk fromProto(const cue::ext::ReadFrameLogResponse& in) {
   return c;
 }
 
+core::DependView fromProto(const depend::Depend& in) {
+  core::DependView d;
+  d.id = in.id();
+  d.type = static_cast<core::DependType>(in.type());
+  d.target = static_cast<core::DependTarget>(in.target());
+  d.any_frame = in.any_frame();
+  d.active = in.active();
+  d.er_job = in.depend_er_job();
+  d.er_layer = in.depend_er_layer();
+  d.er_frame = in.depend_er_frame();
+  d.on_job = in.depend_on_job();
+  d.on_layer = in.depend_on_layer();
+  d.on_frame = in.depend_on_frame();
+  return d;
+}
+
 }  // namespace cue::wire

@@ -6,6 +6,7 @@
 #include "core/views.h"
 #include "cue_log.pb.h"
 #include "cue_scheduler.pb.h"
+#include "depend.pb.h"
 #include "facility.pb.h"
 #include "host.pb.h"
 #include "job.pb.h"
@@ -29,6 +30,7 @@ core::SubscriptionView fromProto(const subscription::Subscription& in);
 core::LimitView fromProto(const limit::Limit& in);
 core::WhyView fromProto(const cue::ext::WhyNotRunningResponse& in);
 core::FrameLogChunk fromProto(const cue::ext::ReadFrameLogResponse& in);
+core::DependView fromProto(const depend::Depend& in);
 
 // Float cores on the wire -> core units, rounded.
 core::CoreUnits coreUnits(float cores);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/client.h"
+#include "client/spec_builder.h"
 #include "farm_harness.h"
 #include "limit.grpc.pb.h"
 
@@ -90,6 +91,78 @@ TEST_F(ClientTest, LimitsAndProcActionsAnswerAsOpenCuesDo) {
 
   EXPECT_EQ(c.killProc("nosuchproc").code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(c.unbookProc("nosuchproc", true).code(), absl::StatusCode::kNotFound);
+}
+
+// Depends and comments as the GUI's dialogs use them: JOB_ON_JOB and LAYER_ON_LAYER made,
+// seen from both sides with the names of their sides, satisfied; a comment added, read back,
+// deleted.
+TEST_F(ClientTest, DependsAndCommentsRoundTrip) {
+  client::Client c(config({live()}));
+  auto launch = [&](const std::string& name) {
+    client::JobBuild job;
+    job.name = name;
+    job.show = "testing";
+    job.shot = "client";
+    job.user = "clienttest";
+    client::LayerBuild render;
+    render.name = "render";
+    render.command = "/bin/true";
+    render.range = "1-2";
+    job.layers = {render};
+    auto xml = client::buildSpecXml(job);
+    EXPECT_TRUE(xml.ok()) << xml.status();
+    auto names = c.launchSpec(*xml);
+    EXPECT_TRUE(names.ok()) << names.status();
+    auto views = c.getJobsByName(*names);
+    EXPECT_TRUE(views.ok() && views->size() == 1);
+    return views->front().job;
+  };
+  const core::Job first = launch("first");
+  const core::Job second = launch("second");
+
+  auto made = c.createJobOnJobDepend(second.id, first.id);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->type, core::DependType::kJobOnJob);
+  auto on = c.getWhatThisDependsOn(second.id);
+  ASSERT_TRUE(on.ok()) << on.status();
+  ASSERT_EQ(on->size(), 1u);
+  EXPECT_EQ(on->front().id, made->id);
+  EXPECT_EQ(on->front().er_job, second.name);
+  EXPECT_EQ(on->front().on_job, first.name);
+  EXPECT_TRUE(on->front().active);
+  auto by = c.getWhatDependsOnThis(first.id);
+  ASSERT_TRUE(by.ok()) << by.status();
+  ASSERT_EQ(by->size(), 1u);
+  EXPECT_EQ(by->front().id, made->id);
+
+  auto first_layers = c.getLayers(first.id);
+  auto second_layers = c.getLayers(second.id);
+  ASSERT_TRUE(first_layers.ok() && second_layers.ok());
+  auto layer = c.createLayerOnLayerDepend(second_layers->front().layer.id,
+                                          first_layers->front().layer.id);
+  ASSERT_TRUE(layer.ok()) << layer.status();
+  EXPECT_EQ(layer->type, core::DependType::kLayerOnLayer);
+  EXPECT_EQ(layer->er_layer, "render");
+  EXPECT_EQ(layer->on_layer, "render");
+
+  ASSERT_TRUE(c.satisfyDepend(made->id).ok());
+  ASSERT_TRUE(c.satisfyDepend(layer->id).ok());
+  on = c.getWhatThisDependsOn(second.id);
+  ASSERT_TRUE(on.ok());
+  for (const auto& d : *on) EXPECT_FALSE(d.active) << d.id;
+  EXPECT_FALSE(c.satisfyDepend("nosuchdepend").ok());
+
+  ASSERT_TRUE(c.addJobComment(first.id, "Key light", "Too hot.").ok());
+  auto comments = c.getJobComments(first.id);
+  ASSERT_TRUE(comments.ok()) << comments.status();
+  ASSERT_EQ(comments->size(), 1u);
+  EXPECT_EQ(comments->front().subject, "Key light");
+  EXPECT_EQ(comments->front().message, "Too hot.");
+  EXPECT_GT(comments->front().timestamp, 0);
+  ASSERT_TRUE(c.deleteComment(comments->front().id).ok());
+  comments = c.getJobComments(first.id);
+  ASSERT_TRUE(comments.ok());
+  EXPECT_TRUE(comments->empty());
 }
 
 TEST_F(ClientTest, NoCuebotAnsweringNamesEveryAddressTried) {
