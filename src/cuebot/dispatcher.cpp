@@ -74,7 +74,7 @@ void Dispatcher::sweep() {
   bool more = false;
   auto launches = model_.planFarmAndBook(
       options_.plan, clock_.nowSeconds(),
-      [this](const std::vector<store::Booking>& b) { return store_.book(b); },
+      [this](const std::vector<store::Booking>& b) { return book(b); },
       [] { return common::newId(); }, static_cast<size_t>(options_.max_bookings_per_sweep),
       &more);
   if (!launches.ok()) {
@@ -134,7 +134,7 @@ int Dispatcher::visit(const std::string& host_id) {
   // 1-2. plan from memory, book durably, record in memory
   auto launches = model_.planAndBook(
       host_id, options_.plan, clock_.nowSeconds(),
-      [this](const std::vector<store::Booking>& b) { return store_.book(b); },
+      [this](const std::vector<store::Booking>& b) { return book(b); },
       [] { return common::newId(); });
   if (!launches.ok()) {
     log->warn("host {}: booking failed: {}", host_id, launches.status().ToString());
@@ -144,6 +144,20 @@ int Dispatcher::visit(const std::string& host_id) {
   std::vector<const FarmModel::Launch*> list;
   for (const auto& l : *launches) list.push_back(&l);
   return launch(list);
+}
+
+absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
+    const std::vector<store::Booking>& bookings) {
+  std::vector<std::string> ids;
+  ids.reserve(bookings.size());
+  for (const auto& b : bookings) ids.push_back(b.proc_id);
+  launching_.add(ids);
+  auto made = store_.book(bookings);
+  std::vector<std::string> kept;
+  if (made.ok())
+    for (const auto& b : *made) kept.push_back(b.proc_id);
+  launching_.keepOnly(ids, kept);
+  return made;
 }
 
 int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
@@ -162,14 +176,23 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
       if (!rs.ok()) log->error("cannot refresh job {}: {}", bk.job_id, rs.ToString());
     };
     if (unreachable.contains(bk.host_id)) {  // give the rest back without trying
+      launching_.finish(bk.proc_id);
       undo(false, 0);
       continue;
     }
     rqd::RunFrame rf = buildRunFrame(l);
     absl::Status st = rqd_.launchFrame(l.host.rqd_address, rf);
+    std::optional<std::string> kill = launching_.finish(bk.proc_id);
     if (st.ok()) {
       ++launched;
       log->debug("launched {} on {} ({} cores)", rf.frame_name(), l.host.name, bk.cores);
+      if (kill) {  // asked while the launch was on its way
+        log->info("frame {} on {}: sending the kill asked during its launch", rf.frame_name(),
+                  l.host.name);
+        auto ks = rqd_.killFrame(l.host.rqd_address, bk.frame_id, *kill);
+        if (!ks.ok()) log->warn("kill of frame {} on {} failed: {}", bk.frame_id, l.host.name,
+                                ks.ToString());
+      }
       continue;
     }
     // 4. undo

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "cuebot/launch_registry.h"
 #include "cuebot/model/farm_model.h"
 #include "cuebot/rqd_client.h"
 #include "store/store.h"
@@ -67,6 +68,14 @@ class Dispatcher {
   void setBooking(bool on) { booking_ = on; }
   bool booking() const { return booking_; }
 
+  // A kill of a frame whose LaunchFrame is still on its way: true when it was kept, to be
+  // sent once the rqd has answered the launch (see launch_registry.h); false when the
+  // frame is not launching (the caller sends the kill itself).
+  bool deferKill(const std::string& proc_id, const std::string& reason) {
+    return launching_.deferKill(proc_id, reason);
+  }
+  size_t launching() const { return launching_.size(); }
+
   const DispatchStats& stats() const { return stats_; }
   const dispatch::Config& planConfig() const { return options_.plan; }
   int queued() const;
@@ -78,6 +87,8 @@ class Dispatcher {
   // many were launched.
   int launch(const std::vector<const FarmModel::Launch*>& launches);
   rqd::RunFrame buildRunFrame(const FarmModel::Launch& launch) const;
+  // store_.book, with the procs in launching_ from before the commit.
+  absl::StatusOr<std::vector<store::Booking>> book(const std::vector<store::Booking>& bookings);
 
   store::Store& store_;
   FarmModel& model_;
@@ -85,6 +96,7 @@ class Dispatcher {
   const common::Clock& clock_;
   DispatcherOptions options_;
   DispatchStats stats_;
+  LaunchRegistry launching_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -60,6 +60,7 @@ void Farm::killProcs(const std::vector<core::Proc>& procs, const std::string& re
   if (hosts.ok())
     for (const auto& h : *hosts) address[h.id] = h.rqd_address;
   for (const auto& p : procs) {
+    if (dispatcher_.deferKill(p.id, reason)) continue;  // sent once its launch is answered
     auto st = rqd_.killFrame(address[p.host_id], p.frame_id, reason);
     if (!st.ok())
       common::logger("cuebot")->warn("kill of frame {} on {} failed: {}", p.frame_id, p.host_name,

@@ -1,0 +1,157 @@
+// The Dispatcher and Farm against a real SQLite store (a temp file) and an rqd that is a
+// function call (no sockets, no processes): a kill asked while a frame's LaunchFrame is on
+// its way reaches the rqd after the launch, not before it, where it would find nothing.
+#include "cuebot/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "cuebot/farm.h"
+#include "cuebot/job_launcher.h"
+
+namespace cue::cuebot {
+namespace {
+
+namespace fs = std::filesystem;
+
+// An rqd whose LaunchFrame waits until the test lets it answer; records what it was sent.
+class GatedRqd final : public RqdClient {
+ public:
+  absl::Status launchFrame(const std::string&, const rqd::RunFrame& frame) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    events_.push_back("launch " + frame.frame_id());
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return open_; });
+    events_.push_back("launched " + frame.frame_id());
+    return absl::OkStatus();
+  }
+  absl::Status killFrame(const std::string&, const std::string& frame_id,
+                         const std::string& message) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back("kill " + frame_id + ": " + message);
+    return absl::OkStatus();
+  }
+  void waitForLaunch() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !events_.empty(); });
+  }
+  void open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  std::vector<std::string> events() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+  std::vector<std::string> events_;
+};
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = fs::temp_directory_path() / absl::StrCat("dispatch-", std::random_device{}(), ".db");
+    auto s = store::openStore(path_.string());
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = std::move(*s);
+    model_ = std::make_unique<FarmModel>(*store_);
+    dispatcher_ = std::make_unique<Dispatcher>(*store_, *model_, rqd_, clock_, DispatcherOptions{});
+    launcher_ = std::make_unique<JobLauncher>(*store_, clock_, LaunchOptions{"/logs", 1000000});
+    farm_ = std::make_unique<Farm>(*store_, *model_, rqd_, *dispatcher_, *launcher_, clock_,
+                                   FarmOptions{});
+    ASSERT_TRUE(model_->load().ok());
+    store::HostReportData r;
+    r.name = "render01";
+    r.facility = "local";
+    r.rqd_address = "render01:8444";
+    r.cores = 400;
+    r.total_memory = r.free_memory = 16 * core::kKbPerGb;
+    r.now = clock_.nowSeconds();
+    ASSERT_TRUE(farm_->onBoot(r).ok());
+    auto host = store_->findHost("render01");
+    ASSERT_TRUE(host.ok()) << host.status();
+    host_id_ = host->id;
+  }
+  void TearDown() override {
+    rqd_.open();
+    farm_.reset();
+    dispatcher_.reset();
+    launcher_.reset();
+    model_.reset();
+    store_.reset();
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path_.string() + ext);
+  }
+
+  fs::path path_;
+  common::ManualClock clock_;
+  GatedRqd rqd_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<FarmModel> model_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<JobLauncher> launcher_;
+  std::unique_ptr<Farm> farm_;
+  std::string host_id_;
+};
+
+TEST_F(DispatcherTest, KillAskedDuringALaunchIsSentOnceTheLaunchIsAnswered) {
+  auto jobs = farm_->launchSpec(
+      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
+      "<uid>1000</uid><job name=\"race\"><paused>False</paused><layers>"
+      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1</range><chunk>1</chunk>"
+      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  int launched = -1;
+  std::thread visit([&] { launched = dispatcher_->visit(host_id_); });
+  rqd_.waitForLaunch();  // booked (RUNNING in the store), LaunchFrame not yet answered
+  store::FrameSearch q;
+  q.job_id = jobs->front().id;
+  auto frames = store_->getFrames(q);
+  ASSERT_TRUE(frames.ok() && frames->size() == 1u);
+  const std::string frame_id = frames->front().id;
+  EXPECT_EQ(frames->front().state, core::FrameState::kRunning);
+  EXPECT_EQ(dispatcher_->launching(), 1u);
+
+  ASSERT_TRUE(farm_->killFrames({frame_id}, "wrangler said so").ok());
+  EXPECT_EQ(rqd_.events(), std::vector<std::string>{"launch " + frame_id})
+      << "a kill sent now would reach the rqd before the frame";
+
+  rqd_.open();
+  visit.join();
+  EXPECT_EQ(launched, 1);
+  EXPECT_EQ(rqd_.events(),
+            (std::vector<std::string>{"launch " + frame_id, "launched " + frame_id,
+                                      "kill " + frame_id + ": wrangler said so"}));
+  EXPECT_EQ(dispatcher_->launching(), 0u);
+}
+
+TEST_F(DispatcherTest, KillOfAFrameNotLaunchingGoesStraightToTheRqd) {
+  rqd_.open();
+  auto jobs = farm_->launchSpec(
+      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
+      "<uid>1000</uid><job name=\"plain\"><paused>False</paused><layers>"
+      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1</range><chunk>1</chunk>"
+      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  ASSERT_EQ(dispatcher_->visit(host_id_), 1);
+  EXPECT_EQ(dispatcher_->launching(), 0u);
+  ASSERT_TRUE(farm_->killJob(jobs->front().id, "done with it").ok());
+  auto events = rqd_.events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].substr(0, 5), "kill ");
+  EXPECT_NE(events[2].find("done with it"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cue::cuebot

@@ -1,0 +1,60 @@
+// Frames on their way to an rqd: booked (or being booked) but their LaunchFrame not yet
+// answered. A kill of such a frame sent to the rqd now would find nothing there and be
+// lost (the frame would then run whole), so the kill waits here and the dispatcher sends
+// it once the launch is answered.
+//
+// The dispatcher adds a batch's procs before the booking transaction commits, so anything
+// that reads a booking from the store (a kill, an unbook) finds it here until finish().
+// Thread-safe.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace cue::cuebot {
+
+class LaunchRegistry {
+ public:
+  void add(const std::vector<std::string>& proc_ids) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& id : proc_ids) launching_.try_emplace(id);
+  }
+  // Forgets the procs of `proc_ids` that are not in `kept` (bookings the store skipped).
+  void keepOnly(const std::vector<std::string>& proc_ids, const std::vector<std::string>& kept) {
+    std::unordered_set<std::string> keep(kept.begin(), kept.end());
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& id : proc_ids)
+      if (!keep.contains(id)) launching_.erase(id);
+  }
+  // A kill of the proc's frame: true when it is launching (the kill is kept for finish()).
+  bool deferKill(const std::string& proc_id, const std::string& reason) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = launching_.find(proc_id);
+    if (it == launching_.end()) return false;
+    it->second = reason;
+    return true;
+  }
+  // The proc's launch was answered: the reason of a kill asked meanwhile, if any.
+  std::optional<std::string> finish(const std::string& proc_id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = launching_.find(proc_id);
+    if (it == launching_.end()) return std::nullopt;
+    std::optional<std::string> kill = std::move(it->second);
+    launching_.erase(it);
+    return kill;
+  }
+  size_t size() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return launching_.size();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::optional<std::string>> launching_;  // proc -> kill reason
+};
+
+}  // namespace cue::cuebot
