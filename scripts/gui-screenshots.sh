@@ -3,8 +3,10 @@
 # real jobs: a cuebot on SQLite and one rqd on loopback (ports picked by the kernel), jobs
 # submitted with cuesubmit (running, failing, paused, waiting on a depend, finished), then
 # cuegui --screenshot under Xvfb (or Qt's offscreen platform when xvfb-run is missing):
-# Monitor Jobs, a job's Monitor Job Details, a frame's log, why a job is not running,
-# CueCommander's Hosts and Subscriptions tabs; and cuesubmit-gui, prefilled.
+# Monitor Jobs, a job's Monitor Job Details, a frame's log, why a job is not running, its
+# depends and comments, CueCommander's Hosts, Allocations, Subscriptions and Monitor Cue tabs
+# and a show's filters editor; and cuesubmit-gui, prefilled. A filter and a comment are made
+# through the API with Cue's protos compiled for Python (protoc, /usr/bin/python3's grpcio).
 #   scripts/gui-screenshots.sh [OUT_DIR]      (default docs/images)
 # CUE_BIN: where cuebot/, rqd/ and cli/ are (default build/src); cuegui is build/src/gui.
 set -euo pipefail
@@ -58,6 +60,34 @@ submit -name comp_v012 -layer comp -cmd "sleep 120" -range 1-40 -cores 1
 count() { "$BIN/cli/cueman" -server "$CUEBOT" -lf "testing-sh010-artist_$1" -state "$2" 2>/dev/null |
   grep -c "$3" || true; }
 ready() { [ "$(count fx_sim_v003 DEAD sim)" -ge 6 ] && [ "$(count layout_v002 SUCCEEDED render)" -ge 4 ]; }
+# A filter for the filters editor and a comment for the comments dialog, through the API.
+CUE_PROTO_DIR=$PWD/proto /usr/bin/python3 - "$CUEBOT" <<'PY'
+import sys
+sys.path.insert(0, "tests/integration/api")
+import cuefarm, grpc
+from cuefarm import pb
+channel = grpc.insecure_channel(sys.argv[1])
+def call(service, method, request):
+    return channel.unary_unary(f"/{service}/{method}",
+                               request_serializer=lambda m: m.SerializeToString(),
+                               response_deserializer=cuefarm.response_type(request).FromString)(
+        request, timeout=10)
+s, f, j, c = pb["show"], pb["filter"], pb["job"], pb["comment"]
+show = call("show.ShowInterface", "FindShow", s.ShowFindShowRequest(name="testing")).show
+flt = call("show.ShowInterface", "CreateFilter",
+           s.ShowCreateFilterRequest(show=show, name="urgent comps")).filter
+call("filter.FilterInterface", "CreateMatcher", f.FilterCreateMatcherRequest(
+    filter=flt, data=f.Matcher(subject=f.JOB_NAME, type=f.CONTAINS, input="comp")))
+call("filter.FilterInterface", "CreateAction", f.FilterCreateActionRequest(
+    filter=flt, data=f.Action(type=f.SET_JOB_PRIORITY, value_type=f.INTEGER_TYPE,
+                              integer_value=200)))
+job = call("job.JobInterface", "FindJob",
+           j.JobFindJobRequest(name="testing-sh010-artist_fx_sim_v003")).job
+call("job.JobInterface", "AddComment", j.JobAddCommentRequest(job=job, new_comment=c.Comment(
+    user="wrangler", subject="sim frames 7-12 fail",
+    message="Exit 3 past frame 6: the cache ends at 6. Re-cache before retrying.")))
+PY
+
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 wait_for 60 ready || echo "gui-screenshots: the farm did not reach the pictured state" >&2
 
@@ -79,14 +109,25 @@ echo "gui-screenshots: wrote $OUT/cuegui-job-details.png"
 shoot --server "$CUEBOT" --all-users --finished --job "${JOB}_fx_sim_v003" --log 0008-sim \
   --screenshot "$OUT/cuegui-frame-log.png"
 echo "gui-screenshots: wrote $OUT/cuegui-frame-log.png"
-shoot --server "$CUEBOT" --all-users --job "${JOB}_comp_v012" --why \
+shoot --server "$CUEBOT" --all-users --job "${JOB}_comp_v012" --dialog why \
   --screenshot "$OUT/cuegui-why-not-running.png"
 echo "gui-screenshots: wrote $OUT/cuegui-why-not-running.png"
+shoot --server "$CUEBOT" --all-users --job "${JOB}_anim_playblast" --dialog depends \
+  --screenshot "$OUT/cuegui-depends.png"
+echo "gui-screenshots: wrote $OUT/cuegui-depends.png"
+shoot --server "$CUEBOT" --all-users --finished --job "${JOB}_fx_sim_v003" --dialog comments \
+  --screenshot "$OUT/cuegui-comments.png"
+echo "gui-screenshots: wrote $OUT/cuegui-comments.png"
 # CueCommander's Hosts tab: the rqd's host, its running frames below it; its Subscriptions.
 shoot --server "$CUEBOT" --commander --screenshot "$OUT/cuegui-monitor-hosts.png"
 echo "gui-screenshots: wrote $OUT/cuegui-monitor-hosts.png"
-shoot --server "$CUEBOT" --commander --tab subscriptions --screenshot "$OUT/cuegui-subscriptions.png"
-echo "gui-screenshots: wrote $OUT/cuegui-subscriptions.png"
+for tab in allocations subscriptions monitorcue; do
+  shoot --server "$CUEBOT" --commander --tab $tab --screenshot "$OUT/cuegui-$tab.png"
+  echo "gui-screenshots: wrote $OUT/cuegui-$tab.png"
+done
+shoot --server "$CUEBOT" --commander --tab shows --filters testing \
+  --screenshot "$OUT/cuegui-filters.png"
+echo "gui-screenshots: wrote $OUT/cuegui-filters.png"
 # cuesubmit-gui prefilled as the Blender add-on opens it.
 shoot_with "$SUBMIT_GUI" --server "$CUEBOT" --job-name sh010_lighting --show testing --shot sh010 \
   --user artist --layer-type blender --layer-name beauty --scene /shots/sh010/lighting_v007.blend \

@@ -476,6 +476,8 @@ struct FrameCounts {
           setup = 0, checkpoint = 0;
   int64_t core_seconds = 0;  // spent by every run of the frames
   MemoryKb max_rss = 0;      // highest RSS of any frame
+  CoreUnits reserved_cores = 0;  // booked by its running frames now
+  int32_t reserved_gpus = 0;
   int32_t pending() const { return waiting + depend; }
   bool operator==(const FrameCounts&) const = default;
 };

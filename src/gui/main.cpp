@@ -5,13 +5,15 @@
 //
 //   cuegui [--server HOST[:PORT] ...] [--facility F] [--refresh SECONDS]
 //          [--user NAME ... | --all-users] [--show SHOW ...] [--finished]
-//          [--commander [--tab NAME]] [--screenshot FILE.png [--job NAME [--log FRAME | --why]]]
+//          [--commander [--tab NAME | --filters SHOW]]
+//          [--screenshot FILE.png [--job NAME [--log FRAME | --dialog why|depends|comments]]]
 //
 // --screenshot saves a window once its first refresh is in, then exits (0 when the cuebot
 // answered): Monitor Jobs (sorted by name, the first job selected), CueCommander (at --tab,
-// the first host selected with its procs), or with --job that job's Monitor Job Details, with
-// --log FRAME that frame's log window, with --why the job's why-not-running dialog (exit 3 when
-// the picture cannot be taken within 60 s).
+// the first host selected with its procs; with --filters SHOW that show's filters editor), or
+// with --job that job's Monitor Job Details, with --log FRAME that frame's log window, with
+// --dialog the job's why-not-running, depends or comments dialog (exit 3 when the picture
+// cannot be taken within 60 s).
 // scripts/gui-screenshots.sh uses it under Xvfb for docs/.
 //
 // Cuebots are found as the command-line tools find them (client/config.h): --server, then
@@ -41,6 +43,11 @@
 #include "gui/log_follower.h"
 #include "gui/log_window.h"
 #include "gui/theme.h"
+#include "gui/comments_dialog.h"
+#include "gui/depends_dialog.h"
+#include "gui/depends_model.h"
+#include "gui/filter_monitor.h"
+#include "gui/filters_dialog.h"
 #include "gui/why_dialog.h"
 
 namespace {
@@ -140,9 +147,41 @@ class Views {
   std::unique_ptr<CueCommanderWindow> commander_window_;
 };
 
-// CueCommander's picture: the Hosts tab once the first host is selected and its procs are in.
-void shootCommander(Views& views, const QString& file) {
+// A depends or comments dialog's picture once its monitor's first refresh is in, its columns
+// fitted and its first row selected.
+template <typename Dialog>
+void saveWhenRefreshed(Dialog* dialog, const QString& file) {
+  dialog->resize(1100, 420);
+  QObject::connect(dialog->monitor(), &cue::gui::PollingMonitor::refreshed, dialog, [=] {
+    dialog->view()->resizeColumnsToContents();
+    dialog->view()->selectRow(0);
+    QTimer::singleShot(0, dialog, [=] { saveAndExit(dialog, file, dialog->monitor()->connected()); });
+  });
+}
+
+// CueCommander's picture: the Hosts tab once the first host is selected and its procs are in;
+// with `filters`, that show's filters editor (its first filter selected) once the shows are in.
+void shootCommander(Views& views, const QString& file, const QString& filters) {
   CueCommanderWindow* window = views.commander();
+  if (!filters.isEmpty()) {
+    cue::gui::PollingMonitor* shows = views.commanderMonitors()->shows();
+    QObject::connect(shows, &cue::gui::PollingMonitor::refreshed, window, [=] {
+      if (window->findChild<cue::gui::FiltersDialog*>() != nullptr) return;
+      cue::gui::FiltersDialog* dialog = window->openFilters(filters);
+      if (dialog == nullptr) return;
+      dialog->resize(1000, 560);
+      auto selected = std::make_shared<bool>(false);
+      QObject::connect(dialog->monitor(), &cue::gui::PollingMonitor::refreshed, dialog, [=] {
+        const auto& shown = dialog->monitor()->filters();
+        if (!*selected && !shown.empty()) {
+          *selected = dialog->selectFilter(QString::fromStdString(shown.front().name));
+          if (*selected) return;  // its matchers and actions come with the refresh this asks for
+        }
+        QTimer::singleShot(0, dialog, [=] { saveAndExit(dialog, file, dialog->monitor()->connected()); });
+      });
+    });
+    return;
+  }
   cue::gui::HostMonitor* hosts = views.commanderMonitors()->hosts();
   QObject::connect(hosts, &cue::gui::HostMonitor::refreshed, window, [window, hosts, file] {
     auto* view = window->findChild<QTableView*>(QStringLiteral("hosts"));
@@ -157,7 +196,7 @@ void shootCommander(Views& views, const QString& file) {
 // Monitor Jobs' picture, or with `job` that job's details (and its frame's log, or its why
 // dialog), each once it has what it shows.
 void shootJobs(Views& views, const QString& file, const QString& job, const QString& log_frame,
-               bool why) {
+               const QString& dialog_name) {
   MonitorJobsWindow* window = views.jobs();
   JobMonitor* monitor = views.jobMonitor();
   QObject::connect(monitor, &JobMonitor::refreshed, window, [=] {
@@ -187,7 +226,7 @@ void shootJobs(Views& views, const QString& file, const QString& job, const QStr
             saveAndExit(log, file, log->follower()->connected());
           }
         });
-      } else if (why) {
+      } else if (dialog_name == QStringLiteral("why")) {
         if (details->findChild<QAction*>(QStringLiteral("why")) == nullptr) return;
         details->findChild<QAction*>(QStringLiteral("why"))->trigger();
         auto* poll = new QTimer(details);
@@ -198,6 +237,16 @@ void shootJobs(Views& views, const QString& file, const QString& job, const QStr
           }
         });
         poll->start(50);
+      } else if (dialog_name == QStringLiteral("depends")) {
+        if (details->findChild<cue::gui::DependsDialog*>() != nullptr) return;
+        details->findChild<QAction*>(QStringLiteral("viewDepends"))->trigger();
+        auto* dialog = details->findChild<cue::gui::DependsDialog*>();
+        if (dialog != nullptr) saveWhenRefreshed(dialog, file);
+      } else if (dialog_name == QStringLiteral("comments")) {
+        if (details->findChild<cue::gui::CommentsDialog*>() != nullptr) return;
+        details->findChild<QAction*>(QStringLiteral("comments"))->trigger();
+        auto* dialog = details->findChild<cue::gui::CommentsDialog*>();
+        if (dialog != nullptr) saveWhenRefreshed(dialog, file);
       } else {
         QTimer::singleShot(0, details, [=] { saveAndExit(details, file, details->monitor()->connected()); });
       }
@@ -262,10 +311,15 @@ int main(int argc, char** argv) {
   const QCommandLineOption log(QStringLiteral("log"),
                                QStringLiteral("with --job: that frame's log (\"0001-render\")"),
                                QStringLiteral("FRAME"));
-  const QCommandLineOption why(QStringLiteral("why"),
-                               QStringLiteral("with --job: why the job is not running"));
+  const QCommandLineOption dialog(
+      QStringLiteral("dialog"),
+      QStringLiteral("with --job: that job's why (not running), depends or comments dialog"),
+      QStringLiteral("NAME"));
+  const QCommandLineOption filters(QStringLiteral("filters"),
+                                   QStringLiteral("with --commander: that show's filters editor"),
+                                   QStringLiteral("SHOW"));
   parser.addOptions({server, facility, refresh, user, all_users, show, finished, commander, tab,
-                     screenshot, job, log, why});
+                     screenshot, job, log, dialog, filters});
   parser.process(app);
 
   bool ok = false;
@@ -322,9 +376,9 @@ int main(int argc, char** argv) {
         }
       }
     }
-    if (!file.isEmpty()) shootCommander(views, file);
+    if (!file.isEmpty()) shootCommander(views, file, parser.value(filters));
   } else if (!file.isEmpty()) {
-    shootJobs(views, file, parser.value(job), parser.value(log), parser.isSet(why));
+    shootJobs(views, file, parser.value(job), parser.value(log), parser.value(dialog));
   } else {
     views.jobs();
   }

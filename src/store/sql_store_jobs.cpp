@@ -352,6 +352,15 @@ absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::jobFrameCount
       out[r.str(0)].core_seconds = r.i64(1);
       out[r.str(0)].max_rss = r.i64(2);
     }
+    ASSIGN_OR_RETURN(auto booked,
+                     db_->query(absl::StrCat("SELECT job_id, SUM(reserved_cores), "
+                                             "SUM(reserved_gpus) FROM proc WHERE job_id IN (",
+                                             in, ") GROUP BY job_id"),
+                                params));
+    for (const auto& r : booked) {
+      out[r.str(0)].reserved_cores = r.i64(1);
+      out[r.str(0)].reserved_gpus = r.i32(2);
+    }
     return out;
   });
 }
@@ -372,6 +381,16 @@ absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::layerFrameCou
       if (it == out.end()) continue;
       it->second.core_seconds = r.i64(1);
       it->second.max_rss = r.i64(2);
+    }
+    ASSIGN_OR_RETURN(auto booked, db_->query("SELECT layer_id, SUM(reserved_cores), "
+                                             "SUM(reserved_gpus) FROM proc WHERE job_id = $1 "
+                                             "GROUP BY layer_id",
+                                             {s(job_id)}));
+    for (const auto& r : booked) {
+      auto it = out.find(r.str(0));
+      if (it == out.end()) continue;
+      it->second.reserved_cores = r.i64(1);
+      it->second.reserved_gpus = r.i32(2);
     }
     return out;
   });

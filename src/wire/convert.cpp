@@ -25,6 +25,8 @@ void fillCounts(const core::FrameCounts& c, Stats* s) {
   s->set_pending_frames(c.pending());
   s->set_total_core_sec(c.core_seconds);
   s->set_max_rss(c.max_rss);
+  s->set_reserved_cores(cores(c.reserved_cores));
+  s->set_reserved_gpus(static_cast<float>(c.reserved_gpus));
 }
 
 // "1.2.3.4" out of "ipv4:1.2.3.4:5678", "[::1]" out of "ipv6:[::1]:5678".
@@ -70,6 +72,16 @@ void toProto(const core::Subscription& s, subscription::Subscription* out) {
   out->set_allocation_name(s.alloc_name);
   out->set_size(s.size);
   out->set_burst(s.burst);
+}
+
+void addToGroupStats(const core::Job& j, const core::FrameCounts& c, job::GroupStats* s) {
+  s->set_running_frames(s->running_frames() + c.running);
+  s->set_dead_frames(s->dead_frames() + c.dead);
+  s->set_depend_frames(s->depend_frames() + c.depend);
+  s->set_waiting_frames(s->waiting_frames() + c.waiting);
+  if (j.state == core::JobState::kPending) s->set_pending_jobs(s->pending_jobs() + 1);
+  s->set_reserved_cores(s->reserved_cores() + cores(c.reserved_cores));
+  s->set_reserved_gpus(s->reserved_gpus() + static_cast<float>(c.reserved_gpus));
 }
 
 void toProto(const core::Group& g, job::Group* out) {

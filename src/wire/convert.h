@@ -29,6 +29,8 @@ void toProto(const core::Show& show, show::Show* out);
 void toProto(const core::Allocation& alloc, facility::Allocation* out);
 void toProto(const core::Subscription& sub, subscription::Subscription* out);
 void toProto(const core::Group& group, job::Group* out);
+// Adds a job directly in the group (with its frame counts) to the group's stats.
+void addToGroupStats(const core::Job& job, const core::FrameCounts& counts, job::GroupStats* out);
 void toProto(const core::Job& job, const core::FrameCounts& counts, job::Job* out);
 void toProto(const core::Layer& layer, const core::FrameCounts& counts, job::Layer* out);
 void toProto(const core::Frame& frame, job::Frame* out);

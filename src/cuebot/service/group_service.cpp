@@ -156,10 +156,20 @@ class GroupService final : public job::GroupInterface::Service {
     }
     out->set_level(level);
   }
+  // The group with its level and stats (its own pending jobs' frames and booked cores).
   grpc::Status fill(const std::string& id, job::Group* out) {
     GRPC_ASSIGN(auto g, store_.getGroup(id));
     GRPC_ASSIGN(auto all, store_.getGroups(g.show_id));
     toProto(g, all, out);
+    GRPC_ASSIGN(auto show, store_.getShow(g.show_id));
+    core::JobSearch q;
+    q.shows = {show.name};
+    GRPC_ASSIGN(auto jobs, store_.getJobs(q));
+    std::erase_if(jobs, [&](const core::Job& j) { return j.group_id != g.id; });
+    std::vector<std::string> ids;
+    for (const auto& j : jobs) ids.push_back(j.id);
+    GRPC_ASSIGN(auto counts, store_.jobFrameCounts(ids));
+    for (const auto& j : jobs) wire::addToGroupStats(j, counts[j.id], out->mutable_group_stats());
     return grpc::Status::OK;
   }
   // Moves group `id` under `parent_id`, refusing a move below itself.

@@ -239,7 +239,10 @@ class ShowService final : public show::ShowInterface::Service {
     job::Group flat;
     toProto(g, &flat);
     flat.set_level(level);
+    for (const auto& j : jobs)
+      if (j.group_id == g.id) wire::addToGroupStats(j, counts[j.id], flat.mutable_group_stats());
     wire::copySameNamedFields(flat, out);
+    *out->mutable_stats() = flat.group_stats();  // NestedGroup names it `stats`
     for (const auto& j : jobs) {
       if (j.group_id != g.id) continue;
       out->add_jobs(j.name);

@@ -184,7 +184,27 @@ class HostOpsTest(cuefarm.FarmTestCase):
                               s.ShowGetSubscriptionRequest(show=show)).subscriptions.subscriptions
         general = next(x for x in subs if x.allocation_name == "local.general")
         self.assertGreaterEqual(general.reserved_cores, 100)  # core units
+        # Jobs, layers and groups carry the cores their running frames hold (CueGUI's "Run").
+        self.assertGreaterEqual(proc.reserved_cores, 1.0)
+        got = self.farm.get_job(job.id)
+        self.assertAlmostEqual(got.job_stats.reserved_cores, proc.reserved_cores)
+        self.assertAlmostEqual(self.farm.layers(job)[0].layer_stats.reserved_cores,
+                               proc.reserved_cores)
+        root = self.farm.call("show.ShowInterface", "GetRootGroup",
+                              s.ShowGetRootGroupRequest(show=show)).group
+        group = self.farm.call("job.GroupInterface", "GetGroup",
+                               j.GroupGetGroupRequest(id=root.id)).group
+        self.assertGreaterEqual(group.group_stats.reserved_cores, proc.reserved_cores)
+        self.assertGreaterEqual(group.group_stats.running_frames, 1)
+        self.assertGreaterEqual(group.group_stats.pending_jobs, 1)
+        board = self.farm.call("show.ShowInterface", "GetJobWhiteboard",
+                               s.ShowGetJobWhiteboardRequest(show=show)).whiteboard
+        self.assertGreaterEqual(board.stats.reserved_cores, proc.reserved_cores)
+        self.assertGreaterEqual(board.stats.running_frames, 1)
         self.farm.call("job.JobInterface", "Kill", j.JobKillRequest(job=job, reason="test over"))
+        # Once the frame is gone, so are its cores.
+        self.farm.wait_until(lambda: self.farm.get_job(job.id).job_stats.reserved_cores == 0,
+                             what="cores of the killed job released")
 
     def test_unbook_procs_with_kill(self):
         h, j = pb["host"], pb["job"]
