@@ -1,8 +1,9 @@
 // CueCommander's Monitor Cue tab against a real cuebot on loopback (offscreen platform): a
 // submitted job appears under its show's root group with its waiting frames; the selection and
 // expansion survive refreshes; a priority and min cores set through the tab's actions are read
-// back with the client, as is a group's min cores; kill asks first (refused: nothing happens;
-// confirmed: the job ends and leaves the tree). Waits poll with a deadline.
+// back with the client, as are a group's min and max cores and default priority; kill asks
+// first (refused: nothing happens; confirmed: the job ends and leaves the tree). Waits poll
+// with a deadline.
 #include <unistd.h>
 
 #include <QAction>
@@ -38,7 +39,7 @@ class MonitorCueTest : public QObject {
   void submittedJobAppearsUnderItsShow();
   void selectionAndExpansionSurviveRefreshes();
   void jobPriorityAndMinCoresThroughTheTab();
-  void groupMinCoresThroughTheTab();
+  void groupCoresAndPriorityThroughTheTab();
   void killAsksFirst();
   void cleanupTestCase() { stopAll(); }
 
@@ -192,7 +193,7 @@ void MonitorCueTest::jobPriorityAndMinCoresThroughTheTab() {
                             QStringLiteral("2.5"), kDeadlineMs);
 }
 
-void MonitorCueTest::groupMinCoresThroughTheTab() {
+void MonitorCueTest::groupCoresAndPriorityThroughTheTab() {
   select(root_id_);
   QVERIFY(window_->monitorCue()->selectedJobIds().isEmpty());
   window_->setAskNumber([](QWidget*, const NumberQuestion&) -> std::optional<double> { return 3; });
@@ -205,6 +206,18 @@ void MonitorCueTest::groupMinCoresThroughTheTab() {
   QTRY_COMPARE_WITH_TIMEOUT(
       commander_->cue()->model()->indexOf(root_id_, CueTreeModel::kMinCores).data().toString(),
       QStringLiteral("3"), kDeadlineMs);
+
+  // Max cores and the default priority of the group's new jobs, the same way.
+  window_->setAskNumber([](QWidget*, const NumberQuestion&) -> std::optional<double> { return 12; });
+  action("groupMaxCores")->trigger();
+  auto group = [this] { return client_->getRootGroup(show_id_); };
+  QTRY_VERIFY_WITH_TIMEOUT(group().ok() && group()->max_cores == 1200, kDeadlineMs);
+  QTRY_COMPARE_WITH_TIMEOUT(
+      commander_->cue()->model()->indexOf(root_id_, CueTreeModel::kMaxCores).data().toString(),
+      QStringLiteral("12"), kDeadlineMs);
+  window_->setAskNumber([](QWidget*, const NumberQuestion&) -> std::optional<double> { return 42; });
+  action("groupPriority")->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(group().ok() && group()->default_job_priority == 42, kDeadlineMs);
 }
 
 void MonitorCueTest::killAsksFirst() {
