@@ -4,8 +4,8 @@
 # submitted with cuesubmit (running, failing, paused, waiting on a depend, finished), then
 # cuegui --screenshot under Xvfb (or Qt's offscreen platform when xvfb-run is missing):
 # Monitor Jobs, a job's Monitor Job Details, a frame's log, why a job is not running, its
-# depends and comments, CueCommander's Hosts, Allocations, Subscriptions and Monitor Cue tabs
-# and a show's filters editor; and cuesubmit-gui, prefilled. A filter and a comment are made
+# depends and comments, CueCommander's tabs (Hosts, Allocations, Subscriptions, Shows,
+# Services, Limits, Monitor Cue) and a show's filters editor; and cuesubmit-gui, prefilled. A filter and a comment are made
 # through the API with Cue's protos compiled for Python (protoc, /usr/bin/python3's grpcio).
 #   scripts/gui-screenshots.sh [OUT_DIR]      (default docs/images)
 # CUE_BIN: where cuebot/, rqd/ and cli/ are (default build/src); cuegui is build/src/gui.
@@ -121,7 +121,7 @@ echo "gui-screenshots: wrote $OUT/cuegui-comments.png"
 # CueCommander's Hosts tab: the rqd's host, its running frames below it; its Subscriptions.
 shoot --server "$CUEBOT" --commander --screenshot "$OUT/cuegui-monitor-hosts.png"
 echo "gui-screenshots: wrote $OUT/cuegui-monitor-hosts.png"
-for tab in allocations subscriptions monitorcue; do
+for tab in allocations subscriptions shows services limits monitorcue; do
   shoot --server "$CUEBOT" --commander --tab $tab --screenshot "$OUT/cuegui-$tab.png"
   echo "gui-screenshots: wrote $OUT/cuegui-$tab.png"
 done
