@@ -1,24 +1,42 @@
 #include "common/ids.h"
 
-#include <cstdint>
+#include <chrono>
 #include <cstdio>
 #include <random>
 
 namespace cue::common {
 
-std::string newId() {
-  thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                   (static_cast<uint64_t>(std::random_device{}()) << 32)};
-  uint64_t hi = rng();
-  uint64_t lo = rng();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+std::string uuid7Text(uint64_t ms, uint16_t rand_a, uint64_t rand_b) {
+  const uint64_t hi = ((ms & 0xFFFFFFFFFFFFULL) << 16) | 0x7000ULL | (rand_a & 0x0FFFULL);
+  const uint64_t lo = (rand_b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant
   char buf[37];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
                 static_cast<unsigned>(lo >> 48),
                 static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
+}
+
+std::string newId() {
+  thread_local std::mt19937_64 rng{std::random_device{}() ^
+                                   (static_cast<uint64_t>(std::random_device{}()) << 32)};
+  // Within one millisecond the 74 random bits (rand_a, rand_b) count up from a random
+  // start whose top bit is clear, so a thread never runs out of them within a millisecond.
+  thread_local uint64_t last_ms = 0;
+  thread_local uint16_t rand_a = 0;
+  thread_local uint64_t rand_b = 0;
+  const uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+  if (ms > last_ms) {
+    last_ms = ms;
+    rand_a = static_cast<uint16_t>(rng() & 0x07FF);
+    rand_b = rng() & 0x3FFFFFFFFFFFFFFFULL;
+  } else if (++rand_b > 0x3FFFFFFFFFFFFFFFULL) {  // the clock stood still or went back
+    rand_b = 0;
+    ++rand_a;
+  }
+  return uuid7Text(last_ms, rand_a, rand_b);
 }
 
 }  // namespace cue::common

@@ -320,6 +320,17 @@ absl::StatusOr<core::Frame> SqlStore::getFrame(const std::string& id) {
   });
 }
 
+absl::StatusOr<std::vector<WaitingFrame>> SqlStore::waitingFrames(const std::string& layer_id) {
+  return read([&] {
+    // frame_layer_dispatch (layer_id, state, dispatch_order) gives them in order, unsorted.
+    return mapRows<WaitingFrame>(
+        db_->query("SELECT id, number, reserved_memory FROM frame WHERE layer_id = $1 AND "
+                   "state = 'WAITING' ORDER BY dispatch_order",
+                   {s(layer_id)}),
+        [](const SqlRow& r) { return WaitingFrame{r.str(0), r.i32(1), r.i64(2)}; });
+  });
+}
+
 absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string& job_id) {
   return read([&] {
     return mapRows<core::Depend>(

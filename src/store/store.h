@@ -52,6 +52,13 @@ using core::ProcSearch;
 using core::ProcUsage;
 
 // The dispatcher's booking of one frame on one host, to be made durable.
+// A WAITING frame as the dispatcher's model keeps it (see waitingFrames).
+struct WaitingFrame {
+  std::string id;
+  int32_t number = 0;
+  MemoryKb reserved_memory = 0;
+};
+
 struct Booking {
   std::string proc_id;  // chosen by the caller (a new id)
   std::string host_id;
@@ -355,6 +362,9 @@ class Store : public ClusterStore {
                                                 const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<core::Frame>> getFrames(const FrameSearch& search) = 0;
   virtual absl::StatusOr<core::Frame> getFrame(const std::string& id) = 0;
+  // The layer's WAITING frames in dispatch order with only what the dispatcher's model
+  // keeps of them: a 1,000,000-frame layer is read without building each frame whole.
+  virtual absl::StatusOr<std::vector<WaitingFrame>> waitingFrames(const std::string& layer_id) = 0;
   // Every depend the job takes part in, on either side, active or satisfied.
   virtual absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) = 0;
 

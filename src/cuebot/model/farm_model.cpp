@@ -171,7 +171,7 @@ Index FarmModel::layerSlot(const std::string& layer_id) {
 }
 
 void FarmModel::setLayer(Index l, Index j, const core::Layer& layer,
-                         const std::vector<core::Frame>& waiting, int32_t depend) {
+                         const std::vector<store::WaitingFrame>& waiting, int32_t depend) {
   auto& v = view_.layers[l];
   v.id = layer.id;
   v.name = layer.name;
@@ -232,20 +232,18 @@ absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict) 
   jobs_[j] = job;
 
   ASSIGN_OR_RETURN(auto layers, store_.getLayers(job.id));
-  std::map<std::string, std::vector<core::Frame>> waiting;
   std::map<std::string, core::FrameCounts> counts;
   if (v.active) {
-    store::FrameSearch q;
-    q.job_id = job.id;
-    q.states = {core::FrameState::kWaiting};
-    ASSIGN_OR_RETURN(auto frames, store_.getFrames(q));
-    for (auto& f : frames) waiting[f.layer_id].push_back(std::move(f));
     ASSIGN_OR_RETURN(counts, store_.layerFrameCounts(job.id));
   }
   std::vector<Index> order;
   for (const auto& layer : layers) {
+    std::vector<store::WaitingFrame> waiting;
+    if (v.active) {
+      ASSIGN_OR_RETURN(waiting, store_.waitingFrames(layer.id));
+    }
     Index l = layerSlot(layer.id);
-    setLayer(l, j, layer, waiting[layer.id], counts[layer.id].depend);
+    setLayer(l, j, layer, waiting, counts[layer.id].depend);
     order.push_back(l);
   }
   view_.jobs[j].layers = std::move(order);
