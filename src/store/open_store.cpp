@@ -38,6 +38,7 @@ absl::StatusOr<std::unique_ptr<Store>> openStore(const std::string& url) {
   if (absl::StartsWith(path, "sqlite:")) path = path.substr(7);
   if (path.empty()) return absl::InvalidArgumentError("empty store path");
   ASSIGN_OR_RETURN(auto conn, SqliteConnection::open(path));
+  if (path != ":memory:") RETURN_IF_ERROR(conn->checkpointInBackground(path));
   // Readers on a file (WAL: they read while the writer writes); ":memory:" is one
   // connection's own database, so it has none.
   std::vector<std::unique_ptr<SqlConnection>> readers;

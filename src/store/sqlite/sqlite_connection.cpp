@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 
@@ -29,7 +32,74 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const s
   return conn;
 }
 
+class SqliteConnection::Checkpointer {
+ public:
+  Checkpointer(sqlite3* db, int pages) : db_(db), pages_(pages) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Checkpointer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    sqlite3_close(db_);
+  }
+  // sqlite3_wal_hook: after each commit, with the WAL's size in pages.
+  static int onCommit(void* self, sqlite3*, const char*, int wal_pages) {
+    auto* c = static_cast<Checkpointer*>(self);
+    if (wal_pages >= c->pages_) {
+      std::lock_guard<std::mutex> lock(c->mu_);
+      c->due_ = true;
+      c->cv_.notify_all();
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stopping_ || due_; });
+      if (stopping_) return;
+      due_ = false;
+      lock.unlock();
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  sqlite3* db_;  // the checkpointer's own connection
+  const int pages_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool due_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+SqliteConnection::SqliteConnection(sqlite3* db) : db_(db) {}
+
+absl::Status SqliteConnection::checkpointInBackground(const std::string& path, int pages) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return absl::UnavailableError(absl::StrCat("cannot open SQLite database ", path,
+                                               " for checkpoints: ", msg));
+  }
+  sqlite3_busy_timeout(db, 10000);
+  checkpointer_ = std::make_unique<Checkpointer>(db, pages);
+  // Replaces SQLite's automatic checkpoint in the committing connection.
+  sqlite3_wal_hook(db_, &Checkpointer::onCommit, checkpointer_.get());
+  return absl::OkStatus();
+}
+
 SqliteConnection::~SqliteConnection() {
+  if (checkpointer_) sqlite3_wal_hook(db_, nullptr, nullptr);
+  checkpointer_.reset();
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }

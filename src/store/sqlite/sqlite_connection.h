@@ -1,5 +1,7 @@
 // SQLite behind SqlConnection: WAL journal, foreign keys on, a busy timeout so that
 // several processes can share one file. Prepared statements are cached by SQL text.
+// The store's writer checkpoints the WAL into the database file on a thread of its own
+// (checkpointInBackground) rather than inside the commit that crossed the WAL's threshold.
 #pragma once
 
 #include <memory>
@@ -29,13 +31,21 @@ class SqliteConnection final : public SqlConnection {
   absl::Status rollback() override;
   absl::string_view dialect() const override { return "sqlite"; }
 
+  // From now on a commit that leaves `pages` or more pages in the WAL wakes a checkpointer
+  // thread, which copies the WAL into the database file (PASSIVE: it never holds up the
+  // writer or readers) on a connection of its own to `path`. SQLite's default does the
+  // same work inside that commit, so one commit in a thousand paid for all of them.
+  absl::Status checkpointInBackground(const std::string& path, int pages = 1000);
+
  private:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  class Checkpointer;
+  explicit SqliteConnection(sqlite3* db);
   absl::StatusOr<sqlite3_stmt*> prepare(absl::string_view sql, const std::vector<SqlValue>& params);
   absl::Status error(absl::string_view what, absl::string_view sql) const;
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // destroyed before db_ is closed
 };
 
 }  // namespace cue::store
