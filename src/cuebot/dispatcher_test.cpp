@@ -94,6 +94,15 @@ class DispatcherTest : public ::testing::Test {
     for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path_.string() + ext);
   }
 
+  // A job of one one-frame layer, launched through the Farm.
+  absl::StatusOr<std::vector<core::Job>> launchOneFrame(const std::string& name) {
+    return farm_->launchSpec(absl::StrCat(
+        "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
+        "<uid>1000</uid><job name=\"", name, "\"><paused>False</paused><layers>"
+        "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1</range><chunk>1</chunk>"
+        "<memory>1g</memory></layer></layers></job><depends/></spec>"));
+  }
+
   fs::path path_;
   common::ManualClock clock_;
   GatedRqd rqd_;
@@ -106,11 +115,7 @@ class DispatcherTest : public ::testing::Test {
 };
 
 TEST_F(DispatcherTest, KillAskedDuringALaunchIsSentOnceTheLaunchIsAnswered) {
-  auto jobs = farm_->launchSpec(
-      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
-      "<uid>1000</uid><job name=\"race\"><paused>False</paused><layers>"
-      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1</range><chunk>1</chunk>"
-      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  auto jobs = launchOneFrame("race");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   int launched = -1;
   std::thread visit([&] { launched = dispatcher_->visit(host_id_); });
@@ -138,11 +143,7 @@ TEST_F(DispatcherTest, KillAskedDuringALaunchIsSentOnceTheLaunchIsAnswered) {
 
 TEST_F(DispatcherTest, KillOfAFrameNotLaunchingGoesStraightToTheRqd) {
   rqd_.open();
-  auto jobs = farm_->launchSpec(
-      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
-      "<uid>1000</uid><job name=\"plain\"><paused>False</paused><layers>"
-      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1</range><chunk>1</chunk>"
-      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  auto jobs = launchOneFrame("plain");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   ASSERT_EQ(dispatcher_->visit(host_id_), 1);
   EXPECT_EQ(dispatcher_->launching(), 0u);

@@ -103,18 +103,6 @@ QVariant CommentsModel::sortValue(const core::Comment& c, int column) const {
   return {};
 }
 
-void JobItemsMonitor::runOnce(const QString& verb,
-                              std::function<absl::Status(client::Client&)> op) {
-  run<absl::Status>(std::move(op), [this, verb](absl::Status st) {
-    if (st.ok()) {
-      Q_EMIT actionDone(verb);
-    } else {
-      Q_EMIT actionFailed(QStringLiteral("%1 failed: %2").arg(verb, message(st)));
-    }
-    refresh();
-  });
-}
-
 DependsMonitor::DependsMonitor(client::Client client, std::string job_id, int refresh_ms,
                                QObject* parent)
     : JobItemsMonitor(std::move(client), std::move(job_id), refresh_ms, parent) {}

@@ -67,7 +67,7 @@ class JobItemsMonitor : public PollingMonitor {
   JobItemsMonitor(client::Client client, std::string job_id, int refresh_ms, QObject* parent)
       : PollingMonitor(std::move(client), refresh_ms, parent), job_id_(std::move(job_id)) {}
   const std::string& jobId() const { return job_id_; }
-  void runOnce(const QString& verb, std::function<absl::Status(client::Client&)> op);
+  using PollingMonitor::runOnce;
 
  protected:
   std::string job_id_;

@@ -115,18 +115,30 @@ int DependsTest::activeDepends(const std::string& job_id) {
 }
 
 // The text of `model`'s cell (row, column) as shown.
+// Monitor Jobs of the test user, shown, its first refresh asked.
+struct JobsView {
+  explicit JobsView(const client::CuebotConfig& config)
+      : jobs(client::Client(config), options()), window(&jobs) {
+    window.show();
+    jobs.refresh();
+  }
+  static JobMonitorOptions options() {
+    JobMonitorOptions o;
+    o.refresh_ms = 60000;
+    o.query.users = {"guitest"};
+    return o;
+  }
+  JobMonitor jobs;
+  MonitorJobsWindow window;
+};
+
 static QString cell(QAbstractItemModel* model, int row, int column) {
   return model->index(row, column).data().toString();
 }
 
 void DependsTest::dependAddedAndSatisfiedThroughTheDialog() {
-  JobMonitorOptions options;
-  options.refresh_ms = 60000;
-  options.query.users = {"guitest"};
-  JobMonitor jobs(client::Client(config_), options);
-  MonitorJobsWindow window(&jobs);
-  window.show();
-  jobs.refresh();
+  JobsView view(config_);
+  MonitorJobsWindow& window = view.window;
   auto* jobs_view = window.findChild<QTableView*>(QStringLiteral("jobs"));
   QTRY_COMPARE_WITH_TIMEOUT(jobs_view->model()->rowCount(), 2, kDeadlineMs);
 
@@ -209,13 +221,8 @@ void DependsTest::dependAddedAndSatisfiedThroughTheDialog() {
 }
 
 void DependsTest::commentAddedAndDeletedThroughTheDialog() {
-  JobMonitorOptions options;
-  options.refresh_ms = 60000;
-  options.query.users = {"guitest"};
-  JobMonitor jobs(client::Client(config_), options);
-  MonitorJobsWindow window(&jobs);
-  window.show();
-  jobs.refresh();
+  JobsView view(config_);
+  MonitorJobsWindow& window = view.window;
   auto* jobs_view = window.findChild<QTableView*>(QStringLiteral("jobs"));
   QTRY_COMPARE_WITH_TIMEOUT(jobs_view->model()->rowCount(), 2, kDeadlineMs);
 

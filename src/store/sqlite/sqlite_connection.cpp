@@ -8,21 +8,30 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 
 namespace cue::store {
 
-absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path) {
+namespace {
+
+// A connection of our own to `path` (one thread at a time), with a 10 s busy timeout.
+absl::StatusOr<sqlite3*> openRaw(const std::string& path, int flags, absl::string_view what) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return absl::UnavailableError(absl::StrCat("cannot open SQLite database ", path, ": ", msg));
+    return absl::UnavailableError(absl::StrCat("cannot open SQLite database ", path, what, ": ", msg));
   }
-  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   sqlite3_busy_timeout(db, 10000);
+  return db;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path) {
+  ASSIGN_OR_RETURN(sqlite3 * db, openRaw(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ""));
+  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   auto st = conn->execScript(
       // A 256 MB page cache: a farm's frame indexes stay in memory (SQLite's default of
       // 2 MB made every insert of a million-frame job a disk read).
@@ -82,15 +91,7 @@ class SqliteConnection::Checkpointer {
 SqliteConnection::SqliteConnection(sqlite3* db) : db_(db) {}
 
 absl::Status SqliteConnection::checkpointInBackground(const std::string& path, int pages) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return absl::UnavailableError(absl::StrCat("cannot open SQLite database ", path,
-                                               " for checkpoints: ", msg));
-  }
-  sqlite3_busy_timeout(db, 10000);
+  ASSIGN_OR_RETURN(sqlite3 * db, openRaw(path, SQLITE_OPEN_READWRITE, " for checkpoints"));
   checkpointer_ = std::make_unique<Checkpointer>(db, pages);
   // Replaces SQLite's automatic checkpoint in the committing connection.
   sqlite3_wal_hook(db_, &Checkpointer::onCommit, checkpointer_.get());
