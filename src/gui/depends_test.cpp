@@ -57,24 +57,10 @@ class DependsTest : public QObject {
 };
 
 std::string DependsTest::launch(const std::string& name, QString* full_name) {
-  client::JobBuild job;
-  job.name = name;
-  job.show = "testing";
-  job.shot = "gui";
-  job.user = "guitest";
-  client::LayerBuild render;
-  render.name = "render";
-  render.command = "/bin/true";
-  render.range = "1-2";
-  job.layers = {render};
-  auto xml = client::buildSpecXml(job);
-  if (!xml.ok()) return {};
-  auto names = client_->launchSpec(*xml);
-  if (!names.ok() || names->size() != 1) return {};
-  auto views = client_->getJobsByName(*names);
-  if (!views.ok() || views->size() != 1) return {};
-  *full_name = QString::fromStdString(views->front().job.name);
-  return views->front().job.id;
+  auto view = launchTestJob(*client_, testJob(name, "1-2"));
+  if (!view.ok()) return {};
+  *full_name = QString::fromStdString(view->job.name);
+  return view->job.id;
 }
 
 void DependsTest::initTestCase() {

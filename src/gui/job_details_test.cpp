@@ -67,27 +67,14 @@ void JobDetailsTest::initTestCase() {
   config_.timeout_ms = 5000;
   client_ = std::make_unique<client::Client>(config_);
 
-  client::JobBuild job;
-  job.name = "details";
-  job.show = "testing";
-  job.shot = "gui";
-  job.user = "guitest";
-  client::LayerBuild render;
-  render.name = "render";
-  render.command = "/bin/true";
-  render.range = "1-3";
-  client::LayerBuild comp = render;
+  client::JobBuild job = testJob("details", "1-3");
+  client::LayerBuild comp = job.layers.front();
   comp.name = "comp";
   comp.range = "1-2";
-  job.layers = {render, comp};
-  auto xml = client::buildSpecXml(job);
-  QVERIFY2(xml.ok(), std::string(xml.status().message()).c_str());
-  auto names = client_->launchSpec(*xml);
-  QVERIFY2(names.ok(), std::string(names.status().message()).c_str());
-  QCOMPARE(names->size(), size_t{1});
-  auto views = client_->getJobsByName(*names);
-  QVERIFY(views.ok() && views->size() == 1);
-  job_id_ = views->front().job.id;
+  job.layers.push_back(comp);
+  auto view = launchTestJob(*client_, job);
+  QVERIFY2(view.ok(), std::string(view.status().message()).c_str());
+  job_id_ = view->job.id;
 }
 
 // The frame's state as cuebot has it now ("WAITING"), or "none".

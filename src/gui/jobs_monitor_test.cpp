@@ -101,23 +101,8 @@ void JobsMonitorTest::initTestCase() {
 
 // Launches a job of one layer (no rqd runs it: its frames stay waiting); returns its id.
 std::string JobsMonitorTest::submit(const std::string& name, const std::string& range) {
-  client::JobBuild job;
-  job.name = name;
-  job.show = "testing";
-  job.shot = "gui";
-  job.user = "guitest";
-  client::LayerBuild layer;
-  layer.name = "render";
-  layer.command = "/bin/true";
-  layer.range = range;
-  job.layers.push_back(layer);
-  auto xml = client::buildSpecXml(job);
-  if (!xml.ok()) return {};
-  auto names = client_->launchSpec(*xml);
-  if (!names.ok() || names->size() != 1) return {};
-  auto views = client_->getJobsByName(*names);
-  if (!views.ok() || views->size() != 1) return {};
-  return views->front().job.id;
+  auto view = launchTestJob(*client_, testJob(name, range));
+  return view.ok() ? view->job.id : std::string();
 }
 
 core::JobView JobsMonitorTest::readBack(const std::string& id) {

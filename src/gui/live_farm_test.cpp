@@ -96,28 +96,16 @@ void LiveFarmTest::initTestCase() {
 std::string LiveFarmTest::submit(const std::string& name, const std::string& command,
                                 const std::string& range, const std::vector<std::string>& tags,
                                 std::string* id, std::optional<int> max_retries) {
-  client::JobBuild job;
+  client::JobBuild job = testJob(name, range, command);
   job.max_retries = max_retries;
-  job.name = name;
-  job.show = "testing";
-  job.shot = "gui";
-  job.user = "guitest";
-  client::LayerBuild render;
-  render.name = "render";
-  render.command = command;
-  render.range = range;
+  client::LayerBuild& render = job.layers.front();
   render.cores = 1;
   render.memory = "256m";
   render.tags = tags;
-  job.layers = {render};
-  auto xml = client::buildSpecXml(job);
-  if (!xml.ok()) qFatal("%s", std::string(xml.status().message()).c_str());
-  auto names = client_->launchSpec(*xml);
-  if (!names.ok() || names->size() != 1) qFatal("launch failed");
-  auto views = client_->getJobsByName(*names);
-  if (!views.ok() || views->size() != 1) qFatal("job not found");
-  *id = views->front().job.id;
-  return names->front();
+  auto view = launchTestJob(*client_, job);
+  if (!view.ok()) qFatal("launch failed: %s", std::string(view.status().message()).c_str());
+  *id = view->job.id;
+  return view->job.name;
 }
 
 QString LiveFarmTest::stateOf(const std::string& job_id, const std::string& frame) {

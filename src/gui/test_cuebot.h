@@ -11,8 +11,42 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <string>
+
+#include "client/client.h"
+#include "client/spec_builder.h"
 
 namespace cue::gui {
+
+// A job of one layer, "render", running `command` over `range`, in show testing, shot gui,
+// for user guitest (whose jobs the tests' Monitor Jobs shows).
+inline client::JobBuild testJob(const std::string& name, const std::string& range,
+                                const std::string& command = "/bin/true") {
+  client::JobBuild job;
+  job.name = name;
+  job.show = "testing";
+  job.shot = "gui";
+  job.user = "guitest";
+  client::LayerBuild render;
+  render.name = "render";
+  render.command = command;
+  render.range = range;
+  job.layers = {render};
+  return job;
+}
+
+// Launches `job` (one job) through `client` and reads it back.
+inline absl::StatusOr<core::JobView> launchTestJob(client::Client& client,
+                                                   const client::JobBuild& job) {
+  auto xml = client::buildSpecXml(job);
+  if (!xml.ok()) return xml.status();
+  auto names = client.launchSpec(*xml);
+  if (!names.ok()) return names.status();
+  auto views = client.getJobsByName(*names);
+  if (!views.ok()) return views.status();
+  if (views->size() != 1) return absl::InternalError("launched job not found once");
+  return views->front();
+}
 
 // The frame log root startTestCuebot gives cuebot (and startTestRqd gives rqd): frames may
 // run as another user, so it and `dir` are opened to every user (sticky, as /tmp).
