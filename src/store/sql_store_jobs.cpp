@@ -2,6 +2,7 @@
 // (kill, retry, eat). Contracts in store.h.
 #include "store/sql_store.h"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -320,14 +321,32 @@ absl::StatusOr<core::Frame> SqlStore::getFrame(const std::string& id) {
   });
 }
 
-absl::StatusOr<std::vector<WaitingFrame>> SqlStore::waitingFrames(const std::string& layer_id) {
-  return read([&] {
-    // frame_layer_dispatch (layer_id, state, dispatch_order) gives them in order, unsorted.
-    return mapRows<WaitingFrame>(
-        db_->query("SELECT id, number, reserved_memory FROM frame WHERE layer_id = $1 AND "
-                   "state = 'WAITING' ORDER BY dispatch_order",
-                   {s(layer_id)}),
-        [](const SqlRow& r) { return WaitingFrame{r.str(0), r.i32(1), r.i64(2)}; });
+absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> SqlStore::waitingFrames(
+    const std::string& job_id) {
+  return read([&]() -> absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> {
+    // By the (job_id, state) index: only the waiting frames are visited. They come mostly in
+    // insertion order, which is dispatch order until frames are reordered: sorted here.
+    ASSIGN_OR_RETURN(auto rows, db_->query("SELECT layer_id, id, number, reserved_memory, "
+                                           "dispatch_order FROM frame WHERE job_id = $1 AND "
+                                           "state = 'WAITING'",
+                                           {s(job_id)}));
+    std::map<std::string, std::vector<WaitingFrame>> out;
+    std::vector<WaitingFrame>* layer = nullptr;  // rows of one layer mostly come together
+    std::string layer_id;
+    for (const auto& r : rows) {
+      if (layer == nullptr || r.str(0) != layer_id) {
+        layer_id = r.str(0);
+        layer = &out[layer_id];
+      }
+      layer->push_back(WaitingFrame{r.str(1), r.i32(2), r.i64(3), r.i32(4)});
+    }
+    auto by_order = [](const WaitingFrame& a, const WaitingFrame& b) {
+      return a.dispatch_order < b.dispatch_order;
+    };
+    for (auto& [id, frames] : out)
+      if (!std::is_sorted(frames.begin(), frames.end(), by_order))
+        std::stable_sort(frames.begin(), frames.end(), by_order);
+    return out;
   });
 }
 

@@ -15,6 +15,7 @@
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,7 @@ struct WaitingFrame {
   std::string id;
   int32_t number = 0;
   MemoryKb reserved_memory = 0;
+  int32_t dispatch_order = 0;
 };
 
 struct Booking {
@@ -362,9 +364,11 @@ class Store : public ClusterStore {
                                                 const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<core::Frame>> getFrames(const FrameSearch& search) = 0;
   virtual absl::StatusOr<core::Frame> getFrame(const std::string& id) = 0;
-  // The layer's WAITING frames in dispatch order with only what the dispatcher's model
-  // keeps of them: a 1,000,000-frame layer is read without building each frame whole.
-  virtual absl::StatusOr<std::vector<WaitingFrame>> waitingFrames(const std::string& layer_id) = 0;
+  // The job's WAITING frames by layer id, each layer's in dispatch order, with only what
+  // the dispatcher's model keeps of them: a 1,000,000-frame job is read without building
+  // each frame whole, and a job with few frames left waiting reads only those.
+  virtual absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> waitingFrames(
+      const std::string& job_id) = 0;
   // Every depend the job takes part in, on either side, active or satisfied.
   virtual absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) = 0;
 

@@ -147,16 +147,17 @@ TEST_P(StoreConformanceTest, FramesMarkedWaitingThenDependAgain) {
   EXPECT_EQ(frames(second.job.id)[0].id, fs[1].id);
   // The dispatcher's lean read: the layer's WAITING frames only, in the new order.
   must(store().markFramesWaiting({fs[0].id, fs[1].id}), "markFramesWaiting");
-  auto waiting = must(store().waitingFrames(fs[0].layer_id), "waitingFrames");
-  ASSERT_EQ(waiting.size(), 2u);
-  EXPECT_EQ(waiting[0].id, fs[1].id);
-  EXPECT_EQ(waiting[0].number, fs[1].number);
-  EXPECT_EQ(waiting[1].id, fs[0].id);
-  must(store().markFrameDepend(fs[1].id), "markFrameDepend");
-  waiting = must(store().waitingFrames(fs[0].layer_id), "waitingFrames");
+  auto waiting = must(store().waitingFrames(second.job.id), "waitingFrames");
   ASSERT_EQ(waiting.size(), 1u);
-  EXPECT_EQ(waiting[0].id, fs[0].id);
-  EXPECT_TRUE(must(store().waitingFrames("no-such-layer"), "waitingFrames").empty());
+  ASSERT_EQ(waiting[fs[0].layer_id].size(), 2u);
+  EXPECT_EQ(waiting[fs[0].layer_id][0].id, fs[1].id);
+  EXPECT_EQ(waiting[fs[0].layer_id][0].number, fs[1].number);
+  EXPECT_EQ(waiting[fs[0].layer_id][1].id, fs[0].id);
+  must(store().markFrameDepend(fs[1].id), "markFrameDepend");
+  waiting = must(store().waitingFrames(second.job.id), "waitingFrames");
+  ASSERT_EQ(waiting[fs[0].layer_id].size(), 1u);
+  EXPECT_EQ(waiting[fs[0].layer_id][0].id, fs[0].id);
+  EXPECT_TRUE(must(store().waitingFrames("no-such-job"), "waitingFrames").empty());
   EXPECT_CODE(store().setFrameDispatchOrders({{"no-such-frame", 1}}), kNotFound);
   EXPECT_CODE(store().markFrameDepend("no-such-frame"), kNotFound);
   expectCountsMatchFrames(second.job.id);

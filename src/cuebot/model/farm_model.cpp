@@ -232,18 +232,16 @@ absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict) 
   jobs_[j] = job;
 
   ASSIGN_OR_RETURN(auto layers, store_.getLayers(job.id));
+  std::map<std::string, std::vector<store::WaitingFrame>> waiting;
   std::map<std::string, core::FrameCounts> counts;
   if (v.active) {
+    ASSIGN_OR_RETURN(waiting, store_.waitingFrames(job.id));
     ASSIGN_OR_RETURN(counts, store_.layerFrameCounts(job.id));
   }
   std::vector<Index> order;
   for (const auto& layer : layers) {
-    std::vector<store::WaitingFrame> waiting;
-    if (v.active) {
-      ASSIGN_OR_RETURN(waiting, store_.waitingFrames(layer.id));
-    }
     Index l = layerSlot(layer.id);
-    setLayer(l, j, layer, waiting, counts[layer.id].depend);
+    setLayer(l, j, layer, waiting[layer.id], counts[layer.id].depend);
     order.push_back(l);
   }
   view_.jobs[j].layers = std::move(order);
