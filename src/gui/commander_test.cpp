@@ -82,9 +82,7 @@ void CommanderTest::initTestCase() {
 
   startTestRqd(rqd_, dir_, port_, kHostName, 4);
 
-  client::CuebotConfig config;
-  config.hosts = {"127.0.0.1:" + std::to_string(port_)};
-  config.timeout_ms = 5000;
+  const client::CuebotConfig config = testConfig(port_);
   client_ = std::make_unique<client::Client>(config);
   QTRY_VERIFY2_WITH_TIMEOUT(hostFromCuebot().has_value(), "rqd did not report: see rqd.log",
                             kDeadlineMs);

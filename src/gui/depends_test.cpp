@@ -68,8 +68,7 @@ void DependsTest::initTestCase() {
   int port = 0;
   startTestCuebot(cuebot_, dir_, 0, &port);
   QVERIFY(port > 0);
-  config_.hosts = {"127.0.0.1:" + std::to_string(port)};
-  config_.timeout_ms = 5000;
+  config_ = testConfig(port);
   client_ = std::make_unique<client::Client>(config_);
   first_id_ = launch("first", &first_name_);
   second_id_ = launch("second", &second_name_);

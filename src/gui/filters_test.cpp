@@ -55,8 +55,7 @@ void FiltersTest::initTestCase() {
   QVERIFY(dir_.isValid());
   startTestCuebot(cuebot_, dir_, 0, &port_);
   QVERIFY(port_ > 0);
-  config_.hosts = {"127.0.0.1:" + std::to_string(port_)};
-  config_.timeout_ms = 5000;
+  config_ = testConfig(port_);
   client_ = std::make_unique<client::Client>(config_);
 }
 

@@ -63,8 +63,7 @@ void JobDetailsTest::initTestCase() {
   QVERIFY(dir_.isValid());
   startCuebot();
   QVERIFY(port_ > 0);
-  config_.hosts = {"127.0.0.1:" + std::to_string(port_)};
-  config_.timeout_ms = 5000;
+  config_ = testConfig(port_);
   client_ = std::make_unique<client::Client>(config_);
 
   client::JobBuild job = testJob("details", "1-3");

@@ -84,9 +84,7 @@ void JobsMonitorTest::initTestCase() {
   startCuebot(0);
   QVERIFY(port_ > 0);
 
-  client::CuebotConfig config;
-  config.hosts = {"127.0.0.1:" + std::to_string(port_)};
-  config.timeout_ms = 5000;
+  const client::CuebotConfig config = testConfig(port_);
   client_ = std::make_unique<client::Client>(config);
   alpha_ = submit("alpha", "1-5");
   beta_ = submit("beta", "1-3");

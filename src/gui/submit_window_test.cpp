@@ -68,9 +68,7 @@ void SubmitWindowTest::initTestCase() {
   QVERIFY(dir_.isValid());
   startTestCuebot(cuebot_, dir_, 0, &port_);
   QVERIFY(port_ > 0);
-  client::CuebotConfig config;
-  config.hosts = {"127.0.0.1:" + std::to_string(port_)};
-  config.timeout_ms = 5000;
+  const client::CuebotConfig config = testConfig(port_);
   client_ = std::make_unique<client::Client>(config);
   backend_ = std::make_unique<SubmitBackend>(client::Client(config));
   window_ = std::make_unique<SubmitWindow>(backend_.get(), nullptr);

@@ -18,6 +18,14 @@
 
 namespace cue::gui {
 
+// The client configuration of a test cuebot listening on loopback `port`.
+inline client::CuebotConfig testConfig(int port) {
+  client::CuebotConfig config;
+  config.hosts = {"127.0.0.1:" + std::to_string(port)};
+  config.timeout_ms = 5000;
+  return config;
+}
+
 // A job of one layer, "render", running `command` over `range`, in show testing, shot gui,
 // for user guitest (whose jobs the tests' Monitor Jobs shows).
 inline client::JobBuild testJob(const std::string& name, const std::string& range,
