@@ -5,7 +5,7 @@
 // Usage: farm_sim SCENARIO [--dry-run] [--hosts N] [--jobs N] [--frames N]
 //                [--duration S] [--scale X] [--seed N] [--json FILE] [--dir DIR]
 //                [--db postgresql://...] (an empty database; default a SQLite file in DIR)
-//                [--dispatch-threads N] [--senders N] [--timeout S]
+//                [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S]
 // SCENARIO: drain, studio, scale, churn, reports (see bench/sim/scenarios.cpp).
 #include <unistd.h>
 
@@ -32,6 +32,7 @@ struct Args {
   ScenarioParams params;
   std::string json, dir, db;
   int dispatch_threads = 2, senders = 4;
+  int blast_senders = 32;  // reports scenario: hosts reporting at once, as on a farm
   double timeout = 600;
   double restart_after = 0;  // > 0: SIGKILL and restart cuebot this long after submission
 };
@@ -54,6 +55,7 @@ bool parse(int argc, char** argv, Args& a) {
     else if (k == "--db") a.db = next();
     else if (k == "--dispatch-threads") a.dispatch_threads = std::stoi(next());
     else if (k == "--senders") a.senders = std::stoi(next());
+    else if (k == "--blast-senders") a.blast_senders = std::stoi(next());
     else if (k == "--timeout") a.timeout = std::stod(next());
     else if (k == "--restart-after") a.restart_after = std::stod(next());
     else {
@@ -76,7 +78,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: farm_sim drain|studio|scale|churn|reports [--dry-run] [--hosts N] "
                  "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] [--db URL] "
-                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--timeout S] [--restart-after S]\n");
+                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S] [--restart-after S]\n");
     return 2;
   }
   auto scenario = makeScenario(args.scenario, args.params);
@@ -171,7 +173,7 @@ int main(int argc, char** argv) {
   }
   fig.run_s = since(t0);
   if (scenario->blast_seconds > 0)
-    fig.reports_per_s = farm.blastReports(args.senders, scenario->blast_seconds);
+    fig.reports_per_s = farm.blastReports(args.blast_senders, scenario->blast_seconds);
 
   // Freeze the hosts, let cuebot finish what it was doing (until the store's procs are
   // the frames the hosts run, or a minute; the frozen hosts still report, as real ones

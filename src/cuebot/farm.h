@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/group_commit.h"
 #include "cuebot/dispatcher.h"
 #include "cuebot/job_launcher.h"
 #include "cuebot/rqd_client.h"
@@ -119,6 +120,19 @@ class Farm {
   std::set<std::string> jobsOfFrames(const std::vector<std::string>& frame_ids);
 
  private:
+  // A status report made durable and its host's procs as the model now holds them.
+  struct ReportedHost {
+    core::Host host;
+    std::vector<core::Proc> procs;
+  };
+  // The status reports that arrived together: one store transaction, one model update.
+  std::vector<absl::StatusOr<ReportedHost>> ingestReports(
+      std::vector<store::Store::HostReportUpdate>& batch);
+
+  // The completions that arrived together, in one store transaction.
+  std::vector<absl::StatusOr<store::CompletionResult>> commitCompletions(
+      std::vector<store::FrameCompletion>& batch);
+
   absl::Status framesExist(const std::vector<std::string>& frame_ids);
   // After a durable change of depends: re-reads the jobs it names, kicks the dispatcher.
   void dependsChanged(const store::DependChangeResult& result, const std::string& what);
@@ -144,6 +158,9 @@ class Farm {
   // Procs booked before the start, by consecutive reports of their host that left them out.
   std::mutex unreported_mu_;
   std::map<std::string, int> unreported_;
+  common::GroupCommit<store::Store::HostReportUpdate, absl::StatusOr<ReportedHost>> reports_;
+  common::GroupCommit<store::FrameCompletion, absl::StatusOr<store::CompletionResult>>
+      completions_;
 };
 
 }  // namespace cue::cuebot

@@ -165,6 +165,8 @@ class SqlStore final : public Store {
   absl::StatusOr<core::Host> upsertHost(const HostReportData& report) override;
   absl::StatusOr<core::Host> updateHostReport(const HostReportData& report,
                                               const std::vector<ProcUsage>& usage) override;
+  absl::StatusOr<std::vector<absl::StatusOr<core::Host>>> updateHostReports(
+      const std::vector<HostReportUpdate>& reports) override;
   absl::StatusOr<std::vector<core::Host>> getHosts(const HostSearch& search) override;
   absl::StatusOr<core::Host> findHost(const std::string& name) override;
   absl::StatusOr<core::Host> getHost(const std::string& id) override;
@@ -191,6 +193,8 @@ class SqlStore final : public Store {
   absl::Status unbook(const std::string& proc_id, bool fail, int32_t exit_status,
                       EpochSec now) override;
   absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) override;
+  absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeFrames(
+      const std::vector<FrameCompletion>& done) override;
 
   // sql_store_settings.cpp, sql_store_owners.cpp
   absl::Status updateJob(const std::string& id, const JobPatch& patch) override;

@@ -1,7 +1,5 @@
 // SqlStore: jobs, layers and frames: creation, reads, counts, and the frame changes
 // (kill, retry, eat). Contracts in store.h.
-#include "store/sql_store.h"
-
 #include <algorithm>
 #include <regex>
 #include <set>
@@ -14,6 +12,7 @@
 #include "common/status.h"
 #include "store/schema.h"
 #include "store/sql_rows.h"
+#include "store/sql_store.h"
 #include "store/sql_util.h"
 
 namespace cue::store {
@@ -211,10 +210,32 @@ absl::StatusOr<core::Layer> SqlStore::findLayer(const std::string& job_id,
 
 namespace {
 
+// `wanted` frames of one layer from position `skip` in dispatch order. A layer's dispatch
+// orders are 0..n-1 (as created, and as ReorderFrames and StaggerFrames leave them), so the
+// page starts at dispatch_order = skip: one index seek, however deep the page. Should the
+// rows read not be exactly positions skip.. (orders edited outside Cue), the page is read
+// again by stepping over `skip` index entries.
+absl::StatusOr<std::vector<SqlRow>> layerPage(SqlConnection& db, const std::string& layer_id,
+                                              int64_t skip, int64_t wanted) {
+  const std::string head =
+      absl::StrCat("SELECT ", kFrameCols, kFrameFrom, " WHERE f.layer_id = $1");
+  ASSIGN_OR_RETURN(auto rows, db.query(absl::StrCat(head,
+                                                    " AND f.dispatch_order >= $2 ORDER BY "
+                                                    "f.dispatch_order LIMIT ",
+                                                    wanted),
+                                       {s(layer_id), i(skip)}));
+  const auto order = [](const SqlRow& r) { return r.i64(7); };  // f.dispatch_order
+  if (rows.empty() || (order(rows.front()) == skip &&
+                       order(rows.back()) == skip + static_cast<int64_t>(rows.size()) - 1))
+    return rows;
+  return db.query(absl::StrCat(head, " ORDER BY f.dispatch_order LIMIT ", wanted, " OFFSET ", skip),
+                  {s(layer_id)});
+}
+
 // A page of a job's frames (optionally of some layers) in dispatch order, read layer by
 // layer along the frame_layer_order index: the layers' frame counts say which layer the
-// page starts in, so that a page deep in a 1,000,000-frame job reads one index range
-// instead of sorting the job.
+// page starts in, and the page is one index range of that layer, so that a page deep in a
+// 1,000,000-frame job costs what the first page costs.
 absl::StatusOr<std::vector<core::Frame>> framePage(SqlConnection& db, const FrameSearch& q) {
   ASSIGN_OR_RETURN(auto layers,
                    db.query("SELECT l.id, l.name, COALESCE(SUM(c.n), 0) FROM layer l LEFT JOIN "
@@ -233,11 +254,7 @@ absl::StatusOr<std::vector<core::Frame>> framePage(SqlConnection& db, const Fram
       skip -= total;
       continue;
     }
-    ASSIGN_OR_RETURN(auto rows, db.query(absl::StrCat("SELECT ", kFrameCols, kFrameFrom,
-                                                      " WHERE f.layer_id = $1 ORDER BY "
-                                                      "f.dispatch_order LIMIT ", wanted,
-                                                      " OFFSET ", skip),
-                                         {s(l.str(0))}));
+    ASSIGN_OR_RETURN(auto rows, layerPage(db, l.str(0), skip, wanted));
     for (const auto& r : rows) out.push_back(toFrame(r));
     wanted -= static_cast<int64_t>(rows.size());
     skip = 0;
@@ -343,6 +360,7 @@ absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> SqlStore::waiti
     auto by_order = [](const WaitingFrame& a, const WaitingFrame& b) {
       return a.dispatch_order < b.dispatch_order;
     };
+
     for (auto& [id, frames] : out)
       if (!std::is_sorted(frames.begin(), frames.end(), by_order))
         std::stable_sort(frames.begin(), frames.end(), by_order);
@@ -359,7 +377,6 @@ absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string
         toDepend);
   });
 }
-
 
 absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::jobFrameCounts(
     const std::vector<std::string>& job_ids) {
@@ -441,6 +458,7 @@ absl::StatusOr<std::vector<core::FrameAttempt>> SqlStore::getFrameHistory(
   });
 }
 
+
 absl::Status SqlStore::setJobPaused(const std::string& job_id, bool paused) {
   return transact([&]() -> absl::Status {
     ASSIGN_OR_RETURN(auto n,
@@ -456,7 +474,6 @@ absl::Status SqlStore::setJobPriority(const std::string& job_id, int32_t priorit
     return n == 0 ? notFound("job id", job_id) : absl::OkStatus();
   });
 }
-
 
 absl::StatusOr<FrameChangeResult> SqlStore::killJob(const std::string& job_id, EpochSec now) {
   return transact([&]() -> absl::StatusOr<FrameChangeResult> {

@@ -457,6 +457,16 @@ class Store : public ClusterStore {
   // the host never booted.
   virtual absl::StatusOr<core::Host> updateHostReport(const HostReportData& report,
                                                       const std::vector<ProcUsage>& usage) = 0;
+  // Several status reports, each as updateHostReport, in one transaction (group commit of
+  // the reports that reach cuebot together): one result per report, in order, NOT_FOUND
+  // for a host that never booted. An error of the store itself fails the whole call and
+  // changes nothing.
+  struct HostReportUpdate {
+    HostReportData report;
+    std::vector<ProcUsage> usage;
+  };
+  virtual absl::StatusOr<std::vector<absl::StatusOr<core::Host>>> updateHostReports(
+      const std::vector<HostReportUpdate>& reports) = 0;
   virtual absl::StatusOr<std::vector<core::Host>> getHosts(const HostSearch& search) = 0;
   virtual absl::StatusOr<core::Host> findHost(const std::string& name) = 0;
   virtual absl::StatusOr<core::Host> getHost(const std::string& id) = 0;
@@ -515,6 +525,13 @@ class Store : public ClusterStore {
   // count unchanged and reserved_memory set to that value; its history row is written
   // as for any attempt. INVALID_ARGUMENT for a negative oom_retry_memory.
   virtual absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) = 0;
+  // Several completions, each as completeFrame, in one transaction (group commit of the
+  // completions that reach cuebot together): one result per completion, in order, NOT_FOUND
+  // or INVALID_ARGUMENT for a completion as completeFrame gives them, changing nothing for
+  // it. Any other error fails the whole call and changes nothing; the caller may then
+  // complete the frames one by one to learn which failed.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeFrames(
+      const std::vector<FrameCompletion>& done) = 0;
 
   // ---- settings, owners, facilities, comments (the rest of OpenCue's API) ----
   // Each patch: NOT_FOUND for an unknown id; INVALID_ARGUMENT for an empty name; ALREADY_EXISTS

@@ -1016,6 +1016,24 @@ TEST_P(StoreConformanceTest, GetFramesPagesInDispatchOrder) {
   EXPECT_EQ(page(3, 3), (V{"0003-b"}));
   EXPECT_TRUE(page(4, 3).empty());
   EXPECT_EQ(page(1, 0).size(), 7u);  // no limit: everything
+
+  // Reordered (a permutation of 0..n-1, as ReorderFrames leaves a layer): pages follow it.
+  auto a = frames(nj.job.id, "a");  // 0001-a .. 0004-a
+  must(store().setFrameDispatchOrders(
+           {{a[0].id, 3}, {a[1].id, 2}, {a[2].id, 1}, {a[3].id, 0}}),
+       "setFrameDispatchOrders");
+  EXPECT_EQ(page(1, 3), (V{"0004-a", "0003-a", "0002-a"}));
+  EXPECT_EQ(page(2, 2), (V{"0002-a", "0001-a"}));
+  EXPECT_EQ(page(2, 3), (V{"0001-a", "0001-b", "0002-b"}));
+  // Orders with gaps and ties (not what Cue writes): pages still step through them in order.
+  must(store().setFrameDispatchOrders(
+           {{a[0].id, 10}, {a[1].id, 10}, {a[2].id, 30}, {a[3].id, 40}}),
+       "setFrameDispatchOrders");
+  V second = page(2, 2);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0], "0003-a");
+  EXPECT_EQ(second[1], "0004-a");
+  EXPECT_EQ(page(3, 2), (V{"0001-b", "0002-b"}));
 }
 
 // =================================================================================
@@ -1461,6 +1479,48 @@ TEST_P(StoreConformanceTest, UpdateHostReportOfUnknownHostIsNotFound) {
   EXPECT_TRUE(must(store().getHosts(HostSearch{}), "getHosts").empty());
 }
 
+TEST_P(StoreConformanceTest, UpdateHostReportsAppliesEachReportOfABatchInOrder) {
+  NewJob nj = testingJob("batch");
+  addLayer(nj, "a", 1, 2);
+  create(nj);
+  core::Host h1 = bootHost("render01");
+  core::Host h2 = bootHost("render02");
+  const core::Frame& f = frameOf(nj, "a", 1);
+  std::string proc = run(h2, f, 100, 2 * kKbPerGb);
+
+  ProcUsage u;
+  u.proc_id = proc;
+  u.frame_id = f.id;
+  u.rss = kKbPerGb;
+  u.max_rss = kKbPerGb;
+  HostReportData first = hostReport("render02", 800, 16 * kKbPerGb, kT0 + 10);
+  HostReportData later = hostReport("render02", 800, 16 * kKbPerGb, kT0 + 20);
+  ProcUsage grown = u;
+  grown.rss = grown.max_rss = 3 * kKbPerGb;
+  HostReportData one = hostReport("render01", 800, 16 * kKbPerGb, kT0 + 15);
+  one.load = 150;
+  auto got = must(store().updateHostReports({{one, {}},
+                                             {hostReport("ghost", 800, kKbPerGb, kT0), {}},
+                                             {first, {u}},
+                                             {later, {grown}}}),
+                  "updateHostReports");
+  ASSERT_EQ(got.size(), 4u);
+  ASSERT_TRUE(got[0].ok()) << got[0].status();
+  EXPECT_EQ(got[0]->id, h1.id);
+  EXPECT_EQ(got[0]->load, 150);
+  EXPECT_EQ(got[0]->ping_time, kT0 + 15);
+  EXPECT_EQ(got[1].status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(got[2].ok() && got[3].ok());
+  EXPECT_EQ(got[2]->id, h2.id);
+  EXPECT_EQ(got[3]->ping_time, kT0 + 20) << "the host as the whole batch left it";
+  EXPECT_EQ(got[3]->idle_cores, 700);
+  EXPECT_EQ(frame(f.id).max_rss, 3 * kKbPerGb);
+  EXPECT_EQ(frame(f.id).used_memory, 3 * kKbPerGb);
+  EXPECT_EQ(host(h1.id).ping_time, kT0 + 15);
+  EXPECT_EQ(must(store().getHosts(HostSearch{}), "getHosts").size(), 2u) << "no host made";
+  EXPECT_TRUE(must(store().updateHostReports({}), "updateHostReports").empty());
+}
+
 TEST_P(StoreConformanceTest, MarkHostDownRequeuesRunningFramesAndFreesHost) {
   NewJob nj = testingJob("down");
   addLayer(nj, "a", 1, 3);
@@ -1897,6 +1957,44 @@ TEST_P(StoreConformanceTest, SucceededFramesFinishTheJob) {
   EXPECT_GE(c.core_seconds, 180);
   EXPECT_EQ(c.max_rss, kKbPerGb);
   expectCountsMatchFrames(nj.job.id);
+}
+
+TEST_P(StoreConformanceTest, CompleteFramesAppliesABatchInOrderAsOneByOne) {
+  NewJob nj = testingJob("batch");
+  addLayer(nj, "a", 1, 3);
+  create(nj);
+  core::Host h = bootHost("render01");
+  const core::Frame& f1 = frameOf(nj, "a", 1);
+  const core::Frame& f2 = frameOf(nj, "a", 2);
+  const core::Frame& f3 = frameOf(nj, "a", 3);
+  std::string p1 = run(h, f1, 100, kKbPerGb);
+  std::string p2 = run(h, f2, 100, kKbPerGb);
+  std::string p3 = run(h, f3, 100, kKbPerGb);
+  FrameCompletion bad = completion(p3, f3, h, 0, kT0 + 60);
+  bad.oom_retry_memory = -1;
+  auto got = must(store().completeFrames({completion(p1, f1, h, 0, kT0 + 60),
+                                          completion(p2, f2, h, 1, kT0 + 60),
+                                          completion(p1, f1, h, 0, kT0 + 61),  // again
+                                          bad}),
+                  "completeFrames");
+  ASSERT_EQ(got.size(), 4u);
+  ASSERT_TRUE(got[0].ok()) << got[0].status();
+  EXPECT_EQ(got[0]->new_state, FrameState::kSucceeded);
+  ASSERT_TRUE(got[1].ok()) << got[1].status();
+  EXPECT_EQ(got[1]->new_state, FrameState::kWaiting) << "a failure with retries left";
+  EXPECT_EQ(got[2].status().code(), absl::StatusCode::kNotFound) << "already handled";
+  EXPECT_EQ(got[3].status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(frame(f3.id).state, FrameState::kRunning) << "the invalid one changed nothing";
+  EXPECT_EQ(host(h.id).idle_cores, 700) << "two procs released, one still held";
+  EXPECT_EQ(must(store().getFrameHistory(f1.id), "getFrameHistory").size(), 1u);
+  expectCountsMatchFrames(nj.job.id);
+
+  // The last frame in a batch of its own finishes the job.
+  auto last = must(store().completeFrames({completion(p3, f3, h, 0, kT0 + 70)}), "completeFrames");
+  ASSERT_EQ(last.size(), 1u);
+  ASSERT_TRUE(last[0].ok());
+  EXPECT_FALSE(last[0]->job_finished) << "frame 2 waits for its retry";
+  EXPECT_TRUE(must(store().completeFrames({}), "completeFrames").empty());
 }
 
 TEST_P(StoreConformanceTest, SecondCompletionOfSameProcIsNotFoundAndChangesNothing) {

@@ -48,6 +48,10 @@ class FarmModel {
   // the store and returns them. When they are the procs the model holds, only the host's
   // fields are updated; otherwise the host is rebuilt from them (as refreshHost).
   absl::StatusOr<std::vector<core::Proc>> hostReported(const core::Host& host);
+  // The same for several hosts' reports made durable together: one read of their procs,
+  // one hold of the model's lock. The procs of each host, in the order of `hosts`.
+  absl::StatusOr<std::vector<std::vector<core::Proc>>> hostsReported(
+      const std::vector<core::Host>& hosts);
   // Re-reads shows, allocations, subscriptions, groups and limits.
   absl::Status refreshReference();
   // A proc the store released; its frame's state is the store's business: refreshJob.
