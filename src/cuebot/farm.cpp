@@ -28,6 +28,7 @@ Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& di
       reports_([this](std::vector<store::Store::HostReportUpdate>& batch) {
         return ingestReports(batch);
       }),
+      report_writer_(store),
       completions_([this](std::vector<store::FrameCompletion>& batch) {
         return commitCompletions(batch);
       }) {}
@@ -276,13 +277,24 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
                             const std::vector<RunningFrameReport>& frames) {
   std::vector<store::ProcUsage> usage;
   for (const auto& f : frames) usage.push_back(f.usage);
-  auto reported = reports_.submit({report, std::move(usage)});
+  // The booking cuebot's model holds what is booked: a report that changes no state is
+  // answered from it, and its figures reach the store behind the reply (ReportWriter).
+  std::optional<FarmModel::HostProcs> in_memory;
+  if (!cluster_ || cluster_->leader()) in_memory = model_.reportedInMemory(report);
+  absl::StatusOr<FarmModel::HostProcs> reported = absl::UnknownError("not reported");
+  if (in_memory) {
+    report_writer_.add({report, std::move(usage)});
+    reported = std::move(*in_memory);
+  } else {
+    report_writer_.supersede(report.name);
+    reported = reports_.submit({report, std::move(usage)});
+  }
   if (absl::IsNotFound(reported.status())) {
     // cuebot lost the host (a new store) or it never booted here: treat as a boot.
     RETURN_IF_ERROR(onBoot(report));
     ASSIGN_OR_RETURN(auto booted, store_.findHost(report.name));
     ASSIGN_OR_RETURN(auto booted_procs, model_.hostReported(booted));
-    reported = ReportedHost{std::move(booted), std::move(booted_procs)};
+    reported = FarmModel::HostProcs{std::move(booted), std::move(booted_procs)};
   }
   if (!reported.ok()) return reported.status();
   const core::Host* host = &reported->host;
@@ -343,9 +355,9 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   return absl::OkStatus();
 }
 
-std::vector<absl::StatusOr<Farm::ReportedHost>> Farm::ingestReports(
+std::vector<absl::StatusOr<FarmModel::HostProcs>> Farm::ingestReports(
     std::vector<store::Store::HostReportUpdate>& batch) {
-  std::vector<absl::StatusOr<ReportedHost>> out;
+  std::vector<absl::StatusOr<FarmModel::HostProcs>> out;
   out.reserve(batch.size());
   auto hosts = store_.updateHostReports(batch);
   if (!hosts.ok()) {
@@ -363,7 +375,7 @@ std::vector<absl::StatusOr<Farm::ReportedHost>> Farm::ingestReports(
     else if (!procs.ok())
       out.push_back(procs.status());
     else
-      out.push_back(ReportedHost{std::move(*h), std::move((*procs)[next++])});
+      out.push_back(FarmModel::HostProcs{std::move(*h), std::move((*procs)[next++])});
   }
   return out;
 }

@@ -17,6 +17,7 @@
 #include "common/group_commit.h"
 #include "cuebot/dispatcher.h"
 #include "cuebot/job_launcher.h"
+#include "cuebot/report_writer.h"
 #include "cuebot/rqd_client.h"
 #include "store/store.h"
 
@@ -120,13 +121,9 @@ class Farm {
   std::set<std::string> jobsOfFrames(const std::vector<std::string>& frame_ids);
 
  private:
-  // A status report made durable and its host's procs as the model now holds them.
-  struct ReportedHost {
-    core::Host host;
-    std::vector<core::Proc> procs;
-  };
   // The status reports that arrived together: one store transaction, one model update.
-  std::vector<absl::StatusOr<ReportedHost>> ingestReports(
+  // Each: the host as the store has it and its procs as the model now holds them.
+  std::vector<absl::StatusOr<FarmModel::HostProcs>> ingestReports(
       std::vector<store::Store::HostReportUpdate>& batch);
 
   // The completions that arrived together, in one store transaction.
@@ -158,7 +155,9 @@ class Farm {
   // Procs booked before the start, by consecutive reports of their host that left them out.
   std::mutex unreported_mu_;
   std::map<std::string, int> unreported_;
-  common::GroupCommit<store::Store::HostReportUpdate, absl::StatusOr<ReportedHost>> reports_;
+  common::GroupCommit<store::Store::HostReportUpdate, absl::StatusOr<FarmModel::HostProcs>>
+      reports_;
+  ReportWriter report_writer_;
   common::GroupCommit<store::FrameCompletion, absl::StatusOr<store::CompletionResult>>
       completions_;
 };

@@ -185,9 +185,16 @@ class OpenCueClientTest(unittest.TestCase):
                               second, rss=100000, max_rss=200000, used_gpu_memory=300000,
                               max_used_gpu_memory=400000)])),
                       report_pb2.RqdReportStatusResponse)
-            running = self.call("job.FrameInterface", "GetFrame",
-                                job_pb2.FrameGetFrameRequest(id=second.frame_id),
-                                job_pb2.FrameGetFrameResponse).frame
+            # Usage reaches the store behind the report's reply (cuebot's report writer).
+            def frame_seen():
+                return self.call("job.FrameInterface", "GetFrame",
+                                 job_pb2.FrameGetFrameRequest(id=second.frame_id),
+                                 job_pb2.FrameGetFrameResponse).frame
+            deadline = time.time() + 20
+            running = frame_seen()
+            while running.used_memory != 100000 and time.time() < deadline:
+                time.sleep(0.05)
+                running = frame_seen()
             self.assertEqual(running.state, job_pb2.RUNNING)
             self.assertEqual((running.used_memory, running.max_rss), (100000, 200000))
             self.assertEqual((running.used_gpu_memory, running.max_gpu_memory), (300000, 400000))

@@ -86,6 +86,7 @@ absl::Status FarmModel::load() {
   free_jobs_.clear();
   free_layers_.clear();
   host_idx_.clear();
+  host_by_name_.clear();
   freed_.clear();
   proc_idx_.clear();
   RETURN_IF_ERROR(loadReferenceLocked());
@@ -287,7 +288,20 @@ absl::Status FarmModel::refreshDependents() {
 absl::Status FarmModel::refreshHost(const std::string& host_id) {
   // read under the lock so that no booking slips between the read and the update
   std::lock_guard<std::mutex> lock(mu_);
-  ASSIGN_OR_RETURN(core::Host host, store_.getHost(host_id));
+  auto found = store_.getHost(host_id);
+  if (absl::IsNotFound(found.status())) {
+    // Deleted: nothing is booked there any more, and its reports go to the store (which
+    // makes it anew when its rqd reports again).
+    const Index h = find(host_idx_, host_id);
+    if (h != kNone) {
+      dropProcsOf(h);
+      view_.hosts[h].up = false;
+      hosts_[h].state = core::HardwareState::kDown;
+      host_by_name_.erase(hosts_[h].name);
+    }
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(core::Host host, std::move(found));
   store::ProcSearch q;
   q.host_ids = {host_id};
   ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
@@ -337,6 +351,54 @@ absl::StatusOr<std::vector<std::vector<core::Proc>>> FarmModel::hostsReported(
   return out;
 }
 
+std::optional<FarmModel::HostProcs> FarmModel::reportedInMemory(
+    const store::HostReportData& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = host_by_name_.find(r.name);
+  if (it == host_by_name_.end()) return std::nullopt;
+  const Index h = it->second;
+  core::Host& host = hosts_[h];
+  // The lock state the store would derive from the report (Store::updateHostReport).
+  core::LockState lock_state = host.lock_state;
+  if (r.nimby_locked)
+    lock_state = core::LockState::kNimbyLocked;
+  else if (lock_state == core::LockState::kNimbyLocked)
+    lock_state = core::LockState::kOpen;
+  if (host.state != core::HardwareState::kUp || !view_.hosts[h].up ||
+      lock_state != host.lock_state || (!r.rqd_address.empty() && r.rqd_address != host.rqd_address))
+    return std::nullopt;
+  host.free_memory = r.free_memory;
+  host.free_swap = r.free_swap;
+  host.free_mcp = r.free_mcp;
+  host.load = r.load;
+  host.ping_time = r.now;
+  auto& v = view_.hosts[h];
+  v.load = r.load;
+  HostProcs out;
+  out.host = host;
+  out.host.idle_cores = v.cores - v.used_cores;
+  out.host.idle_memory = v.memory - v.used_memory;
+  out.host.idle_gpus = v.gpus - v.used_gpus;
+  out.host.idle_gpu_memory = v.gpu_memory - v.used_gpu_memory;
+  out.procs.reserve(v.procs.size());
+  for (Index p : v.procs) {
+    const auto& pv = view_.procs[p];
+    core::Proc proc;
+    proc.id = pv.id;
+    proc.frame_id = pv.frame_id;
+    proc.host_id = host.id;
+    proc.job_id = jobs_[pv.job].id;
+    proc.layer_id = layers_[pv.layer].id;
+    proc.booked_time = pv.start_time;
+    proc.reserved_cores = pv.cores;
+    proc.reserved_memory = pv.memory;
+    proc.reserved_gpus = pv.gpus;
+    proc.reserved_gpu_memory = pv.gpu_memory;
+    out.procs.push_back(std::move(proc));
+  }
+  return out;
+}
+
 void FarmModel::setHostLocked(Index h, const core::Host& host) {
   auto& v = view_.hosts[h];
   v.id = host.id;
@@ -355,6 +417,7 @@ void FarmModel::setHostLocked(Index h, const core::Host& host) {
   v.load = host.load;
   v.slots = host.slots;
   hosts_[h] = host;
+  host_by_name_[host.name] = h;
 }
 
 absl::Status FarmModel::refreshHostLocked(const core::Host& host,

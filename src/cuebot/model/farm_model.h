@@ -52,6 +52,18 @@ class FarmModel {
   // one hold of the model's lock. The procs of each host, in the order of `hosts`.
   absl::StatusOr<std::vector<std::vector<core::Proc>>> hostsReported(
       const std::vector<core::Host>& hosts);
+  // A host and the procs the model holds on it.
+  struct HostProcs {
+    core::Host host;
+    // Each with id, frame_id, host_id, job_id, layer_id, booked_time and its reservation.
+    std::vector<core::Proc> procs;
+  };
+  // A status report applied to the model alone, when it changes nothing that must be read
+  // back from the store: the host is known here by name, UP, and the report leaves its
+  // lock state and rqd address as they are. Its reported fields (load, free memory, swap
+  // and scratch, ping time) are updated; the host and its procs are returned. nullopt
+  // otherwise: the report takes the store's path (Store::updateHostReports, hostsReported).
+  std::optional<HostProcs> reportedInMemory(const store::HostReportData& report);
   // Re-reads shows, allocations, subscriptions, groups and limits.
   absl::Status refreshReference();
   // A proc the store released; its frame's state is the store's business: refreshJob.
@@ -132,6 +144,7 @@ class FarmModel {
   std::vector<dispatch::MemoryHistory> memory_;  // parallel to view_.layers
   std::map<std::string, dispatch::Index> show_idx_, alloc_idx_, group_idx_, limit_idx_,
       job_idx_, layer_idx_, host_idx_, proc_idx_;
+  std::map<std::string, dispatch::Index> host_by_name_;  // hosts in the store, by name
   std::vector<dispatch::Index> free_jobs_, free_layers_;  // slots of jobs that left
   // Per host: (when, cores) of frames that ended, for HostView::recently_freed.
   std::map<dispatch::Index, std::vector<std::pair<core::EpochSec, core::CoreUnits>>> freed_;

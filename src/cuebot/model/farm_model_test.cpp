@@ -6,10 +6,12 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "cuebot/job_launcher.h"
+#include "cuebot/report_writer.h"
 
 namespace cue::cuebot {
 namespace {
@@ -127,6 +129,110 @@ TEST_F(FarmModelTest, LearnsTheMemoryItsFramesUse) {
   for (const auto& l : launches) complete(model, l);  // each peaked at 512 MB
   // p95 of the peaks plus 10%, rounded up to 256 MB
   EXPECT_EQ(model.layerMemory(job)["render"], 768 * 1024);
+}
+
+TEST_F(FarmModelTest, AReportThatChangesNoStateIsAnsweredFromMemory) {
+  launch("mem", "1-2");
+  FarmModel model(*store_);
+  ASSERT_TRUE(model.load().ok());
+  auto launches = book(model);
+  ASSERT_EQ(launches.size(), 2u);
+  store::HostReportData r;
+  r.name = "render01";
+  r.load = 175;
+  r.free_memory = 3 * core::kKbPerGb;
+  r.now = 1030;
+  auto got = model.reportedInMemory(r);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->host.id, host_id_);
+  EXPECT_EQ(got->host.load, 175);
+  EXPECT_EQ(got->host.ping_time, 1030);
+  EXPECT_EQ(got->host.idle_cores, 200) << "4 cores, 2 booked";
+  ASSERT_EQ(got->procs.size(), 2u);
+  std::set<std::string> frames{got->procs[0].frame_id, got->procs[1].frame_id};
+  EXPECT_EQ(frames, (std::set<std::string>{launches[0].booking.frame_id,
+                                           launches[1].booking.frame_id}));
+  EXPECT_EQ(got->procs[0].booked_time, 1000);
+  EXPECT_EQ(got->procs[0].job_id, launches[0].job.id);
+  EXPECT_EQ(store_->getHost(host_id_)->load, 0) << "the store is written by the caller";
+
+  // What changes state goes to the store: a NIMBY lock, a new rqd address, an unknown host.
+  store::HostReportData nimby = r;
+  nimby.nimby_locked = true;
+  EXPECT_FALSE(model.reportedInMemory(nimby).has_value());
+  store::HostReportData moved = r;
+  moved.rqd_address = "10.0.0.9:8444";
+  EXPECT_FALSE(model.reportedInMemory(moved).has_value());
+  store::HostReportData stranger = r;
+  stranger.name = "render99";
+  EXPECT_FALSE(model.reportedInMemory(stranger).has_value());
+  // A host marked DOWN is brought UP by the store's path.
+  ASSERT_TRUE(store_->setHostState(host_id_, core::HardwareState::kDown).ok());
+  ASSERT_TRUE(model.refreshHost(host_id_).ok());
+  EXPECT_FALSE(model.reportedInMemory(r).has_value());
+}
+
+TEST_F(FarmModelTest, ADeletedHostLeavesTheModel) {
+  FarmModel model(*store_);
+  ASSERT_TRUE(model.load().ok());
+  store::HostReportData r;
+  r.name = "render01";
+  EXPECT_TRUE(model.reportedInMemory(r).has_value());
+  ASSERT_TRUE(store_->deleteHost(host_id_).ok());
+  ASSERT_TRUE(model.refreshHost(host_id_).ok());
+  EXPECT_FALSE(model.reportedInMemory(r).has_value());
+  launch("nowhere", "1");
+  EXPECT_TRUE(book(model).empty()) << "nothing is booked on a deleted host";
+}
+
+TEST_F(FarmModelTest, TheReportWriterWritesEachHostsLatestReport) {
+  launch("usage", "1");
+  FarmModel model(*store_);
+  ASSERT_TRUE(model.load().ok());
+  auto launches = book(model);
+  ASSERT_EQ(launches.size(), 1u);
+  ReportWriter writer(*store_);
+  auto report = [&](int32_t load, core::MemoryKb rss, core::EpochSec now) {
+    store::Store::HostReportUpdate u;
+    u.report.name = "render01";
+    u.report.load = load;
+    u.report.now = now;
+    store::ProcUsage p;
+    p.proc_id = launches[0].booking.proc_id;
+    p.frame_id = launches[0].booking.frame_id;
+    p.rss = p.max_rss = rss;
+    u.usage = {p};
+    return u;
+  };
+  writer.add(report(100, core::kKbPerGb, 1010));
+  writer.add(report(250, 2 * core::kKbPerGb, 1020));
+  writer.flush();
+  EXPECT_EQ(store_->getHost(host_id_)->load, 250);
+  EXPECT_EQ(store_->getHost(host_id_)->ping_time, 1020);
+  auto frame = store_->getFrame(launches[0].booking.frame_id);
+  ASSERT_TRUE(frame.ok());
+  EXPECT_EQ(frame->max_rss, 2 * core::kKbPerGb);
+  EXPECT_EQ(frame->used_memory, 2 * core::kKbPerGb);
+
+  // A newer report written through the store's path is never overwritten by an older one.
+  writer.add(report(300, 2 * core::kKbPerGb, 1030));
+  writer.supersede("render01");
+  ASSERT_TRUE(store_->updateHostReport(report(400, 2 * core::kKbPerGb, 1040).report, {}).ok());
+  writer.flush();
+  EXPECT_EQ(store_->getHost(host_id_)->load, 400);
+  EXPECT_EQ(store_->getHost(host_id_)->ping_time, 1040);
+}
+
+TEST_F(FarmModelTest, TheReportWriterWritesWhatIsPendingWhenItStops) {
+  {
+    ReportWriter writer(*store_);
+    store::Store::HostReportUpdate u;
+    u.report.name = "render01";
+    u.report.load = 321;
+    u.report.now = 1050;
+    writer.add(u);
+  }
+  EXPECT_EQ(store_->getHost(host_id_)->load, 321);
 }
 
 }  // namespace

@@ -1,0 +1,65 @@
+#include "cuebot/report_writer.h"
+
+#include <utility>
+#include <vector>
+
+#include "common/logging.h"
+
+namespace cue::cuebot {
+
+ReportWriter::ReportWriter(store::Store& store, size_t max_batch)
+    : store_(store), max_batch_(max_batch < 1 ? 1 : max_batch), thread_([this] { run(); }) {}
+
+ReportWriter::~ReportWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void ReportWriter::add(store::Store::HostReportUpdate update) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string name = update.report.name;
+    pending_.insert_or_assign(std::move(name), std::move(update));
+  }
+  cv_.notify_one();
+}
+
+void ReportWriter::supersede(const std::string& host_name) {
+  std::unique_lock<std::mutex> lock(mu_);
+  pending_.erase(host_name);
+  idle_cv_.wait(lock, [this] { return !writing_; });
+}
+
+void ReportWriter::flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_cv_.wait(lock, [this] { return pending_.empty() && !writing_; });
+}
+
+void ReportWriter::run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    if (pending_.empty()) break;  // stopping, nothing left
+    std::vector<store::Store::HostReportUpdate> batch;
+    while (!pending_.empty() && batch.size() < max_batch_)
+      batch.push_back(std::move(pending_.extract(pending_.begin()).mapped()));
+    writing_ = true;
+    lock.unlock();
+    auto written = store_.updateHostReports(batch);
+    if (!written.ok())
+      common::logger("cuebot")->warn("{} host reports not written: {} (their hosts' next "
+                                     "reports will be)",
+                                     batch.size(), written.status().ToString());
+    lock.lock();
+    writing_ = false;
+    idle_cv_.notify_all();
+  }
+  writing_ = false;
+  idle_cv_.notify_all();
+}
+
+}  // namespace cue::cuebot
