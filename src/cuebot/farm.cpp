@@ -25,13 +25,7 @@ Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& di
       clock_(clock),
       options_(options),
       started_at_(clock.nowSeconds()),
-      reports_([this](std::vector<store::Store::HostReportUpdate>& batch) {
-        return ingestReports(batch);
-      }),
-      report_writer_(store),
-      completions_([this](std::vector<store::FrameCompletion>& batch) {
-        return commitCompletions(batch);
-      }) {}
+      report_writer_(store) {}
 
 Farm::~Farm() { stop(); }
 
@@ -273,6 +267,19 @@ absl::Status Farm::onBoot(const store::HostReportData& report) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<FarmModel::HostProcs> Farm::reportThroughStore(
+    const store::HostReportData& report, const std::vector<store::ProcUsage>& usage) {
+  auto host = store_.updateHostReport(report, usage);
+  if (absl::IsNotFound(host.status())) {
+    // cuebot lost the host (a new store) or it never booted here: treat as a boot.
+    RETURN_IF_ERROR(onBoot(report));
+    host = store_.findHost(report.name);
+  }
+  if (!host.ok()) return host.status();
+  ASSIGN_OR_RETURN(auto procs, model_.hostReported(*host));
+  return FarmModel::HostProcs{std::move(*host), std::move(procs)};
+}
+
 absl::Status Farm::onStatus(const store::HostReportData& report,
                             const std::vector<RunningFrameReport>& frames) {
   std::vector<store::ProcUsage> usage;
@@ -281,24 +288,14 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   // answered from it, and its figures reach the store behind the reply (ReportWriter).
   std::optional<FarmModel::HostProcs> in_memory;
   if (!cluster_ || cluster_->leader()) in_memory = model_.reportedInMemory(report);
-  absl::StatusOr<FarmModel::HostProcs> reported = absl::UnknownError("not reported");
   if (in_memory) {
     report_writer_.add({report, std::move(usage)});
-    reported = std::move(*in_memory);
   } else {
-    report_writer_.supersede(report.name);
-    reported = reports_.submit({report, std::move(usage)});
+    report_writer_.supersede(report.name);  // nothing older may land after this report
+    ASSIGN_OR_RETURN(in_memory, reportThroughStore(report, usage));
   }
-  if (absl::IsNotFound(reported.status())) {
-    // cuebot lost the host (a new store) or it never booted here: treat as a boot.
-    RETURN_IF_ERROR(onBoot(report));
-    ASSIGN_OR_RETURN(auto booted, store_.findHost(report.name));
-    ASSIGN_OR_RETURN(auto booted_procs, model_.hostReported(booted));
-    reported = FarmModel::HostProcs{std::move(booted), std::move(booted_procs)};
-  }
-  if (!reported.ok()) return reported.status();
-  const core::Host* host = &reported->host;
-  const std::vector<core::Proc>& procs = reported->procs;
+  const core::Host* host = &in_memory->host;
+  const std::vector<core::Proc>& procs = in_memory->procs;
   // The booking cuebot's model learns of reports that reach the others (its own it has).
   if (cluster_ && !cluster_->leader()) note("host", host->id);
   // Reconcile: frames the rqd runs that cuebot does not hold there are killed.
@@ -355,45 +352,6 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   return absl::OkStatus();
 }
 
-std::vector<absl::StatusOr<FarmModel::HostProcs>> Farm::ingestReports(
-    std::vector<store::Store::HostReportUpdate>& batch) {
-  std::vector<absl::StatusOr<FarmModel::HostProcs>> out;
-  out.reserve(batch.size());
-  auto hosts = store_.updateHostReports(batch);
-  if (!hosts.ok()) {
-    out.assign(batch.size(), hosts.status());
-    return out;
-  }
-  std::vector<core::Host> durable;  // the hosts whose report the store took
-  for (const auto& h : *hosts)
-    if (h.ok()) durable.push_back(*h);
-  auto procs = model_.hostsReported(durable);
-  size_t next = 0;
-  for (auto& h : *hosts) {
-    if (!h.ok())
-      out.push_back(h.status());
-    else if (!procs.ok())
-      out.push_back(procs.status());
-    else
-      out.push_back(FarmModel::HostProcs{std::move(*h), std::move((*procs)[next++])});
-  }
-  return out;
-}
-
-std::vector<absl::StatusOr<store::CompletionResult>> Farm::commitCompletions(
-    std::vector<store::FrameCompletion>& batch) {
-  auto all = store_.completeFrames(batch);
-  if (all.ok()) return std::move(*all);
-  std::vector<absl::StatusOr<store::CompletionResult>> out;
-  if (batch.size() == 1) {
-    out.push_back(all.status());
-    return out;
-  }
-  // One of them failed the batch: each in its own transaction, so that only it fails.
-  for (const auto& d : batch) out.push_back(store_.completeFrame(d));
-  return out;
-}
-
 absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   auto log = common::logger("cuebot");
   store::FrameCompletion done = report;
@@ -413,7 +371,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   // the same memory, without using up a retry.
   const bool nimby = reserved && !oom && done.exit_status == core::kExitNimby;
   if (nimby) done.oom_retry_memory = *reserved;
-  auto result = completions_.submit(done);
+  auto result = store_.completeFrame(done);
   if (absl::IsNotFound(result.status())) {
     log->info("completion of frame {} (proc {}) from {} was already handled", done.frame_id,
               done.proc_id, done.host_name);

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/group_commit.h"
 #include "cuebot/dispatcher.h"
 #include "cuebot/job_launcher.h"
 #include "cuebot/report_writer.h"
@@ -121,14 +120,10 @@ class Farm {
   std::set<std::string> jobsOfFrames(const std::vector<std::string>& frame_ids);
 
  private:
-  // The status reports that arrived together: one store transaction, one model update.
-  // Each: the host as the store has it and its procs as the model now holds them.
-  std::vector<absl::StatusOr<FarmModel::HostProcs>> ingestReports(
-      std::vector<store::Store::HostReportUpdate>& batch);
-
-  // The completions that arrived together, in one store transaction.
-  std::vector<absl::StatusOr<store::CompletionResult>> commitCompletions(
-      std::vector<store::FrameCompletion>& batch);
+  // A status report written to the store before it is acted on (a boot when the store
+  // does not know the host); the host as the store has it, its procs as the model holds.
+  absl::StatusOr<FarmModel::HostProcs> reportThroughStore(
+      const store::HostReportData& report, const std::vector<store::ProcUsage>& usage);
 
   absl::Status framesExist(const std::vector<std::string>& frame_ids);
   // After a durable change of depends: re-reads the jobs it names, kicks the dispatcher.
@@ -155,11 +150,7 @@ class Farm {
   // Procs booked before the start, by consecutive reports of their host that left them out.
   std::mutex unreported_mu_;
   std::map<std::string, int> unreported_;
-  common::GroupCommit<store::Store::HostReportUpdate, absl::StatusOr<FarmModel::HostProcs>>
-      reports_;
   ReportWriter report_writer_;
-  common::GroupCommit<store::FrameCompletion, absl::StatusOr<store::CompletionResult>>
-      completions_;
 };
 
 }  // namespace cue::cuebot

@@ -525,13 +525,6 @@ class Store : public ClusterStore {
   // count unchanged and reserved_memory set to that value; its history row is written
   // as for any attempt. INVALID_ARGUMENT for a negative oom_retry_memory.
   virtual absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) = 0;
-  // Several completions, each as completeFrame, in one transaction (group commit of the
-  // completions that reach cuebot together): one result per completion, in order, NOT_FOUND
-  // or INVALID_ARGUMENT for a completion as completeFrame gives them, changing nothing for
-  // it. Any other error fails the whole call and changes nothing; the caller may then
-  // complete the frames one by one to learn which failed.
-  virtual absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeFrames(
-      const std::vector<FrameCompletion>& done) = 0;
 
   // ---- settings, owners, facilities, comments (the rest of OpenCue's API) ----
   // Each patch: NOT_FOUND for an unknown id; INVALID_ARGUMENT for an empty name; ALREADY_EXISTS

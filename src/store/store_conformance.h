@@ -1959,44 +1959,6 @@ TEST_P(StoreConformanceTest, SucceededFramesFinishTheJob) {
   expectCountsMatchFrames(nj.job.id);
 }
 
-TEST_P(StoreConformanceTest, CompleteFramesAppliesABatchInOrderAsOneByOne) {
-  NewJob nj = testingJob("batch");
-  addLayer(nj, "a", 1, 3);
-  create(nj);
-  core::Host h = bootHost("render01");
-  const core::Frame& f1 = frameOf(nj, "a", 1);
-  const core::Frame& f2 = frameOf(nj, "a", 2);
-  const core::Frame& f3 = frameOf(nj, "a", 3);
-  std::string p1 = run(h, f1, 100, kKbPerGb);
-  std::string p2 = run(h, f2, 100, kKbPerGb);
-  std::string p3 = run(h, f3, 100, kKbPerGb);
-  FrameCompletion bad = completion(p3, f3, h, 0, kT0 + 60);
-  bad.oom_retry_memory = -1;
-  auto got = must(store().completeFrames({completion(p1, f1, h, 0, kT0 + 60),
-                                          completion(p2, f2, h, 1, kT0 + 60),
-                                          completion(p1, f1, h, 0, kT0 + 61),  // again
-                                          bad}),
-                  "completeFrames");
-  ASSERT_EQ(got.size(), 4u);
-  ASSERT_TRUE(got[0].ok()) << got[0].status();
-  EXPECT_EQ(got[0]->new_state, FrameState::kSucceeded);
-  ASSERT_TRUE(got[1].ok()) << got[1].status();
-  EXPECT_EQ(got[1]->new_state, FrameState::kWaiting) << "a failure with retries left";
-  EXPECT_EQ(got[2].status().code(), absl::StatusCode::kNotFound) << "already handled";
-  EXPECT_EQ(got[3].status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(frame(f3.id).state, FrameState::kRunning) << "the invalid one changed nothing";
-  EXPECT_EQ(host(h.id).idle_cores, 700) << "two procs released, one still held";
-  EXPECT_EQ(must(store().getFrameHistory(f1.id), "getFrameHistory").size(), 1u);
-  expectCountsMatchFrames(nj.job.id);
-
-  // The last frame in a batch of its own finishes the job.
-  auto last = must(store().completeFrames({completion(p3, f3, h, 0, kT0 + 70)}), "completeFrames");
-  ASSERT_EQ(last.size(), 1u);
-  ASSERT_TRUE(last[0].ok());
-  EXPECT_FALSE(last[0]->job_finished) << "frame 2 waits for its retry";
-  EXPECT_TRUE(must(store().completeFrames({}), "completeFrames").empty());
-}
-
 TEST_P(StoreConformanceTest, SecondCompletionOfSameProcIsNotFoundAndChangesNothing) {
   NewJob nj = testingJob("twice");
   addLayer(nj, "a", 1, 2);

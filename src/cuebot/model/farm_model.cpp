@@ -1,6 +1,5 @@
 #include "cuebot/model/farm_model.h"
 
-#include <map>
 #include <unordered_map>
 
 #include <algorithm>
@@ -317,38 +316,24 @@ void FarmModel::dropProcsOf(Index h) {
 }
 
 absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host& host) {
-  ASSIGN_OR_RETURN(auto procs, hostsReported({host}));
-  return std::move(procs.front());
-}
-
-absl::StatusOr<std::vector<std::vector<core::Proc>>> FarmModel::hostsReported(
-    const std::vector<core::Host>& hosts) {
   // read under the lock so that no booking slips between the read and the update
   std::lock_guard<std::mutex> lock(mu_);
   store::ProcSearch q;
-  for (const auto& host : hosts) q.host_ids.push_back(host.id);
-  ASSIGN_OR_RETURN(auto all, store_.getProcs(q));
-  std::map<std::string, std::vector<core::Proc>> by_host;
-  for (auto& p : all) by_host[p.host_id].push_back(std::move(p));
-  std::vector<std::vector<core::Proc>> out;
-  out.reserve(hosts.size());
-  for (const auto& host : hosts) {
-    auto it = by_host.find(host.id);
-    std::vector<core::Proc> procs = it == by_host.end() ? std::vector<core::Proc>{} : it->second;
-    const Index h = find(host_idx_, host.id);
-    bool same = h != kNone && hosts_[h].alloc_id == host.alloc_id &&
-                view_.hosts[h].procs.size() == procs.size();
-    for (size_t i = 0; same && i < procs.size(); ++i) {
-      const Index p = find(proc_idx_, procs[i].id);
-      same = p != kNone && view_.procs[p].active && view_.procs[p].host == h;
-    }
-    if (same)
-      setHostLocked(h, host);  // the procs agree with the store: only the host's fields change
-    else
-      RETURN_IF_ERROR(refreshHostLocked(host, procs));
-    out.push_back(std::move(procs));
+  q.host_ids = {host.id};
+  ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
+  const Index h = find(host_idx_, host.id);
+  bool same = h != kNone && hosts_[h].alloc_id == host.alloc_id &&
+              view_.hosts[h].procs.size() == procs.size();
+  for (size_t i = 0; same && i < procs.size(); ++i) {
+    const Index p = find(proc_idx_, procs[i].id);
+    same = p != kNone && view_.procs[p].active && view_.procs[p].host == h;
   }
-  return out;
+  if (!same) {
+    RETURN_IF_ERROR(refreshHostLocked(host, procs));
+    return procs;
+  }
+  setHostLocked(h, host);  // the procs agree with the store: only the host's fields change
+  return procs;
 }
 
 std::optional<FarmModel::HostProcs> FarmModel::reportedInMemory(
@@ -364,8 +349,9 @@ std::optional<FarmModel::HostProcs> FarmModel::reportedInMemory(
     lock_state = core::LockState::kNimbyLocked;
   else if (lock_state == core::LockState::kNimbyLocked)
     lock_state = core::LockState::kOpen;
+  const bool moved = !r.rqd_address.empty() && r.rqd_address != host.rqd_address;
   if (host.state != core::HardwareState::kUp || !view_.hosts[h].up ||
-      lock_state != host.lock_state || (!r.rqd_address.empty() && r.rqd_address != host.rqd_address))
+      lock_state != host.lock_state || moved)
     return std::nullopt;
   host.free_memory = r.free_memory;
   host.free_swap = r.free_swap;

@@ -48,10 +48,6 @@ class FarmModel {
   // the store and returns them. When they are the procs the model holds, only the host's
   // fields are updated; otherwise the host is rebuilt from them (as refreshHost).
   absl::StatusOr<std::vector<core::Proc>> hostReported(const core::Host& host);
-  // The same for several hosts' reports made durable together: one read of their procs,
-  // one hold of the model's lock. The procs of each host, in the order of `hosts`.
-  absl::StatusOr<std::vector<std::vector<core::Proc>>> hostsReported(
-      const std::vector<core::Host>& hosts);
   // A host and the procs the model holds on it.
   struct HostProcs {
     core::Host host;
@@ -62,7 +58,7 @@ class FarmModel {
   // back from the store: the host is known here by name, UP, and the report leaves its
   // lock state and rqd address as they are. Its reported fields (load, free memory, swap
   // and scratch, ping time) are updated; the host and its procs are returned. nullopt
-  // otherwise: the report takes the store's path (Store::updateHostReports, hostsReported).
+  // otherwise: the report takes the store's path (Store::updateHostReport, hostReported).
   std::optional<HostProcs> reportedInMemory(const store::HostReportData& report);
   // Re-reads shows, allocations, subscriptions, groups and limits.
   absl::Status refreshReference();
