@@ -7,8 +7,8 @@
 
 namespace cue::cuebot {
 
-ReportWriter::ReportWriter(store::Store& store, size_t max_batch)
-    : store_(store), max_batch_(max_batch < 1 ? 1 : max_batch), thread_([this] { run(); }) {}
+ReportWriter::ReportWriter(store::Store& store, size_t max_rows)
+    : store_(store), max_rows_(max_rows), thread_([this] { run(); }) {}
 
 ReportWriter::~ReportWriter() {
   {
@@ -45,8 +45,11 @@ void ReportWriter::run() {
     cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
     if (pending_.empty()) break;  // stopping, nothing left
     std::vector<store::Store::HostReportUpdate> batch;
-    while (!pending_.empty() && batch.size() < max_batch_)
+    size_t rows = 0;
+    while (!pending_.empty() && (batch.empty() || rows < max_rows_)) {
       batch.push_back(std::move(pending_.extract(pending_.begin()).mapped()));
+      rows += 1 + batch.back().usage.size();
+    }
     writing_ = true;
     lock.unlock();
     auto written = store_.updateHostReports(batch);

@@ -24,9 +24,10 @@ namespace cue::cuebot {
 
 class ReportWriter {
  public:
-  // At most `max_batch` hosts' reports a transaction, so that the store's writer is not
-  // held long from bookings and completions.
-  explicit ReportWriter(store::Store& store, size_t max_batch = 256);
+  // A transaction takes reports until they hold `max_rows` rows (a host and each of its
+  // running frames are one each; one report at least), so that the store's writer is
+  // held from bookings and completions for a few milliseconds at most.
+  explicit ReportWriter(store::Store& store, size_t max_rows = 256);
   ~ReportWriter();  // writes what is pending, then stops
   ReportWriter(const ReportWriter&) = delete;
   ReportWriter& operator=(const ReportWriter&) = delete;
@@ -44,7 +45,7 @@ class ReportWriter {
   void run();
 
   store::Store& store_;
-  const size_t max_batch_;
+  const size_t max_rows_;
   mutable std::mutex mu_;
   std::condition_variable cv_;       // work for the writer, or stopping
   std::condition_variable idle_cv_;  // a batch written
