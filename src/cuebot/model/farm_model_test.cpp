@@ -61,6 +61,14 @@ class FarmModelTest : public ::testing::Test {
     return made.ok() ? *made : std::vector<FarmModel::Launch>{};
   }
 
+  // A new job of `range` frames, the model loaded, and what it books on render01.
+  std::vector<FarmModel::Launch> launchAndBook(FarmModel& model, const std::string& name,
+                                               const std::string& range) {
+    launch(name, range);
+    EXPECT_TRUE(model.load().ok());
+    return book(model);
+  }
+
   void complete(FarmModel& model, const FarmModel::Launch& l) {
     store::FrameCompletion done;
     done.proc_id = l.booking.proc_id;
@@ -132,10 +140,8 @@ TEST_F(FarmModelTest, LearnsTheMemoryItsFramesUse) {
 }
 
 TEST_F(FarmModelTest, AReportThatChangesNoStateIsAnsweredFromMemory) {
-  launch("mem", "1-2");
   FarmModel model(*store_);
-  ASSERT_TRUE(model.load().ok());
-  auto launches = book(model);
+  auto launches = launchAndBook(model, "mem", "1-2");
   ASSERT_EQ(launches.size(), 2u);
   store::HostReportData r;
   r.name = "render01";
@@ -186,10 +192,8 @@ TEST_F(FarmModelTest, ADeletedHostLeavesTheModel) {
 }
 
 TEST_F(FarmModelTest, TheReportWriterWritesEachHostsLatestReport) {
-  launch("usage", "1");
   FarmModel model(*store_);
-  ASSERT_TRUE(model.load().ok());
-  auto launches = book(model);
+  auto launches = launchAndBook(model, "usage", "1");
   ASSERT_EQ(launches.size(), 1u);
   ReportWriter writer(*store_);
   auto report = [&](int32_t load, core::MemoryKb rss, core::EpochSec now) {
