@@ -1,5 +1,7 @@
 // SqlStore: jobs, layers and frames: creation, reads, counts, and the frame changes
 // (kill, retry, eat). Contracts in store.h.
+#include "store/sql_store.h"
+
 #include <algorithm>
 #include <regex>
 #include <set>
@@ -12,7 +14,6 @@
 #include "common/status.h"
 #include "store/schema.h"
 #include "store/sql_rows.h"
-#include "store/sql_store.h"
 #include "store/sql_util.h"
 
 namespace cue::store {
@@ -225,8 +226,8 @@ absl::StatusOr<std::vector<SqlRow>> layerPage(SqlConnection& db, const std::stri
                                                     wanted),
                                        {s(layer_id), i(skip)}));
   const auto order = [](const SqlRow& r) { return r.i64(7); };  // f.dispatch_order
-  if (rows.empty() || (order(rows.front()) == skip &&
-                       order(rows.back()) == skip + static_cast<int64_t>(rows.size()) - 1))
+  if (!rows.empty() && order(rows.front()) == skip &&
+      order(rows.back()) == skip + static_cast<int64_t>(rows.size()) - 1)
     return rows;
   return db.query(absl::StrCat(head, " ORDER BY f.dispatch_order LIMIT ", wanted, " OFFSET ", skip),
                   {s(layer_id)});
@@ -360,7 +361,6 @@ absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> SqlStore::waiti
     auto by_order = [](const WaitingFrame& a, const WaitingFrame& b) {
       return a.dispatch_order < b.dispatch_order;
     };
-
     for (auto& [id, frames] : out)
       if (!std::is_sorted(frames.begin(), frames.end(), by_order))
         std::stable_sort(frames.begin(), frames.end(), by_order);
@@ -377,6 +377,7 @@ absl::StatusOr<std::vector<core::Depend>> SqlStore::getDepends(const std::string
         toDepend);
   });
 }
+
 
 absl::StatusOr<std::map<std::string, core::FrameCounts>> SqlStore::jobFrameCounts(
     const std::vector<std::string>& job_ids) {
@@ -458,7 +459,6 @@ absl::StatusOr<std::vector<core::FrameAttempt>> SqlStore::getFrameHistory(
   });
 }
 
-
 absl::Status SqlStore::setJobPaused(const std::string& job_id, bool paused) {
   return transact([&]() -> absl::Status {
     ASSIGN_OR_RETURN(auto n,
@@ -474,6 +474,7 @@ absl::Status SqlStore::setJobPriority(const std::string& job_id, int32_t priorit
     return n == 0 ? notFound("job id", job_id) : absl::OkStatus();
   });
 }
+
 
 absl::StatusOr<FrameChangeResult> SqlStore::killJob(const std::string& job_id, EpochSec now) {
   return transact([&]() -> absl::StatusOr<FrameChangeResult> {
