@@ -1,11 +1,15 @@
 #include "cuebot/report_writer.h"
 
+#include <chrono>
 #include <utility>
 #include <vector>
 
 #include "common/logging.h"
 
 namespace cue::cuebot {
+namespace {
+constexpr std::chrono::seconds kRetryDelay{1};
+}  // namespace
 
 ReportWriter::ReportWriter(store::Store& store, size_t max_rows)
     : store_(store), max_rows_(max_rows), thread_([this] { run(); }) {}
@@ -60,6 +64,9 @@ void ReportWriter::run() {
     lock.lock();
     writing_ = false;
     idle_cv_.notify_all();
+    // The store is down (a database restarting): the next reports wait a while rather
+    // than fail as fast as they come.
+    if (!written.ok()) cv_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
   }
   writing_ = false;
   idle_cv_.notify_all();
