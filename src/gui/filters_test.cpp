@@ -60,21 +60,10 @@ void FiltersTest::initTestCase() {
 }
 
 int FiltersTest::launchedPriority(const std::string& name) {
-  client::JobBuild job;
-  job.name = name;
-  job.show = "testing";
-  job.shot = "gui";
-  job.user = "guitest";
+  client::JobBuild job = testJob(name, "1");
   job.paused = true;
-  client::LayerBuild layer;
-  layer.name = "render";
-  layer.command = "/bin/true";
-  layer.range = "1";
-  job.layers = {layer};
-  auto names = client_->launchSpec(*client::buildSpecXml(job));
-  if (!names.ok()) return -1;
-  auto views = client_->getJobsByName(*names);
-  return views.ok() && views->size() == 1 ? views->front().job.priority : -1;
+  auto view = launchTestJob(*client_, job);
+  return view.ok() ? view->job.priority : -1;
 }
 
 void FiltersTest::aFilterMadeInTheEditorActsOnLaunchedJobs() {
