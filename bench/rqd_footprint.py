@@ -67,6 +67,33 @@ def run_seconds(pid):
     return total / 1e9
 
 
+def thread_runs(pid):
+    """{tid: (name, ns on CPU, timeslices)} of the process's live threads, from
+    /proc/PID/task/*/{comm,schedstat}: where the idle CPU goes and how often each wakes."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                ns, _, slices = (int(x) for x in f.read().split())
+            out[tid] = (name, ns, slices)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return out
+
+
+def idle_by_thread(before, after, seconds):
+    """Per thread name: CPU ms and wake-ups per minute over the idle window."""
+    rows = {}
+    for tid, (name, ns, slices) in after.items():
+        _, ns0, slices0 = before.get(tid, (name, 0, 0))
+        ms, wakes = rows.get(name, (0.0, 0.0))
+        rows[name] = (ms + (ns - ns0) / 1e6 * 60 / seconds,
+                      wakes + (slices - slices0) * 60 / seconds)
+    return dict(sorted(rows.items(), key=lambda kv: -kv[1][0]))
+
+
 def kb_fields(path, names):
     with open(path) as f:
         values = dict(re.findall(r"^(\w+):\s+(\d+) kB", f.read(), re.M))
@@ -155,9 +182,11 @@ def measure(cuefarm, label, host, start, args, user):
         pid = rqd.pid
         time.sleep(args.settle)  # the measurement window, not a synchronisation
         idle_mem = memory(pid)
-        c0, t0 = run_seconds(pid), time.monotonic()
+        c0, t0, th0 = run_seconds(pid), time.monotonic(), thread_runs(pid)
         time.sleep(args.idle_seconds)  # the measurement window
-        idle_rate = (run_seconds(pid) - c0) / (time.monotonic() - t0)
+        idle_window = time.monotonic() - t0
+        idle_rate = (run_seconds(pid) - c0) / idle_window
+        idle_threads = idle_by_thread(th0, thread_runs(pid), idle_window)
 
         n = args.frames
         spec = cuefarm.simple_spec("footprint", layers=(("true", "/bin/true", f"1-{n}"),),
@@ -178,7 +207,8 @@ def measure(cuefarm, label, host, start, args, user):
         time.sleep(args.rest)  # the measurement window: at rest again after the job
         return {"rqd": label, "pid": pid, "idle": idle_mem, "after_frames": after,
                 "rest_after_frames": memory(pid),
-                "idle_cpu_s_per_min": idle_rate * 60, "frames": n,
+                "idle_cpu_s_per_min": idle_rate * 60, "idle_by_thread": idle_threads,
+                "frames": n,
                 "succeeded": stats.succeeded_frames, "dead": stats.dead_frames,
                 "wall_s": wall, "frames_per_s": n / wall, "cpu_s": busy, "utime_s": u1 - u0,
                 "stime_s": s1 - s0,
@@ -217,6 +247,10 @@ def print_table(rows, args):
                  f"{r['ms_per_frame_net']:.2f}",
                  mb(r["after_frames"]["rss_kb"]), mb(r["rest_after_frames"]["rss_kb"]))
         print(" ".join(c.rjust(x) if i else c.ljust(x) for i, (c, x) in enumerate(zip(cells, w))))
+    for r in rows:
+        print(f"{r['rqd']}: idle CPU ms/min and wake-ups/min by thread: " + ", ".join(
+            f"{name} {ms:.1f} ms/{wakes:.0f}" for name, (ms, wakes) in r["idle_by_thread"].items()
+            if ms >= 0.05 or wakes >= 1))
 
 
 def main():

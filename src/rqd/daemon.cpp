@@ -163,6 +163,10 @@ void Daemon::onHostChanged() {
   if (reporter_) reporter_->nudge();
 }
 
+void Daemon::onFramesChanged() {
+  if (reporter_) reporter_->nudgeSoon();
+}
+
 void Daemon::onFrameCompleted(const FrameCompletion& completion) {
   if (reporter_) reporter_->submitCompletion(completion, core_->snapshot().host);
 }

@@ -54,6 +54,7 @@ class Daemon final : public CoreListener {
 
   // CoreListener
   void onHostChanged() override;
+  void onFramesChanged() override;
   void onFrameCompleted(const FrameCompletion& completion) override;
   void onExitRequested(ExitAction action) override;
 

@@ -90,6 +90,15 @@ void Reporter::nudge() {
   cv_.notify_all();
 }
 
+void Reporter::nudgeSoon() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (soon_at_) return;  // a report is due by then already
+    soon_at_ = std::chrono::steady_clock::now() + options_.soon;
+  }
+  cv_.notify_all();
+}
+
 void Reporter::submitCompletion(const FrameCompletion& completion, const HostInfo& host) {
   submitCompletion(toFrameCompleteReport(completion, host));
 }
@@ -246,9 +255,15 @@ void Reporter::statusLoop() {
       status_failing = false;
     }
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, options_.interval, [this] { return stopping_ || nudged_; });
+    const auto next = std::chrono::steady_clock::now() + options_.interval;
+    while (!stopping_ && !nudged_) {
+      const auto until = soon_at_ ? std::min(next, *soon_at_) : next;
+      if (std::chrono::steady_clock::now() >= until) break;
+      cv_.wait_until(lock, until);
+    }
     if (stopping_) return;
     nudged_ = false;
+    soon_at_.reset();
   }
 }
 

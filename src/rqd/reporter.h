@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,9 @@ class Reporter {
     std::chrono::milliseconds retry_initial{1000};
     std::chrono::milliseconds retry_max{60000};
     std::string spool_dir;  // completions persist under <spool_dir>/completions; "" = none
+    // How long a status report may wait after nudgeSoon(): the frames that start and end
+    // within it share one report.
+    std::chrono::milliseconds soon{1000};
   };
   // Returns the host's state now; called from the reporter's threads.
   using SnapshotFn = std::function<HostSnapshot()>;
@@ -60,8 +64,13 @@ class Reporter {
   // completions stay in the spool. Idempotent.
   void stop();
 
-  // Sends a status report as soon as possible.
+  // Sends a status report as soon as possible (locks, NIMBY: cuebot must act on them).
   void nudge();
+  // Sends a status report within Options::soon, unless one goes earlier: for a frame that
+  // started or ended, which cuebot already learns from the launch reply and the completion
+  // report; the status report only refreshes what the host has free. A burst of short
+  // frames costs one report per `soon`, not one per frame start and end.
+  void nudgeSoon();
   // Queues (and persists) a completion; `host` is the RenderHost to send with it.
   void submitCompletion(const FrameCompletion& completion, const HostInfo& host);
   // Queues a completion already in wire form (e.g. loaded from the spool).
@@ -108,6 +117,7 @@ class Reporter {
   uint64_t sequence_ = 0;
   bool booted_ = false;
   bool nudged_ = false;
+  std::optional<std::chrono::steady_clock::time_point> soon_at_;  // set by nudgeSoon()
   bool stopping_ = false;
   bool started_ = false;
   std::thread status_thread_;

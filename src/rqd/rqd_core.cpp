@@ -162,6 +162,7 @@ std::shared_ptr<RunningFrame> RqdCore::makeFrame(FrameSpec spec, std::vector<int
   fo.hyperthreading_multiplier = machine_.statics().topology.hyperthreading_multiplier;
   fo.cgroups = &cgroups_;
   fo.memory_margin_kb = options_.memory_margin_kb;
+  fo.users = &users_;
   RunningFrame::Callbacks cb;
   cb.on_started = [this](RunningFrame& f, pid_t pid, uint64_t starttime, EpochSec at) {
     onStarted(f, pid, starttime, at);
@@ -229,7 +230,7 @@ void RqdCore::recordRunning(const RunningFrame& frame, pid_t pid, uint64_t root_
 void RqdCore::onStarted(RunningFrame& frame, pid_t pid, uint64_t root_starttime,
                         EpochSec started_at) {
   recordRunning(frame, pid, root_starttime, started_at);
-  if (listener_) listener_->onHostChanged();
+  if (listener_) listener_->onFramesChanged();
 }
 
 void RqdCore::onFinished(RunningFrame& frame, FrameCompletion completion) {
@@ -253,7 +254,7 @@ void RqdCore::onFinished(RunningFrame& frame, FrameCompletion completion) {
     exit = takeExitLocked();
   }
   cv_.notify_all();
-  if (listener_) listener_->onHostChanged();
+  if (listener_) listener_->onFramesChanged();
   notifyExit(exit);
 }
 

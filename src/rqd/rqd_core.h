@@ -37,9 +37,12 @@ enum class ExitAction { kNone, kShutdown, kRestart };
 class CoreListener {
  public:
   virtual ~CoreListener() = default;
-  // Something cuebot should see soon (frame started or ended, locks, nimby): send a status
-  // report now. Must not block for long.
+  // Something cuebot must act on (locks, NIMBY, an exit on the way): send a status report
+  // now. Must not block for long.
   virtual void onHostChanged() {}
+  // A frame started or ended: cuebot learns of it from the launch reply and the completion
+  // report, so a status report may wait a little and cover several. Must not block.
+  virtual void onFramesChanged() {}
   // A frame ended; the completion must reach cuebot. Called once per frame, on the frame's
   // attendant thread, before its cores are released.
   virtual void onFrameCompleted(const FrameCompletion& completion) = 0;
@@ -188,6 +191,7 @@ class RqdCore {
   mutable std::condition_variable cv_;
   CoreLedger ledger_;
   const Cgroups cgroups_;
+  FrameUserCache users_;
   std::map<std::string, std::shared_ptr<RunningFrame>> frames_;
   std::map<std::string, std::vector<int>> gpus_held_;  // frame id -> GPU indices (under mu_)
   // The host's GPU indices as last probed (hostInfo refreshes them); own mutex, as

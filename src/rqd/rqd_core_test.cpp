@@ -115,6 +115,9 @@ TEST_F(RqdCoreTest, RunsAFrameAndLogsHeaderOutputAndFooter) {
   EXPECT_NE(log.find("softMemoryLimit      1048576 KB"), std::string::npos) << log;
   EXPECT_TRUE(waitFor([&] { return core->frames().empty(); }));
   EXPECT_EQ(core->snapshot().cores.booked, 0);
+  // Its start and end ask for a status report soon, not at once (a burst shares one).
+  EXPECT_TRUE(waitFor([&] { return listener_.frameChanges() == 2; }));
+  EXPECT_EQ(listener_.changes(), 0);
 }
 
 TEST_F(RqdCoreTest, RotatesTheLogOnASecondRun) {

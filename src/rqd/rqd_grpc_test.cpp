@@ -8,6 +8,7 @@
 #include "report.grpc.pb.h"
 #include "rqd.grpc.pb.h"
 #include "rqd/daemon.h"
+#include "rqd/reporter.h"
 #include "rqd/test_util.h"
 
 namespace cue::rqd {
@@ -379,6 +380,31 @@ TEST_F(RqdGrpcTest, TwoRqdsRunSideBySide) {
     return e == 1 && f == 1;
   }));
   second.stop();
+}
+
+// Frames starting and ending (nudgeSoon) share one status report; a lock or NIMBY change
+// (nudge) is reported at once.
+TEST_F(RqdGrpcTest, FrameChangesShareAStatusReportWhileHostChangesGoAtOnce) {
+  Reporter::Options o;
+  o.targets = {"127.0.0.1:" + std::to_string(cuebot_port_)};
+  o.interval = std::chrono::minutes(10);  // no periodic report within the test
+  o.soon = std::chrono::milliseconds(300);
+  o.rpc_timeout = std::chrono::seconds(5);
+  Reporter reporter(o, [] {
+    HostSnapshot s;
+    s.host.name = "fakehost-h";
+    return s;
+  });
+  ASSERT_TRUE(reporter.init().ok());
+  reporter.start();
+  ASSERT_TRUE(waitFor([&] { return cuebot_.statuses().size() == 1; }));  // after the boot
+
+  for (int i = 0; i < 50; ++i) reporter.nudgeSoon();  // 25 frames start and end
+  ASSERT_TRUE(waitFor([&] { return cuebot_.statuses().size() >= 2; }));
+  reporter.nudge();
+  ASSERT_TRUE(waitFor([&] { return cuebot_.statuses().size() >= 3; }));
+  EXPECT_EQ(cuebot_.statuses().size(), 3u);  // one for the 50 frame changes, one for nudge()
+  reporter.stop();
 }
 
 }  // namespace

@@ -307,7 +307,9 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
 }
 
 void RunningFrame::run() {
-  absl::StatusOr<FrameUser> user = resolveFrameUser(spec_, options_.as_root);
+  absl::StatusOr<FrameUser> user = options_.users != nullptr
+                                       ? options_.users->get(spec_, options_.as_root)
+                                       : resolveFrameUser(spec_, options_.as_root);
   if (!user.ok()) return failLaunch(std::string(user.status().message()));
   absl::StatusOr<OpenedLog> log = openLog(*user);
   if (!log.ok()) return failLaunch(std::string(log.status().message()));

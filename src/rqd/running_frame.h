@@ -35,6 +35,7 @@
 #include "rqd/launcher.h"
 #include "rqd/machine.h"
 #include "rqd/process_tree.h"
+#include "rqd/user_cache.h"
 
 namespace cue::rqd {
 
@@ -63,6 +64,8 @@ class RunningFrame {
     // (soft_memory_limit) plus this margin.
     const Cgroups* cgroups = nullptr;
     MemoryKb memory_margin_kb = 1024 * 1024;
+    // Where the frame's user is resolved; null = resolveFrameUser for every frame.
+    FrameUserCache* users = nullptr;
   };
   struct Callbacks {
     // The shell was forked: its pid, /proc start time and start (epoch s). Called before

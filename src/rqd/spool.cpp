@@ -1,5 +1,8 @@
 #include "rqd/spool.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,9 +63,84 @@ bool parseHexByte(absl::string_view two, int* out) {
   return true;
 }
 
-}  // namespace
+constexpr char kJournal[] = "journal";
 
-absl::Status FileSpool::init() const { return makeDirs(dir_, 0700); }
+// FNV-1a, 64 bits: tells a torn or half-written record from a whole one.
+uint64_t checksum(char op, absl::string_view key, absl::string_view data) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&h](absl::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+  };
+  mix(absl::string_view(&op, 1));
+  mix(key);
+  mix(data);
+  return h;
+}
+
+// "<op> <key length> <data length> <checksum>\n<key><data>\n"
+std::string encodeRecord(char op, const std::string& key, const std::string& data) {
+  return absl::StrCat(absl::StrFormat("%c %u %u %016x\n", op, key.size(), data.size(),
+                                      checksum(op, key, data)),
+                      key, data, "\n");
+}
+
+// Applies the journal's records in order to `live` and returns where the last whole record
+// ends; `live_bytes` (optional) gets the size the live entries take as records.
+size_t parseJournal(const std::string& bytes, std::map<std::string, std::string>* live,
+                    size_t* live_bytes) {
+  constexpr size_t kMaxHeader = 80;
+  constexpr size_t kMaxKey = 1 << 20;
+  constexpr size_t kMaxData = 64 << 20;
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    const size_t eol = bytes.find('\n', pos);
+    if (eol == std::string::npos || eol - pos > kMaxHeader) break;
+    std::vector<absl::string_view> f =
+        absl::StrSplit(absl::string_view(bytes).substr(pos, eol - pos), ' ');
+    size_t key_len = 0, data_len = 0;
+    uint64_t sum = 0;
+    if (f.size() != 4 || f[0].size() != 1 || (f[0][0] != 'P' && f[0][0] != 'R') ||
+        !absl::SimpleAtoi(f[1], &key_len) || !absl::SimpleAtoi(f[2], &data_len) ||
+        !absl::SimpleHexAtoi(f[3], &sum) || key_len > kMaxKey || data_len > kMaxData) {
+      break;
+    }
+    const size_t body = eol + 1;
+    const size_t end = body + key_len + data_len + 1;
+    if (end > bytes.size() || bytes[end - 1] != '\n') break;
+    absl::string_view key(bytes.data() + body, key_len);
+    absl::string_view data(bytes.data() + body + key_len, data_len);
+    if (checksum(f[0][0], key, data) != sum) break;
+    if (f[0][0] == 'P') {
+      (*live)[std::string(key)] = std::string(data);
+    } else {
+      live->erase(std::string(key));
+    }
+    pos = end;
+  }
+  if (live_bytes != nullptr) {
+    *live_bytes = 0;
+    for (const auto& [k, v] : *live) *live_bytes += k.size() + v.size() + 40;
+  }
+  return pos;
+}
+
+absl::Status writeAll(int fd, const std::string& data, const std::string& what) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errnoStatus(errno, absl::StrCat("write ", what));
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 std::string FileSpool::fileNameFor(const std::string& key) {
   std::string out;
@@ -92,34 +170,133 @@ std::string FileSpool::keyFor(const std::string& file_name) {
   return out;
 }
 
-absl::Status FileSpool::put(const std::string& key, const std::string& data) const {
-  return writeFileAtomic(absl::StrCat(dir_, "/", fileNameFor(key)), data, sync_);
+std::string FileSpool::journalPath() const { return absl::StrCat(dir_, "/", kJournal); }
+
+FileSpool::~FileSpool() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
-absl::Status FileSpool::remove(const std::string& key) const {
-  std::string path = absl::StrCat(dir_, "/", fileNameFor(key));
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return errnoStatus(errno, absl::StrCat("unlink ", path));
+absl::StatusOr<int> FileSpool::journalFdLocked() {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    if (fd_ < 0) {
+      const std::string path = journalPath();
+      fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+      if (fd_ < 0) return errnoStatus(errno, absl::StrCat("open ", path));
+    }
+    if (::flock(fd_, LOCK_EX) != 0) return errnoStatus(errno, absl::StrCat("flock ", dir_));
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) return fd_;
+    // Another instance rewrote the journal while this one waited: use the new file.
+    ::close(fd_);
+    fd_ = -1;
   }
-  return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("spool ", dir_, ": the journal keeps changing"));
 }
+
+absl::Status FileSpool::init() {
+  if (absl::Status made = makeDirs(dir_, 0700); !made.ok()) return made;
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int> fd = journalFdLocked();
+  if (!fd.ok()) return fd.status();
+  absl::Status out;
+  absl::StatusOr<std::string> bytes = readFile(journalPath());
+  if (bytes.ok()) {
+    std::map<std::string, std::string> live;
+    const size_t valid = parseJournal(*bytes, &live, nullptr);
+    if (valid < bytes->size()) {
+      common::logger("rqd")->warn("spool {}: dropping {} bytes of a record torn by a crash",
+                                  dir_, bytes->size() - valid);
+      if (::ftruncate(*fd, static_cast<off_t>(valid)) != 0) {
+        out = errnoStatus(errno, absl::StrCat("truncate ", journalPath()));
+      }
+    }
+  }
+  // The one-file-per-entry layout of earlier versions: its entries join the journal.
+  absl::StatusOr<std::vector<std::string>> names = listDir(dir_);
+  for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
+    const std::string path = absl::StrCat(dir_, "/", name);
+    if (absl::StrContains(name, ".entry.tmp.")) {
+      ::unlink(path.c_str());  // a temp file that never became an entry
+      continue;
+    }
+    const std::string key = keyFor(name);
+    if (key.empty() || !out.ok()) continue;
+    absl::StatusOr<std::string> data = readFile(path);
+    if (!data.ok()) {
+      common::logger("rqd")->warn("spool: skipping {}: {}", path, data.status().ToString());
+      continue;
+    }
+    out = writeAll(*fd, encodeRecord('P', key, *data), journalPath());
+    if (out.ok() && sync_) ::fdatasync(*fd);
+    if (out.ok()) ::unlink(path.c_str());
+  }
+  ::flock(*fd, LOCK_UN);
+  return out;
+}
+
+absl::Status FileSpool::append(char op, const std::string& key, const std::string& data) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int> fd = journalFdLocked();
+  if (!fd.ok()) return fd.status();
+  struct stat before {};
+  ::fstat(*fd, &before);
+  absl::Status out = writeAll(*fd, encodeRecord(op, key, data), journalPath());
+  // A record cut short (a full disk) would hide every record after it: it goes.
+  if (!out.ok()) ::ftruncate(*fd, before.st_size);
+  if (out.ok() && sync_ && ::fdatasync(*fd) != 0) {
+    out = errnoStatus(errno, absl::StrCat("fdatasync ", journalPath()));
+  }
+  if (out.ok()) maybeRewriteLocked(*fd);
+  if (fd_ >= 0) ::flock(fd_, LOCK_UN);
+  return out;
+}
+
+void FileSpool::maybeRewriteLocked(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < kRewriteBytes) return;
+  absl::StatusOr<std::string> bytes = readFile(journalPath());
+  if (!bytes.ok()) return;
+  std::map<std::string, std::string> live;
+  size_t live_bytes = 0;
+  parseJournal(*bytes, &live, &live_bytes);
+  if (live_bytes * 4 > bytes->size()) return;  // mostly live: rewriting would gain little
+  std::string fresh;
+  for (const auto& [k, v] : live) fresh += encodeRecord('P', k, v);
+  const std::string tmp = absl::StrCat(journalPath(), ".rewrite");
+  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (out < 0) return;
+  bool ok = writeAll(out, fresh, tmp).ok() && (!sync_ || ::fdatasync(out) == 0);
+  ::close(out);
+  if (!ok || ::rename(tmp.c_str(), journalPath().c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return;
+  }
+  if (sync_) {
+    int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
+  }
+  // Closing the replaced journal releases its flock: an instance waiting on it sees it
+  // unlinked and opens the new one.
+  ::close(fd_);
+  fd_ = -1;
+}
+
+absl::Status FileSpool::put(const std::string& key, const std::string& data) {
+  return append('P', key, data);
+}
+
+absl::Status FileSpool::remove(const std::string& key) { return append('R', key, ""); }
 
 std::vector<std::pair<std::string, std::string>> FileSpool::loadAll() const {
   std::vector<std::pair<std::string, std::string>> out;
-  absl::StatusOr<std::vector<std::string>> names = listDir(dir_);
-  if (!names.ok()) return out;
-  std::map<std::string, std::string> sorted;
-  for (const std::string& name : *names) {
-    std::string key = keyFor(name);
-    if (key.empty()) continue;  // temp files and strangers
-    absl::StatusOr<std::string> data = readFile(absl::StrCat(dir_, "/", name));
-    if (!data.ok()) {
-      common::logger("rqd")->warn("spool: skipping {}: {}", name, data.status().ToString());
-      continue;
-    }
-    sorted[key] = std::move(*data);
-  }
-  for (auto& [k, v] : sorted) out.emplace_back(k, std::move(v));
+  absl::StatusOr<std::string> bytes = readFile(journalPath());
+  if (!bytes.ok()) return out;
+  std::map<std::string, std::string> live;
+  parseJournal(*bytes, &live, nullptr);
+  for (auto& [k, v] : live) out.emplace_back(k, std::move(v));
   return out;
 }
 

@@ -1,11 +1,19 @@
-// State that must survive an rqd restart, kept as one file per entry under a directory:
+// State that must survive an rqd restart, kept under a directory:
 //   <spool>/completions/  FrameCompleteReports cuebot has not acknowledged (reporter.h);
 //   <spool>/running/      frames running now, so a restarted rqd can clean up after frames
 //                         that died with it and report them (rqd_core.h).
-// Writes are atomic (temp file + rename), so a crash leaves the old or the new entry.
+// Each directory holds one append-only journal of puts and removes, each record framed
+// with its length and a checksum, so a record torn by a crash is recognised and dropped
+// with everything after it; a journal that has grown to several times what it still
+// holds is rewritten (temp file + rename). One file appended to, rather than a file made,
+// renamed and deleted per entry: on ext4 creating files where many were just deleted
+// makes the kernel search its inode bitmaps, which was the largest share of rqd's own CPU
+// per frame. Entries of the older one-file-per-entry layout ("<key>.entry") are taken
+// into the journal by init().
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,31 +23,50 @@
 
 namespace cue::rqd {
 
-// A directory of key -> bytes entries. Thread-safe for distinct keys; concurrent writes of
-// one key leave one of them.
+// A directory of key -> bytes entries. Thread-safe; several instances (and processes) may
+// use one directory: appends and the rewrite take an flock on the journal.
 class FileSpool {
  public:
-  // `sync`: entries are fsynced, so they survive the host crashing; without it they survive
-  // rqd crashing or being killed, and cost no disk flush.
+  // `sync`: entries are fdatasynced, so they survive the host crashing; without it they
+  // survive rqd crashing or being killed, and cost no disk flush.
   explicit FileSpool(std::string dir, bool sync = true) : dir_(std::move(dir)), sync_(sync) {}
+  ~FileSpool();
+  FileSpool(const FileSpool&) = delete;
+  FileSpool& operator=(const FileSpool&) = delete;
 
-  // Creates the directory (mkdir -p, mode 0700).
-  absl::Status init() const;
-  absl::Status put(const std::string& key, const std::string& data) const;
+  // Creates the directory (mkdir -p, mode 0700), drops a torn tail left by a crash, and
+  // takes in the entries of the older one-file-per-entry layout.
+  absl::Status init();
+  absl::Status put(const std::string& key, const std::string& data);
   // OK when the key does not exist.
-  absl::Status remove(const std::string& key) const;
-  // Every entry, sorted by key. Unreadable entries are skipped (and logged).
+  absl::Status remove(const std::string& key);
+  // Every entry, sorted by key.
   std::vector<std::pair<std::string, std::string>> loadAll() const;
 
   const std::string& dir() const { return dir_; }
+  std::string journalPath() const;
 
-  // File name for a key: [A-Za-z0-9._-] kept, other bytes as %XX; suffix ".entry".
+  // The journal is rewritten once it is larger than this and four times what it holds.
+  static constexpr int64_t kRewriteBytes = 256 * 1024;
+
+  // File name of the older layout for a key: [A-Za-z0-9._-] kept, other bytes as %XX;
+  // suffix ".entry".
   static std::string fileNameFor(const std::string& key);
   static std::string keyFor(const std::string& file_name);  // inverse; "" if not an entry
 
  private:
+  // Appends one record (op 'P' put or 'R' remove) under the journal's flock.
+  absl::Status append(char op, const std::string& key, const std::string& data);
+  // The journal opened for appending, reopened when a rewrite replaced it. Under mu_.
+  absl::StatusOr<int> journalFdLocked();
+  // Rewrites the journal with only what it holds, when it has grown enough. Under mu_ and
+  // the flock of fd.
+  void maybeRewriteLocked(int fd);
+
   std::string dir_;
   bool sync_;
+  std::mutex mu_;
+  int fd_ = -1;
 };
 
 // What rqd remembers about a running frame.

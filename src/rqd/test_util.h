@@ -122,6 +122,10 @@ class CollectingListener : public CoreListener {
     std::lock_guard<std::mutex> lock(mu_);
     ++changes_;
   }
+  void onFramesChanged() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++frame_changes_;
+  }
   void onFrameCompleted(const FrameCompletion& c) override {
     std::lock_guard<std::mutex> lock(mu_);
     completions_.push_back(c);
@@ -150,6 +154,10 @@ class CollectingListener : public CoreListener {
     std::lock_guard<std::mutex> lock(mu_);
     return exit_;
   }
+  int frameChanges() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return frame_changes_;
+  }
   int changes() {
     std::lock_guard<std::mutex> lock(mu_);
     return changes_;
@@ -160,6 +168,7 @@ class CollectingListener : public CoreListener {
   std::vector<FrameCompletion> completions_;
   ExitAction exit_ = ExitAction::kNone;
   int changes_ = 0;
+  int frame_changes_ = 0;
 };
 
 }  // namespace cue::rqd::testing

@@ -1,0 +1,111 @@
+// FileSpool's journal: torn records dropped, the older one-file-per-entry layout taken in,
+// rewrites that keep what is live, several instances on one directory. Real files in a
+// temp directory; no processes, no sockets.
+#include <sys/stat.h>
+
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "rqd/spool.h"
+#include "rqd/sys_util.h"
+#include "rqd/test_util.h"
+
+namespace cue::rqd {
+namespace {
+
+int64_t fileSize(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_size : -1;
+}
+
+void appendBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::app | std::ios::binary) << bytes;
+}
+
+TEST(SpoolJournalTest, ARecordTornByACrashIsDroppedAndLaterWritesStillCount) {
+  testing::TempDir dir;
+  const std::string d = dir.file("spool");
+  {
+    FileSpool spool(d);
+    ASSERT_TRUE(spool.init().ok());
+    ASSERT_TRUE(spool.put("a", "alpha").ok());
+    ASSERT_TRUE(spool.put("b", "beta").ok());
+    ASSERT_TRUE(spool.remove("a").ok());
+  }
+  const int64_t whole = fileSize(d + "/journal");
+  // A crash in the middle of the next record: its header and half its body.
+  appendBytes(d + "/journal", "P 1 9 0123456789abcdef\nc0123");
+
+  FileSpool again(d);
+  ASSERT_TRUE(again.init().ok());
+  EXPECT_EQ(fileSize(d + "/journal"), whole);  // the torn tail is cut off
+  ASSERT_TRUE(again.put("d", "delta").ok());
+  auto all = again.loadAll();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], (std::pair<std::string, std::string>("b", "beta")));
+  EXPECT_EQ(all[1], (std::pair<std::string, std::string>("d", "delta")));
+}
+
+TEST(SpoolJournalTest, ARecordWithABadChecksumEndsTheJournal) {
+  testing::TempDir dir;
+  const std::string d = dir.file("spool");
+  FileSpool spool(d);
+  ASSERT_TRUE(spool.init().ok());
+  ASSERT_TRUE(spool.put("a", "alpha").ok());
+  appendBytes(d + "/journal", "P 1 4 0000000000000000\nbbeta\n");  // whole, but wrong sum
+  auto all = spool.loadAll();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].first, "a");
+}
+
+TEST(SpoolJournalTest, EntriesOfTheOneFilePerEntryLayoutJoinTheJournal) {
+  testing::TempDir dir;
+  const std::string d = dir.file("spool");
+  ASSERT_TRUE(makeDirs(d, 0700).ok());
+  ASSERT_TRUE(writeFileAtomic(d + "/" + FileSpool::fileNameFor("frame/1"), "one").ok());
+  ASSERT_TRUE(writeFileAtomic(d + "/frame-2.entry.tmp.77", "never renamed").ok());
+
+  FileSpool spool(d);
+  ASSERT_TRUE(spool.init().ok());
+  auto all = spool.loadAll();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0], (std::pair<std::string, std::string>("frame/1", "one")));
+  auto names = listDir(d);
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(*names, std::vector<std::string>{"journal"});
+  ASSERT_TRUE(spool.remove("frame/1").ok());
+  EXPECT_TRUE(spool.loadAll().empty());
+}
+
+TEST(SpoolJournalTest, TheJournalIsRewrittenWithWhatIsLiveAndOtherInstancesFollow) {
+  testing::TempDir dir;
+  const std::string d = dir.file("spool");
+  FileSpool writer(d, /*sync=*/false);
+  FileSpool other(d, /*sync=*/false);  // opened before the rewrites
+  ASSERT_TRUE(writer.init().ok());
+  ASSERT_TRUE(other.init().ok());
+  ASSERT_TRUE(other.put("kept", "from the other instance").ok());
+  const std::string payload(1000, 'x');
+  int64_t largest = 0;
+  for (int i = 0; i < 2000; ++i) {  // ~2 MB written, nearly all of it removed again
+    const std::string key = "frame-" + std::to_string(i);
+    ASSERT_TRUE(writer.put(key, payload).ok());
+    if (i % 100 != 0) {
+      ASSERT_TRUE(writer.remove(key).ok());
+    }
+    largest = std::max(largest, fileSize(d + "/journal"));
+  }
+  EXPECT_LT(largest, 2 * FileSpool::kRewriteBytes);
+  ASSERT_TRUE(other.put("late", "after the rewrites").ok());  // lands in the current journal
+  auto all = writer.loadAll();
+  ASSERT_EQ(all.size(), 22u);  // frame-0, -100, ... -1900, kept, late
+  std::map<std::string, std::string> byKey(all.begin(), all.end());
+  EXPECT_EQ(byKey["kept"], "from the other instance");
+  EXPECT_EQ(byKey["late"], "after the rewrites");
+  EXPECT_EQ(byKey["frame-1900"], payload);
+  EXPECT_EQ(byKey.count("frame-1901"), 0u);
+}
+
+}  // namespace
+}  // namespace cue::rqd
