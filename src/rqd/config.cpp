@@ -189,6 +189,8 @@ void addFlags(CLI::App& app, RqdConfig& c) {
       ->capture_default_str();
   app.add_option("--spool-dir", c.spool_dir,
                  "Directory for persisted state (default /tmp/rqd/spool/<hostname>)");
+  app.add_flag("--spool-sync", c.spool_sync,
+               "Flush each completion to disk before sending it (survives a host crash)");
   app.add_option("--tmp-dir", c.tmp_dir, "Frames' cwd and TMPDIR; reported as mcp")
       ->capture_default_str();
   app.add_option("--pin-cores", c.pin_cores,

@@ -94,6 +94,12 @@ struct RqdConfig {
   // Directory for state that must survive a restart (unacknowledged completions, running
   // frames). Default /tmp/rqd/spool/<hostname>.
   std::string spool_dir;
+  // Flush each unacknowledged completion to disk (fdatasync) before sending it, so that it
+  // survives the host crashing in the millisecond between a frame's end and cuebot's
+  // acknowledgment. Without it a completion survives rqd being killed or restarted, not a
+  // host crash, which the frames running there do not survive either: cuebot reruns them,
+  // and the frame that had just ended with them. Flag --spool-sync. Default false.
+  bool spool_sync = false;
   // Temp dir: frames' cwd and TMPDIR, and the file system reported as mcp. Default /tmp.
   std::string tmp_dir = "/tmp";
   // Pin frames asking for whole cores to specific CPUs when enough whole cores are idle.

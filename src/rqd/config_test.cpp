@@ -34,6 +34,7 @@ TEST(ConfigTest, DefaultsFollowOpenCue) {
   EXPECT_EQ(cfg.tags, std::vector<std::string>{"general"});
   EXPECT_EQ(cfg.log_root, "/tmp/rqd/logs");
   EXPECT_EQ(cfg.spool_dir, "/tmp/rqd/spool/h1");
+  EXPECT_FALSE(cfg.spool_sync);
   EXPECT_EQ(cfg.report_interval_s, 10);
   EXPECT_EQ(cfg.sample_interval_s, 5);
   EXPECT_EQ(cfg.cores, 0);
@@ -71,6 +72,12 @@ TEST(ConfigTest, GpuDiscoveryFlags) {
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().message(), "--nvidia-smi is empty (use --no-gpu)");
   EXPECT_TRUE(load({"--hostname", "h", "--nvidia-smi", "", "--no-gpu"}).ok());
+}
+
+TEST(ConfigTest, SpoolSyncFlag) {
+  absl::StatusOr<LoadedConfig> c = load({"--hostname", "h", "--spool-sync"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->config.spool_sync);
 }
 
 TEST(ConfigTest, CuebotFlagTakesAListAndDefaultPort) {

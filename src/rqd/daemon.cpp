@@ -76,6 +76,7 @@ absl::Status Daemon::start() {
   ro.retry_initial = millis(config_.retry_initial_s);
   ro.retry_max = millis(config_.retry_max_s);
   ro.spool_dir = config_.spool_dir;
+  ro.spool_sync = config_.spool_sync;
   reporter_ = std::make_unique<Reporter>(ro, [this] { return core_->snapshot(); });
   if (absl::Status s = reporter_->init(); !s.ok()) return s;
 

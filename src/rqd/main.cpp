@@ -32,6 +32,8 @@ void ensureStdFds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First of all: rqd re-executes itself once to have every symbol bound now (resident.h).
+  cue::rqd::bindEverySymbolAtStart(argv);
   // Before any thread starts: the program's and its libraries' read-only segments, given
   // back once rqd has started (resident.h).
   cue::rqd::StartupImage startup_image = cue::rqd::StartupImage::capture();
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
     sigset_t none;
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, nullptr);
-    ::execv("/proc/self/exe", argv);
+    cue::rqd::execSelf(argv);
     log->critical("restart failed: execv: {}", std::strerror(errno));
     return 1;
   }

@@ -33,7 +33,7 @@ Reporter::Reporter(Options options, SnapshotFn snapshot)
     targets_.push_back(std::move(t));
   }
   if (!options_.spool_dir.empty()) {
-    spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/completions");
+    spool_ = std::make_unique<FileSpool>(options_.spool_dir + "/completions", options_.spool_sync);
   }
 }
 

@@ -47,6 +47,7 @@ class Reporter {
     std::chrono::milliseconds retry_initial{1000};
     std::chrono::milliseconds retry_max{60000};
     std::string spool_dir;  // completions persist under <spool_dir>/completions; "" = none
+    bool spool_sync = false;  // fdatasync each one (RqdConfig::spool_sync)
     // How long a status report may wait after nudgeSoon(): the frames that start and end
     // within it share one report.
     std::chrono::milliseconds soon{1000};

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace cue::rqd {
@@ -27,6 +28,40 @@ int addReadOnlySegments(struct dl_phdr_info* info, size_t, void* data) {
 }
 
 }  // namespace
+
+BindNowStep bindNowStep(const char* ld_bind_now, const char* marker) {
+  if (marker != nullptr) return BindNowStep::kUnset;
+  if (ld_bind_now != nullptr && ld_bind_now[0] != '\0') return BindNowStep::kNothing;
+  return BindNowStep::kReexec;
+}
+
+void execSelf(char** argv) {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n > 0 && n < static_cast<ssize_t>(sizeof(buf)) - 1) {
+    buf[n] = '\0';
+    ::execv(buf, argv);
+  }
+  ::execv("/proc/self/exe", argv);
+}
+
+void bindEverySymbolAtStart(char** argv) {
+  switch (bindNowStep(std::getenv("LD_BIND_NOW"), std::getenv(kBindNowMarker))) {
+    case BindNowStep::kNothing:
+      return;
+    case BindNowStep::kUnset:
+      ::unsetenv("LD_BIND_NOW");
+      ::unsetenv(kBindNowMarker);
+      return;
+    case BindNowStep::kReexec:
+      ::setenv("LD_BIND_NOW", "1", 1);
+      ::setenv(kBindNowMarker, "1", 1);
+      execSelf(argv);
+      ::unsetenv("LD_BIND_NOW");  // no /proc: go on, bound lazily
+      ::unsetenv(kBindNowMarker);
+      return;
+  }
+}
 
 StartupImage StartupImage::capture() {
   StartupImage image;

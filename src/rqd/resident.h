@@ -24,6 +24,28 @@ struct MemoryRange {
   uintptr_t end = 0;    // page-aligned, exclusive
 };
 
+// Every symbol bound at start-up. The libraries are bound lazily by default: a function's
+// first call looks its name up in the symbol tables of every library loaded, so calls made
+// for the first time after the start-up pages were dropped (the first status report, the
+// first frame) fault those tables back in, about 2.5 MB of them. rqd therefore runs with
+// LD_BIND_NOW: when it was not in the environment, main() re-executes rqd once with it
+// set, and the re-executed rqd takes it (and its own marker) out of its environment again,
+// so that nothing rqd starts inherits it.
+enum class BindNowStep {
+  kReexec,  // set LD_BIND_NOW and the marker, then exec /proc/self/exe
+  kUnset,   // the re-executed rqd: take LD_BIND_NOW and the marker out again
+  kNothing  // LD_BIND_NOW was set by whoever started rqd: leave it
+};
+inline constexpr char kBindNowMarker[] = "CUE_RQD_BOUND_NOW";
+BindNowStep bindNowStep(const char* ld_bind_now, const char* marker);
+// Executes rqd's own executable again with `argv`: by its path (/proc/self/exe resolved),
+// so that the process keeps its name ("rqd" in ps and pgrep, not "exe"), else through
+// /proc/self/exe (a binary deleted or replaced since). Returns only when both fail.
+void execSelf(char** argv);
+// Does what bindNowStep() says for this process; returns only when it does not exec (or
+// the exec failed, when rqd goes on bound lazily).
+void bindEverySymbolAtStart(char** argv);
+
 class StartupImage {
  public:
   // The read-only segments of every object loaded now, whole pages only. Call it first

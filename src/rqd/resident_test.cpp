@@ -44,5 +44,12 @@ TEST(ResidentTest, ReadOnlySegmentsOnlyAndDroppingLowersResidency) {
   EXPECT_TRUE(covered(image, reinterpret_cast<const void*>(&rssFileKb)));
 }
 
+TEST(ResidentTest, RqdReexecutesOnceForLdBindNowAndThenTakesItOut) {
+  EXPECT_EQ(bindNowStep(nullptr, nullptr), BindNowStep::kReexec);
+  EXPECT_EQ(bindNowStep("", nullptr), BindNowStep::kReexec);
+  EXPECT_EQ(bindNowStep("1", "1"), BindNowStep::kUnset);      // the re-executed rqd
+  EXPECT_EQ(bindNowStep("1", nullptr), BindNowStep::kNothing);  // set by whoever started rqd
+}
+
 }  // namespace
 }  // namespace cue::rqd

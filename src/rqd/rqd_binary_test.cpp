@@ -15,6 +15,7 @@
 #include "report.grpc.pb.h"
 #include "rqd.grpc.pb.h"
 #include "rqd/process_tree.h"
+#include "rqd/resident.h"
 #include "rqd/test_util.h"
 
 namespace cue::rqd {
@@ -241,6 +242,29 @@ TEST_F(RqdBinaryTest, SigtermKillsFramesReportsThemAndExitsZero) {
   int status = rqd.waitExit();
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// rqd re-executes itself once with LD_BIND_NOW (resident.h); what it runs never sees it.
+TEST_F(RqdBinaryTest, RunsWithEverySymbolBoundAndFramesDoNotInheritIt) {
+  RqdProcess rqd(args(), dir_.file("rqd.err"));
+  int port = rqd.nextPort();
+  ASSERT_GT(port, 0) << testing::slurp(dir_.file("rqd.err"));
+  // The environment rqd was last executed with (unsetenv does not change this copy).
+  std::string environ_block = testing::slurp("/proc/" + std::to_string(rqd.pid()) + "/environ");
+  EXPECT_NE(environ_block.find(std::string(kBindNowMarker) + "=1"), std::string::npos);
+  EXPECT_NE(environ_block.find("LD_BIND_NOW=1"), std::string::npos);
+  // Re-executed by its path: still named rqd for ps and pgrep.
+  EXPECT_EQ(testing::slurp("/proc/" + std::to_string(rqd.pid()) + "/comm"), "rqd\n");
+
+  auto client = stub(port);
+  const std::string out = dir_.file("frame-env.txt");
+  ASSERT_TRUE(launch(*client, "env1", "env > " + out).ok());
+  ASSERT_TRUE(waitFor([&] { return cuebot_.completionOf("env1").has_value(); }));
+  EXPECT_EQ(cuebot_.completionOf("env1")->exit_status(), 0);
+  const std::string env = testing::slurp(out);
+  EXPECT_NE(env.find("CUE_FRAME="), std::string::npos) << env;
+  EXPECT_EQ(env.find("LD_BIND_NOW"), std::string::npos) << env;
+  EXPECT_EQ(env.find(kBindNowMarker), std::string::npos) << env;
 }
 
 TEST_F(RqdBinaryTest, RestartRqdNowReExecutesWithTheSameArguments) {
