@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 
@@ -253,13 +254,19 @@ absl::Status FileSpool::append(char op, const std::string& key, const std::strin
 
 void FileSpool::maybeRewriteLocked(int fd) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < kRewriteBytes) return;
+  if (::fstat(fd, &st) != 0 || st.st_size < std::max(kRewriteBytes, next_check_bytes_)) return;
   absl::StatusOr<std::string> bytes = readFile(journalPath());
   if (!bytes.ok()) return;
   std::map<std::string, std::string> live;
   size_t live_bytes = 0;
   parseJournal(*bytes, &live, &live_bytes);
-  if (live_bytes * 4 > bytes->size()) return;  // mostly live: rewriting would gain little
+  if (live_bytes * 4 > bytes->size()) {
+    // Mostly live (completions piling up while cuebot is away): not read again before the
+    // journal has doubled, so appends stay cheap however much it holds.
+    next_check_bytes_ = static_cast<int64_t>(bytes->size()) * 2;
+    return;
+  }
+  next_check_bytes_ = 0;
   std::string fresh;
   for (const auto& [k, v] : live) fresh += encodeRecord('P', k, v);
   const std::string tmp = absl::StrCat(journalPath(), ".rewrite");

@@ -67,6 +67,7 @@ class FileSpool {
   bool sync_;
   std::mutex mu_;
   int fd_ = -1;
+  int64_t next_check_bytes_ = 0;  // no rewrite check below this size (mostly live)
 };
 
 // What rqd remembers about a running frame.

@@ -107,5 +107,26 @@ TEST(SpoolJournalTest, TheJournalIsRewrittenWithWhatIsLiveAndOtherInstancesFollo
   EXPECT_EQ(byKey.count("frame-1901"), 0u);
 }
 
+// Completions piling up while cuebot is away: nothing to gain by rewriting, so the journal
+// is appended to as it is.
+TEST(SpoolJournalTest, AJournalThatIsMostlyLiveIsNotRewritten) {
+  testing::TempDir dir;
+  const std::string d = dir.file("spool");
+  FileSpool spool(d, /*sync=*/false);
+  ASSERT_TRUE(spool.init().ok());
+  ASSERT_TRUE(spool.put("frame-0", "first").ok());
+  struct stat first {};
+  ASSERT_EQ(::stat((d + "/journal").c_str(), &first), 0);
+  const std::string payload(1000, 'y');
+  for (int i = 1; i <= 600; ++i) {
+    ASSERT_TRUE(spool.put("frame-" + std::to_string(i), payload).ok());
+  }
+  struct stat last {};
+  ASSERT_EQ(::stat((d + "/journal").c_str(), &last), 0);
+  EXPECT_EQ(last.st_ino, first.st_ino);
+  EXPECT_GT(last.st_size, 2 * FileSpool::kRewriteBytes);
+  EXPECT_EQ(spool.loadAll().size(), 601u);
+}
+
 }  // namespace
 }  // namespace cue::rqd
