@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,7 +15,9 @@
 #include <cstring>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace cue::rqd {
 namespace {
@@ -119,6 +122,8 @@ struct ChildError {
 
 // Everything the child needs, prepared before fork so the child only makes system calls.
 struct ChildPlan {
+  const char* direct_path = nullptr;  // execve'd first when set (directCommand)
+  std::vector<char*> direct_argv;
   const char* argv[4];
   std::vector<char*> envp;
   const char* cwd;
@@ -185,13 +190,74 @@ void closeFrom(int lowest, int keep) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) childFail(p.error_fd, kPdeathsig);
   if (::getppid() != p.parent) ::_exit(137);  // rqd died already
   if (::chdir(p.cwd) != 0) ::chdir("/");
+  // Without the shell when it would only have looked the program up; should that fail
+  // (a script without #!, say), the shell runs the command as it always did.
+  if (p.direct_path != nullptr) ::execve(p.direct_path, p.direct_argv.data(), p.envp.data());
   ::execve(p.argv[0], const_cast<char* const*>(p.argv), p.envp.data());
   childFail(p.error_fd, kExec);
 }
 
 int childEntry(void* plan) { childMain(*static_cast<const ChildPlan*>(plan)); }
 
+// Words the shell treats itself, whatever PATH holds: keywords and dash's builtins (some
+// of which also exist as programs that behave differently, such as echo).
+bool shellWord(const std::string& w) {
+  static const char* const kWords[] = {
+      "!",       ".",      ":",      "[",       "alias",  "bg",      "break",    "case",
+      "cd",      "chdir",  "command", "continue", "do",    "done",    "echo",     "elif",
+      "else",    "esac",   "eval",   "exec",    "exit",   "export",  "false",    "fg",
+      "fi",      "for",    "function", "getopts", "hash", "if",      "in",       "jobs",
+      "kill",    "local",  "printf", "pwd",     "read",   "readonly", "return",  "select",
+      "set",     "shift",  "test",   "then",    "time",   "times",   "trap",     "true",
+      "type",    "ulimit", "umask",  "unalias", "unset",  "until",   "wait",     "while"};
+  for (const char* k : kWords) {
+    if (w == k) return true;
+  }
+  return false;
+}
+
+bool executableFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         ::access(path.c_str(), X_OK) == 0;
+}
+
 }  // namespace
+
+std::optional<DirectCommand> directCommand(const std::string& command,
+                                           const std::string& path_env) {
+  DirectCommand out;
+  std::string word;
+  for (char c : command) {
+    const bool plain = absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                       std::strchr("_-./,:=+@%", c) != nullptr;
+    if (c == ' ') {
+      if (!word.empty()) out.argv.push_back(std::move(word));
+      word.clear();
+    } else if (plain && c != '\0') {
+      word += c;
+    } else {
+      return std::nullopt;  // the shell would do something with it
+    }
+  }
+  if (!word.empty()) out.argv.push_back(std::move(word));
+  if (out.argv.empty()) return std::nullopt;
+  const std::string& first = out.argv.front();
+  if (first.find('=') != std::string::npos || shellWord(first)) return std::nullopt;
+  if (first.find('/') != std::string::npos) {
+    out.path = first;
+    return out;
+  }
+  for (absl::string_view dir : absl::StrSplit(path_env, ':')) {
+    // An empty PATH entry is the working directory, as for the shell.
+    std::string candidate = dir.empty() ? first : absl::StrCat(dir, "/", first);
+    if (executableFile(candidate)) {
+      out.path = std::move(candidate);
+      return out;
+    }
+  }
+  return std::nullopt;
+}
 
 absl::StatusOr<FrameUser> resolveFrameUser(const FrameSpec& spec, bool as_root) {
   if (spec.uid == 0) {
@@ -230,11 +296,22 @@ absl::StatusOr<FrameUser> resolveFrameUser(const FrameSpec& spec, bool as_root) 
 }
 
 absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
+  auto path_env = spec.env.find("PATH");
+  std::optional<DirectCommand> direct =
+      directCommand(spec.command, path_env == spec.env.end() ? "" : path_env->second);
   std::vector<std::string> env_strings;
-  env_strings.reserve(spec.env.size());
-  for (const auto& [key, value] : spec.env) env_strings.push_back(absl::StrCat(key, "=", value));
+  env_strings.reserve(spec.env.size() + 1);
+  for (const auto& [key, value] : spec.env) {
+    if (key != "PWD" || !direct) env_strings.push_back(absl::StrCat(key, "=", value));
+  }
+  if (direct) env_strings.push_back(absl::StrCat("PWD=", spec.cwd));  // as sh exports it
 
   ChildPlan plan;
+  if (direct) {
+    plan.direct_path = direct->path.c_str();
+    for (std::string& a : direct->argv) plan.direct_argv.push_back(a.data());
+    plan.direct_argv.push_back(nullptr);
+  }
   plan.argv[0] = "/bin/sh";
   plan.argv[1] = "-c";
   plan.argv[2] = spec.command.c_str();

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,23 @@ struct SpawnSpec {
   std::vector<int> cgroup_fds;
 };
 
-// Forks and execs the frame's shell; returns its pid. Call it from the thread that waits
+// A frame command that /bin/sh would only split at spaces and look up on PATH, run
+// without the shell: one program started instead of two (each probing the CPU and its
+// libraries at start-up). Returns nullopt when the shell must run it: a character with a
+// meaning to the shell anywhere (quotes, $, `, \, globs, redirections, ;, &, |, (), {}, ~,
+// #, !, tabs, newlines), an assignment, a shell keyword or builtin as the first word, or a
+// first word without a slash that is no executable file on `path_env`. A first word with
+// a slash is taken as it is (relative to the frame's working directory).
+struct DirectCommand {
+  std::string path;               // what to execve
+  std::vector<std::string> argv;  // argv[0] as written
+};
+std::optional<DirectCommand> directCommand(const std::string& command,
+                                           const std::string& path_env);
+
+// Forks and execs the frame's command (directly when directCommand() allows it, else, and
+// when that exec fails, through /bin/sh -c, which behaves the same for such a command:
+// PWD is exported as the shell would); returns its pid. Call it from the thread that waits
 // for the frame for as long as it runs (PR_SET_PDEATHSIG fires when that thread exits).
 // INTERNAL when fork fails or the child fails before exec (the message names the step
 // and errno, e.g. "setuid(1000): Operation not permitted"); the child is reaped then.

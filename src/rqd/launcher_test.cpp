@@ -1,6 +1,8 @@
 #include "rqd/launcher.h"
 
+#include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "rqd/process_tree.h"
+#include "rqd/sys_util.h"
 #include "rqd/test_util.h"
 
 namespace cue::rqd {
@@ -100,6 +103,64 @@ TEST(SpawnFrameTest, FrameShellDiesWithRqd) {
   std::vector<int> left = frameProcesses(t, {shell, 0}, {});
   EXPECT_FALSE(left.empty());
   signalProcesses(left, SIGKILL);
+}
+
+TEST(DirectCommandTest, APlainCommandRunsWithoutTheShellFoundOnPath) {
+  testing::TempDir dir;
+  ASSERT_TRUE(writeFileAtomic(dir.file("render"), "#!/bin/sh\n").ok());
+  ASSERT_EQ(::chmod(dir.file("render").c_str(), 0755), 0);
+  ASSERT_TRUE(writeFileAtomic(dir.file("data"), "").ok());  // not executable
+  const std::string path = "/nonexistent:" + dir.path();
+
+  std::optional<DirectCommand> d = directCommand("render  -f 12 scene_v3.ma out/f.%04d.exr", path);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->path, dir.file("render"));
+  EXPECT_EQ(d->argv, (std::vector<std::string>{"render", "-f", "12", "scene_v3.ma",
+                                               "out/f.%04d.exr"}));
+  d = directCommand("/opt/app/bin/render -x", "");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->path, "/opt/app/bin/render");  // a slash: as written, not looked up
+  EXPECT_FALSE(directCommand("data x", path).has_value());
+  EXPECT_FALSE(directCommand("missing x", path).has_value());
+}
+
+TEST(DirectCommandTest, WhatTheShellWouldInterpretIsLeftToIt) {
+  testing::TempDir dir;
+  for (const char* name : {"echo", "true", "exit", "cd", "FOO=1"}) {
+    ASSERT_TRUE(writeFileAtomic(dir.file(name), "").ok());
+    ASSERT_EQ(::chmod(dir.file(name).c_str(), 0755), 0);
+  }
+  for (const char* cmd :
+       {"echo hi", "true", "exit 3", "cd /tmp", "FOO=1 /bin/true", "/bin/echo $HOME",
+        "/bin/a;b", "/bin/a | b", "/bin/a > f", "/bin/a 'q'", "/bin/a \"q\"", "/bin/a *",
+        "/bin/a ?", "/bin/a\tb", "/bin/a\nb", "~/bin/x", "/bin/a # c", "/bin/a && b",
+        "(/bin/a)", "{ /bin/a; }", "/bin/a\\b", "/bin/a `b`", "! /bin/a", "/bin/a [x]",
+        "", "   "}) {
+    EXPECT_FALSE(directCommand(cmd, dir.path()).has_value()) << cmd;
+  }
+}
+
+// A program the kernel cannot execute (a script without #!) still runs: through the shell,
+// as before.
+TEST(SpawnFrameTest, AScriptWithoutAShebangFallsBackToTheShell) {
+  testing::TempDir dir;
+  ASSERT_TRUE(writeFileAtomic(dir.file("script"), "echo from-the-script $1\n").ok());
+  ASSERT_EQ(::chmod(dir.file("script").c_str(), 0755), 0);
+  ASSERT_TRUE(directCommand(dir.file("script") + " arg1", "").has_value());
+  int out = ::open(dir.file("out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(out, 0);
+  SpawnSpec spec;
+  spec.command = dir.file("script") + " arg1";
+  spec.env = {{"PATH", "/usr/bin:/bin"}};
+  spec.cwd = dir.path();
+  spec.output_fd = out;
+  absl::StatusOr<pid_t> pid = spawnFrame(spec);
+  ::close(out);
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  int status = 0;
+  ASSERT_EQ(::waitpid(*pid, &status, 0), *pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(testing::slurp(dir.file("out")), "from-the-script arg1\n");
 }
 
 }  // namespace

@@ -158,6 +158,7 @@ TEST_F(RqdCoreTest, FrameSeesOpenCueEnvironment) {
   EXPECT_FALSE(printed("PATH").empty());
   EXPECT_FALSE(printed("HOME").empty());
   EXPECT_FALSE(printed("USER").empty());
+  EXPECT_FALSE(printed("PWD").empty());  // `env` runs without the shell, which exported it
 }
 
 TEST_F(RqdCoreTest, AFrameThatCannotStartCompletesWithExitStatus256) {
