@@ -173,9 +173,14 @@ std::shared_ptr<RunningFrame> RqdCore::makeFrame(FrameSpec spec, std::vector<int
 
 absl::Status RqdCore::launchFrame(FrameSpec spec) {
   RETURN_IF_ERROR(validate(spec));
+  // Attendants of frames that ended are joined now, not at the sampler's next pass: each
+  // holds its stack until joined (a burst of short frames held thousands), and a joined
+  // thread's stack is what the next attendant starts on.
+  joinFinished(/*trim_when_idle=*/false);
   const std::string id = spec.frame_id;
   const std::string name = spec.frame_name;
   std::shared_ptr<RunningFrame> frame;
+  bool first_frame = false;
   const std::vector<int> host_gpus = gpuIndices();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -205,9 +210,10 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
     }
     if (!gpus.empty()) gpus_held_[id] = gpus;
     frame = makeFrame(std::move(spec), r->cpus);
+    first_frame = frames_.empty();
     frames_[id] = frame;
   }
-  cv_.notify_all();  // the sampler sleeps while no frame runs
+  if (first_frame) cv_.notify_all();  // the sampler sleeps while no frame runs
   // Recorded before LaunchFrame answers, so a crash from here on still gets reported.
   recordRunning(*frame, 0, 0, common::SystemClock::instance().nowSeconds());
   common::logger("rqd")->info("launching frame {} ({})", id, name);
@@ -534,7 +540,12 @@ void RqdCore::sampleAt(EpochSec now) {
   }
 }
 
-void RqdCore::joinFinished() {
+size_t RqdCore::unjoinedAttendants() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return finished_.size();
+}
+
+void RqdCore::joinFinished(bool trim_when_idle) {
   std::vector<std::shared_ptr<RunningFrame>> done;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -543,6 +554,7 @@ void RqdCore::joinFinished() {
   for (auto& f : done) f->join();
   if (done.empty()) return;
   done.clear();  // the frames' last references: their memory is free from here
+  if (!trim_when_idle) return;
   bool idle = false;
   {
     std::lock_guard<std::mutex> lock(mu_);

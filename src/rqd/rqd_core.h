@@ -122,6 +122,8 @@ class RqdCore {
   // A running frame; NOT_FOUND when it does not run here.
   absl::StatusOr<RunningFrameView> frame(const std::string& frame_id) const;
   std::vector<RunningFrameView> frames() const;
+  // Attendant threads of ended frames not joined yet (each holds its stack until then).
+  size_t unjoinedAttendants() const;
 
   // Core locks in core units. Unlock and UnlockAll also cancel a pending shutdown/restart
   // when idle and set the host UP again (OpenCue's behaviour).
@@ -175,7 +177,9 @@ class RqdCore {
   // The exit to announce now (frames gone, not yet announced), else kNone. Needs mu_.
   ExitAction takeExitLocked();
   void notifyExit(ExitAction action);  // without mu_; no-op for kNone
-  void joinFinished();
+  // Joins the attendants of frames that ended; with trim_when_idle, gives the heap's free
+  // memory back once no frame is left.
+  void joinFinished(bool trim_when_idle = true);
   void samplerLoop();
   // Whether processes that are not frames keep the host busy (options_.busy_source). mu_ held.
   bool nimbyLoadedLocked();

@@ -120,6 +120,23 @@ TEST_F(RqdCoreTest, RunsAFrameAndLogsHeaderOutputAndFooter) {
   EXPECT_EQ(listener_.changes(), 0);
 }
 
+// A burst of short frames does not pile up ended attendant threads (and their stacks) until
+// the sampler's next pass: the next launch joins them.
+TEST_F(RqdCoreTest, TheNextLaunchJoinsTheAttendantsOfEndedFrames) {
+  RqdCoreOptions o = options();
+  o.sample_interval = std::chrono::hours(1);  // the sampler joins nothing during the test
+  RqdCore core(o, *machine_, &listener_);
+  core.start();
+  ASSERT_TRUE(core.launchFrame(makeSpec("burst1", "exec /bin/true", dir_.file("logs"))).ok());
+  ASSERT_TRUE(waitFor([&] { return core.frames().empty(); }));
+  EXPECT_EQ(core.unjoinedAttendants(), 1u);
+  ASSERT_TRUE(core.launchFrame(makeSpec("burst2", "sleep 1000", dir_.file("logs"))).ok());
+  EXPECT_EQ(core.unjoinedAttendants(), 0u);
+  ASSERT_TRUE(core.killFrame("burst2", "test over").ok());
+  ASSERT_TRUE(waitFor([&] { return core.frames().empty(); }));
+  core.stop();
+}
+
 TEST_F(RqdCoreTest, RotatesTheLogOnASecondRun) {
   auto core = makeCore(*machine_);
   core->start();
