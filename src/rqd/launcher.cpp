@@ -249,8 +249,10 @@ std::optional<DirectCommand> directCommand(const std::string& command,
     return out;
   }
   for (absl::string_view dir : absl::StrSplit(path_env, ':')) {
-    // An empty PATH entry is the working directory, as for the shell.
-    std::string candidate = dir.empty() ? first : absl::StrCat(dir, "/", first);
+    // A relative entry (an empty one is the working directory) means the frame's directory,
+    // which is not rqd's: the shell looks there.
+    if (dir.empty() || dir[0] != '/') return std::nullopt;
+    std::string candidate = absl::StrCat(dir, "/", first);
     if (executableFile(candidate)) {
       out.path = std::move(candidate);
       return out;

@@ -61,8 +61,9 @@ struct SpawnSpec {
 // libraries at start-up). Returns nullopt when the shell must run it: a character with a
 // meaning to the shell anywhere (quotes, $, `, \, globs, redirections, ;, &, |, (), {}, ~,
 // #, !, tabs, newlines), an assignment, a shell keyword or builtin as the first word, or a
-// first word without a slash that is no executable file on `path_env`. A first word with
-// a slash is taken as it is (relative to the frame's working directory).
+// first word without a slash that is no executable file in the absolute directories of
+// `path_env` before any relative entry. A first word with a slash is taken as it is
+// (relative to the frame's working directory).
 struct DirectCommand {
   std::string path;               // what to execve
   std::vector<std::string> argv;  // argv[0] as written

@@ -121,6 +121,9 @@ TEST(DirectCommandTest, APlainCommandRunsWithoutTheShellFoundOnPath) {
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->path, "/opt/app/bin/render");  // a slash: as written, not looked up
   EXPECT_FALSE(directCommand("data x", path).has_value());
+  // A relative PATH entry before the program's directory: the shell's to resolve.
+  EXPECT_FALSE(directCommand("render", "bin:" + dir.path()).has_value());
+  EXPECT_FALSE(directCommand("render", ":" + dir.path()).has_value());
   EXPECT_FALSE(directCommand("missing x", path).has_value());
 }
 
