@@ -329,6 +329,9 @@ TEST_F(RqdGrpcTest, RefusesRootAndRebootAndKillsOverRunningFrameService) {
 TEST_F(RqdGrpcTest, CompletionsSurviveAnRqdRestart) {
   cuebot_.failNextCompletions(1000000);  // cuebot never takes it during the first run
   startDaemon("fakehost-c");
+  // Booted before the frame ends: an rqd holding an unacknowledged completion sends it
+  // before its boot report, and this one never gets it through.
+  ASSERT_TRUE(waitFor([&] { return cuebot_.boots().size() == 1; }));
   ASSERT_TRUE(launch(runFrame("p1", "exit 7")).ok());
   ASSERT_TRUE(waitFor([&] { return cuebot_.completionCalls() >= 2; }));
   EXPECT_EQ(daemon_->reporter().pendingCompletions(), 1u);
