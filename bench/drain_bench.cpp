@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("frames=%d rqds=%d (%d core(s) each) wall=%.1fs throughput=%.1f frames/s\n",
+              frames, rqds, cores, secs, frames / secs);
+  if (!timed) return 0;  // the frames printed no times
 
   // Per host: (start, end) of each frame in ns, from the frame's own output.
   auto job = farm.findJob(names[0]);
@@ -81,9 +84,6 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return gaps_ms.empty() ? 0.0 : gaps_ms[std::min(gaps_ms.size() - 1, size_t(p * gaps_ms.size()))];
   };
-  std::printf("frames=%d rqds=%d (%d core(s) each) wall=%.1fs throughput=%.1f frames/s\n",
-              frames, rqds, cores, secs, frames / secs);
-  if (!timed) return 0;
   std::printf("finish->next start on the same proc (ms, n=%zu): p50=%.1f p90=%.1f p99=%.1f max=%.1f\n",
               gaps_ms.size(), pct(0.5), pct(0.9), pct(0.99), gaps_ms.empty() ? 0 : gaps_ms.back());
   return 0;

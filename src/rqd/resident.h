@@ -32,7 +32,7 @@ struct MemoryRange {
 // set, and the re-executed rqd takes it (and its own marker) out of its environment again,
 // so that nothing rqd starts inherits it.
 enum class BindNowStep {
-  kReexec,  // set LD_BIND_NOW and the marker, then exec /proc/self/exe
+  kReexec,  // set LD_BIND_NOW and the marker, then execSelf()
   kUnset,   // the re-executed rqd: take LD_BIND_NOW and the marker out again
   kNothing  // LD_BIND_NOW was set by whoever started rqd: leave it
 };

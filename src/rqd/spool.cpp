@@ -128,19 +128,6 @@ size_t parseJournal(const std::string& bytes, std::map<std::string, std::string>
   return pos;
 }
 
-absl::Status writeAll(int fd, const std::string& data, const std::string& what) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errnoStatus(errno, absl::StrCat("write ", what));
-    }
-    done += static_cast<size_t>(n);
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 std::string FileSpool::fileNameFor(const std::string& key) {
@@ -216,8 +203,8 @@ absl::Status FileSpool::init() {
   absl::StatusOr<std::vector<std::string>> names = listDir(dir_);
   for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
     const std::string path = absl::StrCat(dir_, "/", name);
-    if (absl::StrContains(name, ".entry.tmp.")) {
-      ::unlink(path.c_str());  // a temp file that never became an entry
+    if (absl::StrContains(name, ".tmp.") && keyFor(name).empty()) {
+      ::unlink(path.c_str());  // a temp file that never became an entry or the journal
       continue;
     }
     const std::string key = keyFor(name);
@@ -269,15 +256,7 @@ void FileSpool::maybeRewriteLocked(int fd) {
   next_check_bytes_ = 0;
   std::string fresh;
   for (const auto& [k, v] : live) fresh += encodeRecord('P', k, v);
-  const std::string tmp = absl::StrCat(journalPath(), ".rewrite");
-  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (out < 0) return;
-  bool ok = writeAll(out, fresh, tmp).ok() && (!sync_ || ::fdatasync(out) == 0);
-  ::close(out);
-  if (!ok || ::rename(tmp.c_str(), journalPath().c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return;
-  }
+  if (!writeFileAtomic(journalPath(), fresh, sync_).ok()) return;
   if (sync_) {
     int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {

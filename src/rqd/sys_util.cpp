@@ -50,21 +50,27 @@ absl::StatusOr<std::string> readFile(const std::string& path) {
   return out;
 }
 
-absl::Status writeFileAtomic(const std::string& path, const std::string& data, bool sync) {
-  std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return errnoStatus(errno, absl::StrCat("create ", tmp));
+absl::Status writeAll(int fd, const std::string& data, const std::string& what) {
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return errnoStatus(err, absl::StrCat("write ", tmp));
+      return errnoStatus(errno, absl::StrCat("write ", what));
     }
     done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status writeFileAtomic(const std::string& path, const std::string& data, bool sync) {
+  std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errnoStatus(errno, absl::StrCat("create ", tmp));
+  if (absl::Status written = writeAll(fd, data, tmp); !written.ok()) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return written;
   }
   if (sync) ::fsync(fd);
   ::close(fd);

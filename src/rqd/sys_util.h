@@ -16,6 +16,9 @@ namespace cue::rqd {
 // The whole file. NOT_FOUND when it does not exist, else INTERNAL/PERMISSION_DENIED.
 absl::StatusOr<std::string> readFile(const std::string& path);
 
+// Writes all of `data` to `fd` (retrying short writes and EINTR); `what` names it in errors.
+absl::Status writeAll(int fd, const std::string& data, const std::string& what);
+
 // Writes `data` to `path` atomically: a temp file in the same directory, fsync (when
 // `sync`), rename. Without `sync` the file survives a crash of the process, not of the host.
 absl::Status writeFileAtomic(const std::string& path, const std::string& data, bool sync = true);
