@@ -264,15 +264,17 @@ int32_t FrameSet::operator[](size_t i) const {
   return frames_[i];
 }
 
+ChunkedFrames chunkedFrames(const FrameSet& set, int32_t chunk_size) {
+  return ChunkedFrames{uniqueInOrder(set.frames()), static_cast<size_t>(std::max(chunk_size, 1))};
+}
+
 std::vector<FrameChunk> chunkFrames(const FrameSet& set, int32_t chunk_size) {
-  const size_t chunk = static_cast<size_t>(std::max(chunk_size, 1));
-  const std::vector<int32_t> frames = uniqueInOrder(set.frames());
+  const ChunkedFrames chunked = chunkedFrames(set, chunk_size);
   std::vector<FrameChunk> chunks;
-  chunks.reserve((frames.size() + chunk - 1) / chunk);
-  for (size_t first = 0; first < frames.size(); first += chunk) {
-    const size_t last = std::min(frames.size(), first + chunk);
-    chunks.push_back(FrameChunk{
-        frames[first], std::vector<int32_t>(frames.begin() + first, frames.begin() + last)});
+  chunks.reserve(chunked.count());
+  for (size_t i = 0; i < chunked.count(); ++i) {
+    const auto frames = chunked.chunk(i);
+    chunks.push_back(FrameChunk{chunked.number(i), {frames.begin(), frames.end()}});
   }
   return chunks;
 }

@@ -28,8 +28,10 @@
 //      arithmetically before anything is expanded.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -90,6 +92,21 @@ struct FrameChunk {
 //      may be shorter); chunk i starts at entry i * chunk_size.
 // chunk_size < 1 is treated as 1. An empty set gives no chunks.
 std::vector<FrameChunk> chunkFrames(const FrameSet& set, int32_t chunk_size);
+
+// The same chunks without a vector per chunk (a million-frame layer is a million chunks):
+// chunk i is frames[i * chunk_size, min((i + 1) * chunk_size, frames.size())).
+struct ChunkedFrames {
+  std::vector<int32_t> frames;  // without duplicates, in set order
+  size_t chunk_size = 1;
+
+  size_t count() const { return (frames.size() + chunk_size - 1) / chunk_size; }
+  int32_t number(size_t i) const { return frames[i * chunk_size]; }  // the chunk's name
+  std::span<const int32_t> chunk(size_t i) const {
+    const size_t first = i * chunk_size;
+    return {frames.data() + first, std::min(frames.size(), first + chunk_size) - first};
+  }
+};
+ChunkedFrames chunkedFrames(const FrameSet& set, int32_t chunk_size);
 
 // Writes frames as compact frame range text, the way cuebot writes #FRAMESPEC#: runs of three
 // or more frames with a constant step become "A-B" (step 1) or "A-BxS" (any other step,

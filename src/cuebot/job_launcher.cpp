@@ -1,7 +1,10 @@
 #include "cuebot/job_launcher.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -16,9 +19,15 @@ constexpr core::MemoryKb kMinFrameMemory = core::kOpenCueMemReservedMin;
 
 struct BuiltLayer {
   core::Layer layer;
-  std::vector<core::FrameChunk> chunks;
-  std::vector<std::string> frame_ids;  // parallel to chunks
-  std::map<int32_t, std::string> holder;  // frame number -> id of the frame whose chunk has it
+  core::ChunkedFrames chunks;
+  // Chunk i is the frame (*frames)[first_frame + i] of the job (the vector, not its
+  // elements: it grows while later layers are built).
+  const std::vector<core::Frame>* frames = nullptr;
+  size_t first_frame = 0;
+  // Frame number -> chunk holding it; made when a frame-by-frame depend first asks.
+  mutable std::optional<std::unordered_map<int32_t, size_t>> holder;
+
+  const std::string& frameId(size_t chunk) const { return (*frames)[first_frame + chunk].id; }
 };
 
 struct BuiltJob {
@@ -29,16 +38,22 @@ struct BuiltJob {
 
 // The frame whose chunk holds frame number n, or "" when none.
 std::string frameHolding(const BuiltLayer& l, int32_t n) {
-  auto it = l.holder.find(n);
-  return it == l.holder.end() ? "" : it->second;
+  if (!l.holder) {
+    l.holder.emplace();
+    l.holder->reserve(l.chunks.frames.size());
+    for (size_t i = 0; i < l.chunks.count(); ++i)
+      for (int32_t f : l.chunks.chunk(i)) l.holder->emplace(f, i);
+  }
+  auto it = l.holder->find(n);
+  return it == l.holder->end() ? "" : l.frameId(it->second);
 }
 
 std::string frameByName(const BuiltLayer& l, const std::string& name) {
   int32_t number = 0;
   std::string num = name.substr(0, name.find('-', name.empty() || name[0] != '-' ? 0 : 1));
   if (!absl::SimpleAtoi(num, &number)) return "";
-  for (size_t i = 0; i < l.chunks.size(); ++i)
-    if (l.chunks[i].number == number) return l.frame_ids[i];
+  for (size_t i = 0; i < l.chunks.count(); ++i)
+    if (l.chunks.number(i) == number) return l.frameId(i);
   return "";
 }
 
@@ -141,20 +156,21 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
       l.env = ls.env;
       l.outputs = ls.outputs;
       ASSIGN_OR_RETURN(auto set, core::FrameSet::parse(ls.range, options_.max_frames_per_layer));
-      bl->chunks = core::chunkFrames(set, l.chunk_size);
-      int32_t fo = 0;
-      for (const auto& c : bl->chunks) {
-        core::Frame f;
+      bl->chunks = core::chunkedFrames(set, l.chunk_size);
+      std::vector<core::Frame>& frames = bj->job.frames;
+      bl->frames = &frames;
+      bl->first_frame = frames.size();
+      if (frames.capacity() < frames.size() + bl->chunks.count())
+        frames.reserve(std::max(frames.size() + bl->chunks.count(), 2 * frames.capacity()));
+      for (size_t i = 0; i < bl->chunks.count(); ++i) {
+        core::Frame& f = frames.emplace_back();
         f.id = common::newId();
         f.job_id = j.id;
         f.layer_id = l.id;
         f.layer_name = l.name;
-        f.number = c.number;
-        f.name = core::frameName(c.number, l.name);
-        f.dispatch_order = fo++;
-        bl->frame_ids.push_back(f.id);
-        for (int32_t n : c.frames) bl->holder.emplace(n, f.id);
-        bj->job.frames.push_back(std::move(f));
+        f.number = bl->chunks.number(i);
+        f.name = core::frameName(f.number, l.name);
+        f.dispatch_order = static_cast<int32_t>(i);
       }
       bj->job.layers.push_back(l);
       bj->layers[l.name] = bl.get();
@@ -294,14 +310,14 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
           return absl::InvalidArgumentError(absl::StrCat(
               "spec line ", ds.line, ": ", std::string(core::toString(ds.type)),
               " needs two layers of jobs in this spec"));
-        for (size_t i = 0; i < er.layer->chunks.size(); ++i) {
+        for (size_t i = 0; i < er.layer->chunks.count(); ++i) {
           std::set<std::string> targets;
-          for (int32_t n : er.layer->chunks[i].frames) {
+          for (int32_t n : er.layer->chunks.chunk(i)) {
             std::string t = frameHolding(*on.layer, ds.type == T::kPreviousFrame ? n - 1 : n);
             if (!t.empty()) targets.insert(t);
           }
           for (const auto& t : targets) {
-            add(er.layer_id, er.layer->frame_ids[i], on.layer_id, t);
+            add(er.layer_id, er.layer->frameId(i), on.layer_id, t);
             er.built->job.depends.back().type = T::kFrameOnFrame;
           }
         }

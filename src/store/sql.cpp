@@ -30,4 +30,17 @@ std::string SqlRow::str(size_t col) const {
   return "";
 }
 
+absl::string_view SqlRow::text(size_t col) const {
+  const auto* s = std::get_if<std::string>(&values_.at(col));
+  return s != nullptr ? absl::string_view(*s) : absl::string_view();
+}
+
+absl::Status SqlConnection::queryEach(absl::string_view sql, const std::vector<SqlValue>& params,
+                                      absl::FunctionRef<void(const SqlRow&)> row) {
+  auto rows = query(sql, params);
+  if (!rows.ok()) return rows.status();
+  for (const auto& r : *rows) row(r);
+  return absl::OkStatus();
+}
+
 }  // namespace cue::store

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -22,14 +23,19 @@ using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
 // One result row; columns by position. Getters convert NULL to 0 / "".
 class SqlRow {
  public:
+  SqlRow() = default;
   explicit SqlRow(std::vector<SqlValue> values) : values_(std::move(values)) {}
   int64_t i64(size_t col) const;
   int32_t i32(size_t col) const { return static_cast<int32_t>(i64(col)); }
   double f64(size_t col) const;
   bool b(size_t col) const { return i64(col) != 0; }
   std::string str(size_t col) const;
+  // A text column without a copy ("" for NULL and numbers); valid while the row is.
+  absl::string_view text(size_t col) const;
   bool isNull(size_t col) const { return std::holds_alternative<std::monostate>(values_.at(col)); }
   size_t size() const { return values_.size(); }
+  // For connections that fill one row in place, row after row (queryEach).
+  std::vector<SqlValue>& values() { return values_; }
 
  private:
   std::vector<SqlValue> values_;
@@ -44,6 +50,11 @@ class SqlConnection {
   // Runs a query and returns every row.
   virtual absl::StatusOr<std::vector<SqlRow>> query(absl::string_view sql,
                                                     const std::vector<SqlValue>& params = {}) = 0;
+  // Runs a query and hands each row to `row` as it is read, without keeping the rows (a
+  // million-row read without a million allocations). The row passed is reused: copy out
+  // what must outlive the call.
+  virtual absl::Status queryEach(absl::string_view sql, const std::vector<SqlValue>& params,
+                                 absl::FunctionRef<void(const SqlRow&)> row);
   // Runs several statements separated by ';' without parameters (schema scripts).
   virtual absl::Status execScript(absl::string_view sql) = 0;
   virtual absl::Status begin() = 0;

@@ -90,24 +90,34 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
       // Frames go in by the hundred: one statement (one round trip to a database server)
       // per batch, not per frame.
       constexpr size_t kFrameBatch = 100;
-      std::map<std::string, int64_t> per_layer;
-      for (size_t at = 0; at < nj.frames.size(); at += kFrameBatch) {
-        const size_t n = std::min(kFrameBatch, nj.frames.size() - at);
+      auto insert_sql = [](size_t n) {
         std::string sql =
             "INSERT INTO frame (id, job_id, layer_id, name, number, state, dispatch_order) VALUES ";
-        P params;
-        params.reserve(n * 6);
         for (size_t k = 0; k < n; ++k) {
-          const core::Frame& f = nj.frames[at + k];
           const size_t p = k * 6;
           absl::StrAppend(&sql, k ? ", " : "", "($", p + 1, ", $", p + 2, ", $", p + 3, ", $",
                           p + 4, ", $", p + 5, ", 'WAITING', $", p + 6, ")");
-          for (SqlValue v : {s(f.id), s(j.id), s(f.layer_id), s(f.name), i(f.number),
-                             i(f.dispatch_order)})
-            params.push_back(std::move(v));
+        }
+        return sql;
+      };
+      const std::string full_batch_sql = insert_sql(kFrameBatch);
+      std::map<std::string, int64_t> per_layer;
+      P params;
+      for (size_t at = 0; at < nj.frames.size(); at += kFrameBatch) {
+        const size_t n = std::min(kFrameBatch, nj.frames.size() - at);
+        params.clear();
+        params.reserve(n * 6);
+        for (size_t k = 0; k < n; ++k) {
+          const core::Frame& f = nj.frames[at + k];
+          params.push_back(s(f.id));
+          params.push_back(s(j.id));
+          params.push_back(s(f.layer_id));
+          params.push_back(s(f.name));
+          params.push_back(i(f.number));
+          params.push_back(i(f.dispatch_order));
           ++per_layer[f.layer_id];
         }
-        RETURN_IF_ERROR(db_->exec(sql, params).status());
+        RETURN_IF_ERROR(db_->exec(n == kFrameBatch ? full_batch_sql : insert_sql(n), params).status());
       }
       // The first counts; state changes are counted by the frame_count_state trigger.
       for (const auto& [layer_id, n] : per_layer)
@@ -344,20 +354,19 @@ absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> SqlStore::waiti
   return read([&]() -> absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> {
     // By the (job_id, state) index: only the waiting frames are visited. They come mostly in
     // insertion order, which is dispatch order until frames are reordered: sorted here.
-    ASSIGN_OR_RETURN(auto rows, db_->query("SELECT layer_id, id, number, reserved_memory, "
-                                           "dispatch_order FROM frame WHERE job_id = $1 AND "
-                                           "state = 'WAITING'",
-                                           {s(job_id)}));
     std::map<std::string, std::vector<WaitingFrame>> out;
     std::vector<WaitingFrame>* layer = nullptr;  // rows of one layer mostly come together
     std::string layer_id;
-    for (const auto& r : rows) {
-      if (layer == nullptr || r.str(0) != layer_id) {
-        layer_id = r.str(0);
-        layer = &out[layer_id];
-      }
-      layer->push_back(WaitingFrame{r.str(1), r.i32(2), r.i64(3), r.i32(4)});
-    }
+    RETURN_IF_ERROR(db_->queryEach(
+        "SELECT layer_id, id, number, reserved_memory, dispatch_order FROM frame WHERE "
+        "job_id = $1 AND state = 'WAITING'",
+        {s(job_id)}, [&](const SqlRow& r) {
+          if (layer == nullptr || r.text(0) != layer_id) {
+            layer_id = std::string(r.text(0));
+            layer = &out[layer_id];
+          }
+          layer->push_back(WaitingFrame{std::string(r.text(1)), r.i32(2), r.i64(3), r.i32(4)});
+        }));
     auto by_order = [](const WaitingFrame& a, const WaitingFrame& b) {
       return a.dispatch_order < b.dispatch_order;
     };

@@ -172,7 +172,7 @@ Index FarmModel::layerSlot(const std::string& layer_id) {
 }
 
 void FarmModel::setLayer(Index l, Index j, const core::Layer& layer,
-                         const std::vector<store::WaitingFrame>& waiting, int32_t depend) {
+                         std::vector<store::WaitingFrame>&& waiting, int32_t depend) {
   auto& v = view_.layers[l];
   v.id = layer.id;
   v.name = layer.name;
@@ -193,10 +193,11 @@ void FarmModel::setLayer(Index l, Index j, const core::Layer& layer,
   v.depend_frames = depend;
   v.waiting.clear();
   v.waiting_head = 0;
-  for (const auto& f : waiting) {
+  v.waiting.reserve(waiting.size());
+  for (auto& f : waiting) {
     // a frame reserved more than its layer asks (an out-of-memory retry) keeps it
     const core::MemoryKb own = f.reserved_memory > layer.min_memory ? f.reserved_memory : 0;
-    v.waiting.push_back({f.id, f.number, own});
+    v.waiting.push_back({std::move(f.id), f.number, own});
   }
   layers_[l] = layer;
 }
@@ -242,7 +243,7 @@ absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict) 
   std::vector<Index> order;
   for (const auto& layer : layers) {
     Index l = layerSlot(layer.id);
-    setLayer(l, j, layer, waiting[layer.id], counts[layer.id].depend);
+    setLayer(l, j, layer, std::move(waiting[layer.id]), counts[layer.id].depend);
     order.push_back(l);
   }
   view_.jobs[j].layers = std::move(order);

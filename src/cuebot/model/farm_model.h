@@ -125,7 +125,7 @@ class FarmModel {
   void setHostLocked(dispatch::Index h, const core::Host& host);
   dispatch::Index layerSlot(const std::string& layer_id);
   void setLayer(dispatch::Index l, dispatch::Index j, const core::Layer& layer,
-                const std::vector<store::WaitingFrame>& waiting, int32_t depend);
+                std::vector<store::WaitingFrame>&& waiting, int32_t depend);
   void dropProcsOf(dispatch::Index host);
   // A finished job with no frame running leaves the model; its slots are reused.
   void evictIfDoneLocked(dispatch::Index job);

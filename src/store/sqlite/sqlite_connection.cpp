@@ -142,9 +142,8 @@ std::string numberedParams(absl::string_view sql) {
 
 absl::StatusOr<sqlite3_stmt*> SqliteConnection::prepare(absl::string_view sql,
                                                         const std::vector<SqlValue>& params) {
-  std::string key(sql);
   sqlite3_stmt* stmt = nullptr;
-  auto it = cache_.find(key);
+  auto it = cache_.find(std::string_view(sql.data(), sql.size()));
   if (it != cache_.end()) {
     stmt = it->second;
     sqlite3_reset(stmt);
@@ -163,7 +162,7 @@ absl::StatusOr<sqlite3_stmt*> SqliteConnection::prepare(absl::string_view sql,
             absl::StrCat("parameter ", name, " is not numbered $N in: ", sql));
       }
     }
-    cache_.emplace(key, stmt);
+    cache_.emplace(std::string(sql), stmt);
   }
   // "?7" (written "$7") binds params[6]; the count is the highest number used.
   const int n = sqlite3_bind_parameter_count(stmt);
@@ -180,7 +179,8 @@ absl::StatusOr<sqlite3_stmt*> SqliteConnection::prepare(absl::string_view sql,
       rc = sqlite3_bind_double(stmt, i, *d);
     } else {
       const auto& s = std::get<std::string>(v);
-      rc = sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      // Static: the caller's params outlive the step, and the next use clears the binding.
+      rc = sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
     }
     if (rc != SQLITE_OK) return error("bind", sql);
   }
@@ -203,42 +203,57 @@ absl::StatusOr<int64_t> SqliteConnection::exec(absl::string_view sql,
   return static_cast<int64_t>(sqlite3_changes(db_));
 }
 
+absl::Status SqliteConnection::stepRows(sqlite3_stmt* stmt, absl::string_view sql,
+                                        absl::FunctionRef<void(std::vector<SqlValue>&)> row) {
+  const int cols = sqlite3_column_count(stmt);
+  std::vector<SqlValue> values(static_cast<size_t>(cols));
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    values.resize(static_cast<size_t>(cols));
+    for (int c = 0; c < cols; ++c) {
+      SqlValue& v = values[static_cast<size_t>(c)];
+      switch (sqlite3_column_type(stmt, c)) {
+        case SQLITE_INTEGER: v = static_cast<int64_t>(sqlite3_column_int64(stmt, c)); break;
+        case SQLITE_FLOAT: v = sqlite3_column_double(stmt, c); break;
+        case SQLITE_NULL: v = std::monostate{}; break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+          const auto n = static_cast<size_t>(sqlite3_column_bytes(stmt, c));
+          if (auto* str = std::get_if<std::string>(&v))
+            str->assign(text, n);  // the row before's buffer, when it is reused
+          else
+            v.emplace<std::string>(text, n);
+        }
+      }
+    }
+    row(values);
+  }
+  absl::Status st = rc == SQLITE_DONE ? absl::OkStatus() : error("query", sql);
+  sqlite3_reset(stmt);
+  return st;
+}
+
 absl::StatusOr<std::vector<SqlRow>> SqliteConnection::query(absl::string_view sql,
                                                             const std::vector<SqlValue>& params) {
   auto stmt = prepare(sql, params);
   if (!stmt.ok()) return stmt.status();
   std::vector<SqlRow> rows;
-  int cols = sqlite3_column_count(*stmt);
-  int rc;
-  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
-    std::vector<SqlValue> values;
-    values.reserve(cols);
-    for (int c = 0; c < cols; ++c) {
-      switch (sqlite3_column_type(*stmt, c)) {
-        case SQLITE_INTEGER:
-          values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(*stmt, c)));
-          break;
-        case SQLITE_FLOAT:
-          values.emplace_back(sqlite3_column_double(*stmt, c));
-          break;
-        case SQLITE_NULL:
-          values.emplace_back(std::monostate{});
-          break;
-        default:
-          values.emplace_back(std::string(
-              reinterpret_cast<const char*>(sqlite3_column_text(*stmt, c)),
-              static_cast<size_t>(sqlite3_column_bytes(*stmt, c))));
-      }
-    }
-    rows.emplace_back(std::move(values));
-  }
-  if (rc != SQLITE_DONE) {
-    auto st = error("query", sql);
-    sqlite3_reset(*stmt);
-    return st;
-  }
-  sqlite3_reset(*stmt);
+  RETURN_IF_ERROR(
+      stepRows(*stmt, sql, [&](std::vector<SqlValue>& values) { rows.emplace_back(std::move(values)); }));
   return rows;
+}
+
+absl::Status SqliteConnection::queryEach(absl::string_view sql,
+                                         const std::vector<SqlValue>& params,
+                                         absl::FunctionRef<void(const SqlRow&)> row) {
+  auto stmt = prepare(sql, params);
+  if (!stmt.ok()) return stmt.status();
+  SqlRow reused;
+  return stepRows(*stmt, sql, [&](std::vector<SqlValue>& values) {
+    reused.values().swap(values);
+    row(reused);
+    reused.values().swap(values);
+  });
 }
 
 absl::Status SqliteConnection::execScript(absl::string_view sql) {

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <memory>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/sql.h"
@@ -24,6 +26,8 @@ class SqliteConnection final : public SqlConnection {
   absl::StatusOr<int64_t> exec(absl::string_view sql, const std::vector<SqlValue>& params) override;
   absl::StatusOr<std::vector<SqlRow>> query(absl::string_view sql,
                                             const std::vector<SqlValue>& params) override;
+  absl::Status queryEach(absl::string_view sql, const std::vector<SqlValue>& params,
+                         absl::FunctionRef<void(const SqlRow&)> row) override;
   absl::Status execScript(absl::string_view sql) override;
   absl::Status begin() override;
   absl::Status beginRead() override;
@@ -43,8 +47,17 @@ class SqliteConnection final : public SqlConnection {
   absl::StatusOr<sqlite3_stmt*> prepare(absl::string_view sql, const std::vector<SqlValue>& params);
   absl::Status error(absl::string_view what, absl::string_view sql) const;
 
+  // Steps `stmt` to its end, handing each row to `row` (filled in place).
+  absl::Status stepRows(sqlite3_stmt* stmt, absl::string_view sql,
+                        absl::FunctionRef<void(std::vector<SqlValue>&)> row);
+
+  // Looked up by the caller's SQL text as it is (no copy of the key per statement).
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
   std::unique_ptr<Checkpointer> checkpointer_;  // destroyed before db_ is closed
 };
 
