@@ -1,7 +1,6 @@
 #include "common/ids.h"
 
 #include <chrono>
-#include <cstdio>
 #include <random>
 
 namespace cue::common {
@@ -9,12 +8,23 @@ namespace cue::common {
 std::string uuid7Text(uint64_t ms, uint16_t rand_a, uint64_t rand_b) {
   const uint64_t hi = ((ms & 0xFFFFFFFFFFFFULL) << 16) | 0x7000ULL | (rand_a & 0x0FFFULL);
   const uint64_t lo = (rand_b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return buf;
+  // By hand: snprintf was 2% of the CPU of a million-frame submission.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t at = 0;
+  auto put = [&](uint64_t bits, int digits) {
+    for (int d = digits - 1; d >= 0; --d) out[at++] = kHex[(bits >> (4 * d)) & 0xF];
+  };
+  put(hi >> 32, 8);
+  ++at;
+  put(hi >> 16, 4);
+  ++at;
+  put(hi, 4);
+  ++at;
+  put(lo >> 48, 4);
+  ++at;
+  put(lo, 12);
+  return out;
 }
 
 std::string newId() {

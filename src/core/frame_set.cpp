@@ -302,7 +302,8 @@ std::string toFrameSpec(const std::vector<int32_t>& frames) {
 }
 
 std::string frameName(int32_t number, std::string_view layer_name) {
-  return absl::StrFormat("%04d-%s", number, layer_name);
+  return absl::StrCat(absl::Dec(number, absl::kZeroPad4), "-",
+                      absl::string_view(layer_name.data(), layer_name.size()));
 }
 
 }  // namespace cue::core
