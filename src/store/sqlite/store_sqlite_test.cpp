@@ -1,10 +1,12 @@
 // Runs the storage conformance suite (store_conformance.h) against SQLite: each test
 // gets its own database file in the system temporary directory, removed afterwards.
 // Also SQLite-only checks: opening by URL, migrating a store an older cuebot wrote.
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "common/ids.h"
 #include "store/schema.h"
@@ -160,6 +162,48 @@ TEST(SqliteParametersTest, NumberedParametersBindByNumberOutsideQuotes) {
   EXPECT_FALSE(too_few.ok());
   conn->reset();
   fs::remove(path);
+}
+
+
+// The background checkpointer copies the WAL into the database file, and a write after a
+// complete checkpoint starts the WAL over instead of growing it. (It once did nothing: its
+// connection had not yet read the database, so it did not know it was in WAL mode, and the
+// WAL of a busy cuebot grew by gigabytes.)
+TEST(SqliteCheckpointTest, WalIsCopiedIntoTheDatabaseAndStartsOver) {
+  fs::path path = fs::temp_directory_path() / ("cue_ckpt_" + common::newId() + ".db");
+  auto conn = SqliteConnection::open(path.string());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  SqliteConnection& db = **conn;
+  ASSERT_TRUE(db.checkpointInBackground(path.string(), /*pages=*/8).ok());
+  ASSERT_TRUE(db.execScript("CREATE TABLE blob (b BLOB)").ok());
+  auto write = [&](int commits) {
+    for (int i = 0; i < commits; ++i)  // about four pages a commit
+      ASSERT_TRUE(db.exec("INSERT INTO blob (b) VALUES (randomblob(15000))", {}).ok());
+  };
+  const fs::path wal = path.string() + "-wal";
+  // Waits (at most 20 s) until the database file holds every page: the last checkpoint
+  // copied the whole WAL.
+  auto checkpointed = [&]() {
+    auto pages = db.query("PRAGMA page_count", {});
+    auto page_size = db.query("PRAGMA page_size", {});
+    if (!pages.ok() || !page_size.ok()) return false;
+    const auto want = static_cast<uintmax_t>((*pages)[0].i64(0) * (*page_size)[0].i64(0));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (fs::file_size(path) < want) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polled with a deadline
+    }
+    return true;
+  };
+  write(50);
+  ASSERT_TRUE(checkpointed()) << "the database file stayed at " << fs::file_size(path) << " bytes";
+  const auto wal_after_first = fs::file_size(wal);
+  write(50);
+  ASSERT_TRUE(checkpointed());
+  // The second 50 commits reused the WAL from its start: it did not double.
+  EXPECT_LE(fs::file_size(wal), wal_after_first + 16 * 4096);
+  conn->reset();
+  removeDatabase(path);
 }
 
 }  // namespace cue::store::conformance
