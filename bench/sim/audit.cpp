@@ -132,6 +132,7 @@ void printFigures(const RunFigures& f, const std::vector<AuditResult>& audits, F
     row("cuebot SIGKILLed and restarted: listening again / first launch",
         absl::StrCat(num(f.restart_s, 2), " s / ", num(f.restart_to_dispatch_s, 2), " s"));
   row("run (submission to end)", absl::StrCat(num(f.run_s, 2), " s"));
+  row("frozen farm: until cuebot stopped booking", absl::StrCat(num(f.settle_s, 2), " s"));
   row("cuebot CPU", absl::StrCat(num(f.cuebot_cpu_s, 1), " s"));
   row("cuebot peak RSS", absl::StrCat(num(f.cuebot_peak_rss_mb, 0), " MB"));
   row("store size", absl::StrCat(num(f.store_mb, 1), " MB"));
@@ -145,12 +146,12 @@ std::string toJson(const RunFigures& f, const std::vector<AuditResult>& audits) 
   std::string j = absl::StrFormat(
       "{\"scenario\":\"%s\",\"mode\":\"%s\",\"hosts\":%d,\"cores\":%d,\"frames\":%d,"
       "\"launches\":%d,\"completions\":%d,\"status_reports\":%d,\"boot_s\":%.3f,"
-      "\"submit_s\":%.3f,\"run_s\":%.3f,\"restart_s\":%.3f,\"restart_to_dispatch_s\":%.3f,\"cold_fill_95_s\":%.3f,\"booked_per_s\":%.1f,"
+      "\"submit_s\":%.3f,\"run_s\":%.3f,\"settle_s\":%.3f,\"restart_s\":%.3f,\"restart_to_dispatch_s\":%.3f,\"cold_fill_95_s\":%.3f,\"booked_per_s\":%.1f,"
       "\"reports_per_s\":%.1f,\"peak_booked_pct\":%.2f,\"free_to_launch_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
       "\"samples\":%d},\"cuebot_cpu_s\":%.2f,\"cuebot_peak_rss_mb\":%.1f,\"store_mb\":%.2f,"
       "\"audits\":[",
       f.scenario, f.mode, f.hosts, f.cores, f.frames, f.launches, f.completions,
-      f.status_reports, f.boot_s, f.submit_s, f.run_s, f.restart_s, f.restart_to_dispatch_s, f.fill_s, f.booked_per_s,
+      f.status_reports, f.boot_s, f.submit_s, f.run_s, f.settle_s, f.restart_s, f.restart_to_dispatch_s, f.fill_s, f.booked_per_s,
       f.reports_per_s, f.peak_booked_pct, f.delay_p50_ms, f.delay_p99_ms, f.delay_max_ms, f.delay_samples,
       f.cuebot_cpu_s, f.cuebot_peak_rss_mb, f.store_mb);
   for (size_t i = 0; i < audits.size(); ++i)

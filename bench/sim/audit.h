@@ -15,6 +15,7 @@ struct RunFigures {
   std::string scenario, mode;
   int64_t hosts = 0, cores = 0, frames = 0, launches = 0, completions = 0, status_reports = 0;
   double boot_s = 0, submit_s = 0, run_s = 0, fill_s = -1;
+  double settle_s = 0;  // frozen farm: until the store's procs are the hosts' frames
   // --restart-after: SIGKILL to listening again, and to the first launch after it
   double restart_s = -1, restart_to_dispatch_s = -1;
   double booked_per_s = 0;

@@ -183,9 +183,23 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
     rqd::RunFrame rf = buildRunFrame(l);
     absl::Status st = rqd_.launchFrame(l.host.rqd_address, rf);
     std::optional<std::string> kill = launching_.finish(bk.proc_id);
-    if (st.ok()) {
-      ++launched;
-      log->debug("launched {} on {} ({} cores)", rf.frame_name(), l.host.name, bk.cores);
+    // Out of time or cancelled: the rqd may have started the frame. Requeued, it could run
+    // on two hosts at once; it stays booked until the host's reports say (Farm::onStatus).
+    const bool uncertain = st.code() == absl::StatusCode::kDeadlineExceeded ||
+                           st.code() == absl::StatusCode::kCancelled ||
+                           st.code() == absl::StatusCode::kUnknown;
+    if (uncertain) {
+      stats_.launch_failures++;
+      uncertain_.add(bk.proc_id, clock_.nowSeconds());
+      unreachable.insert(bk.host_id);
+      log->warn("launch of {}/{} on {} unanswered ({}): kept booked until the host's reports "
+                "say whether it runs", l.job.name, l.frame_name, l.host.name, st.ToString());
+    }
+    if (st.ok() || uncertain) {
+      if (st.ok()) {
+        ++launched;
+        log->debug("launched {} on {} ({} cores)", rf.frame_name(), l.host.name, bk.cores);
+      }
       if (kill) {  // asked while the launch was on its way
         log->info("frame {} on {}: sending the kill asked during its launch", rf.frame_name(),
                   l.host.name);
@@ -228,9 +242,14 @@ rqd::RunFrame Dispatcher::buildRunFrame(const FarmModel::Launch& l) const {
   ctx.cue_tokens = true;
   if (layer.chunk_size > 1) {
     auto set = core::FrameSet::parse(layer.range);
-    if (set.ok()) {
-      for (const auto& chunk : core::chunkFrames(*set, layer.chunk_size))
-        if (chunk.number == l.frame_number) ctx.chunk_frames = chunk.frames;
+    if (set.ok()) {  // without a vector per chunk of the layer
+      const core::ChunkedFrames chunks = core::chunkedFrames(*set, layer.chunk_size);
+      for (size_t i = 0; i < chunks.count(); ++i) {
+        if (chunks.number(i) != l.frame_number) continue;
+        const auto frames = chunks.chunk(i);
+        ctx.chunk_frames.assign(frames.begin(), frames.end());
+        break;
+      }
     }
   }
   rqd::RunFrame rf;

@@ -75,6 +75,9 @@ class Dispatcher {
     return launching_.deferKill(proc_id, reason);
   }
   size_t launching() const { return launching_.size(); }
+  // Launches that timed out, whose procs stay booked until the host's reports say whether
+  // the frame runs (launch_registry.h).
+  UncertainLaunches& uncertainLaunches() { return uncertain_; }
 
   const DispatchStats& stats() const { return stats_; }
   const dispatch::Config& planConfig() const { return options_.plan; }
@@ -97,6 +100,7 @@ class Dispatcher {
   DispatcherOptions options_;
   DispatchStats stats_;
   LaunchRegistry launching_;
+  UncertainLaunches uncertain_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

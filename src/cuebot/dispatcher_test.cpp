@@ -30,7 +30,12 @@ class GatedRqd final : public RqdClient {
     cv_.notify_all();
     cv_.wait(lock, [this] { return open_; });
     events_.push_back("launched " + frame.frame_id());
-    return absl::OkStatus();
+    return answer_;
+  }
+  // What LaunchFrame answers from now on (OK by default).
+  void answerWith(absl::Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    answer_ = std::move(status);
   }
   absl::Status killFrame(const std::string&, const std::string& frame_id,
                          const std::string& message) override {
@@ -56,6 +61,7 @@ class GatedRqd final : public RqdClient {
   std::mutex mu_;
   std::condition_variable cv_;
   bool open_ = false;
+  absl::Status answer_;
   std::vector<std::string> events_;
 };
 
@@ -101,6 +107,32 @@ class DispatcherTest : public ::testing::Test {
         "<uid>1000</uid><job name=\"", name, "\"><paused>False</paused><layers>"
         "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1</range><chunk>1</chunk>"
         "<memory>1g</memory></layer></layers></job><depends/></spec>"));
+  }
+
+  // The one frame of a job, as the store holds it now.
+  core::Frame onlyFrame(const std::string& job_id) {
+    store::FrameSearch q;
+    q.job_id = job_id;
+    auto frames = store_->getFrames(q);
+    EXPECT_TRUE(frames.ok() && frames->size() == 1u);
+    return frames.ok() && !frames->empty() ? frames->front() : core::Frame{};
+  }
+  size_t procCount() {
+    auto procs = store_->getProcs({});
+    return procs.ok() ? procs->size() : 0;
+  }
+  // A status report of render01 (Cue's rqd: it lists frames whose completion is pending),
+  // running `frames`.
+  absl::Status report(const std::vector<RunningFrameReport>& frames) {
+    store::HostReportData r;
+    r.name = "render01";
+    r.facility = "local";
+    r.rqd_address = "render01:8444";
+    r.cores = 400;
+    r.total_memory = r.free_memory = 16 * core::kKbPerGb;
+    r.now = clock_.nowSeconds();
+    r.lists_pending_completions = true;
+    return farm_->onStatus(r, frames);
   }
 
   fs::path path_;
@@ -152,6 +184,49 @@ TEST_F(DispatcherTest, KillOfAFrameNotLaunchingGoesStraightToTheRqd) {
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[2].substr(0, 5), "kill ");
   EXPECT_NE(events[2].find("done with it"), std::string::npos);
+}
+
+// A LaunchFrame that ran out of time may still have started the frame: requeued, it could run
+// on two hosts at once (OpenCue #2438). It stays booked, and the host's next report, which
+// lists it, settles it.
+TEST_F(DispatcherTest, UnansweredLaunchStaysBookedAndTheHostsReportSettlesIt) {
+  rqd_.open();
+  rqd_.answerWith(absl::DeadlineExceededError("rqd took too long"));
+  auto jobs = launchOneFrame("slow");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  EXPECT_EQ(dispatcher_->visit(host_id_), 0);
+  core::Frame f = onlyFrame(jobs->front().id);
+  EXPECT_EQ(f.state, core::FrameState::kRunning) << "requeued: it could run twice";
+  ASSERT_EQ(procCount(), 1u);
+  EXPECT_EQ(dispatcher_->uncertainLaunches().size(), 1u);
+  dispatcher_->visit(host_id_);
+  EXPECT_EQ(rqd_.events().size(), 2u) << "launched again";
+
+  auto procs = store_->getProcs({});
+  ASSERT_TRUE(procs.ok() && procs->size() == 1u);
+  ASSERT_TRUE(report({{procs->front().id, f.id}}).ok());
+  EXPECT_EQ(dispatcher_->uncertainLaunches().size(), 0u);
+  EXPECT_EQ(procCount(), 1u);
+  EXPECT_EQ(onlyFrame(jobs->front().id).state, core::FrameState::kRunning);
+}
+
+// ... and when the launch never arrived, two reports that leave it out once a late launch
+// would have arrived give the frame back to the queue (not 60 s of idle cores).
+TEST_F(DispatcherTest, UnansweredLaunchThatNeverArrivedIsRequeuedAfterTwoReports) {
+  rqd_.open();
+  rqd_.answerWith(absl::DeadlineExceededError("rqd took too long"));
+  auto jobs = launchOneFrame("lost");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  EXPECT_EQ(dispatcher_->visit(host_id_), 0);
+  ASSERT_TRUE(report({}).ok());  // the launch may still be on its way
+  EXPECT_EQ(procCount(), 1u);
+  clock_.advanceMillis(13'000);
+  ASSERT_TRUE(report({}).ok());
+  EXPECT_EQ(procCount(), 1u) << "one report may have been written before the launch arrived";
+  ASSERT_TRUE(report({}).ok());
+  EXPECT_EQ(dispatcher_->uncertainLaunches().size(), 0u);
+  EXPECT_EQ(procCount(), 0u);
+  EXPECT_EQ(onlyFrame(jobs->front().id).state, core::FrameState::kWaiting);
 }
 
 }  // namespace

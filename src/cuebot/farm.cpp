@@ -1,5 +1,6 @@
 #include "cuebot/farm.h"
 
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -306,23 +307,30 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   }
   for (const auto& f : frames) listed.insert(f.proc_id);
   // Procs the host does not run although booked long ago are orphans: requeue them. So are
-  // those a dead cuebot booked that two reports in a row leave out (FarmOptions).
+  // those a dead cuebot booked, and those whose LaunchFrame went unanswered, that two
+  // reports in a row leave out (FarmOptions).
+  UncertainLaunches& uncertain = dispatcher_.uncertainLaunches();
   std::vector<std::string> orphans;
   {
     std::lock_guard<std::mutex> lock(unreported_mu_);
     for (const auto& p : procs) {
+      const std::optional<int64_t> unanswered_at = uncertain.since(p.id);
       if (listed.contains(p.id)) {
         unreported_.erase(p.id);
+        if (unanswered_at) uncertain.settle(p.id);  // the launch did arrive
         continue;
       }
-      // ... and only once any LaunchFrame of the dead cuebot is past its deadline, so that
-      // none is still on its way into the rqd.
-      bool before_start = p.booked_time < started_at_ && report.lists_pending_completions &&
-                          report.now >= started_at_ + kLaunchDeadlineSec;
+      // ... and only once any LaunchFrame of the dead cuebot (or the unanswered one) is
+      // past its deadline, so that none is still on its way into the rqd.
+      const int64_t launched_by = unanswered_at ? *unanswered_at : started_at_;
+      bool before_start = (p.booked_time < started_at_ || unanswered_at.has_value()) &&
+                          report.lists_pending_completions &&
+                          report.now >= launched_by + kLaunchDeadlineSec;
       int missed = before_start ? ++unreported_[p.id] : 0;
       if (p.booked_time < report.now - options_.orphan_grace_sec || missed >= 2) {
         orphans.push_back(p.id);
         unreported_.erase(p.id);
+        uncertain.settle(p.id);
       }
     }
   }
@@ -371,6 +379,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   // the same memory, without using up a retry.
   const bool nimby = reserved && !oom && done.exit_status == core::kExitNimby;
   if (nimby) done.oom_retry_memory = *reserved;
+  dispatcher_.uncertainLaunches().settle(done.proc_id);
   auto result = store_.completeFrame(done);
   if (absl::IsNotFound(result.status())) {
     log->info("completion of frame {} (proc {}) from {} was already handled", done.frame_id,

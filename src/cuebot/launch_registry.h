@@ -8,6 +8,8 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -55,6 +57,44 @@ class LaunchRegistry {
  private:
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::optional<std::string>> launching_;  // proc -> kill reason
+};
+
+// Launches whose outcome is unknown: the LaunchFrame call ran out of time or was cancelled,
+// so the rqd may well have started the frame. Requeueing such a frame could run it on two
+// hosts at once (OpenCue #2438); its proc stays booked instead, until the host's status
+// reports settle it: listed (it runs) or left out twice once any late launch would have
+// arrived (released, see Farm::onStatus). Thread-safe.
+class UncertainLaunches {
+ public:
+  void add(const std::string& proc_id, int64_t now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Procs that left by another way (a host marked DOWN) are forgotten after an hour.
+    if (procs_.size() >= 1024)
+      std::erase_if(procs_, [now](const auto& e) { return e.second < now - 3600; });
+    procs_[proc_id] = now;
+    size_ = procs_.size();
+  }
+  // When the launch of the proc became uncertain; nullopt when it did not.
+  std::optional<int64_t> since(const std::string& proc_id) const {
+    if (size_.load(std::memory_order_relaxed) == 0) return std::nullopt;  // nearly always
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = procs_.find(proc_id);
+    if (it == procs_.end()) return std::nullopt;
+    return it->second;
+  }
+  // The proc's frame was seen running, completed or was released.
+  void settle(const std::string& proc_id) {
+    if (size_.load(std::memory_order_relaxed) == 0) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    procs_.erase(proc_id);
+    size_ = procs_.size();
+  }
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, int64_t> procs_;  // proc -> when its launch timed out
+  std::atomic<size_t> size_{0};
 };
 
 }  // namespace cue::cuebot
