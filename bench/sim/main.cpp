@@ -185,11 +185,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   // A saturated cuebot (the scale scenario) still books its backlog onto the frozen farm:
-  // the hosts report every few seconds, not in a flood that would slow it further.
+  // the hosts report every few seconds, not in a flood that would slow it further, and the
+  // match must still hold after a round of reports (a busy cuebot passes through moments
+  // where it holds between two bookings).
   const auto settle_deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
   auto next_reports = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() < settle_deadline && !procsMatch(**store, farm)) {
+  int matched_rounds = 0;
+  while (std::chrono::steady_clock::now() < settle_deadline && matched_rounds < 2) {
     if (std::chrono::steady_clock::now() >= next_reports) {
+      matched_rounds = procsMatch(**store, farm) ? matched_rounds + 1 : 0;
+      if (matched_rounds == 2) break;
       farm.reportAll();
       next_reports = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     }
