@@ -78,14 +78,7 @@ class DispatcherTest : public ::testing::Test {
     farm_ = std::make_unique<Farm>(*store_, *model_, rqd_, *dispatcher_, *launcher_, clock_,
                                    FarmOptions{});
     ASSERT_TRUE(model_->load().ok());
-    store::HostReportData r;
-    r.name = "render01";
-    r.facility = "local";
-    r.rqd_address = "render01:8444";
-    r.cores = 400;
-    r.total_memory = r.free_memory = 16 * core::kKbPerGb;
-    r.now = clock_.nowSeconds();
-    ASSERT_TRUE(farm_->onBoot(r).ok());
+    ASSERT_TRUE(farm_->onBoot(hostReport()).ok());
     auto host = store_->findHost("render01");
     ASSERT_TRUE(host.ok()) << host.status();
     host_id_ = host->id;
@@ -121,9 +114,8 @@ class DispatcherTest : public ::testing::Test {
     auto procs = store_->getProcs({});
     return procs.ok() ? procs->size() : 0;
   }
-  // A status report of render01 (Cue's rqd: it lists frames whose completion is pending),
-  // running `frames`.
-  absl::Status report(const std::vector<RunningFrameReport>& frames) {
+  // What render01 (4 cores, 16 GB) reports now.
+  store::HostReportData hostReport() const {
     store::HostReportData r;
     r.name = "render01";
     r.facility = "local";
@@ -131,6 +123,12 @@ class DispatcherTest : public ::testing::Test {
     r.cores = 400;
     r.total_memory = r.free_memory = 16 * core::kKbPerGb;
     r.now = clock_.nowSeconds();
+    return r;
+  }
+  // A status report of render01 (Cue's rqd: it lists frames whose completion is pending),
+  // running `frames`.
+  absl::Status report(const std::vector<RunningFrameReport>& frames) {
+    store::HostReportData r = hostReport();
     r.lists_pending_completions = true;
     return farm_->onStatus(r, frames);
   }
