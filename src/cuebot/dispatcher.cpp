@@ -188,7 +188,10 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
     const bool uncertain = st.code() == absl::StatusCode::kDeadlineExceeded ||
                            st.code() == absl::StatusCode::kCancelled ||
                            st.code() == absl::StatusCode::kUnknown;
-    if (uncertain) {
+    if (st.ok()) {
+      ++launched;
+      log->debug("launched {} on {} ({} cores)", rf.frame_name(), l.host.name, bk.cores);
+    } else if (uncertain) {
       stats_.launch_failures++;
       uncertain_.add(bk.proc_id, clock_.nowSeconds());
       unreachable.insert(bk.host_id);
@@ -196,10 +199,6 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
                 "say whether it runs", l.job.name, l.frame_name, l.host.name, st.ToString());
     }
     if (st.ok() || uncertain) {
-      if (st.ok()) {
-        ++launched;
-        log->debug("launched {} on {} ({} cores)", rf.frame_name(), l.host.name, bk.cores);
-      }
       if (kill) {  // asked while the launch was on its way
         log->info("frame {} on {}: sending the kill asked during its launch", rf.frame_name(),
                   l.host.name);

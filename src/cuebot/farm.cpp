@@ -323,10 +323,10 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
       // ... and only once any LaunchFrame of the dead cuebot (or the unanswered one) is
       // past its deadline, so that none is still on its way into the rqd.
       const int64_t launched_by = unanswered_at ? *unanswered_at : started_at_;
-      bool before_start = (p.booked_time < started_at_ || unanswered_at.has_value()) &&
+      bool launch_unproven = (p.booked_time < started_at_ || unanswered_at.has_value()) &&
                           report.lists_pending_completions &&
                           report.now >= launched_by + kLaunchDeadlineSec;
-      int missed = before_start ? ++unreported_[p.id] : 0;
+      int missed = launch_unproven ? ++unreported_[p.id] : 0;
       if (p.booked_time < report.now - options_.orphan_grace_sec || missed >= 2) {
         orphans.push_back(p.id);
         unreported_.erase(p.id);

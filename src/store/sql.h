@@ -50,9 +50,9 @@ class SqlConnection {
   // Runs a query and returns every row.
   virtual absl::StatusOr<std::vector<SqlRow>> query(absl::string_view sql,
                                                     const std::vector<SqlValue>& params = {}) = 0;
-  // Runs a query and hands each row to `row` as it is read, without keeping the rows (a
-  // million-row read without a million allocations). The row passed is reused: copy out
-  // what must outlive the call.
+  // Runs a query and hands each row to `row`. SQLite streams them into one reused row (a
+  // million-row read without a million allocations); the default reads them all first.
+  // Copy out of the row what must outlive the call.
   virtual absl::Status queryEach(absl::string_view sql, const std::vector<SqlValue>& params,
                                  absl::FunctionRef<void(const SqlRow&)> row);
   // Runs several statements separated by ';' without parameters (schema scripts).

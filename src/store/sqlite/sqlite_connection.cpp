@@ -14,6 +14,18 @@ namespace cue::store {
 
 namespace {
 
+// Statements without parameters on a raw connection (execScript, the checkpointer's own).
+absl::Status runScript(sqlite3* db, absl::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return absl::InternalError(absl::StrCat("SQLite script failed: ", msg));
+  }
+  return absl::OkStatus();
+}
+
 // A connection of our own to `path` (one thread at a time), with a 10 s busy timeout.
 absl::StatusOr<sqlite3*> openRaw(const std::string& path, int flags, absl::string_view what) {
   sqlite3* db = nullptr;
@@ -98,12 +110,9 @@ absl::Status SqliteConnection::checkpointInBackground(const std::string& path, i
   // A connection learns that the database is in WAL mode when it first reads it; until then
   // sqlite3_wal_checkpoint_v2 does nothing and says nothing is wrong (its frame counts
   // come back -1), and the WAL grew for as long as cuebot ran.
-  char* err = nullptr;
-  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err != nullptr ? err : "unknown error";
-    sqlite3_free(err);
+  if (absl::Status st = runScript(db, "PRAGMA journal_mode=WAL"); !st.ok()) {
     sqlite3_close(db);
-    return absl::InternalError(absl::StrCat("SQLite checkpointer for ", path, ": ", msg));
+    return absl::InternalError(absl::StrCat("checkpointer for ", path, ": ", st.message()));
   }
   checkpointer_ = std::make_unique<Checkpointer>(db, pages);
   // Replaces SQLite's automatic checkpoint in the committing connection.
@@ -269,16 +278,7 @@ absl::Status SqliteConnection::queryEach(absl::string_view sql,
   });
 }
 
-absl::Status SqliteConnection::execScript(absl::string_view sql) {
-  std::string text(sql);
-  char* err = nullptr;
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    return absl::InternalError(absl::StrCat("SQLite script failed: ", msg));
-  }
-  return absl::OkStatus();
-}
+absl::Status SqliteConnection::execScript(absl::string_view sql) { return runScript(db_, sql); }
 
 absl::Status SqliteConnection::begin() { return execScript("BEGIN IMMEDIATE"); }
 // Deferred: a WAL reader takes a snapshot at its first read and takes no write lock.
