@@ -14,6 +14,8 @@ namespace cue::cuebot {
 namespace {
 // RqdClient's deadline for a LaunchFrame (10 s), with a margin.
 constexpr int64_t kLaunchDeadlineSec = 12;
+// The most completions one store transaction takes.
+constexpr size_t kMaxCompletionBatch = 256;
 }  // namespace
 
 Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& dispatcher,
@@ -26,7 +28,15 @@ Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& di
       clock_(clock),
       options_(options),
       started_at_(clock.nowSeconds()),
-      report_writer_(store) {}
+      report_writer_(store),
+      completions_(
+          [this](std::vector<store::FrameCompletion>& batch) {
+            auto results = store_.completeFrames(batch);
+            if (results.ok()) return std::move(*results);
+            return std::vector<absl::StatusOr<store::CompletionResult>>(batch.size(),
+                                                                        results.status());
+          },
+          kMaxCompletionBatch) {}
 
 Farm::~Farm() { stop(); }
 
@@ -380,7 +390,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   const bool nimby = reserved && !oom && done.exit_status == core::kExitNimby;
   if (nimby) done.oom_retry_memory = *reserved;
   dispatcher_.uncertainLaunches().settle(done.proc_id);
-  auto result = store_.completeFrame(done);
+  auto result = completions_.submit(done);
   if (absl::IsNotFound(result.status())) {
     log->info("completion of frame {} (proc {}) from {} was already handled", done.frame_id,
               done.proc_id, done.host_name);

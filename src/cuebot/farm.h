@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "cuebot/dispatcher.h"
+#include "cuebot/group_commit.h"
 #include "cuebot/job_launcher.h"
 #include "cuebot/report_writer.h"
 #include "cuebot/rqd_client.h"
@@ -151,6 +152,8 @@ class Farm {
   std::mutex unreported_mu_;
   std::map<std::string, int> unreported_;
   ReportWriter report_writer_;
+  // Completions that arrive together are committed in one store transaction.
+  GroupCommit<store::FrameCompletion, absl::StatusOr<store::CompletionResult>> completions_;
 };
 
 }  // namespace cue::cuebot

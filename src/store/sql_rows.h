@@ -346,18 +346,24 @@ inline absl::StatusOr<std::vector<core::Proc>> markProcsForKill(SqlConnection& d
   return procs;
 }
 
-// Recomputes a host's idle resources from the procs booked on it.
-inline absl::Status recomputeIdle(SqlConnection& db, const std::string& host_id) {
+// Recomputes hosts' idle resources from the procs booked on them.
+inline absl::Status recomputeIdle(SqlConnection& db, const std::vector<std::string>& host_ids) {
+  P params;
   return db
-      .exec(
-          "UPDATE host SET idle_cores = cores - (SELECT COALESCE(SUM(reserved_cores), 0) FROM "
-          "proc WHERE host_id = $1), idle_memory = memory - (SELECT "
-          "COALESCE(SUM(reserved_memory), 0) FROM proc WHERE host_id = $1), idle_gpus = gpus - "
-          "(SELECT COALESCE(SUM(reserved_gpus), 0) FROM proc WHERE host_id = $1), "
-          "idle_gpu_memory = gpu_memory - (SELECT COALESCE(SUM(reserved_gpu_memory), 0) FROM "
-          "proc WHERE host_id = $1) WHERE id = $1",
-          {s(host_id)})
+      .exec(absl::StrCat(
+                "UPDATE host SET idle_cores = cores - (SELECT COALESCE(SUM(reserved_cores), 0) "
+                "FROM proc WHERE proc.host_id = host.id), idle_memory = memory - (SELECT "
+                "COALESCE(SUM(reserved_memory), 0) FROM proc WHERE proc.host_id = host.id), "
+                "idle_gpus = gpus - (SELECT COALESCE(SUM(reserved_gpus), 0) FROM proc WHERE "
+                "proc.host_id = host.id), idle_gpu_memory = gpu_memory - (SELECT "
+                "COALESCE(SUM(reserved_gpu_memory), 0) FROM proc WHERE proc.host_id = host.id) "
+                "WHERE id IN (",
+                inList(host_ids, params), ")"),
+            params)
       .status();
+}
+inline absl::Status recomputeIdle(SqlConnection& db, const std::string& host_id) {
+  return recomputeIdle(db, std::vector<std::string>{host_id});
 }
 
 inline absl::StatusOr<core::Host> loadHost(SqlConnection& db, absl::string_view where, const P& params,

@@ -192,7 +192,8 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<Booking>> book(const std::vector<Booking>& bookings) override;
   absl::Status unbook(const std::string& proc_id, bool fail, int32_t exit_status,
                       EpochSec now) override;
-  absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) override;
+  absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeFrames(
+      const std::vector<FrameCompletion>& batch) override;
 
   // sql_store_settings.cpp, sql_store_owners.cpp
   absl::Status updateJob(const std::string& id, const JobPatch& patch) override;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "core/depend_rules.h"
+#include "store/sql_rows.h"
 #include "store/sql_store.h"
 #include "store/sql_util.h"
 
@@ -221,10 +222,23 @@ absl::Status addDepend(SqlConnection& db, const core::Depend& d) {
 
 absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::string& layer_id,
                        const std::string& frame_id, DependChangeResult* released) {
-  ASSIGN_OR_RETURN(auto deps, loadDepends(db, "on_job_id = $1 AND active = 1", {s(job_id)}));
-  for (const auto& d : deps)
-    if (core::dependWatchesFrame(d, job_id, layer_id, frame_id))
-      RETURN_IF_ERROR(satisfyIfComplete(db, d, released));
+  return framesDone(db, {DoneFrame{&job_id, &layer_id, &frame_id, released}});
+}
+
+absl::Status framesDone(SqlConnection& db, const std::vector<DoneFrame>& done) {
+  if (done.empty()) return absl::OkStatus();
+  std::vector<std::string> jobs;
+  for (const auto& f : done)
+    if (std::find(jobs.begin(), jobs.end(), *f.job_id) == jobs.end()) jobs.push_back(*f.job_id);
+  P params;
+  const std::string where = absl::StrCat("on_job_id IN (", inList(jobs, params), ") AND active = 1");
+  ASSIGN_OR_RETURN(auto deps, loadDepends(db, where, params));
+  for (const auto& d : deps) {
+    auto first = std::find_if(done.begin(), done.end(), [&](const DoneFrame& f) {
+      return core::dependWatchesFrame(d, *f.job_id, *f.layer_id, *f.frame_id);
+    });
+    if (first != done.end()) RETURN_IF_ERROR(satisfyIfComplete(db, d, first->released));
+  }
   return absl::OkStatus();
 }
 

@@ -1,4 +1,5 @@
-// SqlStore: hosts and procs, booking, and frame completion. Contracts in store.h.
+// SqlStore: hosts and procs, and booking (frame completion: sql_store_complete.cpp).
+// Contracts in store.h.
 #include "store/sql_store.h"
 
 #include <map>
@@ -446,99 +447,6 @@ absl::Status SqlStore::unbook(const std::string& proc_id, bool fail, int32_t exi
             "version + 1 WHERE id = $1 AND state = 'RUNNING'",
             {s(frame_id), i(exit_status), i(now)})
         .status();
-  });
-}
-
-absl::StatusOr<CompletionResult> SqlStore::completeFrame(const FrameCompletion& d) {
-  if (d.oom_retry_memory < 0)
-    return absl::InvalidArgumentError(absl::StrCat("completion of frame ", d.frame_id,
-                                                   ": oom_retry_memory must not be negative"));
-  return transact([&]() -> absl::StatusOr<CompletionResult> {
-    ASSIGN_OR_RETURN(
-        auto rows,
-        db_->query("SELECT p.host_id, p.reserved_cores, p.reserved_memory, p.booked_time, "
-                   "p.kill_reason, f.state, f.retry_count, f.layer_id, f.job_id, j.max_retries, "
-                   "j.state, j.auto_eat, p.max_rss, p.reserved_gpus, p.max_gpu_memory FROM proc p "
-                   "JOIN frame f ON p.frame_id = f.id "
-                   "JOIN job j ON f.job_id = j.id WHERE p.id = $1 AND p.frame_id = $2",
-                   {s(d.proc_id), s(d.frame_id)}));
-    if (rows.empty())
-      return absl::NotFoundError(absl::StrCat("no proc ", d.proc_id, " runs frame ", d.frame_id,
-                                              ": the completion was already handled"));
-    const SqlRow& r = rows[0];
-    CompletionResult out;
-    out.host_id = r.str(0);
-    out.job_id = r.str(8);
-    const CoreUnits cores = r.i32(1);
-    const std::string kill_reason = r.str(4);
-    const std::string frame_state = r.str(5);
-    const int32_t retries = r.i32(6);
-    const std::string layer_id = r.str(7);
-    const int32_t max_retries = r.i32(9);
-    const bool job_pending = r.str(10) == "PENDING";
-    const bool auto_eat = r.b(11);
-    const MemoryKb max_rss = std::max(d.max_rss, r.i64(12));
-    const MemoryKb max_gpu_memory = std::max(d.max_gpu_memory, r.i64(14));
-
-    RETURN_IF_ERROR(db_->exec("DELETE FROM proc WHERE id = $1", {s(d.proc_id)}).status());
-    RETURN_IF_ERROR(recomputeIdle(*db_, out.host_id));
-    RETURN_IF_ERROR(db_->exec("INSERT INTO frame_history (id, frame_id, job_id, proc_id, "
-                              "host_name, cores, reserved_memory, start_time, stop_time, "
-                              "exit_status, exit_signal, max_rss) VALUES ($1, $2, $3, $4, $5, $6, "
-                              "$7, $8, $9, $10, $11, $12)",
-                              {s(common::newId()), s(d.frame_id), s(out.job_id), s(d.proc_id),
-                               s(d.host_name), i(cores), i(r.i64(2)), i(r.i64(3)), i(d.now),
-                               i(d.exit_status), i(d.exit_signal), i(max_rss)})
-                        .status());
-
-    const bool ok = d.exit_status == 0 && d.exit_signal == 0;
-    FrameState next;
-    int32_t new_retries = retries;
-    MemoryKb new_reserved = 0;  // 0 = keep the frame's reserved_memory
-    if (frame_state != "RUNNING") {
-      // Eaten or otherwise settled while it ran: the proc is released, the state stays.
-      out.new_state = core::parseFrameState(frame_state).value_or(FrameState::kWaiting);
-      return out;
-    } else if (d.oom_retry_memory > 0 && job_pending) {
-      // Killed for memory (the caller's judgement): runs again with more, no retry counted.
-      next = FrameState::kWaiting;
-      new_reserved = d.oom_retry_memory;
-    } else if (ok) {
-      next = FrameState::kSucceeded;
-    } else if (!job_pending) {
-      next = FrameState::kDead;
-    } else if (!kill_reason.empty()) {
-      next = FrameState::kWaiting;  // killed or retried by request: runs again, no retry counted
-    } else if (d.exit_status == core::kExitSkipRetry || retries + 1 > max_retries) {
-      new_retries = retries + 1;
-      next = auto_eat ? FrameState::kEaten : FrameState::kDead;
-    } else {
-      new_retries = retries + 1;
-      next = FrameState::kWaiting;
-    }
-    std::string next_name = st(next);
-    ASSIGN_OR_RETURN(
-        auto n,
-        db_->exec("UPDATE frame SET state = CASE WHEN $2 = 'WAITING' AND depend_count > 0 THEN "
-                  "'DEPEND' ELSE $2 END, retry_count = $3, exit_status = $4, exit_signal = $5, "
-                  "stop_time = $6, max_rss = CASE WHEN max_rss > $7 THEN max_rss ELSE $7 END, "
-                  "total_core_time = total_core_time + $8, last_resource = $9, reserved_memory = "
-                  "CASE WHEN $10 > 0 THEN $10 ELSE reserved_memory END, max_gpu_memory = CASE "
-                  "WHEN max_gpu_memory > $11 THEN max_gpu_memory ELSE $11 END, version = version "
-                  "+ 1 WHERE id = $1 AND state = 'RUNNING'",
-                  {s(d.frame_id), s(next_name), i(new_retries), i(d.exit_status), i(d.exit_signal),
-                   i(d.now), i(max_rss), i(static_cast<int64_t>(d.run_time) * cores / 100),
-                   s(absl::StrCat(d.host_name, "/", cores / 100.0, "/", r.i32(13))),
-                   i(new_reserved), i(max_gpu_memory)}));
-    if (n == 0) return absl::AbortedError("frame changed state during its completion");
-    out.new_state = next;
-    if (core::isDone(next)) {
-      DependChangeResult released;
-      RETURN_IF_ERROR(frameDone(*db_, out.job_id, layer_id, d.frame_id, &released));
-      ASSIGN_OR_RETURN(out.job_finished, finishJobIfDone(*db_, out.job_id, d.now, &released));
-      out.released_job_ids = std::move(released.job_ids);
-    }
-    return out;
   });
 }
 

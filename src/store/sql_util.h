@@ -189,6 +189,16 @@ absl::Status updateById(SqlConnection& db, absl::string_view table, absl::string
 // released is added to `released` when given.
 absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::string& layer_id,
                        const std::string& frame_id, DependChangeResult* released = nullptr);
+// A frame that became done, for framesDone: ids, and where what its depends released goes.
+struct DoneFrame {
+  const std::string* job_id;
+  const std::string* layer_id;
+  const std::string* frame_id;
+  DependChangeResult* released;  // may be null
+};
+// frameDone for several frames at once, reading the active depends of their jobs in one
+// statement. A depend that several of them satisfy is counted once, with the first.
+absl::Status framesDone(SqlConnection& db, const std::vector<DoneFrame>& done);
 // After job `job_id` became FINISHED (done or killed): satisfies the depends on it.
 absl::Status jobOver(SqlConnection& db, const std::string& job_id,
                      DependChangeResult* released = nullptr);

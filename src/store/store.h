@@ -524,7 +524,17 @@ class Store : public ClusterStore {
   // RUNNING frame of a PENDING job goes back to WAITING (DEPEND if held) with its retry
   // count unchanged and reserved_memory set to that value; its history row is written
   // as for any attempt. INVALID_ARGUMENT for a negative oom_retry_memory.
-  virtual absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) = 0;
+  absl::StatusOr<CompletionResult> completeFrame(const FrameCompletion& done) {
+    auto results = completeFrames({done});
+    if (!results.ok()) return results.status();
+    return std::move(results->front());
+  }
+  // Several completions in one transaction, each handled as completeFrame would have
+  // handled it alone, in order (a proc's second completion finds it handled: NOT_FOUND);
+  // cuebot commits the completions that arrive together this way. The outer status fails
+  // the whole batch (nothing written); each entry is its own completion's result.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeFrames(
+      const std::vector<FrameCompletion>& batch) = 0;
 
   // ---- settings, owners, facilities, comments (the rest of OpenCue's API) ----
   // Each patch: NOT_FOUND for an unknown id; INVALID_ARGUMENT for an empty name; ALREADY_EXISTS

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "store/store_conformance.h"
 #include "store/store_conformance_admin.h"
+#include "store/store_conformance_batch.h"
 #include "store/store_conformance_cluster.h"
 #include "store/store_conformance_depend.h"
 #include "store/store_conformance_filter.h"

@@ -1,0 +1,71 @@
+#include "cuebot/group_commit.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace cue::cuebot {
+namespace {
+
+TEST(GroupCommitTest, ACallerAloneCommitsItsOwnItem) {
+  std::vector<std::vector<int>> calls;
+  GroupCommit<int, int> gc(
+      [&](std::vector<int>& items) {
+        calls.push_back(items);
+        std::vector<int> out;
+        for (int i : items) out.push_back(i * 10);
+        return out;
+      },
+      8);
+  EXPECT_EQ(gc.submit(1), 10);
+  EXPECT_EQ(gc.submit(2), 20);
+  EXPECT_EQ(calls, (std::vector<std::vector<int>>{{1}, {2}}));
+}
+
+TEST(GroupCommitTest, ItemsArrivingDuringACommitGoTogetherAndEachCallerGetsItsOwnResult) {
+  constexpr int kFollowers = 5;
+  std::mutex mu;
+  std::vector<std::vector<int>> calls;
+  GroupCommit<int, int>* self = nullptr;
+  GroupCommit<int, int> gc(
+      [&](std::vector<int>& items) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          calls.push_back(items);
+        }
+        // The first batch waits until every follower has queued behind it.
+        if (items == std::vector<int>{0})
+          while (self->pending() < kFollowers) std::this_thread::yield();
+        std::vector<int> out;
+        for (int i : items) out.push_back(i + 100);
+        return out;
+      },
+      3);
+  self = &gc;
+  std::atomic<bool> leader_in{false};
+  int leader_result = 0;
+  std::thread leader([&] {
+    leader_in = true;
+    leader_result = gc.submit(0);
+  });
+  while (!leader_in || (gc.batches() == 0)) std::this_thread::yield();
+  std::vector<int> results(kFollowers + 1, -1);
+  std::vector<std::thread> followers;
+  for (int i = 1; i <= kFollowers; ++i)
+    followers.emplace_back([&, i] { results[i] = gc.submit(i); });
+  leader.join();
+  for (auto& t : followers) t.join();
+  EXPECT_EQ(leader_result, 100);
+  for (int i = 1; i <= kFollowers; ++i) EXPECT_EQ(results[i], i + 100) << i;
+  // The leader's batch alone, then the five followers in batches of at most three.
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0], std::vector<int>{0});
+  EXPECT_EQ(calls[1].size(), 3u);
+  EXPECT_EQ(calls[2].size(), 2u);
+  EXPECT_EQ(gc.batches(), 3u);
+}
+
+}  // namespace
+}  // namespace cue::cuebot

@@ -1,0 +1,148 @@
+// The storage conformance suite: completions in batches (completeFrames). A batch must
+// leave the store exactly as the same completions one at a time would: every proc
+// released once, every depend released once, the job finished once, a completion the
+// store does not hold refused alone.
+//
+// Same fixture and rules as store_conformance.h; a backend test file includes this
+// header beside that one, once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/store_conformance.h"
+
+namespace cue::store::conformance {
+
+TEST_P(StoreConformanceTest, BatchOfCompletionsReleasesTheLayersDependOnceAndFinishesTheJob) {
+  NewJob nj = testingJob("batch");
+  std::string sim = addLayer(nj, "sim", 1, 3);
+  std::string render = addLayer(nj, "render", 1, 2);
+  nj.depends.push_back(
+      makeDepend(DependType::kLayerOnLayer, nj.job.id, render, "", nj.job.id, sim, ""));
+  create(nj);
+  core::Host h = bootHost("render01");
+  const core::Frame s1 = frameOf(nj, "sim", 1), s2 = frameOf(nj, "sim", 2),
+                    s3 = frameOf(nj, "sim", 3);
+  const std::string p1 = run(h, s1, 100), p2 = run(h, s2, 200), p3 = run(h, s3, 100);
+
+  // sim 1 fails (retried), sim 2 and 3 succeed: the depend waits on sim 1.
+  auto first = must(store().completeFrames({completion(p1, s1, h, 1, kT0 + 10),
+                                            completion(p2, s2, h, 0, kT0 + 10, 30, kKbPerGb),
+                                            completion(p3, s3, h, 0, kT0 + 10)}),
+                    "completeFrames");
+  ASSERT_EQ(first.size(), 3u);
+  for (const auto& r : first) ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(first[0]->new_state, FrameState::kWaiting);
+  EXPECT_EQ(first[1]->new_state, FrameState::kSucceeded);
+  EXPECT_EQ(first[2]->new_state, FrameState::kSucceeded);
+  for (const auto& r : first) {
+    EXPECT_EQ(r->host_id, h.id);
+    EXPECT_EQ(r->job_id, nj.job.id);
+    EXPECT_FALSE(r->job_finished);
+    EXPECT_TRUE(r->released_job_ids.empty());
+  }
+  EXPECT_EQ(frame(s1.id).retry_count, 1);
+  const core::Frame f2 = frame(s2.id);
+  EXPECT_EQ(f2.total_core_time, 60) << "30 s on 2 cores";
+  EXPECT_EQ(f2.max_rss, kKbPerGb);
+  EXPECT_EQ(f2.last_resource, "render01/2/0");
+  EXPECT_EQ(host(h.id).idle_cores, h.cores) << "every proc released";
+  for (const auto& f : frames(nj.job.id, "render")) EXPECT_EQ(f.state, FrameState::kDepend);
+
+  // sim 1 succeeds beside a render frame that cannot have run: the depend is released once.
+  const std::string p1b = run(h, s1);
+  auto second = must(store().completeFrames({completion(p1b, s1, h, 0, kT0 + 20)}),
+                     "completeFrames");
+  ASSERT_TRUE(second[0].ok()) << second[0].status();
+  EXPECT_EQ(second[0]->released_job_ids, std::vector<std::string>{nj.job.id});
+  for (const auto& f : frames(nj.job.id, "render")) EXPECT_EQ(f.state, FrameState::kWaiting);
+
+  // Both render frames end in one batch: the job finishes once, with the last of them.
+  const core::Frame r1 = frameOf(nj, "render", 1), r2 = frameOf(nj, "render", 2);
+  const std::string q1 = run(h, r1), q2 = run(h, r2);
+  auto last = must(store().completeFrames({completion(q1, r1, h, 0, kT0 + 30),
+                                           completion(q2, r2, h, 0, kT0 + 40)}),
+                   "completeFrames");
+  ASSERT_TRUE(last[0].ok() && last[1].ok());
+  EXPECT_FALSE(last[0]->job_finished);
+  EXPECT_TRUE(last[1]->job_finished);
+  EXPECT_EQ(job(nj.job.id).state, JobState::kFinished);
+  EXPECT_EQ(job(nj.job.id).stop_time, kT0 + 40);
+  EXPECT_EQ(must(store().getFrameHistory(s1.id), "getFrameHistory").size(), 2u);
+  expectCountsMatchFrames(nj.job.id);
+}
+
+TEST_P(StoreConformanceTest, BatchRefusesOnlyTheCompletionsTheStoreDoesNotHold) {
+  NewJob nj = testingJob("mixed");
+  addLayer(nj, "a", 1, 3);
+  create(nj);
+  core::Host h = bootHost("render01");
+  const core::Frame f1 = frameOf(nj, "a", 1), f2 = frameOf(nj, "a", 2), f3 = frameOf(nj, "a", 3);
+  const std::string p1 = run(h, f1), p2 = run(h, f2), p3 = run(h, f3);
+  FrameCompletion negative = completion(p3, f3, h, 1, kT0 + 10);
+  negative.oom_retry_memory = -1;
+
+  auto results = must(store().completeFrames({
+                          completion(p1, f1, h, 0, kT0 + 10),
+                          completion(p1, f1, h, 0, kT0 + 11),        // the same proc again
+                          completion("no-such-proc", f2, h, 0, kT0 + 10),
+                          completion(p2, f1, h, 0, kT0 + 10),        // proc of another frame
+                          negative,
+                          completion(p2, f2, h, 1, kT0 + 12),
+                      }),
+                      "completeFrames");
+  ASSERT_EQ(results.size(), 6u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  EXPECT_EQ(results[0]->new_state, FrameState::kSucceeded);
+  EXPECT_CODE(results[1], kNotFound);
+  EXPECT_CODE(results[2], kNotFound);
+  EXPECT_CODE(results[3], kNotFound);
+  EXPECT_CODE(results[4], kInvalidArgument);
+  ASSERT_TRUE(results[5].ok()) << results[5].status();
+  EXPECT_EQ(results[5]->new_state, FrameState::kWaiting);
+
+  EXPECT_EQ(frame(f1.id).stop_time, kT0 + 10) << "the first completion counted, not the second";
+  EXPECT_EQ(must(store().getFrameHistory(f1.id), "getFrameHistory").size(), 1u);
+  EXPECT_EQ(frame(f2.id).retry_count, 1);
+  EXPECT_EQ(frame(f3.id).state, FrameState::kRunning) << "the refused completion changed nothing";
+  EXPECT_EQ(host(h.id).idle_cores, h.cores - 100) << "only f3's proc still booked";
+  expectCountsMatchFrames(nj.job.id);
+}
+
+TEST_P(StoreConformanceTest, BatchLargerThanOneStatementCarriesIsWrittenWhole) {
+  NewJob nj = testingJob("large");
+  addLayer(nj, "a", 1, 300);
+  create(nj);
+  std::vector<core::Host> hosts;
+  for (int n = 0; n < 10; ++n) hosts.push_back(bootHost(absl::StrCat("render", n)));
+  std::vector<FrameCompletion> batch;
+  std::vector<Booking> bookings;
+  for (int n = 1; n <= 300; ++n) {
+    const core::Frame f = frameOf(nj, "a", n);
+    bookings.push_back(bookingFor(hosts[n % 10], f, 1, 1024));
+  }
+  ASSERT_EQ(must(store().book(bookings), "book").size(), 300u);
+  for (const auto& b : bookings) {
+    FrameCompletion c;
+    c.proc_id = b.proc_id;
+    c.frame_id = b.frame_id;
+    c.host_name = "render";
+    c.now = kT0 + 5;
+    batch.push_back(c);
+  }
+  auto results = must(store().completeFrames(batch), "completeFrames");
+  ASSERT_EQ(results.size(), 300u);
+  int finished = 0;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->new_state, FrameState::kSucceeded);
+    finished += r->job_finished ? 1 : 0;
+  }
+  EXPECT_EQ(finished, 1);
+  EXPECT_EQ(job(nj.job.id).state, JobState::kFinished);
+  for (const auto& h : hosts) EXPECT_EQ(host(h.id).idle_cores, h.cores);
+  expectCountsMatchFrames(nj.job.id);
+}
+
+}  // namespace cue::store::conformance
