@@ -15,7 +15,7 @@ namespace {
 // RqdClient's deadline for a LaunchFrame (10 s), with a margin.
 constexpr int64_t kLaunchDeadlineSec = 12;
 // The most completions one store transaction takes.
-constexpr size_t kMaxCompletionBatch = 256;
+constexpr size_t kMaxCompletionBatch = 32;
 }  // namespace
 
 Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& dispatcher,

@@ -38,6 +38,7 @@ struct Accepted {
   MemoryKb reserved_memory = 0;
   EpochSec booked_time = 0;
   int32_t gpus = 0;
+  MemoryKb gpu_memory = 0;
   MemoryKb max_rss = 0;
   MemoryKb max_gpu_memory = 0;
   core::CompletionOutcome outcome;
@@ -71,7 +72,7 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
                    "SELECT p.id, p.frame_id, p.host_id, p.reserved_cores, p.reserved_memory, "
                    "p.booked_time, p.kill_reason, f.state, f.retry_count, f.layer_id, f.job_id, "
                    "j.max_retries, j.state, j.auto_eat, p.max_rss, p.reserved_gpus, "
-                   "p.max_gpu_memory FROM proc p JOIN frame f ON p.frame_id = f.id JOIN job j "
+                   "p.max_gpu_memory, p.reserved_gpu_memory FROM proc p JOIN frame f ON p.frame_id = f.id JOIN job j "
                    "ON f.job_id = j.id WHERE p.id IN (",
                    inList(proc_ids, params), ")"),
                params));
@@ -96,6 +97,7 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
     a.booked_time = r.i64(5);
     a.layer_id = r.str(9);
     a.gpus = r.i32(15);
+    a.gpu_memory = r.i64(17);
     a.max_rss = std::max(d.max_rss, r.i64(14));
     a.max_gpu_memory = std::max(d.max_gpu_memory, r.i64(16));
     core::CompletionFacts facts;
@@ -119,19 +121,40 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
   return out;
 }
 
-// Releases the procs and records the attempts.
+// Releases the procs (their hosts get back what they reserved) and records the attempts.
 absl::Status releaseAndRecord(SqlConnection& db, const std::vector<Accepted>& chunk,
                               const std::vector<absl::StatusOr<CompletionResult>>& results) {
-  std::vector<std::string> procs, hosts;
+  std::vector<std::string> procs;
+  struct Freed {
+    int64_t cores = 0, memory = 0, gpus = 0, gpu_memory = 0;
+  };
+  std::map<std::string, Freed, std::less<>> hosts;
   for (const auto& a : chunk) {
     procs.push_back(a.done->proc_id);
-    if (std::find(hosts.begin(), hosts.end(), a.host_id) == hosts.end()) hosts.push_back(a.host_id);
+    Freed& f = hosts[a.host_id];
+    f.cores += a.cores;
+    f.memory += a.reserved_memory;
+    f.gpus += a.gpus;
+    f.gpu_memory += a.gpu_memory;
   }
   P params;
   RETURN_IF_ERROR(
       db.exec(absl::StrCat("DELETE FROM proc WHERE id IN (", inList(procs, params), ")"), params)
           .status());
-  RETURN_IF_ERROR(recomputeIdle(db, hosts));
+  // What booking took (Store::book) is given back: idle stays cores less the sum of procs.
+  params.clear();
+  for (const auto& [id, f] : hosts)
+    for (SqlValue v : {s(id), i(f.cores), i(f.memory), i(f.gpus), i(f.gpu_memory)})
+      params.push_back(std::move(v));
+  RETURN_IF_ERROR(
+      db.exec(absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
+                           valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
+                           ") UPDATE host SET idle_cores = host.idle_cores + v.cores, idle_memory = "
+                           "host.idle_memory + v.memory, idle_gpus = host.idle_gpus + v.gpus, "
+                           "idle_gpu_memory = host.idle_gpu_memory + v.gpu_memory FROM v WHERE "
+                           "host.id = v.id"),
+              params)
+          .status());
   params.clear();
   for (const auto& a : chunk) {
     const FrameCompletion& d = *a.done;

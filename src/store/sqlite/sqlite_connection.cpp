@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -73,6 +74,7 @@ class SqliteConnection::Checkpointer {
   // end (measured: one every 1,000 pages let it reach 1.8 GB in a 20 s studio run).
   static int onCommit(void* self, sqlite3*, const char*, int wal_pages) {
     auto* c = static_cast<Checkpointer*>(self);
+    c->commits_.fetch_add(1);
     if (wal_pages >= c->pages_) {
       std::lock_guard<std::mutex> lock(c->mu_);
       c->due_ = true;
@@ -89,13 +91,26 @@ class SqliteConnection::Checkpointer {
       if (stopping_) return;
       due_ = false;
       lock.unlock();
-      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      const uint64_t commits = commits_.load();
+      int log = -1, copied = -1;
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      if (log >= 0 && copied == log) caught_up_to_.store(commits);
       lock.lock();
     }
   }
 
+
+ public:
+  bool caughtUp() const {
+    const uint64_t commits = commits_.load();
+    return commits > 0 && caught_up_to_.load() == commits;
+  }
+
+ private:
   sqlite3* db_;  // the checkpointer's own connection
   const int pages_;
+  std::atomic<uint64_t> commits_{0};       // commits seen by onCommit
+  std::atomic<uint64_t> caught_up_to_{0};  // commits_ when the last whole-WAL checkpoint began
   std::mutex mu_;
   std::condition_variable cv_;
   bool due_ = false;
@@ -104,6 +119,10 @@ class SqliteConnection::Checkpointer {
 };
 
 SqliteConnection::SqliteConnection(sqlite3* db) : db_(db) {}
+
+bool SqliteConnection::walCheckpointedSinceLastCommit() const {
+  return checkpointer_ && checkpointer_->caughtUp();
+}
 
 absl::Status SqliteConnection::checkpointInBackground(const std::string& path, int pages) {
   ASSIGN_OR_RETURN(sqlite3 * db, openRaw(path, SQLITE_OPEN_READWRITE, " for checkpoints"));

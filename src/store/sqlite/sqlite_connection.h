@@ -40,6 +40,9 @@ class SqliteConnection final : public SqlConnection {
   // writer or readers) on a connection of its own to `path`. SQLite's default does the
   // same work inside that commit, so one commit in a thousand paid for all of them.
   absl::Status checkpointInBackground(const std::string& path, int pages = 1000);
+  // True once a checkpoint that began after the last commit copied the whole WAL into the
+  // database file (the next write starts the WAL over). False without a checkpointer.
+  bool walCheckpointedSinceLastCommit() const;
 
  private:
   class Checkpointer;

@@ -3,6 +3,7 @@
 // Also SQLite-only checks: opening by URL, migrating a store an older cuebot wrote.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -175,34 +176,41 @@ TEST(SqliteCheckpointTest, WalIsCopiedIntoTheDatabaseAndStartsOver) {
   auto conn = SqliteConnection::open(path.string());
   ASSERT_TRUE(conn.ok()) << conn.status();
   SqliteConnection& db = **conn;
-  ASSERT_TRUE(db.checkpointInBackground(path.string(), /*pages=*/8).ok());
+  // Every commit asks for a checkpoint, so the last one of a run of writes is followed by one.
+  ASSERT_TRUE(db.checkpointInBackground(path.string(), /*pages=*/1).ok());
   ASSERT_TRUE(db.execScript("CREATE TABLE blob (b BLOB)").ok());
   auto write = [&](int commits) {
     for (int i = 0; i < commits; ++i)  // about four pages a commit
       ASSERT_TRUE(db.exec("INSERT INTO blob (b) VALUES (randomblob(15000))", {}).ok());
   };
-  const fs::path wal = path.string() + "-wal";
-  // Waits (at most 20 s) until the database file holds every page: the last checkpoint
-  // copied the whole WAL.
-  auto checkpointed = [&]() {
-    auto pages = db.query("PRAGMA page_count", {});
-    auto page_size = db.query("PRAGMA page_size", {});
-    if (!pages.ok() || !page_size.ok()) return false;
-    const auto want = static_cast<uintmax_t>((*pages)[0].i64(0) * (*page_size)[0].i64(0));
+  // Waits (at most 20 s) until the checkpointer has copied the whole WAL after the last commit.
+  auto caughtUp = [&]() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (fs::file_size(path) < want) {
+    while (!db.walCheckpointedSinceLastCommit()) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polled with a deadline
     }
     return true;
   };
+  // The WAL header's checkpoint sequence number (big-endian, bytes 12-15) goes up by one each
+  // time the WAL starts over from its beginning.
+  const fs::path wal = path.string() + "-wal";
+  auto sequence = [&]() {
+    std::ifstream in(wal, std::ios::binary);
+    unsigned char b[16] = {};
+    in.read(reinterpret_cast<char*>(b), sizeof b);
+    return (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | b[15];
+  };
   write(50);
-  ASSERT_TRUE(checkpointed()) << "the database file stayed at " << fs::file_size(path) << " bytes";
-  const auto wal_after_first = fs::file_size(wal);
-  write(50);
-  ASSERT_TRUE(checkpointed());
-  // The second 50 commits reused the WAL from its start: it did not double.
-  EXPECT_LE(fs::file_size(wal), wal_after_first + 16 * 4096);
+  ASSERT_TRUE(caughtUp()) << "no checkpoint copied the WAL (" << fs::file_size(wal) << " bytes)";
+  auto pages = db.query("PRAGMA page_count", {});
+  auto page_size = db.query("PRAGMA page_size", {});
+  ASSERT_TRUE(pages.ok() && page_size.ok());
+  EXPECT_GE(fs::file_size(path), static_cast<uintmax_t>((*pages)[0].i64(0) * (*page_size)[0].i64(0)))
+      << "the database file holds every page";
+  const uint32_t before = sequence();
+  write(1);
+  EXPECT_EQ(sequence(), before + 1) << "the next write started the WAL over";
   conn->reset();
   removeDatabase(path);
 }
