@@ -23,6 +23,9 @@ class DryRqd final : public cuebot::RqdClient {
   absl::Status launchFrame(const std::string&, const rqd::RunFrame& frame) override {
     return farm_.launch(frame);
   }
+  std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls) override {
+    return launchEach(calls);
+  }
   absl::Status killFrame(const std::string&, const std::string& frame_id,
                          const std::string&) override {
     return farm_.kill(frame_id);

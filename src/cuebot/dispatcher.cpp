@@ -162,26 +162,17 @@ absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
 
 int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
   auto log = common::logger("dispatch");
-  // 3. launches
+  // 3. launches, all on their way before the first answer is awaited
+  std::vector<RqdClient::LaunchCall> calls;
+  calls.reserve(launches.size());
+  for (const FarmModel::Launch* l : launches)
+    calls.push_back(RqdClient::LaunchCall{l->host.rqd_address, buildRunFrame(*l)});
+  const std::vector<absl::Status> answers = rqd_.launchFrames(calls);
   int launched = 0;
-  std::set<std::string> unreachable;  // hosts that failed a launch: send them nothing more now
-  for (const FarmModel::Launch* lp : launches) {
-    const FarmModel::Launch& l = *lp;
+  for (size_t k = 0; k < launches.size(); ++k) {
+    const FarmModel::Launch& l = *launches[k];
     const store::Booking& bk = l.booking;
-    auto undo = [&](bool fail, int32_t exit_status) {
-      auto st = store_.unbook(bk.proc_id, fail, exit_status, clock_.nowSeconds());
-      if (!st.ok()) log->error("cannot undo booking {}: {}", bk.proc_id, st.ToString());
-      model_.releaseProc(bk.proc_id);
-      auto rs = model_.refreshJob(bk.job_id);
-      if (!rs.ok()) log->error("cannot refresh job {}: {}", bk.job_id, rs.ToString());
-    };
-    if (unreachable.contains(bk.host_id)) {  // give the rest back without trying
-      launching_.finish(bk.proc_id);
-      undo(false, 0);
-      continue;
-    }
-    rqd::RunFrame rf = buildRunFrame(l);
-    absl::Status st = rqd_.launchFrame(l.host.rqd_address, rf);
+    const absl::Status& st = answers[k];
     std::optional<std::string> kill = launching_.finish(bk.proc_id);
     // Out of time or cancelled: the rqd may have started the frame. Requeued, it could run
     // on two hosts at once; it stays booked until the host's reports say (Farm::onStatus).
@@ -190,33 +181,36 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
                            st.code() == absl::StatusCode::kUnknown;
     if (st.ok()) {
       ++launched;
-      log->debug("launched {} on {} ({} cores)", rf.frame_name(), l.host.name, bk.cores);
+      log->debug("launched {}/{} on {} ({} cores)", l.job.name, l.frame_name, l.host.name,
+                 bk.cores);
     } else if (uncertain) {
       stats_.launch_failures++;
       uncertain_.add(bk.proc_id, clock_.nowSeconds());
-      unreachable.insert(bk.host_id);
       log->warn("launch of {}/{} on {} unanswered ({}): kept booked until the host's reports "
                 "say whether it runs", l.job.name, l.frame_name, l.host.name, st.ToString());
     }
     if (st.ok() || uncertain) {
       if (kill) {  // asked while the launch was on its way
-        log->info("frame {} on {}: sending the kill asked during its launch", rf.frame_name(),
-                  l.host.name);
+        log->info("frame {}/{} on {}: sending the kill asked during its launch", l.job.name,
+                  l.frame_name, l.host.name);
         auto ks = rqd_.killFrame(l.host.rqd_address, bk.frame_id, *kill);
         if (!ks.ok()) log->warn("kill of frame {} on {} failed: {}", bk.frame_id, l.host.name,
                                 ks.ToString());
       }
       continue;
     }
-    // 4. undo
+    // 4. undo: requeued, or DEAD when the rqd refused the frame itself
     stats_.launch_failures++;
-    bool refused = st.code() == absl::StatusCode::kInvalidArgument ||
-                   st.code() == absl::StatusCode::kPermissionDenied;
+    const bool refused = st.code() == absl::StatusCode::kInvalidArgument ||
+                         st.code() == absl::StatusCode::kPermissionDenied;
     if (refused) stats_.refused++;
     log->warn("launch of {}/{} on {} failed{}: {}", l.job.name, l.frame_name, l.host.name,
               refused ? " for good (frame DEAD)" : " (requeued)", st.ToString());
-    undo(refused, core::kExitFailedLaunch);
-    if (!refused) unreachable.insert(bk.host_id);  // unreachable or busy
+    auto us = store_.unbook(bk.proc_id, refused, core::kExitFailedLaunch, clock_.nowSeconds());
+    if (!us.ok()) log->error("cannot undo booking {}: {}", bk.proc_id, us.ToString());
+    model_.releaseProc(bk.proc_id);
+    auto rs = model_.refreshJob(bk.job_id);
+    if (!rs.ok()) log->error("cannot refresh job {}: {}", bk.job_id, rs.ToString());
   }
   return launched;
 }

@@ -32,6 +32,9 @@ class GatedRqd final : public RqdClient {
     events_.push_back("launched " + frame.frame_id());
     return answer_;
   }
+  std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls) override {
+    return launchEach(calls);
+  }
   // What LaunchFrame answers from now on (OK by default).
   void answerWith(absl::Status status) {
     std::lock_guard<std::mutex> lock(mu_);

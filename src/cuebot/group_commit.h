@@ -5,17 +5,20 @@
 // batch holds everything that arrived while the previous one was written, so the
 // store's work per item falls as the rate rises.
 //
+// Each waiting caller is woken exactly once (its result is in, or it commits next), so
+// dozens of waiting callers cost no crowd of wake-ups per batch.
+//
 // Thread-safety: submit may be called from any number of threads. `commit` runs on one
 // caller's thread at a time, must not throw, and must return one result per item, in
 // order.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <utility>
 #include <vector>
 
@@ -31,11 +34,16 @@ class GroupCommit {
 
   // Commits `item` (with whatever else is waiting) and returns its result.
   Out submit(In item) {
-    Slot slot{std::move(item), std::nullopt};
+    Slot slot{std::move(item)};
     std::unique_lock<std::mutex> lock(mu_);
     queue_.push_back(&slot);
-    cv_.wait(lock, [&] { return slot.out.has_value() || !leading_; });
-    if (slot.out) return std::move(*slot.out);
+    if (leading_) {
+      // Woken once: with the result, or to take over committing.
+      lock.unlock();
+      slot.wake.acquire();
+      lock.lock();
+      if (slot.out) return std::move(*slot.out);
+    }
     leading_ = true;
     while (!slot.out) {
       std::vector<Slot*> batch;
@@ -49,11 +57,16 @@ class GroupCommit {
       lock.unlock();
       std::vector<Out> outs = commit_(items);
       lock.lock();
-      for (size_t k = 0; k < batch.size(); ++k) batch[k]->out = std::move(outs[k]);
-      cv_.notify_all();
+      for (size_t k = 0; k < batch.size(); ++k) {
+        batch[k]->out = std::move(outs[k]);
+        if (batch[k] != &slot) batch[k]->wake.release();
+      }
     }
-    leading_ = false;
-    cv_.notify_all();
+    // Done: the oldest waiting caller commits next (it finds no result when it wakes).
+    if (queue_.empty())
+      leading_ = false;
+    else
+      queue_.front()->wake.release();
     return std::move(*slot.out);
   }
 
@@ -72,12 +85,12 @@ class GroupCommit {
   struct Slot {
     In in;
     std::optional<Out> out;
+    std::binary_semaphore wake{0};  // one wake-up per waiting caller, never a crowd
   };
 
   const Commit commit_;
   const size_t max_batch_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   std::deque<Slot*> queue_;
   bool leading_ = false;  // a caller is committing
   size_t batches_ = 0;

@@ -2,7 +2,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 
 #include "absl/strings/str_cat.h"
 
@@ -38,6 +40,48 @@ absl::Status RqdClient::launchFrame(const std::string& address, const rqd::RunFr
   *req.mutable_run_frame() = frame;
   rqd::RqdStaticLaunchFrameResponse resp;
   return fromGrpc(stub(address).LaunchFrame(&ctx, req, &resp), address);
+}
+
+std::vector<absl::Status> RqdClient::launchFrames(std::vector<LaunchCall>& calls) {
+  std::vector<absl::Status> out(calls.size());
+  struct InFlight {
+    grpc::ClientContext ctx;
+    rqd::RqdStaticLaunchFrameRequest req;
+    rqd::RqdStaticLaunchFrameResponse resp;
+  };
+  for (size_t start = 0; start < calls.size(); start += kLaunchWindow) {
+    const size_t end = std::min(calls.size(), start + kLaunchWindow);
+    std::vector<std::unique_ptr<InFlight>> window;
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t answered = 0;
+    for (size_t i = start; i < end; ++i) {
+      auto& call = *window.emplace_back(std::make_unique<InFlight>());
+      call.ctx.set_deadline(std::chrono::system_clock::now() +
+                            std::chrono::milliseconds(timeout_ms_));
+      call.req.mutable_run_frame()->Swap(&calls[i].frame);
+      const std::string& address = calls[i].address;
+      stub(address).async()->LaunchFrame(&call.ctx, &call.req, &call.resp,
+                                         [&, i](const grpc::Status& st) {
+                                           // Notified under the lock: the waiter cannot
+                                           // leave (and free mu and cv) before it is released.
+                                           std::lock_guard<std::mutex> lock(mu);
+                                           out[i] = fromGrpc(st, calls[i].address);
+                                           ++answered;
+                                           cv.notify_one();
+                                         });
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return answered == end - start; });
+  }
+  return out;
+}
+
+std::vector<absl::Status> RqdClient::launchEach(std::vector<LaunchCall>& calls) {
+  std::vector<absl::Status> out;
+  out.reserve(calls.size());
+  for (const auto& c : calls) out.push_back(launchFrame(c.address, c.frame));
+  return out;
 }
 
 absl::Status RqdClient::killFrame(const std::string& address, const std::string& frame_id,

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "cue_log.grpc.pb.h"
@@ -22,6 +23,16 @@ class RqdClient {
   // The rqd's answer as a Status: OK, or its code and message (UNAVAILABLE when it
   // cannot be reached).
   virtual absl::Status launchFrame(const std::string& address, const rqd::RunFrame& frame);
+  // One LaunchFrame to send, for launchFrames.
+  struct LaunchCall {
+    std::string address;
+    rqd::RunFrame frame;
+  };
+  // Several launches, each as launchFrame, with up to kLaunchWindow of them on their way at
+  // once (gRPC multiplexes them on each rqd's channel) instead of one round trip after
+  // another: one answer per call, in order. Takes the frames out of `calls`.
+  static constexpr size_t kLaunchWindow = 64;
+  virtual std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls);
   virtual absl::Status killFrame(const std::string& address, const std::string& frame_id,
                                  const std::string& message);
   // Asks the rqd to reboot its host now / once it runs nothing (an rqd may refuse: Cue's
@@ -31,6 +42,11 @@ class RqdClient {
   // Bytes of a frame log held by the rqd.
   virtual absl::Status readLog(const std::string& address, const ext::RqdReadLogRequest& req,
                                ext::RqdReadLogResponse* resp);
+
+ protected:
+  // launchFrames through launchFrame, one after another: for test doubles, which
+  // override launchFrame.
+  std::vector<absl::Status> launchEach(std::vector<LaunchCall>& calls);
 
  private:
   struct Connection {
