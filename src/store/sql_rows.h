@@ -46,6 +46,20 @@ inline std::string inList(const std::vector<std::string>& values, P& params) {
   return absl::StrJoin(marks, ", ");
 }
 
+// "($a, $b, ...), (...)" rows of `width` parameters each, CAST as `types` (one per column:
+// PostgreSQL gives untyped parameters in VALUES no type of their own).
+inline std::string valuesRows(size_t rows, const std::vector<absl::string_view>& types, size_t first) {
+  std::string out;
+  size_t n = first;
+  for (size_t r = 0; r < rows; ++r) {
+    absl::StrAppend(&out, r == 0 ? "(" : ", (");
+    for (size_t c = 0; c < types.size(); ++c)
+      absl::StrAppend(&out, c == 0 ? "" : ", ", "CAST($", n++, " AS ", types[c], ")");
+    absl::StrAppend(&out, ")");
+  }
+  return out;
+}
+
 // ---- row mappers; each goes with a column list constant ----
 
 inline constexpr absl::string_view kShowCols =

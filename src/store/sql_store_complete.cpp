@@ -44,20 +44,6 @@ struct Accepted {
   core::CompletionOutcome outcome;
 };
 
-// "($a, $b, ...), (...)" rows of `width` parameters each, CAST as `types` (one per column:
-// PostgreSQL gives untyped parameters in VALUES no type of their own).
-std::string valuesRows(size_t rows, const std::vector<absl::string_view>& types, size_t first) {
-  std::string out;
-  size_t n = first;
-  for (size_t r = 0; r < rows; ++r) {
-    absl::StrAppend(&out, r == 0 ? "(" : ", (");
-    for (size_t c = 0; c < types.size(); ++c)
-      absl::StrAppend(&out, c == 0 ? "" : ", ", "CAST($", n++, " AS ", types[c], ")");
-    absl::StrAppend(&out, ")");
-  }
-  return out;
-}
-
 // Reads the procs of `chunk` and decides each frame's next state; fills `results` for the
 // completions the store does not hold (NOT_FOUND).
 absl::StatusOr<std::vector<Accepted>> readChunk(

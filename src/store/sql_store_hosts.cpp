@@ -1,4 +1,5 @@
-// SqlStore: hosts and procs, and booking (frame completion: sql_store_complete.cpp).
+// SqlStore: hosts and procs (booking: sql_store_book.cpp; frame completion:
+// sql_store_complete.cpp).
 // Contracts in store.h.
 #include "store/sql_store.h"
 
@@ -388,46 +389,6 @@ absl::StatusOr<std::vector<LayerCandidate>> SqlStore::dispatchCandidates(const c
       out.push_back(std::move(c));
     }
     return out;
-  });
-}
-
-absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& bookings) {
-  return transact([&]() -> absl::StatusOr<std::vector<Booking>> {
-    RETURN_IF_ERROR(checkBookingFence());
-    std::vector<Booking> made;
-    for (const auto& bk : bookings) {
-      ASSIGN_OR_RETURN(
-          auto host_ok,
-          db_->exec("UPDATE host SET idle_cores = idle_cores - $2, idle_memory = "
-                    "idle_memory - $3, idle_gpus = idle_gpus - $4, idle_gpu_memory = "
-                    "idle_gpu_memory - $5 WHERE id = $1 AND state = 'UP' AND "
-                    "lock_state = 'OPEN' AND idle_cores >= $2 AND idle_memory >= $3 "
-                    "AND idle_gpus >= $4 AND idle_gpu_memory >= $5",
-                    {s(bk.host_id), i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory)}));
-      if (host_ok == 0) continue;
-      ASSIGN_OR_RETURN(auto frame_ok,
-                       db_->exec("UPDATE frame SET state = 'RUNNING', start_time = $2, "
-                                 "stop_time = 0, reserved_memory = $3, version = version + 1, "
-                                 "last_resource = (SELECT name FROM host WHERE id = $4) || $5 "
-                                 "WHERE id = $1 AND state = 'WAITING'",
-                                 {s(bk.frame_id), i(bk.now), i(bk.memory), s(bk.host_id),
-                                  s(absl::StrCat("/", bk.cores / 100.0, "/", bk.gpus))}));
-      if (frame_ok == 0) {
-        RETURN_IF_ERROR(recomputeIdle(*db_, bk.host_id));
-        continue;
-      }
-      RETURN_IF_ERROR(
-          db_->exec("INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, "
-                    "reserved_cores, reserved_memory, reserved_gpus, reserved_gpu_memory, "
-                    "booked_time, ping_time, log_path) SELECT $1, $2, $3, $4, $5, j.show_id, $6, "
-                    "$7, $8, $9, $10, $10, $11 FROM job j WHERE j.id = $3",
-                    {s(bk.proc_id), s(bk.host_id), s(bk.job_id), s(bk.layer_id), s(bk.frame_id),
-                     i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory), i(bk.now),
-                     s(bk.log_path)})
-              .status());
-      made.push_back(bk);
-    }
-    return made;
   });
 }
 

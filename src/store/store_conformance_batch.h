@@ -145,4 +145,48 @@ TEST_P(StoreConformanceTest, BatchLargerThanOneStatementCarriesIsWrittenWhole) {
   expectCountsMatchFrames(nj.job.id);
 }
 
+TEST_P(StoreConformanceTest, ManyBookingsAtOnceBookWhatFitsAndSkipTheRest) {
+  NewJob nj = testingJob("sweep");
+  addLayer(nj, "a", 1, 12);
+  create(nj);
+  core::Host open = bootHost("render01", 400);  // four one-core frames
+  core::Host locked = bootHost("render02");
+  core::Host down = bootHost("render03");
+  must(store().setHostLock(locked.id, core::LockState::kLocked), "setHostLock");
+  must(store().setHostState(down.id, core::HardwareState::kDown), "setHostState");
+  const core::Frame f1 = frameOf(nj, "a", 1);
+  run(open, f1);  // f1 runs already: one core of render01 taken
+  std::vector<Booking> sweep = {
+      bookingFor(open, frameOf(nj, "a", 2)),
+      bookingFor(open, f1),                     // no longer WAITING
+      bookingFor(open, frameOf(nj, "a", 3)),
+      bookingFor(locked, frameOf(nj, "a", 4)),  // locked host
+      bookingFor(down, frameOf(nj, "a", 5)),    // DOWN host
+      bookingFor(open, frameOf(nj, "a", 6)),
+      bookingFor(open, frameOf(nj, "a", 2)),    // the same frame twice
+      bookingFor(open, frameOf(nj, "a", 7)),    // render01 is full by now
+      bookingFor(open, frameOf(nj, "a", 8), 0, 64 * kKbPerGb),  // more memory than it has
+  };
+  auto made = must(store().book(sweep), "book");
+  std::vector<std::string> booked;
+  for (const auto& b : made) booked.push_back(b.frame_id);
+  EXPECT_EQ(booked, (std::vector<std::string>{frameOf(nj, "a", 2).id, frameOf(nj, "a", 3).id,
+                                              frameOf(nj, "a", 6).id}));
+  for (int n : {2, 3, 6}) {
+    const core::Frame f = frame(frameOf(nj, "a", n).id);
+    EXPECT_EQ(f.state, FrameState::kRunning) << n;
+    EXPECT_EQ(f.last_resource, "render01/1/0") << n;
+    EXPECT_EQ(f.start_time, kT0) << n;
+  }
+  for (int n : {4, 5, 7, 8}) EXPECT_EQ(frame(frameOf(nj, "a", n).id).state, FrameState::kWaiting) << n;
+  EXPECT_EQ(host(open.id).idle_cores, 0);
+  EXPECT_EQ(host(open.id).idle_memory, open.memory - 4 * kKbPerGb);
+  EXPECT_EQ(host(locked.id).idle_cores, locked.cores);
+  EXPECT_EQ(host(down.id).idle_cores, down.cores);
+  ProcSearch q;
+  q.host_ids = {open.id};
+  EXPECT_EQ(must(store().getProcs(q), "getProcs").size(), 4u);
+  expectCountsMatchFrames(nj.job.id);
+}
+
 }  // namespace cue::store::conformance

@@ -1,0 +1,211 @@
+// SqlStore: making bookings durable (book; unbook is in sql_store_hosts.cpp). Contracts
+// in store.h. A few bookings (a host visit) are written
+// one by one, each a compare-and-set on its host and frame; many (a farm sweep) with one
+// statement per step for a whole chunk: hosts read, frames moved to RUNNING, hosts' idle
+// resources, procs. On PostgreSQL every statement is a round trip, and a cold farm's first
+// sweep books thousands of frames in one transaction.
+#include <map>
+#include <set>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "store/sql_rows.h"
+#include "store/sql_util.h"
+
+namespace cue::store {
+
+using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpers
+
+namespace {
+
+// Fewer bookings than this are written one by one (fewer statements for a host visit).
+constexpr size_t kSetBasedFrom = 8;
+// The most bookings one set of statements carries.
+constexpr size_t kMaxChunk = 256;
+
+std::string lastResource(const std::string& host_name, const Booking& bk) {
+  return absl::StrCat(host_name, "/", bk.cores / 100.0, "/", bk.gpus);
+}
+
+// One booking: compare-and-set on the host's idle resources, then on the frame's state.
+absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
+  ASSIGN_OR_RETURN(
+      auto host_ok,
+      db.exec("UPDATE host SET idle_cores = idle_cores - $2, idle_memory = "
+              "idle_memory - $3, idle_gpus = idle_gpus - $4, idle_gpu_memory = "
+              "idle_gpu_memory - $5 WHERE id = $1 AND state = 'UP' AND "
+              "lock_state = 'OPEN' AND idle_cores >= $2 AND idle_memory >= $3 "
+              "AND idle_gpus >= $4 AND idle_gpu_memory >= $5",
+              {s(bk.host_id), i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory)}));
+  if (host_ok == 0) return false;
+  ASSIGN_OR_RETURN(auto frame_ok,
+                   db.exec("UPDATE frame SET state = 'RUNNING', start_time = $2, "
+                           "stop_time = 0, reserved_memory = $3, version = version + 1, "
+                           "last_resource = (SELECT name FROM host WHERE id = $4) || $5 "
+                           "WHERE id = $1 AND state = 'WAITING'",
+                           {s(bk.frame_id), i(bk.now), i(bk.memory), s(bk.host_id),
+                            s(absl::StrCat("/", bk.cores / 100.0, "/", bk.gpus))}));
+  if (frame_ok == 0) {
+    RETURN_IF_ERROR(recomputeIdle(db, bk.host_id));
+    return false;
+  }
+  RETURN_IF_ERROR(
+      db.exec("INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, "
+              "reserved_cores, reserved_memory, reserved_gpus, reserved_gpu_memory, "
+              "booked_time, ping_time, log_path) SELECT $1, $2, $3, $4, $5, j.show_id, $6, "
+              "$7, $8, $9, $10, $10, $11 FROM job j WHERE j.id = $3",
+              {s(bk.proc_id), s(bk.host_id), s(bk.job_id), s(bk.layer_id), s(bk.frame_id),
+               i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory), i(bk.now),
+               s(bk.log_path)})
+          .status());
+  return true;
+}
+
+struct HostRoom {
+  std::string name;
+  bool open = false;  // UP and OPEN
+  int64_t cores = 0, memory = 0, gpus = 0, gpu_memory = 0;
+};
+
+// A chunk of bookings (no frame twice) with one statement per step: the same outcome as
+// bookOne for each, in order.
+absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chunk,
+                       std::vector<Booking>& made) {
+  std::vector<std::string> host_ids;
+  for (const Booking* bk : chunk) host_ids.push_back(bk->host_id);
+  P params;
+  ASSIGN_OR_RETURN(
+      auto rows,
+      db.query(absl::StrCat("SELECT id, name, CASE WHEN state = 'UP' AND lock_state = 'OPEN' THEN 1 ELSE 0 "
+                            "END, idle_cores, "
+                            "idle_memory, idle_gpus, idle_gpu_memory FROM host WHERE id IN (",
+                            inList(host_ids, params), ")"),
+               params));
+  std::map<std::string, HostRoom, std::less<>> room;
+  for (const auto& r : rows)
+    room[r.str(0)] = HostRoom{r.str(1), r.b(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6)};
+  std::vector<std::string> frame_ids;
+  for (const Booking* bk : chunk) frame_ids.push_back(bk->frame_id);
+  params.clear();
+  ASSIGN_OR_RETURN(auto waiting_rows,
+                   db.query(absl::StrCat("SELECT id FROM frame WHERE id IN (",
+                                         inList(frame_ids, params), ") AND state = 'WAITING'"),
+                            params));
+  std::set<std::string, std::less<>> waiting;
+  for (const auto& r : waiting_rows) waiting.insert(r.str(0));
+  // What fits, in order, as bookOne's compare-and-sets would decide one after another.
+  std::vector<const Booking*> fits;
+  for (const Booking* bk : chunk) {
+    if (!waiting.contains(bk->frame_id)) continue;
+    auto it = room.find(bk->host_id);
+    if (it == room.end()) continue;
+    HostRoom& h = it->second;
+    if (!h.open || h.cores < bk->cores || h.memory < bk->memory || h.gpus < bk->gpus ||
+        h.gpu_memory < bk->gpu_memory)
+      continue;
+    h.cores -= bk->cores;
+    h.memory -= bk->memory;
+    h.gpus -= bk->gpus;
+    h.gpu_memory -= bk->gpu_memory;
+    fits.push_back(bk);
+  }
+  if (fits.empty()) return absl::OkStatus();
+  params.clear();
+  for (const Booking* bk : fits)
+    for (SqlValue v : {s(bk->frame_id), i(bk->now), i(bk->memory),
+                       s(lastResource(room[bk->host_id].name, *bk))})
+      params.push_back(std::move(v));
+  ASSIGN_OR_RETURN(
+      auto running,
+      db.query(absl::StrCat("WITH v (id, now, memory, last_resource) AS (VALUES ",
+                            valuesRows(fits.size(), {"TEXT", "BIGINT", "BIGINT", "TEXT"}, 1),
+                            ") UPDATE frame SET state = 'RUNNING', start_time = v.now, stop_time "
+                            "= 0, reserved_memory = v.memory, version = frame.version + 1, "
+                            "last_resource = v.last_resource FROM v WHERE frame.id = v.id AND "
+                            "frame.state = 'WAITING' RETURNING frame.id"),
+               params));
+  // Read WAITING above, in this transaction: any other answer is a race lost to another
+  // cuebot (the transaction runs again).
+  if (running.size() != fits.size())
+    return absl::AbortedError("a frame changed state while it was being booked");
+  const std::vector<const Booking*>& booked = fits;
+  std::map<std::string, HostRoom, std::less<>> taken;
+  for (const Booking* bk : booked) {
+    HostRoom& t = taken[bk->host_id];
+    t.cores += bk->cores;
+    t.memory += bk->memory;
+    t.gpus += bk->gpus;
+    t.gpu_memory += bk->gpu_memory;
+  }
+  if (booked.empty()) return absl::OkStatus();
+  params.clear();
+  for (const auto& [id, t] : taken)
+    for (SqlValue v : {s(id), i(t.cores), i(t.memory), i(t.gpus), i(t.gpu_memory)})
+      params.push_back(std::move(v));
+  RETURN_IF_ERROR(
+      db.exec(absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
+                           valuesRows(taken.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
+                           ") UPDATE host SET idle_cores = host.idle_cores - v.cores, idle_memory = "
+                           "host.idle_memory - v.memory, idle_gpus = host.idle_gpus - v.gpus, "
+                           "idle_gpu_memory = host.idle_gpu_memory - v.gpu_memory FROM v WHERE "
+                           "host.id = v.id"),
+              params)
+          .status());
+  params.clear();
+  for (const Booking* bk : booked)
+    for (SqlValue v : {s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id),
+                       s(bk->frame_id), i(bk->cores), i(bk->memory), i(bk->gpus),
+                       i(bk->gpu_memory), i(bk->now), s(bk->log_path)})
+      params.push_back(std::move(v));
+  RETURN_IF_ERROR(
+      db.exec(absl::StrCat("WITH v (id, host_id, job_id, layer_id, frame_id, cores, memory, "
+                           "gpus, gpu_memory, now, log_path) AS (VALUES ",
+                           valuesRows(booked.size(),
+                                      {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT",
+                                       "INTEGER", "BIGINT", "BIGINT", "TEXT"},
+                                      1),
+                           ") INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, "
+                           "reserved_cores, reserved_memory, reserved_gpus, reserved_gpu_memory, "
+                           "booked_time, ping_time, log_path) SELECT v.id, v.host_id, v.job_id, "
+                           "v.layer_id, v.frame_id, j.show_id, v.cores, v.memory, v.gpus, "
+                           "v.gpu_memory, v.now, v.now, v.log_path FROM v JOIN job j ON j.id = "
+                           "v.job_id"),
+              params)
+          .status());
+  for (const Booking* bk : booked) made.push_back(*bk);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& bookings) {
+  return transact([&]() -> absl::StatusOr<std::vector<Booking>> {
+    RETURN_IF_ERROR(checkBookingFence());
+    std::vector<Booking> made;
+    if (bookings.size() < kSetBasedFrom) {
+      for (const auto& bk : bookings) {
+        ASSIGN_OR_RETURN(bool ok, bookOne(*db_, bk));
+        if (ok) made.push_back(bk);
+      }
+      return made;
+    }
+    // Chunks with no frame twice: a frame's second booking goes to a later chunk, where
+    // the frame is no longer WAITING.
+    std::vector<const Booking*> chunk;
+    std::set<std::string_view> frames;
+    for (const auto& bk : bookings) {
+      if (chunk.size() >= kMaxChunk || frames.contains(bk.frame_id)) {
+        RETURN_IF_ERROR(bookChunk(*db_, chunk, made));
+        chunk.clear();
+        frames.clear();
+      }
+      chunk.push_back(&bk);
+      frames.insert(bk.frame_id);
+    }
+    if (!chunk.empty()) RETURN_IF_ERROR(bookChunk(*db_, chunk, made));
+    return made;
+  });
+}
+
+}  // namespace cue::store
