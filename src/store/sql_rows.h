@@ -376,6 +376,40 @@ inline absl::Status recomputeIdle(SqlConnection& db, const std::vector<std::stri
             params)
       .status();
 }
+// Cores, memory, GPUs and GPU memory that procs hold on a host: what booking takes from its
+// idle resources and a completion gives back.
+struct HostResources {
+  int64_t cores = 0, memory = 0, gpus = 0, gpu_memory = 0;
+  void add(int64_t c, int64_t m, int64_t g, int64_t gm) {
+    cores += c;
+    memory += m;
+    gpus += g;
+    gpu_memory += gm;
+  }
+};
+// Adds (give_back) or takes each host's resources to or from its idle resources, one
+// statement for all the hosts.
+inline absl::Status changeIdle(SqlConnection& db,
+                               const std::map<std::string, HostResources, std::less<>>& hosts,
+                               bool give_back) {
+  if (hosts.empty()) return absl::OkStatus();
+  P params;
+  for (const auto& [id, r] : hosts)
+    for (SqlValue v : {s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory)})
+      params.push_back(std::move(v));
+  const char* op = give_back ? " + " : " - ";
+  return db
+      .exec(absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
+                         valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
+                         ") UPDATE host SET idle_cores = host.idle_cores", op,
+                         "v.cores, idle_memory = host.idle_memory", op,
+                         "v.memory, idle_gpus = host.idle_gpus", op,
+                         "v.gpus, idle_gpu_memory = host.idle_gpu_memory", op,
+                         "v.gpu_memory FROM v WHERE host.id = v.id"),
+            params)
+      .status();
+}
+
 inline absl::Status recomputeIdle(SqlConnection& db, const std::string& host_id) {
   return recomputeIdle(db, std::vector<std::string>{host_id});
 }

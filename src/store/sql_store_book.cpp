@@ -129,31 +129,12 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   // cuebot (the transaction runs again).
   if (running.size() != fits.size())
     return absl::AbortedError("a frame changed state while it was being booked");
-  const std::vector<const Booking*>& booked = fits;
-  std::map<std::string, HostRoom, std::less<>> taken;
-  for (const Booking* bk : booked) {
-    HostRoom& t = taken[bk->host_id];
-    t.cores += bk->cores;
-    t.memory += bk->memory;
-    t.gpus += bk->gpus;
-    t.gpu_memory += bk->gpu_memory;
-  }
-  if (booked.empty()) return absl::OkStatus();
+  std::map<std::string, HostResources, std::less<>> taken;
+  for (const Booking* bk : fits)
+    taken[bk->host_id].add(bk->cores, bk->memory, bk->gpus, bk->gpu_memory);
+  RETURN_IF_ERROR(changeIdle(db, taken, /*give_back=*/false));
   params.clear();
-  for (const auto& [id, t] : taken)
-    for (SqlValue v : {s(id), i(t.cores), i(t.memory), i(t.gpus), i(t.gpu_memory)})
-      params.push_back(std::move(v));
-  RETURN_IF_ERROR(
-      db.exec(absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
-                           valuesRows(taken.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
-                           ") UPDATE host SET idle_cores = host.idle_cores - v.cores, idle_memory = "
-                           "host.idle_memory - v.memory, idle_gpus = host.idle_gpus - v.gpus, "
-                           "idle_gpu_memory = host.idle_gpu_memory - v.gpu_memory FROM v WHERE "
-                           "host.id = v.id"),
-              params)
-          .status());
-  params.clear();
-  for (const Booking* bk : booked)
+  for (const Booking* bk : fits)
     for (SqlValue v : {s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id),
                        s(bk->frame_id), i(bk->cores), i(bk->memory), i(bk->gpus),
                        i(bk->gpu_memory), i(bk->now), s(bk->log_path)})
@@ -161,7 +142,7 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   RETURN_IF_ERROR(
       db.exec(absl::StrCat("WITH v (id, host_id, job_id, layer_id, frame_id, cores, memory, "
                            "gpus, gpu_memory, now, log_path) AS (VALUES ",
-                           valuesRows(booked.size(),
+                           valuesRows(fits.size(),
                                       {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT",
                                        "INTEGER", "BIGINT", "BIGINT", "TEXT"},
                                       1),
@@ -173,7 +154,7 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
                            "v.job_id"),
               params)
           .status());
-  for (const Booking* bk : booked) made.push_back(*bk);
+  for (const Booking* bk : fits) made.push_back(*bk);
   return absl::OkStatus();
 }
 

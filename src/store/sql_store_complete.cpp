@@ -111,36 +111,17 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
 absl::Status releaseAndRecord(SqlConnection& db, const std::vector<Accepted>& chunk,
                               const std::vector<absl::StatusOr<CompletionResult>>& results) {
   std::vector<std::string> procs;
-  struct Freed {
-    int64_t cores = 0, memory = 0, gpus = 0, gpu_memory = 0;
-  };
-  std::map<std::string, Freed, std::less<>> hosts;
+  std::map<std::string, HostResources, std::less<>> hosts;
   for (const auto& a : chunk) {
     procs.push_back(a.done->proc_id);
-    Freed& f = hosts[a.host_id];
-    f.cores += a.cores;
-    f.memory += a.reserved_memory;
-    f.gpus += a.gpus;
-    f.gpu_memory += a.gpu_memory;
+    hosts[a.host_id].add(a.cores, a.reserved_memory, a.gpus, a.gpu_memory);
   }
   P params;
   RETURN_IF_ERROR(
       db.exec(absl::StrCat("DELETE FROM proc WHERE id IN (", inList(procs, params), ")"), params)
           .status());
   // What booking took (Store::book) is given back: idle stays cores less the sum of procs.
-  params.clear();
-  for (const auto& [id, f] : hosts)
-    for (SqlValue v : {s(id), i(f.cores), i(f.memory), i(f.gpus), i(f.gpu_memory)})
-      params.push_back(std::move(v));
-  RETURN_IF_ERROR(
-      db.exec(absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
-                           valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
-                           ") UPDATE host SET idle_cores = host.idle_cores + v.cores, idle_memory = "
-                           "host.idle_memory + v.memory, idle_gpus = host.idle_gpus + v.gpus, "
-                           "idle_gpu_memory = host.idle_gpu_memory + v.gpu_memory FROM v WHERE "
-                           "host.id = v.id"),
-              params)
-          .status());
+  RETURN_IF_ERROR(changeIdle(db, hosts, /*give_back=*/true));
   params.clear();
   for (const auto& a : chunk) {
     const FrameCompletion& d = *a.done;
