@@ -360,22 +360,25 @@ inline absl::StatusOr<std::vector<core::Proc>> markProcsForKill(SqlConnection& d
   return procs;
 }
 
-// Recomputes hosts' idle resources from the procs booked on them.
-inline absl::Status recomputeIdle(SqlConnection& db, const std::vector<std::string>& host_ids) {
-  P params;
+// Recomputes a host's idle resources from the procs booked on it.
+inline absl::Status recomputeIdle(SqlConnection& db, const std::string& host_id) {
   return db
-      .exec(absl::StrCat(
-                "UPDATE host SET idle_cores = cores - (SELECT COALESCE(SUM(reserved_cores), 0) "
-                "FROM proc WHERE proc.host_id = host.id), idle_memory = memory - (SELECT "
-                "COALESCE(SUM(reserved_memory), 0) FROM proc WHERE proc.host_id = host.id), "
-                "idle_gpus = gpus - (SELECT COALESCE(SUM(reserved_gpus), 0) FROM proc WHERE "
-                "proc.host_id = host.id), idle_gpu_memory = gpu_memory - (SELECT "
-                "COALESCE(SUM(reserved_gpu_memory), 0) FROM proc WHERE proc.host_id = host.id) "
-                "WHERE id IN (",
-                inList(host_ids, params), ")"),
-            params)
+      .exec(
+          "UPDATE host SET idle_cores = cores - (SELECT COALESCE(SUM(reserved_cores), 0) FROM "
+          "proc WHERE host_id = $1), idle_memory = memory - (SELECT "
+          "COALESCE(SUM(reserved_memory), 0) FROM proc WHERE host_id = $1), idle_gpus = gpus - "
+          "(SELECT COALESCE(SUM(reserved_gpus), 0) FROM proc WHERE host_id = $1), "
+          "idle_gpu_memory = gpu_memory - (SELECT COALESCE(SUM(reserved_gpu_memory), 0) FROM "
+          "proc WHERE host_id = $1) WHERE id = $1",
+          {s(host_id)})
       .status();
 }
+
+// A frame's last_resource as OpenCue writes it: "host/cores/gpus" (cores in whole cores).
+inline std::string lastResource(absl::string_view host_name, int64_t cores, int64_t gpus) {
+  return absl::StrCat(host_name, "/", cores / 100.0, "/", gpus);
+}
+
 // Cores, memory, GPUs and GPU memory that procs hold on a host: what booking takes from its
 // idle resources and a completion gives back.
 struct HostResources {
@@ -385,6 +388,9 @@ struct HostResources {
     memory += m;
     gpus += g;
     gpu_memory += gm;
+  }
+  bool covers(int64_t c, int64_t m, int64_t g, int64_t gm) const {
+    return cores >= c && memory >= m && gpus >= g && gpu_memory >= gm;
   }
 };
 // Adds (give_back) or takes each host's resources to or from its idle resources, one
@@ -408,10 +414,6 @@ inline absl::Status changeIdle(SqlConnection& db,
                          "v.gpu_memory FROM v WHERE host.id = v.id"),
             params)
       .status();
-}
-
-inline absl::Status recomputeIdle(SqlConnection& db, const std::string& host_id) {
-  return recomputeIdle(db, std::vector<std::string>{host_id});
 }
 
 inline absl::StatusOr<core::Host> loadHost(SqlConnection& db, absl::string_view where, const P& params,

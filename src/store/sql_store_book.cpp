@@ -1,8 +1,7 @@
 // SqlStore: making bookings durable (book; unbook is in sql_store_hosts.cpp). Contracts
-// in store.h. A few bookings (a host visit) are written
-// one by one, each a compare-and-set on its host and frame; many (a farm sweep) with one
-// statement per step for a whole chunk: hosts read, frames moved to RUNNING, hosts' idle
-// resources, procs. On PostgreSQL every statement is a round trip, and a cold farm's first
+// in store.h. A few bookings (a host visit) are written one by one, each a compare-and-set
+// on its host and frame; many (a farm sweep) with one statement per step for a whole
+// chunk: hosts and frames read, frames moved to RUNNING, hosts' idle resources, procs. On PostgreSQL every statement is a round trip, and a cold farm's first
 // sweep books thousands of frames in one transaction.
 #include <map>
 #include <set>
@@ -24,10 +23,6 @@ constexpr size_t kSetBasedFrom = 8;
 // The most bookings one set of statements carries.
 constexpr size_t kMaxChunk = 256;
 
-std::string lastResource(const std::string& host_name, const Booking& bk) {
-  return absl::StrCat(host_name, "/", bk.cores / 100.0, "/", bk.gpus);
-}
-
 // One booking: compare-and-set on the host's idle resources, then on the frame's state.
 absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
   ASSIGN_OR_RETURN(
@@ -45,7 +40,7 @@ absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
                            "last_resource = (SELECT name FROM host WHERE id = $4) || $5 "
                            "WHERE id = $1 AND state = 'WAITING'",
                            {s(bk.frame_id), i(bk.now), i(bk.memory), s(bk.host_id),
-                            s(absl::StrCat("/", bk.cores / 100.0, "/", bk.gpus))}));
+                            s(lastResource("", bk.cores, bk.gpus))}));
   if (frame_ok == 0) {
     RETURN_IF_ERROR(recomputeIdle(db, bk.host_id));
     return false;
@@ -65,7 +60,7 @@ absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
 struct HostRoom {
   std::string name;
   bool open = false;  // UP and OPEN
-  int64_t cores = 0, memory = 0, gpus = 0, gpu_memory = 0;
+  HostResources idle;
 };
 
 // A chunk of bookings (no frame twice) with one statement per step: the same outcome as
@@ -77,14 +72,14 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   P params;
   ASSIGN_OR_RETURN(
       auto rows,
-      db.query(absl::StrCat("SELECT id, name, CASE WHEN state = 'UP' AND lock_state = 'OPEN' THEN 1 ELSE 0 "
-                            "END, idle_cores, "
-                            "idle_memory, idle_gpus, idle_gpu_memory FROM host WHERE id IN (",
+      db.query(absl::StrCat("SELECT id, name, CASE WHEN state = 'UP' AND lock_state = 'OPEN' "
+                            "THEN 1 ELSE 0 END, idle_cores, idle_memory, idle_gpus, "
+                            "idle_gpu_memory FROM host WHERE id IN (",
                             inList(host_ids, params), ")"),
                params));
   std::map<std::string, HostRoom, std::less<>> room;
   for (const auto& r : rows)
-    room[r.str(0)] = HostRoom{r.str(1), r.b(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6)};
+    room[r.str(0)] = HostRoom{r.str(1), r.b(2), {r.i64(3), r.i64(4), r.i64(5), r.i64(6)}};
   std::vector<std::string> frame_ids;
   for (const Booking* bk : chunk) frame_ids.push_back(bk->frame_id);
   params.clear();
@@ -101,20 +96,15 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
     auto it = room.find(bk->host_id);
     if (it == room.end()) continue;
     HostRoom& h = it->second;
-    if (!h.open || h.cores < bk->cores || h.memory < bk->memory || h.gpus < bk->gpus ||
-        h.gpu_memory < bk->gpu_memory)
-      continue;
-    h.cores -= bk->cores;
-    h.memory -= bk->memory;
-    h.gpus -= bk->gpus;
-    h.gpu_memory -= bk->gpu_memory;
+    if (!h.open || !h.idle.covers(bk->cores, bk->memory, bk->gpus, bk->gpu_memory)) continue;
+    h.idle.add(-bk->cores, -bk->memory, -bk->gpus, -bk->gpu_memory);
     fits.push_back(bk);
   }
   if (fits.empty()) return absl::OkStatus();
   params.clear();
   for (const Booking* bk : fits)
     for (SqlValue v : {s(bk->frame_id), i(bk->now), i(bk->memory),
-                       s(lastResource(room[bk->host_id].name, *bk))})
+                       s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus))})
       params.push_back(std::move(v));
   ASSIGN_OR_RETURN(
       auto running,

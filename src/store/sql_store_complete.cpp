@@ -6,11 +6,9 @@
 // one batch.
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/ids.h"
 #include "common/status.h"
 #include "core/completion_rules.h"
@@ -155,7 +153,7 @@ absl::Status updateFrames(SqlConnection& db, const std::vector<Accepted>& chunk)
          {s(d.frame_id), s(st(a.outcome.next)), i(a.outcome.retry_count), i(d.exit_status),
           i(d.exit_signal), i(d.now), i(a.max_rss),
           i(static_cast<int64_t>(d.run_time) * a.cores / 100),
-          s(absl::StrCat(d.host_name, "/", a.cores / 100.0, "/", a.gpus)),
+          s(lastResource(d.host_name, a.cores, a.gpus)),
           i(a.outcome.reserved_memory), i(a.max_gpu_memory)})
       params.push_back(std::move(v));
     ++rows;
@@ -229,15 +227,14 @@ absl::Status settleDoneFrames(SqlConnection& db, const std::vector<Accepted>& ch
   return absl::OkStatus();
 }
 
-// Splits the valid completions into chunks of at most kMaxChunk with no proc or frame
-// twice (a second completion of the same proc goes to a later chunk, which finds it
+// Splits the completions at `indices` into chunks of at most kMaxChunk with no proc or
+// frame twice (a second completion of the same proc goes to a later chunk, which finds it
 // handled).
 std::vector<std::vector<size_t>> chunksOf(const std::vector<FrameCompletion>& batch,
-                                          const std::vector<absl::StatusOr<CompletionResult>>& results) {
+                                          const std::vector<size_t>& indices) {
   std::vector<std::vector<size_t>> out;
   std::set<absl::string_view> procs, frames;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (!results[i].ok() && !absl::IsUnknown(results[i].status())) continue;  // refused already
+  for (size_t i : indices) {
     const FrameCompletion& d = batch[i];
     if (out.empty() || out.back().size() >= kMaxChunk || procs.contains(d.proc_id) ||
         frames.contains(d.frame_id)) {
@@ -257,14 +254,18 @@ std::vector<std::vector<size_t>> chunksOf(const std::vector<FrameCompletion>& ba
 absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> SqlStore::completeFrames(
     const std::vector<FrameCompletion>& batch) {
   return transact([&]() -> absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> {
-    // UNKNOWN marks a completion not handled yet; every one leaves with a result.
+    // Every entry is set below: refused here, or by readChunk (NOT_FOUND or its result).
     std::vector<absl::StatusOr<CompletionResult>> results(batch.size(),
                                                           absl::UnknownError("not handled"));
-    for (size_t i = 0; i < batch.size(); ++i)
-      if (batch[i].oom_retry_memory < 0)
+    std::vector<size_t> valid;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].oom_retry_memory >= 0)
+        valid.push_back(i);
+      else
         results[i] = absl::InvalidArgumentError(absl::StrCat(
             "completion of frame ", batch[i].frame_id, ": oom_retry_memory must not be negative"));
-    for (const auto& chunk : chunksOf(batch, results)) {
+    }
+    for (const auto& chunk : chunksOf(batch, valid)) {
       ASSIGN_OR_RETURN(auto accepted, readChunk(*db_, chunk, batch, results));
       if (accepted.empty()) continue;
       RETURN_IF_ERROR(releaseAndRecord(*db_, accepted, results));
