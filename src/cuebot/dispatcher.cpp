@@ -1,6 +1,7 @@
 #include "cuebot/dispatcher.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/ids.h"
 #include "common/logging.h"
 #include "core/command_tokens.h"
@@ -111,39 +112,52 @@ void Dispatcher::worker() {
       return false;
     });
     if (stopping_) return;
-    auto it = std::find_if(queue_.begin(), queue_.end(),
-                           [this](const std::string& h) { return !busy_.contains(h); });
-    std::string host = *it;
-    queue_.erase(it);
-    queued_.erase(host);
-    busy_.insert(host);
+    // Every queued host that no other worker is visiting, up to max_hosts_per_visit: hosts
+    // that freed together are planned together and booked in one transaction.
+    std::vector<std::string> hosts;
+    for (auto it = queue_.begin();
+         it != queue_.end() && static_cast<int>(hosts.size()) < options_.max_hosts_per_visit;) {
+      if (busy_.contains(*it)) {
+        ++it;
+        continue;
+      }
+      hosts.push_back(*it);
+      queued_.erase(*it);
+      busy_.insert(*it);
+      it = queue_.erase(it);
+    }
     lock.unlock();
-    int launched = visit(host);
+    std::set<std::string> launched_on;
+    visit(hosts, &launched_on);
     lock.lock();
-    busy_.erase(host);
-    // A host that took frames may hold more once the store has caught up.
-    if (launched > 0 && queued_.insert(host).second) queue_.push_back(host);
+    for (const auto& host : hosts) {
+      busy_.erase(host);
+      // A host that took frames may hold more once the store has caught up.
+      if (launched_on.contains(host) && queued_.insert(host).second) queue_.push_back(host);
+    }
     cv_.notify_all();
   }
 }
 
-int Dispatcher::visit(const std::string& host_id) {
+int Dispatcher::visit(const std::vector<std::string>& host_ids,
+                      std::set<std::string>* launched_on) {
   if (!booking_) return 0;
   auto log = common::logger("dispatch");
-  stats_.visits++;
+  stats_.visits += static_cast<int64_t>(host_ids.size());
   // 1-2. plan from memory, book durably, record in memory
   auto launches = model_.planAndBook(
-      host_id, options_.plan, clock_.nowSeconds(),
+      host_ids, options_.plan, clock_.nowSeconds(),
       [this](const std::vector<store::Booking>& b) { return book(b); },
       [] { return common::newId(); });
   if (!launches.ok()) {
-    log->warn("host {}: booking failed: {}", host_id, launches.status().ToString());
+    log->warn("hosts {}: booking failed: {}", absl::StrJoin(host_ids, ", "),
+              launches.status().ToString());
     return 0;
   }
   stats_.booked += static_cast<int64_t>(launches->size());
   std::vector<const FarmModel::Launch*> list;
   for (const auto& l : *launches) list.push_back(&l);
-  return launch(list);
+  return launch(list, launched_on);
 }
 
 absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
@@ -160,7 +174,8 @@ absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
   return made;
 }
 
-int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
+int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches,
+                       std::set<std::string>* launched_on) {
   auto log = common::logger("dispatch");
   // 3. launches, all on their way before the first answer is awaited
   std::vector<RqdClient::LaunchCall> calls;
@@ -181,6 +196,7 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
                            st.code() == absl::StatusCode::kUnknown;
     if (st.ok()) {
       ++launched;
+      if (launched_on) launched_on->insert(bk.host_id);
       log->debug("launched {}/{} on {} ({} cores)", l.job.name, l.frame_name, l.host.name,
                  bk.cores);
     } else if (uncertain) {

@@ -2,9 +2,10 @@
 // running on H.
 //
 // A sweep books the whole farm's plan (dispatch::planFarm) in one transaction and
-// launches it from several threads; a host visit does the same for one host.
-// For one host: 1. plan it from the in-memory farm model (dispatch::planHost; no store
-// reads); 2. make the bookings durable in one transaction (the store re-checks every
+// launches it from several threads; a host visit does the same for the hosts queued
+// together (those that freed procs since a worker last looked, up to max_hosts_per_visit).
+// For the hosts of a visit: 1. plan them from the in-memory farm model
+// (dispatch::planHosts; no store reads); 2. make the bookings durable in one transaction (the store re-checks every
 // frame and core) and record them in the model; 3. send each booked frame to the
 // host's rqd with LaunchFrame; 4. undo a booking the rqd refused: requeued when it may
 // work later, DEAD (exit status 256, FAILED_LAUNCH) when the rqd refused the frame.
@@ -35,7 +36,9 @@ namespace cue::cuebot {
 
 struct DispatcherOptions {
   int threads = 2;                // booking threads
-  int max_bookings_per_visit = 100;
+  int max_bookings_per_visit = 100;  // per host
+  // Most queued hosts one worker plans and books together (one transaction).
+  int max_hosts_per_visit = 64;
   dispatch::Config plan;          // the planner's settings
   int sweep_interval_ms = 3000;   // periodic visit of every idle host
   // Most frames one sweep books in one transaction (the model is locked meanwhile); a
@@ -60,8 +63,11 @@ class Dispatcher {
   void kickHost(const std::string& host_id);
   // Queues a sweep of every UP host with idle cores (new frames became waiting).
   void kickAll();
-  // Visits one host now on the calling thread; returns the number of frames launched.
-  int visit(const std::string& host_id);
+  // Visits the hosts now on the calling thread, in one plan and one booking transaction;
+  // returns the number of frames launched and adds to `launched_on` the hosts that took
+  // one.
+  int visit(const std::vector<std::string>& host_ids,
+            std::set<std::string>* launched_on = nullptr);
 
   // Whether this cuebot books (it holds the booking lease; see cluster.h). A dispatcher
   // that does not book drops its visits and sweeps. On by default.
@@ -87,8 +93,9 @@ class Dispatcher {
   void worker();
   void sweep();
   // Sends booked frames to their rqds; undoes the bookings they refuse. Returns how
-  // many were launched.
-  int launch(const std::vector<const FarmModel::Launch*>& launches);
+  // many were launched, and adds their hosts to `launched_on`.
+  int launch(const std::vector<const FarmModel::Launch*>& launches,
+             std::set<std::string>* launched_on = nullptr);
   rqd::RunFrame buildRunFrame(const FarmModel::Launch& launch) const;
   // store_.book, with the procs in launching_ from before the commit.
   absl::StatusOr<std::vector<store::Booking>> book(const std::vector<store::Booking>& bookings);

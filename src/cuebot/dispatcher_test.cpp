@@ -151,7 +151,7 @@ TEST_F(DispatcherTest, KillAskedDuringALaunchIsSentOnceTheLaunchIsAnswered) {
   auto jobs = launchOneFrame("race");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   int launched = -1;
-  std::thread visit([&] { launched = dispatcher_->visit(host_id_); });
+  std::thread visit([&] { launched = dispatcher_->visit({host_id_}); });
   rqd_.waitForLaunch();  // booked (RUNNING in the store), LaunchFrame not yet answered
   store::FrameSearch q;
   q.job_id = jobs->front().id;
@@ -178,7 +178,7 @@ TEST_F(DispatcherTest, KillOfAFrameNotLaunchingGoesStraightToTheRqd) {
   rqd_.open();
   auto jobs = launchOneFrame("plain");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
-  ASSERT_EQ(dispatcher_->visit(host_id_), 1);
+  ASSERT_EQ(dispatcher_->visit({host_id_}), 1);
   EXPECT_EQ(dispatcher_->launching(), 0u);
   ASSERT_TRUE(farm_->killJob(jobs->front().id, "done with it").ok());
   auto events = rqd_.events();
@@ -195,12 +195,12 @@ TEST_F(DispatcherTest, UnansweredLaunchStaysBookedAndTheHostsReportSettlesIt) {
   rqd_.answerWith(absl::DeadlineExceededError("rqd took too long"));
   auto jobs = launchOneFrame("slow");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
-  EXPECT_EQ(dispatcher_->visit(host_id_), 0);
+  EXPECT_EQ(dispatcher_->visit({host_id_}), 0);
   core::Frame f = onlyFrame(jobs->front().id);
   EXPECT_EQ(f.state, core::FrameState::kRunning) << "requeued: it could run twice";
   ASSERT_EQ(procCount(), 1u);
   EXPECT_EQ(dispatcher_->uncertainLaunches().size(), 1u);
-  dispatcher_->visit(host_id_);
+  dispatcher_->visit({host_id_});
   EXPECT_EQ(rqd_.events().size(), 2u) << "launched again";
 
   auto procs = store_->getProcs({});
@@ -218,7 +218,7 @@ TEST_F(DispatcherTest, UnansweredLaunchThatNeverArrivedIsRequeuedAfterTwoReports
   rqd_.answerWith(absl::DeadlineExceededError("rqd took too long"));
   auto jobs = launchOneFrame("lost");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
-  EXPECT_EQ(dispatcher_->visit(host_id_), 0);
+  EXPECT_EQ(dispatcher_->visit({host_id_}), 0);
   ASSERT_TRUE(report({}).ok());  // the launch may still be on its way
   EXPECT_EQ(procCount(), 1u);
   clock_.advanceMillis(13'000);

@@ -343,6 +343,15 @@ Plan planHost(const FarmView& farm, Index host, const Config& config, EpochSec n
   return plan;
 }
 
+Plan planHosts(const FarmView& farm, const std::vector<Index>& hosts, const Config& config,
+               EpochSec now) {
+  Plan plan;
+  Planner p(farm, config, now);
+  for (Index h : hosts)
+    if (h >= 0 && h < static_cast<Index>(farm.hosts.size())) p.fillHost(h, plan, false);
+  return plan;
+}
+
 Plan planFarm(const FarmView& farm, const Config& config, EpochSec now) {
   Plan plan;
   Planner p(farm, config, now);

@@ -102,6 +102,10 @@ struct Plan {
 };
 
 Plan planHost(const FarmView& farm, Index host, const Config& config, EpochSec now);
+// Several hosts in turn, in one plan (what an earlier host takes is gone for the next), as
+// many host visits at once; no skip reasons.
+Plan planHosts(const FarmView& farm, const std::vector<Index>& hosts, const Config& config,
+               EpochSec now);
 Plan planFarm(const FarmView& farm, const Config& config, EpochSec now);
 
 }  // namespace cue::dispatch

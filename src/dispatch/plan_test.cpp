@@ -58,6 +58,26 @@ TEST(PlanTest, PlanFarmBooksOnlyOnUsableHosts) {
   EXPECT_EQ(framesOnHost(plan, up), 4);
 }
 
+// Several host visits in one plan: what the first host takes is gone for the next, and a
+// host that cannot book does not stop the others.
+TEST(PlanTest, PlanHostsSharesOneLayerAcrossHostsInOrder) {
+  FarmBuilder b = oneShow();
+  Index first = b.host("h1", "local.general", 4 * kCore, 16);
+  Index locked = b.host("h2", "local.general", 4 * kCore, 16);
+  Index last = b.host("h3", "local.general", 4 * kCore, 16);
+  b.hostRef(locked).locked = true;
+  Index j = b.job("film", "job", 1);
+  b.layer(j, "render", 6, kCore, 1);
+  FarmView farm = b.build();
+  Plan plan = planHosts(farm, {first, locked, last, 99}, Config{}, kNow);
+  EXPECT_EQ(framesOnHost(plan, first), 4);
+  EXPECT_EQ(framesOnHost(plan, locked), 0);
+  EXPECT_EQ(framesOnHost(plan, last), 2);
+  std::set<std::string> frames;
+  for (const auto& bk : plan.bookings) frames.insert(bk.frame_id);
+  EXPECT_EQ(frames.size(), 6u) << "no frame planned twice";
+}
+
 TEST(PlanTest, HostIndexOutOfRangeGivesEmptyPlan) {
   FarmBuilder b = oneShow();
   b.host("h1", "local.general", 4 * kCore, 16);

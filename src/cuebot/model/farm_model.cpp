@@ -503,13 +503,18 @@ void FarmModel::withView(const std::function<void(dispatch::FarmView&)>& fn) {
 }
 
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
-    const std::string& host_id, const dispatch::Config& config, core::EpochSec now,
-    const BookFn& book, const std::function<std::string()>& new_proc_id) {
+    const std::vector<std::string>& host_ids, const dispatch::Config& config,
+    core::EpochSec now, const BookFn& book, const std::function<std::string()>& new_proc_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  const Index h = find(host_idx_, host_id);
-  if (h == kNone) return std::vector<Launch>{};
-  updateRecentlyFreedLocked(h, now);
-  return bookPlanLocked(dispatch::planHost(view_, h, config, now), now, book, new_proc_id);
+  std::vector<Index> hosts;
+  for (const auto& id : host_ids) {
+    const Index h = find(host_idx_, id);
+    if (h == kNone) continue;
+    updateRecentlyFreedLocked(h, now);
+    hosts.push_back(h);
+  }
+  if (hosts.empty()) return std::vector<Launch>{};
+  return bookPlanLocked(dispatch::planHosts(view_, hosts, config, now), now, book, new_proc_id);
 }
 
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planFarmAndBook(

@@ -84,10 +84,11 @@ class FarmModel {
   };
   using BookFn =
       std::function<absl::StatusOr<std::vector<store::Booking>>(const std::vector<store::Booking>&)>;
-  // Plans the host (dispatch::planHost), makes the bookings durable through `book` and
-  // records those the store made, all under the model's lock; returns them to launch.
-  // `new_proc_id` names each new proc.
-  absl::StatusOr<std::vector<Launch>> planAndBook(const std::string& host_id,
+  // Plans the hosts in turn (dispatch::planHosts: what one takes is gone for the next),
+  // makes the bookings durable through one `book` call (visits that queued up together
+  // are one transaction) and records those the store made, all under the model's lock;
+  // returns them to launch. `new_proc_id` names each new proc.
+  absl::StatusOr<std::vector<Launch>> planAndBook(const std::vector<std::string>& host_ids,
                                                   const dispatch::Config& config,
                                                   core::EpochSec now, const BookFn& book,
                                                   const std::function<std::string()>& new_proc_id);

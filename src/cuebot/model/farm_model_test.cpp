@@ -55,7 +55,7 @@ class FarmModelTest : public ::testing::Test {
   std::vector<FarmModel::Launch> book(FarmModel& model) {
     int n = 0;
     auto made = model.planAndBook(
-        host_id_, {}, 1000, [&](const std::vector<store::Booking>& b) { return store_->book(b); },
+        {host_id_}, {}, 1000, [&](const std::vector<store::Booking>& b) { return store_->book(b); },
         [&] { return absl::StrCat("proc-", n++, "-", std::random_device{}()); });
     EXPECT_TRUE(made.ok()) << made.status();
     return made.ok() ? *made : std::vector<FarmModel::Launch>{};

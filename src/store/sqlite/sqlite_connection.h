@@ -4,6 +4,7 @@
 // (checkpointInBackground) rather than inside the commit that crossed the WAL's threshold.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <functional>
 #include <string>
@@ -37,9 +38,13 @@ class SqliteConnection final : public SqlConnection {
 
   // From now on a commit that leaves `pages` or more pages in the WAL wakes a checkpointer
   // thread, which copies the WAL into the database file (PASSIVE: it never holds up the
-  // writer or readers) on a connection of its own to `path`. SQLite's default does the
-  // same work inside that commit, so one commit in a thousand paid for all of them.
-  absl::Status checkpointInBackground(const std::string& path, int pages = 1000);
+  // writer or readers) on a connection of its own to `path`, at most once per `pace`.
+  // SQLite's default does the same work inside that commit, so one commit in a thousand
+  // paid for all of them. The frames committed while a checkpoint ran are copied by the
+  // next commit, so that the WAL starts over instead of growing.
+  absl::Status checkpointInBackground(const std::string& path, int pages = 1000,
+                                      std::chrono::milliseconds pace =
+                                          std::chrono::milliseconds(250));
   // True once a checkpoint that began after the last commit copied the whole WAL into the
   // database file (the next write starts the WAL over). False without a checkpointer.
   bool walCheckpointedSinceLastCommit() const;

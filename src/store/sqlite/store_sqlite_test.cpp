@@ -215,4 +215,44 @@ TEST(SqliteCheckpointTest, WalIsCopiedIntoTheDatabaseAndStartsOver) {
   removeDatabase(path);
 }
 
+// A writer that never pauses still gets its WAL started over: a checkpoint that ran
+// beside commits leaves their frames to the next commit, which copies them, and the write
+// after it starts the WAL from its beginning (before, the WAL of a busy cuebot grew by
+// hundreds of megabytes, as no checkpoint ever finished between two commits).
+TEST(SqliteCheckpointTest, BusyWriterWalStartsOver) {
+  fs::path path = fs::temp_directory_path() / ("cue_ckpt_" + common::newId() + ".db");
+  auto conn = SqliteConnection::open(path.string());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  SqliteConnection& db = **conn;
+  ASSERT_TRUE(db.checkpointInBackground(path.string(), /*pages=*/1, std::chrono::milliseconds(1)).ok());
+  ASSERT_TRUE(db.execScript("CREATE TABLE blob (b BLOB)").ok());
+  const fs::path wal = path.string() + "-wal";
+  auto sequence = [&]() {
+    std::ifstream in(wal, std::ios::binary);
+    unsigned char b[16] = {};
+    in.read(reinterpret_cast<char*>(b), sizeof b);
+    return (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | b[15];
+  };
+  ASSERT_TRUE(db.exec("INSERT INTO blob (b) VALUES (randomblob(15000))", {}).ok());
+  const uint32_t first = sequence();
+  int restarts = 0;
+  uint32_t last = first;
+  // About four pages a commit, back to back, until the WAL has started over five times (at
+  // most 20 s, or until the WAL reaches 256 MB).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (restarts < 5 && std::chrono::steady_clock::now() < deadline &&
+         fs::file_size(wal) < (uintmax_t{256} << 20)) {
+    ASSERT_TRUE(db.begin().ok());  // as the store writes: a transaction, then commit()
+    ASSERT_TRUE(db.exec("INSERT INTO blob (b) VALUES (randomblob(15000))", {}).ok());
+    ASSERT_TRUE(db.exec("DELETE FROM blob WHERE rowid < (SELECT max(rowid) FROM blob)", {}).ok());
+    ASSERT_TRUE(db.commit().ok());
+    const uint32_t now = sequence();
+    if (now != last) ++restarts;
+    last = now;
+  }
+  EXPECT_EQ(restarts, 5) << "the WAL grew to " << fs::file_size(wal) << " bytes";
+  conn->reset();
+  removeDatabase(path);
+}
+
 }  // namespace cue::store::conformance
