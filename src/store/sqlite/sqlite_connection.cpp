@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -75,6 +76,7 @@ class SqliteConnection::Checkpointer {
   static int onCommit(void* self, sqlite3*, const char*, int wal_pages) {
     auto* c = static_cast<Checkpointer*>(self);
     c->commits_.fetch_add(1);
+    c->wal_pages_.store(wal_pages);
     if (wal_pages >= c->pages_) {
       std::lock_guard<std::mutex> lock(c->mu_);
       c->due_ = true;
@@ -83,13 +85,19 @@ class SqliteConnection::Checkpointer {
     return SQLITE_OK;
   }
 
-  // On the writer, after a commit: when the last checkpoint could not copy the frames
-  // committed while it ran, copies them now. The writer is held for those few frames only,
-  // and with nothing left to copy the next write starts the WAL over (a checkpoint racing
-  // a busy writer never catches up alone, and the WAL grew without end).
-  void catchUp(sqlite3* writer) {
-    if (!behind_.exchange(false)) return;
-    checkpoint(writer);
+  // The writer's transactions pass through a gate (begin: enter; commit or rollback:
+  // leave), which the checkpointer closes for its last pass only.
+  void enter() {
+    std::unique_lock<std::mutex> lock(gate_mu_);
+    gate_cv_.wait(lock, [this] { return !gate_closed_; });
+    in_transaction_ = true;
+  }
+  void leave() {
+    {
+      std::lock_guard<std::mutex> lock(gate_mu_);
+      in_transaction_ = false;
+    }
+    gate_cv_.notify_all();
   }
 
   bool caughtUp() const {
@@ -98,14 +106,35 @@ class SqliteConnection::Checkpointer {
   }
 
  private:
-  void checkpoint(sqlite3* db) {
+  // One PASSIVE checkpoint; returns the WAL frames it left uncopied (those committed
+  // while it ran included), or -1.
+  int checkpoint() {
     const uint64_t commits = commits_.load();
     int log = -1, copied = -1;
-    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-    if (log < 0) return;
-    if (copied == log) caught_up_to_.store(commits);
-    // Frames it left, or committed while it ran: the next commit copies them.
-    if (copied != log || commits_.load() != commits) behind_.store(true);
+    sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    if (log < 0) return -1;
+    if (copied == log && commits_.load() == commits) {
+      caught_up_to_.store(commits);
+      return 0;
+    }
+    return std::max(1, wal_pages_.load() - copied);
+  }
+
+  // The last few frames with the writer held at the gate: with nothing left to copy, the
+  // next write starts the WAL over (a checkpoint racing a busy writer never catches up
+  // alone, and the WAL grew by hundreds of megabytes).
+  void checkpointWithWriterHeld() {
+    {
+      std::unique_lock<std::mutex> lock(gate_mu_);
+      gate_closed_ = true;
+      gate_cv_.wait(lock, [this] { return !in_transaction_; });
+    }
+    checkpoint();
+    {
+      std::lock_guard<std::mutex> lock(gate_mu_);
+      gate_closed_ = false;
+    }
+    gate_cv_.notify_all();
   }
 
   // At most one checkpoint per pace: a page written by many commits in that time (a host,
@@ -117,7 +146,12 @@ class SqliteConnection::Checkpointer {
       if (stopping_) return;
       due_ = false;
       lock.unlock();
-      checkpoint(db_);
+      // Again while the commits made during the last pass are many (each pass copies what
+      // the one before left: a few milliseconds' worth after two or three), then the rest
+      // with the writer held for those few frames only.
+      int left = checkpoint();
+      for (int pass = 0; pass < 4 && left > kHeldFrames; ++pass) left = checkpoint();
+      if (left > 0) checkpointWithWriterHeld();
       lock.lock();
       cv_.wait_for(lock, pace_, [this] { return stopping_; });
     }
@@ -128,7 +162,12 @@ class SqliteConnection::Checkpointer {
   const std::chrono::milliseconds pace_;
   std::atomic<uint64_t> commits_{0};       // commits seen by onCommit
   std::atomic<uint64_t> caught_up_to_{0};  // commits_ when the last whole-WAL checkpoint began
-  std::atomic<bool> behind_{false};        // the last checkpoint left frames uncopied
+  std::atomic<int> wal_pages_{0};          // the WAL's size after the last commit
+  static constexpr int kHeldFrames = 64;   // most frames copied with the writer held
+  std::mutex gate_mu_;
+  std::condition_variable gate_cv_;
+  bool gate_closed_ = false;
+  bool in_transaction_ = false;
   std::mutex mu_;
   std::condition_variable cv_;
   bool due_ = false;
@@ -318,14 +357,24 @@ absl::Status SqliteConnection::queryEach(absl::string_view sql,
 
 absl::Status SqliteConnection::execScript(absl::string_view sql) { return runScript(db_, sql); }
 
-absl::Status SqliteConnection::begin() { return execScript("BEGIN IMMEDIATE"); }
+absl::Status SqliteConnection::begin() {
+  if (checkpointer_) checkpointer_->enter();
+  absl::Status st = execScript("BEGIN IMMEDIATE");
+  if (!st.ok() && checkpointer_) checkpointer_->leave();
+  return st;
+}
 // Deferred: a WAL reader takes a snapshot at its first read and takes no write lock.
 absl::Status SqliteConnection::beginRead() { return execScript("BEGIN"); }
+// A writer's COMMIT that fails leaves the transaction open: the store rolls it back.
 absl::Status SqliteConnection::commit() {
-  RETURN_IF_ERROR(execScript("COMMIT"));
-  if (checkpointer_) checkpointer_->catchUp(db_);
-  return absl::OkStatus();
+  absl::Status st = execScript("COMMIT");
+  if (st.ok() && checkpointer_) checkpointer_->leave();
+  return st;
 }
-absl::Status SqliteConnection::rollback() { return execScript("ROLLBACK"); }
+absl::Status SqliteConnection::rollback() {
+  absl::Status st = execScript("ROLLBACK");
+  if (checkpointer_) checkpointer_->leave();
+  return st;
+}
 
 }  // namespace cue::store

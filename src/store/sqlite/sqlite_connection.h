@@ -37,11 +37,12 @@ class SqliteConnection final : public SqlConnection {
   absl::string_view dialect() const override { return "sqlite"; }
 
   // From now on a commit that leaves `pages` or more pages in the WAL wakes a checkpointer
-  // thread, which copies the WAL into the database file (PASSIVE: it never holds up the
-  // writer or readers) on a connection of its own to `path`, at most once per `pace`.
-  // SQLite's default does the same work inside that commit, so one commit in a thousand
-  // paid for all of them. The frames committed while a checkpoint ran are copied by the
-  // next commit, so that the WAL starts over instead of growing.
+  // thread, which copies the WAL into the database file (PASSIVE: it does not hold up the
+  // writer or readers) on a connection of its own to `path`, at most once per `pace` (a
+  // page many commits wrote is copied once). SQLite's default does the same work inside
+  // the commit that crossed the threshold, so one commit in a thousand paid for all of
+  // them. Its last pass, a few dozen frames, holds the writer's next transaction back
+  // (begin() waits), so that the WAL starts over instead of growing without end.
   absl::Status checkpointInBackground(const std::string& path, int pages = 1000,
                                       std::chrono::milliseconds pace =
                                           std::chrono::milliseconds(250));
