@@ -59,6 +59,9 @@ class GrpcCuebot final : public Cuebot {
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&service_);
+    // As cuebot: the threads of a burst of launches stay (gRPC keeps 2 by default and
+    // starts and ends one per call past them).
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
     server_ = builder.BuildAndStart();
     if (!server_ || port == 0) return absl::InternalError("cannot serve the rqd interface");
     farm_.rqd_address = absl::StrCat("127.0.0.1:", port);
