@@ -166,6 +166,16 @@ TEST(SqliteParametersTest, NumberedParametersBindByNumberOutsideQuotes) {
   fs::remove(path);
 }
 
+// The WAL header's checkpoint sequence number (big-endian, bytes 12-15): it goes up by one
+// each time the WAL starts over from its beginning.
+namespace {
+uint32_t walSequence(const fs::path& wal) {
+  std::ifstream in(wal, std::ios::binary);
+  unsigned char b[16] = {};
+  in.read(reinterpret_cast<char*>(b), sizeof b);
+  return (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | b[15];
+}
+}  // namespace
 
 // The background checkpointer copies the WAL into the database file, and a write after a
 // complete checkpoint starts the WAL over instead of growing it. (It once did nothing: its
@@ -192,15 +202,7 @@ TEST(SqliteCheckpointTest, WalIsCopiedIntoTheDatabaseAndStartsOver) {
     }
     return true;
   };
-  // The WAL header's checkpoint sequence number (big-endian, bytes 12-15) goes up by one each
-  // time the WAL starts over from its beginning.
   const fs::path wal = path.string() + "-wal";
-  auto sequence = [&]() {
-    std::ifstream in(wal, std::ios::binary);
-    unsigned char b[16] = {};
-    in.read(reinterpret_cast<char*>(b), sizeof b);
-    return (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | b[15];
-  };
   write(50);
   ASSERT_TRUE(caughtUp()) << "no checkpoint copied the WAL (" << fs::file_size(wal) << " bytes)";
   auto pages = db.query("PRAGMA page_count", {});
@@ -208,9 +210,9 @@ TEST(SqliteCheckpointTest, WalIsCopiedIntoTheDatabaseAndStartsOver) {
   ASSERT_TRUE(pages.ok() && page_size.ok());
   EXPECT_GE(fs::file_size(path), static_cast<uintmax_t>((*pages)[0].i64(0) * (*page_size)[0].i64(0)))
       << "the database file holds every page";
-  const uint32_t before = sequence();
+  const uint32_t before = walSequence(wal);
   write(1);
-  EXPECT_EQ(sequence(), before + 1) << "the next write started the WAL over";
+  EXPECT_EQ(walSequence(wal), before + 1) << "the next write started the WAL over";
   conn->reset();
   removeDatabase(path);
 }
@@ -227,14 +229,8 @@ TEST(SqliteCheckpointTest, BusyWriterWalStartsOver) {
   ASSERT_TRUE(db.checkpointInBackground(path.string(), /*pages=*/1, std::chrono::milliseconds(1)).ok());
   ASSERT_TRUE(db.execScript("CREATE TABLE blob (b BLOB)").ok());
   const fs::path wal = path.string() + "-wal";
-  auto sequence = [&]() {
-    std::ifstream in(wal, std::ios::binary);
-    unsigned char b[16] = {};
-    in.read(reinterpret_cast<char*>(b), sizeof b);
-    return (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | b[15];
-  };
   ASSERT_TRUE(db.exec("INSERT INTO blob (b) VALUES (randomblob(15000))", {}).ok());
-  const uint32_t first = sequence();
+  const uint32_t first = walSequence(wal);
   int restarts = 0;
   uint32_t last = first;
   // About four pages a commit, back to back, until the WAL has started over five times (at
@@ -246,7 +242,7 @@ TEST(SqliteCheckpointTest, BusyWriterWalStartsOver) {
     ASSERT_TRUE(db.exec("INSERT INTO blob (b) VALUES (randomblob(15000))", {}).ok());
     ASSERT_TRUE(db.exec("DELETE FROM blob WHERE rowid < (SELECT max(rowid) FROM blob)", {}).ok());
     ASSERT_TRUE(db.commit().ok());
-    const uint32_t now = sequence();
+    const uint32_t now = walSequence(wal);
     if (now != last) ++restarts;
     last = now;
   }
