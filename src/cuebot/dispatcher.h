@@ -5,10 +5,11 @@
 // launches it from several threads; a host visit does the same for the hosts queued
 // together (those that freed procs since a worker last looked, up to max_hosts_per_visit).
 // For the hosts of a visit: 1. plan them from the in-memory farm model
-// (dispatch::planHosts; no store reads); 2. make the bookings durable in one transaction (the store re-checks every
-// frame and core) and record them in the model; 3. send each booked frame to the
-// host's rqd with LaunchFrame; 4. undo a booking the rqd refused: requeued when it may
-// work later, DEAD (exit status 256, FAILED_LAUNCH) when the rqd refused the frame.
+// (dispatch::planHosts; no store reads); 2. make the bookings durable in one transaction
+// (the store re-checks every frame and core) and record them in the model; 3. send each
+// booked frame to its host's rqd with LaunchFrame; 4. undo a booking the rqd refused:
+// requeued when it may work later, DEAD (exit status 256, FAILED_LAUNCH) when the rqd
+// refused the frame.
 //
 // Hosts to visit are queued (each at most once) and served by worker threads. A sweep
 // (when asked, and every sweep_interval) plans the whole farm (dispatch::planFarm),

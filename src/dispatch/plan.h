@@ -1,7 +1,9 @@
 // The planner: a pure function from the farm's state to bookings and reasons. No store,
 // no RPC, no clock reads, no logging; `now` and randomness come in.
 //
-// planHost(farm, host) fills one host (the fast path: a proc freed, a host reported):
+// planHost(farm, host) fills one host and says why each layer it tried stopped;
+// planHosts(farm, hosts) fills several in turn without reasons (the fast path: procs
+// freed, hosts reported). For each host:
 //   1. A host that is down, locked or NIMBY-locked books nothing.
 //   2. A wide frame holding the host (a Reservation) goes first once it fits; until then
 //      other work may use the host only if it is expected to end before the reservation
