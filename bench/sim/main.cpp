@@ -6,6 +6,7 @@
 //                [--duration S] [--scale X] [--seed N] [--json FILE] [--dir DIR]
 //                [--db postgresql://...] (an empty database; default a SQLite file in DIR)
 //                [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S]
+//                [--cuebot PATH] (another cuebot build, e.g. a baseline; default this tree's)
 // SCENARIO: drain, studio, scale, churn, reports (see bench/sim/scenarios.cpp).
 #include <unistd.h>
 
@@ -28,6 +29,7 @@ namespace {
 
 struct Args {
   std::string scenario;
+  std::string cuebot_bin = CUEBOT_BIN;
   bool dry = false;
   ScenarioParams params;
   std::string json, dir, db;
@@ -58,6 +60,7 @@ bool parse(int argc, char** argv, Args& a) {
     else if (k == "--blast-senders") a.blast_senders = std::stoi(next());
     else if (k == "--timeout") a.timeout = std::stod(next());
     else if (k == "--restart-after") a.restart_after = std::stod(next());
+    else if (k == "--cuebot") a.cuebot_bin = next();
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return false;
@@ -78,7 +81,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: farm_sim drain|studio|scale|churn|reports [--dry-run] [--hosts N] "
                  "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] [--db URL] "
-                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S] [--restart-after S]\n");
+                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S] [--restart-after S] [--cuebot PATH]\n");
     return 2;
   }
   auto scenario = makeScenario(args.scenario, args.params);
@@ -100,7 +103,7 @@ int main(int argc, char** argv) {
   co.dir = dir;
   co.db = args.db;
   co.dispatch_threads = args.dispatch_threads;
-  auto cuebot = args.dry ? startDryCuebot(co, farm) : startGrpcCuebot(CUEBOT_BIN, co, farm);
+  auto cuebot = args.dry ? startDryCuebot(co, farm) : startGrpcCuebot(args.cuebot_bin, co, farm);
   if (!cuebot.ok()) {
     std::fprintf(stderr, "cannot start cuebot: %s\n", cuebot.status().ToString().c_str());
     return 1;

@@ -1,4 +1,5 @@
-// Process-wide settings every Cue daemon (cuebot, rqd) applies first thing in main().
+// Process-wide settings every Cue daemon (cuebot, rqd) applies first thing in main(), and
+// the names of its threads.
 #pragma once
 
 namespace cue::common {
@@ -8,5 +9,9 @@ namespace cue::common {
 // a process-wide lock graph under a global lock. Cue's own code uses std::mutex; the
 // detection is a debugging aid, not a safety net, and costs daemons CPU on every RPC.
 void disableAbslDeadlockDetection();
+
+// Names the calling thread as `top -H`, `ps -L` and perf show it (at most 15 characters;
+// longer names are cut).
+void nameThisThread(const char* name);
 
 }  // namespace cue::common

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/logging.h"
+#include "common/process.h"
 
 namespace cue::cuebot {
 namespace {
@@ -39,8 +40,9 @@ void Cluster::start() {
   model_fresh_ = false;
   // The lease on a thread of its own: applying a burst of changes or reloading the model
   // (model locks, store reads) must never delay a renewal past the lease's end.
-  auto every = [this](int interval_ms, auto step) {
-    return std::thread([this, interval_ms, step] {
+  auto every = [this](const char* name, int interval_ms, auto step) {
+    return std::thread([this, name, interval_ms, step] {
+      common::nameThisThread(name);
       std::unique_lock<std::mutex> lock(mu_);
       while (!stopping_) {
         cv_.wait_for(lock, std::chrono::milliseconds(interval_ms), [this] { return stopping_; });
@@ -51,8 +53,8 @@ void Cluster::start() {
       }
     });
   };
-  lease_thread_ = every(options_.renew_interval_ms, [this] { renewLease(); });
-  thread_ = every(options_.sync_interval_ms, [this] { sync(); });
+  lease_thread_ = every("lease", options_.renew_interval_ms, [this] { renewLease(); });
+  thread_ = every("cluster-sync", options_.sync_interval_ms, [this] { sync(); });
 }
 
 void Cluster::stop() {

@@ -1,9 +1,13 @@
 #include "cuebot/dispatcher.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/ids.h"
 #include "common/logging.h"
+#include "common/process.h"
 #include "core/command_tokens.h"
 #include "core/frame_set.h"
 #include "dispatch/plan.h"
@@ -19,12 +23,17 @@ Dispatcher::Dispatcher(store::Store& store, FarmModel& model, RqdClient& rqd,
 Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
-  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { worker(); });
+  for (int i = 0; i < options_.threads; ++i)
+    threads_.emplace_back([this] {
+      common::nameThisThread("dispatch");
+      worker();
+    });
   sweeper_ = std::thread([this] {
+    common::nameThisThread("sweep");
     std::unique_lock<std::mutex> lock(mu_);
     while (!stopping_) {
-      cv_.wait_for(lock, std::chrono::milliseconds(options_.sweep_interval_ms),
-                   [this] { return stopping_ || sweep_requested_; });
+      sweep_cv_.wait_for(lock, std::chrono::milliseconds(options_.sweep_interval_ms),
+                         [this] { return stopping_ || sweep_requested_; });
       if (stopping_) break;
       sweep_requested_ = false;
       lock.unlock();
@@ -41,6 +50,7 @@ void Dispatcher::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  sweep_cv_.notify_all();
   for (auto& t : threads_) t.join();
   if (sweeper_.joinable()) sweeper_.join();
   threads_.clear();
@@ -57,7 +67,9 @@ void Dispatcher::kickHost(const std::string& host_id) {
     if (!queued_.insert(host_id).second) return;
     queue_.push_back(host_id);
   }
-  cv_.notify_all();
+  // One worker takes every queued host it can; a second one is woken, if need be, by the
+  // first when it takes the hosts (worker()).
+  cv_.notify_one();
 }
 
 void Dispatcher::kickAll() {
@@ -65,7 +77,7 @@ void Dispatcher::kickAll() {
     std::lock_guard<std::mutex> lock(mu_);
     sweep_requested_ = true;
   }
-  cv_.notify_all();
+  sweep_cv_.notify_one();
 }
 
 void Dispatcher::sweep() {
@@ -126,28 +138,34 @@ void Dispatcher::worker() {
       busy_.insert(*it);
       it = queue_.erase(it);
     }
+    // Hosts left past max_hosts_per_visit go to another worker. (Those another worker
+    // visits now are its own again when it is done: it looks before it sleeps.)
+    const bool left = std::any_of(queue_.begin(), queue_.end(),
+                                  [this](const std::string& h) { return !busy_.contains(h); });
     lock.unlock();
-    std::set<std::string> launched_on;
-    visit(hosts, &launched_on);
+    if (left) cv_.notify_one();
+    std::set<std::string> again;
+    visit(hosts, &again);
     lock.lock();
     for (const auto& host : hosts) {
       busy_.erase(host);
-      // A host that took frames may hold more once the store has caught up.
-      if (launched_on.contains(host) && queued_.insert(host).second) queue_.push_back(host);
+      if (again.contains(host) && queued_.insert(host).second) queue_.push_back(host);
     }
-    cv_.notify_all();
+    // No wake-up here: this worker looks at the queue again before it waits, and hosts
+    // kicked meanwhile that it was not visiting woke another worker (kickHost).
   }
 }
 
 int Dispatcher::visit(const std::vector<std::string>& host_ids,
-                      std::set<std::string>* launched_on) {
+                      std::set<std::string>* may_take_more) {
   if (!booking_) return 0;
   auto log = common::logger("dispatch");
   stats_.visits += static_cast<int64_t>(host_ids.size());
   // 1-2. plan from memory, book durably, record in memory
+  std::set<std::string> refused;  // hosts with a booking the store turned down
   auto launches = model_.planAndBook(
       host_ids, options_.plan, clock_.nowSeconds(),
-      [this](const std::vector<store::Booking>& b) { return book(b); },
+      [&](const std::vector<store::Booking>& b) { return book(b, &refused); },
       [] { return common::newId(); });
   if (!launches.ok()) {
     log->warn("hosts {}: booking failed: {}", absl::StrJoin(host_ids, ", "),
@@ -157,11 +175,20 @@ int Dispatcher::visit(const std::vector<std::string>& host_ids,
   stats_.booked += static_cast<int64_t>(launches->size());
   std::vector<const FarmModel::Launch*> list;
   for (const auto& l : *launches) list.push_back(&l);
-  return launch(list, launched_on);
+  if (may_take_more) {
+    // The planner fills a host until nothing more fits or it took its most frames for one
+    // plan: only then, or where the store turned a booking down, may it take more now.
+    std::map<std::string, int> taken;
+    for (const auto& l : *launches) ++taken[l.booking.host_id];
+    for (const auto& [host, n] : taken)
+      if (n >= options_.max_bookings_per_visit) may_take_more->insert(host);
+    may_take_more->insert(refused.begin(), refused.end());
+  }
+  return launch(list);
 }
 
 absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
-    const std::vector<store::Booking>& bookings) {
+    const std::vector<store::Booking>& bookings, std::set<std::string>* refused_hosts) {
   std::vector<std::string> ids;
   ids.reserve(bookings.size());
   for (const auto& b : bookings) ids.push_back(b.proc_id);
@@ -171,11 +198,15 @@ absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
   if (made.ok())
     for (const auto& b : *made) kept.push_back(b.proc_id);
   launching_.keepOnly(ids, kept);
+  if (made.ok() && refused_hosts && made->size() < bookings.size()) {
+    const std::set<std::string> made_ids(kept.begin(), kept.end());
+    for (const auto& b : bookings)
+      if (!made_ids.contains(b.proc_id)) refused_hosts->insert(b.host_id);
+  }
   return made;
 }
 
-int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches,
-                       std::set<std::string>* launched_on) {
+int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
   auto log = common::logger("dispatch");
   // 3. launches, all on their way before the first answer is awaited
   std::vector<RqdClient::LaunchCall> calls;
@@ -196,7 +227,6 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches,
                            st.code() == absl::StatusCode::kUnknown;
     if (st.ok()) {
       ++launched;
-      if (launched_on) launched_on->insert(bk.host_id);
       log->debug("launched {}/{} on {} ({} cores)", l.job.name, l.frame_name, l.host.name,
                  bk.cores);
     } else if (uncertain) {

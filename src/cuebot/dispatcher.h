@@ -65,10 +65,11 @@ class Dispatcher {
   // Queues a sweep of every UP host with idle cores (new frames became waiting).
   void kickAll();
   // Visits the hosts now on the calling thread, in one plan and one booking transaction;
-  // returns the number of frames launched and adds to `launched_on` the hosts that took
-  // one.
+  // returns the number of frames launched and adds to `may_take_more` the hosts that may
+  // take more frames at once: those that took max_bookings_per_visit, and those with a
+  // booking the store turned down.
   int visit(const std::vector<std::string>& host_ids,
-            std::set<std::string>* launched_on = nullptr);
+            std::set<std::string>* may_take_more = nullptr);
 
   // Whether this cuebot books (it holds the booking lease; see cluster.h). A dispatcher
   // that does not book drops its visits and sweeps. On by default.
@@ -94,12 +95,13 @@ class Dispatcher {
   void worker();
   void sweep();
   // Sends booked frames to their rqds; undoes the bookings they refuse. Returns how
-  // many were launched, and adds their hosts to `launched_on`.
-  int launch(const std::vector<const FarmModel::Launch*>& launches,
-             std::set<std::string>* launched_on = nullptr);
+  // many were launched.
+  int launch(const std::vector<const FarmModel::Launch*>& launches);
   rqd::RunFrame buildRunFrame(const FarmModel::Launch& launch) const;
-  // store_.book, with the procs in launching_ from before the commit.
-  absl::StatusOr<std::vector<store::Booking>> book(const std::vector<store::Booking>& bookings);
+  // store_.book, with the procs in launching_ from before the commit; adds to
+  // `refused_hosts` the hosts of the bookings the store turned down.
+  absl::StatusOr<std::vector<store::Booking>> book(const std::vector<store::Booking>& bookings,
+                                                   std::set<std::string>* refused_hosts = nullptr);
 
   store::Store& store_;
   FarmModel& model_;
@@ -111,7 +113,8 @@ class Dispatcher {
   UncertainLaunches uncertain_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;        // workers: a host was queued
+  std::condition_variable sweep_cv_;  // the sweeper: a sweep was asked
   std::deque<std::string> queue_;
   std::set<std::string> queued_;  // hosts in queue_
   std::set<std::string> busy_;                 // hosts being visited now

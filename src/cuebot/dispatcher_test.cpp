@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -96,13 +97,14 @@ class DispatcherTest : public ::testing::Test {
     for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path_.string() + ext);
   }
 
-  // A job of one one-frame layer, launched through the Farm.
-  absl::StatusOr<std::vector<core::Job>> launchOneFrame(const std::string& name) {
+  // A job of one layer of 1-core frames (`range`), launched through the Farm.
+  absl::StatusOr<std::vector<core::Job>> launchOneFrame(const std::string& name,
+                                                        const std::string& range = "1") {
     return farm_->launchSpec(absl::StrCat(
         "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
         "<uid>1000</uid><job name=\"", name, "\"><paused>False</paused><layers>"
-        "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1</range><chunk>1</chunk>"
-        "<memory>1g</memory></layer></layers></job><depends/></spec>"));
+        "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>", range,
+        "</range><chunk>1</chunk><memory>1g</memory></layer></layers></job><depends/></spec>"));
   }
 
   // The one frame of a job, as the store holds it now.
@@ -228,6 +230,25 @@ TEST_F(DispatcherTest, UnansweredLaunchThatNeverArrivedIsRequeuedAfterTwoReports
   EXPECT_EQ(dispatcher_->uncertainLaunches().size(), 0u);
   EXPECT_EQ(procCount(), 0u);
   EXPECT_EQ(onlyFrame(jobs->front().id).state, core::FrameState::kWaiting);
+}
+
+// A visit tells its worker which hosts to queue again: only a host that took as many frames
+// as one visit books (max_bookings_per_visit) may take more at once; one that took fewer is
+// full or has nothing more that fits, and visiting it again would only plan it for nothing.
+TEST_F(DispatcherTest, VisitQueuesAgainOnlyHostsThatTookTheMostOneVisitBooks) {
+  rqd_.open();
+  DispatcherOptions options;
+  options.max_bookings_per_visit = 3;
+  Dispatcher dispatcher(*store_, *model_, rqd_, clock_, options);
+  auto jobs = launchOneFrame("five", "1-5");  // render01 has 4 cores: 4 of 5 fit
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  std::set<std::string> again;
+  EXPECT_EQ(dispatcher.visit({host_id_}, &again), 3);
+  EXPECT_EQ(again, std::set<std::string>{host_id_});
+  again.clear();
+  EXPECT_EQ(dispatcher.visit({host_id_}, &again), 1);
+  EXPECT_TRUE(again.empty()) << "the host is full";
+  EXPECT_EQ(procCount(), 4u);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "common/process.h"
 #include "common/status.h"
 #include "cuebot/app/filters.h"
 #include "cuebot/cluster.h"
@@ -42,6 +43,7 @@ Farm::~Farm() { stop(); }
 
 void Farm::start() {
   monitor_ = std::thread([this] {
+    common::nameThisThread("host-monitor");
     std::unique_lock<std::mutex> lock(mu_);
     while (!stopping_) {
       cv_.wait_for(lock, std::chrono::milliseconds(options_.host_check_interval_ms),

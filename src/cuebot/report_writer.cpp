@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/logging.h"
+#include "common/process.h"
 
 namespace cue::cuebot {
 namespace {
@@ -12,7 +13,10 @@ constexpr std::chrono::seconds kRetryDelay{1};
 }  // namespace
 
 ReportWriter::ReportWriter(store::Store& store, size_t max_rows)
-    : store_(store), max_rows_(max_rows), thread_([this] { run(); }) {}
+    : store_(store), max_rows_(max_rows), thread_([this] {
+        common::nameThisThread("report-writer");
+        run();
+      }) {}
 
 ReportWriter::~ReportWriter() {
   {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/process.h"
 #include "common/status.h"
 
 namespace cue::store {
@@ -60,7 +61,10 @@ class SqliteConnection::Checkpointer {
  public:
   Checkpointer(sqlite3* db, int pages, std::chrono::milliseconds pace)
       : db_(db), pages_(pages), pace_(pace) {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      common::nameThisThread("checkpoint");
+      run();
+    });
   }
   ~Checkpointer() {
     {
