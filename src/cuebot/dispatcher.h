@@ -11,10 +11,11 @@
 // requeued when it may work later, DEAD (exit status 256, FAILED_LAUNCH) when the rqd
 // refused the frame.
 //
-// Hosts to visit are queued (each at most once) and served by worker threads. A sweep
-// (when asked, and every sweep_interval) plans the whole farm (dispatch::planFarm),
-// refreshes wide-frame reservations, books every frame of that plan in one transaction
-// and launches them host by host from several threads.
+// Hosts to visit are queued (each at most once) and served by worker threads, woken one at
+// a time; a visited host is queued again only when it may take more at once (visit()). A
+// sweep (when asked, and every sweep_interval; on a thread of its own) plans the whole
+// farm (dispatch::planFarm), refreshes wide-frame reservations, books every frame of that
+// plan in one transaction and launches them host by host from several threads.
 // Thread-safety: all public methods may be called from any thread.
 #pragma once
 
