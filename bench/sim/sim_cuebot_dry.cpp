@@ -26,6 +26,9 @@ class DryRqd final : public cuebot::RqdClient {
   std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls) override {
     return launchEach(calls);
   }
+  void launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done) override {
+    launchEachThen(calls, done);
+  }
   absl::Status killFrame(const std::string&, const std::string& frame_id,
                          const std::string&) override {
     return farm_.kill(frame_id);

@@ -13,6 +13,16 @@
 #include "dispatch/plan.h"
 
 namespace cue::cuebot {
+namespace {
+
+std::vector<const FarmModel::Launch*> pointersTo(const std::vector<FarmModel::Launch>& launches) {
+  std::vector<const FarmModel::Launch*> out;
+  out.reserve(launches.size());
+  for (const auto& l : launches) out.push_back(&l);
+  return out;
+}
+
+}  // namespace
 
 Dispatcher::Dispatcher(store::Store& store, FarmModel& model, RqdClient& rqd,
                        const common::Clock& clock, DispatcherOptions options)
@@ -54,6 +64,14 @@ void Dispatcher::stop() {
   for (auto& t : threads_) t.join();
   if (sweeper_.joinable()) sweeper_.join();
   threads_.clear();
+  // Launches still on their way are settled here once answered (a kill asked meanwhile is
+  // sent, a refused frame requeued): their answers must not outlive the dispatcher.
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_cv_.wait(lock, [this] { return launches_in_flight_ == 0; });
+  std::deque<Answered> rest = std::move(answered_);
+  answered_.clear();
+  lock.unlock();
+  for (const Answered& a : rest) settle(a);
 }
 
 int Dispatcher::queued() const {
@@ -118,12 +136,20 @@ void Dispatcher::worker() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     cv_.wait(lock, [this] {
-      if (stopping_) return true;
+      if (stopping_ || !answered_.empty()) return true;
       for (const auto& h : queue_)
         if (!busy_.contains(h)) return true;
       return false;
     });
     if (stopping_) return;
+    if (!answered_.empty()) {  // launches whose answers are all in
+      Answered a = std::move(answered_.front());
+      answered_.pop_front();
+      lock.unlock();
+      settle(a);
+      lock.lock();
+      continue;
+    }
     // Every queued host that no other worker is visiting, up to max_hosts_per_visit: hosts
     // that freed together are planned together and booked in one transaction.
     std::vector<std::string> hosts;
@@ -144,8 +170,15 @@ void Dispatcher::worker() {
                                   [this](const std::string& h) { return !busy_.contains(h); });
     lock.unlock();
     if (left) cv_.notify_one();
+    // Booked, then launched without waiting for the answers: the next queued hosts need
+    // not wait for this visit's round trips (a worker settles the answers, above).
     std::set<std::string> again;
-    visit(hosts, &again);
+    auto launches = bookHosts(hosts, &again);
+    if (launches.ok() && launches->size() <= RqdClient::kLaunchWindow) {
+      launchAsync(std::move(*launches));
+    } else if (launches.ok()) {
+      launch(pointersTo(*launches));
+    }
     lock.lock();
     for (const auto& host : hosts) {
       busy_.erase(host);
@@ -158,7 +191,13 @@ void Dispatcher::worker() {
 
 int Dispatcher::visit(const std::vector<std::string>& host_ids,
                       std::set<std::string>* may_take_more) {
-  if (!booking_) return 0;
+  auto launches = bookHosts(host_ids, may_take_more);
+  return launches.ok() ? launch(pointersTo(*launches)) : 0;
+}
+
+absl::StatusOr<std::vector<FarmModel::Launch>> Dispatcher::bookHosts(
+    const std::vector<std::string>& host_ids, std::set<std::string>* may_take_more) {
+  if (!booking_) return std::vector<FarmModel::Launch>{};
   auto log = common::logger("dispatch");
   stats_.visits += static_cast<int64_t>(host_ids.size());
   // 1-2. plan from memory, book durably, record in memory
@@ -170,11 +209,9 @@ int Dispatcher::visit(const std::vector<std::string>& host_ids,
   if (!launches.ok()) {
     log->warn("hosts {}: booking failed: {}", absl::StrJoin(host_ids, ", "),
               launches.status().ToString());
-    return 0;
+    return launches.status();
   }
   stats_.booked += static_cast<int64_t>(launches->size());
-  std::vector<const FarmModel::Launch*> list;
-  for (const auto& l : *launches) list.push_back(&l);
   if (may_take_more) {
     // The planner fills a host until nothing more fits or it took its most frames for one
     // plan: only then, or where the store turned a booking down, may it take more now.
@@ -184,7 +221,7 @@ int Dispatcher::visit(const std::vector<std::string>& host_ids,
       if (n >= options_.max_bookings_per_visit) may_take_more->insert(host);
     may_take_more->insert(refused.begin(), refused.end());
   }
-  return launch(list);
+  return launches;
 }
 
 absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
@@ -207,13 +244,41 @@ absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
 }
 
 int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
-  auto log = common::logger("dispatch");
   // 3. launches, all on their way before the first answer is awaited
   std::vector<RqdClient::LaunchCall> calls;
   calls.reserve(launches.size());
   for (const FarmModel::Launch* l : launches)
     calls.push_back(RqdClient::LaunchCall{l->host.rqd_address, buildRunFrame(*l)});
-  const std::vector<absl::Status> answers = rqd_.launchFrames(calls);
+  return settle(launches, rqd_.launchFrames(calls));
+}
+
+void Dispatcher::launchAsync(std::vector<FarmModel::Launch> launches) {
+  if (launches.empty()) return;
+  auto held = std::make_shared<const std::vector<FarmModel::Launch>>(std::move(launches));
+  std::vector<RqdClient::LaunchCall> calls;
+  calls.reserve(held->size());
+  for (const FarmModel::Launch& l : *held)
+    calls.push_back(RqdClient::LaunchCall{l.host.rqd_address, buildRunFrame(l)});
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++launches_in_flight_;
+  }
+  rqd_.launchFramesAsync(std::move(calls), [this, held](std::vector<absl::Status> answers) {
+    // Notified under the lock: stop() cannot return (and the dispatcher go) before this
+    // callback has let go of it.
+    std::lock_guard<std::mutex> lock(mu_);
+    answered_.push_back(Answered{held, std::move(answers)});
+    --launches_in_flight_;
+    cv_.notify_one();
+    idle_cv_.notify_all();
+  });
+}
+
+void Dispatcher::settle(const Answered& a) { settle(pointersTo(*a.launches), a.answers); }
+
+int Dispatcher::settle(const std::vector<const FarmModel::Launch*>& launches,
+                       const std::vector<absl::Status>& answers) {
+  auto log = common::logger("dispatch");
   int launched = 0;
   for (size_t k = 0; k < launches.size(); ++k) {
     const FarmModel::Launch& l = *launches[k];

@@ -7,7 +7,8 @@
 // For the hosts of a visit: 1. plan them from the in-memory farm model
 // (dispatch::planHosts; no store reads); 2. make the bookings durable in one transaction
 // (the store re-checks every frame and core) and record them in the model; 3. send each
-// booked frame to its host's rqd with LaunchFrame; 4. undo a booking the rqd refused:
+// booked frame to its host's rqd with LaunchFrame (a worker does not wait for the answers:
+// a free worker settles them once all are in); 4. undo a booking the rqd refused:
 // requeued when it may work later, DEAD (exit status 256, FAILED_LAUNCH) when the rqd
 // refused the frame.
 //
@@ -22,6 +23,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -95,9 +97,25 @@ class Dispatcher {
  private:
   void worker();
   void sweep();
-  // Sends booked frames to their rqds; undoes the bookings they refuse. Returns how
-  // many were launched.
+  // Steps 1-2 of a visit: plans and books the hosts; adds to `may_take_more` as visit().
+  absl::StatusOr<std::vector<FarmModel::Launch>> bookHosts(
+      const std::vector<std::string>& host_ids, std::set<std::string>* may_take_more);
+  // Sends booked frames to their rqds and waits for the answers; undoes the bookings they
+  // refuse. Returns how many were launched.
   int launch(const std::vector<const FarmModel::Launch*>& launches);
+  // Launches answered together, waiting for a worker to settle them.
+  struct Answered {
+    std::shared_ptr<const std::vector<FarmModel::Launch>> launches;
+    std::vector<absl::Status> answers;
+  };
+  // Sends booked frames to their rqds without waiting: once all are answered, a worker
+  // settles them (answered_).
+  void launchAsync(std::vector<FarmModel::Launch> launches);
+  // Step 4 for answered launches: undoes refused bookings, keeps uncertain ones, sends
+  // kills asked meanwhile. Returns how many were launched.
+  int settle(const std::vector<const FarmModel::Launch*>& launches,
+             const std::vector<absl::Status>& answers);
+  void settle(const Answered& answered);
   rqd::RunFrame buildRunFrame(const FarmModel::Launch& launch) const;
   // store_.book, with the procs in launching_ from before the commit; adds to
   // `refused_hosts` the hosts of the bookings the store turned down.
@@ -119,6 +137,9 @@ class Dispatcher {
   std::deque<std::string> queue_;
   std::set<std::string> queued_;  // hosts in queue_
   std::set<std::string> busy_;                 // hosts being visited now
+  std::deque<Answered> answered_;              // launches answered, to settle
+  int launches_in_flight_ = 0;                 // launchAsync batches not answered yet
+  std::condition_variable idle_cv_;            // stop(): the last answer came
   bool sweep_requested_ = false;
   bool stopping_ = false;
   std::atomic<bool> booking_{true};

@@ -7,6 +7,8 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -35,6 +37,9 @@ class GatedRqd final : public RqdClient {
   }
   std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls) override {
     return launchEach(calls);
+  }
+  void launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done) override {
+    launchEachThen(calls, done);
   }
   // What LaunchFrame answers from now on (OK by default).
   void answerWith(absl::Status status) {
@@ -67,6 +72,57 @@ class GatedRqd final : public RqdClient {
   bool open_ = false;
   absl::Status answer_;
   std::vector<std::string> events_;
+};
+
+// An rqd at `hung` that never answers LaunchFrame (until release()); every other answers
+// at once. Counts the frames sent to each address.
+class HangingRqd final : public RqdClient {
+ public:
+  explicit HangingRqd(std::string hung) : hung_(std::move(hung)) {}
+  std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls) override {
+    return launchEach(calls);
+  }
+  absl::Status launchFrame(const std::string& address, const rqd::RunFrame&) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++sent_[address];
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return address != hung_ || released_; });
+    return absl::OkStatus();
+  }
+  void launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (const auto& c : calls) ++sent_[c.address];
+    cv_.notify_all();
+    if (!calls.empty() && calls.front().address == hung_ && !released_) {
+      held_.push_back([n = calls.size(), done] { done(std::vector<absl::Status>(n)); });
+      return;
+    }
+    lock.unlock();
+    done(std::vector<absl::Status>(calls.size()));
+  }
+  // Waits (at most 10 s) until `address` was sent a frame.
+  bool waitForLaunchOn(const std::string& address) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return sent_[address] > 0; });
+  }
+  void release() {
+    std::vector<std::function<void()>> held;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      released_ = true;
+      held.swap(held_);
+    }
+    cv_.notify_all();
+    for (auto& answer : held) answer();
+  }
+
+ private:
+  const std::string hung_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, int> sent_;
+  std::vector<std::function<void()>> held_;
+  bool released_ = false;
 };
 
 class DispatcherTest : public ::testing::Test {
@@ -249,6 +305,33 @@ TEST_F(DispatcherTest, VisitQueuesAgainOnlyHostsThatTookTheMostOneVisitBooks) {
   EXPECT_EQ(dispatcher.visit({host_id_}, &again), 1);
   EXPECT_TRUE(again.empty()) << "the host is full";
   EXPECT_EQ(procCount(), 4u);
+}
+
+// A worker does not wait for LaunchFrame's answer: a host whose rqd does not answer (up to
+// the 10 s deadline) holds up no other host's launch, even with a single worker.
+TEST_F(DispatcherTest, AnRqdThatDoesNotAnswerHoldsUpNoOtherHost) {
+  store::HostReportData second = hostReport();
+  second.name = "render02";
+  second.rqd_address = "render02:8444";
+  ASSERT_TRUE(farm_->onBoot(second).ok());
+  auto render02 = store_->findHost("render02");
+  ASSERT_TRUE(render02.ok()) << render02.status();
+  HangingRqd rqd("render01:8444");
+  DispatcherOptions options;
+  options.threads = 1;
+  options.sweep_interval_ms = 3'600'000;  // no sweep books render02 meanwhile
+  auto dispatcher = std::make_unique<Dispatcher>(*store_, *model_, rqd, clock_, options);
+  dispatcher->start();
+  ASSERT_TRUE(launchOneFrame("first").ok());
+  dispatcher->kickHost(host_id_);
+  ASSERT_TRUE(rqd.waitForLaunchOn("render01:8444"));
+  ASSERT_TRUE(launchOneFrame("second").ok());
+  dispatcher->kickHost(render02->id);
+  EXPECT_TRUE(rqd.waitForLaunchOn("render02:8444"))
+      << "render02 waited for render01's answer";
+  rqd.release();
+  dispatcher.reset();  // settles render01's launch once answered
+  EXPECT_EQ(procCount(), 2u);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 
@@ -75,6 +76,45 @@ std::vector<absl::Status> RqdClient::launchFrames(std::vector<LaunchCall>& calls
     cv.wait(lock, [&] { return answered == end - start; });
   }
   return out;
+}
+
+void RqdClient::launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done) {
+  if (calls.empty()) {
+    done({});
+    return;
+  }
+  // Everything the calls use lives here until the last answer, whose callback frees it.
+  struct Batch {
+    struct Call {
+      grpc::ClientContext ctx;
+      rqd::RqdStaticLaunchFrameRequest req;
+      rqd::RqdStaticLaunchFrameResponse resp;
+      std::string address;
+    };
+    std::vector<std::unique_ptr<Call>> calls;
+    std::vector<absl::Status> out;
+    std::atomic<size_t> left{0};
+    LaunchDone done;
+  };
+  auto batch = std::make_shared<Batch>();
+  batch->out.resize(calls.size());
+  batch->left = calls.size();
+  batch->done = std::move(done);
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  for (auto& c : calls) {
+    auto& call = *batch->calls.emplace_back(std::make_unique<Batch::Call>());
+    call.ctx.set_deadline(deadline);
+    call.req.mutable_run_frame()->Swap(&c.frame);
+    call.address = std::move(c.address);
+  }
+  for (size_t i = 0; i < batch->calls.size(); ++i) {
+    Batch::Call& call = *batch->calls[i];
+    stub(call.address).async()->LaunchFrame(
+        &call.ctx, &call.req, &call.resp, [batch, i](const grpc::Status& st) {
+          batch->out[i] = fromGrpc(st, batch->calls[i]->address);
+          if (batch->left.fetch_sub(1) == 1) batch->done(std::move(batch->out));
+        });
+  }
 }
 
 std::vector<absl::Status> RqdClient::launchEach(std::vector<LaunchCall>& calls) {

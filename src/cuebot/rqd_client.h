@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,6 +34,12 @@ class RqdClient {
   // another: one answer per call, in order. Takes the frames out of `calls`.
   static constexpr size_t kLaunchWindow = 64;
   virtual std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls);
+  // The same launches, all on their way at once, without waiting: `done` gets one answer
+  // per call, in order, once every call is answered, on a gRPC thread (it must not block:
+  // hand the answers to a thread of your own). Test doubles answer through launchFrames on
+  // the calling thread (launchEachThen).
+  using LaunchDone = std::function<void(std::vector<absl::Status>)>;
+  virtual void launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done);
   virtual absl::Status killFrame(const std::string& address, const std::string& frame_id,
                                  const std::string& message);
   // Asks the rqd to reboot its host now / once it runs nothing (an rqd may refuse: Cue's
@@ -47,6 +54,10 @@ class RqdClient {
   // launchFrames through launchFrame, one after another: for test doubles, which
   // override launchFrame.
   std::vector<absl::Status> launchEach(std::vector<LaunchCall>& calls);
+  // launchFramesAsync for test doubles: launchFrames, then `done`, on the calling thread.
+  void launchEachThen(std::vector<LaunchCall>& calls, const LaunchDone& done) {
+    done(launchFrames(calls));
+  }
 
  private:
   struct Connection {
