@@ -60,6 +60,20 @@ uint32_t bigEndian32(const void* p) {
   return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
 }
 
+// The real file's `method`, after this file's buffered WAL bytes (`what` = kOwn) or its
+// connection's (`what` = kConnection, for the wal-index) are written out, or at once
+// (kNone).
+enum class Flush { kNone, kOwn, kConnection };
+template <Flush what, typename Fn, typename... Args>
+int pass(sqlite3_file* f, Fn sqlite3_io_methods::*method, Args... args) {
+  File* file = self(f);
+  int rc = SQLITE_OK;
+  if constexpr (what == Flush::kOwn) rc = file->flush();
+  if constexpr (what == Flush::kConnection) rc = file->flushWal();
+  if (rc != SQLITE_OK) return rc;
+  return (file->real->pMethods->*method)(file->real, args...);
+}
+
 int xClose(sqlite3_file* f) {
   File* file = self(f);
   int rc = file->flush();
@@ -71,9 +85,7 @@ int xClose(sqlite3_file* f) {
 }
 
 int xRead(sqlite3_file* f, void* out, int amt, sqlite3_int64 at) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xRead(file->real, out, amt, at);
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xRead, out, amt, at);
 }
 
 int xWrite(sqlite3_file* f, const void* data, int amt, sqlite3_int64 at) {
@@ -103,68 +115,47 @@ int xWrite(sqlite3_file* f, const void* data, int amt, sqlite3_int64 at) {
 }
 
 int xTruncate(sqlite3_file* f, sqlite3_int64 size) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xTruncate(file->real, size);
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xTruncate, size);
 }
-
 int xSync(sqlite3_file* f, int flags) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xSync(file->real, flags);
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xSync, flags);
 }
-
 int xFileSize(sqlite3_file* f, sqlite3_int64* size) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xFileSize(file->real, size);
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xFileSize, size);
 }
-
 int xLock(sqlite3_file* f, int level) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xLock(file->real, level);
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xLock, level);
 }
-
 int xUnlock(sqlite3_file* f, int level) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xUnlock(file->real, level);
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xUnlock, level);
 }
-
 int xCheckReservedLock(sqlite3_file* f, int* out) {
-  File* file = self(f);
-  return file->real->pMethods->xCheckReservedLock(file->real, out);
+  return pass<Flush::kNone>(f, &sqlite3_io_methods::xCheckReservedLock, out);
 }
-
 int xFileControl(sqlite3_file* f, int op, void* arg) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xFileControl(file->real, op, arg);
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xFileControl, op, arg);
 }
-
-int xSectorSize(sqlite3_file* f) {
-  File* file = self(f);
-  return file->real->pMethods->xSectorSize(file->real);
-}
-
+int xSectorSize(sqlite3_file* f) { return pass<Flush::kNone>(f, &sqlite3_io_methods::xSectorSize); }
 int xDeviceCharacteristics(sqlite3_file* f) {
-  File* file = self(f);
-  return file->real->pMethods->xDeviceCharacteristics(file->real);
+  return pass<Flush::kNone>(f, &sqlite3_io_methods::xDeviceCharacteristics);
+}
+int xFetch(sqlite3_file* f, sqlite3_int64 at, int amt, void** out) {
+  return pass<Flush::kOwn>(f, &sqlite3_io_methods::xFetch, at, amt, out);
+}
+int xUnfetch(sqlite3_file* f, sqlite3_int64 at, void* p) {
+  return pass<Flush::kNone>(f, &sqlite3_io_methods::xUnfetch, at, p);
 }
 
 // The wal-index (shared memory) is the database file's. Each of its operations first
 // writes out its connection's buffered WAL frames.
 int xShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  File* file = self(f);
-  if (int rc = file->flushWal(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xShmMap(file->real, region, size, extend, out);
+  return pass<Flush::kConnection>(f, &sqlite3_io_methods::xShmMap, region, size, extend, out);
 }
-
 int xShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  File* file = self(f);
-  if (int rc = file->flushWal(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xShmLock(file->real, offset, n, flags);
+  return pass<Flush::kConnection>(f, &sqlite3_io_methods::xShmLock, offset, n, flags);
+}
+int xShmUnmap(sqlite3_file* f, int delete_flag) {
+  return pass<Flush::kConnection>(f, &sqlite3_io_methods::xShmUnmap, delete_flag);
 }
 
 // SQLite publishes a commit between two barriers. Its commit frame's write has written
@@ -181,23 +172,6 @@ void xShmBarrier(sqlite3_file* f) {
   file->real->pMethods->xShmBarrier(file->real);
 }
 
-int xShmUnmap(sqlite3_file* f, int delete_flag) {
-  File* file = self(f);
-  if (int rc = file->flushWal(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xShmUnmap(file->real, delete_flag);
-}
-
-int xFetch(sqlite3_file* f, sqlite3_int64 at, int amt, void** out) {
-  File* file = self(f);
-  if (int rc = file->flush(); rc != SQLITE_OK) return rc;
-  return file->real->pMethods->xFetch(file->real, at, amt, out);
-}
-
-int xUnfetch(sqlite3_file* f, sqlite3_int64 at, void* p) {
-  File* file = self(f);
-  return file->real->pMethods->xUnfetch(file->real, at, p);
-}
-
 const sqlite3_io_methods kMethods = {
     3,           xClose,      xRead,     xWrite,        xTruncate,   xSync,
     xFileSize,   xLock,       xUnlock,   xCheckReservedLock, xFileControl, xSectorSize,
@@ -211,8 +185,9 @@ int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* 
   const int rc = g_real->xOpen(g_real, name, file->real, flags, out_flags);
   if (rc != SQLITE_OK || file->real->pMethods == nullptr ||
       file->real->pMethods->iVersion < 3) {
-    // Without the real file's version 3 methods this one cannot stand in for it.
-    if (rc == SQLITE_OK && file->real->pMethods) file->real->pMethods->xClose(file->real);
+    // A real file that set its methods is closed even when its open failed (SQLite's
+    // rule); without version 3 methods this one cannot stand in for it.
+    if (file->real->pMethods) file->real->pMethods->xClose(file->real);
     file->~File();
     return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
   }
