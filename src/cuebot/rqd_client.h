@@ -3,8 +3,8 @@
 // Thread-safe.
 #pragma once
 
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>

@@ -11,7 +11,8 @@
 //     (SQLITE_FULL, SQLITE_IOERR) is returned to SQLite, which rolls the transaction back,
 //     exactly as if the write had failed unbuffered;
 //   - before anything that reads, syncs, sizes, truncates or locks the WAL, before a write
-//     that does not follow the last one, and past 4 MB;
+//     that does not follow the last one, and past 4 MB (a frame SQLite writes again, below
+//     what this handle appended, goes straight to the file);
 //   - before every wal-index (shared memory) operation on the database file of the same
 //     connection, so no other connection can see a frame that is not in the file yet.
 // A crash loses only frames of a transaction that was not committed: the same as a crash
