@@ -171,7 +171,10 @@ void Dispatcher::worker() {
     lock.unlock();
     if (left) cv_.notify_one();
     // Booked, then launched without waiting for the answers: the next queued hosts need
-    // not wait for this visit's round trips (a worker settles the answers, above).
+    // not wait for this visit's round trips (a worker settles the answers, above). A visit
+    // that booked more than one launch window (a host taking many frames at once) is sent
+    // window by window and waited for, as a sweep is, so that the calls in flight stay
+    // bounded.
     std::set<std::string> again;
     auto launches = bookHosts(hosts, &again);
     if (launches.ok() && launches->size() <= RqdClient::kLaunchWindow) {
