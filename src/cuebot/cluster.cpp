@@ -117,6 +117,7 @@ void Cluster::becomeLeader(int64_t token) {
   token_ = token;
   holding_ = true;
   if (model_fresh_) {
+    inheritProcs();
     leader_ = true;
     dispatcher_.setBooking(true);
     dispatcher_.kickAll();
@@ -141,10 +142,16 @@ void Cluster::finishTakeover() {
     gaps_.clear();
   }
   if (!takeover_.exchange(false) || !holding_) return;  // lost again meanwhile
+  inheritProcs();
   leader_ = true;
   dispatcher_.setBooking(true);
   dispatcher_.kickAll();
   log->info("{} books the farm (lease token {})", options_.id, token_);
+}
+
+void Cluster::inheritProcs() {
+  // Whether the cuebot that booked them sent their LaunchFrame, nothing here knows.
+  dispatcher_.uncertainLaunches().addAll(model_.procIds(), clock_.nowSeconds());
 }
 
 void Cluster::stepDown(const std::string& why) {

@@ -83,6 +83,9 @@ class Cluster {
   void renewLease();
   void becomeLeader(int64_t token);
   void stepDown(const std::string& why);
+  // Before booking starts: the procs the model holds are someone else's launches
+  // (UncertainLaunches), settled by the hosts' reports.
+  void inheritProcs();
   // On the sync thread after the lease was taken: reload the model, then book.
   void finishTakeover();
   void publish();

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "cuebot/cluster.h"
 #include "cuebot/farm.h"
 #include "cuebot/job_launcher.h"
 
@@ -286,6 +287,45 @@ TEST_F(DispatcherTest, UnansweredLaunchThatNeverArrivedIsRequeuedAfterTwoReports
   EXPECT_EQ(dispatcher_->uncertainLaunches().size(), 0u);
   EXPECT_EQ(procCount(), 0u);
   EXPECT_EQ(onlyFrame(jobs->front().id).state, core::FrameState::kWaiting);
+}
+
+// A cuebot that died may have booked a proc and never sent its LaunchFrame. The cuebot
+// that books next cannot know: it takes every proc it finds as an uncertain launch, so
+// that two reports leaving the proc out past the launch deadline requeue its frame, even
+// when the proc was booked in the very second the new cuebot started (not 60 s later,
+// by orphan_grace_sec).
+TEST_F(DispatcherTest, ProcBookedByACuebotThatDiedIsRequeuedOnceTwoReportsLeaveItOut) {
+  rqd_.open();
+  auto jobs = launchOneFrame("inherited");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  ASSERT_EQ(dispatcher_->visit({host_id_}), 1);  // booked; say the rqd never got it
+
+  // The next cuebot over the same store, started the same second.
+  FarmModel model(*store_);
+  ASSERT_TRUE(model.load().ok());
+  Dispatcher dispatcher(*store_, model, rqd_, clock_, DispatcherOptions{});
+  Farm farm(*store_, model, rqd_, dispatcher, *launcher_, clock_, FarmOptions{});
+  ClusterOptions copts;
+  copts.id = "next";
+  Cluster cluster(*store_, model, dispatcher, clock_, copts);
+  farm.setCluster(&cluster);
+  cluster.tick();
+  ASSERT_TRUE(cluster.leader());
+  EXPECT_EQ(dispatcher.uncertainLaunches().size(), 1u);
+
+  store::HostReportData r = hostReport();
+  r.lists_pending_completions = true;
+  ASSERT_TRUE(farm.onStatus(r, {}).ok());  // the dead cuebot's launch may be on its way
+  EXPECT_EQ(procCount(), 1u);
+  clock_.advanceMillis(13'000);
+  r.now = clock_.nowSeconds();
+  ASSERT_TRUE(farm.onStatus(r, {}).ok());
+  EXPECT_EQ(procCount(), 1u) << "one report may have been written before the launch arrived";
+  ASSERT_TRUE(farm.onStatus(r, {}).ok());
+  EXPECT_EQ(procCount(), 0u);
+  EXPECT_EQ(dispatcher.uncertainLaunches().size(), 0u);
+  EXPECT_EQ(onlyFrame(jobs->front().id).state, core::FrameState::kWaiting);
+  cluster.stop();
 }
 
 // A visit tells its worker which hosts to queue again: only a host that took as many frames

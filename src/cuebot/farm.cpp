@@ -28,7 +28,6 @@ Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& di
       launcher_(launcher),
       clock_(clock),
       options_(options),
-      started_at_(clock.nowSeconds()),
       report_writer_(store),
       completions_(
           [this](std::vector<store::FrameCompletion>& batch) {
@@ -319,8 +318,8 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   }
   for (const auto& f : frames) listed.insert(f.proc_id);
   // Procs the host does not run although booked long ago are orphans: requeue them. So are
-  // those a dead cuebot booked, and those whose LaunchFrame went unanswered, that two
-  // reports in a row leave out (FarmOptions).
+  // those whose launch is uncertain (a dead cuebot booked them, or their LaunchFrame went
+  // unanswered) that two reports in a row leave out (FarmOptions).
   UncertainLaunches& uncertain = dispatcher_.uncertainLaunches();
   std::vector<std::string> orphans;
   {
@@ -334,10 +333,8 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
       }
       // ... and only once any LaunchFrame of the dead cuebot (or the unanswered one) is
       // past its deadline, so that none is still on its way into the rqd.
-      const int64_t launched_by = unanswered_at ? *unanswered_at : started_at_;
-      bool launch_unproven = (p.booked_time < started_at_ || unanswered_at.has_value()) &&
-                          report.lists_pending_completions &&
-                          report.now >= launched_by + kLaunchDeadlineSec;
+      bool launch_unproven = unanswered_at && report.lists_pending_completions &&
+                             report.now >= *unanswered_at + kLaunchDeadlineSec;
       int missed = launch_unproven ? ++unreported_[p.id] : 0;
       if (p.booked_time < report.now - options_.orphan_grace_sec || missed >= 2) {
         orphans.push_back(p.id);

@@ -30,11 +30,11 @@ struct FarmOptions {
   int host_check_interval_ms = 5000; // how often the monitor looks
   // A proc its host has not listed in a status report although booked this long ago
   // was never started there (cuebot stopped between booking and launch, or the launch
-  // was lost): its frame is requeued. A proc booked before this cuebot started (by a
-  // cuebot that died) is requeued sooner when its host lists unacknowledged completions
-  // (Cue's rqd): once two reports in a row from the host, both received since the start,
-  // leave it out (the second was built after the first was sent, so after any launch the
-  // dead cuebot made could have arrived).
+  // was lost): its frame is requeued. A proc whose launch is uncertain (booked by a
+  // cuebot that died, or its LaunchFrame unanswered: UncertainLaunches) is requeued
+  // sooner when its host lists unacknowledged completions (Cue's rqd): once two reports
+  // in a row from the host leave it out, both received past the launch deadline (the
+  // second was built after the first was sent, so after any late launch could arrive).
   int orphan_grace_sec = 60;
   // Added to a frame's memory when it is retried after an out-of-memory kill (OpenCue's
   // min_memory_increase default, 2 GB).
@@ -147,7 +147,6 @@ class Farm {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread monitor_;
-  const int64_t started_at_;  // epoch seconds this cuebot started
   // Procs booked before the start, by consecutive reports of their host that left them out.
   std::mutex unreported_mu_;
   std::map<std::string, int> unreported_;

@@ -59,19 +59,22 @@ class LaunchRegistry {
   std::unordered_map<std::string, std::optional<std::string>> launching_;  // proc -> kill reason
 };
 
-// Launches whose outcome is unknown: the LaunchFrame call ran out of time or was cancelled,
-// so the rqd may well have started the frame. Requeueing such a frame could run it on two
-// hosts at once (OpenCue #2438); its proc stays booked instead, until the host's status
-// reports settle it: listed (it runs) or left out twice once any late launch would have
-// arrived (released, see Farm::onStatus). Thread-safe.
+// Launches whose outcome is unknown, so that the rqd may well run the frame: the
+// LaunchFrame call ran out of time or was cancelled, or another cuebot (a dead one, or
+// this one's previous start) booked the proc and may or may not have sent the call
+// (Cluster adds every proc the model holds when this cuebot starts to book). Requeueing
+// such a frame could run it on two hosts at once (OpenCue #2438); its proc stays booked
+// instead, until the host's status reports settle it: listed (it runs) or left out twice
+// once any late launch would have arrived (released, see Farm::onStatus). Thread-safe.
 class UncertainLaunches {
  public:
-  void add(const std::string& proc_id, int64_t now) {
+  void add(const std::string& proc_id, int64_t now) { addAll({proc_id}, now); }
+  void addAll(const std::vector<std::string>& proc_ids, int64_t now) {
     std::lock_guard<std::mutex> lock(mu_);
     // Procs that left by another way (a host marked DOWN) are forgotten after an hour.
     if (procs_.size() >= 1024)
       std::erase_if(procs_, [now](const auto& e) { return e.second < now - 3600; });
-    procs_[proc_id] = now;
+    for (const auto& id : proc_ids) procs_[id] = now;
     size_ = procs_.size();
   }
   // When the launch of the proc became uncertain; nullopt when it did not.

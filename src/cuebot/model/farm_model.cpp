@@ -497,6 +497,14 @@ std::optional<core::MemoryKb> FarmModel::procMemory(const std::string& proc_id) 
   return view_.procs[it->second].memory;
 }
 
+std::vector<std::string> FarmModel::procIds() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> ids;
+  ids.reserve(proc_idx_.size());
+  for (const auto& [id, index] : proc_idx_) ids.push_back(id);
+  return ids;
+}
+
 void FarmModel::withView(const std::function<void(dispatch::FarmView&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   fn(view_);

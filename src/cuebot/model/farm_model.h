@@ -71,6 +71,8 @@ class FarmModel {
                   bool succeeded, bool oom, core::EpochSec now = 0);
   // The memory reserved by a proc the model holds, or nullopt.
   std::optional<core::MemoryKb> procMemory(const std::string& proc_id);
+  // The ids of every proc the model holds.
+  std::vector<std::string> procIds();
 
   // ---- dispatch ----
   // A frame booked on a host, with what is needed to launch it.
