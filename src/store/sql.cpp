@@ -35,6 +35,18 @@ absl::string_view SqlRow::text(size_t col) const {
   return s != nullptr ? absl::string_view(*s) : absl::string_view();
 }
 
+absl::StatusOr<std::vector<int64_t>> SqlConnection::execAll(
+    const std::vector<SqlStatement>& statements) {
+  std::vector<int64_t> changed;
+  changed.reserve(statements.size());
+  for (const auto& st : statements) {
+    auto n = exec(st.sql, st.params);
+    if (!n.ok()) return n.status();
+    changed.push_back(*n);
+  }
+  return changed;
+}
+
 absl::Status SqlConnection::queryEach(absl::string_view sql, const std::vector<SqlValue>& params,
                                       absl::FunctionRef<void(const SqlRow&)> row) {
   auto rows = query(sql, params);

@@ -41,6 +41,12 @@ class SqlRow {
   std::vector<SqlValue> values_;
 };
 
+// One statement of SqlConnection::execAll.
+struct SqlStatement {
+  std::string sql;
+  std::vector<SqlValue> params;
+};
+
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
@@ -55,6 +61,10 @@ class SqlConnection {
   // Copy out of the row what must outlive the call.
   virtual absl::Status queryEach(absl::string_view sql, const std::vector<SqlValue>& params,
                                  absl::FunctionRef<void(const SqlRow&)> row);
+  // Runs `statements` in order, as one round trip where the backend can (PostgreSQL's
+  // pipeline mode), and returns the number of rows each changed. The first failure is
+  // returned and the statements after it do not run: inside a transaction, roll it back.
+  virtual absl::StatusOr<std::vector<int64_t>> execAll(const std::vector<SqlStatement>& statements);
   // Runs several statements separated by ';' without parameters (schema scripts).
   virtual absl::Status execScript(absl::string_view sql) = 0;
   virtual absl::Status begin() = 0;

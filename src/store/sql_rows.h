@@ -394,26 +394,29 @@ struct HostResources {
   }
 };
 // Adds (give_back) or takes each host's resources to or from its idle resources, one
-// statement for all the hosts.
+// statement for all the hosts (not empty).
+inline SqlStatement changeIdleStatement(
+    const std::map<std::string, HostResources, std::less<>>& hosts, bool give_back) {
+  SqlStatement st;
+  for (const auto& [id, r] : hosts)
+    for (SqlValue v : {s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory)})
+      st.params.push_back(std::move(v));
+  const char* op = give_back ? " + " : " - ";
+  st.sql = absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
+                        valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
+                        ") UPDATE host SET idle_cores = host.idle_cores", op,
+                        "v.cores, idle_memory = host.idle_memory", op,
+                        "v.memory, idle_gpus = host.idle_gpus", op,
+                        "v.gpus, idle_gpu_memory = host.idle_gpu_memory", op,
+                        "v.gpu_memory FROM v WHERE host.id = v.id");
+  return st;
+}
 inline absl::Status changeIdle(SqlConnection& db,
                                const std::map<std::string, HostResources, std::less<>>& hosts,
                                bool give_back) {
   if (hosts.empty()) return absl::OkStatus();
-  P params;
-  for (const auto& [id, r] : hosts)
-    for (SqlValue v : {s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory)})
-      params.push_back(std::move(v));
-  const char* op = give_back ? " + " : " - ";
-  return db
-      .exec(absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
-                         valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
-                         ") UPDATE host SET idle_cores = host.idle_cores", op,
-                         "v.cores, idle_memory = host.idle_memory", op,
-                         "v.memory, idle_gpus = host.idle_gpus", op,
-                         "v.gpus, idle_gpu_memory = host.idle_gpu_memory", op,
-                         "v.gpu_memory FROM v WHERE host.id = v.id"),
-            params)
-      .status();
+  SqlStatement st = changeIdleStatement(hosts, give_back);
+  return db.exec(st.sql, st.params).status();
 }
 
 inline absl::StatusOr<core::Host> loadHost(SqlConnection& db, absl::string_view where, const P& params,

@@ -105,8 +105,11 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
   return out;
 }
 
-// Releases the procs (their hosts get back what they reserved) and records the attempts.
-absl::Status releaseAndRecord(SqlConnection& db, const std::vector<Accepted>& chunk,
+// Releases the procs (their hosts get back what they reserved), records the attempts and
+// moves the frames that were still RUNNING to their next state: one execAll (one round
+// trip on PostgreSQL). ABORTED when one of the frames changed meanwhile (another cuebot):
+// the transaction runs again.
+absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& chunk,
                               const std::vector<absl::StatusOr<CompletionResult>>& results) {
   std::vector<std::string> procs;
   std::map<std::string, HostResources, std::less<>> hosts;
@@ -114,37 +117,28 @@ absl::Status releaseAndRecord(SqlConnection& db, const std::vector<Accepted>& ch
     procs.push_back(a.done->proc_id);
     hosts[a.host_id].add(a.cores, a.reserved_memory, a.gpus, a.gpu_memory);
   }
-  P params;
-  RETURN_IF_ERROR(
-      db.exec(absl::StrCat("DELETE FROM proc WHERE id IN (", inList(procs, params), ")"), params)
-          .status());
+  std::vector<SqlStatement> statements(2);
+  statements[0].sql =
+      absl::StrCat("DELETE FROM proc WHERE id IN (", inList(procs, statements[0].params), ")");
   // What booking took (Store::book) is given back: idle stays cores less the sum of procs.
-  RETURN_IF_ERROR(changeIdle(db, hosts, /*give_back=*/true));
-  params.clear();
+  statements[1] = changeIdleStatement(hosts, /*give_back=*/true);
+  SqlStatement& history = statements.emplace_back();
   for (const auto& a : chunk) {
     const FrameCompletion& d = *a.done;
     for (SqlValue v : {s(common::newId()), s(d.frame_id), s(results[a.index]->job_id),
                        s(d.proc_id), s(d.host_name), i(a.cores), i(a.reserved_memory),
                        i(a.booked_time), i(d.now), i(d.exit_status), i(d.exit_signal),
                        i(a.max_rss)})
-      params.push_back(std::move(v));
+      history.params.push_back(std::move(v));
   }
-  return db
-      .exec(absl::StrCat("INSERT INTO frame_history (id, frame_id, job_id, proc_id, host_name, "
-                         "cores, reserved_memory, start_time, stop_time, exit_status, "
-                         "exit_signal, max_rss) VALUES ",
-                         valuesRows(chunk.size(),
-                                    {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT",
-                                     "BIGINT", "BIGINT", "INTEGER", "INTEGER", "BIGINT"},
-                                    1)),
-            params)
-      .status();
-}
-
-// Moves the frames that were still RUNNING to their next state. ABORTED when one of them
-// changed meanwhile (another cuebot): the transaction runs again.
-absl::Status updateFrames(SqlConnection& db, const std::vector<Accepted>& chunk) {
-  P params;
+  history.sql = absl::StrCat(
+      "INSERT INTO frame_history (id, frame_id, job_id, proc_id, host_name, cores, "
+      "reserved_memory, start_time, stop_time, exit_status, exit_signal, max_rss) VALUES ",
+      valuesRows(chunk.size(),
+                 {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "BIGINT", "BIGINT",
+                  "INTEGER", "INTEGER", "BIGINT"},
+                 1));
+  SqlStatement frames;
   size_t rows = 0;
   for (const auto& a : chunk) {
     if (a.outcome.settled) continue;
@@ -155,32 +149,31 @@ absl::Status updateFrames(SqlConnection& db, const std::vector<Accepted>& chunk)
           i(static_cast<int64_t>(d.run_time) * a.cores / 100),
           s(lastResource(d.host_name, a.cores, a.gpus)),
           i(a.outcome.reserved_memory), i(a.max_gpu_memory)})
-      params.push_back(std::move(v));
+      frames.params.push_back(std::move(v));
     ++rows;
   }
-  if (rows == 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(
-      auto updated,
-      db.query(
-          absl::StrCat(
-              "WITH v (id, state, retry_count, exit_status, exit_signal, stop_time, max_rss, "
-              "core_time, last_resource, reserved_memory, max_gpu_memory) AS (VALUES ",
-              valuesRows(rows,
-                         {"TEXT", "TEXT", "INTEGER", "INTEGER", "INTEGER", "BIGINT", "BIGINT",
-                          "BIGINT", "TEXT", "BIGINT", "BIGINT"},
-                         1),
-              ") UPDATE frame SET state = CASE WHEN v.state = 'WAITING' AND frame.depend_count > "
-              "0 THEN 'DEPEND' ELSE v.state END, retry_count = v.retry_count, exit_status = "
-              "v.exit_status, exit_signal = v.exit_signal, stop_time = v.stop_time, max_rss = "
-              "CASE WHEN frame.max_rss > v.max_rss THEN frame.max_rss ELSE v.max_rss END, "
-              "total_core_time = frame.total_core_time + v.core_time, last_resource = "
-              "v.last_resource, reserved_memory = CASE WHEN v.reserved_memory > 0 THEN "
-              "v.reserved_memory ELSE frame.reserved_memory END, max_gpu_memory = CASE WHEN "
-              "frame.max_gpu_memory > v.max_gpu_memory THEN frame.max_gpu_memory ELSE "
-              "v.max_gpu_memory END, version = frame.version + 1 FROM v WHERE frame.id = v.id "
-              "AND frame.state = 'RUNNING' RETURNING frame.id"),
-          params));
-  if (updated.size() != rows)
+  if (rows > 0) {
+    frames.sql = absl::StrCat(
+        "WITH v (id, state, retry_count, exit_status, exit_signal, stop_time, max_rss, "
+        "core_time, last_resource, reserved_memory, max_gpu_memory) AS (VALUES ",
+        valuesRows(rows,
+                   {"TEXT", "TEXT", "INTEGER", "INTEGER", "INTEGER", "BIGINT", "BIGINT",
+                    "BIGINT", "TEXT", "BIGINT", "BIGINT"},
+                   1),
+        ") UPDATE frame SET state = CASE WHEN v.state = 'WAITING' AND frame.depend_count > "
+        "0 THEN 'DEPEND' ELSE v.state END, retry_count = v.retry_count, exit_status = "
+        "v.exit_status, exit_signal = v.exit_signal, stop_time = v.stop_time, max_rss = "
+        "CASE WHEN frame.max_rss > v.max_rss THEN frame.max_rss ELSE v.max_rss END, "
+        "total_core_time = frame.total_core_time + v.core_time, last_resource = "
+        "v.last_resource, reserved_memory = CASE WHEN v.reserved_memory > 0 THEN "
+        "v.reserved_memory ELSE frame.reserved_memory END, max_gpu_memory = CASE WHEN "
+        "frame.max_gpu_memory > v.max_gpu_memory THEN frame.max_gpu_memory ELSE "
+        "v.max_gpu_memory END, version = frame.version + 1 FROM v WHERE frame.id = v.id "
+        "AND frame.state = 'RUNNING'");
+    statements.push_back(std::move(frames));
+  }
+  ASSIGN_OR_RETURN(auto changed, db.execAll(statements));
+  if (rows > 0 && changed.back() != static_cast<int64_t>(rows))
     return absl::AbortedError("a frame changed state during its completion");
   return absl::OkStatus();
 }
@@ -268,8 +261,7 @@ absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> SqlStore::complete
     for (const auto& chunk : chunksOf(batch, valid)) {
       ASSIGN_OR_RETURN(auto accepted, readChunk(*db_, chunk, batch, results));
       if (accepted.empty()) continue;
-      RETURN_IF_ERROR(releaseAndRecord(*db_, accepted, results));
-      RETURN_IF_ERROR(updateFrames(*db_, accepted));
+      RETURN_IF_ERROR(releaseAndUpdate(*db_, accepted, results));
       RETURN_IF_ERROR(settleDoneFrames(*db_, accepted, results));
     }
     return results;

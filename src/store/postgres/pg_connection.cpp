@@ -3,10 +3,12 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status.h"
 #include "store/store.h"
 
 namespace cue::store {
@@ -112,38 +114,141 @@ absl::Status PgConnection::ensureConnected() {
     return absl::UnavailableError(absl::StrCat("PostgreSQL at ", redactStoreUrl(url_),
                                                " is unreachable: ", msg));
   }
-  return execScript("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  return execNow("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
 }
+
+namespace {
+
+// Parameters as libpq takes them: text, or nullptr for NULL.
+struct TextParams {
+  explicit TextParams(const std::vector<SqlValue>& params)
+      : text(params.size()), values(params.size(), nullptr) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      const SqlValue& v = params[i];
+      if (std::holds_alternative<std::monostate>(v)) continue;
+      if (auto* x = std::get_if<int64_t>(&v))
+        text[i] = std::to_string(*x);
+      else if (auto* d = std::get_if<double>(&v))
+        text[i] = absl::StrFormat("%.17g", *d);
+      else
+        text[i] = std::get<std::string>(v);
+      values[i] = text[i].c_str();
+    }
+  }
+  int size() const { return static_cast<int>(values.size()); }
+  std::vector<std::string> text;
+  std::vector<const char*> values;
+};
+
+bool succeeded(const PGresult* res) {
+  auto status = PQresultStatus(res);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+}  // namespace
 
 absl::StatusOr<PgConnection::Result> PgConnection::run(absl::string_view sql,
                                                        const std::vector<SqlValue>& params) {
   std::string key(sql);
-  auto it = prepared_.find(key);
-  if (it == prepared_.end()) {
-    std::string name = absl::StrCat("cue_", prepared_.size());
-    Result prep(PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr));
-    if (PQresultStatus(prep.res) != PGRES_COMMAND_OK) return statusFor(prep.res, conn_, "prepare", sql);
-    it = prepared_.emplace(std::move(key), std::move(name)).first;
+  auto it = pending_begin_ == nullptr ? prepared_.find(key) : prepared_.end();
+  if (it == prepared_.end()) {  // with the BEGIN, or its preparation: one round trip
+    ASSIGN_OR_RETURN(auto results, pipeline({SqlStatement{std::move(key), params}}));
+    return std::move(results.front());
   }
-  std::vector<std::string> text(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
-  for (size_t i = 0; i < params.size(); ++i) {
-    const SqlValue& v = params[i];
-    if (std::holds_alternative<std::monostate>(v)) continue;
-    if (auto* x = std::get_if<int64_t>(&v))
-      text[i] = std::to_string(*x);
-    else if (auto* d = std::get_if<double>(&v))
-      text[i] = absl::StrFormat("%.17g", *d);
-    else
-      text[i] = std::get<std::string>(v);
-    values[i] = text[i].c_str();
-  }
-  Result res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
-                            values.data(), nullptr, nullptr, 0));
-  auto status = PQresultStatus(res.res);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    return statusFor(res.res, conn_, "statement", sql);
+  TextParams p(params);
+  Result res(PQexecPrepared(conn_, it->second.c_str(), p.size(), p.values.data(), nullptr,
+                            nullptr, 0));
+  if (!succeeded(res.res)) return statusFor(res.res, conn_, "statement", sql);
   return res;
+}
+
+absl::StatusOr<std::vector<PgConnection::Result>> PgConnection::pipeline(
+    const std::vector<SqlStatement>& statements) {
+  const bool opens_transaction = pending_begin_ != nullptr;
+  auto results = pipelineOnce(statements);
+  // A connection the server dropped (a restart) shows only when next used: a transaction's
+  // first statements, of which nothing ran, are sent once more on a new connection.
+  if (!results.ok() && opens_transaction && PQstatus(conn_) != CONNECTION_OK) {
+    if (auto st = ensureConnected(); !st.ok()) return st;
+    results = pipelineOnce(statements);
+  }
+  return results;
+}
+
+absl::StatusOr<std::vector<PgConnection::Result>> PgConnection::pipelineOnce(
+    const std::vector<SqlStatement>& statements) {
+  enum class Kind { kBegin, kPrepare, kRun };
+  struct Sent {
+    Kind kind;
+    size_t statement;
+  };
+  if (PQenterPipelineMode(conn_) != 1)
+    return statusFor(nullptr, conn_, "pipeline", statements.empty() ? "" : statements[0].sql);
+  std::vector<Sent> sent;  // what the server was sent, in order
+  std::vector<std::string> names(statements.size());
+  std::unordered_map<std::string, std::string> preparing;  // prepared by this pipeline
+  bool queued = true;
+  if (pending_begin_ != nullptr) {
+    queued = PQsendQueryParams(conn_, pending_begin_, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    if (queued) sent.push_back({Kind::kBegin, 0});
+  }
+  for (size_t k = 0; queued && k < statements.size(); ++k) {
+    const std::string& sql = statements[k].sql;
+    if (auto it = prepared_.find(sql); it != prepared_.end()) {
+      names[k] = it->second;
+    } else if (auto p = preparing.find(sql); p != preparing.end()) {
+      names[k] = p->second;
+    } else {
+      names[k] = absl::StrCat("cue_", prepared_.size() + preparing.size());
+      queued = PQsendPrepare(conn_, names[k].c_str(), sql.c_str(), 0, nullptr) == 1;
+      if (!queued) break;
+      preparing.emplace(sql, names[k]);
+      sent.push_back({Kind::kPrepare, k});
+    }
+    TextParams p(statements[k].params);
+    queued = PQsendQueryPrepared(conn_, names[k].c_str(), p.size(), p.values.data(), nullptr,
+                                 nullptr, 0) == 1;
+    if (queued) sent.push_back({Kind::kRun, k});
+  }
+  absl::Status first_error;
+  if (!queued) first_error = statusFor(nullptr, conn_, "pipeline", "sending statements");
+  const bool synced = PQpipelineSync(conn_) == 1;
+  std::vector<Result> results;
+  for (const Sent& item : sent) {
+    if (!synced) break;
+    const absl::string_view sql =
+        item.kind == Kind::kBegin ? absl::string_view("BEGIN") : statements[item.statement].sql;
+    Result res(PQgetResult(conn_));
+    if (res.res == nullptr) {  // the connection is gone
+      if (first_error.ok()) first_error = statusFor(nullptr, conn_, "pipeline", sql);
+      break;
+    }
+    while (PGresult* end = PQgetResult(conn_)) PQclear(end);  // up to the null after each
+    if (PQresultStatus(res.res) == PGRES_PIPELINE_ABORTED) continue;  // after first_error
+    if (!succeeded(res.res)) {
+      if (first_error.ok())
+        first_error = statusFor(res.res, conn_, item.kind == Kind::kPrepare ? "prepare" : "statement",
+                                sql);
+      continue;
+    }
+    if (item.kind == Kind::kBegin)
+      pending_begin_ = nullptr;  // the transaction is open
+    else if (item.kind == Kind::kPrepare)
+      prepared_.emplace(statements[item.statement].sql, names[item.statement]);
+    else
+      results.push_back(std::move(res));
+  }
+  if (synced && PQstatus(conn_) == CONNECTION_OK) Result sync(PQgetResult(conn_));  // its SYNC
+  if (PQexitPipelineMode(conn_) != 1 && PQstatus(conn_) == CONNECTION_OK) {
+    // Results left unread would be taken for the next call's: start over on a new session
+    // (the server rolls back what this one had begun).
+    if (first_error.ok()) first_error = statusFor(nullptr, conn_, "pipeline", "leaving pipeline mode");
+    prepared_.clear();
+    pending_begin_ = nullptr;
+    PQreset(conn_);
+  }
+  if (!first_error.ok()) return first_error;
+  return results;
 }
 
 absl::StatusOr<int64_t> PgConnection::exec(absl::string_view sql,
@@ -169,7 +274,21 @@ absl::StatusOr<std::vector<SqlRow>> PgConnection::query(absl::string_view sql,
   return out;
 }
 
+absl::StatusOr<std::vector<int64_t>> PgConnection::execAll(
+    const std::vector<SqlStatement>& statements) {
+  ASSIGN_OR_RETURN(auto results, pipeline(statements));
+  std::vector<int64_t> changed;
+  changed.reserve(results.size());
+  for (const auto& r : results) changed.push_back(std::strtoll(PQcmdTuples(r.res), nullptr, 10));
+  return changed;
+}
+
 absl::Status PgConnection::execScript(absl::string_view sql) {
+  RETURN_IF_ERROR(sendPendingBegin());
+  return execNow(sql);
+}
+
+absl::Status PgConnection::execNow(absl::string_view sql) {
   std::string text(sql);
   Result res(PQexec(conn_, text.c_str()));
   auto status = PQresultStatus(res.res);
@@ -185,20 +304,31 @@ absl::Status PgConnection::beginRead() {
 }
 
 absl::Status PgConnection::beginWith(const char* sql) {
-  // A connection the server dropped (a restart) shows only when next used: BEGIN then
-  // fails, and is tried once more on a new connection.
+  if (auto st = ensureConnected(); !st.ok()) return st;
+  pending_begin_ = sql;  // sent with the first statement (pipeline)
+  return absl::OkStatus();
+}
+
+absl::Status PgConnection::sendPendingBegin() {
+  if (pending_begin_ == nullptr) return absl::OkStatus();
+  const char* sql = std::exchange(pending_begin_, nullptr);
+  // As in pipeline(): a dropped connection shows here, and BEGIN is tried once more.
   for (int attempt = 0;; ++attempt) {
     if (auto st = ensureConnected(); !st.ok()) return st;
-    auto st = execScript(sql);
+    auto st = execNow(sql);
     if (st.ok() || PQstatus(conn_) == CONNECTION_OK || attempt == 1) return st;
   }
 }
 
-absl::Status PgConnection::commit() { return execScript("COMMIT"); }
+absl::Status PgConnection::commit() {
+  if (std::exchange(pending_begin_, nullptr) != nullptr) return absl::OkStatus();  // ran nothing
+  return execNow("COMMIT");
+}
 
 absl::Status PgConnection::rollback() {
+  if (std::exchange(pending_begin_, nullptr) != nullptr) return absl::OkStatus();
   if (PQstatus(conn_) != CONNECTION_OK) return absl::OkStatus();  // the server rolled it back
-  return execScript("ROLLBACK");
+  return execNow("ROLLBACK");
 }
 
 }  // namespace cue::store

@@ -104,5 +104,50 @@ TEST(PostgresRestartTest, StoreAnswersUnavailableWhileTheServerIsDownAndResumesA
   EXPECT_TRUE((*store)->createShow("after").ok());
 }
 
+// execAll sends its statements as one pipeline (with the transaction's BEGIN, and the
+// preparation of those not prepared yet). A statement that fails stops those after it, its
+// transaction rolls back whole, and the connection serves the next transaction.
+TEST(PgConnectionTest, ExecAllStopsAtTheFirstFailureAndTheConnectionGoesOn) {
+  std::string why;
+  PgTestCluster* cluster = sharedPgTestCluster(&why);
+  if (cluster == nullptr) GTEST_SKIP() << "PostgreSQL is not available here: " << why;
+  auto url = cluster->createDatabase();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto db = PgConnection::open(*url);
+  ASSERT_TRUE(db.ok()) << db.status();
+  PgConnection& pg = **db;
+  ASSERT_TRUE(pg.execScript("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)").ok());
+  const std::string insert = "INSERT INTO t (id, note) VALUES ($1, $2)";
+  auto count = [&]() {
+    auto rows = pg.query("SELECT COUNT(*) FROM t", {});
+    return rows.ok() && rows->size() == 1u ? (*rows)[0].i64(0) : -1;
+  };
+
+  ASSERT_TRUE(pg.begin().ok());
+  auto failed = pg.execAll({{insert, {int64_t{1}, std::string("a")}},
+                            {insert, {int64_t{1}, std::string("twice")}},
+                            {"UPDATE t SET note = 'after' WHERE id = 1", {}}});
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kAlreadyExists) << failed.status();
+  ASSERT_TRUE(pg.rollback().ok());
+  EXPECT_EQ(count(), 0) << "the transaction rolled back whole";
+
+  ASSERT_TRUE(pg.begin().ok());
+  auto changed = pg.execAll({{insert, {int64_t{1}, std::string("a")}},
+                             {insert, {int64_t{2}, std::string("b")}},
+                             {"UPDATE t SET note = 'c' WHERE id > $1", {int64_t{0}}}});
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, (std::vector<int64_t>{1, 1, 2}));
+  ASSERT_TRUE(pg.commit().ok());
+  EXPECT_EQ(count(), 2);
+
+  // A bad statement in a transaction's first pipeline (with its BEGIN): the same.
+  ASSERT_TRUE(pg.begin().ok());
+  auto bad = pg.execAll({{insert, {int64_t{3}, std::string("c")}}, {"UPDATE nowhere SET x = 1", {}}});
+  EXPECT_FALSE(bad.ok());
+  ASSERT_TRUE(pg.rollback().ok());
+  EXPECT_EQ(count(), 2);
+  ASSERT_TRUE(cluster->dropDatabase(*url).ok());
+}
+
 }  // namespace
 }  // namespace cue::store
