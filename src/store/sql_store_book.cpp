@@ -18,8 +18,13 @@ using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpe
 
 namespace {
 
-// Fewer bookings than this are written one by one (fewer statements for a host visit).
+// Fewer bookings than this are written one by one (fewer statements for a host visit). On
+// PostgreSQL, where each statement is a round trip and the set's writes are one pipeline,
+// from 2 (setBasedFrom).
 constexpr size_t kSetBasedFrom = 8;
+size_t setBasedFrom(const SqlConnection& db) {
+  return db.dialect() == "postgresql" ? 2 : kSetBasedFrom;
+}
 // The most bookings one set of statements carries.
 constexpr size_t kMaxChunk = 256;
 
@@ -101,49 +106,45 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
     fits.push_back(bk);
   }
   if (fits.empty()) return absl::OkStatus();
-  params.clear();
+  // The frames RUNNING, their hosts' idle resources and the procs: one execAll (one round
+  // trip on PostgreSQL).
+  std::vector<SqlStatement> statements(1);
   for (const Booking* bk : fits)
     for (SqlValue v : {s(bk->frame_id), i(bk->now), i(bk->memory),
                        s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus))})
-      params.push_back(std::move(v));
-  ASSIGN_OR_RETURN(
-      auto running,
-      db.query(absl::StrCat("WITH v (id, now, memory, last_resource) AS (VALUES ",
-                            valuesRows(fits.size(), {"TEXT", "BIGINT", "BIGINT", "TEXT"}, 1),
-                            ") UPDATE frame SET state = 'RUNNING', start_time = v.now, stop_time "
-                            "= 0, reserved_memory = v.memory, version = frame.version + 1, "
-                            "last_resource = v.last_resource FROM v WHERE frame.id = v.id AND "
-                            "frame.state = 'WAITING' RETURNING frame.id"),
-               params));
-  // Read WAITING above, in this transaction: any other answer is a race lost to another
-  // cuebot (the transaction runs again).
-  if (running.size() != fits.size())
-    return absl::AbortedError("a frame changed state while it was being booked");
+      statements[0].params.push_back(std::move(v));
+  statements[0].sql = absl::StrCat(
+      "WITH v (id, now, memory, last_resource) AS (VALUES ",
+      valuesRows(fits.size(), {"TEXT", "BIGINT", "BIGINT", "TEXT"}, 1),
+      ") UPDATE frame SET state = 'RUNNING', start_time = v.now, stop_time = 0, reserved_memory "
+      "= v.memory, version = frame.version + 1, last_resource = v.last_resource FROM v WHERE "
+      "frame.id = v.id AND frame.state = 'WAITING'");
   std::map<std::string, HostResources, std::less<>> taken;
   for (const Booking* bk : fits)
     taken[bk->host_id].add(bk->cores, bk->memory, bk->gpus, bk->gpu_memory);
-  RETURN_IF_ERROR(changeIdle(db, taken, /*give_back=*/false));
-  params.clear();
+  statements.push_back(changeIdleStatement(taken, /*give_back=*/false));
+  SqlStatement& procs = statements.emplace_back();
   for (const Booking* bk : fits)
     for (SqlValue v : {s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id),
                        s(bk->frame_id), i(bk->cores), i(bk->memory), i(bk->gpus),
                        i(bk->gpu_memory), i(bk->now), s(bk->log_path)})
-      params.push_back(std::move(v));
-  RETURN_IF_ERROR(
-      db.exec(absl::StrCat("WITH v (id, host_id, job_id, layer_id, frame_id, cores, memory, "
-                           "gpus, gpu_memory, now, log_path) AS (VALUES ",
-                           valuesRows(fits.size(),
-                                      {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT",
-                                       "INTEGER", "BIGINT", "BIGINT", "TEXT"},
-                                      1),
-                           ") INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, "
-                           "reserved_cores, reserved_memory, reserved_gpus, reserved_gpu_memory, "
-                           "booked_time, ping_time, log_path) SELECT v.id, v.host_id, v.job_id, "
-                           "v.layer_id, v.frame_id, j.show_id, v.cores, v.memory, v.gpus, "
-                           "v.gpu_memory, v.now, v.now, v.log_path FROM v JOIN job j ON j.id = "
-                           "v.job_id"),
-              params)
-          .status());
+      procs.params.push_back(std::move(v));
+  procs.sql = absl::StrCat(
+      "WITH v (id, host_id, job_id, layer_id, frame_id, cores, memory, gpus, gpu_memory, now, "
+      "log_path) AS (VALUES ",
+      valuesRows(fits.size(),
+                 {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER",
+                  "BIGINT", "BIGINT", "TEXT"},
+                 1),
+      ") INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, reserved_cores, "
+      "reserved_memory, reserved_gpus, reserved_gpu_memory, booked_time, ping_time, log_path) "
+      "SELECT v.id, v.host_id, v.job_id, v.layer_id, v.frame_id, j.show_id, v.cores, v.memory, "
+      "v.gpus, v.gpu_memory, v.now, v.now, v.log_path FROM v JOIN job j ON j.id = v.job_id");
+  ASSIGN_OR_RETURN(auto changed, db.execAll(statements));
+  // Read WAITING above, in this transaction: any other answer is a race lost to another
+  // cuebot (the transaction runs again).
+  if (changed[0] != static_cast<int64_t>(fits.size()))
+    return absl::AbortedError("a frame changed state while it was being booked");
   for (const Booking* bk : fits) made.push_back(*bk);
   return absl::OkStatus();
 }
@@ -154,7 +155,7 @@ absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& 
   return transact([&]() -> absl::StatusOr<std::vector<Booking>> {
     RETURN_IF_ERROR(checkBookingFence());
     std::vector<Booking> made;
-    if (bookings.size() < kSetBasedFrom) {
+    if (bookings.size() < setBasedFrom(*db_)) {
       for (const auto& bk : bookings) {
         ASSIGN_OR_RETURN(bool ok, bookOne(*db_, bk));
         if (ok) made.push_back(bk);

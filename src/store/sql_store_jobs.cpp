@@ -40,8 +40,19 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
       if (group.empty())
         return absl::NotFoundError(absl::StrCat("job ", j.name, ": no group ", j.group_id,
                                                 " in show ", j.show_id));
+      // The job's rows go in through execAll (one round trip on PostgreSQL per pipeline
+      // of statements), a pipeline at most kPipeline statements long.
+      constexpr size_t kPipeline = 32;
+      std::vector<SqlStatement> writes;
+      auto write = [&](std::string sql, P params) -> absl::Status {
+        writes.push_back(SqlStatement{std::move(sql), std::move(params)});
+        if (writes.size() < kPipeline) return absl::OkStatus();
+        auto st = db_->execAll(writes).status();
+        writes.clear();
+        return st;
+      };
       RETURN_IF_ERROR(
-          db_->exec(
+          write(
                  "INSERT INTO job (id, name, show_id, shot, user_name, email, uid, folder_id, "
                  "facility, dept, os, priority, min_cores, max_cores, min_gpus, max_gpus, "
                  "max_retries, paused, auto_eat, state, log_dir, start_time, env) VALUES ($1, $2, "
@@ -52,11 +63,10 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
                   s(j.facility),    s(j.department),    s(j.os),       i(j.priority),
                   i(j.min_cores),   i(j.max_cores),     i(j.min_gpus), i(j.max_gpus),
                   i(j.max_retries), b(j.paused),        b(j.auto_eat), s(j.log_dir),
-                  i(j.start_time),  s(encodeMap(j.env))})
-              .status());
+                  i(j.start_time),  s(encodeMap(j.env))}));
       for (const auto& l : nj.layers) {
         RETURN_IF_ERROR(
-            db_->exec(
+            write(
                    "INSERT INTO layer (id, job_id, name, type, command, frame_range, chunk_size, "
                    "dispatch_order, min_cores, max_cores, threadable, min_memory, min_gpus, "
                    "max_gpus, min_gpu_memory, tags, services, limits, timeout, timeout_llu, env, "
@@ -84,8 +94,7 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
                     i(l.timeout_llu_min),
                     s(encodeMap(l.env)),
                     s(joinList(l.outputs)),
-                    i(l.slots_required)})
-                .status());
+                    i(l.slots_required)}));
       }
       // Frames go in by the hundred: one statement (one round trip to a database server)
       // per batch, not per frame.
@@ -102,10 +111,9 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
       };
       const std::string full_batch_sql = insert_sql(kFrameBatch);
       std::map<std::string, int64_t> per_layer;
-      P params;
       for (size_t at = 0; at < nj.frames.size(); at += kFrameBatch) {
         const size_t n = std::min(kFrameBatch, nj.frames.size() - at);
-        params.clear();
+        P params;
         params.reserve(n * 6);
         for (size_t k = 0; k < n; ++k) {
           const core::Frame& f = nj.frames[at + k];
@@ -117,14 +125,14 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
           params.push_back(i(f.dispatch_order));
           ++per_layer[f.layer_id];
         }
-        RETURN_IF_ERROR(db_->exec(n == kFrameBatch ? full_batch_sql : insert_sql(n), params).status());
+        RETURN_IF_ERROR(write(n == kFrameBatch ? full_batch_sql : insert_sql(n), std::move(params)));
       }
       // The first counts; state changes are counted by the frame_count_state trigger.
       for (const auto& [layer_id, n] : per_layer)
-        RETURN_IF_ERROR(db_->exec("INSERT INTO frame_count (layer_id, job_id, state, n) VALUES "
-                                  "($1, $2, 'WAITING', $3)",
-                                  {s(layer_id), s(j.id), i(n)})
-                            .status());
+        RETURN_IF_ERROR(write("INSERT INTO frame_count (layer_id, job_id, state, n) VALUES "
+                              "($1, $2, 'WAITING', $3)",
+                              {s(layer_id), s(j.id), i(n)}));
+      if (!writes.empty()) RETURN_IF_ERROR(db_->execAll(writes).status());
     }
     for (const auto& nj : jobs)
       for (const auto& d : nj.depends) RETURN_IF_ERROR(addDepend(*db_, d));
