@@ -47,6 +47,18 @@ absl::StatusOr<std::vector<int64_t>> SqlConnection::execAll(
   return changed;
 }
 
+absl::StatusOr<std::vector<std::vector<SqlRow>>> SqlConnection::queryAll(
+    const std::vector<SqlStatement>& statements) {
+  std::vector<std::vector<SqlRow>> rows;
+  rows.reserve(statements.size());
+  for (const auto& st : statements) {
+    auto r = query(st.sql, st.params);
+    if (!r.ok()) return r.status();
+    rows.push_back(std::move(*r));
+  }
+  return rows;
+}
+
 absl::Status SqlConnection::queryEach(absl::string_view sql, const std::vector<SqlValue>& params,
                                       absl::FunctionRef<void(const SqlRow&)> row) {
   auto rows = query(sql, params);

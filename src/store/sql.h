@@ -65,6 +65,9 @@ class SqlConnection {
   // pipeline mode), and returns the number of rows each changed. The first failure is
   // returned and the statements after it do not run: inside a transaction, roll it back.
   virtual absl::StatusOr<std::vector<int64_t>> execAll(const std::vector<SqlStatement>& statements);
+  // The same for queries: every row of each, in order.
+  virtual absl::StatusOr<std::vector<std::vector<SqlRow>>> queryAll(
+      const std::vector<SqlStatement>& statements);
   // Runs several statements separated by ';' without parameters (schema scripts).
   virtual absl::Status execScript(absl::string_view sql) = 0;
   virtual absl::Status begin() = 0;

@@ -72,28 +72,25 @@ struct HostRoom {
 // bookOne for each, in order.
 absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chunk,
                        std::vector<Booking>& made) {
-  std::vector<std::string> host_ids;
-  for (const Booking* bk : chunk) host_ids.push_back(bk->host_id);
-  P params;
-  ASSIGN_OR_RETURN(
-      auto rows,
-      db.query(absl::StrCat("SELECT id, name, CASE WHEN state = 'UP' AND lock_state = 'OPEN' "
-                            "THEN 1 ELSE 0 END, idle_cores, idle_memory, idle_gpus, "
-                            "idle_gpu_memory FROM host WHERE id IN (",
-                            inList(host_ids, params), ")"),
-               params));
+  // The hosts' room and which frames still wait: one queryAll (one round trip).
+  std::vector<std::string> host_ids, frame_ids;
+  for (const Booking* bk : chunk) {
+    host_ids.push_back(bk->host_id);
+    frame_ids.push_back(bk->frame_id);
+  }
+  std::vector<SqlStatement> reads(2);
+  reads[0].sql = absl::StrCat(
+      "SELECT id, name, CASE WHEN state = 'UP' AND lock_state = 'OPEN' THEN 1 ELSE 0 END, "
+      "idle_cores, idle_memory, idle_gpus, idle_gpu_memory FROM host WHERE id IN (",
+      inList(host_ids, reads[0].params), ")");
+  reads[1].sql = absl::StrCat("SELECT id FROM frame WHERE id IN (",
+                              inList(frame_ids, reads[1].params), ") AND state = 'WAITING'");
+  ASSIGN_OR_RETURN(auto rows, db.queryAll(reads));
   std::map<std::string, HostRoom, std::less<>> room;
-  for (const auto& r : rows)
+  for (const auto& r : rows[0])
     room[r.str(0)] = HostRoom{r.str(1), r.b(2), {r.i64(3), r.i64(4), r.i64(5), r.i64(6)}};
-  std::vector<std::string> frame_ids;
-  for (const Booking* bk : chunk) frame_ids.push_back(bk->frame_id);
-  params.clear();
-  ASSIGN_OR_RETURN(auto waiting_rows,
-                   db.query(absl::StrCat("SELECT id FROM frame WHERE id IN (",
-                                         inList(frame_ids, params), ") AND state = 'WAITING'"),
-                            params));
   std::set<std::string, std::less<>> waiting;
-  for (const auto& r : waiting_rows) waiting.insert(r.str(0));
+  for (const auto& r : rows[1]) waiting.insert(r.str(0));
   // What fits, in order, as bookOne's compare-and-sets would decide one after another.
   std::vector<const Booking*> fits;
   for (const Booking* bk : chunk) {

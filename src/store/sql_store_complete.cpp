@@ -196,16 +196,17 @@ absl::Status settleDoneFrames(SqlConnection& db, const std::vector<Accepted>& ch
       it->second = k;
   }
   if (done.empty()) return absl::OkStatus();
-  RETURN_IF_ERROR(framesDone(db, done));
+  // The jobs with frames still to finish, read with the depends (one round trip): what
+  // the depends release only moves frames between states that are not finished.
   std::vector<std::string> job_ids;
   for (const auto& [id, k] : jobs) job_ids.push_back(id);
-  P params;
-  ASSIGN_OR_RETURN(auto open,
-                   db.query(absl::StrCat("SELECT job_id FROM frame_count WHERE job_id IN (",
-                                         inList(job_ids, params),
-                                         ") AND state NOT IN ('SUCCEEDED', 'EATEN') GROUP BY "
-                                         "job_id HAVING SUM(n) > 0"),
-                            params));
+  SqlStatement open_jobs;
+  open_jobs.sql = absl::StrCat("SELECT job_id FROM frame_count WHERE job_id IN (",
+                               inList(job_ids, open_jobs.params),
+                               ") AND state NOT IN ('SUCCEEDED', 'EATEN') GROUP BY job_id "
+                               "HAVING SUM(n) > 0");
+  std::vector<SqlRow> open;
+  RETURN_IF_ERROR(framesDone(db, done, &open_jobs, &open));
   std::set<std::string, std::less<>> still_open;
   for (const auto& r : open) still_open.insert(r.str(0));
   for (const auto& [job_id, k] : jobs) {

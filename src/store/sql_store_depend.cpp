@@ -225,14 +225,19 @@ absl::Status frameDone(SqlConnection& db, const std::string& job_id, const std::
   return framesDone(db, {DoneFrame{&job_id, &layer_id, &frame_id, released}});
 }
 
-absl::Status framesDone(SqlConnection& db, const std::vector<DoneFrame>& done) {
+absl::Status framesDone(SqlConnection& db, const std::vector<DoneFrame>& done,
+                        const SqlStatement* also, std::vector<SqlRow>* also_rows) {
   if (done.empty()) return absl::OkStatus();
   std::vector<std::string> jobs;
   for (const auto& f : done)
     if (std::find(jobs.begin(), jobs.end(), *f.job_id) == jobs.end()) jobs.push_back(*f.job_id);
-  P params;
-  const std::string where = absl::StrCat("on_job_id IN (", inList(jobs, params), ") AND active = 1");
-  ASSIGN_OR_RETURN(auto deps, loadDepends(db, where, params));
+  std::vector<SqlStatement> reads(1);
+  reads[0].sql = absl::StrCat("SELECT ", kDependCols, " FROM depend WHERE on_job_id IN (",
+                              inList(jobs, reads[0].params), ") AND active = 1 ORDER BY id");
+  if (also != nullptr) reads.push_back(*also);
+  ASSIGN_OR_RETURN(auto rows, db.queryAll(reads));
+  if (also_rows != nullptr && also != nullptr) *also_rows = std::move(rows[1]);
+  ASSIGN_OR_RETURN(auto deps, mapRows<core::Depend>(std::move(rows[0]), toDepend));
   for (const auto& d : deps) {
     auto first = std::find_if(done.begin(), done.end(), [&](const DoneFrame& f) {
       return core::dependWatchesFrame(d, *f.job_id, *f.layer_id, *f.frame_id);

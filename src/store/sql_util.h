@@ -198,7 +198,11 @@ struct DoneFrame {
 };
 // frameDone for several frames at once, reading the active depends of their jobs in one
 // statement. A depend that several of them satisfy is counted once, with the first.
-absl::Status framesDone(SqlConnection& db, const std::vector<DoneFrame>& done);
+// `also`, when given, is a query sent with that statement (one round trip on PostgreSQL);
+// its rows go to `also_rows`.
+absl::Status framesDone(SqlConnection& db, const std::vector<DoneFrame>& done,
+                        const SqlStatement* also = nullptr,
+                        std::vector<SqlRow>* also_rows = nullptr);
 // After job `job_id` became FINISHED (done or killed): satisfies the depends on it.
 absl::Status jobOver(SqlConnection& db, const std::string& job_id,
                      DependChangeResult* released = nullptr);

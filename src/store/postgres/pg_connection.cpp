@@ -258,20 +258,37 @@ absl::StatusOr<int64_t> PgConnection::exec(absl::string_view sql,
   return static_cast<int64_t>(std::strtoll(PQcmdTuples(res->res), nullptr, 10));
 }
 
-absl::StatusOr<std::vector<SqlRow>> PgConnection::query(absl::string_view sql,
-                                                        const std::vector<SqlValue>& params) {
-  auto res = run(sql, params);
-  if (!res.ok()) return res.status();
-  int rows = PQntuples(res->res), cols = PQnfields(res->res);
+namespace {
+
+std::vector<SqlRow> rowsOf(const PGresult* res) {
+  int rows = PQntuples(res), cols = PQnfields(res);
   std::vector<SqlRow> out;
   out.reserve(static_cast<size_t>(rows));
   for (int r = 0; r < rows; ++r) {
     std::vector<SqlValue> values;
     values.reserve(static_cast<size_t>(cols));
-    for (int c = 0; c < cols; ++c) values.push_back(toValue(res->res, r, c));
+    for (int c = 0; c < cols; ++c) values.push_back(toValue(res, r, c));
     out.emplace_back(std::move(values));
   }
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<SqlRow>> PgConnection::query(absl::string_view sql,
+                                                        const std::vector<SqlValue>& params) {
+  auto res = run(sql, params);
+  if (!res.ok()) return res.status();
+  return rowsOf(res->res);
+}
+
+absl::StatusOr<std::vector<std::vector<SqlRow>>> PgConnection::queryAll(
+    const std::vector<SqlStatement>& statements) {
+  ASSIGN_OR_RETURN(auto results, pipeline(statements));
+  std::vector<std::vector<SqlRow>> rows;
+  rows.reserve(results.size());
+  for (const auto& r : results) rows.push_back(rowsOf(r.res));
+  return rows;
 }
 
 absl::StatusOr<std::vector<int64_t>> PgConnection::execAll(

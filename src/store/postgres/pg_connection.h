@@ -36,6 +36,8 @@ class PgConnection final : public SqlConnection {
   absl::StatusOr<std::vector<SqlRow>> query(absl::string_view sql,
                                             const std::vector<SqlValue>& params) override;
   absl::StatusOr<std::vector<int64_t>> execAll(const std::vector<SqlStatement>& statements) override;
+  absl::StatusOr<std::vector<std::vector<SqlRow>>> queryAll(
+      const std::vector<SqlStatement>& statements) override;
   absl::Status execScript(absl::string_view sql) override;
   absl::Status begin() override;
   absl::Status beginRead() override;

@@ -104,7 +104,7 @@ TEST(PostgresRestartTest, StoreAnswersUnavailableWhileTheServerIsDownAndResumesA
   EXPECT_TRUE((*store)->createShow("after").ok());
 }
 
-// execAll sends its statements as one pipeline (with the transaction's BEGIN, and the
+// execAll (and queryAll) send their statements as one pipeline (with the transaction's BEGIN, and the
 // preparation of those not prepared yet). A statement that fails stops those after it, its
 // transaction rolls back whole, and the connection serves the next transaction.
 TEST(PgConnectionTest, ExecAllStopsAtTheFirstFailureAndTheConnectionGoesOn) {
@@ -139,6 +139,14 @@ TEST(PgConnectionTest, ExecAllStopsAtTheFirstFailureAndTheConnectionGoesOn) {
   EXPECT_EQ(*changed, (std::vector<int64_t>{1, 1, 2}));
   ASSERT_TRUE(pg.commit().ok());
   EXPECT_EQ(count(), 2);
+  auto both = pg.queryAll({{"SELECT note FROM t WHERE id = $1", {int64_t{1}}},
+                           {"SELECT id FROM t ORDER BY id", {}}});
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_EQ(both->size(), 2u);
+  ASSERT_EQ((*both)[0].size(), 1u);
+  EXPECT_EQ((*both)[0][0].str(0), "c");
+  ASSERT_EQ((*both)[1].size(), 2u);
+  EXPECT_EQ((*both)[1][1].i64(0), 2);
 
   // A bad statement in a transaction's first pipeline (with its BEGIN): the same.
   ASSERT_TRUE(pg.begin().ok());
