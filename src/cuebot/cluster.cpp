@@ -98,6 +98,15 @@ int Cluster::sync() {
 void Cluster::renewLease() {
   const int64_t now = clock_.nowMillis();
   auto lease = store_.acquireLease(kLease, holder_, now, options_.lease_ms);
+  // At start only (model_fresh_): a process given the same id by mistake takes the lease
+  // from the other once, not back and forth.
+  if (lease.ok() && lease->holder != holder_ && !holding_ && model_fresh_ &&
+      options_.reclaim_own_lease && lease->holder.starts_with(options_.id + "#")) {
+    common::logger("cluster")->info("{} takes the booking lease over from its own earlier start {}",
+                                    options_.id, lease->holder);
+    if (store_.releaseLease(kLease, lease->holder).ok())
+      lease = store_.acquireLease(kLease, holder_, now, options_.lease_ms);
+  }
   if (!lease.ok()) {
     // Unreachable store: keep booking only while the lease surely holds.
     if (holding_ && now >= lease_until_ms_)

@@ -50,6 +50,12 @@ struct ClusterOptions {
   int sync_interval_ms = 200;     // publish own changes, apply the others'
   int keep_changes_sec = 600;     // feed entries older than this are pruned
   int gap_timeout_ms = 30'000;    // how long a skipped sequence number is waited for
+  // The id is this process's alone (HOST:PORT with the port bound without SO_REUSEPORT):
+  // a lease held under it by an earlier start is that start's, and that start is dead
+  // (a restart), so at start the lease is freed and taken at once, with a new token,
+  // rather than after it expires. The token fences off bookings of anyone who still held
+  // it (two processes on one host and port, bound to two addresses).
+  bool reclaim_own_lease = false;
 };
 
 class Cluster {

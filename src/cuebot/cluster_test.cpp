@@ -20,10 +20,11 @@ namespace fs = std::filesystem;
 
 // One cuebot's parts over its own store on the shared database.
 struct Node {
-  Node(const std::string& path, const std::string& id, const common::Clock& clock)
+  Node(const std::string& path, const std::string& id, const common::Clock& clock,
+       bool reclaim_own_lease = false)
       : store(open(path)), model(*store), rqd(1000),
         dispatcher(*store, model, rqd, clock, DispatcherOptions{}),
-        cluster(*store, model, dispatcher, clock, options(id)) {
+        cluster(*store, model, dispatcher, clock, options(id, reclaim_own_lease)) {
     EXPECT_TRUE(model.load().ok());
   }
   static std::unique_ptr<store::Store> open(const std::string& path) {
@@ -31,9 +32,10 @@ struct Node {
     EXPECT_TRUE(s.ok()) << s.status();
     return std::move(s).value();
   }
-  static ClusterOptions options(const std::string& id) {
+  static ClusterOptions options(const std::string& id, bool reclaim_own_lease) {
     ClusterOptions o;
     o.id = id;
+    o.reclaim_own_lease = reclaim_own_lease;
     o.lease_ms = 5000;
     return o;
   }
@@ -129,6 +131,29 @@ TEST_F(ClusterTest, AnotherStartUnderTheSameIdIsAnotherHolder) {
   EXPECT_TRUE(a_->cluster.leader());
   EXPECT_FALSE(twin.cluster.leader());
   EXPECT_NE(twin.cluster.holder(), a_->cluster.holder());
+}
+
+// A cuebot named HOST:PORT (the default id) restarted after a crash: the lease its dead
+// start holds is taken at once, not after it expires (5 s without booking), with a new
+// token; had the earlier start lived on, it stops booking at its next renewal.
+TEST_F(ClusterTest, ARestartedCuebotTakesTheLeaseOfItsOwnEarlierStartAtOnce) {
+  a_->cluster.tick();
+  ASSERT_TRUE(a_->cluster.leader());
+  Node restarted(path_, "cuebot-a", clock_, /*reclaim_own_lease=*/true);
+  restarted.cluster.start();
+  EXPECT_TRUE(restarted.cluster.leader()) << "no wait for the dead start's lease";
+  EXPECT_TRUE(restarted.dispatcher.booking());
+  a_->cluster.tick();
+  EXPECT_FALSE(a_->cluster.leader());
+  restarted.cluster.stop();
+
+  // Another id's lease is never taken early, reclaim or not.
+  Node other(path_, "cuebot-b", clock_, /*reclaim_own_lease=*/true);
+  a_->cluster.tick();  // a holds it again (it was given up by stop())
+  ASSERT_TRUE(a_->cluster.leader());
+  other.cluster.start();
+  EXPECT_FALSE(other.cluster.leader());
+  other.cluster.stop();
 }
 
 // PostgreSQL takes a sequence number at insert and makes it visible at commit: an entry

@@ -122,6 +122,9 @@ int main(int argc, char** argv) {
   cuebot::Farm farm(**store, model, rqd, dispatcher, launcher, clock, fopts);
 
   grpc::ServerBuilder builder;
+  // No SO_REUSEPORT: a second cuebot on the same port must fail, not share the traffic
+  // (and HOST:PORT names one live cuebot: ClusterOptions::reclaim_own_lease).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int bound_port = 0;
   builder.AddListeningPort(cfg.bind + ":" + std::to_string(cfg.port),
                            grpc::InsecureServerCredentials(), &bound_port);
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
   // Which cuebot books, when several share the database (cluster.h).
   cuebot::ClusterOptions copts;
   copts.id = cfg.cuebot_id.empty() ? hostName() + ":" + std::to_string(bound_port) : cfg.cuebot_id;
+  copts.reclaim_own_lease = cfg.cuebot_id.empty();  // HOST:PORT, the port bound by this process alone
   copts.lease_ms = cfg.lease_ms;
   copts.renew_interval_ms = std::max(200, cfg.lease_ms / 5);
   copts.sync_interval_ms = cfg.sync_interval_ms;
