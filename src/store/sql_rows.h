@@ -411,13 +411,6 @@ inline SqlStatement changeIdleStatement(
                         "v.gpu_memory FROM v WHERE host.id = v.id");
   return st;
 }
-inline absl::Status changeIdle(SqlConnection& db,
-                               const std::map<std::string, HostResources, std::less<>>& hosts,
-                               bool give_back) {
-  if (hosts.empty()) return absl::OkStatus();
-  SqlStatement st = changeIdleStatement(hosts, give_back);
-  return db.exec(st.sql, st.params).status();
-}
 
 inline absl::StatusOr<core::Host> loadHost(SqlConnection& db, absl::string_view where, const P& params,
                                     absl::string_view key) {

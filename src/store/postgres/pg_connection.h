@@ -10,9 +10,9 @@
 // since each change runs inside a transaction the server rolls back with the connection.
 //
 // Round trips: BEGIN is not sent on its own but with the transaction's first statement,
-// a statement not yet prepared is prepared with its first run, and execAll sends its
-// statements together (libpq's pipeline mode). On this kind of 2-core machine, where the
-// server shares the CPUs, every round trip is two context switches.
+// a statement not yet prepared is prepared with its first run, and execAll and queryAll
+// send their statements together (libpq's pipeline mode). On this kind of 2-core machine,
+// where the server shares the CPUs, every round trip is two context switches.
 #pragma once
 
 #include <memory>
