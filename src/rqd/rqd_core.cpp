@@ -173,9 +173,8 @@ std::shared_ptr<RunningFrame> RqdCore::makeFrame(FrameSpec spec, std::vector<int
 
 absl::Status RqdCore::launchFrame(FrameSpec spec) {
   RETURN_IF_ERROR(validate(spec));
-  // Attendants of frames that ended are joined now, not at the sampler's next pass: each
-  // holds its stack until joined (a burst of short frames held thousands), and a joined
-  // thread's stack is what the next attendant starts on.
+  // Frames that ended are let go now, not at the sampler's next pass (a burst of short
+  // frames held thousands), so that their attendants' threads are free for this one.
   joinFinished(/*trim_when_idle=*/false);
   const std::string id = spec.frame_id;
   const std::string name = spec.frame_name;
@@ -217,7 +216,7 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
   // Recorded before LaunchFrame answers, so a crash from here on still gets reported.
   recordRunning(*frame, 0, 0, common::SystemClock::instance().nowSeconds());
   common::logger("rqd")->info("launching frame {} ({})", id, name);
-  frame->start();
+  frame->start(attendants_);
   return absl::OkStatus();
 }
 

@@ -213,6 +213,8 @@ class RqdCore {
   bool stopping_ = false;
   bool started_ = false;
   std::thread sampler_;
+  // Last: destroyed first, while what the attendants use is still there.
+  AttendantPool attendants_;
 };
 
 }  // namespace cue::rqd

@@ -96,23 +96,27 @@ void RunningFrame::sampleGpus(const std::vector<GpuUse>& use, const std::vector<
   usage_.gpu_utilization = static_cast<int32_t>(busy / seen);
 }
 
+// The attendant holds a reference while it runs: the last one goes after it returned.
 RunningFrame::~RunningFrame() {
-  if (thread_.joinable()) {
-    if (thread_.get_id() == std::this_thread::get_id()) {
-      thread_.detach();
-    } else {
-      thread_.join();
-    }
-  }
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-void RunningFrame::start() {
-  thread_ = std::thread([this] { run(); });
+void RunningFrame::start(AttendantPool& pool) {
+  {
+    std::lock_guard<std::mutex> lock(attended_mu_);
+    started_ = true;
+  }
+  pool.run([self = shared_from_this()] {
+    self->run();
+    std::lock_guard<std::mutex> lock(self->attended_mu_);
+    self->attended_ = true;
+    self->attended_cv_.notify_all();
+  });
 }
 
 void RunningFrame::join() {
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  std::unique_lock<std::mutex> lock(attended_mu_);
+  attended_cv_.wait(lock, [this] { return !started_ || attended_; });
 }
 
 void RunningFrame::wake() {

@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "rqd/attendant_pool.h"
 #include "rqd/cgroup.h"
 #include "rqd/frame_log.h"
 #include "rqd/frame_types.h"
@@ -49,7 +51,7 @@ enum class KillReason {
   kShutdown,   // rqd is shutting down
 };
 
-class RunningFrame {
+class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
  public:
   struct Options {
     std::string hostname;
@@ -77,15 +79,16 @@ class RunningFrame {
     std::function<void(RunningFrame&, FrameCompletion)> on_finished;
   };
 
-  // `cpus`: CPUs reserved for pinning (empty = none). Call start() to run it.
+  // `cpus`: CPUs reserved for pinning (empty = none). Call start() to run it; the frame
+  // must be owned by a shared_ptr (the attendant holds it while it runs).
   RunningFrame(FrameSpec spec, std::vector<int> cpus, Options options, Callbacks callbacks);
-  ~RunningFrame();  // joins the attendant if it still runs
+  ~RunningFrame();
   RunningFrame(const RunningFrame&) = delete;
   RunningFrame& operator=(const RunningFrame&) = delete;
 
-  // Starts the attendant thread.
-  void start();
-  // Waits for the attendant thread to return. Not from the attendant itself.
+  // Starts the attendant on one of `pool`'s threads.
+  void start(AttendantPool& pool);
+  // Waits until the attendant has returned. Not from the attendant itself.
   void join();
 
   // Asks for the frame's processes to end: SIGTERM to the whole tree now, SIGKILL after the
@@ -184,7 +187,10 @@ class RunningFrame {
   int log_fd_ = -1;
   int wake_fd_ = -1;
   std::atomic<bool> finished_{false};
-  std::thread thread_;
+  std::mutex attended_mu_;
+  std::condition_variable attended_cv_;
+  bool started_ = false;   // start() was called
+  bool attended_ = false;  // the attendant has returned
 };
 
 }  // namespace cue::rqd
