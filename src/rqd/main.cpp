@@ -18,6 +18,7 @@
 #include "common/process.h"
 #include "rqd/config.h"
 #include "rqd/daemon.h"
+#include "rqd/quiet_grpc.h"
 #include "rqd/resident.h"
 
 namespace {
@@ -34,6 +35,8 @@ void ensureStdFds() {
 int main(int argc, char** argv) {
   // First of all: rqd re-executes itself once to have every symbol bound now (resident.h).
   cue::rqd::bindEverySymbolAtStart(argv);
+  // Before anything touches gRPC (quiet_grpc.h).
+  const std::string grpc_mode = cue::rqd::installQuietGrpc();
   // Before any thread starts: the program's and its libraries' read-only segments, given
   // back once rqd has started (resident.h).
   cue::rqd::StartupImage startup_image = cue::rqd::StartupImage::capture();
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
   }
   cue::common::setLogLevel(loaded->config.log_level);
   auto log = cue::common::logger("rqd");
+  log->debug("rqd runs {}", grpc_mode);
 
   // Signals are taken synchronously by a thread of their own; every thread started from
   // here on inherits the mask (frames get a clean one, see launcher.cpp). SIGUSR1 wakes

@@ -13,6 +13,7 @@
 
 #include "gtest/gtest.h"
 #include "rqd/launcher.h"
+#include "rqd/quiet_grpc.h"
 
 namespace {
 
@@ -44,6 +45,8 @@ namespace {
 int main(int argc, char** argv) {
   if (argc == 2 && std::strncmp(argv[1], "--memhog=", 9) == 0) memhog(std::atol(argv[1] + 9));
   if (argc == 2 && std::strcmp(argv[1], "--spawn-frame") == 0) spawnFrameAndWait();
+  // The rqd's gRPC runs every test here, as in rqd (quiet_grpc.h).
+  cue::rqd::installQuietGrpc();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
