@@ -173,10 +173,9 @@ absl::StatusOr<std::unique_ptr<FrameCgroup>> Cgroups::createFrame(const std::str
 
 // ---- FrameCgroup ----
 
+// The directories are new (createFrame): their OOM kill count starts at 0.
 FrameCgroup::FrameCgroup(CgroupMode mode, std::vector<std::string> dirs)
-    : mode_(mode), dirs_(std::move(dirs)) {
-  oom_baseline_ = rawOomKills();
-}
+    : mode_(mode), dirs_(std::move(dirs)) {}
 
 FrameCgroup::~FrameCgroup() {
   for (const auto& d : dirs_)
@@ -219,11 +218,9 @@ double FrameCgroup::cpuSeconds() const {
   return dirs_.size() > 1 ? readNumber(dirs_[1] + "/cpuacct.usage") / 1e9 : 0;
 }
 
-int FrameCgroup::rawOomKills() const {
+int FrameCgroup::oomKills() const {
   const std::string file = mode_ == CgroupMode::kV2 ? "/memory.events" : "/memory.oom_control";
   return static_cast<int>(readKey(dirs_[0] + file, "oom_kill"));
 }
-
-int FrameCgroup::oomKills() const { return rawOomKills() - oom_baseline_; }
 
 }  // namespace cue::rqd

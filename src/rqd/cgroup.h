@@ -51,10 +51,8 @@ class FrameCgroup {
   int oomKills() const;
 
  private:
-  int rawOomKills() const;
   CgroupMode mode_;
   std::vector<std::string> dirs_;  // v2: one; v1: memory, cpuacct
-  int oom_baseline_ = 0;
 };
 
 class Cgroups {

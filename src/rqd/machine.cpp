@@ -96,6 +96,22 @@ absl::StatusOr<std::unique_ptr<Machine>> Machine::probe(const MachineOptions& op
 }
 
 MachineDynamic Machine::sample() const {
+  constexpr auto kMaxAge = std::chrono::seconds(1);
+  MachineDynamic d;
+  {
+    std::lock_guard<std::mutex> lock(sample_mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_at_.time_since_epoch().count() == 0 || now - last_at_ >= kMaxAge) {
+      last_ = readProc();
+      last_at_ = now;
+    }
+    d = last_;
+  }
+  d.gpus = gpu_->probe();
+  return d;
+}
+
+MachineDynamic Machine::readProc() const {
   MachineDynamic d;
   if (absl::StatusOr<std::string> text = readFile(options_.proc_root + "/meminfo"); text.ok()) {
     if (absl::StatusOr<MemInfo> mem = parseMemInfo(*text); mem.ok()) {
@@ -111,7 +127,6 @@ MachineDynamic Machine::sample() const {
   }
   MemoryKb total_mcp = 0;
   fileSystemKb(options_.tmp_dir, &total_mcp, &d.free_mcp);
-  d.gpus = gpu_->probe();
   return d;
 }
 

@@ -2,8 +2,10 @@
 // and how busy it is (free memory, load). Reads /proc through the parsers in proc_parse.h.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -91,7 +93,7 @@ struct MachineDynamic {
   GpuInfo gpus;
 };
 
-// Immutable after probe(); sample() reads /proc afresh. Thread-safe.
+// Immutable after probe(); sample() reads /proc at most once a second. Thread-safe.
 class Machine {
  public:
   // Reads cpuinfo, meminfo, stat (btime), os-release and the temp dir's file system.
@@ -103,7 +105,9 @@ class Machine {
   const MachineStatic& statics() const { return static_; }
   const MachineOptions& options() const { return options_; }
 
-  // Free memory, swap, temp space, load and GPUs now. Values it cannot read are 0.
+  // Free memory, swap, temp space and load (read less than a second ago: a burst of frame
+  // ends, each reported with its host, reads /proc once), and GPUs now. Values it cannot
+  // read are 0.
   MachineDynamic sample() const;
   // The GPUs' use now (GpuProbe::use); empty without a GPU probe.
   std::vector<GpuUse> gpuUse() const { return gpu_ ? gpu_->use() : std::vector<GpuUse>{}; }
@@ -112,9 +116,14 @@ class Machine {
   Machine(MachineOptions options, MachineStatic statics, std::unique_ptr<GpuProbe> gpu)
       : options_(std::move(options)), static_(std::move(statics)), gpu_(std::move(gpu)) {}
 
+  MachineDynamic readProc() const;
+
   MachineOptions options_;
   MachineStatic static_;
   std::unique_ptr<GpuProbe> gpu_;
+  mutable std::mutex sample_mu_;
+  mutable MachineDynamic last_;                           // gpus left empty
+  mutable std::chrono::steady_clock::time_point last_at_;  // when last_ was read; epoch = never
 };
 
 // Core units of a topology: physical cores x 100 (hyperthreads are not counted, as OpenCue).

@@ -164,7 +164,7 @@ FileSpool::~FileSpool() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-absl::StatusOr<int> FileSpool::journalFdLocked() {
+absl::StatusOr<int> FileSpool::journalFdLocked(off_t* size) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     if (fd_ < 0) {
       const std::string path = journalPath();
@@ -173,7 +173,10 @@ absl::StatusOr<int> FileSpool::journalFdLocked() {
     }
     if (::flock(fd_, LOCK_EX) != 0) return errnoStatus(errno, absl::StrCat("flock ", dir_));
     struct stat st {};
-    if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) return fd_;
+    if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) {
+      if (size != nullptr) *size = st.st_size;
+      return fd_;
+    }
     // Another instance rewrote the journal while this one waited: use the new file.
     ::close(fd_);
     fd_ = -1;
@@ -224,24 +227,23 @@ absl::Status FileSpool::init() {
 
 absl::Status FileSpool::append(char op, const std::string& key, const std::string& data) {
   std::lock_guard<std::mutex> lock(mu_);
-  absl::StatusOr<int> fd = journalFdLocked();
+  off_t before = 0;  // the journal's size, under the lock
+  absl::StatusOr<int> fd = journalFdLocked(&before);
   if (!fd.ok()) return fd.status();
-  struct stat before {};
-  ::fstat(*fd, &before);
-  absl::Status out = writeAll(*fd, encodeRecord(op, key, data), journalPath());
+  const std::string record = encodeRecord(op, key, data);
+  absl::Status out = writeAll(*fd, record, journalPath());
   // A record cut short (a full disk) would hide every record after it: it goes.
-  if (!out.ok()) ::ftruncate(*fd, before.st_size);
+  if (!out.ok()) ::ftruncate(*fd, before);
   if (out.ok() && sync_ && ::fdatasync(*fd) != 0) {
     out = errnoStatus(errno, absl::StrCat("fdatasync ", journalPath()));
   }
-  if (out.ok()) maybeRewriteLocked(*fd);
+  if (out.ok()) maybeRewriteLocked(before + static_cast<off_t>(record.size()));
   if (fd_ >= 0) ::flock(fd_, LOCK_UN);
   return out;
 }
 
-void FileSpool::maybeRewriteLocked(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < std::max(kRewriteBytes, next_check_bytes_)) return;
+void FileSpool::maybeRewriteLocked(off_t size) {
+  if (size < std::max(kRewriteBytes, next_check_bytes_)) return;
   absl::StatusOr<std::string> bytes = readFile(journalPath());
   if (!bytes.ok()) return;
   std::map<std::string, std::string> live;

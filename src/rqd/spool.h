@@ -58,10 +58,10 @@ class FileSpool {
   // Appends one record (op 'P' put or 'R' remove) under the journal's flock.
   absl::Status append(char op, const std::string& key, const std::string& data);
   // The journal opened for appending, reopened when a rewrite replaced it. Under mu_.
-  absl::StatusOr<int> journalFdLocked();
-  // Rewrites the journal with only what it holds, when it has grown enough. Under mu_ and
-  // the flock of fd.
-  void maybeRewriteLocked(int fd);
+  absl::StatusOr<int> journalFdLocked(off_t* size = nullptr);
+  // Rewrites the journal with only what it holds, when it has grown enough (`size`: its
+  // size now). Under mu_ and the journal's flock.
+  void maybeRewriteLocked(off_t size);
 
   std::string dir_;
   bool sync_;
