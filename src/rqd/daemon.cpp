@@ -97,6 +97,8 @@ absl::Status Daemon::start() {
   grpc::ServerBuilder builder;
   // No SO_REUSEPORT: a second rqd on the same port must fail, not share the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Launches and kills are small: no bandwidth-delay probing (reporter.cpp).
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   builder.AddListeningPort(absl::StrCat("0.0.0.0:", config_.port),
                            grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(rqd_service_.get());
