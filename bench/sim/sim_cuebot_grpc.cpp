@@ -63,6 +63,7 @@ class GrpcCuebot final : public Cuebot {
     // As cuebot: the threads of a burst of launches stay (gRPC keeps 2 by default and
     // starts and ends one per call past them).
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);  // as rqd's server
     server_ = builder.BuildAndStart();
     if (!server_ || port == 0) return absl::InternalError("cannot serve the rqd interface");
     farm_.rqd_address = absl::StrCat("127.0.0.1:", port);
@@ -79,6 +80,7 @@ class GrpcCuebot final : public Cuebot {
     for (int i = 0; i < kReportConnections; ++i) {
       grpc::ChannelArguments own;
       own.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      own.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);  // as rqd's channel
       reports_.push_back(report::RqdReportInterface::NewStub(grpc::CreateCustomChannel(
           "127.0.0.1:" + port_, grpc::InsecureChannelCredentials(), own)));
     }
