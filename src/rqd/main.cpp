@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   }
   cue::common::setLogLevel(loaded->config.log_level);
   auto log = cue::common::logger("rqd");
-  log->debug("rqd runs {}", grpc_mode);
+  log->info("rqd runs {}", grpc_mode);
 
   // Signals are taken synchronously by a thread of their own; every thread started from
   // here on inherits the mask (frames get a clean one, see launcher.cpp). SIGUSR1 wakes

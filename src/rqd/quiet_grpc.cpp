@@ -4,6 +4,7 @@
 #include <grpc/support/time.h>
 #include <grpcpp/version_info.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -196,7 +197,11 @@ class LazyEventEngine final : public EventEngine {
                             timeout);
   }
   bool CancelConnect(ConnectionHandle handle) override { return engine().CancelConnect(handle); }
-  bool IsWorkerThread() override { return engine().IsWorkerThread(); }
+  // No engine yet: no thread is one of its workers.
+  bool IsWorkerThread() override {
+    EventEngine* made = made_.load(std::memory_order_acquire);
+    return made != nullptr && made->IsWorkerThread();
+  }
   std::unique_ptr<DNSResolver> GetDNSResolver(const DNSResolver::ResolverOptions& options) override {
     return engine().GetDNSResolver(options);
   }
@@ -214,11 +219,13 @@ class LazyEventEngine final : public EventEngine {
   EventEngine& engine() {
     std::call_once(once_, [this] {
       engine_ = grpc_event_engine::experimental::DefaultEventEngineFactory();
+      made_.store(engine_.get(), std::memory_order_release);
     });
     return *engine_;
   }
   std::once_flag once_;
   std::unique_ptr<EventEngine> engine_;
+  std::atomic<EventEngine*> made_{nullptr};
 };
 
 // Once: grpc_init sets the platform's defaults, the generic timers among them, unless they
