@@ -13,12 +13,9 @@ AttendantPool::~AttendantPool() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
-  }
-  cv_.notify_all();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
     threads.swap(threads_);
   }
+  cv_.notify_all();
   for (auto& [id, t] : threads) t.join();  // each ends once the tasks are done
   joinExited();
 }

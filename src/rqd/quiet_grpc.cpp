@@ -93,12 +93,12 @@ class TimerList {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = by_timer_.find(timer);
       if (it != by_timer_.end()) {  // set again while pending (gRPC does not): moved
-        by_deadline_.erase({it->second.deadline, timer});
+        by_deadline_.erase({it->second, timer});
         by_timer_.erase(it);
       }
       earliest = by_deadline_.empty() || deadline < by_deadline_.begin()->first.first;
       by_deadline_.emplace(std::make_pair(deadline, timer), closure);
-      by_timer_[timer] = {deadline};
+      by_timer_[timer] = deadline;
     }
     if (earliest) grpc_kick_poller();  // a timer thread may sleep past this deadline
   }
@@ -109,7 +109,7 @@ class TimerList {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = by_timer_.find(timer);
       if (it == by_timer_.end()) return;  // fired, cancelled, or never set
-      auto entry = by_deadline_.find({it->second.deadline, timer});
+      auto entry = by_deadline_.find({it->second, timer});
       closure = entry->second;
       by_deadline_.erase(entry);
       by_timer_.erase(it);
@@ -152,12 +152,9 @@ class TimerList {
   }
 
  private:
-  struct Pending {
-    int64_t deadline;
-  };
   std::mutex mu_;
   std::map<std::pair<int64_t, grpc_timer*>, grpc_closure*> by_deadline_;
-  std::unordered_map<grpc_timer*, Pending> by_timer_;
+  std::unordered_map<grpc_timer*, int64_t> by_timer_;  // a pending timer's deadline
 };
 
 // Never destroyed: gRPC may shut down while static objects are being destroyed.
