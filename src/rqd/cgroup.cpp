@@ -26,9 +26,12 @@ namespace cue::rqd {
 
 const char* toString(CgroupMode mode) {
   switch (mode) {
-    case CgroupMode::kV1: return "cgroup v1";
-    case CgroupMode::kV2: return "cgroup v2";
-    default: return "process trees";
+    case CgroupMode::kV1:
+      return "cgroup v1";
+    case CgroupMode::kV2:
+      return "cgroup v2";
+    default:
+      return "process trees";
   }
 }
 
@@ -48,12 +51,13 @@ absl::Status writeControl(const std::string& path, const std::string& value) {
   int err = errno;
   ::close(fd);
   if (n != static_cast<ssize_t>(value.size()))
-    return absl::InternalError(absl::StrCat("write ", value, " to ", path, ": ", std::strerror(err)));
+    return absl::InternalError(
+        absl::StrCat("write ", value, " to ", path, ": ", std::strerror(err)));
   return absl::OkStatus();
 }
 
 int64_t readNumber(const std::string& path) {
-  auto text = readFile(path);
+  auto text = readSmallFile(path);
   int64_t v = 0;
   if (!text.ok() || !absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &v)) return 0;
   return v;
@@ -61,7 +65,7 @@ int64_t readNumber(const std::string& path) {
 
 // The value of "key N" in a flat keyed file (memory.events, cpu.stat, memory.oom_control).
 int64_t readKey(const std::string& path, absl::string_view key) {
-  auto text = readFile(path);
+  auto text = readSmallFile(path);
   if (!text.ok()) return 0;
   for (absl::string_view line : absl::StrSplit(*text, '\n')) {
     if (!absl::ConsumePrefix(&line, key) || !absl::ConsumePrefix(&line, " ")) continue;
@@ -117,6 +121,7 @@ Cgroups Cgroups::open(const CgroupConfig& config) {
     }
     c.mode_ = CgroupMode::kV2;
     c.parents_ = {parent};
+    c.swap_file_ = exists(parent + "/memory.swap.max") ? "/memory.swap.max" : "";
     removeLeftovers(parent);
     c.description_ = parent;
     return c;
@@ -132,22 +137,25 @@ Cgroups Cgroups::open(const CgroupConfig& config) {
     }
     c.mode_ = CgroupMode::kV1;
     c.parents_ = parents;
+    c.swap_file_ =
+        exists(parents[0] + "/memory.memsw.limit_in_bytes") ? "/memory.memsw.limit_in_bytes" : "";
     for (const auto& p : parents) removeLeftovers(p);
     c.description_ = absl::StrCat(parents[0], ", ", parents[1]);
     return c;
   }
-  c.description_ = absl::StrCat("no cgroup v2 memory controller or v1 memory and cpuacct hierarchies under ", root);
+  c.description_ = absl::StrCat(
+      "no cgroup v2 memory controller or v1 memory and cpuacct hierarchies under ", root);
   return c;
 }
 
 absl::StatusOr<std::unique_ptr<FrameCgroup>> Cgroups::createFrame(const std::string& name,
-                                                                 MemoryKb limit_kb) const {
+                                                                  MemoryKb limit_kb) const {
   static std::atomic<int64_t> sequence{0};
   if (mode_ == CgroupMode::kNone) return absl::FailedPreconditionError(description_);
   RETURN_IF_ERROR(checkPathName(name, "cgroup name"));
   // New directories only: an old one would bring its counters (and a late removal of the old
   // frame's could take the new frame's away).
-  const std::string leaf = absl::StrCat("frame-", name, "-", ::getpid(), "-", ++sequence);
+  const std::string leaf = absl::StrCat("frame-", name, "-", selfPid(), "-", ++sequence);
   std::vector<std::string> dirs;
   for (const auto& p : parents_) {
     std::string dir = absl::StrCat(p, "/", leaf);
@@ -160,13 +168,12 @@ absl::StatusOr<std::unique_ptr<FrameCgroup>> Cgroups::createFrame(const std::str
   auto cg = std::make_unique<FrameCgroup>(mode_, dirs);
   if (limit_kb > 0) {
     const std::string bytes = absl::StrCat(limit_kb * 1024);
-    RETURN_IF_ERROR(mode_ == CgroupMode::kV2 ? writeControl(dirs[0] + "/memory.max", bytes)
-                                             : writeControl(dirs[0] + "/memory.limit_in_bytes", bytes));
+    RETURN_IF_ERROR(mode_ == CgroupMode::kV2
+                        ? writeControl(dirs[0] + "/memory.max", bytes)
+                        : writeControl(dirs[0] + "/memory.limit_in_bytes", bytes));
     // The cap holds only if the frame cannot swap past it (where the kernel accounts swap).
-    if (mode_ == CgroupMode::kV2 && exists(dirs[0] + "/memory.swap.max"))
-      writeControl(dirs[0] + "/memory.swap.max", "0").IgnoreError();
-    if (mode_ == CgroupMode::kV1 && exists(dirs[0] + "/memory.memsw.limit_in_bytes"))
-      writeControl(dirs[0] + "/memory.memsw.limit_in_bytes", bytes).IgnoreError();
+    if (!swap_file_.empty())
+      writeControl(dirs[0] + swap_file_, mode_ == CgroupMode::kV2 ? "0" : bytes).IgnoreError();
   }
   return cg;
 }
@@ -204,12 +211,15 @@ std::vector<int> FrameCgroup::pids() const {
 
 MemoryKb FrameCgroup::memoryCurrent() const {
   return (mode_ == CgroupMode::kV2 ? readNumber(dirs_[0] + "/memory.current")
-                                   : readNumber(dirs_[0] + "/memory.usage_in_bytes")) / 1024;
+                                   : readNumber(dirs_[0] + "/memory.usage_in_bytes")) /
+         1024;
 }
 
 MemoryKb FrameCgroup::memoryPeak() const {
-  MemoryKb kernel = (mode_ == CgroupMode::kV2 ? readNumber(dirs_[0] + "/memory.peak")
-                                              : readNumber(dirs_[0] + "/memory.max_usage_in_bytes")) / 1024;
+  MemoryKb kernel =
+      (mode_ == CgroupMode::kV2 ? readNumber(dirs_[0] + "/memory.peak")
+                                : readNumber(dirs_[0] + "/memory.max_usage_in_bytes")) /
+      1024;
   return std::max(kernel, memoryCurrent());
 }
 

@@ -72,6 +72,9 @@ class Cgroups {
   CgroupMode mode_ = CgroupMode::kNone;
   std::string description_;
   std::vector<std::string> parents_;  // v2: one; v1: memory, cpuacct
+  // The file that caps swap in a frame's memory cgroup ("/memory.swap.max" or
+  // "/memory.memsw.limit_in_bytes"); empty where the kernel accounts no swap.
+  std::string swap_file_;
 };
 
 }  // namespace cue::rqd

@@ -18,6 +18,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "rqd/sys_util.h"
 
 namespace cue::rqd {
 namespace {
@@ -80,6 +81,7 @@ std::vector<gid_t> supplementaryGroups(const std::string& name, int gid) {
 
 // Steps of the child, for the error it reports to the parent.
 enum ChildStep : int {
+  kNoFailure,
   kSetsid,
   kCgroup,
   kAffinity,
@@ -115,9 +117,12 @@ const char* stepName(int step) {
   return "?";
 }
 
+// Written by a child that fails before exec, read by rqd once it resumes. The child runs
+// in rqd's memory (CLONE_VM) and rqd resumes only when it has exec'd or exited
+// (CLONE_VFORK), so a plain struct carries the error: no pipe to make and close per frame.
 struct ChildError {
-  int step;
-  int err;
+  int step = kNoFailure;
+  int err = 0;
 };
 
 // Everything the child needs, prepared before fork so the child only makes system calls.
@@ -129,7 +134,7 @@ struct ChildPlan {
   const char* cwd;
   int devnull;
   int output_fd;
-  int error_fd;
+  ChildError* error;
   bool set_affinity;
   cpu_set_t cpus;
   bool switch_user;
@@ -140,31 +145,25 @@ struct ChildPlan {
   pid_t parent;
 };
 
-[[noreturn]] void childFail(int fd, int step) {
-  ChildError e{step, errno};
-  ssize_t ignored = ::write(fd, &e, sizeof(e));
-  (void)ignored;
+[[noreturn]] void childFail(ChildError* error, ChildStep step) {
+  error->err = errno;
+  error->step = step;
   ::_exit(127);
 }
 
-void closeFrom(int lowest, int keep) {
+void closeFrom(int lowest) {
   // close_range is one system call; fall back to a loop on old kernels.
-  if (keep > lowest) {
-    if (::close_range(lowest, keep - 1, 0) != 0) {
-      for (int fd = lowest; fd < keep; ++fd) ::close(fd);
-    }
-  }
-  if (::close_range(keep + 1, ~0U, 0) != 0) {
+  if (::close_range(lowest, ~0U, 0) != 0) {
     long max = ::sysconf(_SC_OPEN_MAX);
-    for (int fd = keep + 1; fd < max; ++fd) ::close(fd);
+    for (int fd = lowest; fd < max; ++fd) ::close(fd);
   }
 }
 
 [[noreturn]] void childMain(const ChildPlan& p) {
-  if (::setsid() < 0) childFail(p.error_fd, kSetsid);
+  if (::setsid() < 0) childFail(p.error, kSetsid);
   // Into the frame's cgroup before anything else runs: whatever it forks stays there.
   for (int fd : *p.cgroup_fds)
-    if (::write(fd, "0", 1) != 1) childFail(p.error_fd, kCgroup);
+    if (::write(fd, "0", 1) != 1) childFail(p.error, kCgroup);
   struct sigaction dfl;
   std::memset(&dfl, 0, sizeof(dfl));
   dfl.sa_handler = SIG_DFL;
@@ -173,28 +172,28 @@ void closeFrom(int lowest, int keep) {
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   if (p.set_affinity && ::sched_setaffinity(0, sizeof(p.cpus), &p.cpus) != 0) {
-    childFail(p.error_fd, kAffinity);
+    childFail(p.error, kAffinity);
   }
   if (::dup2(p.devnull, 0) < 0 || ::dup2(p.output_fd, 1) < 0 || ::dup2(p.output_fd, 2) < 0) {
-    childFail(p.error_fd, kDup);
+    childFail(p.error, kDup);
   }
-  closeFrom(3, p.error_fd);
+  closeFrom(3);
   if (p.switch_user) {
     // Raw system calls: the child shares rqd's memory (see spawnFrame), and glibc's
     // wrappers would try to change the credentials of every rqd thread.
     if (::syscall(SYS_setgroups, p.groups->size(), p.groups->data()) != 0)
-      childFail(p.error_fd, kSetgroups);
-    if (::syscall(SYS_setgid, p.gid) != 0) childFail(p.error_fd, kSetgid);
-    if (::syscall(SYS_setuid, p.uid) != 0) childFail(p.error_fd, kSetuid);
+      childFail(p.error, kSetgroups);
+    if (::syscall(SYS_setgid, p.gid) != 0) childFail(p.error, kSetgid);
+    if (::syscall(SYS_setuid, p.uid) != 0) childFail(p.error, kSetuid);
   }
-  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) childFail(p.error_fd, kPdeathsig);
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) childFail(p.error, kPdeathsig);
   if (::getppid() != p.parent) ::_exit(137);  // rqd died already
   if (::chdir(p.cwd) != 0) ::chdir("/");
   // Without the shell when it would only have looked the program up; should that fail
   // (a script without #!, say), the shell runs the command as it always did.
   if (p.direct_path != nullptr) ::execve(p.direct_path, p.direct_argv.data(), p.envp.data());
   ::execve(p.argv[0], const_cast<char* const*>(p.argv), p.envp.data());
-  childFail(p.error_fd, kExec);
+  childFail(p.error, kExec);
 }
 
 int childEntry(void* plan) { childMain(*static_cast<const ChildPlan*>(plan)); }
@@ -203,13 +202,13 @@ int childEntry(void* plan) { childMain(*static_cast<const ChildPlan*>(plan)); }
 // of which also exist as programs that behave differently, such as echo).
 bool shellWord(const std::string& w) {
   static const char* const kWords[] = {
-      "!",       ".",      ":",      "[",       "alias",  "bg",      "break",    "case",
-      "cd",      "chdir",  "command", "continue", "do",    "done",    "echo",     "elif",
-      "else",    "esac",   "eval",   "exec",    "exit",   "export",  "false",    "fg",
-      "fi",      "for",    "function", "getopts", "hash", "if",      "in",       "jobs",
-      "kill",    "local",  "printf", "pwd",     "read",   "readonly", "return",  "select",
-      "set",     "shift",  "test",   "then",    "time",   "times",   "trap",     "true",
-      "type",    "ulimit", "umask",  "unalias", "unset",  "until",   "wait",     "while"};
+      "!",    ".",      ":",        "[",        "alias", "bg",       "break",  "case",
+      "cd",   "chdir",  "command",  "continue", "do",    "done",     "echo",   "elif",
+      "else", "esac",   "eval",     "exec",     "exit",  "export",   "false",  "fg",
+      "fi",   "for",    "function", "getopts",  "hash",  "if",       "in",     "jobs",
+      "kill", "local",  "printf",   "pwd",      "read",  "readonly", "return", "select",
+      "set",  "shift",  "test",     "then",     "time",  "times",    "trap",   "true",
+      "type", "ulimit", "umask",    "unalias",  "unset", "until",    "wait",   "while"};
   for (const char* k : kWords) {
     if (w == k) return true;
   }
@@ -218,8 +217,7 @@ bool shellWord(const std::string& w) {
 
 bool executableFile(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-         ::access(path.c_str(), X_OK) == 0;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
 }  // namespace
@@ -297,6 +295,16 @@ absl::StatusOr<FrameUser> resolveFrameUser(const FrameSpec& spec, bool as_root) 
   return user;
 }
 
+namespace {
+
+// /dev/null for the frames' standard input, opened once (close-on-exec) for all of them.
+int devNull() {
+  static const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd;
+}
+
+}  // namespace
+
 absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
   auto path_env = spec.env.find("PATH");
   std::optional<DirectCommand> direct =
@@ -330,47 +338,25 @@ absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
   plan.gid = static_cast<gid_t>(spec.user.gid);
   plan.groups = &spec.user.groups;
   plan.cgroup_fds = &spec.cgroup_fds;
-  plan.parent = ::getpid();
-
-  plan.devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (plan.devnull < 0)
-    return absl::InternalError(absl::StrCat("open /dev/null: ", strerror(errno)));
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
-    int err = errno;
-    ::close(plan.devnull);
-    return absl::InternalError(absl::StrCat("pipe: ", strerror(err)));
-  }
-  plan.error_fd = pipefd[1];
+  plan.parent = selfPid();
+  plan.devnull = devNull();
+  if (plan.devnull < 0) return absl::InternalError("cannot open /dev/null");
+  ChildError err;
+  plan.error = &err;
 
   // Like posix_spawn: the child borrows rqd's memory on its own stack (CLONE_VM) and rqd
   // waits until it has exec'd or failed (CLONE_VFORK), so no page tables are copied, which
   // is what fork() spends most of its time on in a large multi-threaded daemon.
   constexpr size_t kChildStack = 256 * 1024;
   std::vector<char> stack(kChildStack);  // operator new aligns to 16, as the ABI wants
-  pid_t pid = ::clone(childEntry, stack.data() + kChildStack, CLONE_VM | CLONE_VFORK | SIGCHLD,
-                      &plan);
-  int fork_errno = errno;
-  ::close(pipefd[1]);
-  ::close(plan.devnull);
-  if (pid < 0) {
-    ::close(pipefd[0]);
-    return absl::InternalError(absl::StrCat("clone: ", strerror(fork_errno)));
-  }
-  ChildError err{};
-  size_t got = 0;
-  while (got < sizeof(err)) {
-    ssize_t n = ::read(pipefd[0], reinterpret_cast<char*>(&err) + got, sizeof(err) - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(pipefd[0]);
-  if (got == 0) return pid;  // exec closed the pipe: the shell runs
+  pid_t pid =
+      ::clone(childEntry, stack.data() + kChildStack, CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+  if (pid < 0) return absl::InternalError(absl::StrCat("clone: ", strerror(errno)));
+  // The child has exec'd (the shell runs), or exited, having written `err` if it failed.
+  if (err.step == kNoFailure) return pid;
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (got < sizeof(err)) return absl::InternalError("frame child died before exec");
   std::string what = stepName(err.step);
   if (err.step == kSetuid) absl::StrAppend(&what, "(", spec.user.uid, ")");
   if (err.step == kSetgid) absl::StrAppend(&what, "(", spec.user.gid, ")");

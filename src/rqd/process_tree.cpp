@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <deque>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -23,7 +23,7 @@ ProcessTable scanProcesses(const std::string& proc_root) {
   for (const std::string& name : *names) {
     int pid = 0;
     if (!absl::SimpleAtoi(name, &pid) || pid <= 0) continue;
-    absl::StatusOr<std::string> text = readFile(absl::StrCat(proc_root, "/", name, "/stat"));
+    absl::StatusOr<std::string> text = readSmallFile(absl::StrCat(proc_root, "/", name, "/stat"));
     if (!text.ok()) continue;
     absl::StatusOr<ProcStat> st = parseProcStat(*text);
     if (st.ok()) table.emplace(pid, std::move(*st));
@@ -70,7 +70,8 @@ std::vector<int> frameProcesses(const ProcessTable& table, ProcKey root,
 
 PssReader smapsPssReader(const std::string& proc_root) {
   return [proc_root](int pid) -> std::optional<int64_t> {
-    absl::StatusOr<std::string> text = readFile(absl::StrCat(proc_root, "/", pid, "/smaps_rollup"));
+    absl::StatusOr<std::string> text =
+        readSmallFile(absl::StrCat(proc_root, "/", pid, "/smaps_rollup"));
     if (!text.ok()) return std::nullopt;
     absl::StatusOr<int64_t> kb = parsePssKb(*text);
     if (!kb.ok()) return std::nullopt;
@@ -81,7 +82,7 @@ PssReader smapsPssReader(const std::string& proc_root) {
 int64_t ioBytes(const std::string& proc_root, const std::vector<int>& pids) {
   int64_t total = 0;
   for (int pid : pids) {
-    absl::StatusOr<std::string> text = readFile(absl::StrCat(proc_root, "/", pid, "/io"));
+    absl::StatusOr<std::string> text = readSmallFile(absl::StrCat(proc_root, "/", pid, "/io"));
     if (!text.ok()) continue;
     for (absl::string_view line : absl::StrSplit(*text, '\n')) {
       if (!absl::ConsumePrefix(&line, "rchar:") && !absl::ConsumePrefix(&line, "wchar:")) continue;
@@ -122,7 +123,7 @@ int signalProcesses(const std::vector<int>& pids, int sig) {
 }
 
 bool processGone(const std::string& proc_root, int pid) {
-  absl::StatusOr<std::string> text = readFile(absl::StrCat(proc_root, "/", pid, "/stat"));
+  absl::StatusOr<std::string> text = readSmallFile(absl::StrCat(proc_root, "/", pid, "/stat"));
   if (!text.ok()) return true;
   absl::StatusOr<ProcStat> st = parseProcStat(*text);
   return !st.ok() || st->state == 'Z' || st->state == 'X';

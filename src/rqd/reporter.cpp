@@ -32,6 +32,9 @@ Reporter::Reporter(Options options, SnapshotFn snapshot)
     // timer after each report, waking rqd and cuebot for nothing).
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    // The reporter retries (and spools) on its own; gRPC's retry layer would only add its
+    // bookkeeping to every call.
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     t.channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     t.stub = ::report::RqdReportInterface::NewStub(t.channel);
     targets_.push_back(std::move(t));
@@ -81,7 +84,9 @@ void Reporter::stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  status_cv_.notify_all();
+  completion_cv_.notify_all();
+  drained_cv_.notify_all();
   if (status_thread_.joinable()) status_thread_.join();
   if (completion_thread_.joinable()) completion_thread_.join();
 }
@@ -91,7 +96,7 @@ void Reporter::nudge() {
     std::lock_guard<std::mutex> lock(mu_);
     nudged_ = true;
   }
-  cv_.notify_all();
+  status_cv_.notify_one();
 }
 
 void Reporter::nudgeSoon() {
@@ -100,7 +105,7 @@ void Reporter::nudgeSoon() {
     if (soon_at_) return;  // a report is due by then already
     soon_at_ = std::chrono::steady_clock::now() + options_.soon;
   }
-  cv_.notify_all();
+  status_cv_.notify_one();
 }
 
 void Reporter::submitCompletion(const FrameCompletion& completion, const HostInfo& host) {
@@ -131,7 +136,7 @@ void Reporter::submitCompletion(const ::report::FrameCompleteReport& report) {
     std::lock_guard<std::mutex> lock(mu_);
     pending_.push_back(std::move(p));
   }
-  cv_.notify_all();
+  completion_cv_.notify_one();
 }
 
 bool Reporter::booted() const {
@@ -154,7 +159,7 @@ bool Reporter::hasPendingCompletion(const std::string& frame_id) const {
 
 bool Reporter::waitForCompletionsSent(std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [this] { return pending_.empty(); });
+  return drained_cv_.wait_for(lock, timeout, [this] { return pending_.empty(); });
 }
 
 bool Reporter::acknowledges(grpc::StatusCode code) {
@@ -183,9 +188,9 @@ std::unique_ptr<grpc::ClientContext> Reporter::newContext() const {
   return ctx;
 }
 
-bool Reporter::sleepFor(std::chrono::milliseconds d) {
+bool Reporter::sleepFor(std::chrono::milliseconds d, std::condition_variable& cv) {
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, d, [this] { return stopping_; });
+  return cv.wait_for(lock, d, [this] { return stopping_; });
 }
 
 std::chrono::milliseconds Reporter::nextBackoff(std::chrono::milliseconds current) const {
@@ -206,7 +211,7 @@ void Reporter::statusLoop() {
       // up on whatever it thought ran here, and a frame that finished must not run again.
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return stopping_ || pending_.empty(); });
+        drained_cv_.wait(lock, [this] { return stopping_ || pending_.empty(); });
         if (stopping_) return;
       }
       ::report::RqdReportRqdStartupRequest req;
@@ -218,7 +223,7 @@ void Reporter::statusLoop() {
         log->warn("boot report to cuebot failed ({}); retrying in {} ms", describe(s),
                   backoff.count());
         noteFailure(s);
-        if (sleepFor(backoff)) return;
+        if (sleepFor(backoff, status_cv_)) return;
         backoff = nextBackoff(backoff);
         continue;
       }
@@ -226,7 +231,6 @@ void Reporter::statusLoop() {
         std::lock_guard<std::mutex> lock(mu_);
         booted_ = true;
       }
-      cv_.notify_all();
       backoff = options_.retry_initial;
       log->info("boot report accepted by cuebot");
     }
@@ -263,7 +267,7 @@ void Reporter::statusLoop() {
     while (!stopping_ && !nudged_) {
       const auto until = soon_at_ ? std::min(next, *soon_at_) : next;
       if (std::chrono::steady_clock::now() >= until) break;
-      cv_.wait_until(lock, until);
+      status_cv_.wait_until(lock, until);
     }
     if (stopping_) return;
     nudged_ = false;
@@ -278,7 +282,7 @@ void Reporter::completionLoop() {
     Pending p;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      completion_cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
       if (stopping_) return;
       p = pending_.front();
     }
@@ -300,14 +304,14 @@ void Reporter::completionLoop() {
         std::lock_guard<std::mutex> lock(mu_);
         if (!pending_.empty() && pending_.front().key == p.key) pending_.pop_front();
       }
-      cv_.notify_all();
+      drained_cv_.notify_all();
       backoff = options_.retry_initial;
       continue;
     }
     log->warn("completion of {} not delivered ({}); retrying in {} ms", frameLabel(p.report),
               describe(s), backoff.count());
     noteFailure(s);
-    if (sleepFor(backoff)) return;
+    if (sleepFor(backoff, completion_cv_)) return;
     backoff = nextBackoff(backoff);
   }
 }

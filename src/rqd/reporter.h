@@ -46,7 +46,7 @@ class Reporter {
     std::chrono::milliseconds rpc_timeout{10000};
     std::chrono::milliseconds retry_initial{1000};
     std::chrono::milliseconds retry_max{60000};
-    std::string spool_dir;  // completions persist under <spool_dir>/completions; "" = none
+    std::string spool_dir;    // completions persist under <spool_dir>/completions; "" = none
     bool spool_sync = false;  // fdatasync each one (RqdConfig::spool_sync)
     // How long a status report may wait after nudgeSoon(): the frames that start and end
     // within it share one report.
@@ -102,8 +102,8 @@ class Reporter {
   ::report::RqdReportInterface::Stub* stub();
   void noteFailure(const grpc::Status& status);
   std::unique_ptr<grpc::ClientContext> newContext() const;
-  // Waits up to `d` or until stop; true when stopping.
-  bool sleepFor(std::chrono::milliseconds d);
+  // Waits on `cv` up to `d` or until stop; true when stopping.
+  bool sleepFor(std::chrono::milliseconds d, std::condition_variable& cv);
   std::chrono::milliseconds nextBackoff(std::chrono::milliseconds current) const;
 
   const Options options_;
@@ -111,7 +111,10 @@ class Reporter {
   std::unique_ptr<FileSpool> spool_;
 
   mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
+  // One per kind of waiter, so that a completion wakes only the thread that sends it.
+  std::condition_variable status_cv_;           // the status loop: nudges, stop
+  std::condition_variable completion_cv_;       // the completion loop: a new completion, stop
+  mutable std::condition_variable drained_cv_;  // the queue emptied, stop
   std::vector<Target> targets_;
   size_t current_ = 0;
   std::deque<Pending> pending_;

@@ -89,7 +89,7 @@ void RqdCore::stop() {
   while (!waitUntilIdle(std::chrono::milliseconds(1000))) {
     common::logger("rqd")->info("waiting for frames to end before rqd stops");
   }
-  cv_.notify_all();
+  sampler_cv_.notify_all();
   if (sampler_.joinable()) sampler_.join();
   joinFinished();
 }
@@ -123,10 +123,10 @@ absl::Status RqdCore::validate(const FrameSpec& spec) const {
     std::vector<std::string> roots = options_.log_roots;
     roots.push_back(options_.log_root);
     if (!underAnyRoot(spec.log_dir, roots))
-      return absl::InvalidArgumentError(absl::StrCat(
-          "frame ", spec.frame_name, ": log_dir ", spec.log_dir,
-          " is not under this rqd's log roots (", absl::StrJoin(roots, ", "),
-          "); see rqd --log-roots"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("frame ", spec.frame_name, ": log_dir ", spec.log_dir,
+                       " is not under this rqd's log roots (", absl::StrJoin(roots, ", "),
+                       "); see rqd --log-roots"));
   }
   return absl::OkStatus();
 }
@@ -188,18 +188,18 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
     // GPU_LIST, frame_env.h); on a GPU host a frame booked none sees none.
     std::vector<int> gpus;
     if (host_gpus.empty() && spec.num_gpus > 0)
-      return absl::FailedPreconditionError(absl::StrCat(
-          "not launching ", name, ": it needs ", spec.num_gpus,
-          " GPUs and this host knows of none (is nvidia-smi working?)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("not launching ", name, ": it needs ", spec.num_gpus,
+                       " GPUs and this host knows of none (is nvidia-smi working?)"));
     if (!host_gpus.empty()) {
       std::set<int> held;
       for (const auto& [other, list] : gpus_held_) held.insert(list.begin(), list.end());
       for (int g : host_gpus)
         if (static_cast<int>(gpus.size()) < spec.num_gpus && !held.contains(g)) gpus.push_back(g);
       if (static_cast<int>(gpus.size()) < spec.num_gpus)
-        return absl::FailedPreconditionError(absl::StrCat(
-            "not launching ", name, ": it needs ", spec.num_gpus, " GPUs and ", gpus.size(),
-            " of this host's ", host_gpus.size(), " are free"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("not launching ", name, ": it needs ", spec.num_gpus, " GPUs and ",
+                         gpus.size(), " of this host's ", host_gpus.size(), " are free"));
       spec.attributes["GPU_LIST"] = absl::StrJoin(gpus, ",");
     }
     absl::StatusOr<CoreLedger::Reservation> r = ledger_.reserve(id, spec.num_cores);
@@ -212,7 +212,7 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
     first_frame = frames_.empty();
     frames_[id] = frame;
   }
-  if (first_frame) cv_.notify_all();  // the sampler sleeps while no frame runs
+  if (first_frame) sampler_cv_.notify_all();  // the sampler sleeps while no frame runs
   // Recorded before LaunchFrame answers, so a crash from here on still gets reported.
   recordRunning(*frame, 0, 0, common::SystemClock::instance().nowSeconds());
   common::logger("rqd")->info("launching frame {} ({})", id, name);
@@ -248,6 +248,7 @@ void RqdCore::onFinished(RunningFrame& frame, FrameCompletion completion) {
   }
   if (listener_) listener_->onFrameCompleted(completion);
   ExitAction exit = ExitAction::kNone;
+  bool last = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = frames_.find(id);
@@ -257,8 +258,9 @@ void RqdCore::onFinished(RunningFrame& frame, FrameCompletion completion) {
     }
     if (running_spool_) running_spool_->remove(id).IgnoreError();
     exit = takeExitLocked();
+    last = frames_.empty();
   }
-  cv_.notify_all();
+  if (last) idle_cv_.notify_all();
   if (listener_) listener_->onFramesChanged();
   notifyExit(exit);
 }
@@ -350,7 +352,7 @@ void RqdCore::nimbyOn() {
     std::lock_guard<std::mutex> lock(mu_);
     nimby_enabled_ = true;
   }
-  cv_.notify_all();  // the sampler watches the idle source from now on
+  sampler_cv_.notify_all();  // the sampler watches the idle source from now on
   common::logger("rqd")->info(options_.idle_source
                                   ? "nimby on: the host is locked while someone uses it"
                                   : "nimby on (recorded only: no idle source to watch users with)");
@@ -373,10 +375,10 @@ void RqdCore::nimbyCheck() {
       for (const auto& [id, f] : frames_)
         if (!f->view().spec.ignore_nimby) to_kill.push_back(f);
   }
-  common::logger("rqd")->info("nimby: {} ({} frame(s) to requeue)",
-                              action == NimbyAction::kLock ? "someone uses the host: locked"
-                                                           : "idle again: unlocked",
-                              to_kill.size());
+  common::logger("rqd")->info(
+      "nimby: {} ({} frame(s) to requeue)",
+      action == NimbyAction::kLock ? "someone uses the host: locked" : "idle again: unlocked",
+      to_kill.size());
   for (const auto& f : to_kill)
     f->kill("NIMBY: someone is using this host; the frame goes back to the queue",
             KillReason::kNimby);
@@ -526,7 +528,8 @@ void RqdCore::sampleAt(EpochSec now) {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, f] : frames_) list.push_back(f);
     for (const auto& [id, gpus] : gpus_held_)
-      if (auto it = frames_.find(id); it != frames_.end()) gpu_frames.emplace_back(it->second, gpus);
+      if (auto it = frames_.find(id); it != frames_.end())
+        gpu_frames.emplace_back(it->second, gpus);
   }
   if (list.empty()) return;
   ProcessTable table = scanProcesses(options_.proc_root);
@@ -569,10 +572,11 @@ void RqdCore::samplerLoop() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       // Asleep, without a timer, while there is nothing to watch: an idle host costs no CPU.
-      cv_.wait(lock, [this] {
+      sampler_cv_.wait(lock, [this] {
         return stopping_ || !frames_.empty() || !finished_.empty() || nimby_enabled_;
       });
-      cv_.wait_for(lock, options_.sample_interval, [this] { return stopping_ && frames_.empty(); });
+      sampler_cv_.wait_for(lock, options_.sample_interval,
+                           [this] { return stopping_ && frames_.empty(); });
       if (stopping_ && frames_.empty()) return;
     }
     joinFinished();
@@ -583,7 +587,7 @@ void RqdCore::samplerLoop() {
 
 bool RqdCore::waitUntilIdle(std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, timeout, [this] { return frames_.empty(); });
+  return idle_cv_.wait_for(lock, timeout, [this] { return frames_.empty(); });
 }
 
 std::vector<FrameCompletion> RqdCore::recoverLostFrames() {

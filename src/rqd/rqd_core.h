@@ -12,9 +12,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -192,7 +192,10 @@ class RqdCore {
   std::unique_ptr<FileSpool> running_spool_;
 
   mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
+  // The sampler's (a first frame, NIMBY on, stop) and waitUntilIdle's (the last frame
+  // ended): apart, so that a frame's end wakes no sampler.
+  std::condition_variable sampler_cv_;
+  mutable std::condition_variable idle_cv_;
   CoreLedger ledger_;
   const Cgroups cgroups_;
   FrameUserCache users_;

@@ -1,7 +1,6 @@
 #include "rqd/running_frame.h"
 
 #include <fcntl.h>
-
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -12,8 +11,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -34,7 +33,7 @@ EpochSec nowSeconds() { return common::SystemClock::instance().nowSeconds(); }
 
 // The start time of a live process; 0 when it cannot be read.
 uint64_t startTimeOf(const std::string& proc_root, pid_t pid) {
-  absl::StatusOr<std::string> text = readFile(absl::StrCat(proc_root, "/", pid, "/stat"));
+  absl::StatusOr<std::string> text = readSmallFile(absl::StrCat(proc_root, "/", pid, "/stat"));
   if (!text.ok()) return 0;
   absl::StatusOr<ProcStat> st = parseProcStat(*text);
   return st.ok() ? st->starttime : 0;
@@ -200,14 +199,17 @@ void RunningFrame::addCgroupProcesses(const ProcessTable& table, std::vector<int
 std::vector<int> RunningFrame::prepareCgroup() {
   if (!options_.cgroups || options_.cgroups->mode() == CgroupMode::kNone) return {};
   MemoryKb limit = spec_.hard_memory_limit > 0 ? spec_.hard_memory_limit
-                   : spec_.soft_memory_limit > 0 ? spec_.soft_memory_limit + options_.memory_margin_kb
-                                                 : 0;
+                   : spec_.soft_memory_limit > 0
+                       ? spec_.soft_memory_limit + options_.memory_margin_kb
+                       : 0;
   // Named by host and frame: rqds sharing a machine (tests, simulations) never share one, and
   // a retry of the frame on another host is another cgroup.
-  auto cg = options_.cgroups->createFrame(absl::StrCat(options_.hostname, "_", spec_.frame_id), limit);
+  auto cg =
+      options_.cgroups->createFrame(absl::StrCat(options_.hostname, "_", spec_.frame_id), limit);
   if (!cg.ok()) {
     common::logger("rqd")->warn("frame {}/{}: no cgroup ({}); tracking its process tree",
-                                spec_.job_name, spec_.frame_name, std::string(cg.status().message()));
+                                spec_.job_name, spec_.frame_name,
+                                std::string(cg.status().message()));
     return {};
   }
   std::vector<int> fds;
@@ -289,11 +291,12 @@ void RunningFrame::sample(const ProcessTable& table, const PssReader& pss, doubl
     }
     // The soft limit: memory past what was booked is said once (the cgroup cap is the hard
     // one).
-    if (cg && !warned_over_booked_ && spec_.soft_memory_limit > 0 && u.rss > spec_.soft_memory_limit) {
+    if (cg && !warned_over_booked_ && spec_.soft_memory_limit > 0 &&
+        u.rss > spec_.soft_memory_limit) {
       warned_over_booked_ = true;
-      common::logger("rqd")->warn("frame {}/{} uses {} KB, more than the {} KB booked (cgroup peak {} KB)",
-                                  spec_.job_name, spec_.frame_name, u.rss, spec_.soft_memory_limit,
-                                  cgroup_peak);
+      common::logger("rqd")->warn(
+          "frame {}/{} uses {} KB, more than the {} KB booked (cgroup peak {} KB)", spec_.job_name,
+          spec_.frame_name, u.rss, spec_.soft_memory_limit, cgroup_peak);
     }
     if (limit > 0 && u.rss > limit) {
       kill_why = absl::StrCat("memory use ", u.rss, " KB exceeds the hard limit of ", limit, " KB");
@@ -546,8 +549,9 @@ FrameCompletion RunningFrame::completionFor(int status, const struct rusage& ru)
       usage_.max_rss = std::max(usage_.max_rss, cgroup_->memoryPeak());
       c.exit_status = kExitMemoryFailure;
       c.exit_signal = kExitMemoryFailure;
-      c.kill_message = absl::StrCat("out of memory: killed by the kernel at its cgroup's limit; peak ",
-                                    usage_.max_rss, " KB");
+      c.kill_message =
+          absl::StrCat("out of memory: killed by the kernel at its cgroup's limit; peak ",
+                       usage_.max_rss, " KB");
     }
   }
   c.usage = usage_;

@@ -2,11 +2,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 
@@ -48,6 +51,39 @@ absl::StatusOr<std::string> readFile(const std::string& path) {
   }
   ::close(fd);
   return out;
+}
+
+absl::StatusOr<std::string> readSmallFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errnoStatus(errno, absl::StrCat("open ", path));
+  char buf[4096];
+  ssize_t n;
+  do {
+    n = ::read(fd, buf, sizeof(buf));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    int err = errno;
+    ::close(fd);
+    return errnoStatus(err, absl::StrCat("read ", path));
+  }
+  ::close(fd);
+  if (static_cast<size_t>(n) == sizeof(buf)) return readFile(path);  // larger: read it whole
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+namespace {
+std::atomic<pid_t> cached_pid{0};
+}  // namespace
+
+pid_t selfPid() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::pthread_atfork(nullptr, nullptr, [] { cached_pid = 0; }); });
+  pid_t pid = cached_pid.load(std::memory_order_relaxed);
+  if (pid == 0) {
+    pid = ::getpid();
+    cached_pid.store(pid, std::memory_order_relaxed);
+  }
+  return pid;
 }
 
 absl::Status writeAll(int fd, const std::string& data, const std::string& what) {

@@ -1,5 +1,5 @@
 // Small file-system helpers over POSIX calls, returning absl::Status with the path and
-// errno text. Thread-safe (no shared state).
+// errno text. Thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -15,6 +15,15 @@ namespace cue::rqd {
 
 // The whole file. NOT_FOUND when it does not exist, else INTERNAL/PERMISSION_DENIED.
 absl::StatusOr<std::string> readFile(const std::string& path);
+
+// A file the kernel writes in one piece (one value or one record: a cgroup control file,
+// /proc/PID/stat), read with one read() when it fits 4 KiB: a read that returns less than
+// asked is the end. Not for files of many records (cgroup.procs, /proc/mounts), whose
+// reads can stop short at a record boundary; readFile reads those.
+absl::StatusOr<std::string> readSmallFile(const std::string& path);
+
+// getpid(), asked of the kernel once per process (again in a child after fork()).
+pid_t selfPid();
 
 // Writes all of `data` to `fd` (retrying short writes and EINTR); `what` names it in errors.
 absl::Status writeAll(int fd, const std::string& data, const std::string& what);
