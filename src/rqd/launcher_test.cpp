@@ -166,5 +166,33 @@ TEST(SpawnFrameTest, AScriptWithoutAShebangFallsBackToTheShell) {
   EXPECT_EQ(testing::slurp(dir.file("out")), "from-the-script arg1\n");
 }
 
+// A child that fails before exec says which step failed and why, and no descriptor stays
+// open in rqd.
+TEST(SpawnFrameTest, AFailureBeforeExecNamesItsStepAndLeavesNothing) {
+  testing::TempDir dir;
+  int out = ::open(dir.file("out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(out, 0);
+  auto openFds = [] { return listDir("/proc/self/fd")->size(); };
+  const size_t fds_before = openFds();
+  SpawnSpec spec;
+  spec.command = "/bin/true";
+  spec.env = {{"PATH", "/usr/bin:/bin"}};
+  spec.cwd = dir.path();
+  spec.output_fd = out;
+  spec.cpus = {CPU_SETSIZE - 1};  // no such CPU here: sched_setaffinity fails
+  absl::StatusOr<pid_t> pid = spawnFrame(spec);
+  ASSERT_FALSE(pid.ok());
+  EXPECT_EQ(pid.status().message(), "sched_setaffinity: Invalid argument");
+  EXPECT_EQ(openFds(), fds_before);
+  // The next spawn runs as ever.
+  spec.cpus.clear();
+  pid = spawnFrame(spec);
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  int status = 0;
+  ASSERT_EQ(::waitpid(*pid, &status, 0), *pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ::close(out);
+}
+
 }  // namespace
 }  // namespace cue::rqd
