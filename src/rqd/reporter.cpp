@@ -292,9 +292,9 @@ void Reporter::completionLoop() {
     auto ctx = newContext();
     grpc::Status s = stub()->ReportRunningFrameCompletion(ctx.get(), req, &resp);
     if (acknowledges(s.error_code())) {
-      if (s.ok()) {
-        log->info("completion of {} acknowledged (exit status {}, signal {})", frameLabel(p.report),
-                  p.report.exit_status(), p.report.exit_signal());
+      if (s.ok()) {  // at debug: the frame's "ended" line has said how it ended
+        log->debug("completion of {} acknowledged (exit status {}, signal {})",
+                   frameLabel(p.report), p.report.exit_status(), p.report.exit_signal());
       } else {
         log->info("cuebot has nothing to do with the completion of {} ({}); dropping it",
                   frameLabel(p.report), describe(s));

@@ -215,7 +215,8 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
   if (first_frame) sampler_cv_.notify_all();  // the sampler sleeps while no frame runs
   // Recorded before LaunchFrame answers, so a crash from here on still gets reported.
   recordRunning(*frame, 0, 0, common::SystemClock::instance().nowSeconds());
-  common::logger("rqd")->info("launching frame {} ({})", id, name);
+  // At debug: the frame's "started" line follows with its pid, user and log.
+  common::logger("rqd")->debug("launching frame {} ({})", id, name);
   frame->start(attendants_);
   return absl::OkStatus();
 }
