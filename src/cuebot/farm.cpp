@@ -89,14 +89,16 @@ void Farm::refreshJobs(const std::set<std::string>& job_ids) {
   for (const auto& id : job_ids) {
     note("job", id);
     auto st = model_.refreshJob(id);
-    if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh job {}: {}", id, st.ToString());
+    if (!st.ok())
+      common::logger("cuebot")->error("model: cannot refresh job {}: {}", id, st.ToString());
   }
 }
 
 void Farm::refreshHost(const std::string& host_id) {
   note("host", host_id);
   auto st = model_.refreshHost(host_id);
-  if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh host {}: {}", host_id, st.ToString());
+  if (!st.ok())
+    common::logger("cuebot")->error("model: cannot refresh host {}: {}", host_id, st.ToString());
 }
 
 void Farm::refreshDependents() {
@@ -119,7 +121,8 @@ std::set<std::string> Farm::jobsOfFrames(const std::vector<std::string>& frame_i
 void Farm::referenceChanged() {
   note("reference");
   auto st = model_.refreshReference();
-  if (!st.ok()) common::logger("cuebot")->error("model: cannot refresh shows and limits: {}", st.ToString());
+  if (!st.ok())
+    common::logger("cuebot")->error("model: cannot refresh shows and limits: {}", st.ToString());
   dispatcher_.kickAll();
 }
 
@@ -148,18 +151,25 @@ absl::StatusOr<dispatch::JobExplanation> Farm::explainJob(const std::string& job
 }
 
 absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) {
-  ASSIGN_OR_RETURN(auto jobs, launcher_.launch(xml));
-  std::set<std::string> ids;
-  for (auto& j : jobs) {
+  ASSIGN_OR_RETURN(auto launched, launcher_.launchJobs(xml));
+  std::vector<core::Job> jobs;
+  for (auto& l : launched) {
+    core::Job& j = jobs.emplace_back(std::move(l.job));
     common::logger("cuebot")->info("launched job {} ({})", j.name, j.id);
-    ids.insert(j.id);
     // The show's filters, as OpenCue runs them on every new job (never fail the launch).
+    // Their actions change the job and its layers, never its frames.
     auto st = app::runFilters(*this, j.id);
     if (!st.ok()) common::logger("cuebot")->warn("filters on job {}: {}", j.name, st.ToString());
     auto after = store_.getJob(j.id);
     if (after.ok()) j = *after;
+    note("job", j.id);
+    // A new job without depends: its frames, all waiting, go to the model as built, not
+    // read back from the store.
+    auto added =
+        l.waiting ? model_.addNewJob(j.id, std::move(*l.waiting)) : model_.refreshJob(j.id);
+    if (!added.ok())
+      common::logger("cuebot")->error("model: cannot add job {}: {}", j.id, added.ToString());
   }
-  refreshJobs(ids);
   dispatcher_.kickAll();
   return jobs;
 }
@@ -191,7 +201,8 @@ absl::Status Farm::framesExist(const std::vector<std::string>& ids) {
   std::set<std::string> found;
   for (const auto& f : frames) found.insert(f.id);
   for (const auto& id : ids)
-    if (!found.contains(id)) return absl::NotFoundError(absl::StrCat("frame id ", id, " was not found"));
+    if (!found.contains(id))
+      return absl::NotFoundError(absl::StrCat("frame id ", id, " was not found"));
   return absl::OkStatus();
 }
 
@@ -358,9 +369,10 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
     // Kill only what runs there for nothing: not a frame that already ended, nor one
     // whose newer attempt cuebot holds on this host (a kill names the frame, not the proc).
     if (held.contains(f.proc_id) || f.completed || held_frames.contains(f.frame_id)) continue;
-    common::logger("cuebot")->warn("host {} runs frame {} (proc {}) that cuebot does not hold "
-                                   "there: killing it",
-                                   host->name, f.frame_id, f.proc_id);
+    common::logger("cuebot")->warn(
+        "host {} runs frame {} (proc {}) that cuebot does not hold "
+        "there: killing it",
+        host->name, f.frame_id, f.proc_id);
     auto st = rqd_.killFrame(host->rqd_address, f.frame_id, "not owned by cuebot");
     if (!st.ok()) common::logger("cuebot")->warn("kill failed: {}", st.ToString());
   }
@@ -383,7 +395,8 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   }
   const bool oom = reserved && dispatch::isOutOfMemory(done.exit_status, done.exit_signal,
                                                        done.max_rss, *reserved);
-  if (oom) done.oom_retry_memory = dispatch::oomRetryMemory(*reserved, options_.oom_memory_increase);
+  if (oom)
+    done.oom_retry_memory = dispatch::oomRetryMemory(*reserved, options_.oom_memory_increase);
   // Killed because a workstation's user came back (Cue's rqd, NIMBY): back to the queue with
   // the same memory, without using up a retry.
   const bool nimby = reserved && !oom && done.exit_status == core::kExitNimby;
@@ -399,14 +412,15 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
   // The booking cuebot frees the proc in its model when it reads this from the feed.
   note("host", result->host_id);
-  model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom,
-                    clock_.nowSeconds());
-  if (nimby) log->info("frame {} on {} was stopped by NIMBY: requeued", done.frame_id, done.host_name);
+  model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom, clock_.nowSeconds());
+  if (nimby)
+    log->info("frame {} on {} was stopped by NIMBY: requeued", done.frame_id, done.host_name);
   if (oom)
-    log->warn("frame {} on {} was killed for memory (peak {} MB of {} MB reserved): retried "
-              "with {} MB",
-              done.frame_id, done.host_name, done.max_rss / 1024, *reserved / 1024,
-              done.oom_retry_memory / 1024);
+    log->warn(
+        "frame {} on {} was killed for memory (peak {} MB of {} MB reserved): retried "
+        "with {} MB",
+        done.frame_id, done.host_name, done.max_rss / 1024, *reserved / 1024,
+        done.oom_retry_memory / 1024);
   if (result->job_finished || !core::isDone(result->new_state)) refreshJobs({result->job_id});
   // Only the jobs whose frames this completion released are re-read (not every job
   // that waits on something).
@@ -414,8 +428,7 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
                                        result->released_job_ids.end());
   refreshJobs(released);
   log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,
-            done.exit_status, done.exit_signal, done.run_time,
-            core::toString(result->new_state));
+            done.exit_status, done.exit_signal, done.run_time, core::toString(result->new_state));
   dispatcher_.kickHost(result->host_id);
   // Frames it released from depends may run anywhere on the farm.
   if (!released.empty()) dispatcher_.kickAll();

@@ -60,21 +60,51 @@ std::string frameByName(const BuiltLayer& l, const std::string& name) {
 }  // namespace
 
 absl::StatusOr<std::vector<core::Job>> JobLauncher::launch(const std::string& xml) {
+  ASSIGN_OR_RETURN(auto launched, launchJobs(xml));
+  std::vector<core::Job> out;
+  for (auto& l : launched) out.push_back(std::move(l.job));
+  return out;
+}
+
+absl::StatusOr<std::vector<LaunchedJob>> JobLauncher::launchJobs(const std::string& xml) {
   core::SpecOptions opts;
   opts.max_frames_per_layer = options_.max_frames_per_layer;
   ASSIGN_OR_RETURN(auto spec, core::parseJobSpec(xml, opts));
   ASSIGN_OR_RETURN(auto jobs, build(spec));
   RETURN_IF_ERROR(store_.createJobs(jobs));
-  std::vector<core::Job> out;
-  for (const auto& j : jobs) out.push_back(j.job);
+  std::set<std::string> waiters;  // jobs that a depend may hold frames of
+  for (const auto& nj : jobs)
+    for (const auto& d : nj.depends) waiters.insert(d.er_job_id);
+  std::vector<LaunchedJob> out;
+  for (auto& nj : jobs) {
+    LaunchedJob& l = out.emplace_back();
+    l.job = std::move(nj.job);
+    if (waiters.contains(l.job.id)) continue;
+    auto& waiting = l.waiting.emplace();
+    std::vector<store::WaitingFrame>* layer = nullptr;
+    const std::string* layer_id = nullptr;
+    auto& frames = nj.frames;
+    for (size_t k = 0; k < frames.size(); ++k) {  // layer after layer, in dispatch order
+      core::Frame& f = frames[k];
+      if (layer_id == nullptr || f.layer_id != *layer_id) {
+        layer_id = &f.layer_id;
+        layer = &waiting[f.layer_id];
+        size_t end = k;
+        while (end < frames.size() && frames[end].layer_id == f.layer_id) ++end;
+        layer->reserve(end - k);
+      }
+      layer->push_back(
+          store::WaitingFrame{std::move(f.id), f.number, f.reserved_memory, f.dispatch_order});
+    }
+  }
   return out;
 }
 
 absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpec& spec) {
   auto show = store_.findShow(spec.show);
   if (!show.ok())
-    return absl::NotFoundError(absl::StrCat("spec names show \"", spec.show,
-                                            "\", which does not exist on this cuebot"));
+    return absl::NotFoundError(
+        absl::StrCat("spec names show \"", spec.show, "\", which does not exist on this cuebot"));
   ASSIGN_OR_RETURN(auto group, store_.getRootGroup(show->id));
   ASSIGN_OR_RETURN(auto services, store_.getServices());
   std::map<std::string, core::Service> service_by_name;
@@ -107,12 +137,10 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
     // the spec's values, else the show's defaults; a folder's job defaults (set, not -1)
     // win over both, as OpenCue applies them when a job enters the folder
     j.priority = group.default_job_priority >= 0 ? group.default_job_priority : js.priority;
-    j.min_cores = group.default_job_min_cores >= 0
-                      ? group.default_job_min_cores
-                      : js.min_cores.value_or(show->default_min_cores);
-    j.max_cores = group.default_job_max_cores >= 0
-                      ? group.default_job_max_cores
-                      : js.max_cores.value_or(show->default_max_cores);
+    j.min_cores = group.default_job_min_cores >= 0 ? group.default_job_min_cores
+                                                   : js.min_cores.value_or(show->default_min_cores);
+    j.max_cores = group.default_job_max_cores >= 0 ? group.default_job_max_cores
+                                                   : js.max_cores.value_or(show->default_max_cores);
     j.min_gpus = js.min_gpus.value_or(0);
     j.max_gpus = js.max_gpus.value_or(100);
     j.max_retries = js.max_retries;
@@ -137,9 +165,8 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
       l.dispatch_order = order++;
       l.services = ls.services.empty() ? std::vector<std::string>{"default"} : ls.services;
       auto svc = service_by_name.find(l.services.front());
-      const core::Service fallback = service_by_name.count("default")
-                                         ? service_by_name["default"]
-                                         : core::Service{};
+      const core::Service fallback =
+          service_by_name.count("default") ? service_by_name["default"] : core::Service{};
       const core::Service& s = svc != service_by_name.end() ? svc->second : fallback;
       l.min_cores = ls.min_cores.value_or(s.min_cores);
       l.max_cores = ls.max_cores.value_or(s.max_cores);
@@ -157,11 +184,20 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
       l.outputs = ls.outputs;
       ASSIGN_OR_RETURN(auto set, core::FrameSet::parse(ls.range, options_.max_frames_per_layer));
       bl->chunks = core::chunkedFrames(set, l.chunk_size);
-      std::vector<core::Frame>& frames = bj->job.frames;
+      bj->job.layers.push_back(l);
+      bj->layers[l.name] = bl.get();
+      bj->storage.push_back(std::move(bl));
+    }
+    // The job's frames in one allocation: a vector grown layer by layer would move every
+    // frame already made (a million of them, for a million-frame job).
+    size_t total = 0;
+    for (const auto& bl : bj->storage) total += bl->chunks.count();
+    std::vector<core::Frame>& frames = bj->job.frames;
+    frames.reserve(total);
+    for (auto& bl : bj->storage) {
+      const core::Layer& l = bl->layer;
       bl->frames = &frames;
       bl->first_frame = frames.size();
-      if (frames.capacity() < frames.size() + bl->chunks.count())
-        frames.reserve(std::max(frames.size() + bl->chunks.count(), 2 * frames.capacity()));
       for (size_t i = 0; i < bl->chunks.count(); ++i) {
         core::Frame& f = frames.emplace_back();
         f.id = common::newId();
@@ -172,9 +208,6 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
         f.name = core::frameName(f.number, l.name);
         f.dispatch_order = static_cast<int32_t>(i);
       }
-      bj->job.layers.push_back(l);
-      bj->layers[l.name] = bl.get();
-      bj->storage.push_back(std::move(bl));
     }
     built.push_back(std::move(bj));
     return built.back().get();
@@ -182,8 +215,8 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
 
   std::vector<BuiltJob*> by_index;
   for (const auto& js : spec.jobs) {
-    ASSIGN_OR_RETURN(auto* bj, makeJob(core::fullJobName(spec, js), js, js.layers, js.env,
-                                       spec.user));
+    ASSIGN_OR_RETURN(auto* bj,
+                     makeJob(core::fullJobName(spec, js), js, js.layers, js.env, spec.user));
     by_index.push_back(bj);
   }
   // Post jobs run after their parent finishes (JOB_ON_JOB), as the user "monitor".
@@ -230,16 +263,17 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
         if (!layer.empty()) {
           auto it = side.built->layers.find(layer);
           if (it == side.built->layers.end())
-            return absl::InvalidArgumentError(absl::StrCat("spec line ", ds.line, ": depend names layer ",
-                                                           layer, " which job ", job, " lacks"));
+            return absl::InvalidArgumentError(absl::StrCat("spec line ", ds.line,
+                                                           ": depend names layer ", layer,
+                                                           " which job ", job, " lacks"));
           side.layer = it->second;
           side.layer_id = it->second->layer.id;
           if (!frame.empty()) {
             side.frame_id = frameByName(*it->second, frame);
             if (side.frame_id.empty())
-              return absl::InvalidArgumentError(absl::StrCat(
-                  "spec line ", ds.line, ": depend names frame ", frame, " which layer ", layer,
-                  " lacks"));
+              return absl::InvalidArgumentError(absl::StrCat("spec line ", ds.line,
+                                                             ": depend names frame ", frame,
+                                                             " which layer ", layer, " lacks"));
           }
         }
         return side;
@@ -264,9 +298,8 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
           for (const auto& f : frames)
             if (f.name == frame) side.frame_id = f.id;
           if (side.frame_id.empty())
-            return absl::NotFoundError(absl::StrCat("spec line ", ds.line,
-                                                    ": depend names frame ", frame,
-                                                    " which job ", job, " lacks"));
+            return absl::NotFoundError(absl::StrCat("spec line ", ds.line, ": depend names frame ",
+                                                    frame, " which job ", job, " lacks"));
         }
       }
       return side;
@@ -281,8 +314,8 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
       core::Depend d;
       d.id = common::newId();
       d.type = ds.type;
-      d.target = er.job_id == on.job_id ? core::DependTarget::kInternal
-                                        : core::DependTarget::kExternal;
+      d.target =
+          er.job_id == on.job_id ? core::DependTarget::kInternal : core::DependTarget::kExternal;
       d.any_frame = ds.any_frame;
       d.er_job_id = er.job_id;
       d.er_layer_id = er_layer;
@@ -294,22 +327,40 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
     };
     using T = core::DependType;
     switch (ds.type) {
-      case T::kJobOnJob: add("", "", "", ""); break;
-      case T::kJobOnLayer: add("", "", on.layer_id, ""); break;
-      case T::kJobOnFrame: add("", "", on.layer_id, on.frame_id); break;
-      case T::kLayerOnJob: add(er.layer_id, "", "", ""); break;
-      case T::kLayerOnLayer: add(er.layer_id, "", on.layer_id, ""); break;
+      case T::kJobOnJob:
+        add("", "", "", "");
+        break;
+      case T::kJobOnLayer:
+        add("", "", on.layer_id, "");
+        break;
+      case T::kJobOnFrame:
+        add("", "", on.layer_id, on.frame_id);
+        break;
+      case T::kLayerOnJob:
+        add(er.layer_id, "", "", "");
+        break;
+      case T::kLayerOnLayer:
+        add(er.layer_id, "", on.layer_id, "");
+        break;
       case T::kLayerOnFrame:
-      case T::kLayerOnSimFrame: add(er.layer_id, "", on.layer_id, on.frame_id); break;
-      case T::kFrameOnJob: add(er.layer_id, er.frame_id, "", ""); break;
-      case T::kFrameOnLayer: add(er.layer_id, er.frame_id, on.layer_id, ""); break;
-      case T::kFrameOnFrame: add(er.layer_id, er.frame_id, on.layer_id, on.frame_id); break;
+      case T::kLayerOnSimFrame:
+        add(er.layer_id, "", on.layer_id, on.frame_id);
+        break;
+      case T::kFrameOnJob:
+        add(er.layer_id, er.frame_id, "", "");
+        break;
+      case T::kFrameOnLayer:
+        add(er.layer_id, er.frame_id, on.layer_id, "");
+        break;
+      case T::kFrameOnFrame:
+        add(er.layer_id, er.frame_id, on.layer_id, on.frame_id);
+        break;
       case T::kFrameByFrame:
       case T::kPreviousFrame: {
         if (!er.layer || !on.layer)
-          return absl::InvalidArgumentError(absl::StrCat(
-              "spec line ", ds.line, ": ", std::string(core::toString(ds.type)),
-              " needs two layers of jobs in this spec"));
+          return absl::InvalidArgumentError(absl::StrCat("spec line ", ds.line, ": ",
+                                                         std::string(core::toString(ds.type)),
+                                                         " needs two layers of jobs in this spec"));
         for (size_t i = 0; i < er.layer->chunks.count(); ++i) {
           std::set<std::string> targets;
           for (int32_t n : er.layer->chunks.chunk(i)) {

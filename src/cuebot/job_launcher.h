@@ -5,6 +5,8 @@
 // transaction.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,14 @@ struct LaunchOptions {
   int64_t max_frames_per_layer = core::kDefaultMaxFramesPerLayer;
 };
 
+// A job as launched and, when no depend held any of its frames, its frames by layer id in
+// dispatch order: every one of them waiting, which is what the farm model would otherwise
+// read back from the store.
+struct LaunchedJob {
+  core::Job job;
+  std::optional<std::map<std::string, std::vector<store::WaitingFrame>>> waiting;
+};
+
 class JobLauncher {
  public:
   JobLauncher(store::Store& store, const common::Clock& clock, LaunchOptions options)
@@ -28,6 +38,8 @@ class JobLauncher {
   // NOT_FOUND for an unknown show or depend target, ALREADY_EXISTS for a job name that
   // is already pending. Returns the created jobs, in spec order (post jobs after).
   absl::StatusOr<std::vector<core::Job>> launch(const std::string& xml);
+  // The same, with each job's waiting frames where it has no depends.
+  absl::StatusOr<std::vector<LaunchedJob>> launchJobs(const std::string& xml);
 
   // Pure part, exposed for tests: builds the jobs without writing them.
   absl::StatusOr<std::vector<store::NewJob>> build(const core::JobSpec& spec);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace cue::cuebot {
 namespace {
@@ -51,12 +52,12 @@ TEST_F(JobLauncherTest, ShowServiceOverrideWinsOverTheServiceAndLayerValuesWinOv
   ASSERT_TRUE(store_->createServiceOverride(show->id, shell).ok());
   EXPECT_EQ(store_->createServiceOverride(show->id, shell).status().code(),
             absl::StatusCode::kAlreadyExists);
-  auto jobs = launcher_->launch(spec(
-      "testing",
-      R"(<layer name="plain" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk>)"
-      R"(<services><service>shell</service></services></layer>)"
-      R"(<layer name="explicit" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk>)"
-      R"(<memory>2g</memory><services><service>shell</service></services></layer>)"));
+  auto jobs = launcher_->launch(
+      spec("testing",
+           R"(<layer name="plain" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk>)"
+           R"(<services><service>shell</service></services></layer>)"
+           R"(<layer name="explicit" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk>)"
+           R"(<memory>2g</memory><services><service>shell</service></services></layer>)"));
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   auto layers = *store_->getLayers(jobs->front().id);
   ASSERT_EQ(layers.size(), 2u);
@@ -70,19 +71,19 @@ TEST_F(JobLauncherTest, JobsWithoutCoresInTheSpecTakeTheShowsDefaults) {
   auto show = store_->findShow("testing");
   ASSERT_TRUE(show.ok());
   ASSERT_TRUE(store_->setShowDefaultCores(show->id, 200, 1200).ok());
-  auto jobs = launcher_->launch(spec(
-      "testing", R"(<layer name="render" type="Render"><cmd>r</cmd><range>1</range>)"
-                 R"(<chunk>1</chunk></layer>)"));
+  auto jobs = launcher_->launch(
+      spec("testing", R"(<layer name="render" type="Render"><cmd>r</cmd><range>1</range>)"
+                      R"(<chunk>1</chunk></layer>)"));
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   EXPECT_EQ(jobs->front().min_cores, 200);
   EXPECT_EQ(jobs->front().max_cores, 1200);
 }
 
 TEST_F(JobLauncherTest, AppliesServiceDefaultsAndChunks) {
-  auto jobs = launcher_->launch(spec(
-      "testing",
-      R"(<layer name="render" type="Render"><cmd>r</cmd><range>1-10</range><chunk>3</chunk>)"
-      R"(<services><service>prman</service></services></layer>)"));
+  auto jobs = launcher_->launch(
+      spec("testing",
+           R"(<layer name="render" type="Render"><cmd>r</cmd><range>1-10</range><chunk>3</chunk>)"
+           R"(<services><service>prman</service></services></layer>)"));
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   ASSERT_EQ(jobs->size(), 1u);
   const core::Job& j = jobs->front();
@@ -92,8 +93,8 @@ TEST_F(JobLauncherTest, AppliesServiceDefaultsAndChunks) {
   auto layers = store_->getLayers(j.id);
   ASSERT_TRUE(layers.ok());
   ASSERT_EQ(layers->size(), 1u);
-  EXPECT_EQ((*layers)[0].min_cores, 100);         // prman's default
-  EXPECT_EQ((*layers)[0].min_memory, 3355443);    // prman's default, 3.2 GB
+  EXPECT_EQ((*layers)[0].min_cores, 100);       // prman's default
+  EXPECT_EQ((*layers)[0].min_memory, 3355443);  // prman's default, 3.2 GB
   EXPECT_EQ((*layers)[0].tags, (std::vector<std::string>{"general", "desktop"}));
   store::FrameSearch q;
   q.job_id = j.id;
@@ -102,8 +103,8 @@ TEST_F(JobLauncherTest, AppliesServiceDefaultsAndChunks) {
   std::vector<std::string> names;
   for (const auto& f : *frames) names.push_back(f.name);
   // 1-10 in chunks of 3: frames 1, 4, 7, 10.
-  EXPECT_EQ(names, (std::vector<std::string>{"0001-render", "0004-render", "0007-render",
-                                             "0010-render"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"0001-render", "0004-render", "0007-render", "0010-render"}));
 }
 
 TEST_F(JobLauncherTest, FrameByFrameWithChunksWaitsOnEveryCoveredFrame) {
@@ -127,14 +128,15 @@ TEST_F(JobLauncherTest, FrameByFrameWithChunksWaitsOnEveryCoveredFrame) {
     edges.emplace(name_of[d.er_frame_id], name_of[d.on_frame_id]);
   }
   EXPECT_EQ(edges, (std::set<std::pair<std::string, std::string>>{{"0001-encode", "0001-render"},
-                                                            {"0001-encode", "0002-render"},
-                                                            {"0003-encode", "0003-render"},
-                                                            {"0003-encode", "0004-render"}}));
+                                                                  {"0001-encode", "0002-render"},
+                                                                  {"0003-encode", "0003-render"},
+                                                                  {"0003-encode", "0004-render"}}));
 }
 
 TEST_F(JobLauncherTest, UnknownShowIsNotFoundAndWritesNothing) {
-  auto jobs = launcher_->launch(
-      spec("nosuchshow", R"(<layer name="render" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk></layer>)"));
+  auto jobs = launcher_->launch(spec(
+      "nosuchshow",
+      R"(<layer name="render" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk></layer>)"));
   EXPECT_EQ(jobs.status().code(), absl::StatusCode::kNotFound) << jobs.status();
   EXPECT_NE(jobs.status().message().find("nosuchshow"), std::string::npos);
   auto all = store_->getJobs({});
@@ -144,7 +146,8 @@ TEST_F(JobLauncherTest, UnknownShowIsNotFoundAndWritesNothing) {
 
 TEST_F(JobLauncherTest, DependOnAJobNotOnTheFarmIsNotFound) {
   auto jobs = launcher_->launch(spec(
-      "testing", R"(<layer name="render" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk></layer>)",
+      "testing",
+      R"(<layer name="render" type="Render"><cmd>r</cmd><range>1</range><chunk>1</chunk></layer>)",
       R"(<depend type="JOB_ON_JOB"><depjob>comp</depjob><onjob>testing-sh01-artist_gone</onjob></depend>)"));
   EXPECT_EQ(jobs.status().code(), absl::StatusCode::kNotFound) << jobs.status();
 }
@@ -165,6 +168,49 @@ TEST_F(JobLauncherTest, PostLayersBecomeAPostJobWaitingOnTheJob) {
   ASSERT_TRUE(frames.ok());
   ASSERT_EQ(frames->size(), 1u);
   EXPECT_EQ((*frames)[0].state, core::FrameState::kDepend);
+}
+
+// The frames a launch hands the farm model (launchJobs) are the store's waiting frames, the
+// same ids in the same order; a job whose frames a depend may hold gets none.
+TEST_F(JobLauncherTest, LaunchedWaitingFramesAreWhatTheStoreHolds) {
+  auto jobs = launcher_->launchJobs(spec(
+      "testing",
+      R"(<layer name="render" type="Render"><cmd>r</cmd><range>1-3</range><chunk>1</chunk></layer>)"
+      R"(<layer name="encode" type="Render"><cmd>e</cmd><range>1-4</range><chunk>2</chunk></layer>)"));
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  ASSERT_EQ(jobs->size(), 1u);
+  ASSERT_TRUE(jobs->front().waiting.has_value());
+  const auto& launched = *jobs->front().waiting;
+  auto stored = store_->waitingFrames(jobs->front().job.id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_EQ(launched.size(), 2u);
+  ASSERT_EQ(launched.size(), stored->size());
+  for (const auto& [layer, frames] : *stored) {
+    SCOPED_TRACE(layer);
+    ASSERT_TRUE(launched.contains(layer));
+    const auto& mine = launched.at(layer);
+    ASSERT_EQ(mine.size(), frames.size());
+    for (size_t k = 0; k < frames.size(); ++k) {
+      EXPECT_EQ(mine[k].id, frames[k].id);
+      EXPECT_EQ(mine[k].number, frames[k].number);
+      EXPECT_EQ(mine[k].reserved_memory, frames[k].reserved_memory);
+      EXPECT_EQ(mine[k].dispatch_order, frames[k].dispatch_order);
+    }
+  }
+
+  auto held = launcher_->launchJobs(absl::StrReplaceAll(
+      spec(
+          "testing",
+          R"(<layer name="render" type="Render"><cmd>r</cmd><range>1-4</range><chunk>1</chunk></layer>)"
+          R"(<layer name="encode" type="Render"><cmd>e</cmd><range>1-4</range><chunk>2</chunk></layer>)",
+          R"(<depend type="FRAME_BY_FRAME"><depjob>comp</depjob><deplayer>encode</deplayer>)"
+          R"(<onjob>comp</onjob><onlayer>render</onlayer></depend>)"),
+      {{"\"comp\"", "\"comp2\""},
+       {"<depjob>comp<", "<depjob>comp2<"},
+       {"<onjob>comp<", "<onjob>comp2<"}}));
+  ASSERT_TRUE(held.ok()) << held.status();
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_FALSE(held->front().waiting.has_value());
 }
 
 }  // namespace

@@ -1,13 +1,11 @@
 #include "cuebot/model/farm_model.h"
 
-#include <unordered_map>
-
 #include <algorithm>
 #include <set>
-
-#include "core/frame_set.h"
+#include <unordered_map>
 
 #include "common/status.h"
+#include "core/frame_set.h"
 
 namespace cue::cuebot {
 
@@ -207,7 +205,15 @@ absl::Status FarmModel::refreshJob(const std::string& job_id) {
   return refreshJobLocked(job_id);
 }
 
-absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict) {
+absl::Status FarmModel::addNewJob(
+    const std::string& job_id, std::map<std::string, std::vector<store::WaitingFrame>>&& waiting) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return refreshJobLocked(job_id, /*evict=*/true, &waiting);
+}
+
+absl::Status FarmModel::refreshJobLocked(
+    const std::string& job_id, bool evict,
+    std::map<std::string, std::vector<store::WaitingFrame>>* known_waiting) {
   ASSIGN_OR_RETURN(core::Job job, store_.getJob(job_id));
   if (!show_idx_.contains(job.show_id) || !group_idx_.contains(job.group_id))
     RETURN_IF_ERROR(loadReferenceLocked());
@@ -236,7 +242,9 @@ absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict) 
   ASSIGN_OR_RETURN(auto layers, store_.getLayers(job.id));
   std::map<std::string, std::vector<store::WaitingFrame>> waiting;
   std::map<std::string, core::FrameCounts> counts;
-  if (v.active) {
+  if (v.active && known_waiting != nullptr) {
+    waiting = std::move(*known_waiting);  // none held by depends: no depend counts
+  } else if (v.active) {
     ASSIGN_OR_RETURN(waiting, store_.waitingFrames(job.id));
     ASSIGN_OR_RETURN(counts, store_.layerFrameCounts(job.id));
   }
@@ -337,8 +345,7 @@ absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host
   return procs;
 }
 
-std::optional<FarmModel::HostProcs> FarmModel::reportedInMemory(
-    const store::HostReportData& r) {
+std::optional<FarmModel::HostProcs> FarmModel::reportedInMemory(const store::HostReportData& r) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = host_by_name_.find(r.name);
   if (it == host_by_name_.end()) return std::nullopt;
@@ -461,8 +468,8 @@ void FarmModel::updateRecentlyFreedLocked(Index h, core::EpochSec now) {
   if (v.empty()) freed_.erase(it);
 }
 
-void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss,
-                           int32_t run_seconds, bool succeeded, bool oom, core::EpochSec now) {
+void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss, int32_t run_seconds,
+                           bool succeeded, bool oom, core::EpochSec now) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
@@ -511,8 +518,8 @@ void FarmModel::withView(const std::function<void(dispatch::FarmView&)>& fn) {
 }
 
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
-    const std::vector<std::string>& host_ids, const dispatch::Config& config,
-    core::EpochSec now, const BookFn& book, const std::function<std::string()>& new_proc_id) {
+    const std::vector<std::string>& host_ids, const dispatch::Config& config, core::EpochSec now,
+    const BookFn& book, const std::function<std::string()>& new_proc_id) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<Index> hosts;
   for (const auto& id : host_ids) {

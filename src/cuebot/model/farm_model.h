@@ -40,6 +40,11 @@ class FarmModel {
   // Re-reads a job (and its layers, waiting frames, depend counts) from the store; a job
   // that is no longer PENDING becomes inactive.
   absl::Status refreshJob(const std::string& job_id);
+  // The same for a job just created, whose frames are all waiting and known to the caller
+  // (by layer id, in dispatch order; JobLauncher::launchJobs): the job and its layers are
+  // read, its million frames are not read back. `waiting` is taken.
+  absl::Status addNewJob(const std::string& job_id,
+                         std::map<std::string, std::vector<store::WaitingFrame>>&& waiting);
   // Re-reads every job holding depend-waiting frames (a frame finished somewhere).
   absl::Status refreshDependents();
   // Re-reads a host and its procs from the store.
@@ -84,8 +89,8 @@ class FarmModel {
     int32_t frame_number = 0;
     std::string frame_name;
   };
-  using BookFn =
-      std::function<absl::StatusOr<std::vector<store::Booking>>(const std::vector<store::Booking>&)>;
+  using BookFn = std::function<absl::StatusOr<std::vector<store::Booking>>(
+      const std::vector<store::Booking>&)>;
   // Plans the hosts in turn (dispatch::planHosts: what one takes is gone for the next),
   // makes the bookings durable through one `book` call (visits that queued up together
   // are one transaction) and records those the store made, all under the model's lock;
@@ -117,12 +122,15 @@ class FarmModel {
   absl::Status loadReferenceLocked();
   // Makes a plan's bookings durable through `book`, records those the store made and
   // returns them to launch; re-reads what the store refused.
-  absl::StatusOr<std::vector<Launch>> bookPlanLocked(const dispatch::Plan& plan,
-                                                     core::EpochSec now, const BookFn& book,
-                                                     const std::function<std::string()>& new_proc_id);
+  absl::StatusOr<std::vector<Launch>> bookPlanLocked(
+      const dispatch::Plan& plan, core::EpochSec now, const BookFn& book,
+      const std::function<std::string()>& new_proc_id);
   // `evict`: a finished job with nothing running leaves the model (not while its procs
   // are being re-read).
-  absl::Status refreshJobLocked(const std::string& job_id, bool evict = true);
+  // `known_waiting`: the job's waiting frames when the caller knows them (addNewJob).
+  absl::Status refreshJobLocked(
+      const std::string& job_id, bool evict = true,
+      std::map<std::string, std::vector<store::WaitingFrame>>* known_waiting = nullptr);
   absl::Status refreshHostLocked(const core::Host& host, const std::vector<core::Proc>& procs);
   // The host's own fields (not its procs) in the view and records.
   void setHostLocked(dispatch::Index h, const core::Host& host);
@@ -137,13 +145,13 @@ class FarmModel {
   dispatch::MemoryPolicyConfig memory_config_;
   mutable std::mutex mu_;
   dispatch::FarmView view_;
-  std::vector<core::Job> jobs_;      // parallel to view_.jobs
-  std::vector<core::Layer> layers_;  // parallel to view_.layers
-  std::vector<core::Host> hosts_;    // parallel to view_.hosts
+  std::vector<core::Job> jobs_;                  // parallel to view_.jobs
+  std::vector<core::Layer> layers_;              // parallel to view_.layers
+  std::vector<core::Host> hosts_;                // parallel to view_.hosts
   std::vector<dispatch::MemoryHistory> memory_;  // parallel to view_.layers
-  std::map<std::string, dispatch::Index> show_idx_, alloc_idx_, group_idx_, limit_idx_,
-      job_idx_, layer_idx_, host_idx_, proc_idx_;
-  std::map<std::string, dispatch::Index> host_by_name_;  // hosts in the store, by name
+  std::map<std::string, dispatch::Index> show_idx_, alloc_idx_, group_idx_, limit_idx_, job_idx_,
+      layer_idx_, host_idx_, proc_idx_;
+  std::map<std::string, dispatch::Index> host_by_name_;   // hosts in the store, by name
   std::vector<dispatch::Index> free_jobs_, free_layers_;  // slots of jobs that left
   // Per host: (when, cores) of frames that ended, for HostView::recently_freed.
   std::map<dispatch::Index, std::vector<std::pair<core::EpochSec, core::CoreUnits>>> freed_;

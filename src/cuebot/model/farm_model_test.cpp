@@ -45,8 +45,11 @@ class FarmModelTest : public ::testing::Test {
   std::string launch(const std::string& name, const std::string& range) {
     auto jobs = launcher_->launch(absl::StrCat(
         "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
-        "<uid>1000</uid><job name=\"", name, "\"><paused>False</paused><layers>"
-        "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>", range,
+        "<uid>1000</uid><job name=\"",
+        name,
+        "\"><paused>False</paused><layers>"
+        "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>",
+        range,
         "</range><chunk>1</chunk><memory>1g</memory></layer></layers></job><depends/></spec>"));
     EXPECT_TRUE(jobs.ok()) << jobs.status();
     return jobs.ok() ? jobs->front().id : "";
@@ -109,6 +112,26 @@ TEST_F(FarmModelTest, BooksFromMemoryAndRecordsWhatTheStoreMade) {
   EXPECT_EQ(store_->getProcs(q)->size(), 4u);  // and in the store
 }
 
+// A new job's frames given as built (addNewJob) book as those read back from the store do.
+TEST_F(FarmModelTest, ANewJobsFramesAsBuiltBookInDispatchOrder) {
+  FarmModel model(*store_);
+  ASSERT_TRUE(model.load().ok());
+  auto jobs = launcher_->launchJobs(
+      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
+      "<uid>1000</uid><job name=\"built\"><paused>False</paused><layers>"
+      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1-3</range><chunk>1</chunk>"
+      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  ASSERT_TRUE(jobs->front().waiting.has_value());
+  std::vector<std::string> order;
+  for (const auto& [layer, frames] : *jobs->front().waiting)
+    for (const auto& f : frames) order.push_back(f.id);
+  ASSERT_TRUE(model.addNewJob(jobs->front().job.id, std::move(*jobs->front().waiting)).ok());
+  auto made = book(model);
+  ASSERT_EQ(made.size(), 3u);
+  for (size_t k = 0; k < made.size(); ++k) EXPECT_EQ(made[k].booking.frame_id, order[k]) << k;
+}
+
 TEST_F(FarmModelTest, FinishedJobsLeaveTheModelAndTheirSlotsAreReused) {
   std::string first = launch("first", "1-2");
   FarmModel model(*store_);
@@ -156,8 +179,8 @@ TEST_F(FarmModelTest, AReportThatChangesNoStateIsAnsweredFromMemory) {
   EXPECT_EQ(got->host.idle_cores, 200) << "4 cores, 2 booked";
   ASSERT_EQ(got->procs.size(), 2u);
   std::set<std::string> frames{got->procs[0].frame_id, got->procs[1].frame_id};
-  EXPECT_EQ(frames, (std::set<std::string>{launches[0].booking.frame_id,
-                                           launches[1].booking.frame_id}));
+  EXPECT_EQ(frames,
+            (std::set<std::string>{launches[0].booking.frame_id, launches[1].booking.frame_id}));
   EXPECT_EQ(got->procs[0].booked_time, 1000);
   EXPECT_EQ(got->procs[0].job_id, launches[0].job.id);
   EXPECT_EQ(store_->getHost(host_id_)->load, 0) << "the store is written by the caller";
