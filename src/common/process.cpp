@@ -1,9 +1,10 @@
 #include "common/process.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <cstdint>
 #include <string>
 
 #include "absl/synchronization/mutex.h"
@@ -19,11 +20,11 @@ void nameThisThread(const char* name) {
   ::pthread_setname_np(::pthread_self(), cut.c_str());
 }
 
-void useHugePageHeap(char** argv) {
-  if (std::getenv("GLIBC_TUNABLES") != nullptr) return;
-  if (::setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 0) != 0) return;
-  ::execv("/proc/self/exe", argv);
-  ::unsetenv("GLIBC_TUNABLES");  // not re-executed: frames and tools it starts get no trace
+void adviseHugePages(void* data, size_t bytes) {
+  constexpr uintptr_t kHuge = 2 * 1024 * 1024;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 }  // namespace cue::common

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/process.h"
 #include "common/status.h"
 #include "core/frame_set.h"
 
@@ -194,6 +195,9 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
     for (const auto& bl : bj->storage) total += bl->chunks.count();
     std::vector<core::Frame>& frames = bj->job.frames;
     frames.reserve(total);
+    common::adviseHugePages(frames.data(), total * sizeof(core::Frame));
+    // Each frame's job is bj->job.job (NewJob): its job_id is left empty, one string fewer
+    // per frame.
     for (auto& bl : bj->storage) {
       const core::Layer& l = bl->layer;
       bl->frames = &frames;
@@ -201,7 +205,6 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
       for (size_t i = 0; i < bl->chunks.count(); ++i) {
         core::Frame& f = frames.emplace_back();
         f.id = common::newId();
-        f.job_id = j.id;
         f.layer_id = l.id;
         f.layer_name = l.name;
         f.number = bl->chunks.number(i);

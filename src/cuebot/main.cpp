@@ -54,7 +54,6 @@ constexpr int kServerThreadsKept = 64;
 
 int main(int argc, char** argv) {
   using namespace cue;
-  common::useHugePageHeap(argv);  // may re-execute cuebot once, before anything starts
   common::disableAbslDeadlockDetection();
   Config cfg;
   CLI::App app{"cuebot: Cue's render farm server (OpenCue-compatible gRPC API)"};

@@ -36,7 +36,8 @@ using core::MemoryKb;
 
 // A new job as cuebot built it from a spec: layers and frames already expanded, each
 // frame in WAITING; depends name ids inside this job or of jobs already in the store.
-// createJob computes depend counts and moves blocked frames to DEPEND.
+// createJob computes depend counts and moves blocked frames to DEPEND. Frames belong to
+// `job`: their job_id is not read (JobLauncher leaves it empty).
 struct NewJob {
   core::Job job;
   std::vector<core::Layer> layers;
