@@ -93,6 +93,7 @@ absl::StatusOr<std::vector<LaunchedJob>> JobLauncher::launchJobs(const std::stri
         size_t end = k;
         while (end < frames.size() && frames[end].layer_id == f.layer_id) ++end;
         layer->reserve(end - k);
+        common::adviseHugePages(layer->data(), (end - k) * sizeof(store::WaitingFrame));
       }
       layer->push_back(
           store::WaitingFrame{std::move(f.id), f.number, f.reserved_memory, f.dispatch_order});
