@@ -58,6 +58,25 @@ std::string frameByName(const BuiltLayer& l, const std::string& name) {
   return "";
 }
 
+// A new job's frames (all waiting; layer after layer, each in dispatch order, as build()
+// makes them) as the farm model holds them. Their ids are moved out.
+store::WaitingByLayer takeWaiting(std::vector<core::Frame>& frames) {
+  store::WaitingByLayer out;
+  for (size_t first = 0; first < frames.size();) {
+    size_t end = first;
+    while (end < frames.size() && frames[end].layer_id == frames[first].layer_id) ++end;
+    std::vector<store::WaitingFrame>& layer = out[frames[first].layer_id];
+    layer.reserve(end - first);
+    common::adviseHugePages(layer.data(), (end - first) * sizeof(store::WaitingFrame));
+    for (size_t k = first; k < end; ++k) {
+      core::Frame& f = frames[k];
+      layer.push_back({std::move(f.id), f.number, f.reserved_memory, f.dispatch_order});
+    }
+    first = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<core::Job>> JobLauncher::launch(const std::string& xml) {
@@ -81,23 +100,7 @@ absl::StatusOr<std::vector<LaunchedJob>> JobLauncher::launchJobs(const std::stri
     LaunchedJob& l = out.emplace_back();
     l.job = std::move(nj.job);
     if (waiters.contains(l.job.id)) continue;
-    auto& waiting = l.waiting.emplace();
-    std::vector<store::WaitingFrame>* layer = nullptr;
-    const std::string* layer_id = nullptr;
-    auto& frames = nj.frames;
-    for (size_t k = 0; k < frames.size(); ++k) {  // layer after layer, in dispatch order
-      core::Frame& f = frames[k];
-      if (layer_id == nullptr || f.layer_id != *layer_id) {
-        layer_id = &f.layer_id;
-        layer = &waiting[f.layer_id];
-        size_t end = k;
-        while (end < frames.size() && frames[end].layer_id == f.layer_id) ++end;
-        layer->reserve(end - k);
-        common::adviseHugePages(layer->data(), (end - k) * sizeof(store::WaitingFrame));
-      }
-      layer->push_back(
-          store::WaitingFrame{std::move(f.id), f.number, f.reserved_memory, f.dispatch_order});
-    }
+    l.waiting = takeWaiting(nj.frames);
   }
   return out;
 }

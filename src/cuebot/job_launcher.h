@@ -26,7 +26,7 @@ struct LaunchOptions {
 // read back from the store.
 struct LaunchedJob {
   core::Job job;
-  std::optional<std::map<std::string, std::vector<store::WaitingFrame>>> waiting;
+  std::optional<store::WaitingByLayer> waiting;
 };
 
 class JobLauncher {

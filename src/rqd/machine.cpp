@@ -96,16 +96,16 @@ absl::StatusOr<std::unique_ptr<Machine>> Machine::probe(const MachineOptions& op
 }
 
 MachineDynamic Machine::sample() const {
-  constexpr auto kMaxAge = std::chrono::seconds(1);
+  constexpr int64_t kMaxAgeMs = 1000;
   MachineDynamic d;
   {
     std::lock_guard<std::mutex> lock(sample_mu_);
-    const auto now = std::chrono::steady_clock::now();
-    if (last_at_.time_since_epoch().count() == 0 || now - last_at_ >= kMaxAge) {
+    const int64_t now = options_.clock->nowMillis();
+    if (!last_ || now - last_at_ms_ >= kMaxAgeMs || now < last_at_ms_) {
       last_ = readProc();
-      last_at_ = now;
+      last_at_ms_ = now;
     }
-    d = last_;
+    d = *last_;
   }
   d.gpus = gpu_->probe();
   return d;

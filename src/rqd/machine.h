@@ -2,14 +2,15 @@
 // and how busy it is (free memory, load). Reads /proc through the parsers in proc_parse.h.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/clock.h"
 #include "rqd/frame_types.h"
 #include "rqd/proc_parse.h"
 
@@ -67,6 +68,8 @@ struct MachineOptions {
   std::string tmp_dir = "/tmp";    // reported as mcp (total/free space of its file system)
   int cores_override = 0;          // whole cores; 0 = detect
   int64_t memory_mb_override = 0;  // 0 = detect
+  // What sample()'s once-a-second reading is timed by.
+  const common::Clock* clock = &common::SystemClock::instance();
 };
 
 // What does not change while rqd runs.
@@ -122,8 +125,8 @@ class Machine {
   MachineStatic static_;
   std::unique_ptr<GpuProbe> gpu_;
   mutable std::mutex sample_mu_;
-  mutable MachineDynamic last_;                           // gpus left empty
-  mutable std::chrono::steady_clock::time_point last_at_;  // when last_ was read; epoch = never
+  mutable std::optional<MachineDynamic> last_;  // gpus left empty; none read yet
+  mutable int64_t last_at_ms_ = 0;              // when last_ was read (options_.clock)
 };
 
 // Core units of a topology: physical cores x 100 (hyperthreads are not counted, as OpenCue).

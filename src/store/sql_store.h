@@ -127,7 +127,7 @@ class SqlStore final : public Store {
                                         const std::string& name) override;
   absl::StatusOr<std::vector<core::Frame>> getFrames(const FrameSearch& search) override;
   absl::StatusOr<core::Frame> getFrame(const std::string& id) override;
-  absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> waitingFrames(
+  absl::StatusOr<WaitingByLayer> waitingFrames(
       const std::string& job_id) override;
   absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) override;
   absl::StatusOr<core::Depend> getDepend(const std::string& id) override;

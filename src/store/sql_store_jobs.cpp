@@ -357,12 +357,12 @@ absl::StatusOr<core::Frame> SqlStore::getFrame(const std::string& id) {
   });
 }
 
-absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> SqlStore::waitingFrames(
+absl::StatusOr<WaitingByLayer> SqlStore::waitingFrames(
     const std::string& job_id) {
-  return read([&]() -> absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> {
+  return read([&]() -> absl::StatusOr<WaitingByLayer> {
     // By the (job_id, state) index: only the waiting frames are visited. They come mostly in
     // insertion order, which is dispatch order until frames are reordered: sorted here.
-    std::map<std::string, std::vector<WaitingFrame>> out;
+    WaitingByLayer out;
     std::vector<WaitingFrame>* layer = nullptr;  // rows of one layer mostly come together
     std::string layer_id;
     RETURN_IF_ERROR(db_->queryEach(

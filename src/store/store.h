@@ -61,6 +61,8 @@ struct WaitingFrame {
   MemoryKb reserved_memory = 0;
   int32_t dispatch_order = 0;
 };
+// A job's waiting frames by layer id, each layer's in dispatch order.
+using WaitingByLayer = std::map<std::string, std::vector<WaitingFrame>>;
 
 struct Booking {
   std::string proc_id;  // chosen by the caller (a new id)
@@ -368,7 +370,7 @@ class Store : public ClusterStore {
   // The job's WAITING frames by layer id, each layer's in dispatch order, with only what
   // the dispatcher's model keeps of them: a 1,000,000-frame job is read without building
   // each frame whole, and a job with few frames left waiting reads only those.
-  virtual absl::StatusOr<std::map<std::string, std::vector<WaitingFrame>>> waitingFrames(
+  virtual absl::StatusOr<WaitingByLayer> waitingFrames(
       const std::string& job_id) = 0;
   // Every depend the job takes part in, on either side, active or satisfied.
   virtual absl::StatusOr<std::vector<core::Depend>> getDepends(const std::string& job_id) = 0;

@@ -205,15 +205,13 @@ absl::Status FarmModel::refreshJob(const std::string& job_id) {
   return refreshJobLocked(job_id);
 }
 
-absl::Status FarmModel::addNewJob(
-    const std::string& job_id, std::map<std::string, std::vector<store::WaitingFrame>>&& waiting) {
+absl::Status FarmModel::addNewJob(const std::string& job_id, store::WaitingByLayer&& waiting) {
   std::lock_guard<std::mutex> lock(mu_);
   return refreshJobLocked(job_id, /*evict=*/true, &waiting);
 }
 
-absl::Status FarmModel::refreshJobLocked(
-    const std::string& job_id, bool evict,
-    std::map<std::string, std::vector<store::WaitingFrame>>* known_waiting) {
+absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict,
+                                         store::WaitingByLayer* known_waiting) {
   ASSIGN_OR_RETURN(core::Job job, store_.getJob(job_id));
   if (!show_idx_.contains(job.show_id) || !group_idx_.contains(job.group_id))
     RETURN_IF_ERROR(loadReferenceLocked());
@@ -240,7 +238,7 @@ absl::Status FarmModel::refreshJobLocked(
   jobs_[j] = job;
 
   ASSIGN_OR_RETURN(auto layers, store_.getLayers(job.id));
-  std::map<std::string, std::vector<store::WaitingFrame>> waiting;
+  store::WaitingByLayer waiting;
   std::map<std::string, core::FrameCounts> counts;
   if (v.active && known_waiting != nullptr) {
     waiting = std::move(*known_waiting);  // none held by depends: no depend counts

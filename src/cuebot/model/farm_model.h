@@ -43,8 +43,7 @@ class FarmModel {
   // The same for a job just created, whose frames are all waiting and known to the caller
   // (by layer id, in dispatch order; JobLauncher::launchJobs): the job and its layers are
   // read, its million frames are not read back. `waiting` is taken.
-  absl::Status addNewJob(const std::string& job_id,
-                         std::map<std::string, std::vector<store::WaitingFrame>>&& waiting);
+  absl::Status addNewJob(const std::string& job_id, store::WaitingByLayer&& waiting);
   // Re-reads every job holding depend-waiting frames (a frame finished somewhere).
   absl::Status refreshDependents();
   // Re-reads a host and its procs from the store.
@@ -128,9 +127,8 @@ class FarmModel {
   // `evict`: a finished job with nothing running leaves the model (not while its procs
   // are being re-read).
   // `known_waiting`: the job's waiting frames when the caller knows them (addNewJob).
-  absl::Status refreshJobLocked(
-      const std::string& job_id, bool evict = true,
-      std::map<std::string, std::vector<store::WaitingFrame>>* known_waiting = nullptr);
+  absl::Status refreshJobLocked(const std::string& job_id, bool evict = true,
+                                store::WaitingByLayer* known_waiting = nullptr);
   absl::Status refreshHostLocked(const core::Host& host, const std::vector<core::Proc>& procs);
   // The host's own fields (not its procs) in the view and records.
   void setHostLocked(dispatch::Index h, const core::Host& host);
