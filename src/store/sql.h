@@ -76,6 +76,11 @@ class SqlConnection {
   virtual absl::Status beginRead() { return begin(); }
   virtual absl::Status commit() = 0;
   virtual absl::Status rollback() = 0;
+  // Around a transaction that writes far more rows than anything reads back soon (a big
+  // job's frames): the connection may keep fewer of the pages it writes in memory. Every
+  // beginBulkWrite is followed by endBulkWrite, on the same connection, whatever the outcome.
+  virtual absl::Status beginBulkWrite() { return absl::OkStatus(); }
+  virtual absl::Status endBulkWrite() { return absl::OkStatus(); }
   // "sqlite" or "postgresql", for the rare statement that must differ.
   virtual absl::string_view dialect() const = 0;
 };

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -24,7 +25,16 @@ using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpe
 // ---- jobs -------------------------------------------------------------------------
 
 absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
+  size_t frames = 0;
+  for (const auto& nj : jobs) frames += nj.frames.size();
   return transact([&]() -> absl::Status {
+    // So many frames' pages are written once and not read back soon (beginBulkWrite).
+    constexpr size_t kBulkFrames = 50'000;
+    const bool bulk = frames >= kBulkFrames;
+    if (bulk) RETURN_IF_ERROR(db_->beginBulkWrite());
+    absl::Cleanup end_bulk = [&] {
+      if (bulk) (void)db_->endBulkWrite();
+    };
     for (const auto& nj : jobs) {
       const core::Job& j = nj.job;
       ASSIGN_OR_RETURN(auto dup, db_->query("SELECT id FROM job WHERE name = $1 AND state = "
@@ -334,6 +344,9 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
     if (q.updated_since > 0) {
       params.push_back(i(q.updated_since));
       where.push_back(absl::StrCat("f.updated_time >= $", params.size()));
+      // Implied (since > 0), but written out so that frame_job_updated, which holds only
+      // frames changed at least once, can serve the query.
+      where.push_back("f.updated_time > 0");
     }
     std::string sql =
         absl::StrCat("SELECT ", kFrameCols, kFrameFrom, " WHERE ", absl::StrJoin(where, " AND "),

@@ -996,6 +996,24 @@ TEST_P(StoreConformanceTest, GetFramesFiltersByStateLayerAndNumberRange) {
   expectCountsMatchFrames(nj.job.id);
 }
 
+// GetUpdatedFrames' search: the frames changed at or after a time (the database's clock,
+// seconds), none of those left as they were submitted.
+TEST_P(StoreConformanceTest, GetFramesUpdatedSinceFindsOnlyChangedFrames) {
+  NewJob nj = testingJob("updated");
+  addLayer(nj, "render", 1, 5);
+  create(nj);
+  must(store().eatFrames({frameOf(nj, "render", 3).id}, kT0), "eatFrames");
+  FrameSearch q;
+  q.job_id = nj.job.id;
+  q.updated_since = 1;
+  auto changed = must(store().getFrames(q), "getFrames");
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].number, 3);
+  EXPECT_GT(changed[0].updated_time, 1);
+  q.updated_since = changed[0].updated_time + 1;
+  EXPECT_TRUE(must(store().getFrames(q), "getFrames").empty()) << "nothing changed since";
+}
+
 TEST_P(StoreConformanceTest, GetFramesPagesInDispatchOrder) {
   NewJob nj = testingJob("paging");
   addLayer(nj, "a", 1, 4);

@@ -31,6 +31,10 @@ absl::Status runScript(sqlite3* db, absl::string_view sql) {
   return absl::OkStatus();
 }
 
+// A 256 MB page cache (in KiB): a farm's frame indexes stay in memory (SQLite's default of
+// 2 MB made every insert of a million-frame job a disk read). Bulk writes run with less.
+constexpr absl::string_view kCacheSize = "PRAGMA cache_size=-262144";
+
 // A connection of our own to `path` (one thread at a time), with a 10 s busy timeout.
 absl::StatusOr<sqlite3*> openRaw(const std::string& path, int flags, absl::string_view what) {
   sqlite3* db = nullptr;
@@ -50,10 +54,9 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const s
   ASSIGN_OR_RETURN(sqlite3 * db, openRaw(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ""));
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   auto st = conn->execScript(
-      // A 256 MB page cache: a farm's frame indexes stay in memory (SQLite's default of
-      // 2 MB made every insert of a million-frame job a disk read).
       "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
-      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+      "PRAGMA temp_store=MEMORY;");
+  if (st.ok()) st = conn->execScript(kCacheSize);
   if (!st.ok()) return st;
   return conn;
 }
@@ -375,6 +378,10 @@ absl::Status SqliteConnection::begin() {
 }
 // Deferred: a WAL reader takes a snapshot at its first read and takes no write lock.
 absl::Status SqliteConnection::beginRead() { return execScript("BEGIN"); }
+
+absl::Status SqliteConnection::beginBulkWrite() { return execScript("PRAGMA cache_size=-32768"); }
+
+absl::Status SqliteConnection::endBulkWrite() { return execScript(kCacheSize); }
 // A writer's COMMIT that fails leaves the transaction open: the store rolls it back.
 absl::Status SqliteConnection::commit() {
   absl::Status st = execScript("COMMIT");

@@ -35,6 +35,13 @@ class SqliteConnection final : public SqlConnection {
   absl::Status commit() override;
   absl::Status rollback() override;
   absl::string_view dialect() const override { return "sqlite"; }
+  // A bulk write runs with a 32 MB page cache instead of 256 MB. Its pages are appended at
+  // the ends of the frame table and indexes: a small cache holds the pages it goes on
+  // writing as well as a large one (a large one fills with pages nobody reads and evicts
+  // the farm's), and filling 256 MB of pages that the process never touched before cost a
+  // million-frame submission a fifth of its time in page faults.
+  absl::Status beginBulkWrite() override;
+  absl::Status endBulkWrite() override;
 
   // From now on a commit that leaves `pages` or more pages in the WAL wakes a checkpointer
   // thread, which copies the WAL into the database file (PASSIVE: it does not hold up the

@@ -177,6 +177,44 @@ uint32_t walSequence(const fs::path& wal) {
 }
 }  // namespace
 
+// A bulk write runs with a 32 MB page cache and gives the 256 MB one back. A transaction
+// that writes more than the small cache holds spills pages into the WAL before its commit,
+// and commits whole.
+TEST(SqliteBulkWriteTest, RunsWithTheSmallCacheAndCommitsWhatSpilled) {
+  fs::path path = fs::temp_directory_path() / ("cue_bulk_" + common::newId() + ".db");
+  auto conn = SqliteConnection::open(path.string());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  SqliteConnection& db = **conn;
+  auto cacheKib = [&] {
+    auto rows = db.query("PRAGMA cache_size", {});
+    return rows.ok() && rows->size() == 1 ? (*rows)[0].i64(0) : 0;
+  };
+  EXPECT_EQ(cacheKib(), -262144);
+  ASSERT_TRUE(db.execScript("CREATE TABLE blob (b BLOB)").ok());
+  ASSERT_TRUE(db.begin().ok());
+  ASSERT_TRUE(db.beginBulkWrite().ok());
+  EXPECT_EQ(cacheKib(), -32768);
+  // 48 MB, a row a page.
+  ASSERT_TRUE(db.exec("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE "
+                      "x < 12000) INSERT INTO blob (b) SELECT randomblob(4000) FROM n",
+                      {})
+                  .ok());
+  EXPECT_GT(fs::file_size(path.string() + "-wal"), uintmax_t{8} << 20)
+      << "pages spilled into the WAL before the commit";
+  ASSERT_TRUE(db.endBulkWrite().ok());
+  ASSERT_TRUE(db.commit().ok());
+  EXPECT_EQ(cacheKib(), -262144);
+  auto count = db.query("SELECT COUNT(*), SUM(LENGTH(b)) FROM blob", {});
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ((*count)[0].i64(0), 12000);
+  EXPECT_EQ((*count)[0].i64(1), 48'000'000);
+  auto check = db.query("PRAGMA integrity_check", {});
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ((*check)[0].str(0), "ok");
+  conn->reset();
+  removeDatabase(path);
+}
+
 // The background checkpointer copies the WAL into the database file, and a write after a
 // complete checkpoint starts the WAL over instead of growing it. (It once did nothing: its
 // connection had not yet read the database, so it did not know it was in WAL mode, and the
