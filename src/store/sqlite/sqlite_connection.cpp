@@ -232,21 +232,46 @@ namespace {
 
 // The shared SQL numbers parameters PostgreSQL's way ("$7"); SQLite reads "$7" as a parameter
 // *named* "$7" whose index must be looked up by name (a linear scan per parameter, so a
-// 10,000-id IN list cost 50 M steps per call). "?7" is SQLite's own form: index 7, no lookup.
-// Quoted text ('...', "...") is left as it is.
+// 10,000-id IN list cost 50 M steps per call). "?7" is SQLite's own form: index 7, no lookup
+// when binding, though SQLite still looks each one up by number once as it compiles the
+// statement (a scan of the numbers before it). So a statement whose parameters are $1, $2,
+// ... $N, each once and in that order (the generated VALUES and IN lists of bookings and
+// completions), gets plain "?", which SQLite numbers by position without any lookup; any
+// other statement gets "?N". Quoted text ('...', "...") is left as it is.
 std::string numberedParams(absl::string_view sql) {
-  std::string out(sql);
+  // Where each "$N" outside quotes begins and ends, and whether they run 1, 2, ... N.
+  struct Param {
+    size_t at, end;
+  };
+  std::vector<Param> found;
+  bool in_order = true;
   char quote = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    const char c = out[i];
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
     if (quote != 0) {
       if (c == quote) quote = 0;
     } else if (c == '\'' || c == '"') {
       quote = c;
-    } else if (c == '$' && i + 1 < out.size() && out[i + 1] >= '1' && out[i + 1] <= '9') {
-      out[i] = '?';
+    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '1' && sql[i + 1] <= '9') {
+      size_t end = i + 1;
+      uint64_t n = 0;
+      while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9' && n < 1'000'000)
+        n = n * 10 + static_cast<uint64_t>(sql[end++] - '0');
+      in_order = in_order && n == found.size() + 1;
+      found.push_back({i, end});
+      i = end - 1;
     }
   }
+  std::string out;
+  out.reserve(sql.size());
+  size_t from = 0;
+  for (const Param& p : found) {
+    out.append(sql.data() + from, p.at - from);
+    out += '?';
+    if (!in_order) out.append(sql.data() + p.at + 1, p.end - p.at - 1);
+    from = p.end;
+  }
+  out.append(sql.data() + from, sql.size() - from);
   return out;
 }
 

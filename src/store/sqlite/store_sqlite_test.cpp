@@ -158,7 +158,17 @@ TEST(SqliteParametersTest, NumberedParametersBindByNumberOutsideQuotes) {
   EXPECT_EQ((*rows)[0].i64(4), 1000);
   EXPECT_EQ((*rows)[0].i64(5), 300);
 
+  // $1 ... $N once each and in order (compiled as plain "?", numbered by position).
+  rows = (*conn)->query("SELECT $1, '$2', $2, \"$3\", $3", params);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ((*rows)[0].i64(0), 100);
+  EXPECT_EQ((*rows)[0].str(1), "$2");
+  EXPECT_EQ((*rows)[0].i64(2), 200);
+  EXPECT_EQ((*rows)[0].i64(4), 300);
+
   auto named = (*conn)->query("SELECT :name", {SqlValue(int64_t{1})});
+  EXPECT_FALSE(named.ok());
+  named = (*conn)->query("SELECT $1, :name", {SqlValue(int64_t{1}), SqlValue(int64_t{2})});
   EXPECT_FALSE(named.ok());
   auto too_few = (*conn)->query("SELECT $1, $2", {SqlValue(int64_t{1})});
   EXPECT_FALSE(too_few.ok());
