@@ -94,6 +94,7 @@ struct Planner {
   std::vector<std::vector<Index>> show_jobs;  // active, unpaused jobs with layers, in order
   std::vector<uint32_t> job_failed, layer_failed;  // == stamp: failed on this host
   uint32_t stamp = 0;
+  std::vector<std::vector<const Booking*>> booked_on_host;  // placeReservations' index
 
   Planner(const FarmView& f, const Config& c, EpochSec n)
       : farm(f), config(c), now(n), ov(f), ctx(f), show_jobs(f.shows.size()),
@@ -224,8 +225,9 @@ struct Planner {
   }
 
   // When enough of the host's procs have ended (expected) for a frame of the layer to
-  // fit, or nullopt if it never would.
-  std::optional<EpochSec> readyAt(Index l, Index h, const std::vector<Booking>& booked) const {
+  // fit, or nullopt if it never would. `booked`: this plan's bookings on the host.
+  std::optional<EpochSec> readyAt(Index l, Index h,
+                                  const std::vector<const Booking*>& booked) const {
     const LayerView& layer = farm.layers[l];
     const HostView& host = farm.hosts[h];
     const CoreUnits need_cores = minCoresOn(layer, host);
@@ -250,10 +252,9 @@ struct Planner {
                                                                       config)),
                       proc.cores, proc.memory, proc.gpus});
     }
-    for (const auto& b : booked)
-      if (b.host == h)
-        ends.push_back({now + expectedSeconds(farm.layers[b.layer], config), b.cores, b.memory,
-                        b.gpus});
+    for (const Booking* b : booked)
+      ends.push_back({now + expectedSeconds(farm.layers[b->layer], config), b->cores, b->memory,
+                      b->gpus});
     std::sort(ends.begin(), ends.end(), [](const End& a, const End& b) { return a.at < b.at; });
     for (const auto& e : ends) {
       cores += e.cores;
@@ -270,13 +271,17 @@ struct Planner {
     std::vector<bool> host_reserved(farm.hosts.size(), false);
     std::vector<int32_t> per_alloc(farm.allocs.size(), 0);
     std::vector<int32_t> layer_reserved(farm.layers.size(), 0);
+    // The plan's bookings by host, for readyAt: reserveOne asks it of every host, and
+    // scanning every booking for each was quadratic in a cold fill's thousands of them.
+    booked_on_host.assign(farm.hosts.size(), {});
+    for (const auto& b : plan.bookings) booked_on_host[b.host].push_back(&b);
     auto still_wanted = [&](Index l, Index h) {
       return l >= 0 && l < static_cast<Index>(farm.layers.size()) && h >= 0 && h < n_hosts &&
              !jobBlocked(farm, ov, l) && !hostBlocked(farm.hosts[h]) && !ov.reservationTaken(h);
     };
     for (const auto& r : farm.reservations) {
       if (!still_wanted(r.layer, r.host) || host_reserved[r.host]) continue;
-      auto ready = readyAt(r.layer, r.host, plan.bookings);
+      auto ready = readyAt(r.layer, r.host, booked_on_host[r.host]);
       if (!ready) continue;
       Reservation kept = r;
       kept.ready_at = *ready;
@@ -317,7 +322,7 @@ struct Planner {
       if (ov.subUsed(sub) + minCoresOn(layer, host) >
           std::max(farm.subs[sub].burst, farm.subs[sub].size))
         continue;
-      auto ready = readyAt(l, h, plan.bookings);
+      auto ready = readyAt(l, h, booked_on_host[h]);
       if (!ready) continue;
       if (*ready <= now) return false;  // it fits somewhere now: nothing to hold
       if (best == kNone || *ready < best_at) {
