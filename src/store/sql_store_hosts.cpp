@@ -125,11 +125,14 @@ absl::StatusOr<std::optional<std::string>> applyHostReport(SqlConnection& db,
                              {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss), i(u.max_pss),
                               i(r.now), i(u.gpu_memory), i(u.max_gpu_memory)}));
     if (n > 0) {
-      RETURN_IF_ERROR(db.exec("UPDATE frame SET used_memory = $2, max_rss = CASE WHEN max_rss "
-                              "> $3 THEN max_rss ELSE $3 END, max_pss = CASE WHEN max_pss > $4 "
-                              "THEN max_pss ELSE $4 END, used_gpu_memory = $5, max_gpu_memory "
-                              "= CASE WHEN max_gpu_memory > $6 THEN max_gpu_memory ELSE $6 END "
-                              "WHERE id = (SELECT frame_id FROM proc WHERE id = $1)",
+      RETURN_IF_ERROR(db.exec(absl::StrCat(
+                                  "UPDATE frame SET used_memory = $2, max_rss = CASE WHEN "
+                                  "max_rss > $3 THEN max_rss ELSE $3 END, max_pss = CASE WHEN "
+                                  "max_pss > $4 THEN max_pss ELSE $4 END, used_gpu_memory = $5, "
+                                  "max_gpu_memory = CASE WHEN max_gpu_memory > $6 THEN "
+                                  "max_gpu_memory ELSE $6 END, updated_time = ",
+                                  nowSeconds(db),
+                                  " WHERE id = (SELECT frame_id FROM proc WHERE id = $1)"),
                               {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss), i(u.gpu_memory),
                                i(u.max_gpu_memory)})
                           .status());

@@ -103,6 +103,14 @@ inline SqlValue s(absl::string_view v) { return SqlValue(std::string(v)); }
 inline SqlValue i(int64_t v) { return SqlValue(v); }
 inline SqlValue b(bool v) { return SqlValue(static_cast<int64_t>(v ? 1 : 0)); }
 
+// The database's clock in epoch seconds, as the frame_touch trigger stamps a frame's
+// updated_time (schema.cpp). The busiest frame updates (booking, completion, usage) stamp
+// it themselves, so the trigger need not rewrite the row a second time.
+inline absl::string_view nowSeconds(const SqlConnection& db) {
+  return db.dialect() == "postgresql" ? "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)"
+                                      : "CAST(strftime('%s', 'now') AS INTEGER)";
+}
+
 // Lists of names (tags, services, limits) are stored as TEXT joined with " | ".
 inline std::string joinList(const std::vector<std::string>& v) { return absl::StrJoin(v, " | "); }
 

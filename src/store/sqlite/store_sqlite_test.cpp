@@ -2,6 +2,7 @@
 // gets its own database file in the system temporary directory, removed afterwards.
 // Also SQLite-only checks: opening by URL, migrating a store an older cuebot wrote.
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -142,6 +143,46 @@ TEST(SqliteMigrationTest, StoreOfSchemaV5GainsGpuMemoryColumnsReadingZero) {
 // The shared SQL numbers parameters "$N"; SQLite binds them by position: quoted "$1" stays
 // text, a number used twice binds the same value, "$10" is not "$1" followed by "0", and a
 // parameter not numbered so is refused rather than bound to the wrong value.
+// frame_touch stamps a frame row that a change left unstamped, and writes no second row
+// when the change stamped it itself or the row is stamped this second already (or later).
+TEST(SqliteMigrationTest, FrameTouchRewritesOnlyUnstampedRows) {
+  fs::path path = fs::temp_directory_path() / ("cue_touch_" + common::newId() + ".db");
+  ASSERT_TRUE(openStore(path.string()).ok());  // the schema, migrated
+  auto conn = SqliteConnection::open(path.string());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  SqliteConnection& db = **conn;
+  ASSERT_TRUE(db.execScript(
+                    "PRAGMA foreign_keys=OFF;"
+                    "INSERT INTO frame (id, job_id, layer_id, name, number, state, dispatch_order) "
+                    "VALUES ('f1', 'j', 'l', '0001-a', 1, 'WAITING', 0);")
+                  .ok());
+  // Rows written by one UPDATE, its trigger's included.
+  auto rowsWritten = [&](const std::string& update) -> int64_t {
+    auto before = db.query("SELECT total_changes()", {});
+    if (!before.ok() || !db.exec(update, {}).ok()) return -1;
+    auto after = db.query("SELECT total_changes()", {});
+    return after.ok() ? (*after)[0].i64(0) - (*before)[0].i64(0) : -1;
+  };
+  auto stamp = [&] {
+    auto rows = db.query("SELECT updated_time FROM frame WHERE id = 'f1'", {});
+    return rows.ok() ? (*rows)[0].i64(0) : -1;
+  };
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  EXPECT_EQ(rowsWritten("UPDATE frame SET max_rss = 1 WHERE id = 'f1'"), 2) << "unstamped";
+  EXPECT_GE(stamp(), now);
+  EXPECT_EQ(rowsWritten("UPDATE frame SET max_rss = 2, updated_time = 5 WHERE id = 'f1'"), 1)
+      << "stamped by the change";
+  EXPECT_EQ(stamp(), 5);
+  EXPECT_EQ(rowsWritten("UPDATE frame SET max_rss = 3, updated_time = " +
+                        std::to_string(now + 3600) + " WHERE id = 'f1'"),
+            1);
+  EXPECT_EQ(rowsWritten("UPDATE frame SET max_rss = 4 WHERE id = 'f1'"), 1)
+      << "stamped this second or later already";
+  EXPECT_EQ(stamp(), now + 3600);
+  conn->reset();
+  removeDatabase(path);
+}
+
 TEST(SqliteParametersTest, NumberedParametersBindByNumberOutsideQuotes) {
   fs::path path = fs::temp_directory_path() / ("cue_params_" + common::newId() + ".db");
   auto conn = SqliteConnection::open(path.string());
