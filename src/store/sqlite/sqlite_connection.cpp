@@ -407,6 +407,7 @@ absl::Status SqliteConnection::beginRead() { return execScript("BEGIN"); }
 absl::Status SqliteConnection::beginBulkWrite() { return execScript("PRAGMA cache_size=-32768"); }
 
 absl::Status SqliteConnection::endBulkWrite() { return execScript(kCacheSize); }
+
 // A writer's COMMIT that fails leaves the transaction open: the store rolls it back.
 absl::Status SqliteConnection::commit() {
   absl::Status st = execScript("COMMIT");
