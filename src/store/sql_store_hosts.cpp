@@ -113,6 +113,12 @@ absl::StatusOr<std::optional<std::string>> applyHostReport(SqlConnection& db,
               {s(id), s(lock), i(r.free_memory), i(r.free_swap), i(r.free_mcp), i(r.load), i(r.now),
                s(r.rqd_address)})
           .status());
+  const std::string frame_usage = absl::StrCat(
+      "UPDATE frame SET used_memory = $2, max_rss = CASE WHEN max_rss > $3 THEN max_rss ELSE "
+      "$3 END, max_pss = CASE WHEN max_pss > $4 THEN max_pss ELSE $4 END, used_gpu_memory = "
+      "$5, max_gpu_memory = CASE WHEN max_gpu_memory > $6 THEN max_gpu_memory ELSE $6 END, "
+      "updated_time = ",
+      nowSeconds(db), " WHERE id = (SELECT frame_id FROM proc WHERE id = $1)");
   for (const auto& u : usage) {
     // A peak is the highest of what was stored and what the host reports now (an rqd
     // that restarted, or one that does not measure GPUs, reports lower peaks or 0).
@@ -125,14 +131,7 @@ absl::StatusOr<std::optional<std::string>> applyHostReport(SqlConnection& db,
                              {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss), i(u.max_pss),
                               i(r.now), i(u.gpu_memory), i(u.max_gpu_memory)}));
     if (n > 0) {
-      RETURN_IF_ERROR(db.exec(absl::StrCat(
-                                  "UPDATE frame SET used_memory = $2, max_rss = CASE WHEN "
-                                  "max_rss > $3 THEN max_rss ELSE $3 END, max_pss = CASE WHEN "
-                                  "max_pss > $4 THEN max_pss ELSE $4 END, used_gpu_memory = $5, "
-                                  "max_gpu_memory = CASE WHEN max_gpu_memory > $6 THEN "
-                                  "max_gpu_memory ELSE $6 END, updated_time = ",
-                                  nowSeconds(db),
-                                  " WHERE id = (SELECT frame_id FROM proc WHERE id = $1)"),
+      RETURN_IF_ERROR(db.exec(frame_usage,
                               {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss), i(u.gpu_memory),
                                i(u.max_gpu_memory)})
                           .status());
