@@ -153,15 +153,25 @@ absl::StatusOr<dispatch::JobExplanation> Farm::explainJob(const std::string& job
 absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) {
   ASSIGN_OR_RETURN(auto launched, launcher_.launchJobs(xml));
   std::vector<core::Job> jobs;
+  std::map<std::string, bool> show_filters;  // whether each show has enabled filters
   for (auto& l : launched) {
     core::Job& j = jobs.emplace_back(std::move(l.job));
     common::logger("cuebot")->info("launched job {} ({})", j.name, j.id);
     // The show's filters, as OpenCue runs them on every new job (never fail the launch).
-    // Their actions change the job and its layers, never its frames.
-    auto st = app::runFilters(*this, j.id);
-    if (!st.ok()) common::logger("cuebot")->warn("filters on job {}: {}", j.name, st.ToString());
-    auto after = store_.getJob(j.id);
-    if (after.ok()) j = *after;
+    // Their actions change the job and its layers, never its frames. Whether there are
+    // any is asked once per show and spec, not read with the job for each job.
+    auto [has, first] = show_filters.try_emplace(j.show_id, true);
+    if (first) {
+      auto any = app::hasEnabledFilters(*this, j.show_id);
+      has->second = !any.ok() || *any;  // unknown: run them, which reports the error
+    }
+    if (has->second) {
+      auto st = app::runFilters(*this, j.id);
+      if (!st.ok())
+        common::logger("cuebot")->warn("filters on job {}: {}", j.name, st.ToString());
+      auto after = store_.getJob(j.id);
+      if (after.ok()) j = *after;
+    }
     note("job", j.id);
     // A new job without depends: its frames, all waiting, go to the model as built, not
     // read back from the store.

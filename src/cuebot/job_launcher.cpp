@@ -136,6 +136,7 @@ absl::StatusOr<std::vector<store::NewJob>> JobLauncher::build(const core::JobSpe
     j.email = spec.email;
     j.uid = spec.uid.value_or(-1);
     j.group_id = group.id;
+    j.group_name = group.name;
     j.facility = spec.facility.empty() ? "local" : spec.facility;
     j.department = js.dept.empty() ? group.department : js.dept;
     j.os = js.os;

@@ -170,6 +170,46 @@ TEST_F(JobLauncherTest, PostLayersBecomeAPostJobWaitingOnTheJob) {
   EXPECT_EQ((*frames)[0].state, core::FrameState::kDepend);
 }
 
+// The job a launch returns is the job as the store holds it, every field a read gives
+// (Farm::launchSpec answers with it without reading it back when no filter changed it).
+TEST_F(JobLauncherTest, LaunchedJobIsTheJobTheStoreHolds) {
+  auto jobs = launcher_->launchJobs(spec(
+      "testing",
+      R"(<layer name="render" type="Render"><cmd>r</cmd><range>1-3</range><chunk>1</chunk></layer>)"));
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  ASSERT_EQ(jobs->size(), 1u);
+  const core::Job& mine = jobs->front().job;
+  auto stored = store_->getJob(mine.id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  const core::Job& s = *stored;
+  EXPECT_EQ(mine.name, s.name);
+  EXPECT_EQ(mine.show_id, s.show_id);
+  EXPECT_EQ(mine.show, s.show);
+  EXPECT_EQ(mine.shot, s.shot);
+  EXPECT_EQ(mine.user, s.user);
+  EXPECT_EQ(mine.email, s.email);
+  EXPECT_EQ(mine.uid, s.uid);
+  EXPECT_EQ(mine.group_id, s.group_id);
+  EXPECT_EQ(mine.group_name, s.group_name);
+  EXPECT_FALSE(s.group_name.empty());
+  EXPECT_EQ(mine.facility, s.facility);
+  EXPECT_EQ(mine.department, s.department);
+  EXPECT_EQ(mine.os, s.os);
+  EXPECT_EQ(mine.priority, s.priority);
+  EXPECT_EQ(mine.min_cores, s.min_cores);
+  EXPECT_EQ(mine.max_cores, s.max_cores);
+  EXPECT_EQ(mine.min_gpus, s.min_gpus);
+  EXPECT_EQ(mine.max_gpus, s.max_gpus);
+  EXPECT_EQ(mine.max_retries, s.max_retries);
+  EXPECT_EQ(mine.paused, s.paused);
+  EXPECT_EQ(mine.auto_eat, s.auto_eat);
+  EXPECT_EQ(mine.state, s.state);
+  EXPECT_EQ(mine.log_dir, s.log_dir);
+  EXPECT_EQ(mine.start_time, s.start_time);
+  EXPECT_EQ(mine.stop_time, s.stop_time);
+  EXPECT_EQ(mine.env, s.env);
+}
+
 // The frames a launch hands the farm model (launchJobs) are the store's waiting frames, the
 // same ids in the same order; a job whose frames a depend may hold gets none.
 TEST_F(JobLauncherTest, LaunchedWaitingFramesAreWhatTheStoreHolds) {

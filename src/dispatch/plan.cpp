@@ -253,8 +253,8 @@ struct Planner {
                       proc.cores, proc.memory, proc.gpus});
     }
     for (const Booking* b : booked)
-      ends.push_back({now + expectedSeconds(farm.layers[b->layer], config), b->cores, b->memory,
-                      b->gpus});
+      ends.push_back(
+          {now + expectedSeconds(farm.layers[b->layer], config), b->cores, b->memory, b->gpus});
     std::sort(ends.begin(), ends.end(), [](const End& a, const End& b) { return a.at < b.at; });
     for (const auto& e : ends) {
       cores += e.cores;

@@ -535,8 +535,8 @@ std::vector<std::string> postgresMigrations() {
   all.push_back(postgresTypes(kV6));
   all.push_back(absl::StrReplaceAll(postgresTypes(kV7),
                                     {{"seq BIGINT PRIMARY KEY AUTOINCREMENT", "seq BIGSERIAL PRIMARY KEY"}}));
-  all.push_back(absl::StrCat(postgresTypes(kV8.substr(0, kV8.find("DROP TRIGGER"))),
-                             kV8TouchPostgres));
+  all.push_back(
+      absl::StrCat(postgresTypes(kV8.substr(0, kV8.find("DROP TRIGGER"))), kV8TouchPostgres));
   return all;
 }
 

@@ -42,9 +42,9 @@ absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
   ASSIGN_OR_RETURN(auto frame_ok,
                    db.exec(absl::StrCat("UPDATE frame SET state = 'RUNNING', start_time = $2, "
                                         "stop_time = 0, reserved_memory = $3, version = version "
-                                        "+ 1, updated_time = ", nowSeconds(db), ", "
-                                        "last_resource = (SELECT name FROM host WHERE id = $4) "
-                                        "|| $5 WHERE id = $1 AND state = 'WAITING'"),
+                                        "+ 1, last_resource = (SELECT name FROM host WHERE id = "
+                                        "$4) || $5, updated_time = ",
+                                        nowSeconds(db), " WHERE id = $1 AND state = 'WAITING'"),
                            {s(bk.frame_id), i(bk.now), i(bk.memory), s(bk.host_id),
                             s(lastResource("", bk.cores, bk.gpus))}));
   if (frame_ok == 0) {
@@ -115,7 +115,8 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
       "WITH v (id, now, memory, last_resource) AS (VALUES ",
       valuesRows(fits.size(), {"TEXT", "BIGINT", "BIGINT", "TEXT"}, 1),
       ") UPDATE frame SET state = 'RUNNING', start_time = v.now, stop_time = 0, reserved_memory "
-      "= v.memory, version = frame.version + 1, updated_time = ", nowSeconds(db),
+      "= v.memory, version = frame.version + 1, updated_time = ",
+      nowSeconds(db),
       ", last_resource = v.last_resource FROM v WHERE frame.id = v.id AND frame.state = "
       "'WAITING'");
   std::map<std::string, HostResources, std::less<>> taken;

@@ -168,8 +168,8 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
         "v.last_resource, reserved_memory = CASE WHEN v.reserved_memory > 0 THEN "
         "v.reserved_memory ELSE frame.reserved_memory END, max_gpu_memory = CASE WHEN "
         "frame.max_gpu_memory > v.max_gpu_memory THEN frame.max_gpu_memory ELSE "
-        "v.max_gpu_memory END, version = frame.version + 1, updated_time = ", nowSeconds(db),
-        " FROM v WHERE frame.id = v.id AND frame.state = 'RUNNING'");
+        "v.max_gpu_memory END, version = frame.version + 1, updated_time = ",
+        nowSeconds(db), " FROM v WHERE frame.id = v.id AND frame.state = 'RUNNING'");
     statements.push_back(std::move(frames));
   }
   ASSIGN_OR_RETURN(auto changed, db.execAll(statements));

@@ -131,9 +131,8 @@ absl::StatusOr<std::optional<std::string>> applyHostReport(SqlConnection& db,
                              {s(u.proc_id), s(id), i(u.rss), i(u.max_rss), i(u.pss), i(u.max_pss),
                               i(r.now), i(u.gpu_memory), i(u.max_gpu_memory)}));
     if (n > 0) {
-      RETURN_IF_ERROR(db.exec(frame_usage,
-                              {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss), i(u.gpu_memory),
-                               i(u.max_gpu_memory)})
+      RETURN_IF_ERROR(db.exec(frame_usage, {s(u.proc_id), i(u.rss), i(u.max_rss), i(u.max_pss),
+                                            i(u.gpu_memory), i(u.max_gpu_memory)})
                           .status());
     }
   }

@@ -142,6 +142,11 @@ absl::Status runFilters(Farm& farm, const std::string& job_id) {
   return runOn(farm, job, defs, false);
 }
 
+absl::StatusOr<bool> hasEnabledFilters(Farm& farm, const std::string& show_id) {
+  ASSIGN_OR_RETURN(auto filters, farm.store().getFilters(show_id));
+  return std::any_of(filters.begin(), filters.end(), [](const auto& f) { return f.enabled; });
+}
+
 absl::Status runFilterOnJobs(Farm& farm, const std::string& filter_id,
                              const std::vector<std::string>& job_ids) {
   store::Store& store = farm.store();

@@ -27,6 +27,8 @@ namespace cue::cuebot::app {
 // that cannot apply (a deleted group, a bad value) is logged and skipped: filters never
 // make a launch fail. NOT_FOUND for an unknown job.
 absl::Status runFilters(Farm& farm, const std::string& job_id);
+// Whether the show has an enabled filter (runFilters would change nothing otherwise).
+absl::StatusOr<bool> hasEnabledFilters(Farm& farm, const std::string& show_id);
 // Runs one filter (enabled or not) on each job; NOT_FOUND for an unknown filter or job
 // (checked before anything changes). Jobs of another show than the filter's are
 // INVALID_ARGUMENT.

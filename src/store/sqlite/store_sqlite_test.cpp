@@ -151,11 +151,11 @@ TEST(SqliteMigrationTest, FrameTouchRewritesOnlyUnstampedRows) {
   auto conn = SqliteConnection::open(path.string());
   ASSERT_TRUE(conn.ok()) << conn.status();
   SqliteConnection& db = **conn;
-  ASSERT_TRUE(db.execScript(
-                    "PRAGMA foreign_keys=OFF;"
+  ASSERT_TRUE(
+      db.execScript("PRAGMA foreign_keys=OFF;"
                     "INSERT INTO frame (id, job_id, layer_id, name, number, state, dispatch_order) "
                     "VALUES ('f1', 'j', 'l', '0001-a', 1, 'WAITING', 0);")
-                  .ok());
+          .ok());
   // Rows written by one UPDATE, its trigger's included.
   auto rowsWritten = [&](const std::string& update) -> int64_t {
     auto before = db.query("SELECT total_changes()", {});
