@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "core/host_rules.h"
 #include "store/schema.h"
 #include "store/sql_rows.h"
 #include "store/sql_util.h"
@@ -29,8 +30,8 @@ using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpe
 absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
   if (r.name.empty()) return absl::InvalidArgumentError("a host report must name the host");
   return transact([&]() -> absl::StatusOr<core::Host> {
-    ASSIGN_OR_RETURN(auto rows,
-                     db_->query("SELECT id, lock_state FROM host WHERE name = $1", {s(r.name)}));
+    ASSIGN_OR_RETURN(auto rows, db_->query("SELECT id, lock_state, state FROM host WHERE name = $1",
+                                           {s(r.name)}));
     std::string id;
     if (rows.empty()) {
       id = common::newId();
@@ -59,15 +60,19 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
     std::string lock = r.nimby_locked                                  ? "NIMBY_LOCKED"
                        : (!rows.empty() && rows[0].str(1) == "LOCKED") ? "LOCKED"
                                                                        : "OPEN";
+    const core::HardwareState state = core::stateOnReport(
+        rows.empty() ? core::HardwareState::kUp
+                     : core::parseHardwareState(rows[0].str(2)).value_or(core::HardwareState::kUp));
     RETURN_IF_ERROR(
-        db_->exec("UPDATE host SET state = 'UP', lock_state = $2, cores = $3, memory = $4, gpus = "
+        db_->exec("UPDATE host SET lock_state = $2, cores = $3, memory = $4, gpus = "
                   "$5, gpu_memory = $6, total_memory = $7, free_memory = $8, total_swap = $9, "
                   "free_swap = $10, total_mcp = $11, free_mcp = $12, load = $13, boot_time = $14, "
-                  "ping_time = $15, os = $16, rqd_address = $17, slots = $18 WHERE id = $1",
+                  "ping_time = $15, os = $16, rqd_address = $17, slots = $18, state = $19 WHERE "
+                  "id = $1",
                   {s(id), s(lock), i(r.cores), i(r.total_memory), i(r.gpus), i(r.total_gpu_memory),
                    i(r.total_memory), i(r.free_memory), i(r.total_swap), i(r.free_swap),
                    i(r.total_mcp), i(r.free_mcp), i(r.load), i(r.boot_time), i(r.now), s(r.os),
-                   s(r.rqd_address), i(r.slots)})
+                   s(r.rqd_address), i(r.slots), s(core::toString(state))})
             .status());
     // Tags: what the rqd reports now (hardware), its allocation's tag, and the tags an
     // admin added (manual).
@@ -97,21 +102,23 @@ namespace {
 absl::StatusOr<std::optional<std::string>> applyHostReport(SqlConnection& db,
                                                            const HostReportData& r,
                                                            const std::vector<ProcUsage>& usage) {
-  ASSIGN_OR_RETURN(auto rows,
-                   db.query("SELECT id, lock_state FROM host WHERE name = $1", {s(r.name)}));
+  ASSIGN_OR_RETURN(auto rows, db.query("SELECT id, lock_state, state FROM host WHERE name = $1",
+                                       {s(r.name)}));
   if (rows.empty()) return std::nullopt;
   std::string id = rows[0].str(0);
   std::string lock = rows[0].str(1);
+  const core::HardwareState state = core::stateOnReport(
+      core::parseHardwareState(rows[0].str(2)).value_or(core::HardwareState::kUp));
   if (r.nimby_locked)
     lock = "NIMBY_LOCKED";
   else if (lock == "NIMBY_LOCKED")
     lock = "OPEN";
   RETURN_IF_ERROR(
-      db.exec("UPDATE host SET state = 'UP', lock_state = $2, free_memory = $3, free_swap = "
+      db.exec("UPDATE host SET state = $9, lock_state = $2, free_memory = $3, free_swap = "
               "$4, free_mcp = $5, load = $6, ping_time = $7, rqd_address = CASE WHEN $8 = '' "
               "THEN rqd_address ELSE $8 END WHERE id = $1",
               {s(id), s(lock), i(r.free_memory), i(r.free_swap), i(r.free_mcp), i(r.load), i(r.now),
-               s(r.rqd_address)})
+               s(r.rqd_address), s(core::toString(state))})
           .status());
   const std::string frame_usage = absl::StrCat(
       "UPDATE frame SET used_memory = $2, max_rss = CASE WHEN max_rss > $3 THEN max_rss ELSE "

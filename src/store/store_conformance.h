@@ -1410,6 +1410,24 @@ TEST_P(StoreConformanceTest, SetHostLockAndStateAreStored) {
   EXPECT_TRUE(must(store().getHosts(by_state), "getHosts").empty());
 }
 
+// A host's reports (boot or status) bring it UP, except from REPAIR, which only an admin
+// clears (OpenCue's rule: a host under repair keeps reporting).
+TEST_P(StoreConformanceTest, ReportsBringAHostUpButNotOutOfRepair) {
+  core::Host h = bootHost("render01");
+  const HostReportData report = hostReport("render01", 800, 16 * kKbPerGb, kT0, "local");
+  must(store().setHostState(h.id, core::HardwareState::kRepair), "setHostState");
+  must(store().updateHostReport(report, {}), "updateHostReport");
+  EXPECT_EQ(host(h.id).state, core::HardwareState::kRepair) << "after a status report";
+  must(store().upsertHost(report), "upsertHost");
+  EXPECT_EQ(host(h.id).state, core::HardwareState::kRepair) << "after a boot";
+  must(store().setHostState(h.id, core::HardwareState::kDown), "setHostState");
+  must(store().updateHostReport(report, {}), "updateHostReport");
+  EXPECT_EQ(host(h.id).state, core::HardwareState::kUp) << "a DOWN host that reports is UP";
+  must(store().setHostState(h.id, core::HardwareState::kRebooting), "setHostState");
+  must(store().upsertHost(report), "upsertHost");
+  EXPECT_EQ(host(h.id).state, core::HardwareState::kUp) << "a rebooted host that boots is UP";
+}
+
 TEST_P(StoreConformanceTest, HostsNotPingedSinceListsOnlyStaleUpHosts) {
   core::Host old_host = bootHost("old", 800, 16 * kKbPerGb, kT0);
   core::Host new_host = bootHost("new", 800, 16 * kKbPerGb, kT0 + 100);
