@@ -1,15 +1,14 @@
 // cuebot: Cue's central server. Options come from a config file, then the environment,
 // then flags (see --help); the store is created and seeded on first start and resumed
 // after.
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <grpcpp/grpcpp.h>
 
 #include "common/logging.h"
 #include "common/process.h"
@@ -25,20 +24,20 @@ namespace {
 
 // Every cuebot option, with its default.
 struct Config {
-  int port = 8443;                            // gRPC port; 0 picks a free one
-  std::string bind = "0.0.0.0";               // address to listen on
-  std::string db = "cuebot.db";               // SQLite path (or sqlite:PATH)
-  std::string log_root = "/tmp/rqd/logs";     // root of frame log directories
-  int host_timeout = 300;                     // seconds without a report before DOWN
-  int host_check_interval_ms = 5000;          // how often hosts are checked
-  int orphan_grace = 60;                      // seconds before an unreported proc is requeued
-  int dispatch_threads = 2;                   // booking threads
-  int sweep_interval_ms = 3000;               // periodic dispatch of idle hosts
-  int rqd_timeout_ms = 10000;                 // deadline of calls to rqd
-  std::string port_file;                      // write the bound port here once listening
-  std::string cuebot_id;                      // name in the booking lease ("" = host:port)
-  int lease_ms = 5000;                        // booking lease: takeover after this long
-  int sync_interval_ms = 200;                 // change feed between cuebots
+  int port = 8443;                         // gRPC port; 0 picks a free one
+  std::string bind = "0.0.0.0";            // address to listen on
+  std::string db = "cuebot.db";            // SQLite path (or sqlite:PATH)
+  std::string log_root = "/tmp/rqd/logs";  // root of frame log directories
+  int host_timeout = 300;                  // seconds without a report before DOWN
+  int host_check_interval_ms = 5000;       // how often hosts are checked
+  int orphan_grace = 60;                   // seconds before an unreported proc is requeued
+  int dispatch_threads = 2;                // booking threads
+  int sweep_interval_ms = 3000;            // periodic dispatch of idle hosts
+  int rqd_timeout_ms = 10000;              // deadline of calls to rqd
+  std::string port_file;                   // write the bound port here once listening
+  std::string cuebot_id;                   // name in the booking lease ("" = host:port)
+  int lease_ms = 5000;                     // booking lease: takeover after this long
+  int sync_interval_ms = 200;              // change feed between cuebots
   std::string log_level = "info";
 };
 
@@ -59,29 +58,54 @@ int main(int argc, char** argv) {
   Config cfg;
   CLI::App app{"cuebot: Cue's render farm server (OpenCue-compatible gRPC API)"};
   app.set_config("--config", "", "read options from this TOML/INI file");
-  app.add_option("--port", cfg.port, "gRPC port (0 = any free port)")->envname("CUEBOT_PORT")->capture_default_str();
+  app.add_option("--port", cfg.port, "gRPC port (0 = any free port)")
+      ->envname("CUEBOT_PORT")
+      ->capture_default_str();
   app.add_option("--bind", cfg.bind, "address to listen on")->capture_default_str();
-  app.add_option("--db", cfg.db, "store: a SQLite file path, sqlite:PATH, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")->envname("CUEBOT_DB")->capture_default_str();
-  app.add_option("--log-root", cfg.log_root, "root directory of frame logs")->envname("CUE_FRAME_LOG_DIR")->capture_default_str();
-  app.add_option("--host-timeout", cfg.host_timeout, "seconds without a report before a host is DOWN")->capture_default_str();
-  app.add_option("--host-check-interval-ms", cfg.host_check_interval_ms, "how often hosts are checked")->capture_default_str();
-  app.add_option("--orphan-grace", cfg.orphan_grace, "seconds after booking before a proc its host does not report is requeued")->capture_default_str();
-  app.add_option("--dispatch-threads", cfg.dispatch_threads, "booking threads")->capture_default_str();
-  app.add_option("--sweep-interval-ms", cfg.sweep_interval_ms, "periodic dispatch of idle hosts")->capture_default_str();
-  app.add_option("--rqd-timeout-ms", cfg.rqd_timeout_ms, "deadline of calls to rqd")->capture_default_str();
-  app.add_option("--cuebot-id", cfg.cuebot_id, "this cuebot's name among several on one database (default HOST:PORT)")->envname("CUEBOT_ID");
-  app.add_option("--lease-ms", cfg.lease_ms, "booking lease: another cuebot books this long after this one stops")->capture_default_str();
-  app.add_option("--sync-interval-ms", cfg.sync_interval_ms, "how often cuebots on one database exchange changes")->capture_default_str();
+  app.add_option(
+         "--db", cfg.db,
+         "store: a SQLite file path, sqlite:PATH, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")
+      ->envname("CUEBOT_DB")
+      ->capture_default_str();
+  app.add_option("--log-root", cfg.log_root, "root directory of frame logs")
+      ->envname("CUE_FRAME_LOG_DIR")
+      ->capture_default_str();
+  app.add_option("--host-timeout", cfg.host_timeout,
+                 "seconds without a report before a host is DOWN")
+      ->capture_default_str();
+  app.add_option("--host-check-interval-ms", cfg.host_check_interval_ms,
+                 "how often hosts are checked")
+      ->capture_default_str();
+  app.add_option("--orphan-grace", cfg.orphan_grace,
+                 "seconds after booking before a proc its host does not report is requeued")
+      ->capture_default_str();
+  app.add_option("--dispatch-threads", cfg.dispatch_threads, "booking threads")
+      ->capture_default_str();
+  app.add_option("--sweep-interval-ms", cfg.sweep_interval_ms, "periodic dispatch of idle hosts")
+      ->capture_default_str();
+  app.add_option("--rqd-timeout-ms", cfg.rqd_timeout_ms, "deadline of calls to rqd")
+      ->capture_default_str();
+  app.add_option("--cuebot-id", cfg.cuebot_id,
+                 "this cuebot's name among several on one database (default HOST:PORT)")
+      ->envname("CUEBOT_ID");
+  app.add_option("--lease-ms", cfg.lease_ms,
+                 "booking lease: another cuebot books this long after this one stops")
+      ->capture_default_str();
+  app.add_option("--sync-interval-ms", cfg.sync_interval_ms,
+                 "how often cuebots on one database exchange changes")
+      ->capture_default_str();
   app.add_option("--port-file", cfg.port_file, "write the bound port to this file once listening");
-  app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")->capture_default_str();
+  app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   common::setLogLevel(cfg.log_level);
   auto log = common::logger("cuebot");
   if (cfg.host_timeout < 1 || cfg.dispatch_threads < 1 || cfg.lease_ms < 1000 ||
       cfg.sync_interval_ms < 10) {
-    log->error("--host-timeout and --dispatch-threads must be at least 1, --lease-ms at least "
-               "1000, --sync-interval-ms at least 10");
+    log->error(
+        "--host-timeout and --dispatch-threads must be at least 1, --lease-ms at least "
+        "1000, --sync-interval-ms at least 10");
     return 2;
   }
 
@@ -95,7 +119,8 @@ int main(int argc, char** argv) {
 
   auto store = store::openStore(cfg.db);
   if (!store.ok()) {
-    log->error("cannot open store {}: {}", store::redactStoreUrl(cfg.db), store.status().ToString());
+    log->error("cannot open store {}: {}", store::redactStoreUrl(cfg.db),
+               store.status().ToString());
     return 1;
   }
   auto& clock = common::SystemClock::instance();
@@ -143,7 +168,8 @@ int main(int argc, char** argv) {
   // Which cuebot books, when several share the database (cluster.h).
   cuebot::ClusterOptions copts;
   copts.id = cfg.cuebot_id.empty() ? hostName() + ":" + std::to_string(bound_port) : cfg.cuebot_id;
-  copts.reclaim_own_lease = cfg.cuebot_id.empty();  // HOST:PORT, the port bound by this process alone
+  copts.reclaim_own_lease =
+      cfg.cuebot_id.empty();  // HOST:PORT, the port bound by this process alone
   copts.lease_ms = cfg.lease_ms;
   copts.renew_interval_ms = std::max(200, cfg.lease_ms / 5);
   copts.sync_interval_ms = cfg.sync_interval_ms;
@@ -153,8 +179,10 @@ int main(int argc, char** argv) {
   farm.start();
   cluster.start();
   if (!cluster.leader())
-    log->info("{} follows: another cuebot holds the booking lease; this one serves the API "
-              "and rqds", copts.id);
+    log->info(
+        "{} follows: another cuebot holds the booking lease; this one serves the API "
+        "and rqds",
+        copts.id);
   log->info("cuebot listening on {}:{} with store {}", cfg.bind, bound_port,
             store::redactStoreUrl(cfg.db));
   if (!cfg.port_file.empty()) {

@@ -43,7 +43,7 @@ TEST(MachineTest, ABurstOfSamplesReadsProcOnceASecond) {
   clock.advanceMillis(999);
   EXPECT_EQ((*m)->sample().free_mem, 8000000) << "read again within a second";
   clock.advanceMillis(1);
-  EXPECT_EQ((*m)->sample().free_mem, 4000000) << "not read again a second later";
+  EXPECT_EQ((*m)->sample().free_mem, 4000000) << "read again a second later";
 }
 
 }  // namespace

@@ -26,6 +26,16 @@ using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpe
 
 // ---- hosts and procs --------------------------------------------------------------
 
+namespace {
+
+// The state a host that reports goes to (core::stateOnReport), from its stored state.
+std::string stateOnReport(const std::string& stored) {
+  return std::string(core::toString(
+      core::stateOnReport(core::parseHardwareState(stored).value_or(core::HardwareState::kUp))));
+}
+
+}  // namespace
+
 
 absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
   if (r.name.empty()) return absl::InvalidArgumentError("a host report must name the host");
@@ -60,9 +70,6 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
     std::string lock = r.nimby_locked                                  ? "NIMBY_LOCKED"
                        : (!rows.empty() && rows[0].str(1) == "LOCKED") ? "LOCKED"
                                                                        : "OPEN";
-    const core::HardwareState state = core::stateOnReport(
-        rows.empty() ? core::HardwareState::kUp
-                     : core::parseHardwareState(rows[0].str(2)).value_or(core::HardwareState::kUp));
     RETURN_IF_ERROR(
         db_->exec("UPDATE host SET lock_state = $2, cores = $3, memory = $4, gpus = "
                   "$5, gpu_memory = $6, total_memory = $7, free_memory = $8, total_swap = $9, "
@@ -72,7 +79,7 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
                   {s(id), s(lock), i(r.cores), i(r.total_memory), i(r.gpus), i(r.total_gpu_memory),
                    i(r.total_memory), i(r.free_memory), i(r.total_swap), i(r.free_swap),
                    i(r.total_mcp), i(r.free_mcp), i(r.load), i(r.boot_time), i(r.now), s(r.os),
-                   s(r.rqd_address), i(r.slots), s(core::toString(state))})
+                   s(r.rqd_address), i(r.slots), s(stateOnReport(rows.empty() ? "UP" : rows[0].str(2)))})
             .status());
     // Tags: what the rqd reports now (hardware), its allocation's tag, and the tags an
     // admin added (manual).
@@ -107,8 +114,6 @@ absl::StatusOr<std::optional<std::string>> applyHostReport(SqlConnection& db,
   if (rows.empty()) return std::nullopt;
   std::string id = rows[0].str(0);
   std::string lock = rows[0].str(1);
-  const core::HardwareState state = core::stateOnReport(
-      core::parseHardwareState(rows[0].str(2)).value_or(core::HardwareState::kUp));
   if (r.nimby_locked)
     lock = "NIMBY_LOCKED";
   else if (lock == "NIMBY_LOCKED")
@@ -118,7 +123,7 @@ absl::StatusOr<std::optional<std::string>> applyHostReport(SqlConnection& db,
               "$4, free_mcp = $5, load = $6, ping_time = $7, rqd_address = CASE WHEN $8 = '' "
               "THEN rqd_address ELSE $8 END WHERE id = $1",
               {s(id), s(lock), i(r.free_memory), i(r.free_swap), i(r.free_mcp), i(r.load), i(r.now),
-               s(r.rqd_address), s(core::toString(state))})
+               s(r.rqd_address), s(stateOnReport(rows[0].str(2)))})
           .status());
   const std::string frame_usage = absl::StrCat(
       "UPDATE frame SET used_memory = $2, max_rss = CASE WHEN max_rss > $3 THEN max_rss ELSE "

@@ -451,12 +451,12 @@ class Store : public ClusterStore {
   // ---- hosts and procs ----
   // Creates the host on first boot (allocation "<facility>.general" or the facility's
   // first), marks it UP (core::stateOnReport: one in REPAIR stays so), refreshes its
-  // resources. Idle cores are recomputed from the
-  // procs cuebot holds on it, not taken from rqd.
+  // resources. Idle cores are recomputed from the procs cuebot holds on it, not taken
+  // from rqd.
   virtual absl::StatusOr<core::Host> upsertHost(const HostReportData& report) = 0;
   // A status report: resources, ping time, state (as upsertHost) and per-proc usage, in
-  // one transaction. A proc
-  // and its frame take the use now (RSS and GPU memory; PSS on the proc); their peaks
+  // one transaction. A proc and its frame take the use now (RSS and GPU memory; PSS on
+  // the proc); their peaks
   // (max_rss, max_pss, max_gpu_memory) only ever rise, and a frame keeps them across its
   // attempts. Usage of a proc cuebot does not hold on that host is ignored. NOT_FOUND if
   // the host never booted.
