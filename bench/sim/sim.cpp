@@ -25,7 +25,8 @@ SimFarm::SimFarm(std::vector<HostSpec> hosts, std::map<std::string, FrameProfile
     h.idle_cores = spec.cores * 100;
     h.idle_memory = spec.memory_kb;
     total_cores_ += h.idle_cores;
-    host_index_[spec.name] = hosts_.size();
+    h.index = hosts_.size();
+    host_index_[spec.name] = h.index;
     h.spec = std::move(spec);
     hosts_.push_back(std::move(h));
   }
@@ -54,7 +55,8 @@ report::RenderHost SimFarm::renderHost(const Host& h) const {
   r.set_state(host::UP);
   for (const auto& t : h.spec.tags) r.add_tags(t);
   (*r.mutable_attributes())["SP_OS"] = "linux";
-  (*r.mutable_attributes())["rqd_address"] = rqd_address;
+  if (!rqd_addresses.empty())
+    (*r.mutable_attributes())["rqd_address"] = rqd_addresses[h.index % rqd_addresses.size()];
   (*r.mutable_attributes())["cue_completions_listed"] = "true";  // resent until taken
   return r;
 }

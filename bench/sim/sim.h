@@ -124,7 +124,10 @@ class SimFarm {
   // Procs (resource ids) running now.
   std::set<std::string> runningProcs();
   int64_t totalCores() const { return total_cores_; }
-  std::string rqd_address;  // where cuebot reaches these hosts (set before bootAll)
+  // Where cuebot reaches these hosts (set before bootAll): host i at rqd_addresses[i % n],
+  // so that the hosts' launches travel over several connections, as a farm's over one per
+  // rqd.
+  std::vector<std::string> rqd_addresses;
 
  private:
   struct Running {
@@ -135,6 +138,7 @@ class SimFarm {
   };
   struct Host {
     HostSpec spec;
+    size_t index = 0;        // in hosts_
     int64_t idle_cores = 0;  // core units
     int64_t idle_memory = 0;
     std::map<std::string, Running> running;  // by frame id

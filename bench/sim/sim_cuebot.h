@@ -20,7 +20,7 @@ struct CuebotOptions {
 };
 
 // Starts a cuebot process (binary `cuebot_bin`) and serves the hosts' rqd interface on
-// a free loopback port; `farm.rqd_address` is set to it.
+// free loopback ports; `farm.rqd_addresses` is set to them.
 absl::StatusOr<std::unique_ptr<Cuebot>> startGrpcCuebot(const std::string& cuebot_bin,
                                                         const CuebotOptions& options,
                                                         SimFarm& farm);
