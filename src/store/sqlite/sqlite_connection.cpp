@@ -168,14 +168,15 @@ class SqliteConnection::Checkpointer {
       asked_ = false;
       lock.unlock();
       // Again while the commits made during the last pass are many (each pass copies what
-      // the one before left: a few milliseconds' worth after two or three), then the rest
-      // with the writer held for those few frames only. The files are synced before that
+      // the one before left: a few milliseconds' worth after two or three), then, once the
+      // WAL is large (kRestartFactor), the rest with the writer held for those few frames
+      // only, so that the next write starts the WAL over. The files are synced before that
       // last pass (and the frames committed meanwhile copied), so that the writer is held
       // for the syncs of a few frames, not of everything the passes copied: in a churn on
       // ext4 the held pass went from 17 to 8 ms (median), the fixed cost of two syncs.
       int left = checkpoint();
       for (int pass = 0; pass < 4 && left > kHeldFrames; ++pass) left = checkpoint();
-      if (left > 0) {
+      if (left > 0 && wal_pages_.load() >= pages_ * kRestartFactor) {
         syncFiles();
         if (checkpoint() > 0) checkpointWithWriterHeld();
       }
@@ -191,6 +192,12 @@ class SqliteConnection::Checkpointer {
   std::atomic<uint64_t> caught_up_to_{0};  // commits_ when the last whole-WAL checkpoint began
   std::atomic<int> wal_pages_{0};          // the WAL's size after the last commit
   static constexpr int kHeldFrames = 64;   // most frames copied with the writer held
+  // The writer is held to start the WAL over only once the WAL holds this many times the
+  // checkpoint threshold (about 125 MB at 1,000 pages): a busy writer's WAL grows to that
+  // and starts over, while the passes between copy it as before. Held every 0.6 s (each
+  // pace), the 8 ms of syncs were the churn's slowest launches; its p99 fell from
+  // 8.3-11.6 ms (median 11.0) to 8.5-12.1 (median 9.4), five runs each.
+  static constexpr int kRestartFactor = 32;
   std::mutex gate_mu_;
   std::condition_variable gate_cv_;
   bool gate_closed_ = false;

@@ -48,8 +48,9 @@ class SqliteConnection final : public SqlConnection {
   // writer or readers) on a connection of its own to `path`, at most once per `pace` (a
   // page many commits wrote is copied once). SQLite's default does the same work inside
   // the commit that crossed the threshold, so one commit in a thousand paid for all of
-  // them. Its last pass, a few dozen frames, holds the writer's next transaction back
-  // (begin() waits), so that the WAL starts over instead of growing without end.
+  // them. Once the WAL holds 32 times `pages`, a last pass of a few dozen frames holds the
+  // writer's next transaction back (begin() waits), so that the WAL starts over instead of
+  // growing without end.
   absl::Status checkpointInBackground(const std::string& path, int pages = 1000,
                                       std::chrono::milliseconds pace =
                                           std::chrono::milliseconds(250));
