@@ -10,6 +10,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "facility.grpc.pb.h"
@@ -70,11 +71,10 @@ class GrpcCuebot final : public Cuebot {
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);  // as rqd's server
     server_ = builder.BuildAndStart();
+    if (!server_ || absl::c_linear_search(ports, 0))
+      return absl::InternalError("cannot serve the rqd interface");
     farm_.rqd_addresses.clear();
-    for (int port : ports) {
-      if (!server_ || port == 0) return absl::InternalError("cannot serve the rqd interface");
-      farm_.rqd_addresses.push_back(absl::StrCat("127.0.0.1:", port));
-    }
+    for (int port : ports) farm_.rqd_addresses.push_back(absl::StrCat("127.0.0.1:", port));
 
     RETURN_IF_ERROR(spawn("0"));
     grpc::ChannelArguments args_ch;
