@@ -167,8 +167,7 @@ absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) 
     }
     if (has->second) {
       auto st = app::runFilters(*this, j.id);
-      if (!st.ok())
-        common::logger("cuebot")->warn("filters on job {}: {}", j.name, st.ToString());
+      if (!st.ok()) common::logger("cuebot")->warn("filters on job {}: {}", j.name, st.ToString());
       auto after = store_.getJob(j.id);
       if (after.ok()) j = *after;
     }

@@ -36,7 +36,6 @@ std::string stateOnReport(const std::string& stored) {
 
 }  // namespace
 
-
 absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
   if (r.name.empty()) return absl::InvalidArgumentError("a host report must name the host");
   return transact([&]() -> absl::StatusOr<core::Host> {
@@ -70,6 +69,7 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
     std::string lock = r.nimby_locked                                  ? "NIMBY_LOCKED"
                        : (!rows.empty() && rows[0].str(1) == "LOCKED") ? "LOCKED"
                                                                        : "OPEN";
+    const std::string state = stateOnReport(rows.empty() ? "UP" : rows[0].str(2));
     RETURN_IF_ERROR(
         db_->exec("UPDATE host SET lock_state = $2, cores = $3, memory = $4, gpus = "
                   "$5, gpu_memory = $6, total_memory = $7, free_memory = $8, total_swap = $9, "
@@ -79,7 +79,7 @@ absl::StatusOr<core::Host> SqlStore::upsertHost(const HostReportData& r) {
                   {s(id), s(lock), i(r.cores), i(r.total_memory), i(r.gpus), i(r.total_gpu_memory),
                    i(r.total_memory), i(r.free_memory), i(r.total_swap), i(r.free_swap),
                    i(r.total_mcp), i(r.free_mcp), i(r.load), i(r.boot_time), i(r.now), s(r.os),
-                   s(r.rqd_address), i(r.slots), s(stateOnReport(rows.empty() ? "UP" : rows[0].str(2)))})
+                   s(r.rqd_address), i(r.slots), s(state)})
             .status());
     // Tags: what the rqd reports now (hardware), its allocation's tag, and the tags an
     // admin added (manual).

@@ -456,10 +456,9 @@ class Store : public ClusterStore {
   virtual absl::StatusOr<core::Host> upsertHost(const HostReportData& report) = 0;
   // A status report: resources, ping time, state (as upsertHost) and per-proc usage, in
   // one transaction. A proc and its frame take the use now (RSS and GPU memory; PSS on
-  // the proc); their peaks
-  // (max_rss, max_pss, max_gpu_memory) only ever rise, and a frame keeps them across its
-  // attempts. Usage of a proc cuebot does not hold on that host is ignored. NOT_FOUND if
-  // the host never booted.
+  // the proc); their peaks (max_rss, max_pss, max_gpu_memory) only ever rise, and a frame
+  // keeps them across its attempts. Usage of a proc cuebot does not hold on that host is
+  // ignored. NOT_FOUND if the host never booted.
   virtual absl::StatusOr<core::Host> updateHostReport(const HostReportData& report,
                                                       const std::vector<ProcUsage>& usage) = 0;
   // Several status reports, each as updateHostReport, in one transaction (group commit of
