@@ -99,6 +99,11 @@ absl::Status Daemon::start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // Launches and kills are small: no bandwidth-delay probing (reporter.cpp).
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  // gRPC's synchronous server keeps at most 2 idle threads: with cuebot's launches, kills
+  // and log reads coming together it started a thread for a call and ended it after, one
+  // per few dozen frames. The threads a burst needed now stay for the next (idle, they
+  // wait in the kernel).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 8);
   builder.AddListeningPort(absl::StrCat("0.0.0.0:", config_.port),
                            grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(rqd_service_.get());

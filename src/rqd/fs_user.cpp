@@ -24,6 +24,25 @@ bool setThreadGroups(const std::vector<gid_t>& groups) {
   return ::syscall(SYS_setgroups, groups.size(), groups.data()) == 0;
 }
 
+// rqd's own identity, which a thread returns to. rqd never calls set*id() (see the header),
+// so it is read once, not on every switch: a switch then costs five system calls each way.
+struct OwnIdentity {
+  uid_t euid;
+  gid_t egid;
+  std::vector<gid_t> groups;
+};
+
+const OwnIdentity& ownIdentity() {
+  static const OwnIdentity id = [] {
+    OwnIdentity out{::geteuid(), ::getegid(), {}};
+    int n = ::getgroups(0, nullptr);
+    out.groups.resize(static_cast<size_t>(n < 0 ? 0 : n));
+    if (n > 0 && ::getgroups(n, out.groups.data()) < 0) out.groups.clear();
+    return out;
+  }();
+  return id;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ScopedFsUser>> ScopedFsUser::become(
@@ -32,13 +51,13 @@ absl::StatusOr<std::unique_ptr<ScopedFsUser>> ScopedFsUser::become(
     return absl::InvalidArgumentError(
         absl::StrCat("will not create files as uid ", uid, " gid ", gid));
   }
-  if (::geteuid() != 0) {
+  const OwnIdentity& own = ownIdentity();
+  if (own.euid != 0) {
     return absl::FailedPreconditionError("rqd is not root: it cannot act as another user");
   }
-  int n = ::getgroups(0, nullptr);
-  std::vector<gid_t> saved(static_cast<size_t>(n < 0 ? 0 : n));
-  if (n > 0 && ::getgroups(n, saved.data()) < 0) saved.clear();
-  std::unique_ptr<ScopedFsUser> scope(new ScopedFsUser(currentFsUid(), currentFsGid(), saved));
+  // A thread's file-system identity is rqd's own (its effective ids) whenever no scope is
+  // active: each scope restores it, or rqd stops.
+  std::unique_ptr<ScopedFsUser> scope(new ScopedFsUser(own.euid, own.egid, own.groups));
   // Groups, then fsgid, then fsuid; restored in the reverse order. (setgroups needs
   // CAP_SETGID, which is not a file-system capability: a non-zero fsuid does not drop it.)
   if (!setThreadGroups(groups)) {
