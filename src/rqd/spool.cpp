@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -16,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/logging.h"
+#include "common/status.h"
 #include "rqd/sys_util.h"
 
 namespace cue::rqd {
@@ -160,35 +163,72 @@ std::string FileSpool::keyFor(const std::string& file_name) {
 
 std::string FileSpool::journalPath() const { return absl::StrCat(dir_, "/", kJournal); }
 
-FileSpool::~FileSpool() {
-  if (fd_ >= 0) ::close(fd_);
+struct FileSpool::Journal {
+  std::string dir;
+  std::mutex mu;  // one append or rewrite at a time
+  int fd = -1;    // the journal, open for appending, flock'd by this process
+  off_t size = 0;  // its size: no other process writes it
+  int64_t next_check_bytes = 0;  // no rewrite check below this size (mostly live)
+  ~Journal() {
+    if (fd >= 0) ::close(fd);  // releases the flock
+  }
+};
+
+absl::StatusOr<std::shared_ptr<FileSpool::Journal>> FileSpool::openJournal(
+    const std::string& dir) {
+  // By the directory's device and inode, however its path is spelled: a second flock of
+  // the same journal in this process would wait for ever.
+  struct stat dir_st {};
+  if (::stat(dir.c_str(), &dir_st) != 0) return errnoStatus(errno, absl::StrCat("stat ", dir));
+  const std::pair<dev_t, ino_t> key(dir_st.st_dev, dir_st.st_ino);
+  static std::mutex registry_mu;
+  static std::map<std::pair<dev_t, ino_t>, std::weak_ptr<Journal>> registry;
+  std::lock_guard<std::mutex> lock(registry_mu);
+  if (std::shared_ptr<Journal> open = registry[key].lock()) return open;
+  const std::string path = absl::StrCat(dir, "/", kJournal);
+  bool said = false;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return errnoStatus(errno, absl::StrCat("open ", path));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (!said) {
+        common::logger("rqd")->warn("spool {}: another process holds it; waiting for it", dir);
+        said = true;
+      }
+      if (errno != EWOULDBLOCK || ::flock(fd, LOCK_EX) != 0) {
+        absl::Status failed = errnoStatus(errno, absl::StrCat("flock ", path));
+        ::close(fd);
+        return failed;
+      }
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_nlink > 0) {
+      auto journal = std::make_shared<Journal>();
+      journal->dir = dir;
+      journal->fd = fd;
+      journal->size = st.st_size;
+      registry[key] = journal;
+      return journal;
+    }
+    ::close(fd);  // the process that held it rewrote the journal meanwhile: the new file
+  }
+  return absl::UnavailableError(absl::StrCat("spool ", dir, ": the journal keeps changing"));
 }
 
-absl::StatusOr<int> FileSpool::journalFdLocked(off_t* size) {
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    if (fd_ < 0) {
-      const std::string path = journalPath();
-      fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-      if (fd_ < 0) return errnoStatus(errno, absl::StrCat("open ", path));
-    }
-    if (::flock(fd_, LOCK_EX) != 0) return errnoStatus(errno, absl::StrCat("flock ", dir_));
-    struct stat st {};
-    if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) {
-      if (size != nullptr) *size = st.st_size;
-      return fd_;
-    }
-    // Another instance rewrote the journal while this one waited: use the new file.
-    ::close(fd_);
-    fd_ = -1;
+absl::StatusOr<std::shared_ptr<FileSpool::Journal>> FileSpool::journal() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!journal_) {
+    if (absl::Status made = makeDirs(dir_, 0700); !made.ok()) return made;
+    ASSIGN_OR_RETURN(journal_, openJournal(dir_));
   }
-  return absl::UnavailableError(absl::StrCat("spool ", dir_, ": the journal keeps changing"));
+  return journal_;
 }
+
+FileSpool::~FileSpool() = default;
 
 absl::Status FileSpool::init() {
-  if (absl::Status made = makeDirs(dir_, 0700); !made.ok()) return made;
-  std::lock_guard<std::mutex> lock(mu_);
-  absl::StatusOr<int> fd = journalFdLocked();
-  if (!fd.ok()) return fd.status();
+  ASSIGN_OR_RETURN(std::shared_ptr<Journal> j, journal());
+  std::lock_guard<std::mutex> lock(j->mu);
   absl::Status out;
   absl::StatusOr<std::string> bytes = readFile(journalPath());
   if (bytes.ok()) {
@@ -197,8 +237,10 @@ absl::Status FileSpool::init() {
     if (valid < bytes->size()) {
       common::logger("rqd")->warn("spool {}: dropping {} bytes of a record torn by a crash",
                                   dir_, bytes->size() - valid);
-      if (::ftruncate(*fd, static_cast<off_t>(valid)) != 0) {
+      if (::ftruncate(j->fd, static_cast<off_t>(valid)) != 0) {
         out = errnoStatus(errno, absl::StrCat("truncate ", journalPath()));
+      } else {
+        j->size = static_cast<off_t>(valid);
       }
     }
   }
@@ -217,33 +259,32 @@ absl::Status FileSpool::init() {
       common::logger("rqd")->warn("spool: skipping {}: {}", path, data.status().ToString());
       continue;
     }
-    out = writeAll(*fd, encodeRecord('P', key, *data), journalPath());
-    if (out.ok() && sync_) ::fdatasync(*fd);
+    const std::string record = encodeRecord('P', key, *data);
+    out = writeAll(j->fd, record, journalPath());
+    if (out.ok()) j->size += static_cast<off_t>(record.size());
+    if (out.ok() && sync_) ::fdatasync(j->fd);
     if (out.ok()) ::unlink(path.c_str());
   }
-  ::flock(*fd, LOCK_UN);
   return out;
 }
 
 absl::Status FileSpool::append(char op, const std::string& key, const std::string& data) {
-  std::lock_guard<std::mutex> lock(mu_);
-  off_t before = 0;  // the journal's size, under the lock
-  absl::StatusOr<int> fd = journalFdLocked(&before);
-  if (!fd.ok()) return fd.status();
+  ASSIGN_OR_RETURN(std::shared_ptr<Journal> j, journal());
   const std::string record = encodeRecord(op, key, data);
-  absl::Status out = writeAll(*fd, record, journalPath());
+  std::lock_guard<std::mutex> lock(j->mu);
+  absl::Status out = writeAll(j->fd, record, journalPath());
   // A record cut short (a full disk) would hide every record after it: it goes.
-  if (!out.ok()) ::ftruncate(*fd, before);
-  if (out.ok() && sync_ && ::fdatasync(*fd) != 0) {
+  if (!out.ok()) ::ftruncate(j->fd, j->size);
+  if (out.ok()) j->size += static_cast<off_t>(record.size());
+  if (out.ok() && sync_ && ::fdatasync(j->fd) != 0) {
     out = errnoStatus(errno, absl::StrCat("fdatasync ", journalPath()));
   }
-  if (out.ok()) maybeRewriteLocked(before + static_cast<off_t>(record.size()));
-  if (fd_ >= 0) ::flock(fd_, LOCK_UN);
+  if (out.ok()) maybeRewriteLocked(*j);
   return out;
 }
 
-void FileSpool::maybeRewriteLocked(off_t size) {
-  if (size < std::max(kRewriteBytes, next_check_bytes_)) return;
+void FileSpool::maybeRewriteLocked(Journal& j) {
+  if (j.size < std::max(kRewriteBytes, j.next_check_bytes)) return;
   absl::StatusOr<std::string> bytes = readFile(journalPath());
   if (!bytes.ok()) return;
   std::map<std::string, std::string> live;
@@ -252,13 +293,26 @@ void FileSpool::maybeRewriteLocked(off_t size) {
   if (live_bytes * 4 > bytes->size()) {
     // Mostly live (completions piling up while cuebot is away): not read again before the
     // journal has doubled, so appends stay cheap however much it holds.
-    next_check_bytes_ = static_cast<int64_t>(bytes->size()) * 2;
+    j.next_check_bytes = static_cast<int64_t>(bytes->size()) * 2;
     return;
   }
-  next_check_bytes_ = 0;
+  j.next_check_bytes = 0;
   std::string fresh;
   for (const auto& [k, v] : live) fresh += encodeRecord('P', k, v);
-  if (!writeFileAtomic(journalPath(), fresh, sync_).ok()) return;
+  // The new journal is locked before it takes the journal's name, so that a process that
+  // opens the name from then on waits for this one; one waiting on the old file finds it
+  // unlinked once it gets it (openJournal) and opens the new one.
+  const std::string path = journalPath();
+  const std::string tmp = absl::StrCat(path, ".tmp.", selfPid());
+  int fd = ::open(tmp.c_str(), O_RDWR | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  bool ok = ::flock(fd, LOCK_EX | LOCK_NB) == 0 && writeAll(fd, fresh, tmp).ok() &&
+            (!sync_ || ::fdatasync(fd) == 0) && ::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return;
+  }
   if (sync_) {
     int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
@@ -266,10 +320,9 @@ void FileSpool::maybeRewriteLocked(off_t size) {
       ::close(dir);
     }
   }
-  // Closing the replaced journal releases its flock: an instance waiting on it sees it
-  // unlinked and opens the new one.
-  ::close(fd_);
-  fd_ = -1;
+  ::close(j.fd);  // releases the old file's flock
+  j.fd = fd;
+  j.size = static_cast<off_t>(fresh.size());
 }
 
 absl::Status FileSpool::put(const std::string& key, const std::string& data) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -23,8 +24,11 @@
 
 namespace cue::rqd {
 
-// A directory of key -> bytes entries. Thread-safe; several instances (and processes) may
-// use one directory: appends and the rewrite take an flock on the journal.
+// A directory of key -> bytes entries. Thread-safe. One process uses a directory at a time:
+// the first init() takes an flock on the journal that the process keeps until its last
+// FileSpool on the directory is gone, so appends take no lock of their own; an rqd started
+// while another still holds the directory (a restart that overlaps the old process's exit)
+// waits for it, saying so. FileSpools of one process on one directory share its journal.
 class FileSpool {
  public:
   // `sync`: entries are fdatasynced, so they survive the host crashing; without it they
@@ -34,8 +38,9 @@ class FileSpool {
   FileSpool(const FileSpool&) = delete;
   FileSpool& operator=(const FileSpool&) = delete;
 
-  // Creates the directory (mkdir -p, mode 0700), drops a torn tail left by a crash, and
-  // takes in the entries of the older one-file-per-entry layout.
+  // Creates the directory (mkdir -p, mode 0700), takes its journal (waiting for another
+  // process that holds it), drops a torn tail left by a crash, and takes in the entries of
+  // the older one-file-per-entry layout. put() and remove() call it if no one did.
   absl::Status init();
   absl::Status put(const std::string& key, const std::string& data);
   // OK when the key does not exist.
@@ -55,19 +60,20 @@ class FileSpool {
   static std::string keyFor(const std::string& file_name);  // inverse; "" if not an entry
 
  private:
-  // Appends one record (op 'P' put or 'R' remove) under the journal's flock.
+  struct Journal;  // a directory's journal, open and locked, shared within the process
+  static absl::StatusOr<std::shared_ptr<Journal>> openJournal(const std::string& dir);
+  // The journal, taken on first use.
+  absl::StatusOr<std::shared_ptr<Journal>> journal();
+  // Appends one record (op 'P' put or 'R' remove).
   absl::Status append(char op, const std::string& key, const std::string& data);
-  // The journal opened for appending, reopened when a rewrite replaced it. Under mu_.
-  absl::StatusOr<int> journalFdLocked(off_t* size = nullptr);
-  // Rewrites the journal with only what it holds, when it has grown enough (`size`: its
-  // size now). Under mu_ and the journal's flock.
-  void maybeRewriteLocked(off_t size);
+  // Rewrites the journal with only what it holds, when it has grown enough. Under the
+  // journal's mutex.
+  void maybeRewriteLocked(Journal& j);
 
   std::string dir_;
   bool sync_;
-  std::mutex mu_;
-  int fd_ = -1;
-  int64_t next_check_bytes_ = 0;  // no rewrite check below this size (mostly live)
+  std::mutex mu_;  // guards journal_
+  std::shared_ptr<Journal> journal_;
 };
 
 // What rqd remembers about a running frame.

@@ -1,7 +1,13 @@
 // FileSpool's journal: torn records dropped, the older one-file-per-entry layout taken in,
-// rewrites that keep what is live, several instances on one directory. Real files in a
-// temp directory; no processes, no sockets.
+// rewrites that keep what is live, several instances on one directory, the directory held
+// by one process. Real files in a temp directory; no processes, no sockets.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
 
 #include <fstream>
 #include <string>
@@ -21,6 +27,16 @@ int64_t fileSize(const std::string& path) {
 
 void appendBytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::app | std::ios::binary) << bytes;
+}
+
+// What another process finds: the file at `path` locked (an flock through a new open file
+// description conflicts with this process's own as it would with another's).
+bool lockedForOthers(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return locked;
 }
 
 TEST(SpoolJournalTest, ARecordTornByACrashIsDroppedAndLaterWritesStillCount) {
@@ -97,6 +113,7 @@ TEST(SpoolJournalTest, TheJournalIsRewrittenWithWhatIsLiveAndOtherInstancesFollo
     largest = std::max(largest, fileSize(d + "/journal"));
   }
   EXPECT_LT(largest, 2 * FileSpool::kRewriteBytes);
+  EXPECT_TRUE(lockedForOthers(d + "/journal"));  // the rewritten journal is held as well
   ASSERT_TRUE(other.put("late", "after the rewrites").ok());  // lands in the current journal
   auto all = writer.loadAll();
   ASSERT_EQ(all.size(), 22u);  // frame-0, -100, ... -1900, kept, late
@@ -105,6 +122,26 @@ TEST(SpoolJournalTest, TheJournalIsRewrittenWithWhatIsLiveAndOtherInstancesFollo
   EXPECT_EQ(byKey["late"], "after the rewrites");
   EXPECT_EQ(byKey["frame-1900"], payload);
   EXPECT_EQ(byKey.count("frame-1901"), 0u);
+}
+
+TEST(SpoolJournalTest, AProcessHoldsTheDirectoryUntilItsLastSpoolOnItIsGone) {
+  testing::TempDir dir;
+  const std::string d = dir.file("spool");
+  {
+    auto first = std::make_unique<FileSpool>(d, /*sync=*/false);
+    ASSERT_TRUE(first->init().ok());
+    EXPECT_TRUE(lockedForOthers(d + "/journal"));
+    FileSpool second(d, /*sync=*/false);  // the same process: shares the journal, no wait
+    ASSERT_TRUE(second.init().ok());
+    ASSERT_TRUE(first->put("a", "from the first").ok());
+    first.reset();
+    EXPECT_TRUE(lockedForOthers(d + "/journal"));
+    ASSERT_TRUE(second.put("b", "from the second").ok());
+  }
+  EXPECT_FALSE(lockedForOthers(d + "/journal"));  // for the next rqd
+  FileSpool next(d, /*sync=*/false);
+  ASSERT_TRUE(next.init().ok());
+  EXPECT_EQ(next.loadAll().size(), 2u);
 }
 
 // Completions piling up while cuebot is away: nothing to gain by rewriting, so the journal
