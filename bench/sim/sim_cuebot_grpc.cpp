@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -146,6 +147,10 @@ class GrpcCuebot final : public Cuebot {
 
   absl::Status boot(const report::BootReport& r) override {
     grpc::ClientContext ctx;
+    // As an rqd keeps trying to boot: a connection that failed once (seen once in dozens of
+    // runs, one of the 16) is tried again rather than failing the run.
+    ctx.set_wait_for_ready(true);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     report::RqdReportRqdStartupRequest req;
     *req.mutable_boot_report() = r;
     report::RqdReportRqdStartupResponse resp;

@@ -251,7 +251,7 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
   std::vector<RqdClient::LaunchCall> calls;
   calls.reserve(launches.size());
   for (const FarmModel::Launch* l : launches)
-    calls.push_back(RqdClient::LaunchCall{l->host.rqd_address, buildRunFrame(*l)});
+    calls.push_back(RqdClient::LaunchCall{l->host->rqd_address, buildRunFrame(*l)});
   return settle(launches, rqd_.launchFrames(calls));
 }
 
@@ -261,7 +261,7 @@ void Dispatcher::launchAsync(std::vector<FarmModel::Launch> launches) {
   std::vector<RqdClient::LaunchCall> calls;
   calls.reserve(held->size());
   for (const FarmModel::Launch& l : *held)
-    calls.push_back(RqdClient::LaunchCall{l.host.rqd_address, buildRunFrame(l)});
+    calls.push_back(RqdClient::LaunchCall{l.host->rqd_address, buildRunFrame(l)});
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++launches_in_flight_;
@@ -295,20 +295,20 @@ int Dispatcher::settle(const std::vector<const FarmModel::Launch*>& launches,
                            st.code() == absl::StatusCode::kUnknown;
     if (st.ok()) {
       ++launched;
-      log->debug("launched {}/{} on {} ({} cores)", l.job.name, l.frame_name, l.host.name,
+      log->debug("launched {}/{} on {} ({} cores)", l.job->name, l.frame_name, l.host->name,
                  bk.cores);
     } else if (uncertain) {
       stats_.launch_failures++;
       uncertain_.add(bk.proc_id, clock_.nowSeconds());
       log->warn("launch of {}/{} on {} unanswered ({}): kept booked until the host's reports "
-                "say whether it runs", l.job.name, l.frame_name, l.host.name, st.ToString());
+                "say whether it runs", l.job->name, l.frame_name, l.host->name, st.ToString());
     }
     if (st.ok() || uncertain) {
       if (kill) {  // asked while the launch was on its way
-        log->info("frame {}/{} on {}: sending the kill asked during its launch", l.job.name,
-                  l.frame_name, l.host.name);
-        auto ks = rqd_.killFrame(l.host.rqd_address, bk.frame_id, *kill);
-        if (!ks.ok()) log->warn("kill of frame {} on {} failed: {}", bk.frame_id, l.host.name,
+        log->info("frame {}/{} on {}: sending the kill asked during its launch", l.job->name,
+                  l.frame_name, l.host->name);
+        auto ks = rqd_.killFrame(l.host->rqd_address, bk.frame_id, *kill);
+        if (!ks.ok()) log->warn("kill of frame {} on {} failed: {}", bk.frame_id, l.host->name,
                                 ks.ToString());
       }
       continue;
@@ -318,7 +318,7 @@ int Dispatcher::settle(const std::vector<const FarmModel::Launch*>& launches,
     const bool refused = st.code() == absl::StatusCode::kInvalidArgument ||
                          st.code() == absl::StatusCode::kPermissionDenied;
     if (refused) stats_.refused++;
-    log->warn("launch of {}/{} on {} failed{}: {}", l.job.name, l.frame_name, l.host.name,
+    log->warn("launch of {}/{} on {} failed{}: {}", l.job->name, l.frame_name, l.host->name,
               refused ? " for good (frame DEAD)" : " (requeued)", st.ToString());
     auto us = store_.unbook(bk.proc_id, refused, core::kExitFailedLaunch, clock_.nowSeconds());
     if (!us.ok()) log->error("cannot undo booking {}: {}", bk.proc_id, us.ToString());
@@ -331,8 +331,8 @@ int Dispatcher::settle(const std::vector<const FarmModel::Launch*>& launches,
 
 rqd::RunFrame Dispatcher::buildRunFrame(const FarmModel::Launch& l) const {
   const store::Booking& b = l.booking;
-  const core::Job& job = l.job;
-  const core::Layer& layer = l.layer;
+  const core::Job& job = *l.job;
+  const core::Layer& layer = *l.layer;
   core::CommandContext ctx;
   ctx.job = job.name;
   ctx.job_id = job.id;
@@ -398,7 +398,7 @@ rqd::RunFrame Dispatcher::buildRunFrame(const FarmModel::Launch& l) const {
     env["CUE_FRAME_START"] = std::to_string(ctx.chunk_frames.front());
     env["CUE_FRAME_END"] = std::to_string(ctx.chunk_frames.back());
   }
-  (*rf.mutable_attributes())["host"] = l.host.name;
+  (*rf.mutable_attributes())["host"] = l.host->name;
   return rf;
 }
 

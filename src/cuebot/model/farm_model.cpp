@@ -1,7 +1,9 @@
 #include "cuebot/model/farm_model.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 
 #include "common/status.h"
@@ -590,16 +592,24 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
   }
   ASSIGN_OR_RETURN(auto made, book(bookings));
   out.reserve(made.size());
+  std::unordered_map<Index, std::shared_ptr<const core::Job>> job_copies;
+  std::unordered_map<Index, std::shared_ptr<const core::Layer>> layer_copies;
+  std::unordered_map<Index, std::shared_ptr<const core::Host>> host_copies;
+  auto copyOf = [](auto& copies, Index i, const auto& value) {
+    auto& copy = copies[i];
+    if (!copy) copy = std::make_shared<const std::decay_t<decltype(value)>>(value);
+    return copy;
+  };
   for (const auto& bk : made) {
     const dispatch::Booking& b = *by_frame[bk.frame_id];
     proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, now);
     Launch launch;
     launch.booking = bk;
-    launch.job = jobs_[b.job];
-    launch.layer = layers_[b.layer];
-    launch.host = hosts_[b.host];
+    launch.job = copyOf(job_copies, b.job, jobs_[b.job]);
+    launch.layer = copyOf(layer_copies, b.layer, layers_[b.layer]);
+    launch.host = copyOf(host_copies, b.host, hosts_[b.host]);
     launch.frame_number = numbers[bk.frame_id];
-    launch.frame_name = core::frameName(launch.frame_number, launch.layer.name);
+    launch.frame_name = core::frameName(launch.frame_number, launch.layer->name);
     out.push_back(std::move(launch));
   }
   // bookings the store refused mean memory and store disagree (a frame changed state,

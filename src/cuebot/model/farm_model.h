@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -80,11 +81,14 @@ class FarmModel {
 
   // ---- dispatch ----
   // A frame booked on a host, with what is needed to launch it.
+  // The job, layer and host as they were when the frame was booked: shared by the launches
+  // of one plan that have them in common, so that a plan of thousands of launches copies
+  // each job, layer and host once, under the model's lock.
   struct Launch {
     store::Booking booking;
-    core::Job job;
-    core::Layer layer;
-    core::Host host;
+    std::shared_ptr<const core::Job> job;
+    std::shared_ptr<const core::Layer> layer;
+    std::shared_ptr<const core::Host> host;
     int32_t frame_number = 0;
     std::string frame_name;
   };

@@ -82,7 +82,7 @@ class FarmModelTest : public ::testing::Test {
     done.now = 1010;
     ASSERT_TRUE(store_->completeFrame(done).ok());
     model.frameEnded(done.proc_id, done.max_rss, done.run_time, true, false);
-    ASSERT_TRUE(model.refreshJob(l.job.id).ok());
+    ASSERT_TRUE(model.refreshJob(l.job->id).ok());
   }
 
   int viewJobs(FarmModel& model) {
@@ -105,7 +105,7 @@ TEST_F(FarmModelTest, BooksFromMemoryAndRecordsWhatTheStoreMade) {
   auto launches = book(model);
   ASSERT_EQ(launches.size(), 4u);  // 4 cores, 1-core frames
   EXPECT_EQ(launches[0].frame_name, "0001-render");
-  EXPECT_EQ(launches[0].host.name, "render01");
+  EXPECT_EQ(launches[0].host->name, "render01");
   EXPECT_TRUE(book(model).empty());  // the host is full in memory
   store::ProcSearch q;
   q.host_ids = {host_id_};
@@ -182,7 +182,7 @@ TEST_F(FarmModelTest, AReportThatChangesNoStateIsAnsweredFromMemory) {
   EXPECT_EQ(frames,
             (std::set<std::string>{launches[0].booking.frame_id, launches[1].booking.frame_id}));
   EXPECT_EQ(got->procs[0].booked_time, 1000);
-  EXPECT_EQ(got->procs[0].job_id, launches[0].job.id);
+  EXPECT_EQ(got->procs[0].job_id, launches[0].job->id);
   EXPECT_EQ(store_->getHost(host_id_)->load, 0) << "the store is written by the caller";
 
   // What changes state goes to the store: a NIMBY lock, a new rqd address, an unknown host.
