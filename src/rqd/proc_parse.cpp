@@ -1,5 +1,6 @@
 #include "rqd/proc_parse.h"
 
+#include <array>
 #include <map>
 #include <set>
 #include <utility>
@@ -182,13 +183,23 @@ absl::StatusOr<ProcStat> parseProcStat(absl::string_view text) {
     return absl::InvalidArgumentError("stat: bad pid");
   }
   st.comm = std::string(text.substr(open + 1, close - open - 1));
-  // Fields after the command, numbered as in proc(5) starting at 3 (state).
-  std::vector<absl::string_view> f =
-      absl::StrSplit(text.substr(close + 1), absl::ByAnyChar(" \n"), absl::SkipEmpty());
+  // Fields after the command, numbered as in proc(5) starting at 3 (state); only as many as
+  // are read (a line has 52), without a vector: rqd reads one per frame and one per
+  // process of the host at every sample.
   constexpr size_t kNeeded = 22;  // up to field 24 (rss)
-  if (f.size() < kNeeded) {
+  std::array<absl::string_view, kNeeded> f;
+  size_t found = 0;
+  const absl::string_view rest = text.substr(close + 1);
+  for (size_t i = 0; found < kNeeded;) {
+    while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\n')) ++i;
+    if (i == rest.size()) break;
+    const size_t start = i;
+    while (i < rest.size() && rest[i] != ' ' && rest[i] != '\n') ++i;
+    f[found++] = rest.substr(start, i - start);
+  }
+  if (found < kNeeded) {
     return absl::InvalidArgumentError(
-        absl::StrCat("stat: ", f.size(), " fields after comm, need ", kNeeded));
+        absl::StrCat("stat: ", found, " fields after comm, need ", kNeeded));
   }
   auto field = [&](int n) { return f[n - 3]; };
   st.state = field(3).empty() ? '?' : field(3)[0];

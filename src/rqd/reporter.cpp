@@ -55,11 +55,13 @@ absl::Status Reporter::init() {
   for (const auto& [key, data] : spool_->loadAll()) {
     Pending p;
     p.key = key;
-    if (!p.report.ParseFromString(data)) {
+    auto request = std::make_shared<::report::RqdReportRunningFrameCompletionRequest>();
+    if (!request->mutable_frame_complete_report()->ParseFromString(data)) {
       common::logger("rqd")->warn("spool: dropping unparsable completion {}", key);
       spool_->remove(key).IgnoreError();
       continue;
     }
+    p.request = std::move(request);
     std::lock_guard<std::mutex> lock(mu_);
     pending_.push_back(std::move(p));
     ++loaded;
@@ -112,12 +114,14 @@ void Reporter::submitCompletion(const FrameCompletion& completion, const HostInf
   submitCompletion(toFrameCompleteReport(completion, host));
 }
 
-void Reporter::submitCompletion(const ::report::FrameCompleteReport& report) {
+void Reporter::submitCompletion(::report::FrameCompleteReport report) {
+  auto request = std::make_shared<::report::RqdReportRunningFrameCompletionRequest>();
+  request->mutable_frame_complete_report()->Swap(&report);
   Pending p;
-  p.report = report;
+  p.request = request;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const auto& f = report.frame();
+    const auto& f = p.report().frame();
     p.key = f.frame_id().empty() && f.resource_id().empty()
                 ? absl::StrCat("completion-", ++sequence_)
                 : absl::StrCat(f.frame_id(), "_", f.resource_id());
@@ -126,10 +130,10 @@ void Reporter::submitCompletion(const ::report::FrameCompleteReport& report) {
     }
   }
   if (spool_) {
-    absl::Status s = spool_->put(p.key, report.SerializeAsString());
+    absl::Status s = spool_->put(p.key, p.report().SerializeAsString());
     if (!s.ok()) {
-      common::logger("rqd")->error("cannot persist the completion of {}: {}", frameLabel(report),
-                                   s.ToString());
+      common::logger("rqd")->error("cannot persist the completion of {}: {}",
+                                   frameLabel(p.report()), s.ToString());
     }
   }
   {
@@ -152,7 +156,7 @@ size_t Reporter::pendingCompletions() const {
 bool Reporter::hasPendingCompletion(const std::string& frame_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   for (const Pending& p : pending_) {
-    if (p.report.frame().frame_id() == frame_id) return true;
+    if (p.report().frame().frame_id() == frame_id) return true;
   }
   return false;
 }
@@ -244,10 +248,10 @@ void Reporter::statusLoop() {
       for (const auto& p : pending_) {
         bool listed = false;
         for (const auto& f : *frames)
-          if (f.frame_id() == p.report.frame().frame_id()) listed = true;
+          if (f.frame_id() == p.report().frame().frame_id()) listed = true;
         if (listed) continue;
         auto* f = frames->Add();
-        *f = p.report.frame();
+        *f = p.report().frame();
         (*f->mutable_attributes())["cue_completed"] = "true";  // ended; not to be killed
       }
     }
@@ -286,18 +290,16 @@ void Reporter::completionLoop() {
       if (stopping_) return;
       p = pending_.front();
     }
-    ::report::RqdReportRunningFrameCompletionRequest req;
-    *req.mutable_frame_complete_report() = p.report;
     ::report::RqdReportRunningFrameCompletionResponse resp;
     auto ctx = newContext();
-    grpc::Status s = stub()->ReportRunningFrameCompletion(ctx.get(), req, &resp);
+    grpc::Status s = stub()->ReportRunningFrameCompletion(ctx.get(), *p.request, &resp);
     if (acknowledges(s.error_code())) {
       if (s.ok()) {  // at debug: the frame's "ended" line has said how it ended
         log->debug("completion of {} acknowledged (exit status {}, signal {})",
-                   frameLabel(p.report), p.report.exit_status(), p.report.exit_signal());
+                   frameLabel(p.report()), p.report().exit_status(), p.report().exit_signal());
       } else {
         log->info("cuebot has nothing to do with the completion of {} ({}); dropping it",
-                  frameLabel(p.report), describe(s));
+                  frameLabel(p.report()), describe(s));
       }
       if (spool_) spool_->remove(p.key).IgnoreError();
       {
@@ -308,7 +310,7 @@ void Reporter::completionLoop() {
       backoff = options_.retry_initial;
       continue;
     }
-    log->warn("completion of {} not delivered ({}); retrying in {} ms", frameLabel(p.report),
+    log->warn("completion of {} not delivered ({}); retrying in {} ms", frameLabel(p.report()),
               describe(s), backoff.count());
     noteFailure(s);
     if (sleepFor(backoff, completion_cv_)) return;

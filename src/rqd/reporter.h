@@ -75,7 +75,7 @@ class Reporter {
   // Queues (and persists) a completion; `host` is the RenderHost to send with it.
   void submitCompletion(const FrameCompletion& completion, const HostInfo& host);
   // Queues a completion already in wire form (e.g. loaded from the spool).
-  void submitCompletion(const ::report::FrameCompleteReport& report);
+  void submitCompletion(::report::FrameCompleteReport report);
 
   bool booted() const;
   size_t pendingCompletions() const;
@@ -87,9 +87,14 @@ class Reporter {
   static bool acknowledges(grpc::StatusCode code);
 
  private:
+  // A queued completion: the request made once, shared (not copied) by the queue and the
+  // call that sends it.
   struct Pending {
     std::string key;  // spool key: "<frame_id>_<resource_id>"
-    ::report::FrameCompleteReport report;
+    std::shared_ptr<const ::report::RqdReportRunningFrameCompletionRequest> request;
+    const ::report::FrameCompleteReport& report() const {
+      return request->frame_complete_report();
+    }
   };
   struct Target {
     std::string address;

@@ -224,12 +224,11 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
 void RqdCore::recordRunning(const RunningFrame& frame, pid_t pid, uint64_t root_starttime,
                             EpochSec started_at) {
   if (!running_spool_) return;
-  RunningRecord rec;
-  rec.spec = frame.view().spec;
-  rec.pid = pid;
-  rec.root_starttime = root_starttime;
-  rec.started_at = started_at;
-  absl::Status s = running_spool_->put(frame.frameId(), encodeRunningRecord(rec));
+  std::string record;
+  frame.withSpec([&](const FrameSpec& spec) {
+    record = encodeRunningRecord(spec, pid, root_starttime, started_at);
+  });
+  absl::Status s = running_spool_->put(frame.frameId(), record);
   if (!s.ok()) common::logger("rqd")->warn("cannot record running frame: {}", s.ToString());
 }
 

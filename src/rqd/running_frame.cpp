@@ -155,6 +155,11 @@ RunningFrameView RunningFrame::view() const {
   return v;
 }
 
+void RunningFrame::withSpec(const std::function<void(const FrameSpec&)>& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  fn(spec_);
+}
+
 std::vector<int> RunningFrame::collectProcesses() {
   ProcKey root;
   std::set<ProcKey> known;

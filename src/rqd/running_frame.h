@@ -112,6 +112,9 @@ class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
   const std::string& frameId() const { return spec_.frame_id; }
   // The frame as reports show it (spec with pid, log path and CPU_LIST, usage).
   RunningFrameView view() const;
+  // Runs fn with the frame's spec under the frame's lock, for what needs a few of its
+  // fields and not a copy of its environment and attributes.
+  void withSpec(const std::function<void(const FrameSpec&)>& fn) const;
   pid_t pid() const;
   bool finished() const { return finished_.load(); }
 

@@ -26,18 +26,21 @@ namespace {
 
 constexpr char kSuffix[] = ".entry";
 
-std::string escapeValue(const std::string& v) {
-  std::string out;
+// Appends v with each backslash doubled and each newline written as a backslash and n.
+void appendEscaped(absl::string_view v, std::string* out) {
+  if (v.find_first_of("\\\n") == absl::string_view::npos) {  // the usual case
+    out->append(v.data(), v.size());
+    return;
+  }
   for (char c : v) {
     if (c == '\\') {
-      out += "\\\\";
+      out->append("\\\\");
     } else if (c == '\n') {
-      out += "\\n";
+      out->append("\\n");
     } else {
-      out += c;
+      out->push_back(c);
     }
   }
-  return out;
 }
 
 std::string unescapeValue(absl::string_view v) {
@@ -342,10 +345,17 @@ std::vector<std::pair<std::string, std::string>> FileSpool::loadAll() const {
 }
 
 std::string encodeRunningRecord(const RunningRecord& r) {
-  const FrameSpec& s = r.spec;
+  return encodeRunningRecord(r.spec, r.pid, r.root_starttime, r.started_at);
+}
+
+std::string encodeRunningRecord(const FrameSpec& s, int pid, uint64_t root_starttime,
+                                EpochSec started_at) {
   std::string out;
-  auto put = [&](const char* key, const std::string& value) {
-    absl::StrAppend(&out, key, "=", escapeValue(value), "\n");
+  out.reserve(512);
+  auto put = [&](absl::string_view key, absl::string_view value) {
+    absl::StrAppend(&out, key, "=");
+    appendEscaped(value, &out);
+    out.push_back('\n');
   };
   put("version", "1");
   put("frame_id", s.frame_id);
@@ -358,9 +368,9 @@ std::string encodeRunningRecord(const RunningRecord& r) {
   put("num_gpus", absl::StrCat(s.num_gpus));
   put("start_time", absl::StrCat(s.start_time));
   put("log_dir_file", s.log_dir_file);
-  put("pid", absl::StrCat(r.pid));
-  put("root_starttime", absl::StrCat(r.root_starttime));
-  put("started_at", absl::StrCat(r.started_at));
+  put("pid", absl::StrCat(pid));
+  put("root_starttime", absl::StrCat(root_starttime));
+  put("started_at", absl::StrCat(started_at));
   return out;
 }
 

@@ -87,6 +87,9 @@ struct RunningRecord {
 // A small "key=value" per line text form (values escaped), stable across versions:
 // unknown keys are ignored when decoding.
 std::string encodeRunningRecord(const RunningRecord& r);
+// The same from the spec's fields (not copied), for a frame that runs now.
+std::string encodeRunningRecord(const FrameSpec& spec, int pid, uint64_t root_starttime,
+                                EpochSec started_at);
 absl::StatusOr<RunningRecord> decodeRunningRecord(const std::string& text);
 
 }  // namespace cue::rqd
