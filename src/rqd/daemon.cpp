@@ -82,7 +82,7 @@ absl::Status Daemon::start() {
 
   std::vector<FrameCompletion> lost = core_->recoverLostFrames();
   if (!lost.empty()) {
-    HostInfo host = core_->snapshot().host;
+    HostInfo host = core_->host();
     for (const FrameCompletion& c : lost) {
       if (!reporter_->hasPendingCompletion(c.spec.frame_id)) reporter_->submitCompletion(c, host);
     }
@@ -176,7 +176,7 @@ void Daemon::onFramesChanged() {
 }
 
 void Daemon::onFrameCompleted(const FrameCompletion& completion) {
-  if (reporter_) reporter_->submitCompletion(completion, core_->snapshot().host);
+  if (reporter_) reporter_->submitCompletion(completion, core_->host());
 }
 
 void Daemon::onExitRequested(ExitAction action) { requestExit(action); }

@@ -153,8 +153,8 @@ std::string formatCtime(EpochSec t) {
   return buf;
 }
 
-std::string formatHeader(const LogHeader& h) {
-  const FrameSpec& s = h.spec;
+std::string formatHeader(const LogHeader& h, const FrameSpec& s,
+                         const std::map<std::string, std::string>& env) {
   constexpr size_t w = 21;
   const std::string start = formatCtime(h.start_time);
   std::string out;
@@ -182,7 +182,7 @@ std::string formatHeader(const LogHeader& h) {
   row(&out, "softMemoryLimit", {absl::StrCat(s.soft_memory_limit), " KB"}, w);
   row(&out, "hardMemoryLimit", {absl::StrCat(s.hard_memory_limit), " KB"}, w);
   if (!h.cpus.empty()) row(&out, "cpuList", {absl::StrJoin(h.cpus, ",")}, w);
-  for (const auto& [key, value] : h.env) row(&out, "env", {key, "=", value}, w);
+  for (const auto& [key, value] : env) row(&out, "env", {key, "=", value}, w);
   out.append(kRule);
   return out;
 }

@@ -63,7 +63,6 @@ absl::StatusOr<OpenedLog> openFrameLog(const FrameSpec& spec, const std::string&
 // What the header shows.
 struct LogHeader {
   std::string hostname;
-  FrameSpec spec;
   std::string user;  // the user the frame runs as
   int uid = -1;
   int gid = -1;
@@ -71,7 +70,6 @@ struct LogHeader {
   std::string log_path;
   EpochSec start_time = 0;
   std::vector<int> cpus;  // pinned CPUs, empty = not pinned
-  std::map<std::string, std::string> env;
 };
 
 // What the footer shows.
@@ -87,7 +85,9 @@ struct LogFooter {
   double stime_s = 0;
 };
 
-std::string formatHeader(const LogHeader& h);
+// The frame's spec and environment are passed as they are, not copied into the header.
+std::string formatHeader(const LogHeader& h, const FrameSpec& spec,
+                         const std::map<std::string, std::string>& env);
 std::string formatFooter(const LogFooter& f);
 
 // ctime-style local time, e.g. "Mon Jan  8 14:03:12 2024".

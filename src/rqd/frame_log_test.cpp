@@ -173,16 +173,15 @@ TEST_F(FrameLogAsUserTest, AnotherUsersLogIsNotRotatedAway) {
 TEST(FormatTest, HeaderAndFooterCarryTheFacts) {
   LogHeader h;
   h.hostname = "render07";
-  h.spec = testing::makeSpec("f1", "echo hi", "/logs");
-  h.spec.num_cores = 250;
-  h.spec.soft_memory_limit = 2097152;
+  FrameSpec spec = testing::makeSpec("f1", "echo hi", "/logs");
+  spec.num_cores = 250;
+  spec.soft_memory_limit = 2097152;
   h.user = "alice";
   h.uid = 1001;
   h.gid = 20;
   h.start_time = 1700000000;
   h.cpus = {2, 3};
-  h.env = {{"CUE_JOB", "j"}};
-  std::string header = formatHeader(h);
+  std::string header = formatHeader(h, spec, {{"CUE_JOB", "j"}});
   for (const char* want : {"RenderQ JobSpec", "echo hi", "render07", "alice", "1001",
                            "testshow-shot01-alice_render", "0001-render", "2.50 (250 core units)",
                            "2097152 KB", "cpuList", "2,3", "env                  CUE_JOB=j"}) {

@@ -519,6 +519,11 @@ HostSnapshot RqdCore::snapshot() const {
   return s;
 }
 
+HostInfo RqdCore::host() const {
+  return hostInfo(machine_.statics().memory_overridden ? frames()
+                                                       : std::vector<RunningFrameView>{});
+}
+
 void RqdCore::sampleNow() { sampleAt(common::SystemClock::instance().nowSeconds()); }
 
 void RqdCore::sampleAt(EpochSec now) {

@@ -148,6 +148,9 @@ class RqdCore {
 
   // The host, its cores and frames now (reads /proc/meminfo and loadavg, probes the GPUs).
   HostSnapshot snapshot() const;
+  // The host alone, as a completion report carries it: without a copy of every running
+  // frame's view (needed only where the host's memory is set by hand).
+  HostInfo host() const;
 
   // One resource sample of every running frame now (the sampler's step).
   void sampleNow();

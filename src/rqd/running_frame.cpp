@@ -421,7 +421,6 @@ SpawnSpec RunningFrame::spawnSpecFor(const FrameUser& user, const OpenedLog& log
 void RunningFrame::writeHeader(const SpawnSpec& spawn, const OpenedLog& log) {
   LogHeader header;
   header.hostname = options_.hostname;
-  header.spec = spec_;
   header.user = spawn.user.name;
   header.uid = spawn.user.uid;
   header.gid = spawn.user.gid;
@@ -429,8 +428,7 @@ void RunningFrame::writeHeader(const SpawnSpec& spawn, const OpenedLog& log) {
   header.log_path = log.path;
   header.start_time = nowSeconds();
   header.cpus = cpus_;
-  header.env = spawn.env;
-  writeAll(log_fd_, formatHeader(header));
+  writeAll(log_fd_, formatHeader(header, spec_, spawn.env));
   if (!log.fallback_reason.empty()) {
     writeAll(log_fd_, absl::StrCat("rqd: log_dir unusable (", log.fallback_reason,
                                    "); logging here instead\n"));
