@@ -300,16 +300,18 @@ int Dispatcher::settle(const std::vector<const FarmModel::Launch*>& launches,
     } else if (uncertain) {
       stats_.launch_failures++;
       uncertain_.add(bk.proc_id, clock_.nowSeconds());
-      log->warn("launch of {}/{} on {} unanswered ({}): kept booked until the host's reports "
-                "say whether it runs", l.job->name, l.frame_name, l.host->name, st.ToString());
+      log->warn(
+          "launch of {}/{} on {} unanswered ({}): kept booked until the host's reports "
+          "say whether it runs",
+          l.job->name, l.frame_name, l.host->name, st.ToString());
     }
     if (st.ok() || uncertain) {
       if (kill) {  // asked while the launch was on its way
         log->info("frame {}/{} on {}: sending the kill asked during its launch", l.job->name,
                   l.frame_name, l.host->name);
         auto ks = rqd_.killFrame(l.host->rqd_address, bk.frame_id, *kill);
-        if (!ks.ok()) log->warn("kill of frame {} on {} failed: {}", bk.frame_id, l.host->name,
-                                ks.ToString());
+        if (!ks.ok())
+          log->warn("kill of frame {} on {} failed: {}", bk.frame_id, l.host->name, ks.ToString());
       }
       continue;
     }

@@ -101,7 +101,7 @@ absl::Status Daemon::start() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   // gRPC's synchronous server keeps at most 2 idle threads: with cuebot's launches, kills
   // and log reads coming together it started a thread for a call and ended it after, one
-  // per few dozen frames. The threads a burst needed now stay for the next (idle, they
+  // per 14 frames of a burst. The threads a burst needed now stay for the next (idle, they
   // wait in the kernel).
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 8);
   builder.AddListeningPort(absl::StrCat("0.0.0.0:", config_.port),

@@ -92,9 +92,7 @@ class Reporter {
   struct Pending {
     std::string key;  // spool key: "<frame_id>_<resource_id>"
     std::shared_ptr<const ::report::RqdReportRunningFrameCompletionRequest> request;
-    const ::report::FrameCompleteReport& report() const {
-      return request->frame_complete_report();
-    }
+    const ::report::FrameCompleteReport& report() const { return request->frame_complete_report(); }
   };
   struct Target {
     std::string address;

@@ -167,18 +167,16 @@ std::string FileSpool::keyFor(const std::string& file_name) {
 std::string FileSpool::journalPath() const { return absl::StrCat(dir_, "/", kJournal); }
 
 struct FileSpool::Journal {
-  std::string dir;
-  std::mutex mu;  // one append or rewrite at a time
-  int fd = -1;    // the journal, open for appending, flock'd by this process
-  off_t size = 0;  // its size: no other process writes it
+  std::mutex mu;                 // one append or rewrite at a time
+  int fd = -1;                   // the journal, open for appending, flock'd by this process
+  off_t size = 0;                // its size: no other process writes it
   int64_t next_check_bytes = 0;  // no rewrite check below this size (mostly live)
   ~Journal() {
     if (fd >= 0) ::close(fd);  // releases the flock
   }
 };
 
-absl::StatusOr<std::shared_ptr<FileSpool::Journal>> FileSpool::openJournal(
-    const std::string& dir) {
+absl::StatusOr<std::shared_ptr<FileSpool::Journal>> FileSpool::openJournal(const std::string& dir) {
   // By the directory's device and inode, however its path is spelled: a second flock of
   // the same journal in this process would wait for ever.
   struct stat dir_st {};
@@ -194,11 +192,12 @@ absl::StatusOr<std::shared_ptr<FileSpool::Journal>> FileSpool::openJournal(
     int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return errnoStatus(errno, absl::StrCat("open ", path));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      if (!said) {
+      const bool held = errno == EWOULDBLOCK;
+      if (held && !said) {
         common::logger("rqd")->warn("spool {}: another process holds it; waiting for it", dir);
         said = true;
       }
-      if (errno != EWOULDBLOCK || ::flock(fd, LOCK_EX) != 0) {
+      if (!held || ::flock(fd, LOCK_EX) != 0) {
         absl::Status failed = errnoStatus(errno, absl::StrCat("flock ", path));
         ::close(fd);
         return failed;
@@ -207,7 +206,6 @@ absl::StatusOr<std::shared_ptr<FileSpool::Journal>> FileSpool::openJournal(
     struct stat st {};
     if (::fstat(fd, &st) == 0 && st.st_nlink > 0) {
       auto journal = std::make_shared<Journal>();
-      journal->dir = dir;
       journal->fd = fd;
       journal->size = st.st_size;
       registry[key] = journal;

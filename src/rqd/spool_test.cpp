@@ -7,9 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
-
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
