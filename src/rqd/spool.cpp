@@ -87,11 +87,11 @@ uint64_t checksum(char op, absl::string_view key, absl::string_view data) {
   return h;
 }
 
-// "<op> <key length> <data length> <checksum>\n<key><data>\n"
+// "<op> <key length> <data length> <checksum>\n<key><data>\n", the checksum as 16 lowercase
+// hex digits (printf's "%c %u %u %016x\n"; StrCat, five records a frame).
 std::string encodeRecord(char op, const std::string& key, const std::string& data) {
-  return absl::StrCat(absl::StrFormat("%c %u %u %016x\n", op, key.size(), data.size(),
-                                      checksum(op, key, data)),
-                      key, data, "\n");
+  return absl::StrCat(absl::string_view(&op, 1), " ", key.size(), " ", data.size(), " ",
+                      absl::Hex(checksum(op, key, data), absl::kZeroPad16), "\n", key, data, "\n");
 }
 
 // Applies the journal's records in order to `live` and returns where the last whole record

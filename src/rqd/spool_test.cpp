@@ -62,6 +62,17 @@ TEST(SpoolJournalTest, ARecordTornByACrashIsDroppedAndLaterWritesStillCount) {
   EXPECT_EQ(all[1], (std::pair<std::string, std::string>("d", "delta")));
 }
 
+// Journals written by earlier versions must still read: the record's bytes never change.
+TEST(SpoolJournalTest, ARecordIsWrittenByteForByteAsEver) {
+  testing::TempDir dir;
+  const std::string d = dir.file("spool");
+  FileSpool spool(d, /*sync=*/false);
+  ASSERT_TRUE(spool.init().ok());
+  ASSERT_TRUE(spool.put("k", "v").ok());
+  // op, key and data lengths, FNV-1a 64 of "Pkv" as 16 lowercase hex digits; key, data
+  EXPECT_EQ(testing::slurp(d + "/journal"), "P 1 1 8db18e19f412eb6e\nkv\n");
+}
+
 TEST(SpoolJournalTest, ARecordWithABadChecksumEndsTheJournal) {
   testing::TempDir dir;
   const std::string d = dir.file("spool");
