@@ -109,10 +109,14 @@ def memory(pid):
 
 # ---- the two rqds ----
 def start_cue_rqd(farm, build, host, extra=()):
-    """Cue's rqd with its default intervals (reports every 10 s, samples every 5 s)."""
+    """Cue's rqd with its default intervals (reports every 10 s, samples every 5 s). With
+    --no-load, as rqds that share a machine run: the load average it would report is this
+    machine's (cuebot's, the bench's, the last run's), on 2 cores enough for cuebot to give
+    it no frame until a later report, which made the wall time of a run vary from 4 to 45 s."""
     argv = [f"{build}/src/rqd/rqd", "--cuebot", f"127.0.0.1:{farm.port}", "--port", "0",
             "--hostname", host, "--address", "127.0.0.1", "--log-root", farm.log_root,
-            "--spool-dir", os.path.join(farm.dir, "spool"), "--no-gpu"] + list(extra)
+            "--spool-dir", os.path.join(farm.dir, "spool"), "--no-gpu",
+            "--no-load"] + list(extra)
     with open(os.path.join(farm.dir, "rqd.log"), "w") as log:
         return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=farm.dir)
 
