@@ -12,6 +12,9 @@
 namespace cue::rqd {
 namespace {
 
+// Idle gRPC server threads kept between calls (gRPC's default is 2; see Daemon::start).
+constexpr int kServerThreadsKept = 8;
+
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
@@ -103,7 +106,8 @@ absl::Status Daemon::start() {
   // and log reads coming together it started a thread for a call and ended it after, one
   // per 14 frames of a burst. The threads a burst needed now stay for the next (idle, they
   // wait in the kernel).
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 8);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              kServerThreadsKept);
   builder.AddListeningPort(absl::StrCat("0.0.0.0:", config_.port),
                            grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(rqd_service_.get());

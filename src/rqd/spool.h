@@ -40,7 +40,8 @@ class FileSpool {
 
   // Creates the directory (mkdir -p, mode 0700), takes its journal (waiting for another
   // process that holds it), drops a torn tail left by a crash, and takes in the entries of
-  // the older one-file-per-entry layout. put() and remove() call it if no one did.
+  // the older one-file-per-entry layout. put() and remove() on a FileSpool that was not
+  // initialised take the journal themselves, without that repair.
   absl::Status init();
   absl::Status put(const std::string& key, const std::string& data);
   // OK when the key does not exist.
