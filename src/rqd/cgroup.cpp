@@ -209,6 +209,11 @@ std::vector<int> FrameCgroup::pids() const {
   return {pids.begin(), pids.end()};
 }
 
+bool FrameCgroup::empty() const {
+  auto text = readFile(dirs_[0] + "/cgroup.procs");
+  return text.ok() && absl::StripAsciiWhitespace(*text).empty();
+}
+
 MemoryKb FrameCgroup::memoryCurrent() const {
   return (mode_ == CgroupMode::kV2 ? readNumber(dirs_[0] + "/memory.current")
                                    : readNumber(dirs_[0] + "/memory.usage_in_bytes")) /

@@ -43,6 +43,9 @@ class FrameCgroup {
   std::vector<std::string> procsFiles() const;
   // Processes in the frame's cgroup now.
   std::vector<int> pids() const;
+  // True when the cgroup holds no process, from one hierarchy's list: every process of the
+  // frame joins them all before it runs, and only root moves one out. False when unreadable.
+  bool empty() const;
   MemoryKb memoryCurrent() const;
   // Peak memory as the kernel keeps it (v1 max_usage, v2 memory.peak), at least the current.
   MemoryKb memoryPeak() const;

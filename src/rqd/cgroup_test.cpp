@@ -57,6 +57,10 @@ TEST(Cgroups, V2Tree) {
   EXPECT_EQ((*frame)->memoryPeak(), 3072);
   EXPECT_EQ((*frame)->oomKills(), 1);
   EXPECT_DOUBLE_EQ((*frame)->cpuSeconds(), 2.5);
+  EXPECT_FALSE((*frame)->empty());
+  put(dir + "/cgroup.procs", "");
+  EXPECT_TRUE((*frame)->empty());
+  EXPECT_FALSE((*again)->empty());  // no list to read: not known to be empty
 }
 
 TEST(Cgroups, V1Tree) {

@@ -36,14 +36,22 @@ absl::StatusOr<OpenedLog> openIn(const std::string& dir, const std::string& name
     if (!scope.ok()) return scope.status();
     as_user = std::move(*scope);
   }
-  absl::Status made = makeDirs(dir, 0775);
-  if (!made.ok()) return made;
   std::string path = absl::StrCat(dir, "/", name);
-  absl::Status rotated = rotateLog(path);
-  if (!rotated.ok()) return rotated;
-  // O_NOFOLLOW: a symlink put where the log goes is not followed.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
-                  0664);
+  // The common case in one call: the directory is there (the job's first frame made it) and
+  // no log of this frame is. Otherwise the directory is made, or an earlier log (a retry's)
+  // rotated, and the log opened again. O_NOFOLLOW: a symlink where the log goes is not
+  // followed (O_EXCL refuses one too; it is rotated away like a log).
+  constexpr int kAppend = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW;
+  int fd = ::open(path.c_str(), kAppend | O_CREAT | O_EXCL, 0664);
+  if (fd < 0 && (errno == ENOENT || errno == EEXIST)) {
+    if (errno == ENOENT) {
+      absl::Status made = makeDirs(dir, 0775);
+      if (!made.ok()) return made;
+    }
+    absl::Status rotated = rotateLog(path);
+    if (!rotated.ok()) return rotated;
+    fd = ::open(path.c_str(), kAppend | O_CREAT | O_TRUNC, 0664);
+  }
   if (fd < 0) return errnoStatus(errno, absl::StrCat("open ", path));
   OpenedLog log;
   log.fd = fd;

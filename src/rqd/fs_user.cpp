@@ -75,10 +75,11 @@ absl::StatusOr<std::unique_ptr<ScopedFsUser>> ScopedFsUser::become(
 ScopedFsUser::~ScopedFsUser() { restore(); }
 
 void ScopedFsUser::restore() const {
+  // The saved ids are rqd's effective ids, which the kernel always lets a thread set its
+  // file-system ids back to (setfsuid(2)): no reading back, unlike the switch away.
   ::setfsuid(saved_uid_);
   ::setfsgid(saved_gid_);
-  bool groups_ok = setThreadGroups(saved_groups_);
-  if (currentFsUid() != saved_uid_ || currentFsGid() != saved_gid_ || !groups_ok) {
+  if (!setThreadGroups(saved_groups_)) {
     // A thread left with a frame user's identity would create rqd's own files as that
     // user: stop rather than go on wrongly.
     common::logger("rqd")->critical("cannot restore rqd's file-system identity; exiting");

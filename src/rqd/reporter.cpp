@@ -35,6 +35,8 @@ Reporter::Reporter(Options options, SnapshotFn snapshot)
     // The reporter retries (and spools) on its own; gRPC's retry layer would only add its
     // bookkeeping to every call.
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    args.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
+    args.SetInt(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 1);
     t.channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     t.stub = ::report::RqdReportInterface::NewStub(t.channel);
     targets_.push_back(std::move(t));

@@ -2,6 +2,7 @@
 // in this test. Everything on loopback with ports chosen by the kernel.
 #include <grpcpp/grpcpp.h>
 
+#include <condition_variable>
 #include <mutex>
 
 #include "gtest/gtest.h"
@@ -37,8 +38,13 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
   grpc::Status ReportRunningFrameCompletion(
       grpc::ServerContext*, const ::report::RqdReportRunningFrameCompletionRequest* req,
       ::report::RqdReportRunningFrameCompletionResponse*) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     ++completion_calls_;
+    if (hang_completions_ > 0) {  // takes the call and never answers (until released)
+      --hang_completions_;
+      released_cv_.wait(lock, [this] { return released_; });
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake cuebot released");
+    }
     if (fail_completions_ > 0) {
       --fail_completions_;
       return grpc::Status(fail_code_, "fake cuebot says no");
@@ -51,6 +57,16 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
     std::lock_guard<std::mutex> lock(mu_);
     fail_completions_ = n;
     fail_code_ = code;
+  }
+  void hangNextCompletions(int n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    hang_completions_ = n;
+  }
+  // Lets the calls hangNextCompletions holds return.
+  void release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    released_cv_.notify_all();
   }
   // For each boot report, how many completions had been accepted before it.
   std::vector<int> completionsAtBoot() {
@@ -100,6 +116,9 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
   std::vector<::report::FrameCompleteReport> completions_;
   int completion_calls_ = 0;
   int fail_completions_ = 0;
+  int hang_completions_ = 0;
+  bool released_ = false;
+  std::condition_variable released_cv_;
   grpc::StatusCode fail_code_ = grpc::StatusCode::UNAVAILABLE;
 };
 
@@ -108,6 +127,8 @@ class RqdGrpcTest : public ::testing::Test {
   void SetUp() override {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &cuebot_port_);
+    // No server-side deadlines: a call the fake holds ends only by rqd's own deadline.
+    builder.AddChannelArgument(GRPC_ARG_MINIMAL_STACK, 1);
     builder.RegisterService(&cuebot_);
     cuebot_server_ = builder.BuildAndStart();
     ASSERT_TRUE(cuebot_server_ != nullptr);
@@ -115,6 +136,7 @@ class RqdGrpcTest : public ::testing::Test {
   }
   void TearDown() override {
     daemon_.reset();
+    cuebot_.release();
     cuebot_server_->Shutdown();
   }
 
@@ -362,6 +384,17 @@ TEST_F(RqdGrpcTest, NotFoundFromCuebotAcknowledgesACompletion) {
   EXPECT_FALSE(Reporter::acknowledges(grpc::StatusCode::UNAVAILABLE));
   EXPECT_FALSE(Reporter::acknowledges(grpc::StatusCode::DEADLINE_EXCEEDED));
   EXPECT_FALSE(Reporter::acknowledges(grpc::StatusCode::INTERNAL));
+}
+
+// Every report carries a deadline that rqd's own channel enforces: a cuebot that takes a
+// completion and never answers does not hold it; it goes again and is delivered.
+TEST_F(RqdGrpcTest, ACompletionACuebotNeverAnswersGoesAgainAfterItsDeadline) {
+  cuebot_.hangNextCompletions(1);
+  startDaemon("fakehost-i");  // rpc_timeout_s = 2
+  ASSERT_TRUE(launch(runFrame("h1", "true")).ok());
+  ASSERT_TRUE(waitFor([&] { return cuebot_.completionOf("h1").has_value(); }));
+  EXPECT_EQ(cuebot_.completionCalls(), 2);
+  EXPECT_TRUE(waitFor([&] { return daemon_->reporter().pendingCompletions() == 0; }));
 }
 
 TEST_F(RqdGrpcTest, TwoRqdsRunSideBySide) {

@@ -175,7 +175,7 @@ std::vector<int> RunningFrame::collectProcesses() {
   }
   // In a cgroup no process can leave, an empty cgroup is a frame with nothing left: no
   // need to scan every process of the host, the common case once the shell has exited.
-  if (cg && cg->pids().empty()) return {};
+  if (cg && cg->empty()) return {};
   ProcessTable table = scanProcesses(options_.proc_root);
   std::vector<int> pids = frameProcesses(table, root, known);
   addCgroupProcesses(table, &pids);
