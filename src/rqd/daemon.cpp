@@ -102,7 +102,6 @@ absl::Status Daemon::start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // Launches and kills are small: no bandwidth-delay probing (reporter.cpp).
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  builder.AddChannelArgument(GRPC_ARG_MINIMAL_STACK, 1);
   // gRPC's synchronous server keeps at most 2 idle threads: with cuebot's launches, kills
   // and log reads coming together it started a thread for a call and ended it after, one
   // per 14 frames of a burst. The threads a burst needed now stay for the next (idle, they

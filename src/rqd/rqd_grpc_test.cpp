@@ -307,6 +307,16 @@ TEST_F(RqdGrpcTest, BootsReportsRunsFramesAndRetriesCompletions) {
   EXPECT_TRUE(waitFor([&] { return daemon_->reporter().pendingCompletions() == 0; }));
 }
 
+// gRPC's 4 MB cap on what rqd receives stays (a minimal gRPC stack would drop it): a huge
+// launch is refused before rqd holds it, and runs nothing.
+TEST_F(RqdGrpcTest, RefusesALaunchOverFourMegabytes) {
+  startDaemon("fakehost-j");
+  ::rqd::RunFrame huge = runFrame("big1", "true #" + std::string(5 * 1024 * 1024, 'x'));
+  grpc::Status s = launch(huge);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_TRUE(daemon_->core().frames().empty());
+}
+
 TEST_F(RqdGrpcTest, RefusesRootAndRebootAndKillsOverRunningFrameService) {
   startDaemon("fakehost-b");
   ::rqd::RunFrame root = runFrame("r1", "true");
