@@ -89,7 +89,12 @@ class GrpcCuebot final : public Cuebot {
     for (int i = 0; i < kReportConnections; ++i) {
       grpc::ChannelArguments own;
       own.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-      own.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);  // as rqd's channel
+      // As rqd's report channel: no probing, no retry layer, gRPC's minimal stack with
+      // deadlines still checked.
+      own.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+      own.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+      own.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
+      own.SetInt(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 1);
       reports_.push_back(report::RqdReportInterface::NewStub(grpc::CreateCustomChannel(
           "127.0.0.1:" + port_, grpc::InsecureChannelCredentials(), own)));
     }
