@@ -1,7 +1,9 @@
 #include "cuebot/farm.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
@@ -28,7 +30,8 @@ Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& di
       launcher_(launcher),
       clock_(clock),
       options_(options),
-      report_writer_(store),
+      report_writer_(store, ReportWriter::kDefaultMaxRows,
+                     std::chrono::milliseconds(options.report_write_interval_ms)),
       completions_(
           [this](std::vector<store::FrameCompletion>& batch) {
             auto results = store_.completeFrames(batch);
@@ -330,13 +333,23 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   const std::vector<core::Proc>& procs = in_memory->procs;
   // The booking cuebot's model learns of reports that reach the others (its own it has).
   if (cluster_ && !cluster_->leader()) note("host", host->id);
-  // Reconcile: frames the rqd runs that cuebot does not hold there are killed.
-  std::set<std::string> held, listed, held_frames;
+  // Reconcile: frames the rqd runs that cuebot does not hold there are killed. The ids,
+  // as sorted views: a report's handful of them, thousands of reports a second.
+  std::vector<std::string_view> held, held_frames, listed;
+  held.reserve(procs.size());
+  held_frames.reserve(procs.size());
+  listed.reserve(frames.size());
   for (const auto& p : procs) {
-    held.insert(p.id);
-    held_frames.insert(p.frame_id);
+    held.push_back(p.id);
+    held_frames.push_back(p.frame_id);
   }
-  for (const auto& f : frames) listed.insert(f.proc_id);
+  for (const auto& f : frames) listed.push_back(f.proc_id);
+  std::sort(held.begin(), held.end());
+  std::sort(held_frames.begin(), held_frames.end());
+  std::sort(listed.begin(), listed.end());
+  auto in = [](const std::vector<std::string_view>& ids, std::string_view id) {
+    return std::binary_search(ids.begin(), ids.end(), id);
+  };
   // Procs the host does not run although booked long ago are orphans: requeue them. So are
   // those whose launch is uncertain (a dead cuebot booked them, or their LaunchFrame went
   // unanswered) that two reports in a row leave out (FarmOptions).
@@ -346,8 +359,8 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
     std::lock_guard<std::mutex> lock(unreported_mu_);
     for (const auto& p : procs) {
       const std::optional<int64_t> unanswered_at = uncertain.since(p.id);
-      if (listed.contains(p.id)) {
-        unreported_.erase(p.id);
+      if (in(listed, p.id)) {
+        if (!unreported_.empty()) unreported_.erase(p.id);
         if (unanswered_at) uncertain.settle(p.id);  // the launch did arrive
         continue;
       }
@@ -377,7 +390,7 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   for (const auto& f : frames) {
     // Kill only what runs there for nothing: not a frame that already ended, nor one
     // whose newer attempt cuebot holds on this host (a kill names the frame, not the proc).
-    if (held.contains(f.proc_id) || f.completed || held_frames.contains(f.frame_id)) continue;
+    if (in(held, f.proc_id) || f.completed || in(held_frames, f.frame_id)) continue;
     common::logger("cuebot")->warn(
         "host {} runs frame {} (proc {}) that cuebot does not hold "
         "there: killing it",

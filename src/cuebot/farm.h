@@ -39,6 +39,9 @@ struct FarmOptions {
   // Added to a frame's memory when it is retried after an out-of-memory kill (OpenCue's
   // min_memory_increase default, 2 GB).
   core::MemoryKb oom_memory_increase = 2 * core::kKbPerGb;
+  // Status reports answered from memory reach the store in rounds this far apart, each
+  // host once per round with its latest figures (ReportWriter).
+  int report_write_interval_ms = static_cast<int>(ReportWriter::kDefaultInterval.count());
 };
 
 struct RunningFrameReport {

@@ -31,6 +31,8 @@ struct Config {
   int host_timeout = 300;                  // seconds without a report before DOWN
   int host_check_interval_ms = 5000;       // how often hosts are checked
   int orphan_grace = 60;                   // seconds before an unreported proc is requeued
+  // Hosts' figures from status reports reach the store in rounds this far apart.
+  int report_write_interval_ms = static_cast<int>(cue::cuebot::ReportWriter::kDefaultInterval.count());
   int dispatch_threads = 2;                // booking threads
   int sweep_interval_ms = 3000;            // periodic dispatch of idle hosts
   int rqd_timeout_ms = 10000;              // deadline of calls to rqd
@@ -78,6 +80,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--orphan-grace", cfg.orphan_grace,
                  "seconds after booking before a proc its host does not report is requeued")
+      ->capture_default_str();
+  app.add_option("--report-write-interval-ms", cfg.report_write_interval_ms,
+                 "status reports' figures reach the store in rounds this far apart, each host "
+                 "once per round with its latest")
       ->capture_default_str();
   app.add_option("--dispatch-threads", cfg.dispatch_threads, "booking threads")
       ->capture_default_str();
@@ -144,6 +150,7 @@ int main(int argc, char** argv) {
   fopts.host_timeout_sec = cfg.host_timeout;
   fopts.host_check_interval_ms = cfg.host_check_interval_ms;
   fopts.orphan_grace_sec = cfg.orphan_grace;
+  fopts.report_write_interval_ms = cfg.report_write_interval_ms;
   cuebot::Farm farm(**store, model, rqd, dispatcher, launcher, clock, fopts);
 
   grpc::ServerBuilder builder;

@@ -12,8 +12,9 @@ namespace {
 constexpr std::chrono::seconds kRetryDelay{1};
 }  // namespace
 
-ReportWriter::ReportWriter(store::Store& store, size_t max_rows)
-    : store_(store), max_rows_(max_rows), thread_([this] {
+ReportWriter::ReportWriter(store::Store& store, size_t max_rows,
+                           std::chrono::milliseconds interval)
+    : store_(store), max_rows_(max_rows), interval_(interval), thread_([this] {
         common::nameThisThread("report-writer");
         run();
       }) {}
@@ -39,38 +40,66 @@ void ReportWriter::add(store::Store::HostReportUpdate update) {
 void ReportWriter::supersede(const std::string& host_name) {
   std::unique_lock<std::mutex> lock(mu_);
   pending_.erase(host_name);
+  round_.erase(host_name);
   idle_cv_.wait(lock, [this] { return !writing_; });
 }
 
 void ReportWriter::flush() {
   std::unique_lock<std::mutex> lock(mu_);
-  idle_cv_.wait(lock, [this] { return pending_.empty() && !writing_; });
+  ++flushing_;
+  cv_.notify_all();
+  idle_cv_.wait(lock, [this] { return pending_.empty() && round_.empty() && !writing_; });
+  --flushing_;
+}
+
+uint64_t ReportWriter::roundsWritten() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rounds_;
 }
 
 void ReportWriter::run() {
+  using Clock = std::chrono::steady_clock;
   std::unique_lock<std::mutex> lock(mu_);
+  Clock::time_point round_start = Clock::now() - interval_;
   while (true) {
     cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
     if (pending_.empty()) break;  // stopping, nothing left
-    std::vector<store::Store::HostReportUpdate> batch;
-    size_t rows = 0;
-    while (!pending_.empty() && (batch.empty() || rows < max_rows_)) {
-      batch.push_back(std::move(pending_.extract(pending_.begin()).mapped()));
-      rows += 1 + batch.back().usage.size();
+    // Reports arriving until the round is due fold into each host's latest.
+    cv_.wait_until(lock, round_start + interval_,
+                   [this] { return stopping_ || flushing_ > 0; });
+    round_start = Clock::now();
+    ++rounds_;
+    round_.swap(pending_);  // pending_ was empty: reports from now on wait for the next round
+    bool failed = false;
+    while (!round_.empty()) {
+      std::vector<store::Store::HostReportUpdate> batch;
+      size_t rows = 0;
+      while (!round_.empty() && (batch.empty() || rows < max_rows_)) {
+        batch.push_back(std::move(round_.extract(round_.begin()).mapped()));
+        rows += 1 + batch.back().usage.size();
+      }
+      writing_ = true;
+      lock.unlock();
+      auto written = store_.updateHostReports(batch);
+      if (!written.ok())
+        common::logger("cuebot")->warn("{} host reports not written: {} (their hosts' next "
+                                       "reports will be)",
+                                       batch.size(), written.status().ToString());
+      lock.lock();
+      writing_ = false;
+      idle_cv_.notify_all();
+      if (!written.ok()) {
+        failed = true;
+        break;
+      }
     }
-    writing_ = true;
-    lock.unlock();
-    auto written = store_.updateHostReports(batch);
-    if (!written.ok())
-      common::logger("cuebot")->warn("{} host reports not written: {} (their hosts' next "
-                                     "reports will be)",
-                                     batch.size(), written.status().ToString());
-    lock.lock();
-    writing_ = false;
-    idle_cv_.notify_all();
-    // The store is down (a database restarting): the next reports wait a while rather
-    // than fail as fast as they come.
-    if (!written.ok()) cv_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
+    if (failed) {
+      // The store is down (a database restarting): the rest of the round goes back to wait
+      // (behind any newer report of its hosts), a while rather than fail as fast as it comes.
+      for (auto& [name, update] : round_) pending_.try_emplace(name, std::move(update));
+      round_.clear();
+      cv_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
+    }
   }
   writing_ = false;
   idle_cv_.notify_all();

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
@@ -248,6 +249,33 @@ TEST_F(FarmModelTest, TheReportWriterWritesEachHostsLatestReport) {
   writer.flush();
   EXPECT_EQ(store_->getHost(host_id_)->load, 400);
   EXPECT_EQ(store_->getHost(host_id_)->ping_time, 1040);
+}
+
+// A host's reports that come faster than rounds are written once per round, its latest:
+// a burst of fifty is one write.
+TEST_F(FarmModelTest, TheReportWriterWritesABurstOfReportsInOneRound) {
+  ReportWriter writer(*store_, 256, std::chrono::hours(1));
+  auto report = [](int32_t load, core::EpochSec now) {
+    store::Store::HostReportUpdate u;
+    u.report.name = "render01";
+    u.report.load = load;
+    u.report.now = now;
+    return u;
+  };
+  writer.add(report(100, 1010));
+  writer.flush();  // the first round is due at once
+  EXPECT_EQ(store_->getHost(host_id_)->load, 100);
+  for (int k = 0; k < 50; ++k) writer.add(report(200 + k, 1020 + k));
+  // The next round is an hour away: the burst waits (a writer without rounds takes a
+  // report within milliseconds of its arrival).
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  while (writer.roundsWritten() == 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(writer.roundsWritten(), 1u);
+  writer.flush();  // a flush starts the round now
+  EXPECT_EQ(store_->getHost(host_id_)->load, 249);
+  EXPECT_EQ(store_->getHost(host_id_)->ping_time, 1069);
+  EXPECT_EQ(writer.roundsWritten(), 2u);
 }
 
 TEST_F(FarmModelTest, TheReportWriterWritesWhatIsPendingWhenItStops) {
