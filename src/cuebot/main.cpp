@@ -32,7 +32,8 @@ struct Config {
   int host_check_interval_ms = 5000;       // how often hosts are checked
   int orphan_grace = 60;                   // seconds before an unreported proc is requeued
   // Hosts' figures from status reports reach the store in rounds this far apart.
-  int report_write_interval_ms = static_cast<int>(cue::cuebot::ReportWriter::kDefaultInterval.count());
+  int report_write_interval_ms =
+      static_cast<int>(cue::cuebot::ReportWriter::kDefaultInterval.count());
   int dispatch_threads = 2;                // booking threads
   int sweep_interval_ms = 3000;            // periodic dispatch of idle hosts
   int rqd_timeout_ms = 10000;              // deadline of calls to rqd

@@ -12,8 +12,7 @@ namespace {
 constexpr std::chrono::seconds kRetryDelay{1};
 }  // namespace
 
-ReportWriter::ReportWriter(store::Store& store, size_t max_rows,
-                           std::chrono::milliseconds interval)
+ReportWriter::ReportWriter(store::Store& store, size_t max_rows, std::chrono::milliseconds interval)
     : store_(store), max_rows_(max_rows), interval_(interval), thread_([this] {
         common::nameThisThread("report-writer");
         run();
@@ -65,8 +64,7 @@ void ReportWriter::run() {
     cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
     if (pending_.empty()) break;  // stopping, nothing left
     // Reports arriving until the round is due fold into each host's latest.
-    cv_.wait_until(lock, round_start + interval_,
-                   [this] { return stopping_ || flushing_ > 0; });
+    cv_.wait_until(lock, round_start + interval_, [this] { return stopping_ || flushing_ > 0; });
     round_start = Clock::now();
     ++rounds_;
     round_.swap(pending_);  // pending_ was empty: reports from now on wait for the next round
@@ -82,9 +80,9 @@ void ReportWriter::run() {
       lock.unlock();
       auto written = store_.updateHostReports(batch);
       if (!written.ok())
-        common::logger("cuebot")->warn("{} host reports not written: {} (their hosts' next "
-                                       "reports will be)",
-                                       batch.size(), written.status().ToString());
+        common::logger("cuebot")->warn(
+            "{} host reports not written: {} (their hosts' next reports will be)",
+            batch.size(), written.status().ToString());
       lock.lock();
       writing_ = false;
       idle_cv_.notify_all();
