@@ -67,7 +67,7 @@ void ReportWriter::run() {
     cv_.wait_until(lock, round_start + interval_, [this] { return stopping_ || flushing_ > 0; });
     round_start = Clock::now();
     ++rounds_;
-    round_.swap(pending_);  // pending_ was empty: reports from now on wait for the next round
+    round_.swap(pending_);  // round_ was empty: reports from now on wait for the next round
     bool failed = false;
     while (!round_.empty()) {
       std::vector<store::Store::HostReportUpdate> batch;
