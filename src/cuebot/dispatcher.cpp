@@ -63,6 +63,7 @@ void Dispatcher::stop() {
   sweep_cv_.notify_all();
   for (auto& t : threads_) t.join();
   if (sweeper_.joinable()) sweeper_.join();
+  if (sweep_launcher_.joinable()) sweep_launcher_.join();
   threads_.clear();
   // Launches still on their way are settled here once answered (a kill asked meanwhile is
   // sent, a refused frame requeued): their answers must not outlive the dispatcher.
@@ -100,7 +101,7 @@ void Dispatcher::kickAll() {
 
 void Dispatcher::sweep() {
   // The whole farm planned and booked at once (one store transaction), then launched
-  // from several threads, host by host.
+  // from several threads, host by host, while the next sweep may plan and book.
   if (!booking_) return;
   bool more = false;
   auto launches = model_.planFarmAndBook(
@@ -113,8 +114,21 @@ void Dispatcher::sweep() {
     return;
   }
   stats_.booked += static_cast<int64_t>(launches->size());
+  if (more) kickAll();  // the rest of the plan, booked while this part is launched
+  if (launches->empty()) return;
+  // One sweep's launches on their way at a time: the next sweep's booking overlaps them,
+  // and its launches wait for theirs.
+  if (sweep_launcher_.joinable()) sweep_launcher_.join();
+  sweep_launcher_ = std::thread(
+      [this, booked = std::make_shared<std::vector<FarmModel::Launch>>(std::move(*launches))] {
+        common::nameThisThread("sweep-launch");
+        launchSweep(*booked);
+      });
+}
+
+void Dispatcher::launchSweep(const std::vector<FarmModel::Launch>& launches) {
   std::map<std::string, std::vector<const FarmModel::Launch*>> by_host;
-  for (const auto& l : *launches) by_host[l.booking.host_id].push_back(&l);
+  for (const auto& l : launches) by_host[l.booking.host_id].push_back(&l);
   std::vector<std::vector<const FarmModel::Launch*>> chunks(
       std::max(1, std::min<int>(options_.threads * 2, static_cast<int>(by_host.size()))));
   size_t next = 0;
@@ -129,7 +143,6 @@ void Dispatcher::sweep() {
   // A host that took as many frames as one plan gives may take more.
   for (const auto& [host, ls] : by_host)
     if (static_cast<int>(ls.size()) >= options_.max_bookings_per_visit) kickHost(host);
-  if (more) kickAll();  // the rest of the plan
 }
 
 void Dispatcher::worker() {

@@ -16,7 +16,9 @@
 // a time; a visited host is queued again only when it may take more at once (visit()). A
 // sweep (when asked, and every sweep_interval; on a thread of its own) plans the whole
 // farm (dispatch::planFarm), refreshes wide-frame reservations, books every frame of that
-// plan in one transaction and launches them host by host from several threads.
+// plan in one transaction and launches them host by host from several threads, on a
+// thread of their own: the next sweep plans and books while they are on their way (one
+// sweep's launches at a time).
 // Thread-safety: all public methods may be called from any thread.
 #pragma once
 
@@ -97,6 +99,8 @@ class Dispatcher {
  private:
   void worker();
   void sweep();
+  // A sweep's launches, host by host from several threads; on sweep_launcher_.
+  void launchSweep(const std::vector<FarmModel::Launch>& launches);
   // Steps 1-2 of a visit: plans and books the hosts; adds to `may_take_more` as visit().
   absl::StatusOr<std::vector<FarmModel::Launch>> bookHosts(
       const std::vector<std::string>& host_ids, std::set<std::string>* may_take_more);
@@ -145,6 +149,7 @@ class Dispatcher {
   std::atomic<bool> booking_{true};
   std::vector<std::thread> threads_;
   std::thread sweeper_;
+  std::thread sweep_launcher_;  // the last sweep's launches (sweep())
 };
 
 }  // namespace cue::cuebot

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -345,6 +346,32 @@ TEST_F(DispatcherTest, VisitQueuesAgainOnlyHostsThatTookTheMostOneVisitBooks) {
   EXPECT_EQ(dispatcher.visit({host_id_}, &again), 1);
   EXPECT_TRUE(again.empty()) << "the host is full";
   EXPECT_EQ(procCount(), 4u);
+}
+
+// A plan bigger than one sweep books is booked by the sweeps that follow; the next sweep
+// books while the first one's launches are still on their way, not after their answers.
+TEST_F(DispatcherTest, TheNextSweepBooksWhileTheLastOnesLaunchesAreOnTheirWay) {
+  DispatcherOptions options;
+  options.threads = 1;
+  options.max_bookings_per_sweep = 1;
+  options.sweep_interval_ms = 3'600'000;  // only the sweeps asked for
+  Dispatcher dispatcher(*store_, *model_, rqd_, clock_, options);
+  auto jobs = launchOneFrame("two", "1-2");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  dispatcher.start();
+  dispatcher.kickAll();
+  rqd_.waitForLaunch();  // the first sweep's frame, held unanswered
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (procCount() < 2 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polled with a deadline
+  EXPECT_EQ(procCount(), 2u) << "the second frame waited for the first one's answer";
+  EXPECT_EQ(rqd_.events().size(), 1u) << "one sweep's launches on their way at a time";
+  rqd_.open();
+  dispatcher.stop();
+  auto events = rqd_.events();
+  EXPECT_EQ(std::count_if(events.begin(), events.end(),
+                          [](const std::string& e) { return e.starts_with("launched "); }),
+            2);
 }
 
 // A worker does not wait for LaunchFrame's answer: a host whose rqd does not answer (up to
