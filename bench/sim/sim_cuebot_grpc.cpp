@@ -71,6 +71,10 @@ class GrpcCuebot final : public Cuebot {
     // starts and ends one per call past them).
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);  // as rqd's server
+    // Unlike rqd's server, gRPC's minimal stack: a simulated host needs neither the
+    // server's deadline filter nor its 4 MB cap on what it receives (rqd keeps both).
+    // Studio cold fill 2.08 s against 2.51 s (medians of 5 pairs).
+    builder.AddChannelArgument(GRPC_ARG_MINIMAL_STACK, 1);
     server_ = builder.BuildAndStart();
     if (!server_ || absl::c_linear_search(ports, 0))
       return absl::InternalError("cannot serve the rqd interface");
