@@ -267,7 +267,8 @@ absl::Status SimFarm::launch(const rqd::RunFrame& frame) {
   FrameProfile p = prof == profiles_.end() ? FrameProfile{} : prof->second;
   Running r;
   r.frame = frame;
-  r.run_s = drawUniform(frame.frame_id(), options_.seed, p.run_min, p.run_max);
+  const double run_s = drawUniform(frame.frame_id(), options_.seed, p.run_min, p.run_max);
+  r.run_s = run_s;
   r.rss = static_cast<int64_t>(drawUniform(frame.frame_id() + "m", options_.seed,
                                            static_cast<double>(p.rss_min),
                                            static_cast<double>(p.rss_max)));
@@ -300,9 +301,9 @@ absl::Status SimFarm::launch(const rqd::RunFrame& frame) {
     running_cores = metrics_.running_cores;
     metrics_.peak_running_cores = std::max(metrics_.peak_running_cores, running_cores);
     running_on_[frame.frame_id()] = hi->second;
-    h.running.emplace(frame.frame_id(), r);
+    h.running.emplace(frame.frame_id(), std::move(r));
   }
-  schedule({r.run_s <= 0 ? now : wallAfter(r.run_s), 0, hi->second, frame.frame_id()});
+  schedule({run_s <= 0 ? now : wallAfter(run_s), 0, hi->second, frame.frame_id()});
   if (on_launch) on_launch(running_cores, now);
   return absl::OkStatus();
 }
