@@ -68,7 +68,6 @@ void ReportWriter::run() {
     round_start = Clock::now();
     ++rounds_;
     round_.swap(pending_);  // round_ was empty: reports from now on wait for the next round
-    bool failed = false;
     while (!round_.empty()) {
       std::vector<store::Store::HostReportUpdate> batch;
       size_t rows = 0;
@@ -79,23 +78,20 @@ void ReportWriter::run() {
       writing_ = true;
       lock.unlock();
       auto written = store_.updateHostReports(batch);
-      if (!written.ok())
-        common::logger("cuebot")->warn(
-            "{} host reports not written: {} (their hosts' next reports will be)",
-            batch.size(), written.status().ToString());
       lock.lock();
       writing_ = false;
-      idle_cv_.notify_all();
+      // The store is down (a database restarting): the round is dropped, as its hosts'
+      // next reports carry newer figures, and the next round waits a while rather than
+      // fail as fast as reports come. Dropped, not kept: a writer that stops while the
+      // store is down must still end.
       if (!written.ok()) {
-        failed = true;
-        break;
+        common::logger("cuebot")->warn(
+            "{} host reports not written: {} (their hosts' next reports will be)",
+            batch.size() + round_.size(), written.status().ToString());
+        round_.clear();
       }
-    }
-    if (failed) {
-      // The store is down (a database restarting): the rest of the round goes back to wait
-      // (behind any newer report of its hosts), a while rather than fail as fast as it comes.
-      for (auto& [name, update] : round_) pending_.try_emplace(name, std::move(update));
-      round_.clear();
+      idle_cv_.notify_all();
+      if (written.ok()) continue;
       cv_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
     }
   }
