@@ -22,6 +22,13 @@ std::vector<const FarmModel::Launch*> pointersTo(const std::vector<FarmModel::La
   return out;
 }
 
+std::vector<std::string> procIds(const std::vector<FarmModel::Launch>& launches) {
+  std::vector<std::string> out;
+  out.reserve(launches.size());
+  for (const auto& l : launches) out.push_back(l.booking.proc_id);
+  return out;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(store::Store& store, FarmModel& model, RqdClient& rqd,
@@ -280,12 +287,24 @@ void Dispatcher::launchAsync(std::vector<FarmModel::Launch> launches) {
     ++launches_in_flight_;
   }
   rqd_.launchFramesAsync(std::move(calls), [this, held](std::vector<absl::Status> answers) {
+    // Every launch taken and no kill asked meanwhile (nearly always): settled here, on
+    // gRPC's thread, without waking a worker. Otherwise a worker settles them, since that
+    // may send kills or write to the store.
+    const bool settled_here =
+        std::all_of(answers.begin(), answers.end(), [](const absl::Status& s) { return s.ok(); }) &&
+        launching_.finishAllUnlessKilled(procIds(*held));
+    if (settled_here && common::logger("dispatch")->should_log(spdlog::level::debug))
+      for (const FarmModel::Launch& l : *held)
+        common::logger("dispatch")->debug("launched {}/{} on {} ({} cores)", l.job->name,
+                                          l.frame_name, l.host->name, l.booking.cores);
     // Notified under the lock: stop() cannot return (and the dispatcher go) before this
     // callback has let go of it.
     std::lock_guard<std::mutex> lock(mu_);
-    answered_.push_back(Answered{held, std::move(answers)});
+    if (!settled_here) {
+      answered_.push_back(Answered{held, std::move(answers)});
+      cv_.notify_one();
+    }
     --launches_in_flight_;
-    cv_.notify_one();
     idle_cv_.notify_all();
   });
 }

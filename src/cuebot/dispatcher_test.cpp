@@ -102,6 +102,23 @@ class HangingRqd final : public RqdClient {
     lock.unlock();
     done(std::vector<absl::Status>(calls.size()));
   }
+  absl::Status killFrame(const std::string& address, const std::string& frame_id,
+                         const std::string& message) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    kills_.push_back(address + " " + frame_id + ": " + message);
+    cv_.notify_all();
+    return absl::OkStatus();
+  }
+  // Waits (at most 10 s) until a kill was sent; the kills sent.
+  std::vector<std::string> waitForKill() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(10), [&] { return !kills_.empty(); });
+    return kills_;
+  }
+  std::vector<std::string> kills() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return kills_;
+  }
   // Waits (at most 10 s) until `address` was sent a frame.
   bool waitForLaunchOn(const std::string& address) {
     std::unique_lock<std::mutex> lock(mu_);
@@ -124,6 +141,7 @@ class HangingRqd final : public RqdClient {
   std::condition_variable cv_;
   std::map<std::string, int> sent_;
   std::vector<std::function<void()>> held_;
+  std::vector<std::string> kills_;
   bool released_ = false;
 };
 
@@ -399,6 +417,31 @@ TEST_F(DispatcherTest, AnRqdThatDoesNotAnswerHoldsUpNoOtherHost) {
   rqd.release();
   dispatcher.reset();  // settles render01's launch once answered
   EXPECT_EQ(procCount(), 2u);
+}
+
+// A worker's launches are answered on gRPC's thread, which settles them itself when all
+// were taken; a kill asked while they were on their way still reaches the rqd, after the
+// launch.
+TEST_F(DispatcherTest, KillAskedDuringAWorkersLaunchIsSentOnceTheLaunchIsAnswered) {
+  HangingRqd rqd("render01:8444");
+  DispatcherOptions options;
+  options.threads = 1;
+  options.sweep_interval_ms = 3'600'000;
+  auto dispatcher = std::make_unique<Dispatcher>(*store_, *model_, rqd, clock_, options);
+  Farm farm(*store_, *model_, rqd, *dispatcher, *launcher_, clock_, FarmOptions{});
+  dispatcher->start();
+  auto jobs = launchOneFrame("held");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  dispatcher->kickHost(host_id_);
+  ASSERT_TRUE(rqd.waitForLaunchOn("render01:8444"));
+  const std::string frame_id = onlyFrame(jobs->front().id).id;
+  ASSERT_TRUE(farm.killFrames({frame_id}, "wrangler said so").ok());
+  EXPECT_TRUE(rqd.kills().empty()) << "a kill sent now would reach the rqd before the frame";
+  rqd.release();
+  EXPECT_EQ(rqd.waitForKill(),
+            std::vector<std::string>{"render01:8444 " + frame_id + ": wrangler said so"});
+  dispatcher.reset();
+  EXPECT_EQ(rqd.kills().size(), 1u);
 }
 
 }  // namespace

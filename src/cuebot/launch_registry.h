@@ -49,6 +49,17 @@ class LaunchRegistry {
     launching_.erase(it);
     return kill;
   }
+  // Launches answered with success: when no kill was asked for any of them meanwhile, all
+  // are finished and true is returned; otherwise none is (finish() each, and send the kills).
+  bool finishAllUnlessKilled(const std::vector<std::string>& proc_ids) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& id : proc_ids) {
+      auto it = launching_.find(id);
+      if (it != launching_.end() && it->second) return false;
+    }
+    for (const auto& id : proc_ids) launching_.erase(id);
+    return true;
+  }
   size_t size() const {
     std::lock_guard<std::mutex> lock(mu_);
     return launching_.size();
