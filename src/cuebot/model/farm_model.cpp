@@ -70,7 +70,7 @@ void recount(dispatch::FarmView& v) {
 }  // namespace
 
 absl::Status FarmModel::load() {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   view_ = {};
   jobs_.clear();
   layers_.clear();
@@ -88,10 +88,6 @@ absl::Status FarmModel::load() {
   host_by_name_.clear();
   freed_.clear();
   proc_idx_.clear();
-  {
-    std::lock_guard<std::mutex> ended(ended_mu_);
-    proc_memory_.clear();
-  }
   RETURN_IF_ERROR(loadReferenceLocked());
   ASSIGN_OR_RETURN(auto jobs, store_.getJobs({}));
   for (const auto& j : jobs) RETURN_IF_ERROR(refreshJobLocked(j.id));
@@ -104,7 +100,7 @@ absl::Status FarmModel::load() {
 }
 
 absl::Status FarmModel::refreshReference() {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   return loadReferenceLocked();
 }
 
@@ -207,12 +203,12 @@ void FarmModel::setLayer(Index l, Index j, const core::Layer& layer,
 }
 
 absl::Status FarmModel::refreshJob(const std::string& job_id) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   return refreshJobLocked(job_id);
 }
 
 absl::Status FarmModel::addNewJob(const std::string& job_id, store::WaitingByLayer&& waiting) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   return refreshJobLocked(job_id, /*evict=*/true, &waiting);
 }
 
@@ -283,7 +279,7 @@ void FarmModel::evictIfDoneLocked(Index j) {
 }
 
 absl::Status FarmModel::refreshDependents() {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> ids;
   for (const auto& j : view_.jobs) {
     if (!j.active) continue;
@@ -299,7 +295,7 @@ absl::Status FarmModel::refreshDependents() {
 
 absl::Status FarmModel::refreshHost(const std::string& host_id) {
   // read under the lock so that no booking slips between the read and the update
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   auto found = store_.getHost(host_id);
   if (absl::IsNotFound(found.status())) {
     // Deleted: nothing is booked there any more, and its reports go to the store (which
@@ -323,14 +319,14 @@ absl::Status FarmModel::refreshHost(const std::string& host_id) {
 void FarmModel::dropProcsOf(Index h) {
   auto procs = view_.hosts[h].procs;
   for (Index p : procs) {
-    unindexProc(view_.procs[p].id);
+    proc_idx_.erase(view_.procs[p].id);
     dispatch::releaseProc(view_, p);
   }
 }
 
 absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host& host) {
   // read under the lock so that no booking slips between the read and the update
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   store::ProcSearch q;
   q.host_ids = {host.id};
   ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
@@ -350,7 +346,7 @@ absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host
 }
 
 std::optional<FarmModel::HostProcs> FarmModel::reportedInMemory(const store::HostReportData& r) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = host_by_name_.find(r.name);
   if (it == host_by_name_.end()) return std::nullopt;
   const Index h = it->second;
@@ -446,17 +442,17 @@ absl::Status FarmModel::refreshHostLocked(const core::Host& host,
     b.gpus = p.reserved_gpus;
     b.gpu_memory = p.reserved_gpu_memory;
     b.slots = v.slots > 0 ? view_.layers[l].slots_required : 0;
-    indexProc(p.id, dispatch::applyBooking(view_, b, p.id, p.booked_time));
+    proc_idx_[p.id] = dispatch::applyBooking(view_, b, p.id, p.booked_time);
   }
   return absl::OkStatus();
 }
 
 void FarmModel::releaseProc(const std::string& proc_id) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
   dispatch::releaseProc(view_, it->second);
-  unindexProc(proc_id);
+  proc_idx_.erase(it);
 }
 
 void FarmModel::updateRecentlyFreedLocked(Index h, core::EpochSec now) {
@@ -474,73 +470,7 @@ void FarmModel::updateRecentlyFreedLocked(Index h, core::EpochSec now) {
 
 void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss, int32_t run_seconds,
                            bool succeeded, bool oom, core::EpochSec now) {
-  Ended e{proc_id, max_rss, run_seconds, succeeded, oom, now};
-  if (!mu_.try_lock()) {
-    {
-      std::lock_guard<std::mutex> ended(ended_mu_);
-      ended_.push_back(std::move(e));
-      ++ended_count_;
-    }
-    // The holder applies it before it lets go, unless it let go meanwhile: then it is ours.
-    if (!mu_.try_lock()) return;
-  } else {
-    applyEndedLocked();
-    frameEndedLocked(e);
-  }
-  applyEndedLocked();
-  mu_.unlock();
-  applyEndedAfterUnlock();
-}
-
-FarmModel::Lock::Lock(FarmModel& m) : m_(m) {
-  m_.mu_.lock();
-  m_.applyEndedLocked();
-}
-
-FarmModel::Lock::~Lock() {
-  m_.applyEndedLocked();
-  m_.mu_.unlock();
-  m_.applyEndedAfterUnlock();
-}
-
-void FarmModel::applyEndedLocked() {
-  if (ended_count_.load() == 0) return;
-  std::vector<Ended> ended;
-  {
-    std::lock_guard<std::mutex> lock(ended_mu_);
-    ended.swap(ended_);
-    ended_count_ = 0;
-  }
-  for (const Ended& e : ended) frameEndedLocked(e);
-}
-
-void FarmModel::applyEndedAfterUnlock() {
-  // An event left after this thread's last look and before it let go finds mu_ held (its
-  // sender's try_lock failed): it is applied here.
-  while (ended_count_.load() > 0 && mu_.try_lock()) {
-    applyEndedLocked();
-    mu_.unlock();
-  }
-}
-
-void FarmModel::indexProc(const std::string& proc_id, Index p) {
-  proc_idx_[proc_id] = p;
-  std::lock_guard<std::mutex> lock(ended_mu_);
-  proc_memory_[proc_id] = view_.procs[p].memory;
-}
-
-void FarmModel::unindexProc(const std::string& proc_id) {
-  proc_idx_.erase(proc_id);
-  std::lock_guard<std::mutex> lock(ended_mu_);
-  proc_memory_.erase(proc_id);
-}
-
-void FarmModel::frameEndedLocked(const Ended& e) {
-  const std::string& proc_id = e.proc_id;
-  const core::MemoryKb max_rss = e.max_rss;
-  const int32_t run_seconds = e.run_seconds;
-  const bool succeeded = e.succeeded, oom = e.oom;
-  const core::EpochSec now = e.now;
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
   if (now > 0) {
@@ -552,7 +482,7 @@ void FarmModel::frameEndedLocked(const Ended& e) {
   const Index j = view_.procs[it->second].job;
   const core::MemoryKb reserved = view_.procs[it->second].memory;
   dispatch::releaseProc(view_, it->second);
-  unindexProc(proc_id);
+  proc_idx_.erase(it);
   if (!view_.jobs[j].active) {  // the last frames of a finished or killed job
     evictIfDoneLocked(j);
     return;
@@ -568,14 +498,14 @@ void FarmModel::frameEndedLocked(const Ended& e) {
 }
 
 std::optional<core::MemoryKb> FarmModel::procMemory(const std::string& proc_id) {
-  std::lock_guard<std::mutex> lock(ended_mu_);
-  auto it = proc_memory_.find(proc_id);
-  if (it == proc_memory_.end()) return std::nullopt;
-  return it->second;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = proc_idx_.find(proc_id);
+  if (it == proc_idx_.end()) return std::nullopt;
+  return view_.procs[it->second].memory;
 }
 
 std::vector<std::string> FarmModel::procIds() {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> ids;
   ids.reserve(proc_idx_.size());
   for (const auto& [id, index] : proc_idx_) ids.push_back(id);
@@ -583,14 +513,14 @@ std::vector<std::string> FarmModel::procIds() {
 }
 
 void FarmModel::withView(const std::function<void(dispatch::FarmView&)>& fn) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   fn(view_);
 }
 
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
     const std::vector<std::string>& host_ids, const dispatch::Config& config, core::EpochSec now,
     const BookFn& book, const std::function<std::string()>& new_proc_id) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<Index> hosts;
   for (const auto& id : host_ids) {
     const Index h = find(host_idx_, id);
@@ -605,7 +535,7 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planFarmAndBook(
     const dispatch::Config& config, core::EpochSec now, const BookFn& book,
     const std::function<std::string()>& new_proc_id, size_t max_bookings, bool* more) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   for (Index h = 0; h < static_cast<Index>(view_.hosts.size()); ++h)
     updateRecentlyFreedLocked(h, now);
   dispatch::Plan plan = dispatch::planFarm(view_, config, now);
@@ -672,7 +602,7 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
   };
   for (const auto& bk : made) {
     const dispatch::Booking& b = *by_frame[bk.frame_id];
-    indexProc(bk.proc_id, dispatch::applyBooking(view_, b, bk.proc_id, now));
+    proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, now);
     Launch launch;
     launch.booking = bk;
     launch.job = copyOf(job_copies, b.job, jobs_[b.job]);
@@ -707,7 +637,7 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
 absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& job_id,
                                                             const dispatch::Config& config,
                                                             core::EpochSec now) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   Index j = find(job_idx_, job_id);
   if (j == kNone) {  // finished jobs leave the model
     dispatch::JobExplanation done;
@@ -718,7 +648,7 @@ absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& j
 }
 
 std::map<std::string, core::MemoryKb> FarmModel::layerMemory(const std::string& job_id) {
-  Lock lock(*this);
+  std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, core::MemoryKb> out;
   Index j = find(job_idx_, job_id);
   if (j == kNone) return out;

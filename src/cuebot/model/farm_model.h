@@ -11,21 +11,15 @@
 // booking cuebot's; followers refresh it from the store when they take over.
 //
 // Thread-safety: every public method may be called from any thread; they serialise on
-// one mutex. `withView` runs a function under that mutex (planning, booking). Two calls of
-// the frame-completion path never wait for it (a booking holds it through its store
-// transaction): `procMemory` reads a map of its own, and `frameEnded`, when the mutex is
-// held, leaves the event for whoever holds it, who applies it before it lets go (every
-// holder applies such events first, in the order they came).
+// one mutex. `withView` runs a function under that mutex (planning, booking).
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "dispatch/explain.h"
@@ -151,41 +145,7 @@ class FarmModel {
 
   store::Store& store_;
   dispatch::MemoryPolicyConfig memory_config_;
-  // mu_, with the frames that ended while it was held applied first (on taking it) and
-  // last (before letting it go).
-  class Lock {
-   public:
-    explicit Lock(FarmModel& m);
-    ~Lock();
-    Lock(const Lock&) = delete;
-    Lock& operator=(const Lock&) = delete;
-
-   private:
-    FarmModel& m_;
-  };
-  struct Ended {
-    std::string proc_id;
-    core::MemoryKb max_rss;
-    int32_t run_seconds;
-    bool succeeded, oom;
-    core::EpochSec now;
-  };
-  void frameEndedLocked(const Ended& e);
-  // Applies the frames that ended while another thread held mu_ (held by the caller).
-  void applyEndedLocked();
-  // After mu_ was let go: takes it again to apply what ended in the meantime, if anything.
-  void applyEndedAfterUnlock();
-  // proc_idx_ and proc_memory_ together (mu_ held).
-  void indexProc(const std::string& proc_id, dispatch::Index p);
-  void unindexProc(const std::string& proc_id);
-
-  std::mutex mu_;
-  // Frames that ended while mu_ was held, and each proc's reserved memory: under ended_mu_
-  // (taken after mu_ where both are).
-  std::mutex ended_mu_;
-  std::vector<Ended> ended_;
-  std::atomic<size_t> ended_count_{0};
-  std::unordered_map<std::string, core::MemoryKb> proc_memory_;
+  mutable std::mutex mu_;
   dispatch::FarmView view_;
   std::vector<core::Job> jobs_;                  // parallel to view_.jobs
   std::vector<core::Layer> layers_;              // parallel to view_.layers

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <future>
 #include <random>
 #include <set>
 #include <thread>
@@ -289,38 +288,6 @@ TEST_F(FarmModelTest, TheReportWriterWritesWhatIsPendingWhenItStops) {
     writer.add(u);
   }
   EXPECT_EQ(store_->getHost(host_id_)->load, 321);
-}
-
-// The completion path does not wait for the model while a booking holds it (through its
-// store transaction): the proc's memory is read without it, and a frame that ends
-// meanwhile is applied by the holder before it lets go, so the next plan sees the host free.
-TEST_F(FarmModelTest, AFrameThatEndsWhileTheModelIsHeldWaitsForNothing) {
-  FarmModel model(*store_);
-  auto launches = launchAndBook(model, "held", "1-8");
-  ASSERT_EQ(launches.size(), 4u);
-  const std::string proc = launches[0].booking.proc_id;
-  const core::MemoryKb reserved = launches[0].booking.memory;
-  bool returned = false, saw_memory = false;
-  int used_during = -1;
-  std::future<void> completion;
-  model.withView([&](dispatch::FarmView& v) {
-    // Another thread, as a gRPC handler would be: it must finish while this one holds on.
-    completion = std::async(std::launch::async, [&] {
-      saw_memory = model.procMemory(proc) == reserved;
-      model.frameEnded(proc, 512 * 1024, 10, true, false);
-    });
-    // A model whose completion path waits for the holder never gets there in time.
-    returned = completion.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-    used_during = static_cast<int>(v.hosts[0].used_cores);
-  });
-  completion.wait();
-  EXPECT_TRUE(returned);
-  EXPECT_TRUE(saw_memory);
-  EXPECT_EQ(used_during, 400) << "applied while held: the holder's view changed under it";
-  EXPECT_FALSE(model.procMemory(proc).has_value());
-  int used_after = -1;
-  model.withView([&](dispatch::FarmView& v) { used_after = static_cast<int>(v.hosts[0].used_cores); });
-  EXPECT_EQ(used_after, 300);
 }
 
 }  // namespace
