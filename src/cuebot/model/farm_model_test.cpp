@@ -3,8 +3,10 @@
 #include "cuebot/model/farm_model.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
+#include <future>
 #include <random>
 #include <set>
 #include <thread>
@@ -288,6 +290,34 @@ TEST_F(FarmModelTest, TheReportWriterWritesWhatIsPendingWhenItStops) {
     writer.add(u);
   }
   EXPECT_EQ(store_->getHost(host_id_)->load, 321);
+}
+
+// A round the store refuses (a database restarting) is dropped, not tried again: a writer
+// stopping meanwhile still ends. The store here refuses because its host table went away
+// under it (renamed by another connection).
+TEST_F(FarmModelTest, TheReportWriterEndsWhileTheStoreRefusesItsRounds) {
+  auto writer = std::make_unique<ReportWriter>(*store_, 256, std::chrono::milliseconds(0));
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.string().c_str(), &other), SQLITE_OK);
+  sqlite3_busy_timeout(other, 10000);
+  ASSERT_EQ(sqlite3_exec(other, "ALTER TABLE host RENAME TO host_away", nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(other);
+  store::Store::HostReportUpdate u;
+  u.report.name = "render01";
+  u.report.load = 777;
+  u.report.now = 1060;
+  writer->add(u);  // its round is due at once, and refused
+  auto stopped = std::async(std::launch::async, [&] { writer.reset(); });
+  const bool ended = stopped.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  // The store comes back; the writer, stuck or not, can then end, and the test with it.
+  ASSERT_EQ(sqlite3_exec(other, "ALTER TABLE host_away RENAME TO host", nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(other);
+  sqlite3_close(other);
+  stopped.wait();
+  EXPECT_TRUE(ended) << "the writer kept trying a refused round and never stopped";
+  EXPECT_NE(store_->getHost(host_id_)->load, 777) << "a refused round was written after all";
 }
 
 }  // namespace
