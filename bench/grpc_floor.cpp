@@ -11,6 +11,7 @@
 // A measurement, never a test. Usage: grpc_floor [CALLS [WINDOW]] (defaults 20000, 64)
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -211,6 +212,7 @@ int main(int argc, char** argv) {
     if (pipe(fds) != 0) return 1;
     const pid_t pid = fork();
     if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives the client, however it ends
       close(fds[0]);
       InstantRqd service;
       grpc::ServerBuilder builder;
