@@ -4,7 +4,7 @@
 // a process of its own) answers LaunchFrame at once; a client sends a RunFrame like the
 // ones cuebot sends. CPU is both processes' together:
 //   - one call after another (a frame's completion, or a host visit's single launch):
-//     round-trip latency and the process's CPU per call;
+//     round-trip latency and CPU per call;
 //   - WINDOW calls on their way at once on the callback API (cuebot's launches): calls per
 //     second and CPU per call;
 //   - 8 threads with a channel each, one call after another (the simulator's senders).
@@ -12,25 +12,21 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "proc_stats.h"
 #include "rqd.grpc.pb.h"
 
 namespace {
@@ -45,27 +41,10 @@ class InstantRqd final : public rqd::RqdInterface::Service {
 
 pid_t g_server = 0;  // the server's process
 
-double ownCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// The server's CPU from /proc/PID/stat (utime + stime, in clock ticks).
-double serverCpuSeconds() {
-  std::ifstream f("/proc/" + std::to_string(g_server) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(field);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // Client and server together.
-double cpuSeconds() { return ownCpuSeconds() + serverCpuSeconds(); }
+double cpuSeconds() {
+  return cue::sim::processCpuSeconds(0) + cue::sim::processCpuSeconds(g_server);
+}
 
 // A RunFrame with the fields cuebot fills (Dispatcher::buildRunFrame), sizes alike.
 rqd::RqdStaticLaunchFrameRequest request(int n) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "proc_stats.h"
 #include "sim.h"
 
 namespace cue::sim {
@@ -27,9 +28,5 @@ absl::StatusOr<std::unique_ptr<Cuebot>> startGrpcCuebot(const std::string& cuebo
 // cuebot's own classes in this process; LaunchFrame and kills call the SimFarm directly.
 absl::StatusOr<std::unique_ptr<Cuebot>> startDryCuebot(const CuebotOptions& options,
                                                        SimFarm& farm);
-
-// CPU seconds (user + system) and peak RSS (KB) of a process (`self` or a pid).
-double processCpuSeconds(int pid);
-int64_t processPeakRssKb(int pid);
 
 }  // namespace cue::sim

@@ -22,6 +22,11 @@ std::vector<const FarmModel::Launch*> pointersTo(const std::vector<FarmModel::La
   return out;
 }
 
+void logLaunched(spdlog::logger& log, const FarmModel::Launch& l) {
+  log.debug("launched {}/{} on {} ({} cores)", l.job->name, l.frame_name, l.host->name,
+            l.booking.cores);
+}
+
 std::vector<std::string> procIds(const std::vector<FarmModel::Launch>& launches) {
   std::vector<std::string> out;
   out.reserve(launches.size());
@@ -293,10 +298,10 @@ void Dispatcher::launchAsync(std::vector<FarmModel::Launch> launches) {
     const bool settled_here =
         std::all_of(answers.begin(), answers.end(), [](const absl::Status& s) { return s.ok(); }) &&
         launching_.finishAllUnlessKilled(procIds(*held));
-    if (settled_here && common::logger("dispatch")->should_log(spdlog::level::debug))
-      for (const FarmModel::Launch& l : *held)
-        common::logger("dispatch")->debug("launched {}/{} on {} ({} cores)", l.job->name,
-                                          l.frame_name, l.host->name, l.booking.cores);
+    if (settled_here) {
+      auto log = common::logger("dispatch");
+      for (const FarmModel::Launch& l : *held) logLaunched(*log, l);
+    }
     // Notified under the lock: stop() cannot return (and the dispatcher go) before this
     // callback has let go of it.
     std::lock_guard<std::mutex> lock(mu_);
@@ -327,8 +332,7 @@ int Dispatcher::settle(const std::vector<const FarmModel::Launch*>& launches,
                            st.code() == absl::StatusCode::kUnknown;
     if (st.ok()) {
       ++launched;
-      log->debug("launched {}/{} on {} ({} cores)", l.job->name, l.frame_name, l.host->name,
-                 bk.cores);
+      logLaunched(*log, l);
     } else if (uncertain) {
       stats_.launch_failures++;
       uncertain_.add(bk.proc_id, clock_.nowSeconds());

@@ -91,8 +91,7 @@ void ReportWriter::run() {
         round_.clear();
       }
       idle_cv_.notify_all();
-      if (written.ok()) continue;
-      cv_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
+      if (!written.ok()) cv_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
     }
   }
   writing_ = false;
