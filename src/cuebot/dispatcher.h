@@ -47,9 +47,11 @@ struct DispatcherOptions {
   int max_hosts_per_visit = 64;
   dispatch::Config plan;          // the planner's settings
   int sweep_interval_ms = 3000;   // periodic visit of every idle host
-  // Most frames one sweep books in one transaction (the model is locked meanwhile); a
-  // bigger plan is booked by the sweeps that follow at once.
-  int max_bookings_per_sweep = 20000;
+  // Most frames one sweep plans and books in one transaction (the model is locked
+  // meanwhile); a bigger plan is booked by the sweeps that follow at once. Small sweeps
+  // keep launches going out while the next sweep books: a cold studio farm fills in
+  // about 1.97 s with 2,000, 2.2-2.5 s with 20,000 (docs/PERFORMANCE.md).
+  int max_bookings_per_sweep = 2000;
 };
 
 struct DispatchStats {

@@ -157,6 +157,7 @@ absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) 
   ASSIGN_OR_RETURN(auto launched, launcher_.launchJobs(xml));
   std::vector<core::Job> jobs;
   std::map<std::string, bool> show_filters;  // whether each show has enabled filters
+  std::vector<FarmModel::AddedJob> added;
   for (auto& l : launched) {
     core::Job& j = jobs.emplace_back(std::move(l.job));
     common::logger("cuebot")->info("launched job {} ({})", j.name, j.id);
@@ -176,12 +177,15 @@ absl::StatusOr<std::vector<core::Job>> Farm::launchSpec(const std::string& xml) 
     }
     note("job", j.id);
     // A new job without depends: its frames, all waiting, go to the model as built, not
-    // read back from the store.
-    auto added =
-        l.waiting ? model_.addNewJob(j.id, std::move(*l.waiting)) : model_.refreshJob(j.id);
-    if (!added.ok())
-      common::logger("cuebot")->error("model: cannot add job {}: {}", j.id, added.ToString());
+    // read back from the store, without waiting for a sweep that holds the model.
+    if (l.waiting) {
+      added.push_back({j.id, std::move(*l.waiting)});
+      continue;
+    }
+    if (auto st = model_.refreshJob(j.id); !st.ok())
+      common::logger("cuebot")->error("model: cannot add job {}: {}", j.id, st.ToString());
   }
+  model_.addNewJobs(std::move(added));
   dispatcher_.kickAll();
   return jobs;
 }

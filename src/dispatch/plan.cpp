@@ -357,7 +357,7 @@ Plan planHosts(const FarmView& farm, const std::vector<Index>& hosts, const Conf
   return plan;
 }
 
-Plan planFarm(const FarmView& farm, const Config& config, EpochSec now) {
+Plan planFarm(const FarmView& farm, const Config& config, EpochSec now, size_t max_bookings) {
   Plan plan;
   Planner p(farm, config, now);
   std::vector<Index> order;
@@ -367,7 +367,14 @@ Plan planFarm(const FarmView& farm, const Config& config, EpochSec now) {
   std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) {
     return farm.hosts[a].idleCores() > farm.hosts[b].idleCores();
   });
-  for (Index h : order) p.fillHost(h, plan, false);
+  for (Index h : order) {
+    if (plan.bookings.size() >= max_bookings) {
+      plan.complete = false;
+      plan.reservations = farm.reservations;
+      return plan;
+    }
+    p.fillHost(h, plan, false);
+  }
   p.placeReservations(plan);
   return plan;
 }

@@ -25,6 +25,7 @@
 // Thread-safety: pure; the caller must not change the view during a call.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,8 @@ struct Plan {
   std::vector<LayerSkip> skipped;  // planHost: the reason each considered layer stopped
   // planFarm: the reservations to hold from now on (replaces farm.reservations).
   std::vector<Reservation> reservations;
+  // planFarm: false when it stopped at max_bookings with hosts left unplanned.
+  bool complete = true;
 };
 
 Plan planHost(const FarmView& farm, Index host, const Config& config, EpochSec now);
@@ -108,6 +111,10 @@ Plan planHost(const FarmView& farm, Index host, const Config& config, EpochSec n
 // many host visits at once; no skip reasons.
 Plan planHosts(const FarmView& farm, const std::vector<Index>& hosts, const Config& config,
                EpochSec now);
-Plan planFarm(const FarmView& farm, const Config& config, EpochSec now);
+// `max_bookings`: planning stops once the plan holds that many bookings (the last host
+// planned may take it past). A plan that stopped is the first hosts of the whole plan, as
+// the whole plan books them; it places no reservations and keeps the farm's (incomplete).
+Plan planFarm(const FarmView& farm, const Config& config, EpochSec now,
+              size_t max_bookings = SIZE_MAX);
 
 }  // namespace cue::dispatch

@@ -270,6 +270,35 @@ TEST(PlanTest, PlanFarmFillsEveryHost) {
   EXPECT_TRUE(plan.skipped.empty());  // planFarm keeps no reasons
 }
 
+// A plan stopped at max_bookings is the first hosts of the whole plan, booked as the whole
+// plan books them, and keeps the farm's reservations.
+TEST(PlanTest, PlanFarmStoppedAtMaxBookingsIsThePrefixOfTheWholePlan) {
+  FarmBuilder b = oneShow();
+  for (int i = 0; i < 6; ++i)
+    b.host("h" + std::to_string(i), "local.general", (2 + i) * kCore, 64);
+  Index j = b.job("film", "job", 1);
+  b.layer(j, "render", 100, kCore, 1);
+  Index k = b.job("film", "other", 1);
+  b.layer(k, "render", 100, 2 * kCore, 1);
+  FarmView farm = b.build();
+  farm.reservations.push_back({0, 0, kNow - 10, kNow + 100});
+  Plan whole = planFarm(farm, Config{}, kNow);
+  ASSERT_TRUE(whole.complete);
+  Plan part = planFarm(farm, Config{}, kNow, 9);
+  EXPECT_FALSE(part.complete);
+  // expected: hosts planned whole until 9 bookings or more
+  ASSERT_GE(part.bookings.size(), 9u);
+  ASSERT_LT(part.bookings.size(), whole.bookings.size());
+  for (size_t i = 0; i < part.bookings.size(); ++i) {
+    EXPECT_EQ(part.bookings[i].host, whole.bookings[i].host) << i;
+    EXPECT_EQ(part.bookings[i].frame_id, whole.bookings[i].frame_id) << i;
+  }
+  EXPECT_NE(part.bookings.back().host, whole.bookings[part.bookings.size()].host);
+  ASSERT_EQ(part.reservations.size(), 1u);  // the farm's, kept
+  EXPECT_EQ(part.reservations[0].host, 0);
+  EXPECT_TRUE(planFarm(farm, Config{}, kNow, whole.bookings.size() + 1).complete);
+}
+
 TEST(PlanTest, PlanFarmNeverBooksFrameTwice) {
   FarmBuilder b = oneShow();
   for (int i = 0; i < 5; ++i) b.host("h" + std::to_string(i), "local.general", 4 * kCore, 64);

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "common/logging.h"
 #include "common/status.h"
 #include "core/frame_set.h"
 
@@ -70,7 +71,7 @@ void recount(dispatch::FarmView& v) {
 }  // namespace
 
 absl::Status FarmModel::load() {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   view_ = {};
   jobs_.clear();
   layers_.clear();
@@ -100,7 +101,7 @@ absl::Status FarmModel::load() {
 }
 
 absl::Status FarmModel::refreshReference() {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   return loadReferenceLocked();
 }
 
@@ -203,13 +204,43 @@ void FarmModel::setLayer(Index l, Index j, const core::Layer& layer,
 }
 
 absl::Status FarmModel::refreshJob(const std::string& job_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   return refreshJobLocked(job_id);
 }
 
-absl::Status FarmModel::addNewJob(const std::string& job_id, store::WaitingByLayer&& waiting) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return refreshJobLocked(job_id, /*evict=*/true, &waiting);
+void FarmModel::addNewJobs(std::vector<AddedJob>&& jobs) {
+  {
+    std::lock_guard<std::mutex> handed(handed_mu_);
+    for (auto& j : jobs) handed_over_.push_back(std::move(j));
+    any_handed_over_ = true;
+  }
+  // Added now when the model is free. Otherwise its holder may have let go between the
+  // try and the hand-over, so the model's next taker adds them: the dispatcher is kicked
+  // after a launch (Farm::launchSpec), and reports and completions come all the time.
+  if (mu_.try_lock()) {
+    std::lock_guard<std::mutex> lock(mu_, std::adopt_lock);
+    addHandedOverLocked();
+  }
+}
+
+std::unique_lock<std::mutex> FarmModel::lockModel() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (any_handed_over_) addHandedOverLocked();
+  return lock;
+}
+
+void FarmModel::addHandedOverLocked() {
+  std::vector<AddedJob> jobs;
+  {
+    std::lock_guard<std::mutex> handed(handed_mu_);
+    jobs.swap(handed_over_);
+    any_handed_over_ = false;
+  }
+  for (auto& j : jobs) {
+    auto st = refreshJobLocked(j.job_id, /*evict=*/true, &j.waiting);
+    if (!st.ok())
+      common::logger("cuebot")->error("model: cannot add job {}: {}", j.job_id, st.ToString());
+  }
 }
 
 absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict,
@@ -279,7 +310,7 @@ void FarmModel::evictIfDoneLocked(Index j) {
 }
 
 absl::Status FarmModel::refreshDependents() {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   std::vector<std::string> ids;
   for (const auto& j : view_.jobs) {
     if (!j.active) continue;
@@ -295,7 +326,7 @@ absl::Status FarmModel::refreshDependents() {
 
 absl::Status FarmModel::refreshHost(const std::string& host_id) {
   // read under the lock so that no booking slips between the read and the update
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   auto found = store_.getHost(host_id);
   if (absl::IsNotFound(found.status())) {
     // Deleted: nothing is booked there any more, and its reports go to the store (which
@@ -326,7 +357,7 @@ void FarmModel::dropProcsOf(Index h) {
 
 absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host& host) {
   // read under the lock so that no booking slips between the read and the update
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   store::ProcSearch q;
   q.host_ids = {host.id};
   ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
@@ -346,7 +377,7 @@ absl::StatusOr<std::vector<core::Proc>> FarmModel::hostReported(const core::Host
 }
 
 std::optional<FarmModel::HostProcs> FarmModel::reportedInMemory(const store::HostReportData& r) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   auto it = host_by_name_.find(r.name);
   if (it == host_by_name_.end()) return std::nullopt;
   const Index h = it->second;
@@ -448,7 +479,7 @@ absl::Status FarmModel::refreshHostLocked(const core::Host& host,
 }
 
 void FarmModel::releaseProc(const std::string& proc_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
   dispatch::releaseProc(view_, it->second);
@@ -470,7 +501,7 @@ void FarmModel::updateRecentlyFreedLocked(Index h, core::EpochSec now) {
 
 void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss, int32_t run_seconds,
                            bool succeeded, bool oom, core::EpochSec now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return;
   if (now > 0) {
@@ -498,14 +529,14 @@ void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss, i
 }
 
 std::optional<core::MemoryKb> FarmModel::procMemory(const std::string& proc_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   auto it = proc_idx_.find(proc_id);
   if (it == proc_idx_.end()) return std::nullopt;
   return view_.procs[it->second].memory;
 }
 
 std::vector<std::string> FarmModel::procIds() {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   std::vector<std::string> ids;
   ids.reserve(proc_idx_.size());
   for (const auto& [id, index] : proc_idx_) ids.push_back(id);
@@ -513,14 +544,14 @@ std::vector<std::string> FarmModel::procIds() {
 }
 
 void FarmModel::withView(const std::function<void(dispatch::FarmView&)>& fn) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   fn(view_);
 }
 
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
     const std::vector<std::string>& host_ids, const dispatch::Config& config, core::EpochSec now,
     const BookFn& book, const std::function<std::string()>& new_proc_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   std::vector<Index> hosts;
   for (const auto& id : host_ids) {
     const Index h = find(host_idx_, id);
@@ -535,13 +566,15 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planAndBook(
 absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planFarmAndBook(
     const dispatch::Config& config, core::EpochSec now, const BookFn& book,
     const std::function<std::string()>& new_proc_id, size_t max_bookings, bool* more) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   for (Index h = 0; h < static_cast<Index>(view_.hosts.size()); ++h)
     updateRecentlyFreedLocked(h, now);
-  dispatch::Plan plan = dispatch::planFarm(view_, config, now);
+  // A plan of the first hosts is planned no further than max_bookings: sweeps of a few
+  // thousand frames let the first launches go out while the next sweep books.
+  dispatch::Plan plan = dispatch::planFarm(view_, config, now, max_bookings);
   view_.reservations = plan.reservations;
   // A prefix of a plan is a valid plan: each booking is checked again by the store.
-  if (more) *more = plan.bookings.size() > max_bookings;
+  if (more) *more = !plan.complete || plan.bookings.size() > max_bookings;
   if (plan.bookings.size() > max_bookings) plan.bookings.resize(max_bookings);
   return bookPlanLocked(plan, now, book, new_proc_id);
 }
@@ -637,7 +670,7 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
 absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& job_id,
                                                             const dispatch::Config& config,
                                                             core::EpochSec now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   Index j = find(job_idx_, job_id);
   if (j == kNone) {  // finished jobs leave the model
     dispatch::JobExplanation done;
@@ -648,7 +681,7 @@ absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& j
 }
 
 std::map<std::string, core::MemoryKb> FarmModel::layerMemory(const std::string& job_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  auto lock = lockModel();
   std::map<std::string, core::MemoryKb> out;
   Index j = find(job_idx_, job_id);
   if (j == kNone) return out;

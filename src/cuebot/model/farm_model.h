@@ -14,6 +14,7 @@
 // one mutex. `withView` runs a function under that mutex (planning, booking).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,10 +42,20 @@ class FarmModel {
   // Re-reads a job (and its layers, waiting frames, depend counts) from the store; a job
   // that is no longer PENDING becomes inactive.
   absl::Status refreshJob(const std::string& job_id);
-  // The same for a job just created, whose frames are all waiting and known to the caller
-  // (by layer id, in dispatch order; JobLauncher::launchJobs): the job and its layers are
-  // read, its million frames are not read back. `waiting` is taken.
-  absl::Status addNewJob(const std::string& job_id, store::WaitingByLayer&& waiting);
+  // Jobs just created, whose frames are all waiting and known to the caller (by layer id,
+  // in dispatch order; JobLauncher::launchJobs): each job and its layers are read, its
+  // million frames are not read back. `waiting` is taken.
+  // A submission never waits for the model: when another thread holds it (a sweep
+  // booking thousands of frames holds it for a few hundred milliseconds), the jobs are
+  // handed over and added by the next thread to take the model's lock, before it reads or
+  // changes anything. So every later call sees them, as if added before this returned.
+  // An error adding one is logged; the job stays in the store and the model's next
+  // load() or refreshJob of it reads it.
+  struct AddedJob {
+    std::string job_id;
+    store::WaitingByLayer waiting;
+  };
+  void addNewJobs(std::vector<AddedJob>&& jobs);
   // Re-reads every job holding depend-waiting frames (a frame finished somewhere).
   absl::Status refreshDependents();
   // Re-reads a host and its procs from the store.
@@ -143,9 +154,17 @@ class FarmModel {
   // A finished job with no frame running leaves the model; its slots are reused.
   void evictIfDoneLocked(dispatch::Index job);
 
+  // mu_, taken with the jobs handed over by addNewJobs added first.
+  std::unique_lock<std::mutex> lockModel();
+  void addHandedOverLocked();
+
   store::Store& store_;
   dispatch::MemoryPolicyConfig memory_config_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
+  // Jobs addNewJobs handed over while mu_ was held (taken after mu_, never before it).
+  std::mutex handed_mu_;
+  std::vector<AddedJob> handed_over_;
+  std::atomic<bool> any_handed_over_{false};
   dispatch::FarmView view_;
   std::vector<core::Job> jobs_;                  // parallel to view_.jobs
   std::vector<core::Layer> layers_;              // parallel to view_.layers

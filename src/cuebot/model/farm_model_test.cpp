@@ -115,7 +115,7 @@ TEST_F(FarmModelTest, BooksFromMemoryAndRecordsWhatTheStoreMade) {
   EXPECT_EQ(store_->getProcs(q)->size(), 4u);  // and in the store
 }
 
-// A new job's frames given as built (addNewJob) book as those read back from the store do.
+// A new job's frames given as built (addNewJobs) book as those read back from the store do.
 TEST_F(FarmModelTest, ANewJobsFramesAsBuiltBookInDispatchOrder) {
   FarmModel model(*store_);
   ASSERT_TRUE(model.load().ok());
@@ -129,10 +129,39 @@ TEST_F(FarmModelTest, ANewJobsFramesAsBuiltBookInDispatchOrder) {
   std::vector<std::string> order;
   for (const auto& [layer, frames] : *jobs->front().waiting)
     for (const auto& f : frames) order.push_back(f.id);
-  ASSERT_TRUE(model.addNewJob(jobs->front().job.id, std::move(*jobs->front().waiting)).ok());
+  model.addNewJobs({{jobs->front().job.id, std::move(*jobs->front().waiting)}});
   auto made = book(model);
   ASSERT_EQ(made.size(), 3u);
   for (size_t k = 0; k < made.size(); ++k) EXPECT_EQ(made[k].booking.frame_id, order[k]) << k;
+}
+
+// A submission never waits for a sweep that holds the model: its jobs are handed over
+// and added by the model's next taker before that one reads anything.
+TEST_F(FarmModelTest, NewJobsHandedOverWhileTheModelIsHeldAreAddedByItsNextTaker) {
+  FarmModel model(*store_);
+  ASSERT_TRUE(model.load().ok());
+  auto jobs = launcher_->launchJobs(
+      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
+      "<uid>1000</uid><job name=\"held\"><paused>False</paused><layers>"
+      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1-3</range><chunk>1</chunk>"
+      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  std::vector<FarmModel::AddedJob> added;
+  added.push_back({jobs->front().job.id, std::move(*jobs->front().waiting)});
+  std::promise<void> returned;
+  auto submitted = returned.get_future();
+  std::thread submitter;
+  model.withView([&](dispatch::FarmView& v) {
+    submitter = std::thread([&] {
+      model.addNewJobs(std::move(added));
+      returned.set_value();
+    });
+    // A submitter that waited for the model would still be waiting here.
+    EXPECT_EQ(submitted.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+    EXPECT_TRUE(v.jobs.empty());  // nothing changed under the holder's feet
+  });
+  submitter.join();
+  EXPECT_EQ(book(model).size(), 3u);  // the next taker added the job first
 }
 
 TEST_F(FarmModelTest, FinishedJobsLeaveTheModelAndTheirSlotsAreReused) {
