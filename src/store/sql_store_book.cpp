@@ -155,6 +155,7 @@ absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& 
   return transact([&]() -> absl::StatusOr<std::vector<Booking>> {
     RETURN_IF_ERROR(checkBookingFence());
     std::vector<Booking> made;
+    made.reserve(bookings.size());
     if (bookings.size() < setBasedFrom(*db_)) {
       for (const auto& bk : bookings) {
         ASSIGN_OR_RETURN(bool ok, bookOne(*db_, bk));

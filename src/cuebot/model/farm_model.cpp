@@ -585,7 +585,9 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
   std::vector<Launch> out;
   if (plan.bookings.empty()) return out;
   std::vector<store::Booking> bookings;
+  bookings.reserve(plan.bookings.size());
   std::unordered_map<std::string, const dispatch::Booking*> by_frame;
+  by_frame.reserve(plan.bookings.size());
   // Frame numbers: one walk of each layer's waiting list from its head, until every
   // frame the plan took from it is found (the planner takes them from the head).
   std::unordered_map<std::string, int32_t> numbers;
@@ -633,23 +635,22 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
     if (!copy) copy = std::make_shared<const std::decay_t<decltype(value)>>(value);
     return copy;
   };
-  for (const auto& bk : made) {
+  for (auto& bk : made) {
     const dispatch::Booking& b = *by_frame[bk.frame_id];
     proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, now);
-    Launch launch;
-    launch.booking = bk;
+    Launch& launch = out.emplace_back();
+    launch.frame_number = numbers[bk.frame_id];
+    launch.booking = std::move(bk);
     launch.job = copyOf(job_copies, b.job, jobs_[b.job]);
     launch.layer = copyOf(layer_copies, b.layer, layers_[b.layer]);
     launch.host = copyOf(host_copies, b.host, hosts_[b.host]);
-    launch.frame_number = numbers[bk.frame_id];
     launch.frame_name = core::frameName(launch.frame_number, launch.layer->name);
-    out.push_back(std::move(launch));
   }
   // bookings the store refused mean memory and store disagree (a frame changed state,
   // or a host's resources): re-read those jobs and hosts (rare)
   if (made.size() < bookings.size()) {
     std::set<std::string> booked, jobs, hosts;
-    for (const auto& bk : made) booked.insert(bk.frame_id);
+    for (const auto& l : out) booked.insert(l.booking.frame_id);
     for (const auto& bk : bookings)
       if (!booked.contains(bk.frame_id)) {
         jobs.insert(bk.job_id);
