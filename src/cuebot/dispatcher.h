@@ -49,8 +49,8 @@ struct DispatcherOptions {
   int sweep_interval_ms = 3000;   // periodic visit of every idle host
   // Most frames one sweep plans and books in one transaction (the model is locked
   // meanwhile); a bigger plan is booked by the sweeps that follow at once. Small sweeps
-  // keep launches going out while the next sweep books: a cold studio farm fills in
-  // about 1.97 s with 2,000, 2.2-2.5 s with 20,000 (docs/PERFORMANCE.md).
+  // keep launches going out while the next sweep books (docs/PERFORMANCE.md, "sweeps of
+  // 2,000 frames").
   int max_bookings_per_sweep = 2000;
 };
 

@@ -141,7 +141,7 @@ class FarmModel {
       const std::function<std::string()>& new_proc_id);
   // `evict`: a finished job with nothing running leaves the model (not while its procs
   // are being re-read).
-  // `known_waiting`: the job's waiting frames when the caller knows them (addNewJob).
+  // `known_waiting`: the job's waiting frames when the caller knows them (addNewJobs).
   absl::Status refreshJobLocked(const std::string& job_id, bool evict = true,
                                 store::WaitingByLayer* known_waiting = nullptr);
   absl::Status refreshHostLocked(const core::Host& host, const std::vector<core::Proc>& procs);
