@@ -209,6 +209,7 @@ absl::Status FarmModel::refreshJob(const std::string& job_id) {
 }
 
 void FarmModel::addNewJobs(std::vector<AddedJob>&& jobs) {
+  if (jobs.empty()) return;
   {
     std::lock_guard<std::mutex> handed(handed_mu_);
     for (auto& j : jobs) handed_over_.push_back(std::move(j));

@@ -58,6 +58,17 @@ class FarmModelTest : public ::testing::Test {
     return jobs.ok() ? jobs->front().id : "";
   }
 
+  // A new job of three frames, as JobLauncher::launchJobs hands it over (frames as built).
+  absl::StatusOr<std::vector<LaunchedJob>> launchBuilt(const std::string& name) {
+    return launcher_->launchJobs(absl::StrCat(
+        "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
+        "<uid>1000</uid><job name=\"",
+        name,
+        "\"><paused>False</paused><layers>"
+        "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1-3</range><chunk>1</chunk>"
+        "<memory>1g</memory></layer></layers></job><depends/></spec>"));
+  }
+
   std::vector<FarmModel::Launch> book(FarmModel& model) {
     int n = 0;
     auto made = model.planAndBook(
@@ -119,11 +130,7 @@ TEST_F(FarmModelTest, BooksFromMemoryAndRecordsWhatTheStoreMade) {
 TEST_F(FarmModelTest, ANewJobsFramesAsBuiltBookInDispatchOrder) {
   FarmModel model(*store_);
   ASSERT_TRUE(model.load().ok());
-  auto jobs = launcher_->launchJobs(
-      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
-      "<uid>1000</uid><job name=\"built\"><paused>False</paused><layers>"
-      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1-3</range><chunk>1</chunk>"
-      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  auto jobs = launchBuilt("built");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   ASSERT_TRUE(jobs->front().waiting.has_value());
   std::vector<std::string> order;
@@ -140,11 +147,7 @@ TEST_F(FarmModelTest, ANewJobsFramesAsBuiltBookInDispatchOrder) {
 TEST_F(FarmModelTest, NewJobsHandedOverWhileTheModelIsHeldAreAddedByItsNextTaker) {
   FarmModel model(*store_);
   ASSERT_TRUE(model.load().ok());
-  auto jobs = launcher_->launchJobs(
-      "<spec><facility>local</facility><show>testing</show><shot>sh01</shot><user>artist</user>"
-      "<uid>1000</uid><job name=\"held\"><paused>False</paused><layers>"
-      "<layer name=\"render\" type=\"Render\"><cmd>r</cmd><range>1-3</range><chunk>1</chunk>"
-      "<memory>1g</memory></layer></layers></job><depends/></spec>");
+  auto jobs = launchBuilt("held");
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   std::vector<FarmModel::AddedJob> added;
   added.push_back({jobs->front().job.id, std::move(*jobs->front().waiting)});
