@@ -7,6 +7,7 @@
 //                [--db postgresql://...] (an empty database; default a SQLite file in DIR)
 //                [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S]
 //                [--cuebot PATH] (another cuebot build, e.g. a baseline; default this tree's)
+//                [--opencue-rqd] (hosts serve only OpenCue's LaunchFrame: one frame per call)
 // SCENARIO: drain, studio, scale, churn, reports (see bench/sim/scenarios.cpp).
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct Args {
   std::string scenario;
   std::string cuebot_bin = CUEBOT_BIN;
   bool dry = false;
+  bool opencue_rqd = false;
   ScenarioParams params;
   std::string json, dir, db;
   int dispatch_threads = 2, senders = 4;
@@ -45,7 +47,9 @@ bool parse(int argc, char** argv, Args& a) {
   for (int i = 2; i < argc; ++i) {
     std::string k = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    // clang-format off
     if (k == "--dry-run") a.dry = true;
+    else if (k == "--opencue-rqd") a.opencue_rqd = true;
     else if (k == "--hosts") a.params.hosts = std::stoi(next());
     else if (k == "--jobs") a.params.jobs = std::stoi(next());
     else if (k == "--frames") a.params.frames_per_layer = std::stoi(next());
@@ -65,6 +69,7 @@ bool parse(int argc, char** argv, Args& a) {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return false;
     }
+    // clang-format on
   }
   return true;
 }
@@ -78,10 +83,12 @@ double since(SteadyTime t0) {
 int main(int argc, char** argv) {
   Args args;
   if (!parse(argc, argv, args)) {
-    std::fprintf(stderr,
-                 "usage: farm_sim drain|studio|scale|churn|reports [--dry-run] [--hosts N] "
-                 "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] [--db URL] "
-                 "[--dir DIR] [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S] [--restart-after S] [--cuebot PATH]\n");
+    std::fprintf(
+        stderr,
+        "usage: farm_sim drain|studio|scale|churn|reports [--dry-run] [--hosts N] "
+        "[--jobs N] [--frames N] [--duration S] [--scale X] [--seed N] [--json FILE] [--db URL] "
+        "[--dir DIR] [--dispatch-threads N] [--senders N] [--blast-senders N] [--timeout S] "
+        "[--restart-after S] [--cuebot PATH]\n");
     return 2;
   }
   auto scenario = makeScenario(args.scenario, args.params);
@@ -103,6 +110,7 @@ int main(int argc, char** argv) {
   co.dir = dir;
   co.db = args.db;
   co.dispatch_threads = args.dispatch_threads;
+  co.opencue_rqd = args.opencue_rqd;
   auto cuebot = args.dry ? startDryCuebot(co, farm) : startGrpcCuebot(args.cuebot_bin, co, farm);
   if (!cuebot.ok()) {
     std::fprintf(stderr, "cannot start cuebot: %s\n", cuebot.status().ToString().c_str());
@@ -111,7 +119,9 @@ int main(int argc, char** argv) {
   farm.setCuebot(cuebot->get());
   RunFigures fig;
   fig.scenario = scenario->name;
-  fig.mode = args.dry ? "dry run (planner + store, no gRPC)" : "cuebot over gRPC";
+  fig.mode = args.dry           ? "dry run (planner + store, no gRPC)"
+             : args.opencue_rqd ? "cuebot over gRPC, OpenCue's LaunchFrame only"
+                                : "cuebot over gRPC";
   fig.hosts = static_cast<int64_t>(scenario->hosts.size());
   fig.cores = farm.totalCores() / 100;
   fig.frames = scenario->frames;
@@ -155,9 +165,9 @@ int main(int argc, char** argv) {
 
   // Run: until every frame is done (drain), the farm is full (reports) or the duration.
   const bool until_done = scenario->duration == 0 && scenario->blast_seconds == 0;
-  const auto deadline = t0 + std::chrono::milliseconds(static_cast<int64_t>(
-                                  (scenario->duration > 0 ? fig.submit_s + scenario->duration
-                                                          : args.timeout) * 1000));
+  const auto deadline =
+      t0 + std::chrono::milliseconds(static_cast<int64_t>(
+               (scenario->duration > 0 ? fig.submit_s + scenario->duration : args.timeout) * 1000));
   while (std::chrono::steady_clock::now() < deadline) {
     if (args.restart_after > 0 && killed_at == SteadyTime{} &&
         since(t0) >= fig.submit_s + args.restart_after) {
@@ -209,7 +219,8 @@ int main(int argc, char** argv) {
   fig.cuebot_cpu_s = (*cuebot)->cpuSeconds();
   fig.cuebot_peak_rss_mb = (*cuebot)->peakRssKb() / 1024.0;
   fig.fill_s = fill_ns > 0 ? fill_ns / 1e9 : -1;
-  if (restarted) fig.restart_to_dispatch_s = first_after_restart_ns > 0 ? first_after_restart_ns / 1e9 : -1;
+  if (restarted)
+    fig.restart_to_dispatch_s = first_after_restart_ns > 0 ? first_after_restart_ns / 1e9 : -1;
   fillFigures(m, fig);
   if (scenario->blast_seconds == 0 && fig.run_s > 0)
     fig.reports_per_s = m.status_reports / fig.run_s;

@@ -18,6 +18,9 @@ struct CuebotOptions {
   int dispatch_threads = 2;
   std::string log_level = "warn";
   std::vector<std::string> extra_args;  // more cuebot flags (real cuebot only)
+  // The simulated rqds serve only OpenCue's LaunchFrame, not Cue's LaunchFrames (real
+  // cuebot only).
+  bool opencue_rqd = false;
 };
 
 // Starts a cuebot process (binary `cuebot_bin`) and serves the hosts' rqd interface on
@@ -26,7 +29,6 @@ absl::StatusOr<std::unique_ptr<Cuebot>> startGrpcCuebot(const std::string& cuebo
                                                         const CuebotOptions& options,
                                                         SimFarm& farm);
 // cuebot's own classes in this process; LaunchFrame and kills call the SimFarm directly.
-absl::StatusOr<std::unique_ptr<Cuebot>> startDryCuebot(const CuebotOptions& options,
-                                                       SimFarm& farm);
+absl::StatusOr<std::unique_ptr<Cuebot>> startDryCuebot(const CuebotOptions& options, SimFarm& farm);
 
 }  // namespace cue::sim

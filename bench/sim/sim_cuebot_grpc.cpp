@@ -1,5 +1,6 @@
 // A real cuebot process, reached over gRPC; the simulated hosts' rqd interface is one
 // gRPC server that routes each call to its host by the RunFrame's "host" attribute.
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,11 +10,10 @@
 #include <functional>
 #include <thread>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "cue_launch.grpc.pb.h"
 #include "facility.grpc.pb.h"
 #include "job.grpc.pb.h"
 #include "report.grpc.pb.h"
@@ -45,10 +45,29 @@ class SimRqdService final : public rqd::RqdInterface::Service {
   SimFarm& farm_;
 };
 
+// Cue's rqd extension: a booking's frames for one host in one call.
+class SimRqdLaunchService final : public ext::RqdLaunchInterface::Service {
+ public:
+  explicit SimRqdLaunchService(SimFarm& farm) : farm_(farm) {}
+  grpc::Status LaunchFrames(grpc::ServerContext*, const ext::LaunchFramesRequest* req,
+                            ext::LaunchFramesResponse* resp) override {
+    for (const rqd::RunFrame& frame : req->run_frames()) {
+      absl::Status s = farm_.launch(frame);
+      ext::LaunchFrameResult* r = resp->add_results();
+      r->set_code(static_cast<int>(s.code()));
+      r->set_message(std::string(s.message()));
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  SimFarm& farm_;
+};
+
 class GrpcCuebot final : public Cuebot {
  public:
   GrpcCuebot(const std::string& bin, CuebotOptions options, SimFarm& farm)
-      : bin_(bin), options_(std::move(options)), farm_(farm), service_(farm) {}
+      : bin_(bin), options_(std::move(options)), farm_(farm), service_(farm), launch_(farm) {}
   ~GrpcCuebot() override {
     if (server_) server_->Shutdown(std::chrono::system_clock::now());
     if (pid_ > 0) {
@@ -67,6 +86,8 @@ class GrpcCuebot final : public Cuebot {
     for (int& port : ports)
       builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&service_);
+    // Hosts that speak only OpenCue's protocol answer LaunchFrames with UNIMPLEMENTED.
+    if (!options_.opencue_rqd) builder.RegisterService(&launch_);
     // As cuebot: the threads of a burst of launches stay (gRPC keeps 2 by default and
     // starts and ends one per call past them).
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
@@ -122,10 +143,20 @@ class GrpcCuebot final : public Cuebot {
     std::filesystem::create_directories(options_.dir);
     auto port_file = options_.dir / "cuebot.port";
     std::filesystem::remove(port_file);
-    std::vector<std::string> args = {bin_, "--port", port, "--bind", "127.0.0.1", "--db",
-                                     storePath(), "--log-root", (options_.dir / "logs").string(),
-                                     "--port-file", port_file.string(), "--log-level",
-                                     options_.log_level, "--dispatch-threads",
+    std::vector<std::string> args = {bin_,
+                                     "--port",
+                                     port,
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--db",
+                                     storePath(),
+                                     "--log-root",
+                                     (options_.dir / "logs").string(),
+                                     "--port-file",
+                                     port_file.string(),
+                                     "--log-level",
+                                     options_.log_level,
+                                     "--dispatch-threads",
                                      std::to_string(options_.dispatch_threads)};
     for (const auto& a : options_.extra_args) args.push_back(a);
     pid_ = fork();
@@ -225,6 +256,7 @@ class GrpcCuebot final : public Cuebot {
   CuebotOptions options_;
   SimFarm& farm_;
   SimRqdService service_;
+  SimRqdLaunchService launch_;
   std::unique_ptr<grpc::Server> server_;
   pid_t pid_ = -1;
   std::string port_;

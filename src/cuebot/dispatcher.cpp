@@ -119,8 +119,7 @@ void Dispatcher::sweep() {
   auto launches = model_.planFarmAndBook(
       options_.plan, clock_.nowSeconds(),
       [this](const std::vector<store::Booking>& b) { return book(b); },
-      [] { return common::newId(); }, static_cast<size_t>(options_.max_bookings_per_sweep),
-      &more);
+      [] { return common::newId(); }, static_cast<size_t>(options_.max_bookings_per_sweep), &more);
   if (!launches.ok()) {
     common::logger("dispatch")->warn("farm booking failed: {}", launches.status().ToString());
     return;
@@ -276,7 +275,7 @@ int Dispatcher::launch(const std::vector<const FarmModel::Launch*>& launches) {
   std::vector<RqdClient::LaunchCall> calls;
   calls.reserve(launches.size());
   for (const FarmModel::Launch* l : launches)
-    calls.push_back(RqdClient::LaunchCall{l->host->rqd_address, buildRunFrame(*l)});
+    calls.push_back(RqdClient::LaunchCall{l->host->rqd_address, buildRunFrame(*l), l->host->name});
   return settle(launches, rqd_.launchFrames(calls));
 }
 
@@ -286,7 +285,7 @@ void Dispatcher::launchAsync(std::vector<FarmModel::Launch> launches) {
   std::vector<RqdClient::LaunchCall> calls;
   calls.reserve(held->size());
   for (const FarmModel::Launch& l : *held)
-    calls.push_back(RqdClient::LaunchCall{l.host->rqd_address, buildRunFrame(l)});
+    calls.push_back(RqdClient::LaunchCall{l.host->rqd_address, buildRunFrame(l), l.host->name});
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++launches_in_flight_;

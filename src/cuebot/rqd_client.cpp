@@ -6,6 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
+#include <string_view>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -16,6 +19,22 @@ absl::Status fromGrpc(const grpc::Status& s, const std::string& address) {
   if (s.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
                       absl::StrCat("rqd ", address, ": ", s.error_message()));
+}
+
+// The answer for frame j of n in a LaunchFrames: the call's status when it failed as a
+// whole, else the frame's own result.
+absl::Status launchResult(const grpc::Status& st, const ext::LaunchFramesResponse& resp, size_t j,
+                          size_t n, const std::string& address) {
+  if (!st.ok()) return fromGrpc(st, address);
+  if (resp.results_size() != static_cast<int>(n))
+    return absl::InternalError(absl::StrCat("rqd ", address, ": LaunchFrames answered ",
+                                            resp.results_size(), " results for ", n, " frames"));
+  const ext::LaunchFrameResult& r = resp.results(static_cast<int>(j));
+  if (r.code() == 0) return absl::OkStatus();
+  const auto code = r.code() > 0 && r.code() <= static_cast<int>(absl::StatusCode::kUnauthenticated)
+                        ? static_cast<absl::StatusCode>(r.code())
+                        : absl::StatusCode::kUnknown;
+  return absl::Status(code, absl::StrCat("rqd ", address, ": ", r.message()));
 }
 
 }  // namespace
@@ -29,6 +48,7 @@ RqdClient::Connection& RqdClient::connection(const std::string& address) {
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
     auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     c.rqd = rqd::RqdInterface::NewStub(channel);
+    c.launch = ext::RqdLaunchInterface::NewStub(channel);
     c.log = ext::RqdLogInterface::NewStub(channel);
   }
   return c;
@@ -43,39 +63,65 @@ absl::Status RqdClient::launchFrame(const std::string& address, const rqd::RunFr
   return fromGrpc(stub(address).LaunchFrame(&ctx, req, &resp), address);
 }
 
-std::vector<absl::Status> RqdClient::launchFrames(std::vector<LaunchCall>& calls) {
-  std::vector<absl::Status> out(calls.size());
-  struct InFlight {
-    grpc::ClientContext ctx;
-    rqd::RqdStaticLaunchFrameRequest req;
-    rqd::RqdStaticLaunchFrameResponse resp;
-  };
-  for (size_t start = 0; start < calls.size(); start += kLaunchWindow) {
-    const size_t end = std::min(calls.size(), start + kLaunchWindow);
-    std::vector<std::unique_ptr<InFlight>> window;
-    std::mutex mu;
-    std::condition_variable cv;
-    size_t answered = 0;
-    for (size_t i = start; i < end; ++i) {
-      auto& call = *window.emplace_back(std::make_unique<InFlight>());
-      call.ctx.set_deadline(std::chrono::system_clock::now() +
-                            std::chrono::milliseconds(timeout_ms_));
-      call.req.mutable_run_frame()->Swap(&calls[i].frame);
-      const std::string& address = calls[i].address;
-      stub(address).async()->LaunchFrame(&call.ctx, &call.req, &call.resp,
-                                         [&, i](const grpc::Status& st) {
-                                           // Notified under the lock: the waiter cannot
-                                           // leave (and free mu and cv) before it is released.
-                                           std::lock_guard<std::mutex> lock(mu);
-                                           out[i] = fromGrpc(st, calls[i].address);
-                                           ++answered;
-                                           cv.notify_one();
-                                         });
+// Everything a round of launches uses, alive until its last answer.
+struct RqdClient::Round {
+  std::vector<LaunchCall> calls;
+  std::vector<absl::Status> out;
+  std::vector<std::unique_ptr<Request>> requests;
+  std::atomic<size_t> left{0};  // requests not answered yet
+  LaunchDone done;
+};
+
+// One request on the wire: a LaunchFrames of several calls, or a LaunchFrame of one.
+struct RqdClient::Request {
+  std::vector<size_t> calls;  // indices into the round's calls
+  grpc::ClientContext ctx;
+  ext::LaunchFramesRequest batch;
+  ext::LaunchFramesResponse batch_resp;
+  rqd::RqdStaticLaunchFrameRequest one;
+  rqd::RqdStaticLaunchFrameResponse one_resp;
+  std::vector<std::unique_ptr<Request>> again;  // its calls one by one, after UNIMPLEMENTED
+};
+
+bool RqdClient::launchesOneByOne(const std::string& address) {
+  Connection& c = connection(address);
+  std::lock_guard<std::mutex> lock(mu_);
+  return c.one_by_one;
+}
+
+void RqdClient::markOneByOne(const std::string& address) {
+  Connection& c = connection(address);
+  std::lock_guard<std::mutex> lock(mu_);
+  c.one_by_one = true;
+}
+
+std::vector<std::vector<size_t>> RqdClient::groupLaunches(const std::vector<LaunchCall>& calls) {
+  std::vector<std::vector<size_t>> groups;
+  std::vector<size_t> bytes;  // per group
+  // The group that still takes frames for each (address, host).
+  std::map<std::pair<std::string_view, std::string_view>, size_t> open;
+  std::map<std::string_view, bool> one_by_one;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const LaunchCall& c = calls[i];
+    auto [known, fresh_address] = one_by_one.try_emplace(c.address, false);
+    if (fresh_address) known->second = launchesOneByOne(c.address);
+    const size_t size = c.frame.ByteSizeLong();
+    if (!c.host.empty() && !known->second) {
+      auto [it, fresh] = open.try_emplace({c.address, c.host}, groups.size());
+      if (!fresh) {
+        if (groups[it->second].size() < kMaxBatchFrames &&
+            bytes[it->second] + size <= kMaxBatchBytes) {
+          groups[it->second].push_back(i);
+          bytes[it->second] += size;
+          continue;
+        }
+        it->second = groups.size();
+      }
     }
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return answered == end - start; });
+    groups.push_back({i});
+    bytes.push_back(size);
   }
-  return out;
+  return groups;
 }
 
 void RqdClient::launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done) {
@@ -83,38 +129,89 @@ void RqdClient::launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done
     done({});
     return;
   }
-  // Everything the calls use lives here until the last answer, whose callback frees it.
-  struct Batch {
-    struct Call {
-      grpc::ClientContext ctx;
-      rqd::RqdStaticLaunchFrameRequest req;
-      rqd::RqdStaticLaunchFrameResponse resp;
-      std::string address;
-    };
-    std::vector<std::unique_ptr<Call>> calls;
-    std::vector<absl::Status> out;
-    std::atomic<size_t> left{0};
-    LaunchDone done;
-  };
-  auto batch = std::make_shared<Batch>();
-  batch->out.resize(calls.size());
-  batch->left = calls.size();
-  batch->done = std::move(done);
-  const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_);
-  for (auto& c : calls) {
-    auto& call = *batch->calls.emplace_back(std::make_unique<Batch::Call>());
-    call.ctx.set_deadline(deadline);
-    call.req.mutable_run_frame()->Swap(&c.frame);
-    call.address = std::move(c.address);
+  auto groups = groupLaunches(calls);
+  auto round = std::make_shared<Round>();
+  round->calls = std::move(calls);
+  round->out.resize(round->calls.size());
+  round->done = std::move(done);
+  round->left = groups.size();  // before the first answer can come
+  for (auto& g : groups)
+    round->requests.emplace_back(std::make_unique<Request>())->calls = std::move(g);
+  for (auto& request : round->requests) send(round, *request);
+}
+
+std::vector<absl::Status> RqdClient::launchFrames(std::vector<LaunchCall>& calls) {
+  std::vector<absl::Status> out(calls.size());
+  const auto groups = groupLaunches(calls);
+  // kLaunchWindow requests at a time, each window a round of its own.
+  for (size_t start = 0; start < groups.size(); start += kLaunchWindow) {
+    const size_t end = std::min(groups.size(), start + kLaunchWindow);
+    std::vector<size_t> index;  // the window's calls, in order
+    for (size_t g = start; g < end; ++g)
+      index.insert(index.end(), groups[g].begin(), groups[g].end());
+    std::vector<LaunchCall> part;
+    part.reserve(index.size());
+    for (size_t i : index) part.push_back(std::move(calls[i]));
+    std::mutex mu;
+    std::condition_variable cv;
+    bool finished = false;
+    launchFramesAsync(std::move(part), [&](std::vector<absl::Status> answers) {
+      // Notified under the lock: the waiter cannot leave (and free mu and cv) before it
+      // is released.
+      std::lock_guard<std::mutex> lock(mu);
+      for (size_t k = 0; k < index.size(); ++k) out[index[k]] = std::move(answers[k]);
+      finished = true;
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return finished; });
   }
-  for (size_t i = 0; i < batch->calls.size(); ++i) {
-    Batch::Call& call = *batch->calls[i];
-    stub(call.address).async()->LaunchFrame(
-        &call.ctx, &call.req, &call.resp, [batch, i](const grpc::Status& st) {
-          batch->out[i] = fromGrpc(st, batch->calls[i]->address);
-          if (batch->left.fetch_sub(1) == 1) batch->done(std::move(batch->out));
-        });
-  }
+  return out;
+}
+
+void RqdClient::answered(const std::shared_ptr<Round>& round) {
+  if (round->left.fetch_sub(1) == 1) round->done(std::move(round->out));
+}
+
+void RqdClient::sendOne(const std::shared_ptr<Round>& round, Request& request, size_t call) {
+  request.ctx.set_deadline(std::chrono::system_clock::now() +
+                           std::chrono::milliseconds(timeout_ms_));
+  LaunchCall& c = round->calls[call];
+  request.one.mutable_run_frame()->Swap(&c.frame);
+  stub(c.address).async()->LaunchFrame(
+      &request.ctx, &request.one, &request.one_resp, [this, round, call](const grpc::Status& st) {
+        round->out[call] = fromGrpc(st, round->calls[call].address);
+        answered(round);
+      });
+}
+
+void RqdClient::send(const std::shared_ptr<Round>& round, Request& request) {
+  if (request.calls.size() == 1) return sendOne(round, request, request.calls.front());
+  request.ctx.set_deadline(std::chrono::system_clock::now() +
+                           std::chrono::milliseconds(timeout_ms_));
+  for (size_t i : request.calls) request.batch.add_run_frames()->Swap(&round->calls[i].frame);
+  const std::string& address = round->calls[request.calls.front()].address;
+  connection(address).launch->async()->LaunchFrames(
+      &request.ctx, &request.batch, &request.batch_resp,
+      [this, round, &request, &address](const grpc::Status& st) {
+        const size_t n = request.calls.size();
+        if (st.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+          // Not Cue's rqd: nothing was launched. Each frame again in a LaunchFrame of its
+          // own, and every later launch to it so.
+          markOneByOne(address);
+          round->left += n;  // before this request's own answer
+          for (size_t j = 0; j < n; ++j) {
+            request.again.emplace_back(std::make_unique<Request>())->calls = {request.calls[j]};
+            round->calls[request.calls[j]].frame.Swap(
+                request.batch.mutable_run_frames(static_cast<int>(j)));
+          }
+          for (auto& one : request.again) sendOne(round, *one, one->calls.front());
+        } else {
+          for (size_t j = 0; j < n; ++j)
+            round->out[request.calls[j]] = launchResult(st, request.batch_resp, j, n, address);
+        }
+        answered(round);
+      });
 }
 
 std::vector<absl::Status> RqdClient::launchEach(std::vector<LaunchCall>& calls) {
@@ -152,7 +249,7 @@ absl::Status RqdClient::rebootIdle(const std::string& address) {
 }
 
 absl::Status RqdClient::readLog(const std::string& address, const ext::RqdReadLogRequest& req,
-                               ext::RqdReadLogResponse* resp) {
+                                ext::RqdReadLogResponse* resp) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms_));
   return fromGrpc(connection(address).log->ReadLog(&ctx, req, resp), address);

@@ -1,6 +1,6 @@
 // cuebot's side of the RQD protocol: LaunchFrame and KillRunningFrame on a host's rqd, and
-// Cue's frame-log reads (cue.ext.RqdLogInterface). Channels are cached per address.
-// Thread-safe.
+// Cue's extensions: several frames of a host in one call (cue.ext.RqdLaunchInterface) and
+// frame-log reads (cue.ext.RqdLogInterface). Channels are cached per address. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "cue_launch.grpc.pb.h"
 #include "cue_log.grpc.pb.h"
 #include "rqd.grpc.pb.h"
 
@@ -24,15 +25,24 @@ class RqdClient {
   // The rqd's answer as a Status: OK, or its code and message (UNAVAILABLE when it
   // cannot be reached).
   virtual absl::Status launchFrame(const std::string& address, const rqd::RunFrame& frame);
-  // One LaunchFrame to send, for launchFrames.
+  // One frame to launch, for launchFrames.
   struct LaunchCall {
     std::string address;
     rqd::RunFrame frame;
+    // The host it is for (one rqd serves one host; the farm simulator serves many hosts
+    // on one address). Frames for one address and host travel in one request.
+    std::string host;
   };
-  // Several launches, each as launchFrame, with up to kLaunchWindow of them on their way at
-  // once (gRPC multiplexes them on each rqd's channel) instead of one round trip after
-  // another: one answer per call, in order. Takes the frames out of `calls`.
+  // Several launches, each answered as launchFrame would be: one answer per call, in order.
+  // The frames for one host go in one cue.ext LaunchFrames request (up to kMaxBatchFrames
+  // of them, kMaxBatchBytes in all); a frame alone, and every frame for an rqd that does
+  // not serve LaunchFrames (OpenCue's RQD: UNIMPLEMENTED, remembered per address), in a
+  // LaunchFrame of its own. Up to kLaunchWindow requests are on their way at once (gRPC
+  // multiplexes them on each rqd's channel) instead of one round trip after another.
+  // Takes the frames out of `calls`.
   static constexpr size_t kLaunchWindow = 64;
+  static constexpr size_t kMaxBatchFrames = 64;
+  static constexpr size_t kMaxBatchBytes = 1 << 20;
   virtual std::vector<absl::Status> launchFrames(std::vector<LaunchCall>& calls);
   // The same launches, all on their way at once, without waiting: `done` gets one answer
   // per call, in order, once every call is answered, on a gRPC thread (it must not block:
@@ -46,6 +56,9 @@ class RqdClient {
   // rqd answers FAILED_PRECONDITION unless the site enables reboots).
   virtual absl::Status rebootNow(const std::string& address);
   virtual absl::Status rebootIdle(const std::string& address);
+  // Whether launches to `address` go one LaunchFrame per frame (its rqd answered
+  // LaunchFrames with UNIMPLEMENTED).
+  bool launchesOneByOne(const std::string& address);
   // Bytes of a frame log held by the rqd.
   virtual absl::Status readLog(const std::string& address, const ext::RqdReadLogRequest& req,
                                ext::RqdReadLogResponse* resp);
@@ -62,8 +75,18 @@ class RqdClient {
  private:
   struct Connection {
     std::unique_ptr<rqd::RqdInterface::Stub> rqd;
+    std::unique_ptr<ext::RqdLaunchInterface::Stub> launch;
     std::unique_ptr<ext::RqdLogInterface::Stub> log;
+    bool one_by_one = false;  // its rqd does not serve LaunchFrames
   };
+  struct Round;
+  struct Request;
+  // The calls' requests: indices into `calls`, each group one request.
+  std::vector<std::vector<size_t>> groupLaunches(const std::vector<LaunchCall>& calls);
+  void send(const std::shared_ptr<Round>& round, Request& request);
+  void sendOne(const std::shared_ptr<Round>& round, Request& request, size_t call);
+  void answered(const std::shared_ptr<Round>& round);
+  void markOneByOne(const std::string& address);
   Connection& connection(const std::string& address);
   rqd::RqdInterface::Stub& stub(const std::string& address) { return *connection(address).rqd; }
 

@@ -61,8 +61,10 @@ absl::Status Daemon::start() {
   co.nimby_idle_s = config_.nimby_idle_s;
   co.nimby_max_load = config_.nimby_max_load;
   co.busy_source = std::make_shared<ProcStatBusySource>(config_.proc_root + "/stat");
-  if (!config_.idle_file.empty()) co.idle_source = std::make_shared<FileIdleSource>(config_.idle_file);
-  else co.idle_source = std::make_shared<InterruptsIdleSource>();
+  if (!config_.idle_file.empty())
+    co.idle_source = std::make_shared<FileIdleSource>(config_.idle_file);
+  else
+    co.idle_source = std::make_shared<InterruptsIdleSource>();
   co.tmp_dir = config_.tmp_dir;
   co.proc_root = config_.proc_root;
   co.spool_dir = config_.spool_dir;
@@ -96,7 +98,9 @@ absl::Status Daemon::start() {
   callers_ = std::make_unique<CallerFilter>(callers);
   rqd_service_ = std::make_unique<RqdInterfaceService>(*core_, callers_.get());
   frame_service_ = std::make_unique<RunningFrameService>(*core_, callers_.get());
-  log_service_ = std::make_unique<RqdLogService>(config_.log_root, config_.log_roots, callers_.get());
+  launch_service_ = std::make_unique<RqdLaunchService>(*core_, callers_.get());
+  log_service_ =
+      std::make_unique<RqdLogService>(config_.log_root, config_.log_roots, callers_.get());
   grpc::ServerBuilder builder;
   // No SO_REUSEPORT: a second rqd on the same port must fail, not share the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -112,6 +116,7 @@ absl::Status Daemon::start() {
                            grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(rqd_service_.get());
   builder.RegisterService(frame_service_.get());
+  builder.RegisterService(launch_service_.get());
   builder.RegisterService(log_service_.get());
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {

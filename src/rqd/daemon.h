@@ -65,6 +65,7 @@ class Daemon final : public CoreListener {
   std::unique_ptr<Reporter> reporter_;
   std::unique_ptr<RqdInterfaceService> rqd_service_;
   std::unique_ptr<RunningFrameService> frame_service_;
+  std::unique_ptr<RqdLaunchService> launch_service_;
   std::unique_ptr<CallerFilter> callers_;
   std::unique_ptr<RqdLogService> log_service_;
   std::unique_ptr<grpc::Server> server_;

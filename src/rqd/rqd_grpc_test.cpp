@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "cue_launch.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "report.grpc.pb.h"
 #include "rqd.grpc.pb.h"
@@ -192,6 +193,14 @@ class RqdGrpcTest : public ::testing::Test {
     return f;
   }
 
+  // Cue's LaunchFrames with `frames`; `resp` gets the results.
+  grpc::Status launchAll(const std::vector<::rqd::RunFrame>& frames,
+                         ::cue::ext::LaunchFramesResponse* resp) {
+    ::cue::ext::LaunchFramesRequest req;
+    for (const auto& f : frames) *req.add_run_frames() = f;
+    return ::cue::ext::RqdLaunchInterface::NewStub(channel_)->LaunchFrames(ctx().get(), req, resp);
+  }
+
   grpc::Status launch(const ::rqd::RunFrame& f) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -233,6 +242,12 @@ TEST_F(RqdGrpcTest, CommandsFromAnAddressThatIsNoCuebotAreRefused) {
   ::rqd::RqdStaticLockAllResponse lresp;
   EXPECT_EQ(rqd_->LockAll(ctx().get(), lreq, &lresp).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  ::cue::ext::LaunchFramesResponse many;
+  s = launchAll({runFrame("guarded2", "touch " + dir_.file("ran")),
+                 runFrame("guarded3", "touch " + dir_.file("ran"))},
+                &many);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(many.results_size(), 0);
   // Reads stay open: the status report still answers.
   ::rqd::RqdStaticReportStatusRequest rreq;
   ::rqd::RqdStaticReportStatusResponse rresp;
@@ -305,6 +320,37 @@ TEST_F(RqdGrpcTest, BootsReportsRunsFramesAndRetriesCompletions) {
   EXPECT_EQ(done.frame().job_name(), "testshow-shot01-alice_render");
   EXPECT_EQ(cuebot_.completionCalls(), 2);
   EXPECT_TRUE(waitFor([&] { return daemon_->reporter().pendingCompletions() == 0; }));
+}
+
+// Cue's LaunchFrames: each frame launched or refused as LaunchFrame would, one result each,
+// in order; a refused frame does not stop the others.
+TEST_F(RqdGrpcTest, LaunchFramesLaunchesEachFrameAndAnswersForEach) {
+  startDaemon("fakehost-many");
+  ::rqd::RunFrame bad = runFrame("m2", "touch " + dir_.file("m2-ran"));
+  bad.set_frame_name("../0002-render");
+  ::cue::ext::LaunchFramesResponse resp;
+  const std::string gate = gate_.file("go");  // m1 runs until the test is done with it
+  grpc::Status s = launchAll({runFrame("m1", "touch " + dir_.file("m1-ran") + "; while [ ! -f " +
+                                                 gate + " ]; do sleep 0.05; done"),
+                              bad, runFrame("m3", "touch " + dir_.file("m3-ran")),
+                              runFrame("m1", "touch " + dir_.file("m1-again"))},
+                             &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(resp.results_size(), 4);
+  EXPECT_EQ(resp.results(0).code(), 0) << resp.results(0).message();
+  EXPECT_EQ(resp.results(1).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_NE(resp.results(1).message().find(".."), std::string::npos) << resp.results(1).message();
+  EXPECT_EQ(resp.results(2).code(), 0) << resp.results(2).message();
+  EXPECT_EQ(resp.results(3).code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+  ASSERT_TRUE(writeFileAtomic(gate, "").ok());
+  ASSERT_TRUE(waitFor([&] {
+    return cuebot_.completionOf("m1").has_value() && cuebot_.completionOf("m3").has_value();
+  }));
+  EXPECT_EQ(cuebot_.completionOf("m1")->exit_status(), 0);
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("m1-ran")));
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("m3-ran")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("m2-ran")));
+  EXPECT_FALSE(cuebot_.completionOf("m2").has_value());
 }
 
 // gRPC's 4 MB cap on what rqd receives stays (a minimal gRPC stack would drop it): a huge

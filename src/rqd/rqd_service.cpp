@@ -13,14 +13,14 @@ using wire::toHostReport;
 using wire::toProto;
 using wire::toRunningFrameInfo;
 // Commands are taken only from this rqd's cuebots (caller_filter.h).
-#define CUE_RQD_CHECK_CALLER(ctx, method)                                            \
-  do {                                                                               \
-    if (callers_) {                                                                  \
-      if (absl::Status st = callers_->check((ctx)->peer(), method); !st.ok()) {      \
-        common::logger("rqd")->warn("{}", std::string(st.message()));                \
-        return wire::toGrpc(st);                                                     \
-      }                                                                              \
-    }                                                                                \
+#define CUE_RQD_CHECK_CALLER(ctx, method)                                       \
+  do {                                                                          \
+    if (callers_) {                                                             \
+      if (absl::Status st = callers_->check((ctx)->peer(), method); !st.ok()) { \
+        common::logger("rqd")->warn("{}", std::string(st.message()));           \
+        return wire::toGrpc(st);                                                \
+      }                                                                         \
+    }                                                                           \
   } while (0)
 
 namespace {
@@ -72,7 +72,24 @@ grpc::Status RqdInterfaceService::LaunchFrame(grpc::ServerContext* ctx,
   return wire::toGrpc(s);
 }
 
-grpc::Status RqdInterfaceService::Lock(grpc::ServerContext* ctx, const ::rqd::RqdStaticLockRequest* req,
+grpc::Status RqdLaunchService::LaunchFrames(grpc::ServerContext* ctx,
+                                            const ::cue::ext::LaunchFramesRequest* req,
+                                            ::cue::ext::LaunchFramesResponse* resp) {
+  CUE_RQD_CHECK_CALLER(ctx, "LaunchFrames");
+  for (const ::rqd::RunFrame& frame : req->run_frames()) {
+    absl::Status s = core_.launchFrame(fromProto(frame));
+    ::cue::ext::LaunchFrameResult* r = resp->add_results();
+    if (s.ok()) continue;
+    common::logger("rqd")->warn("LaunchFrame {}/{} refused: {}", frame.job_name(),
+                                frame.frame_name(), s.ToString());
+    r->set_code(static_cast<int>(s.code()));
+    r->set_message(std::string(s.message()));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status RqdInterfaceService::Lock(grpc::ServerContext* ctx,
+                                       const ::rqd::RqdStaticLockRequest* req,
                                        ::rqd::RqdStaticLockResponse*) {
   CUE_RQD_CHECK_CALLER(ctx, "Lock");
   core_.lock(req->cores());
@@ -188,7 +205,8 @@ grpc::Status RunningFrameService::Status(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status RqdLogService::ReadLog(grpc::ServerContext* ctx, const ::cue::ext::RqdReadLogRequest* req,
+grpc::Status RqdLogService::ReadLog(grpc::ServerContext* ctx,
+                                    const ::cue::ext::RqdReadLogRequest* req,
                                     ::cue::ext::RqdReadLogResponse* resp) {
   CUE_RQD_CHECK_CALLER(ctx, "ReadLog");
   LogRead r;

@@ -13,12 +13,14 @@
 //   RestartRqdNow/Idle    same, then rqd re-executes itself with the same arguments
 //   RebootNow/RebootIdle  UNIMPLEMENTED: rqd never reboots its machine
 //   RunningFrame.Kill / .Status  as KillRunningFrame / GetRunningFrameStatus, by run_frame
+//   cue.ext.RqdLaunchInterface.LaunchFrames  each frame as LaunchFrame, one result each
 //   cue.ext.RqdLogInterface.ReadLog  bytes of a frame log held here (log_reader.h)
 // Commands (launch, kill, locks, NIMBY, shutdown, restart, reboot, log reads) are taken only
 // from this rqd's cuebots and --allow-callers (CallerFilter): PERMISSION_DENIED otherwise.
 // Thread-safety: handlers run on gRPC's threads; RqdCore is thread-safe.
 #pragma once
 
+#include "cue_launch.grpc.pb.h"
 #include "cue_log.grpc.pb.h"
 #include "rqd.grpc.pb.h"
 #include "rqd/caller_filter.h"
@@ -81,6 +83,19 @@ class RunningFrameService final : public ::rqd::RunningFrame::Service {
                     ::rqd::RunningFrameKillResponse*) override;
   grpc::Status Status(grpc::ServerContext*, const ::rqd::RunningFrameStatusRequest*,
                       ::rqd::RunningFrameStatusResponse*) override;
+
+ private:
+  RqdCore& core_;
+  CallerFilter* callers_;
+};
+
+// Cue's extension: several frames of one booking in one call.
+class RqdLaunchService final : public ::cue::ext::RqdLaunchInterface::Service {
+ public:
+  RqdLaunchService(RqdCore& core, CallerFilter* callers) : core_(core), callers_(callers) {}
+
+  grpc::Status LaunchFrames(grpc::ServerContext*, const ::cue::ext::LaunchFramesRequest*,
+                            ::cue::ext::LaunchFramesResponse*) override;
 
  private:
   RqdCore& core_;
