@@ -112,7 +112,8 @@ absl::Status SimFarm::bootAll(int threads) {
     });
   for (auto& t : ts) t.join();
   if (failures > 0)
-    return absl::InternalError(absl::StrCat(failures.load(), " boot reports failed: ", first_error));
+    return absl::InternalError(
+        absl::StrCat(failures.load(), " boot reports failed: ", first_error));
   return absl::OkStatus();
 }
 
@@ -162,16 +163,20 @@ void SimFarm::schedule(Event e) {
     if (e.kind != 1) timers_.push(std::move(e));  // a frozen farm keeps its frames
     return;
   }
-  if (e.due <= std::chrono::steady_clock::now()) readyPush(std::move(e));
-  else timers_.push(std::move(e));
+  if (e.due <= std::chrono::steady_clock::now())
+    readyPush(std::move(e));
+  else
+    timers_.push(std::move(e));
   q_cv_.notify_all();
 }
 
 void SimFarm::readyPush(Event e) {
   // Completions go before status reports, as a real rqd's would not queue behind its
   // neighbours' reports.
-  if (e.kind == 1) ready_.push_back(std::move(e));
-  else ready_.push_front(std::move(e));
+  if (e.kind == 1)
+    ready_.push_back(std::move(e));
+  else
+    ready_.push_front(std::move(e));
 }
 
 void SimFarm::timerLoop() {
@@ -183,8 +188,8 @@ void SimFarm::timerLoop() {
     }
     auto due = timers_.top().due;
     if (due > std::chrono::steady_clock::now()) {
-      q_cv_.wait_until(lock, std::min(due, std::chrono::steady_clock::now() +
-                                               std::chrono::milliseconds(50)));
+      q_cv_.wait_until(
+          lock, std::min(due, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
       continue;
     }
     while (!timers_.empty() && timers_.top().due <= std::chrono::steady_clock::now()) {
@@ -200,11 +205,27 @@ void SimFarm::senderLoop() {
   while (true) {
     q_cv_.wait(lock, [this] { return stopping_ || (!frozen_ && !ready_.empty()); });
     if (stopping_) return;
-    Event e = std::move(ready_.front());
+    std::vector<Event> events;
+    events.push_back(std::move(ready_.front()));
     ready_.pop_front();
+    // A host's other completions due now go with it, as an rqd sends what has ended
+    // while its last call was on its way (completions are at the front of ready_).
+    if (events.front().kind != 1)
+      for (auto it = ready_.begin();
+           it != ready_.end() && it->kind != 1 && events.size() < kMaxCompletionsTogether;) {
+        if (it->host == events.front().host) {
+          events.push_back(std::move(*it));
+          it = ready_.erase(it);
+        } else {
+          ++it;
+        }
+      }
     ++in_flight_;
     lock.unlock();
-    runEvent(e);
+    if (events.front().kind == 1)
+      runEvent(events.front());
+    else
+      runCompletions(events);
     lock.lock();
     --in_flight_;
     q_cv_.notify_all();
@@ -222,32 +243,45 @@ void SimFarm::runEvent(const Event& e) {
     schedule({wallAfter(options_.report_interval), 1, e.host, ""});
     return;
   }
+  runCompletions({e});
+}
+
+std::optional<report::FrameCompleteReport> SimFarm::endFrame(const Event& e) {
   // kind 0: the frame ends now; kind 2: it was killed
   report::FrameCompleteReport c;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    Host& h = hosts_[e.host];
-    auto it = h.running.find(e.frame_id);
-    if (it == h.running.end()) return;  // killed meanwhile
-    const Running& r = it->second;
-    *c.mutable_host() = renderHost(h);
-    *c.mutable_frame() = runningInfo(r);
-    c.set_exit_status(e.kind == 2 ? 1 : 0);
-    c.set_exit_signal(e.kind == 2 ? 9 : 0);
-    c.set_run_time(static_cast<int32_t>(r.run_s));
-    h.idle_cores += r.frame.num_cores();
-    h.idle_memory += r.frame.soft_memory_limit();
-    metrics_.running_cores -= r.frame.num_cores();
-    h.freed.push_back(std::chrono::steady_clock::now());
-    if (e.kind == 0) ++succeeded_[e.frame_id];
-    running_on_.erase(e.frame_id);
-    h.running.erase(it);
-    ++metrics_.completions;
-  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Host& h = hosts_[e.host];
+  auto it = h.running.find(e.frame_id);
+  if (it == h.running.end()) return std::nullopt;  // killed meanwhile
+  const Running& r = it->second;
+  *c.mutable_host() = renderHost(h);
+  *c.mutable_frame() = runningInfo(r);
+  c.set_exit_status(e.kind == 2 ? 1 : 0);
+  c.set_exit_signal(e.kind == 2 ? 9 : 0);
+  c.set_run_time(static_cast<int32_t>(r.run_s));
+  h.idle_cores += r.frame.num_cores();
+  h.idle_memory += r.frame.soft_memory_limit();
+  metrics_.running_cores -= r.frame.num_cores();
+  h.freed.push_back(std::chrono::steady_clock::now());
+  if (e.kind == 0) ++succeeded_[e.frame_id];
+  running_on_.erase(e.frame_id);
+  h.running.erase(it);
+  ++metrics_.completions;
+  return c;
+}
+
+void SimFarm::runCompletions(const std::vector<Event>& events) {
+  std::vector<report::FrameCompleteReport> reports;
+  for (const Event& e : events)
+    if (auto c = endFrame(e)) reports.push_back(*std::move(c));
   // rqd resends a completion until cuebot takes it (also across a cuebot restart).
-  while (!halt_) {
-    auto st = cuebot_->complete(c);
-    if (st.ok()) return;
+  while (!reports.empty() && !halt_) {
+    std::vector<absl::Status> answers = cuebot_->completeAll(reports);
+    std::vector<report::FrameCompleteReport> again;
+    for (size_t i = 0; i < reports.size(); ++i)
+      if (i >= answers.size() || !answers[i].ok()) again.push_back(std::move(reports[i]));
+    reports = std::move(again);
+    if (reports.empty()) return;
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++metrics_.report_errors;

@@ -40,7 +40,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct HostSpec {
   std::string name;
-  int cores = 16;             // whole cores
+  int cores = 16;  // whole cores
   int64_t memory_kb = 0;
   std::vector<std::string> tags;
 };
@@ -59,6 +59,14 @@ class Cuebot {
   virtual absl::Status boot(const report::BootReport& report) = 0;
   virtual absl::Status status(const report::HostReport& report) = 0;
   virtual absl::Status complete(const report::FrameCompleteReport& report) = 0;
+  // Several completions of one host together (Cue's ReportRunningFrameCompletions): one
+  // answer each. By default one complete() after another.
+  virtual std::vector<absl::Status> completeAll(
+      const std::vector<report::FrameCompleteReport>& reports) {
+    std::vector<absl::Status> out;
+    for (const auto& r : reports) out.push_back(complete(r));
+    return out;
+  }
   // Submits a job spec; returns the job names.
   virtual absl::StatusOr<std::vector<std::string>> launchSpec(const std::string& xml) = 0;
   // Creates a show subscribed to the default allocation (cores, whole).
@@ -74,9 +82,9 @@ class Cuebot {
 };
 
 struct SimOptions {
-  double time_scale = 1;          // simulated seconds per wall second
-  double report_interval = 60;    // simulated seconds between a host's status reports
-  int sender_threads = 4;         // concurrent report RPCs
+  double time_scale = 1;        // simulated seconds per wall second
+  double report_interval = 60;  // simulated seconds between a host's status reports
+  int sender_threads = 4;       // concurrent report RPCs
   uint64_t seed = 1;
 };
 
@@ -154,6 +162,12 @@ class SimFarm {
 
   void timerLoop();
   void senderLoop();
+  // Ends the frame of a completion event on its host; its report, or none when it was
+  // killed meanwhile.
+  std::optional<report::FrameCompleteReport> endFrame(const Event& e);
+  // Ends the frames of completion events of one host and delivers their reports together.
+  void runCompletions(const std::vector<Event>& events);
+  static constexpr size_t kMaxCompletionsTogether = 64;
   void schedule(Event e);
   void readyPush(Event e);  // under q_mu_
   void runEvent(const Event& e);

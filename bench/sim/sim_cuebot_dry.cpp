@@ -57,8 +57,8 @@ class DryCuebot final : public Cuebot {
     cuebot::LaunchOptions l;
     l.log_root = (options_.dir / "logs").string();
     launcher_ = std::make_unique<cuebot::JobLauncher>(*store_, clock_, l);
-    farm_ = std::make_unique<cuebot::Farm>(*store_, *model_, rqd_, *dispatcher_, *launcher_,
-                                           clock_, cuebot::FarmOptions{});
+    farm_ = std::make_unique<cuebot::Farm>(*store_, *model_, rqd_, *dispatcher_, *launcher_, clock_,
+                                           cuebot::FarmOptions{});
     dispatcher_->start();
     farm_->start();
     return absl::OkStatus();
@@ -79,10 +79,19 @@ class DryCuebot final : public Cuebot {
       fr.usage.max_rss = f.max_rss();
       frames.push_back(std::move(fr));
     }
-    return farm_->onStatus(
-        wire::fromProto(r.host(), r.core_info(), "dry", clock_.nowSeconds()), frames);
+    return farm_->onStatus(wire::fromProto(r.host(), r.core_info(), "dry", clock_.nowSeconds()),
+                           frames);
   }
   absl::Status complete(const report::FrameCompleteReport& r) override {
+    return farm_->onFrameComplete(completion(r));
+  }
+  std::vector<absl::Status> completeAll(
+      const std::vector<report::FrameCompleteReport>& reports) override {
+    std::vector<store::FrameCompletion> done;
+    for (const auto& r : reports) done.push_back(completion(r));
+    return farm_->onFrameCompletes(done);
+  }
+  store::FrameCompletion completion(const report::FrameCompleteReport& r) {
     store::FrameCompletion done;
     done.proc_id = r.frame().resource_id();
     done.frame_id = r.frame().frame_id();
@@ -92,7 +101,7 @@ class DryCuebot final : public Cuebot {
     done.run_time = r.run_time();
     done.max_rss = r.frame().max_rss();
     done.now = clock_.nowSeconds();
-    return farm_->onFrameComplete(done);
+    return done;
   }
   absl::StatusOr<std::vector<std::string>> launchSpec(const std::string& xml) override {
     auto jobs = farm_->launchSpec(xml);

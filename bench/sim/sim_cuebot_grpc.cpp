@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "cue_launch.grpc.pb.h"
+#include "cue_report.grpc.pb.h"
 #include "facility.grpc.pb.h"
 #include "job.grpc.pb.h"
 #include "report.grpc.pb.h"
@@ -120,8 +122,10 @@ class GrpcCuebot final : public Cuebot {
       own.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
       own.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
       own.SetInt(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 1);
-      reports_.push_back(report::RqdReportInterface::NewStub(grpc::CreateCustomChannel(
-          "127.0.0.1:" + port_, grpc::InsecureChannelCredentials(), own)));
+      auto channel =
+          grpc::CreateCustomChannel("127.0.0.1:" + port_, grpc::InsecureChannelCredentials(), own);
+      reports_.push_back(report::RqdReportInterface::NewStub(channel));
+      completions_.push_back(ext::ReportInterface::NewStub(channel));
     }
     jobs_ = job::JobInterface::NewStub(ch);
     shows_ = show::ShowInterface::NewStub(ch);
@@ -210,6 +214,30 @@ class GrpcCuebot final : public Cuebot {
     report::RqdReportRunningFrameCompletionResponse resp;
     return fromGrpc(reportsFor(r.host().name()).ReportRunningFrameCompletion(&ctx, req, &resp));
   }
+  std::vector<absl::Status> completeAll(
+      const std::vector<report::FrameCompleteReport>& reports) override {
+    if (reports.size() < 2 || completions_one_by_one_) return Cuebot::completeAll(reports);
+    grpc::ClientContext ctx;
+    ext::RunningFrameCompletionsRequest req;
+    for (const auto& r : reports) *req.add_frame_complete_reports() = r;
+    ext::RunningFrameCompletionsResponse resp;
+    const size_t i = reportIndex(reports.front().host().name());
+    grpc::Status st = completions_[i]->ReportRunningFrameCompletions(&ctx, req, &resp);
+    if (st.error_code() == grpc::StatusCode::UNIMPLEMENTED) {  // an older cuebot
+      completions_one_by_one_ = true;
+      return Cuebot::completeAll(reports);
+    }
+    std::vector<absl::Status> out;
+    for (size_t k = 0; k < reports.size(); ++k) {
+      if (!st.ok() || static_cast<int>(k) >= resp.results_size()) {
+        out.push_back(st.ok() ? absl::InternalError("no result") : fromGrpc(st));
+        continue;
+      }
+      const auto& r = resp.results(static_cast<int>(k));
+      out.push_back(absl::Status(static_cast<absl::StatusCode>(r.code()), r.message()));
+    }
+    return out;
+  }
   absl::StatusOr<std::vector<std::string>> launchSpec(const std::string& xml) override {
     grpc::ClientContext ctx;
     job::JobLaunchSpecRequest req;
@@ -260,13 +288,19 @@ class GrpcCuebot final : public Cuebot {
   std::unique_ptr<grpc::Server> server_;
   pid_t pid_ = -1;
   std::string port_;
+  size_t reportIndex(const std::string& host) {
+    return std::hash<std::string>{}(host) % reports_.size();
+  }
   report::RqdReportInterface::Stub& reportsFor(const std::string& host) {
-    return *reports_[std::hash<std::string>{}(host) % reports_.size()];
+    return *reports_[reportIndex(host)];
   }
 
   static constexpr int kReportConnections = 16;
   static constexpr int kRqdPorts = 16;
   std::vector<std::unique_ptr<report::RqdReportInterface::Stub>> reports_;
+  // Cue's ReportRunningFrameCompletions on the same connections; off after UNIMPLEMENTED.
+  std::vector<std::unique_ptr<ext::ReportInterface::Stub>> completions_;
+  std::atomic<bool> completions_one_by_one_{false};
   std::unique_ptr<job::JobInterface::Stub> jobs_;
   std::unique_ptr<show::ShowInterface::Stub> shows_;
   std::unique_ptr<facility::AllocationInterface::Stub> allocs_;

@@ -407,28 +407,34 @@ absl::Status Farm::onStatus(const store::HostReportData& report,
   return absl::OkStatus();
 }
 
-absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
-  auto log = common::logger("cuebot");
-  store::FrameCompletion done = report;
+Farm::Ending Farm::prepareEnding(const store::FrameCompletion& report) {
+  Ending e{report};
+  store::FrameCompletion& done = e.done;
   // A frame killed for memory comes back with more memory, without using up a retry.
-  auto reserved = model_.procMemory(done.proc_id);
-  if (!reserved) {
+  e.reserved = model_.procMemory(done.proc_id);
+  if (!e.reserved) {
     // Booked by another cuebot (several on one database): the store knows the proc.
     store::ProcSearch q;
     q.ids = {done.proc_id};
     auto procs = store_.getProcs(q);
-    if (procs.ok() && !procs->empty()) reserved = procs->front().reserved_memory;
+    if (procs.ok() && !procs->empty()) e.reserved = procs->front().reserved_memory;
   }
-  const bool oom = reserved && dispatch::isOutOfMemory(done.exit_status, done.exit_signal,
-                                                       done.max_rss, *reserved);
-  if (oom)
-    done.oom_retry_memory = dispatch::oomRetryMemory(*reserved, options_.oom_memory_increase);
+  e.oom = e.reserved &&
+          dispatch::isOutOfMemory(done.exit_status, done.exit_signal, done.max_rss, *e.reserved);
+  if (e.oom)
+    done.oom_retry_memory = dispatch::oomRetryMemory(*e.reserved, options_.oom_memory_increase);
   // Killed because a workstation's user came back (Cue's rqd, NIMBY): back to the queue with
   // the same memory, without using up a retry.
-  const bool nimby = reserved && !oom && done.exit_status == core::kExitNimby;
-  if (nimby) done.oom_retry_memory = *reserved;
+  e.nimby = e.reserved && !e.oom && done.exit_status == core::kExitNimby;
+  if (e.nimby) done.oom_retry_memory = *e.reserved;
   dispatcher_.uncertainLaunches().settle(done.proc_id);
-  auto result = completions_.submit(done);
+  return e;
+}
+
+absl::Status Farm::finishEnding(const Ending& e,
+                                const absl::StatusOr<store::CompletionResult>& result) {
+  auto log = common::logger("cuebot");
+  const store::FrameCompletion& done = e.done;
   if (absl::IsNotFound(result.status())) {
     log->info("completion of frame {} (proc {}) from {} was already handled", done.frame_id,
               done.proc_id, done.host_name);
@@ -438,14 +444,15 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
   // The booking cuebot frees the proc in its model when it reads this from the feed.
   note("host", result->host_id);
-  model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, oom, clock_.nowSeconds());
-  if (nimby)
+  model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, e.oom,
+                    clock_.nowSeconds());
+  if (e.nimby)
     log->info("frame {} on {} was stopped by NIMBY: requeued", done.frame_id, done.host_name);
-  if (oom)
+  if (e.oom)
     log->warn(
         "frame {} on {} was killed for memory (peak {} MB of {} MB reserved): retried "
         "with {} MB",
-        done.frame_id, done.host_name, done.max_rss / 1024, *reserved / 1024,
+        done.frame_id, done.host_name, done.max_rss / 1024, *e.reserved / 1024,
         done.oom_retry_memory / 1024);
   if (result->job_finished || !core::isDone(result->new_state)) refreshJobs({result->job_id});
   // Only the jobs whose frames this completion released are re-read (not every job
@@ -459,6 +466,25 @@ absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   // Frames it released from depends may run anywhere on the farm.
   if (!released.empty()) dispatcher_.kickAll();
   return absl::OkStatus();
+}
+
+absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
+  Ending e = prepareEnding(report);
+  return finishEnding(e, completions_.submit(e.done));
+}
+
+std::vector<absl::Status> Farm::onFrameCompletes(
+    const std::vector<store::FrameCompletion>& reports) {
+  std::vector<Ending> endings;
+  endings.reserve(reports.size());
+  std::vector<store::FrameCompletion> items;
+  items.reserve(reports.size());
+  for (const auto& r : reports) items.push_back(endings.emplace_back(prepareEnding(r)).done);
+  auto results = completions_.submitAll(std::move(items));
+  std::vector<absl::Status> out;
+  out.reserve(endings.size());
+  for (size_t i = 0; i < endings.size(); ++i) out.push_back(finishEnding(endings[i], results[i]));
+  return out;
 }
 
 int Farm::checkHosts() {

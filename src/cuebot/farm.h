@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -26,8 +27,8 @@ namespace cue::cuebot {
 class Cluster;
 
 struct FarmOptions {
-  int host_timeout_sec = 300;        // no report for this long: host DOWN, frames requeued
-  int host_check_interval_ms = 5000; // how often the monitor looks
+  int host_timeout_sec = 300;         // no report for this long: host DOWN, frames requeued
+  int host_check_interval_ms = 5000;  // how often the monitor looks
   // A proc its host has not listed in a status report although booked this long ago
   // was never started there (cuebot stopped between booking and launch, or the launch
   // was lost): its frame is requeued. A proc whose launch is uncertain (booked by a
@@ -105,6 +106,9 @@ class Farm {
                         const std::vector<RunningFrameReport>& frames);
   // OK also when the completion was already handled (the rqd must stop resending).
   absl::Status onFrameComplete(const store::FrameCompletion& report);
+  // Several completions from one rqd (Cue's ReportRunningFrameCompletions), each handled as
+  // onFrameComplete would, written to the store together: one answer each, in order.
+  std::vector<absl::Status> onFrameCompletes(const std::vector<store::FrameCompletion>& reports);
 
   // Marks hosts that stopped reporting DOWN and requeues their frames. Returns how many.
   int checkHosts();
@@ -154,6 +158,16 @@ class Farm {
   std::mutex unreported_mu_;
   std::map<std::string, int> unreported_;
   ReportWriter report_writer_;
+  // A completion on its way to the store: what onFrameComplete decided before writing it.
+  struct Ending {
+    store::FrameCompletion done;
+    std::optional<core::MemoryKb> reserved;  // the proc's memory, when known
+    bool oom = false;                        // killed for memory: retried with more
+    bool nimby = false;                      // stopped by NIMBY: requeued as it was
+  };
+  Ending prepareEnding(const store::FrameCompletion& report);
+  absl::Status finishEnding(const Ending& e, const absl::StatusOr<store::CompletionResult>& result);
+
   // Completions that arrive together are committed in one store transaction.
   GroupCommit<store::FrameCompletion, absl::StatusOr<store::CompletionResult>> completions_;
 };

@@ -34,40 +34,58 @@ class GroupCommit {
 
   // Commits `item` (with whatever else is waiting) and returns its result.
   Out submit(In item) {
-    Slot slot{std::move(item)};
+    std::vector<In> items;
+    items.push_back(std::move(item));
+    return std::move(submitAll(std::move(items)).front());
+  }
+
+  // Commits `items` (with whatever else is waiting; in batches of at most max_batch) and
+  // returns their results, in order.
+  std::vector<Out> submitAll(std::vector<In> items) {
+    if (items.empty()) return {};
+    Caller me;
+    std::vector<Slot> slots(items.size());
+    me.left = slots.size();
     std::unique_lock<std::mutex> lock(mu_);
-    queue_.push_back(&slot);
+    for (size_t k = 0; k < slots.size(); ++k) {
+      slots[k].in = std::move(items[k]);
+      slots[k].caller = &me;
+      queue_.push_back(&slots[k]);
+    }
     if (leading_) {
-      // Woken once: with the result, or to take over committing.
+      // Woken once: with every result in, or to take over committing.
       lock.unlock();
-      slot.wake.acquire();
+      me.wake.acquire();
       lock.lock();
-      if (slot.out) return std::move(*slot.out);
+      if (me.left == 0) return results(slots, lock);
     }
     leading_ = true;
-    while (!slot.out) {
+    while (me.left > 0) {
       std::vector<Slot*> batch;
-      std::vector<In> items;
+      std::vector<In> ins;
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(queue_.front());
-        items.push_back(std::move(queue_.front()->in));
+        ins.push_back(std::move(queue_.front()->in));
         queue_.pop_front();
       }
       ++batches_;
       lock.unlock();
-      std::vector<Out> outs = commit_(items);
+      std::vector<Out> outs = commit_(ins);
       lock.lock();
       for (size_t k = 0; k < batch.size(); ++k) {
         batch[k]->out = std::move(outs[k]);
-        if (batch[k] != &slot) batch[k]->wake.release();
+        Caller* c = batch[k]->caller;
+        if (--c->left == 0 && c != &me) c->wake.release();
       }
     }
-    // Done: the oldest waiting caller commits next (it finds no result when it wakes).
+    // Done: the oldest waiting caller commits next (it finds results missing when it
+    // wakes). A caller waits for its results or to commit, never both: while any of its
+    // items is queued it has results missing.
     if (queue_.empty())
       leading_ = false;
     else
-      queue_.front()->wake.release();
-    return std::move(*slot.out);
+      queue_.front()->caller->wake.release();
+    return results(slots, lock);
   }
 
   // Items handed in and not yet taken into a batch.
@@ -82,10 +100,22 @@ class GroupCommit {
   }
 
  private:
-  struct Slot {
-    In in;
-    std::optional<Out> out;
+  struct Slot;
+  static std::vector<Out> results(std::vector<Slot>& slots, std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    std::vector<Out> out;
+    out.reserve(slots.size());
+    for (Slot& s : slots) out.push_back(std::move(*s.out));
+    return out;
+  }
+  struct Caller {
+    size_t left = 0;                // its items without a result (under mu_)
     std::binary_semaphore wake{0};  // one wake-up per waiting caller, never a crowd
+  };
+  struct Slot {
+    In in{};
+    std::optional<Out> out;
+    Caller* caller = nullptr;
   };
 
   const Commit commit_;

@@ -69,3 +69,50 @@ TEST(GroupCommitTest, ItemsArrivingDuringACommitGoTogetherAndEachCallerGetsItsOw
 
 }  // namespace
 }  // namespace cue::cuebot
+
+namespace cue::cuebot {
+namespace {
+
+TEST(GroupCommitTest, SubmitAllCommitsACallersItemsTogetherAndAnswersEachInOrder) {
+  std::mutex mu;
+  std::vector<std::vector<int>> calls;
+  GroupCommit<int, int>* self = nullptr;
+  GroupCommit<int, int> gc(
+      [&](std::vector<int>& items) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          calls.push_back(items);
+        }
+        // The first batch waits until both other callers' items (4 + 1) are queued.
+        if (items == std::vector<int>{1, 2})
+          while (self->pending() < 5) std::this_thread::yield();
+        std::vector<int> out;
+        for (int i : items) out.push_back(i * 10);
+        return out;
+      },
+      3);
+  self = &gc;
+  EXPECT_TRUE(gc.submitAll({}).empty());
+  std::vector<int> first, many;
+  int one = 0;
+  std::thread leader([&] { first = gc.submitAll({1, 2}); });
+  while (gc.batches() == 0) std::this_thread::yield();
+  std::thread caller_many([&] { many = gc.submitAll({3, 4, 5, 6}); });
+  while (gc.pending() < 4) std::this_thread::yield();
+  std::thread caller_one([&] { one = gc.submit(7); });
+  leader.join();
+  caller_many.join();
+  caller_one.join();
+  EXPECT_EQ(first, (std::vector<int>{10, 20}));
+  EXPECT_EQ(many, (std::vector<int>{30, 40, 50, 60}));
+  EXPECT_EQ(one, 70);
+  // The leader's two together, then the rest in arrival order, at most three a batch: the
+  // four of one caller span two batches, and the last caller's item joins the second.
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0], (std::vector<int>{1, 2}));
+  EXPECT_EQ(calls[1], (std::vector<int>{3, 4, 5}));
+  EXPECT_EQ(calls[2], (std::vector<int>{6, 7}));
+}
+
+}  // namespace
+}  // namespace cue::cuebot

@@ -21,9 +21,9 @@ class UnimplementedNamer final : public grpc::experimental::Interceptor {
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status s = m->GetSendStatus();
       if (s.error_code() == grpc::StatusCode::UNIMPLEMENTED && s.error_message().empty())
-        m->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::UNIMPLEMENTED,
-            absl::StrCat(method_, " is not implemented by Cue's cuebot yet")));
+        m->ModifySendStatus(
+            grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                         absl::StrCat(method_, " is not implemented by Cue's cuebot yet")));
       // OpenCue's access log: every API call, method and caller, at debug level (here, once
       // the call is answered, with its status code).
       static const auto log = common::logger("access");
@@ -54,14 +54,20 @@ class UnimplementedNamerFactory final
 std::vector<std::unique_ptr<grpc::Service>> registerServices(Farm& farm,
                                                              grpc::ServerBuilder& builder) {
   std::vector<std::unique_ptr<grpc::Service>> s;
-  for (auto make : {makeCueService, makeShowService, makeJobService, makeLayerService,
-                    makeFrameService, makeGroupService, makeHostService, makeProcService,
-                    makeOwnerService, makeDeedService, makeFacilityService,
-                    makeAllocationService, makeSubscriptionService, makeDepartmentService,
-                    makeFilterService, makeMatcherService, makeActionService,
-                    makeCommentService, makeServiceService, makeServiceOverrideService,
-                    makeTaskService, makeRenderPartitionService, makeLimitService,
-                    makeDependService, makeReportService, makeSchedulerService, makeFrameLogService})
+  for (auto make : {makeCueService,          makeShowService,
+                    makeJobService,          makeLayerService,
+                    makeFrameService,        makeGroupService,
+                    makeHostService,         makeProcService,
+                    makeOwnerService,        makeDeedService,
+                    makeFacilityService,     makeAllocationService,
+                    makeSubscriptionService, makeDepartmentService,
+                    makeFilterService,       makeMatcherService,
+                    makeActionService,       makeCommentService,
+                    makeServiceService,      makeServiceOverrideService,
+                    makeTaskService,         makeRenderPartitionService,
+                    makeLimitService,        makeDependService,
+                    makeReportService,       makeReportCompletionsService,
+                    makeSchedulerService,    makeFrameLogService})
     s.push_back(make(farm));
   // OpenCue's Cuebot leaves MonitoringInterface unimplemented too: every RPC answers
   // UNIMPLEMENTED, named.

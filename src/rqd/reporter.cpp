@@ -1,5 +1,9 @@
 #include "rqd/reporter.h"
 
+#include <algorithm>
+#include <set>
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "wire/rqd_convert.h"
@@ -39,6 +43,7 @@ Reporter::Reporter(Options options, SnapshotFn snapshot)
     args.SetInt(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 1);
     t.channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     t.stub = ::report::RqdReportInterface::NewStub(t.channel);
+    t.ext = ::cue::ext::ReportInterface::NewStub(t.channel);
     targets_.push_back(std::move(t));
   }
   if (!options_.spool_dir.empty()) {
@@ -285,16 +290,29 @@ void Reporter::completionLoop() {
   auto log = common::logger("rqd");
   auto backoff = options_.retry_initial;
   while (true) {
-    Pending p;
+    std::vector<Pending> batch;
     {
       std::unique_lock<std::mutex> lock(mu_);
       completion_cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
       if (stopping_) return;
-      p = pending_.front();
+      for (size_t i = 0; i < pending_.size() && i < kMaxBatch; ++i) batch.push_back(pending_[i]);
     }
-    ::report::RqdReportRunningFrameCompletionResponse resp;
-    auto ctx = newContext();
-    grpc::Status s = stub()->ReportRunningFrameCompletion(ctx.get(), *p.request, &resp);
+    const std::vector<std::string> kept = sendCompletions(batch);
+    acknowledged(batch, kept);
+    if (kept.empty()) {
+      backoff = options_.retry_initial;
+      continue;
+    }
+    if (sleepFor(backoff, completion_cv_)) return;
+    backoff = nextBackoff(backoff);
+  }
+}
+
+std::vector<std::string> Reporter::sendCompletions(const std::vector<Pending>& batch) {
+  auto log = common::logger("rqd");
+  // How cuebot answered one completion: acknowledged, or kept to retry.
+  std::vector<std::string> kept;
+  auto answer = [&](const Pending& p, const grpc::Status& s) {
     if (acknowledges(s.error_code())) {
       if (s.ok()) {  // at debug: the frame's "ended" line has said how it ended
         log->debug("completion of {} acknowledged (exit status {}, signal {})",
@@ -303,21 +321,76 @@ void Reporter::completionLoop() {
         log->info("cuebot has nothing to do with the completion of {} ({}); dropping it",
                   frameLabel(p.report()), describe(s));
       }
-      if (spool_) spool_->remove(p.key).IgnoreError();
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (!pending_.empty() && pending_.front().key == p.key) pending_.pop_front();
-      }
-      drained_cv_.notify_all();
-      backoff = options_.retry_initial;
-      continue;
+      return;
     }
-    log->warn("completion of {} not delivered ({}); retrying in {} ms", frameLabel(p.report()),
-              describe(s), backoff.count());
-    noteFailure(s);
-    if (sleepFor(backoff, completion_cv_)) return;
-    backoff = nextBackoff(backoff);
+    log->warn("completion of {} not delivered ({}); retrying", frameLabel(p.report()), describe(s));
+    kept.push_back(p.key);
+  };
+  ::report::RqdReportInterface::Stub* one = nullptr;
+  ::cue::ext::ReportInterface::Stub* many = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Target& t = targets_[current_];
+    one = t.stub.get();
+    if (batch.size() > 1 && !t.one_by_one) many = t.ext.get();
   }
+  if (many) {
+    ::cue::ext::RunningFrameCompletionsRequest req;
+    for (const Pending& p : batch) *req.add_frame_complete_reports() = p.report();
+    ::cue::ext::RunningFrameCompletionsResponse resp;
+    auto ctx = newContext();
+    grpc::Status s = many->ReportRunningFrameCompletions(ctx.get(), req, &resp);
+    if (s.ok() && resp.results_size() == static_cast<int>(batch.size())) {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        const auto& r = resp.results(static_cast<int>(i));
+        answer(batch[i], grpc::Status(static_cast<grpc::StatusCode>(r.code()), r.message()));
+      }
+      return kept;
+    }
+    if (s.error_code() != grpc::StatusCode::UNIMPLEMENTED) {
+      if (s.ok())
+        s = grpc::Status(grpc::StatusCode::INTERNAL,
+                         absl::StrCat("cuebot answered ", resp.results_size(), " results for ",
+                                      batch.size(), " completions"));
+      noteFailure(s);
+      for (const Pending& p : batch) answer(p, s);
+      return kept;
+    }
+    // Not Cue's cuebot: nothing was handled. One by one from now on.
+    log->info("cuebot does not take completions together; sending them one by one");
+    std::lock_guard<std::mutex> lock(mu_);
+    for (Target& t : targets_)
+      if (t.ext.get() == many) t.one_by_one = true;
+  }
+  for (const Pending& p : batch) {
+    ::report::RqdReportRunningFrameCompletionResponse resp;
+    auto ctx = newContext();
+    grpc::Status s = one->ReportRunningFrameCompletion(ctx.get(), *p.request, &resp);
+    answer(p, s);
+    if (!acknowledges(s.error_code())) {
+      noteFailure(s);
+      // The rest waits for the retry, in order.
+      for (size_t i = &p - batch.data() + 1; i < batch.size(); ++i) kept.push_back(batch[i].key);
+      break;
+    }
+  }
+  return kept;
+}
+
+void Reporter::acknowledged(const std::vector<Pending>& batch,
+                            const std::vector<std::string>& kept) {
+  std::set<std::string_view> done;
+  for (const Pending& p : batch)
+    if (std::find(kept.begin(), kept.end(), p.key) == kept.end()) done.insert(p.key);
+  if (done.empty()) return;
+  if (spool_)
+    for (std::string_view key : done) spool_->remove(std::string(key)).IgnoreError();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Only this thread takes from the queue; others append. The batch is at its front.
+    std::erase_if(pending_, [&](const Pending& q) { return done.contains(q.key); });
+  }
+  drained_cv_.notify_all();
 }
 
 }  // namespace cue::rqd

@@ -5,7 +5,11 @@
 //      started or ended, cores were locked...). A failed status report is only logged: the
 //      next one carries the same information.
 //   3. ReportRunningFrameCompletion for every submitted completion, in order, retried with
-//      exponential backoff (initial .. max) until cuebot answers. OK, NOT_FOUND,
+//      exponential backoff (initial .. max) until cuebot answers. Completions waiting
+//      together (frames that ended while the last call was on its way) go in one Cue
+//      ReportRunningFrameCompletions (cue.ext.ReportInterface, up to kMaxBatch), one result
+//      each; a cuebot that answers it UNIMPLEMENTED (OpenCue's) gets them one by one from
+//      then on. OK, NOT_FOUND,
 //      FAILED_PRECONDITION and INVALID_ARGUMENT count as acknowledged (cuebot has nothing
 //      more to do with it); UNAVAILABLE, DEADLINE_EXCEEDED and every other error are
 //      retried, across cuebot restarts. Each completion is written to
@@ -32,6 +36,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "cue_report.grpc.pb.h"
 #include "report.grpc.pb.h"
 #include "rqd/frame_types.h"
 #include "rqd/spool.h"
@@ -85,6 +90,8 @@ class Reporter {
 
   // True for the codes that acknowledge a completion (see the file comment).
   static bool acknowledges(grpc::StatusCode code);
+  // Most completions in one ReportRunningFrameCompletions.
+  static constexpr size_t kMaxBatch = 64;
 
  private:
   // A queued completion: the request made once, shared (not copied) by the queue and the
@@ -98,10 +105,18 @@ class Reporter {
     std::string address;
     std::shared_ptr<grpc::Channel> channel;
     std::unique_ptr<::report::RqdReportInterface::Stub> stub;
+    std::unique_ptr<::cue::ext::ReportInterface::Stub> ext;
+    bool one_by_one = false;  // it answered ReportRunningFrameCompletions UNIMPLEMENTED
   };
 
   void statusLoop();
   void completionLoop();
+  // Sends `batch` (the first completions waiting) in one ReportRunningFrameCompletions or,
+  // for one completion or a cuebot without it, in a ReportRunningFrameCompletion. Returns
+  // the completions not acknowledged (to retry after a backoff); empty when all were.
+  std::vector<std::string> sendCompletions(const std::vector<Pending>& batch);
+  // Drops acknowledged completions from the spool and the queue.
+  void acknowledged(const std::vector<Pending>& batch, const std::vector<std::string>& kept);
   ::report::RqdReportInterface::Stub* stub();
   void noteFailure(const grpc::Status& status);
   std::unique_ptr<grpc::ClientContext> newContext() const;

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "cue_launch.grpc.pb.h"
+#include "cue_report.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "report.grpc.pb.h"
 #include "rqd.grpc.pb.h"
@@ -54,6 +55,11 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
     return grpc::Status::OK;
   }
 
+  // A completion taken through Cue's ReportRunningFrameCompletions.
+  void take(const ::report::FrameCompleteReport& report) {
+    std::lock_guard<std::mutex> lock(mu_);
+    completions_.push_back(report);
+  }
   void failNextCompletions(int n, grpc::StatusCode code = grpc::StatusCode::UNAVAILABLE) {
     std::lock_guard<std::mutex> lock(mu_);
     fail_completions_ = n;
@@ -123,6 +129,39 @@ class FakeCuebot final : public ::report::RqdReportInterface::Service {
   grpc::StatusCode fail_code_ = grpc::StatusCode::UNAVAILABLE;
 };
 
+// Cue's ReportRunningFrameCompletions on the fake cuebot: UNIMPLEMENTED (as OpenCue's
+// Cuebot) unless a test turns it on; records how many completions each call carried.
+class FakeCuebotTogether final : public ::cue::ext::ReportInterface::Service {
+ public:
+  explicit FakeCuebotTogether(FakeCuebot& cuebot) : cuebot_(cuebot) {}
+  grpc::Status ReportRunningFrameCompletions(
+      grpc::ServerContext*, const ::cue::ext::RunningFrameCompletionsRequest* req,
+      ::cue::ext::RunningFrameCompletionsResponse* resp) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!on_) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "not served here");
+    sizes_.push_back(req->frame_complete_reports_size());
+    for (const auto& c : req->frame_complete_reports()) {
+      cuebot_.take(c);
+      resp->add_results();
+    }
+    return grpc::Status::OK;
+  }
+  void turnOn() {
+    std::lock_guard<std::mutex> lock(mu_);
+    on_ = true;
+  }
+  std::vector<int> sizes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sizes_;
+  }
+
+ private:
+  FakeCuebot& cuebot_;
+  std::mutex mu_;
+  bool on_ = false;
+  std::vector<int> sizes_;
+};
+
 class RqdGrpcTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -131,6 +170,7 @@ class RqdGrpcTest : public ::testing::Test {
     // No server-side deadlines: a call the fake holds ends only by rqd's own deadline.
     builder.AddChannelArgument(GRPC_ARG_MINIMAL_STACK, 1);
     builder.RegisterService(&cuebot_);
+    builder.RegisterService(&together_);
     cuebot_server_ = builder.BuildAndStart();
     ASSERT_TRUE(cuebot_server_ != nullptr);
     ASSERT_GT(cuebot_port_, 0);
@@ -219,6 +259,7 @@ class RqdGrpcTest : public ::testing::Test {
   TempDir dir_;
   TempDir gate_;
   FakeCuebot cuebot_;
+  FakeCuebotTogether together_{cuebot_};
   std::unique_ptr<grpc::Server> cuebot_server_;
   int cuebot_port_ = 0;
   std::unique_ptr<Daemon> daemon_;
@@ -351,6 +392,30 @@ TEST_F(RqdGrpcTest, LaunchFramesLaunchesEachFrameAndAnswersForEach) {
   EXPECT_TRUE(std::filesystem::exists(dir_.file("m3-ran")));
   EXPECT_FALSE(std::filesystem::exists(dir_.file("m2-ran")));
   EXPECT_FALSE(cuebot_.completionOf("m2").has_value());
+}
+
+// Completions that wait together go to a cuebot that takes them so in one call, each
+// delivered once; the others' tests show OpenCue's one call per completion.
+TEST_F(RqdGrpcTest, CompletionsWaitingTogetherGoInOneCall) {
+  together_.turnOn();
+  cuebot_.failNextCompletions(1);  // a completion sent alone first waits for its retry...
+  RqdConfig c = config("fakehost-together");
+  c.retry_initial_s = 1;  // ...long enough for the other frames to end meanwhile
+  c.retry_max_s = 1;
+  startDaemonWith(c);
+  const std::string gate = gate_.file("go");
+  const std::string wait = "while [ ! -f " + gate + " ]; do sleep 0.05; done";
+  for (const char* id : {"t1", "t2", "t3"}) ASSERT_TRUE(launch(runFrame(id, wait)).ok()) << id;
+  ASSERT_TRUE(writeFileAtomic(gate, "").ok());
+  ASSERT_TRUE(waitFor([&] { return cuebot_.completions().size() >= 3; }));
+  EXPECT_TRUE(waitFor([&] { return daemon_->reporter().pendingCompletions() == 0; }));
+  std::vector<std::string> ids;
+  for (const auto& r : cuebot_.completions()) ids.push_back(r.frame().frame_id());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"t1", "t2", "t3"}));  // each once
+  const std::vector<int> sizes = together_.sizes();
+  EXPECT_TRUE(std::any_of(sizes.begin(), sizes.end(), [](int n) { return n >= 2; }))
+      << "calls of " << ::testing::PrintToString(sizes);
 }
 
 // gRPC's 4 MB cap on what rqd receives stays (a minimal gRPC stack would drop it): a huge

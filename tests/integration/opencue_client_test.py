@@ -19,6 +19,7 @@ subprocess.check_call(["protoc", f"-I{PROTO_DIR}", f"--python_out={GEN}"] +
                       [f for f in os.listdir(PROTO_DIR) if f.endswith(".proto")], cwd=PROTO_DIR)
 sys.path.insert(0, GEN)
 import cue_pb2, facility_pb2, host_pb2, job_pb2, monitoring_pb2, report_pb2, rqd_pb2, show_pb2  # noqa: E402,E501
+import cue_report_pb2  # noqa: E402
 from concurrent import futures  # noqa: E402
 
 
@@ -238,6 +239,77 @@ class OpenCueClientTest(unittest.TestCase):
         self.assertEqual(frame.retry_count, 0)
         self.assertEqual(frame.max_gpu_memory, 500000)
         self.assertEqual(frame.max_rss, 200000)
+
+    def test_an_opencue_rqd_gets_one_launch_per_frame_and_completions_go_together(self):
+        # An rqd as OpenCue's Python RQD serves it: LaunchFrame only, so cuebot's Cue
+        # LaunchFrames is UNIMPLEMENTED here and each frame comes in a LaunchFrame of its own.
+        # Its completions then go in one Cue ReportRunningFrameCompletions, answered each.
+        launches = []
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+
+        def launch(request, context):
+            launches.append(request.run_frame)
+            return rqd_pb2.RqdStaticLaunchFrameResponse()
+
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(
+            "rqd.RqdInterface", {"LaunchFrame": grpc.unary_unary_rpc_method_handler(
+                launch, request_deserializer=rqd_pb2.RqdStaticLaunchFrameRequest.FromString,
+                response_serializer=lambda m: m.SerializeToString())}),))
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        try:
+            host = report_pb2.RenderHost(name="fake-rqd-3", facility="local", total_mem=8388608,
+                                         free_mem=8388608, num_procs=3, cores_per_proc=100,
+                                         tags=["general"],
+                                         attributes={"rqd_address": f"127.0.0.1:{port}"})
+            cores = report_pb2.CoreDetail(total_cores=300, idle_cores=300)
+            self.call("report.RqdReportInterface", "ReportRqdStartup",
+                      report_pb2.RqdReportRqdStartupRequest(
+                          boot_report=report_pb2.BootReport(host=host, core_info=cores)),
+                      report_pb2.RqdReportRqdStartupResponse)
+            spec = ("<spec><facility>local</facility><show>testing</show><shot>together</shot>"
+                    "<user>tester</user><uid>1000</uid><job name=\"together\"><paused>False"
+                    "</paused><layers><layer name=\"main\" type=\"Render\"><cmd>true</cmd>"
+                    "<range>1-3</range><chunk>1</chunk><memory>256m</memory></layer></layers>"
+                    "</job><depends/></spec>")
+            name = self.call("job.JobInterface", "LaunchSpec", job_pb2.JobLaunchSpecRequest(spec=spec),
+                             job_pb2.JobLaunchSpecResponse).names[0]
+            deadline = time.time() + 20
+            while len(launches) < 3 and time.time() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(sorted(r.frame_name for r in launches),
+                             ["0001-main", "0002-main", "0003-main"])
+
+            def done(run, exit_status=0):
+                return report_pb2.FrameCompleteReport(
+                    host=host, exit_status=exit_status, run_time=1,
+                    frame=report_pb2.RunningFrameInfo(
+                        resource_id=run.resource_id, job_id=run.job_id, frame_id=run.frame_id,
+                        job_name=run.job_name, frame_name=run.frame_name))
+
+            first, second, third = sorted(launches, key=lambda r: r.frame_name)
+            # Two frames, one report naming no frame, a repeat, the last frame.
+            answer = self.call(
+                "cue.ext.ReportInterface", "ReportRunningFrameCompletions",
+                cue_report_pb2.RunningFrameCompletionsRequest(frame_complete_reports=[
+                    done(first), done(second), report_pb2.FrameCompleteReport(host=host),
+                    done(first), done(third)]),
+                cue_report_pb2.RunningFrameCompletionsResponse)
+            codes = [r.code for r in answer.results]
+            self.assertEqual(codes, [0, 0, grpc.StatusCode.INVALID_ARGUMENT.value[0], 0, 0])
+            self.assertIn("frame_id", answer.results[2].message)
+        finally:
+            server.stop(0)
+        jobs = self.call("job.JobInterface", "GetJobs", job_pb2.JobGetJobsRequest(
+            r=job_pb2.JobSearchCriteria(jobs=[name], include_finished=True)),
+            job_pb2.JobGetJobsResponse).jobs.jobs
+        self.assertEqual([j.state for j in jobs], [job_pb2.FINISHED])
+        self.assertEqual(len(launches), 3)  # each frame launched once
+        for run in launches:
+            frame = self.call("job.FrameInterface", "GetFrame",
+                              job_pb2.FrameGetFrameRequest(id=run.frame_id),
+                              job_pb2.FrameGetFrameResponse).frame
+            self.assertEqual((frame.state, frame.retry_count), (job_pb2.SUCCEEDED, 0))
 
 
 if __name__ == "__main__":

@@ -1,23 +1,44 @@
-#include "cuebot/service/service_factory.h"
-
+#include "cue_report.grpc.pb.h"
 #include "cuebot/service/rpc.h"
+#include "cuebot/service/service_factory.h"
 #include "report.grpc.pb.h"
 
 namespace cue::cuebot {
 namespace {
 
+// A completion as the store takes it; INVALID_ARGUMENT when it names no frame or proc.
+absl::StatusOr<store::FrameCompletion> toCompletion(const report::FrameCompleteReport& c,
+                                                    int64_t now) {
+  if (c.frame().frame_id().empty() || c.frame().resource_id().empty())
+    return absl::InvalidArgumentError("frame completion without frame_id or resource_id");
+  store::FrameCompletion done;
+  done.proc_id = c.frame().resource_id();
+  done.frame_id = c.frame().frame_id();
+  done.host_name = c.host().name();
+  done.exit_status = c.exit_status();
+  done.exit_signal = c.exit_signal();
+  done.run_time = c.run_time();
+  done.max_rss = c.frame().max_rss();
+  done.max_pss = c.frame().max_pss();
+  done.max_gpu_memory = c.frame().max_used_gpu_memory();
+  done.now = now;
+  return done;
+}
+
 class ReportService final : public report::RqdReportInterface::Service {
  public:
   explicit ReportService(Farm& farm, const common::Clock& clock) : farm_(farm), clock_(clock) {}
-  grpc::Status ReportRqdStartup(grpc::ServerContext* ctx, const report::RqdReportRqdStartupRequest* req,
-                      report::RqdReportRqdStartupResponse* resp) override {
+  grpc::Status ReportRqdStartup(grpc::ServerContext* ctx,
+                                const report::RqdReportRqdStartupRequest* req,
+                                report::RqdReportRqdStartupResponse* resp) override {
     const auto& b = req->boot_report();
     if (b.host().name().empty())
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "boot report without a host name");
-    return toGrpc(farm_.onBoot(fromProto(b.host(), b.core_info(), ctx->peer(), clock_.nowSeconds())));
+    return toGrpc(
+        farm_.onBoot(fromProto(b.host(), b.core_info(), ctx->peer(), clock_.nowSeconds())));
   }
   grpc::Status ReportStatus(grpc::ServerContext* ctx, const report::RqdReportStatusRequest* req,
-                      report::RqdReportStatusResponse* resp) override {
+                            report::RqdReportStatusResponse* resp) override {
     const auto& h = req->host_report();
     if (h.host().name().empty())
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "host report without a host name");
@@ -43,24 +64,46 @@ class ReportService final : public report::RqdReportInterface::Service {
     return toGrpc(farm_.onStatus(
         fromProto(h.host(), h.core_info(), ctx->peer(), clock_.nowSeconds()), frames));
   }
-  grpc::Status ReportRunningFrameCompletion(grpc::ServerContext* ctx, const report::RqdReportRunningFrameCompletionRequest* req,
-                      report::RqdReportRunningFrameCompletionResponse* resp) override {
-    const auto& c = req->frame_complete_report();
-    if (c.frame().frame_id().empty() || c.frame().resource_id().empty())
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "frame completion without frame_id or resource_id");
-    store::FrameCompletion done;
-    done.proc_id = c.frame().resource_id();
-    done.frame_id = c.frame().frame_id();
-    done.host_name = c.host().name();
-    done.exit_status = c.exit_status();
-    done.exit_signal = c.exit_signal();
-    done.run_time = c.run_time();
-    done.max_rss = c.frame().max_rss();
-    done.max_pss = c.frame().max_pss();
-    done.max_gpu_memory = c.frame().max_used_gpu_memory();
-    done.now = clock_.nowSeconds();
-    return toGrpc(farm_.onFrameComplete(done));
+  grpc::Status ReportRunningFrameCompletion(
+      grpc::ServerContext* ctx, const report::RqdReportRunningFrameCompletionRequest* req,
+      report::RqdReportRunningFrameCompletionResponse* resp) override {
+    auto done = toCompletion(req->frame_complete_report(), clock_.nowSeconds());
+    if (!done.ok()) return toGrpc(done.status());
+    return toGrpc(farm_.onFrameComplete(*done));
+  }
+
+ private:
+  Farm& farm_;
+  const common::Clock& clock_;
+};
+
+class ReportCompletionsService final : public ext::ReportInterface::Service {
+ public:
+  ReportCompletionsService(Farm& farm, const common::Clock& clock) : farm_(farm), clock_(clock) {}
+  grpc::Status ReportRunningFrameCompletions(grpc::ServerContext*,
+                                             const ext::RunningFrameCompletionsRequest* req,
+                                             ext::RunningFrameCompletionsResponse* resp) override {
+    const int64_t now = clock_.nowSeconds();
+    std::vector<absl::Status> answers(req->frame_complete_reports_size());
+    std::vector<store::FrameCompletion> valid;
+    std::vector<size_t> where;  // index in the request of each valid completion
+    for (int i = 0; i < req->frame_complete_reports_size(); ++i) {
+      auto done = toCompletion(req->frame_complete_reports(i), now);
+      if (!done.ok()) {
+        answers[i] = done.status();
+        continue;
+      }
+      valid.push_back(*std::move(done));
+      where.push_back(static_cast<size_t>(i));
+    }
+    std::vector<absl::Status> handled = farm_.onFrameCompletes(valid);
+    for (size_t k = 0; k < where.size(); ++k) answers[where[k]] = std::move(handled[k]);
+    for (const absl::Status& a : answers) {
+      ext::ReportResult* r = resp->add_results();
+      r->set_code(static_cast<int>(a.code()));
+      r->set_message(std::string(a.message()));
+    }
+    return grpc::Status::OK;
   }
 
  private:
@@ -72,6 +115,10 @@ class ReportService final : public report::RqdReportInterface::Service {
 
 std::unique_ptr<grpc::Service> makeReportService(Farm& farm) {
   return std::make_unique<ReportService>(farm, common::SystemClock::instance());
+}
+
+std::unique_ptr<grpc::Service> makeReportCompletionsService(Farm& farm) {
+  return std::make_unique<ReportCompletionsService>(farm, common::SystemClock::instance());
 }
 
 }  // namespace cue::cuebot

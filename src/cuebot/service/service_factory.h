@@ -31,6 +31,8 @@ std::unique_ptr<grpc::Service> makeOwnerService(Farm& farm);
 std::unique_ptr<grpc::Service> makeProcService(Farm& farm);
 std::unique_ptr<grpc::Service> makeRenderPartitionService(Farm& farm);
 std::unique_ptr<grpc::Service> makeReportService(Farm& farm);
+// Cue's extension: several completions of one rqd in one call (cue.ext.ReportInterface).
+std::unique_ptr<grpc::Service> makeReportCompletionsService(Farm& farm);
 std::unique_ptr<grpc::Service> makeSchedulerService(Farm& farm);
 std::unique_ptr<grpc::Service> makeServiceOverrideService(Farm& farm);
 std::unique_ptr<grpc::Service> makeServiceService(Farm& farm);
