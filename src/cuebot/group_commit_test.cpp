@@ -3,11 +3,39 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 namespace cue::cuebot {
 namespace {
+
+// A GroupCommit of ints (at most 3 a batch) that records each batch and answers item + 100.
+// The batch equal to `hold` waits until `queued` items are pending behind it.
+struct HeldCommit {
+  HeldCommit(std::vector<int> hold_batch, size_t queued_behind)
+      : hold(std::move(hold_batch)), queued(queued_behind) {}
+  std::vector<std::vector<int>> batches() {
+    std::lock_guard<std::mutex> lock(mu);
+    return calls;
+  }
+  std::mutex mu;
+  std::vector<std::vector<int>> calls;
+  const std::vector<int> hold;
+  const size_t queued;
+  GroupCommit<int, int> gc{[this](std::vector<int>& items) {
+                             {
+                               std::lock_guard<std::mutex> lock(mu);
+                               calls.push_back(items);
+                             }
+                             if (items == hold)
+                               while (gc.pending() < queued) std::this_thread::yield();
+                             std::vector<int> out;
+                             for (int i : items) out.push_back(i + 100);
+                             return out;
+                           },
+                           3};
+};
 
 TEST(GroupCommitTest, ACallerAloneCommitsItsOwnItem) {
   std::vector<std::vector<int>> calls;
@@ -26,24 +54,9 @@ TEST(GroupCommitTest, ACallerAloneCommitsItsOwnItem) {
 
 TEST(GroupCommitTest, ItemsArrivingDuringACommitGoTogetherAndEachCallerGetsItsOwnResult) {
   constexpr int kFollowers = 5;
-  std::mutex mu;
-  std::vector<std::vector<int>> calls;
-  GroupCommit<int, int>* self = nullptr;
-  GroupCommit<int, int> gc(
-      [&](std::vector<int>& items) {
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          calls.push_back(items);
-        }
-        // The first batch waits until every follower has queued behind it.
-        if (items == std::vector<int>{0})
-          while (self->pending() < kFollowers) std::this_thread::yield();
-        std::vector<int> out;
-        for (int i : items) out.push_back(i + 100);
-        return out;
-      },
-      3);
-  self = &gc;
+  // The first batch waits until every follower has queued behind it.
+  HeldCommit held({0}, kFollowers);
+  GroupCommit<int, int>& gc = held.gc;
   std::atomic<bool> leader_in{false};
   int leader_result = 0;
   std::thread leader([&] {
@@ -60,6 +73,7 @@ TEST(GroupCommitTest, ItemsArrivingDuringACommitGoTogetherAndEachCallerGetsItsOw
   EXPECT_EQ(leader_result, 100);
   for (int i = 1; i <= kFollowers; ++i) EXPECT_EQ(results[i], i + 100) << i;
   // The leader's batch alone, then the five followers in batches of at most three.
+  const auto calls = held.batches();
   ASSERT_EQ(calls.size(), 3u);
   EXPECT_EQ(calls[0], std::vector<int>{0});
   EXPECT_EQ(calls[1].size(), 3u);
@@ -67,31 +81,10 @@ TEST(GroupCommitTest, ItemsArrivingDuringACommitGoTogetherAndEachCallerGetsItsOw
   EXPECT_EQ(gc.batches(), 3u);
 }
 
-}  // namespace
-}  // namespace cue::cuebot
-
-namespace cue::cuebot {
-namespace {
-
 TEST(GroupCommitTest, SubmitAllCommitsACallersItemsTogetherAndAnswersEachInOrder) {
-  std::mutex mu;
-  std::vector<std::vector<int>> calls;
-  GroupCommit<int, int>* self = nullptr;
-  GroupCommit<int, int> gc(
-      [&](std::vector<int>& items) {
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          calls.push_back(items);
-        }
-        // The first batch waits until both other callers' items (4 + 1) are queued.
-        if (items == std::vector<int>{1, 2})
-          while (self->pending() < 5) std::this_thread::yield();
-        std::vector<int> out;
-        for (int i : items) out.push_back(i * 10);
-        return out;
-      },
-      3);
-  self = &gc;
+  // The first batch waits until both other callers' items (4 + 1) are queued.
+  HeldCommit held({1, 2}, 5);
+  GroupCommit<int, int>& gc = held.gc;
   EXPECT_TRUE(gc.submitAll({}).empty());
   std::vector<int> first, many;
   int one = 0;
@@ -103,11 +96,12 @@ TEST(GroupCommitTest, SubmitAllCommitsACallersItemsTogetherAndAnswersEachInOrder
   leader.join();
   caller_many.join();
   caller_one.join();
-  EXPECT_EQ(first, (std::vector<int>{10, 20}));
-  EXPECT_EQ(many, (std::vector<int>{30, 40, 50, 60}));
-  EXPECT_EQ(one, 70);
+  EXPECT_EQ(first, (std::vector<int>{101, 102}));
+  EXPECT_EQ(many, (std::vector<int>{103, 104, 105, 106}));
+  EXPECT_EQ(one, 107);
   // The leader's two together, then the rest in arrival order, at most three a batch: the
   // four of one caller span two batches, and the last caller's item joins the second.
+  const auto calls = held.batches();
   ASSERT_EQ(calls.size(), 3u);
   EXPECT_EQ(calls[0], (std::vector<int>{1, 2}));
   EXPECT_EQ(calls[1], (std::vector<int>{3, 4, 5}));

@@ -121,12 +121,12 @@ class OpenCueClientTest(unittest.TestCase):
                       report_pb2.RqdReportRqdStartupRequest(), report_pb2.RqdReportRqdStartupResponse)
         self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
 
-    def test_orphaned_booking_is_requeued_and_a_late_completion_is_harmless(self):
-        # A fake rqd that accepts LaunchFrame and never runs anything: cuebot's booking is
-        # an orphan once the host's status reports keep not listing it. The attempt that
-        # runs reports its memory and GPU memory, which the frame and its proc show.
+    def fake_rqd(self, name, procs):
+        """An rqd that serves only OpenCue's LaunchFrame (recording each RunFrame in the list
+        it returns) and never runs anything, booted on cuebot as host `name` with `procs`
+        cores. Returns (server, launches, host, cores)."""
         launches = []
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
 
         def launch(request, context):
             launches.append(request.run_frame)
@@ -138,16 +138,23 @@ class OpenCueClientTest(unittest.TestCase):
                 response_serializer=lambda m: m.SerializeToString())}),))
         port = server.add_insecure_port("127.0.0.1:0")
         server.start()
+        host = report_pb2.RenderHost(name=name, facility="local", total_mem=8388608,
+                                     free_mem=8388608, num_procs=procs, cores_per_proc=100,
+                                     tags=["general"],
+                                     attributes={"rqd_address": f"127.0.0.1:{port}"})
+        cores = report_pb2.CoreDetail(total_cores=100 * procs, idle_cores=100 * procs)
+        self.call("report.RqdReportInterface", "ReportRqdStartup",
+                  report_pb2.RqdReportRqdStartupRequest(
+                      boot_report=report_pb2.BootReport(host=host, core_info=cores)),
+                  report_pb2.RqdReportRqdStartupResponse)
+        return server, launches, host, cores
+
+    def test_orphaned_booking_is_requeued_and_a_late_completion_is_harmless(self):
+        # A fake rqd that accepts LaunchFrame and never runs anything: cuebot's booking is
+        # an orphan once the host's status reports keep not listing it. The attempt that
+        # runs reports its memory and GPU memory, which the frame and its proc show.
+        server, launches, host, cores = self.fake_rqd("fake-rqd", 1)
         try:
-            host = report_pb2.RenderHost(name="fake-rqd", facility="local", total_mem=8388608,
-                                         free_mem=8388608, num_procs=1, cores_per_proc=100,
-                                         tags=["general"],
-                                         attributes={"rqd_address": f"127.0.0.1:{port}"})
-            cores = report_pb2.CoreDetail(total_cores=100, idle_cores=100)
-            self.call("report.RqdReportInterface", "ReportRqdStartup",
-                      report_pb2.RqdReportRqdStartupRequest(
-                          boot_report=report_pb2.BootReport(host=host, core_info=cores)),
-                      report_pb2.RqdReportRqdStartupResponse)
             spec = ("<spec><facility>local</facility><show>testing</show><shot>orphan</shot>"
                     "<user>tester</user><uid>1000</uid><job name=\"orphan\"><paused>False</paused>"
                     "<layers><layer name=\"main\" type=\"Render\"><cmd>true</cmd><range>1</range>"
@@ -244,29 +251,8 @@ class OpenCueClientTest(unittest.TestCase):
         # An rqd as OpenCue's Python RQD serves it: LaunchFrame only, so cuebot's Cue
         # LaunchFrames is UNIMPLEMENTED here and each frame comes in a LaunchFrame of its own.
         # Its completions then go in one Cue ReportRunningFrameCompletions, answered each.
-        launches = []
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-
-        def launch(request, context):
-            launches.append(request.run_frame)
-            return rqd_pb2.RqdStaticLaunchFrameResponse()
-
-        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(
-            "rqd.RqdInterface", {"LaunchFrame": grpc.unary_unary_rpc_method_handler(
-                launch, request_deserializer=rqd_pb2.RqdStaticLaunchFrameRequest.FromString,
-                response_serializer=lambda m: m.SerializeToString())}),))
-        port = server.add_insecure_port("127.0.0.1:0")
-        server.start()
+        server, launches, host, cores = self.fake_rqd("fake-rqd-3", 3)
         try:
-            host = report_pb2.RenderHost(name="fake-rqd-3", facility="local", total_mem=8388608,
-                                         free_mem=8388608, num_procs=3, cores_per_proc=100,
-                                         tags=["general"],
-                                         attributes={"rqd_address": f"127.0.0.1:{port}"})
-            cores = report_pb2.CoreDetail(total_cores=300, idle_cores=300)
-            self.call("report.RqdReportInterface", "ReportRqdStartup",
-                      report_pb2.RqdReportRqdStartupRequest(
-                          boot_report=report_pb2.BootReport(host=host, core_info=cores)),
-                      report_pb2.RqdReportRqdStartupResponse)
             spec = ("<spec><facility>local</facility><show>testing</show><shot>together</shot>"
                     "<user>tester</user><uid>1000</uid><job name=\"together\"><paused>False"
                     "</paused><layers><layer name=\"main\" type=\"Render\"><cmd>true</cmd>"
