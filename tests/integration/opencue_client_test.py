@@ -149,18 +149,29 @@ class OpenCueClientTest(unittest.TestCase):
                   report_pb2.RqdReportRqdStartupResponse)
         return server, launches, host, cores
 
+    def launch_one_layer(self, name, frame_range):
+        """Submits job `name` (show testing, shot `name`): one layer "main" of `true`."""
+        spec = (f"<spec><facility>local</facility><show>testing</show><shot>{name}</shot>"
+                f"<user>tester</user><uid>1000</uid><job name=\"{name}\"><paused>False</paused>"
+                f"<layers><layer name=\"main\" type=\"Render\"><cmd>true</cmd><range>"
+                f"{frame_range}</range><chunk>1</chunk><memory>256m</memory></layer></layers>"
+                f"</job><depends/></spec>")
+        return self.call("job.JobInterface", "LaunchSpec", job_pb2.JobLaunchSpecRequest(spec=spec),
+                         job_pb2.JobLaunchSpecResponse).names[0]
+
+    def job_states(self, name):
+        jobs = self.call("job.JobInterface", "GetJobs", job_pb2.JobGetJobsRequest(
+            r=job_pb2.JobSearchCriteria(jobs=[name], include_finished=True)),
+            job_pb2.JobGetJobsResponse).jobs.jobs
+        return [j.state for j in jobs]
+
     def test_orphaned_booking_is_requeued_and_a_late_completion_is_harmless(self):
         # A fake rqd that accepts LaunchFrame and never runs anything: cuebot's booking is
         # an orphan once the host's status reports keep not listing it. The attempt that
         # runs reports its memory and GPU memory, which the frame and its proc show.
         server, launches, host, cores = self.fake_rqd("fake-rqd", 1)
         try:
-            spec = ("<spec><facility>local</facility><show>testing</show><shot>orphan</shot>"
-                    "<user>tester</user><uid>1000</uid><job name=\"orphan\"><paused>False</paused>"
-                    "<layers><layer name=\"main\" type=\"Render\"><cmd>true</cmd><range>1</range>"
-                    "<chunk>1</chunk><memory>256m</memory></layer></layers></job><depends/></spec>")
-            name = self.call("job.JobInterface", "LaunchSpec", job_pb2.JobLaunchSpecRequest(spec=spec),
-                             job_pb2.JobLaunchSpecResponse).names[0]
+            name = self.launch_one_layer("orphan", "1")
 
             def wait_for(pred, seconds=20):
                 deadline = time.time() + seconds
@@ -235,10 +246,7 @@ class OpenCueClientTest(unittest.TestCase):
                           report_pb2.RqdReportRunningFrameCompletionResponse)
         finally:
             server.stop(0)
-        jobs = self.call("job.JobInterface", "GetJobs", job_pb2.JobGetJobsRequest(
-            r=job_pb2.JobSearchCriteria(jobs=[name], include_finished=True)),
-            job_pb2.JobGetJobsResponse).jobs.jobs
-        self.assertEqual([j.state for j in jobs], [job_pb2.FINISHED])
+        self.assertEqual(self.job_states(name), [job_pb2.FINISHED])
         frame = self.call("job.FrameInterface", "GetFrame",
                           job_pb2.FrameGetFrameRequest(id=launches[1].frame_id),
                           job_pb2.FrameGetFrameResponse).frame
@@ -253,13 +261,7 @@ class OpenCueClientTest(unittest.TestCase):
         # Its completions then go in one Cue ReportRunningFrameCompletions, answered each.
         server, launches, host, cores = self.fake_rqd("fake-rqd-3", 3)
         try:
-            spec = ("<spec><facility>local</facility><show>testing</show><shot>together</shot>"
-                    "<user>tester</user><uid>1000</uid><job name=\"together\"><paused>False"
-                    "</paused><layers><layer name=\"main\" type=\"Render\"><cmd>true</cmd>"
-                    "<range>1-3</range><chunk>1</chunk><memory>256m</memory></layer></layers>"
-                    "</job><depends/></spec>")
-            name = self.call("job.JobInterface", "LaunchSpec", job_pb2.JobLaunchSpecRequest(spec=spec),
-                             job_pb2.JobLaunchSpecResponse).names[0]
+            name = self.launch_one_layer("together", "1-3")
             deadline = time.time() + 20
             while len(launches) < 3 and time.time() < deadline:
                 time.sleep(0.05)
@@ -286,10 +288,7 @@ class OpenCueClientTest(unittest.TestCase):
             self.assertIn("frame_id", answer.results[2].message)
         finally:
             server.stop(0)
-        jobs = self.call("job.JobInterface", "GetJobs", job_pb2.JobGetJobsRequest(
-            r=job_pb2.JobSearchCriteria(jobs=[name], include_finished=True)),
-            job_pb2.JobGetJobsResponse).jobs.jobs
-        self.assertEqual([j.state for j in jobs], [job_pb2.FINISHED])
+        self.assertEqual(self.job_states(name), [job_pb2.FINISHED])
         self.assertEqual(len(launches), 3)  # each frame launched once
         for run in launches:
             frame = self.call("job.FrameInterface", "GetFrame",
