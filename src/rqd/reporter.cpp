@@ -297,18 +297,23 @@ void Reporter::completionLoop() {
       if (stopping_) return;
       for (size_t i = 0; i < pending_.size() && i < kMaxBatch; ++i) batch.push_back(pending_[i]);
     }
-    const std::vector<std::string> kept = sendCompletions(batch);
+    std::string why;
+    const std::vector<std::string> kept = sendCompletions(batch, &why);
     acknowledged(batch, kept);
     if (kept.empty()) {
       backoff = options_.retry_initial;
       continue;
     }
+    log->warn("{}{}; retrying in {} ms", why,
+              kept.size() > 1 ? absl::StrCat(" (", kept.size(), " completions wait)") : "",
+              backoff.count());
     if (sleepFor(backoff, completion_cv_)) return;
     backoff = nextBackoff(backoff);
   }
 }
 
-std::vector<std::string> Reporter::sendCompletions(const std::vector<Pending>& batch) {
+std::vector<std::string> Reporter::sendCompletions(const std::vector<Pending>& batch,
+                                                   std::string* why) {
   auto log = common::logger("rqd");
   // How cuebot answered one completion: acknowledged, or kept to retry.
   std::vector<std::string> kept;
@@ -323,7 +328,9 @@ std::vector<std::string> Reporter::sendCompletions(const std::vector<Pending>& b
       }
       return;
     }
-    log->warn("completion of {} not delivered ({}); retrying", frameLabel(p.report()), describe(s));
+    if (kept.empty())
+      *why = absl::StrCat("completion of ", frameLabel(p.report()), " not delivered (", describe(s),
+                          ")");
     kept.push_back(p.key);
   };
   ::report::RqdReportInterface::Stub* one = nullptr;

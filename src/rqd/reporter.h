@@ -114,7 +114,8 @@ class Reporter {
   // Sends `batch` (the first completions waiting) in one ReportRunningFrameCompletions or,
   // for one completion or a cuebot without it, in a ReportRunningFrameCompletion. Returns
   // the completions not acknowledged (to retry after a backoff); empty when all were.
-  std::vector<std::string> sendCompletions(const std::vector<Pending>& batch);
+  // `why` says what happened to the first of them.
+  std::vector<std::string> sendCompletions(const std::vector<Pending>& batch, std::string* why);
   // Drops acknowledged completions from the spool and the queue.
   void acknowledged(const std::vector<Pending>& batch, const std::vector<std::string>& kept);
   ::report::RqdReportInterface::Stub* stub();
