@@ -5,11 +5,13 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/status.h"
 #include "cuebot/dispatcher.h"
 #include "cuebot/farm.h"
 #include "cuebot/job_launcher.h"
 #include "cuebot/model/farm_model.h"
 #include "cuebot/rqd_client.h"
+#include "cuebot/service/completion.h"
 #include "sim_cuebot.h"
 #include "store/store.h"
 #include "wire/convert.h"
@@ -83,25 +85,18 @@ class DryCuebot final : public Cuebot {
                            frames);
   }
   absl::Status complete(const report::FrameCompleteReport& r) override {
-    return farm_->onFrameComplete(completion(r));
+    ASSIGN_OR_RETURN(auto done, cuebot::toCompletion(r, clock_.nowSeconds()));
+    return farm_->onFrameComplete(done);
   }
   std::vector<absl::Status> completeAll(
       const std::vector<report::FrameCompleteReport>& reports) override {
     std::vector<store::FrameCompletion> done;
-    for (const auto& r : reports) done.push_back(completion(r));
+    for (const auto& r : reports) {
+      auto c = cuebot::toCompletion(r, clock_.nowSeconds());
+      if (!c.ok()) return Cuebot::completeAll(reports);  // each answered as complete() would
+      done.push_back(*std::move(c));
+    }
     return farm_->onFrameCompletes(done);
-  }
-  store::FrameCompletion completion(const report::FrameCompleteReport& r) {
-    store::FrameCompletion done;
-    done.proc_id = r.frame().resource_id();
-    done.frame_id = r.frame().frame_id();
-    done.host_name = r.host().name();
-    done.exit_status = r.exit_status();
-    done.exit_signal = r.exit_signal();
-    done.run_time = r.run_time();
-    done.max_rss = r.frame().max_rss();
-    done.now = clock_.nowSeconds();
-    return done;
   }
   absl::StatusOr<std::vector<std::string>> launchSpec(const std::string& xml) override {
     auto jobs = farm_->launchSpec(xml);

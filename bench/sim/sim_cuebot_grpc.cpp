@@ -54,10 +54,7 @@ class SimRqdLaunchService final : public ext::RqdLaunchInterface::Service {
   grpc::Status LaunchFrames(grpc::ServerContext*, const ext::LaunchFramesRequest* req,
                             ext::LaunchFramesResponse* resp) override {
     for (const rqd::RunFrame& frame : req->run_frames()) {
-      absl::Status s = farm_.launch(frame);
-      ext::LaunchFrameResult* r = resp->add_results();
-      r->set_code(static_cast<int>(s.code()));
-      r->set_message(std::string(s.message()));
+      wire::toResult(farm_.launch(frame), resp->add_results());
     }
     return grpc::Status::OK;
   }
@@ -233,8 +230,7 @@ class GrpcCuebot final : public Cuebot {
         out.push_back(st.ok() ? absl::InternalError("no result") : fromGrpc(st));
         continue;
       }
-      const auto& r = resp.results(static_cast<int>(k));
-      out.push_back(absl::Status(static_cast<absl::StatusCode>(r.code()), r.message()));
+      out.push_back(wire::fromResult(resp.results(static_cast<int>(k))));
     }
     return out;
   }

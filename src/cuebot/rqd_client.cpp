@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "wire/status.h"
 
 namespace cue::cuebot {
 namespace {
@@ -29,12 +30,9 @@ absl::Status launchResult(const grpc::Status& st, const ext::LaunchFramesRespons
   if (resp.results_size() != static_cast<int>(n))
     return absl::InternalError(absl::StrCat("rqd ", address, ": LaunchFrames answered ",
                                             resp.results_size(), " results for ", n, " frames"));
-  const ext::LaunchFrameResult& r = resp.results(static_cast<int>(j));
-  if (r.code() == 0) return absl::OkStatus();
-  const auto code = r.code() > 0 && r.code() <= static_cast<int>(absl::StatusCode::kUnauthenticated)
-                        ? static_cast<absl::StatusCode>(r.code())
-                        : absl::StatusCode::kUnknown;
-  return absl::Status(code, absl::StrCat("rqd ", address, ": ", r.message()));
+  const absl::Status s = wire::fromResult(resp.results(static_cast<int>(j)));
+  if (s.ok()) return s;
+  return absl::Status(s.code(), absl::StrCat("rqd ", address, ": ", s.message()));
 }
 
 }  // namespace

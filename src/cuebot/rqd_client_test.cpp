@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "wire/status.h"
 
 namespace cue::cuebot {
 namespace {
@@ -36,8 +37,7 @@ class FakeRqd final : public rqd::RqdInterface::Service {
                            rqd::RqdStaticLaunchFrameResponse*) override {
     std::lock_guard<std::mutex> lock(seen_.mu);
     seen_.one_by_one.push_back(req->run_frame().frame_id());
-    absl::Status s = judge(req->run_frame());
-    return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+    return wire::toGrpc(judge(req->run_frame()));
   }
 
  private:
@@ -53,10 +53,7 @@ class FakeRqdLaunch final : public ext::RqdLaunchInterface::Service {
     auto& batch = seen_.batches.emplace_back();
     for (const auto& f : req->run_frames()) {
       batch.push_back(f.frame_id());
-      absl::Status s = judge(f);
-      auto* r = resp->add_results();
-      r->set_code(static_cast<int>(s.code()));
-      r->set_message(std::string(s.message()));
+      wire::toResult(judge(f), resp->add_results());
     }
     return grpc::Status::OK;
   }

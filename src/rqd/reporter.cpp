@@ -349,8 +349,7 @@ std::vector<std::string> Reporter::sendCompletions(const std::vector<Pending>& b
     grpc::Status s = many->ReportRunningFrameCompletions(ctx.get(), req, &resp);
     if (s.ok() && resp.results_size() == static_cast<int>(batch.size())) {
       for (size_t i = 0; i < batch.size(); ++i) {
-        const auto& r = resp.results(static_cast<int>(i));
-        answer(batch[i], grpc::Status(static_cast<grpc::StatusCode>(r.code()), r.message()));
+        answer(batch[i], wire::toGrpc(wire::fromResult(resp.results(static_cast<int>(i)))));
       }
       return kept;
     }
@@ -369,15 +368,15 @@ std::vector<std::string> Reporter::sendCompletions(const std::vector<Pending>& b
     for (Target& t : targets_)
       if (t.ext.get() == many) t.one_by_one = true;
   }
-  for (const Pending& p : batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
     ::report::RqdReportRunningFrameCompletionResponse resp;
     auto ctx = newContext();
-    grpc::Status s = one->ReportRunningFrameCompletion(ctx.get(), *p.request, &resp);
-    answer(p, s);
+    grpc::Status s = one->ReportRunningFrameCompletion(ctx.get(), *batch[i].request, &resp);
+    answer(batch[i], s);
     if (!acknowledges(s.error_code())) {
       noteFailure(s);
       // The rest waits for the retry, in order.
-      for (size_t i = &p - batch.data() + 1; i < batch.size(); ++i) kept.push_back(batch[i].key);
+      for (++i; i < batch.size(); ++i) kept.push_back(batch[i].key);
       break;
     }
   }

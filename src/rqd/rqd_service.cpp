@@ -78,12 +78,10 @@ grpc::Status RqdLaunchService::LaunchFrames(grpc::ServerContext* ctx,
   CUE_RQD_CHECK_CALLER(ctx, "LaunchFrames");
   for (const ::rqd::RunFrame& frame : req->run_frames()) {
     absl::Status s = core_.launchFrame(fromProto(frame));
-    ::cue::ext::LaunchFrameResult* r = resp->add_results();
-    if (s.ok()) continue;
-    common::logger("rqd")->warn("LaunchFrame {}/{} refused: {}", frame.job_name(),
-                                frame.frame_name(), s.ToString());
-    r->set_code(static_cast<int>(s.code()));
-    r->set_message(std::string(s.message()));
+    wire::toResult(s, resp->add_results());
+    if (!s.ok())
+      common::logger("rqd")->warn("LaunchFrame {}/{} refused: {}", frame.job_name(),
+                                  frame.frame_name(), s.ToString());
   }
   return grpc::Status::OK;
 }

@@ -6,11 +6,17 @@
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
+#include "cue_ext.pb.h"
 
 namespace cue::wire {
 
 grpc::Status toGrpc(const absl::Status& status);
 absl::Status fromGrpc(const grpc::Status& status);
+
+// One item's answer in Cue's calls that carry several (cue.ext.CallResult). A code outside
+// gRPC's range reads as UNKNOWN.
+void toResult(const absl::Status& status, ext::CallResult* out);
+absl::Status fromResult(const ext::CallResult& result);
 
 // NOT_FOUND in the words OpenCue's clients match on ("<what> ... was not found"): pycue
 // raises EntityNotFoundException for the code, CueGUI shows the message.

@@ -1,12 +1,12 @@
 #include "cue_report.grpc.pb.h"
+#include "cuebot/service/completion.h"
 #include "cuebot/service/rpc.h"
 #include "cuebot/service/service_factory.h"
 #include "report.grpc.pb.h"
+#include "wire/status.h"
 
 namespace cue::cuebot {
-namespace {
 
-// A completion as the store takes it; INVALID_ARGUMENT when it names no frame or proc.
 absl::StatusOr<store::FrameCompletion> toCompletion(const report::FrameCompleteReport& c,
                                                     int64_t now) {
   if (c.frame().frame_id().empty() || c.frame().resource_id().empty())
@@ -24,6 +24,8 @@ absl::StatusOr<store::FrameCompletion> toCompletion(const report::FrameCompleteR
   done.now = now;
   return done;
 }
+
+namespace {
 
 class ReportService final : public report::RqdReportInterface::Service {
  public:
@@ -98,11 +100,7 @@ class ReportCompletionsService final : public ext::ReportInterface::Service {
     }
     std::vector<absl::Status> handled = farm_.onFrameCompletes(valid);
     for (size_t k = 0; k < where.size(); ++k) answers[where[k]] = std::move(handled[k]);
-    for (const absl::Status& a : answers) {
-      ext::ReportResult* r = resp->add_results();
-      r->set_code(static_cast<int>(a.code()));
-      r->set_message(std::string(a.message()));
-    }
+    for (const absl::Status& a : answers) wire::toResult(a, resp->add_results());
     return grpc::Status::OK;
   }
 
