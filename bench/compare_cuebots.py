@@ -35,6 +35,9 @@ FIGURES = [
     ("cuebot CPU (s)", lambda j: j["cuebot_cpu_s"]),
     ("cuebot peak RSS (MB)", lambda j: j["cuebot_peak_rss_mb"]),
     ("store (MB)", lambda j: j["store_mb"]),
+    # the machine: each CPU timed on one fixed piece of work before the run (farm_sim)
+    ("fastest CPU on the probe (ms)", lambda j: min(j.get("cpu_probe_ms") or [0])),
+    ("slowest CPU on the probe (ms)", lambda j: max(j.get("cpu_probe_ms") or [0])),
 ]
 
 

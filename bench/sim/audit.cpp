@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "store/store.h"
 
 namespace cue::sim {
@@ -136,6 +137,12 @@ void printFigures(const RunFigures& f, const std::vector<AuditResult>& audits, F
   row("cuebot CPU", absl::StrCat(num(f.cuebot_cpu_s, 1), " s"));
   row("cuebot peak RSS", absl::StrCat(num(f.cuebot_peak_rss_mb, 0), " MB"));
   row("store size", absl::StrCat(num(f.store_mb, 1), " MB"));
+  if (!f.cpu_probe_ms.empty()) {
+    std::string probe;
+    for (size_t c = 0; c < f.cpu_probe_ms.size(); ++c)
+      absl::StrAppend(&probe, c ? ", " : "", num(f.cpu_probe_ms[c], 0));
+    row("machine: each CPU on one fixed piece of work (lower is faster)", probe + " ms");
+  }
   std::fprintf(out, "\naudits:\n");
   for (const auto& a : audits)
     std::fprintf(out, "  %s %s (%s)\n", a.passed ? "PASS" : "FAIL", a.name.c_str(),
@@ -149,11 +156,13 @@ std::string toJson(const RunFigures& f, const std::vector<AuditResult>& audits) 
       "\"submit_s\":%.3f,\"run_s\":%.3f,\"settle_s\":%.3f,\"restart_s\":%.3f,\"restart_to_dispatch_s\":%.3f,\"cold_fill_95_s\":%.3f,\"booked_per_s\":%.1f,"
       "\"reports_per_s\":%.1f,\"peak_booked_pct\":%.2f,\"free_to_launch_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
       "\"samples\":%d},\"cuebot_cpu_s\":%.2f,\"cuebot_peak_rss_mb\":%.1f,\"store_mb\":%.2f,"
-      "\"audits\":[",
+      "\"cpu_probe_ms\":[%s],\"audits\":[",
       f.scenario, f.mode, f.hosts, f.cores, f.frames, f.launches, f.completions,
       f.status_reports, f.boot_s, f.submit_s, f.run_s, f.settle_s, f.restart_s, f.restart_to_dispatch_s, f.fill_s, f.booked_per_s,
       f.reports_per_s, f.peak_booked_pct, f.delay_p50_ms, f.delay_p99_ms, f.delay_max_ms, f.delay_samples,
-      f.cuebot_cpu_s, f.cuebot_peak_rss_mb, f.store_mb);
+      f.cuebot_cpu_s, f.cuebot_peak_rss_mb, f.store_mb,
+      absl::StrJoin(f.cpu_probe_ms, ",",
+                    [](std::string* o, double v) { absl::StrAppendFormat(o, "%.1f", v); }));
   for (size_t i = 0; i < audits.size(); ++i)
     absl::StrAppendFormat(&j, "%s{\"name\":\"%s\",\"passed\":%s,\"detail\":\"%s\"}",
                           i ? "," : "", audits[i].name, audits[i].passed ? "true" : "false",

@@ -24,6 +24,7 @@ struct RunFigures {
   double delay_p50_ms = 0, delay_p99_ms = 0, delay_max_ms = 0;
   int64_t delay_samples = 0;
   double cuebot_cpu_s = 0, cuebot_peak_rss_mb = 0, store_mb = 0;
+  std::vector<double> cpu_probe_ms;  // cpuProbeMs() before the hosts boot
 };
 
 struct AuditResult {

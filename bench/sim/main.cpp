@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "audit.h"
+#include "proc_stats.h"
 #include "scenarios.h"
 #include "sim_cuebot.h"
 #include "store/store.h"
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
   fig.cores = farm.totalCores() / 100;
   fig.frames = scenario->frames;
 
+  fig.cpu_probe_ms = cpuProbeMs();
   auto t_boot = std::chrono::steady_clock::now();
   if (auto st = farm.bootAll(args.senders); !st.ok()) {
     std::fprintf(stderr, "boot: %s\n", st.ToString().c_str());

@@ -1,7 +1,9 @@
 #include "proc_stats.h"
 
+#include <sched.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -35,6 +37,32 @@ int64_t processPeakRssKb(int pid) {
   while (std::getline(in, line))
     if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
   return 0;
+}
+
+std::vector<double> cpuProbeMs() {
+  cpu_set_t all;
+  if (sched_getaffinity(0, sizeof all, &all) != 0) return {};
+  std::vector<double> out;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (!CPU_ISSET(c, &all)) continue;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(c, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0) continue;  // this thread alone
+    const auto t0 = std::chrono::steady_clock::now();
+    uint64_t x = 88172645463325252ULL;  // xorshift: work the compiler cannot skip
+    for (int i = 0; i < 20'000'000; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+    }
+    static volatile uint64_t sink;
+    sink = x;
+    out.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  sched_setaffinity(0, sizeof all, &all);
+  return out;
 }
 
 }  // namespace cue::sim

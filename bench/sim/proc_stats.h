@@ -2,11 +2,17 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace cue::sim {
 
 // CPU seconds (user + system) and peak RSS (KB) of a process (`self` when pid <= 0).
 double processCpuSeconds(int pid);
 int64_t processPeakRssKb(int pid);
+
+// Each CPU this process may run on, timed on one fixed piece of work (ms; lower is
+// faster). On a VM whose CPUs are shared with other guests they differ, and change over
+// time, and so does every figure measured on them.
+std::vector<double> cpuProbeMs();
 
 }  // namespace cue::sim
