@@ -76,17 +76,21 @@ report::RunningFrameInfo SimFarm::runningInfo(const Running& r) const {
   return f;
 }
 
-report::HostReport SimFarm::hostReport(size_t i) {
-  report::HostReport rep;
+std::shared_ptr<const report::HostReport> SimFarm::hostReport(size_t i) {
   std::lock_guard<std::mutex> lock(mu_);
-  const Host& h = hosts_[i];
+  Host& h = hosts_[i];
+  if (h.report && h.report_version == h.version) return h.report;
+  auto built = std::make_shared<report::HostReport>();
+  report::HostReport& rep = *built;
   *rep.mutable_host() = renderHost(h);
   for (const auto& [id, r] : h.running) *rep.add_frames() = runningInfo(r);
   auto* c = rep.mutable_core_info();
   c->set_total_cores(h.spec.cores * 100);
   c->set_idle_cores(static_cast<int32_t>(h.idle_cores));
   c->set_booked_cores(static_cast<int32_t>(h.spec.cores * 100 - h.idle_cores));
-  return rep;
+  h.report = std::move(built);
+  h.report_version = h.version;
+  return h.report;
 }
 
 absl::Status SimFarm::bootAll(int threads) {
@@ -99,9 +103,9 @@ absl::Status SimFarm::bootAll(int threads) {
     ts.emplace_back([&] {
       for (size_t i = next++; i < hosts_.size(); i = next++) {
         report::BootReport b;
-        report::HostReport rep = hostReport(i);
-        *b.mutable_host() = rep.host();
-        *b.mutable_core_info() = rep.core_info();
+        auto rep = hostReport(i);
+        *b.mutable_host() = rep->host();
+        *b.mutable_core_info() = rep->core_info();
         auto st = cuebot_->boot(b);
         if (!st.ok()) {
           failures++;
@@ -139,7 +143,7 @@ void SimFarm::freeze() {
 
 void SimFarm::reportAll() {
   for (size_t i = 0; i < hosts_.size(); ++i) {
-    auto st = cuebot_->status(hostReport(i));
+    auto st = cuebot_->status(*hostReport(i));
     std::lock_guard<std::mutex> lock(mu_);
     ++metrics_.status_reports;
     if (!st.ok()) ++metrics_.report_errors;
@@ -234,7 +238,7 @@ void SimFarm::senderLoop() {
 
 void SimFarm::runEvent(const Event& e) {
   if (e.kind == 1) {  // status report
-    auto st = cuebot_->status(hostReport(e.host));
+    auto st = cuebot_->status(*hostReport(e.host));
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++metrics_.status_reports;
@@ -266,6 +270,7 @@ std::optional<report::FrameCompleteReport> SimFarm::endFrame(const Event& e) {
   if (e.kind == 0) ++succeeded_[e.frame_id];
   running_on_.erase(e.frame_id);
   h.running.erase(it);
+  ++h.version;
   ++metrics_.completions;
   return c;
 }
@@ -336,6 +341,7 @@ absl::Status SimFarm::launch(const rqd::RunFrame& frame) {
     metrics_.peak_running_cores = std::max(metrics_.peak_running_cores, running_cores);
     running_on_[frame.frame_id()] = hi->second;
     h.running.emplace(frame.frame_id(), std::move(r));
+    ++h.version;
   }
   schedule({run_s <= 0 ? now : wallAfter(run_s), 0, hi->second, frame.frame_id()});
   if (on_launch) on_launch(running_cores, now);
@@ -365,7 +371,7 @@ double SimFarm::blastReports(int threads, double seconds) {
       while (std::chrono::steady_clock::now() < deadline)
         for (size_t i = t; i < hosts_.size() && std::chrono::steady_clock::now() < deadline;
              i += threads) {
-          if (cuebot_->status(hostReport(i)).ok()) sent++;
+          if (cuebot_->status(*hostReport(i)).ok()) sent++;
         }
     });
   for (auto& t : ts) t.join();

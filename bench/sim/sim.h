@@ -151,6 +151,11 @@ class SimFarm {
     int64_t idle_memory = 0;
     std::map<std::string, Running> running;  // by frame id
     std::deque<SteadyTime> freed;            // frees not yet followed by a launch
+    // The host's status report as of `version` (counted up by each launch and end): a
+    // report is built once per change, not once per send.
+    uint64_t version = 0;
+    std::shared_ptr<const report::HostReport> report;
+    uint64_t report_version = 0;
   };
   struct Event {
     SteadyTime due;
@@ -172,7 +177,7 @@ class SimFarm {
   void readyPush(Event e);  // under q_mu_
   void runEvent(const Event& e);
   report::RenderHost renderHost(const Host& h) const;
-  report::HostReport hostReport(size_t host);
+  std::shared_ptr<const report::HostReport> hostReport(size_t host);
   report::RunningFrameInfo runningInfo(const Running& r) const;
   SteadyTime wallAfter(double sim_seconds) const;
 

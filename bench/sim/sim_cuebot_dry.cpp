@@ -70,19 +70,8 @@ class DryCuebot final : public Cuebot {
     return farm_->onBoot(wire::fromProto(r.host(), r.core_info(), "dry", clock_.nowSeconds()));
   }
   absl::Status status(const report::HostReport& r) override {
-    std::vector<cuebot::RunningFrameReport> frames;
-    for (const auto& f : r.frames()) {
-      cuebot::RunningFrameReport fr;
-      fr.proc_id = f.resource_id();
-      fr.frame_id = f.frame_id();
-      fr.usage.proc_id = f.resource_id();
-      fr.usage.frame_id = f.frame_id();
-      fr.usage.rss = f.rss();
-      fr.usage.max_rss = f.max_rss();
-      frames.push_back(std::move(fr));
-    }
     return farm_->onStatus(wire::fromProto(r.host(), r.core_info(), "dry", clock_.nowSeconds()),
-                           frames);
+                           cuebot::toRunningFrames(r));
   }
   absl::Status complete(const report::FrameCompleteReport& r) override {
     ASSIGN_OR_RETURN(auto done, cuebot::toCompletion(r, clock_.nowSeconds()));

@@ -25,6 +25,29 @@ absl::StatusOr<store::FrameCompletion> toCompletion(const report::FrameCompleteR
   return done;
 }
 
+std::vector<RunningFrameReport> toRunningFrames(const report::HostReport& h) {
+  std::vector<RunningFrameReport> frames;
+  frames.reserve(static_cast<size_t>(h.frames_size()));
+  for (const auto& f : h.frames()) {
+    RunningFrameReport& r = frames.emplace_back();
+    r.proc_id = f.resource_id();
+    r.frame_id = f.frame_id();
+    auto done = f.attributes().find("cue_completed");
+    r.completed = done != f.attributes().end() && done->second == "true";
+    r.usage.proc_id = f.resource_id();
+    r.usage.frame_id = f.frame_id();
+    r.usage.rss = f.rss();
+    r.usage.max_rss = f.max_rss();
+    r.usage.pss = f.pss();
+    r.usage.max_pss = f.max_pss();
+    r.usage.gpu_memory = f.used_gpu_memory();
+    r.usage.max_gpu_memory = f.max_used_gpu_memory();
+    r.usage.vsize = f.vsize();
+    r.usage.llu_time = f.llu_time();
+  }
+  return frames;
+}
+
 namespace {
 
 class ReportService final : public report::RqdReportInterface::Service {
@@ -44,27 +67,8 @@ class ReportService final : public report::RqdReportInterface::Service {
     const auto& h = req->host_report();
     if (h.host().name().empty())
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "host report without a host name");
-    std::vector<RunningFrameReport> frames;
-    for (const auto& f : h.frames()) {
-      RunningFrameReport r;
-      r.proc_id = f.resource_id();
-      r.frame_id = f.frame_id();
-      auto done = f.attributes().find("cue_completed");
-      r.completed = done != f.attributes().end() && done->second == "true";
-      r.usage.proc_id = f.resource_id();
-      r.usage.frame_id = f.frame_id();
-      r.usage.rss = f.rss();
-      r.usage.max_rss = f.max_rss();
-      r.usage.pss = f.pss();
-      r.usage.max_pss = f.max_pss();
-      r.usage.gpu_memory = f.used_gpu_memory();
-      r.usage.max_gpu_memory = f.max_used_gpu_memory();
-      r.usage.vsize = f.vsize();
-      r.usage.llu_time = f.llu_time();
-      frames.push_back(std::move(r));
-    }
     return toGrpc(farm_.onStatus(
-        fromProto(h.host(), h.core_info(), ctx->peer(), clock_.nowSeconds()), frames));
+        fromProto(h.host(), h.core_info(), ctx->peer(), clock_.nowSeconds()), toRunningFrames(h)));
   }
   grpc::Status ReportRunningFrameCompletion(
       grpc::ServerContext* ctx, const report::RqdReportRunningFrameCompletionRequest* req,
