@@ -1,8 +1,9 @@
 // SqlStore: making bookings durable (book; unbook is in sql_store_hosts.cpp). Contracts
 // in store.h. A few bookings (a host visit) are written one by one, each a compare-and-set
 // on its host and frame; many (a farm sweep) with one statement per step for a whole
-// chunk: hosts and frames read, frames moved to RUNNING, hosts' idle resources, procs. On PostgreSQL every statement is a round trip, and a cold farm's first
-// sweep books thousands of frames in one transaction.
+// chunk: hosts and frames read, frames moved to RUNNING, hosts' idle resources, procs. On
+// PostgreSQL every statement is a round trip, and a cold farm's first sweep books thousands of
+// frames in one transaction.
 #include <map>
 #include <set>
 #include <string_view>
@@ -27,6 +28,29 @@ size_t setBasedFrom(const SqlConnection& db) {
 }
 // The most bookings one set of statements carries.
 constexpr size_t kMaxChunk = 256;
+
+// PostgreSQL: the frame_count_state trigger skips the frames of the statements between
+// these two (schema V9); the transaction counts them itself (countMoves).
+constexpr absl::string_view kCountedHere = "SELECT set_config('cue.frames_counted', 'on', true)";
+constexpr absl::string_view kCountedByTrigger =
+    "SELECT set_config('cue.frames_counted', 'off', true)";
+
+// The frame counts of the bookings' layers: each frame moved from WAITING to RUNNING.
+SqlStatement countMoves(const std::vector<const Booking*>& fits) {
+  std::map<std::pair<std::string, std::string>, int64_t> by_layer;  // (layer, job) -> frames
+  for (const Booking* bk : fits) ++by_layer[{bk->layer_id, bk->job_id}];
+  SqlStatement st;
+  for (const auto& [layer, n] : by_layer)
+    for (const auto& [state, delta] :
+         {std::pair<const char*, int64_t>{"WAITING", -n}, {"RUNNING", n}})
+      for (SqlValue v : {s(layer.first), s(layer.second), s(state), i(delta)})
+        st.params.push_back(std::move(v));
+  st.sql =
+      absl::StrCat("INSERT INTO frame_count (layer_id, job_id, state, n) VALUES ",
+                   valuesRows(by_layer.size() * 2, {"TEXT", "TEXT", "TEXT", "BIGINT"}, 1),
+                   " ON CONFLICT (layer_id, state) DO UPDATE SET n = frame_count.n + EXCLUDED.n");
+  return st;
+}
 
 // One booking: compare-and-set on the host's idle resources, then on the frame's state.
 absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
@@ -57,8 +81,7 @@ absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
               "booked_time, ping_time, log_path) SELECT $1, $2, $3, $4, $5, j.show_id, $6, "
               "$7, $8, $9, $10, $10, $11 FROM job j WHERE j.id = $3",
               {s(bk.proc_id), s(bk.host_id), s(bk.job_id), s(bk.layer_id), s(bk.frame_id),
-               i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory), i(bk.now),
-               s(bk.log_path)})
+               i(bk.cores), i(bk.memory), i(bk.gpus), i(bk.gpu_memory), i(bk.now), s(bk.log_path)})
           .status());
   return true;
 }
@@ -105,13 +128,18 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   }
   if (fits.empty()) return absl::OkStatus();
   // The frames RUNNING, their hosts' idle resources and the procs: one execAll (one round
-  // trip on PostgreSQL).
-  std::vector<SqlStatement> statements(1);
+  // trip on PostgreSQL). There the chunk's frames are counted by one statement
+  // (countMoves) instead of by the frame_count_state trigger, a PL/pgSQL call per frame.
+  const bool postgres = db.dialect() == "postgresql";
+  std::vector<SqlStatement> statements;
+  if (postgres) statements.push_back({std::string(kCountedHere), {}});
+  const size_t update = statements.size();
+  SqlStatement& frames = statements.emplace_back();
   for (const Booking* bk : fits)
     for (SqlValue v : {s(bk->frame_id), i(bk->now), i(bk->memory),
                        s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus))})
-      statements[0].params.push_back(std::move(v));
-  statements[0].sql = absl::StrCat(
+      frames.params.push_back(std::move(v));
+  frames.sql = absl::StrCat(
       "WITH v (id, now, memory, last_resource) AS (VALUES ",
       valuesRows(fits.size(), {"TEXT", "BIGINT", "BIGINT", "TEXT"}, 1),
       ") UPDATE frame SET state = 'RUNNING', start_time = v.now, stop_time = 0, reserved_memory "
@@ -119,22 +147,26 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
       nowSeconds(db),
       ", last_resource = v.last_resource FROM v WHERE frame.id = v.id AND frame.state = "
       "'WAITING'");
+  if (postgres) {
+    statements.push_back({std::string(kCountedByTrigger), {}});
+    statements.push_back(countMoves(fits));
+  }
   std::map<std::string, HostResources, std::less<>> taken;
   for (const Booking* bk : fits)
     taken[bk->host_id].add(bk->cores, bk->memory, bk->gpus, bk->gpu_memory);
   statements.push_back(changeIdleStatement(taken, /*give_back=*/false));
   SqlStatement& procs = statements.emplace_back();
   for (const Booking* bk : fits)
-    for (SqlValue v : {s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id),
-                       s(bk->frame_id), i(bk->cores), i(bk->memory), i(bk->gpus),
-                       i(bk->gpu_memory), i(bk->now), s(bk->log_path)})
+    for (SqlValue v :
+         {s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id), s(bk->frame_id),
+          i(bk->cores), i(bk->memory), i(bk->gpus), i(bk->gpu_memory), i(bk->now), s(bk->log_path)})
       procs.params.push_back(std::move(v));
   procs.sql = absl::StrCat(
       "WITH v (id, host_id, job_id, layer_id, frame_id, cores, memory, gpus, gpu_memory, now, "
       "log_path) AS (VALUES ",
       valuesRows(fits.size(),
-                 {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER",
-                  "BIGINT", "BIGINT", "TEXT"},
+                 {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER", "BIGINT",
+                  "BIGINT", "TEXT"},
                  1),
       ") INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, reserved_cores, "
       "reserved_memory, reserved_gpus, reserved_gpu_memory, booked_time, ping_time, log_path) "
@@ -143,7 +175,7 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   ASSIGN_OR_RETURN(auto changed, db.execAll(statements));
   // Read WAITING above, in this transaction: any other answer is a race lost to another
   // cuebot (the transaction runs again).
-  if (changed[0] != static_cast<int64_t>(fits.size()))
+  if (changed[update] != static_cast<int64_t>(fits.size()))
     return absl::AbortedError("a frame changed state while it was being booked");
   for (const Booking* bk : fits) made.push_back(*bk);
   return absl::OkStatus();
