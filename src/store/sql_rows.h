@@ -5,7 +5,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -48,7 +50,8 @@ inline std::string inList(const std::vector<std::string>& values, P& params) {
 
 // "($a, $b, ...), (...)" rows of `width` parameters each, CAST as `types` (one per column:
 // PostgreSQL gives untyped parameters in VALUES no type of their own).
-inline std::string valuesRows(size_t rows, const std::vector<absl::string_view>& types, size_t first) {
+inline std::string valuesRows(size_t rows, const std::vector<absl::string_view>& types,
+                              size_t first) {
   std::string out;
   size_t n = first;
   for (size_t r = 0; r < rows; ++r) {
@@ -121,7 +124,8 @@ inline core::Service toService(const SqlRow& r) {
 inline constexpr absl::string_view kJobCols =
     "j.id, j.name, j.show_id, sh.name, j.shot, j.user_name, j.email, j.uid, j.folder_id, "
     "j.facility, j.dept, j.os, j.priority, j.min_cores, j.max_cores, j.min_gpus, j.max_gpus, "
-    "j.max_retries, j.paused, j.auto_eat, j.state, j.log_dir, j.start_time, j.stop_time, j.env, fo.name";
+    "j.max_retries, j.paused, j.auto_eat, j.state, j.log_dir, j.start_time, j.stop_time, j.env, "
+    "fo.name";
 inline constexpr absl::string_view kJobFrom =
     " FROM job j JOIN show sh ON j.show_id = sh.id JOIN folder fo ON j.folder_id = fo.id";
 inline core::Job toJob(const SqlRow& r, size_t o = 0) {
@@ -309,10 +313,9 @@ inline core::Proc toProc(const SqlRow& r) {
 // ---- job completion: helpers that run inside a transaction ---------------------
 // (the depend helpers, addDepend / frameDone / jobOver, are in sql_store_depend.cpp)
 
-
 // FINISHED when every frame is SUCCEEDED or EATEN. Returns whether it finished now.
-inline absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string& job_id, EpochSec now,
-                                            DependChangeResult* released = nullptr) {
+inline absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string& job_id,
+                                            EpochSec now, DependChangeResult* released = nullptr) {
   ASSIGN_OR_RETURN(auto open, db.query("SELECT COALESCE(SUM(n), 0) FROM frame_count WHERE "
                                        "job_id = $1 AND state NOT IN ('SUCCEEDED', 'EATEN')",
                                        {s(job_id)}));
@@ -324,7 +327,6 @@ inline absl::StatusOr<bool> finishJobIfDone(SqlConnection& db, const std::string
   RETURN_IF_ERROR(jobOver(db, job_id, released));
   return true;
 }
-
 
 inline void addCount(core::FrameCounts& c, const std::string& state, int32_t n) {
   c.total += n;
@@ -348,8 +350,9 @@ inline void addCount(core::FrameCounts& c, const std::string& state, int32_t n) 
 // Marks the procs of running frames among `where` (a condition on p.) for killing and
 // returns them.
 inline absl::StatusOr<std::vector<core::Proc>> markProcsForKill(SqlConnection& db,
-                                                         const std::string& where, const P& params,
-                                                         absl::string_view reason) {
+                                                                const std::string& where,
+                                                                const P& params,
+                                                                absl::string_view reason) {
   ASSIGN_OR_RETURN(
       auto procs,
       mapRows<core::Proc>(db.query(absl::StrCat("SELECT ", kProcCols, " WHERE ", where), params),
@@ -402,18 +405,70 @@ inline SqlStatement changeIdleStatement(
     for (SqlValue v : {s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory)})
       st.params.push_back(std::move(v));
   const char* op = give_back ? " + " : " - ";
-  st.sql = absl::StrCat("WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
-                        valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
-                        ") UPDATE host SET idle_cores = host.idle_cores", op,
-                        "v.cores, idle_memory = host.idle_memory", op,
-                        "v.memory, idle_gpus = host.idle_gpus", op,
-                        "v.gpus, idle_gpu_memory = host.idle_gpu_memory", op,
-                        "v.gpu_memory FROM v WHERE host.id = v.id");
+  st.sql = absl::StrCat(
+      "WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
+      valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
+      ") UPDATE host SET idle_cores = host.idle_cores", op,
+      "v.cores, idle_memory = host.idle_memory", op, "v.memory, idle_gpus = host.idle_gpus", op,
+      "v.gpus, idle_gpu_memory = host.idle_gpu_memory", op,
+      "v.gpu_memory FROM v WHERE host.id = v.id");
   return st;
 }
 
-inline absl::StatusOr<core::Host> loadHost(SqlConnection& db, absl::string_view where, const P& params,
-                                    absl::string_view key) {
+// PostgreSQL: frame_count_state and frame_usage skip the frames of the statements between
+// these two (schema V9), and the transaction counts them itself (frameCountStatement,
+// layerUsageStatement): a booking or a completion chunk in a few statements instead of
+// a PL/pgSQL call per frame.
+inline constexpr absl::string_view kCountedHere =
+    "SELECT set_config('cue.frames_counted', 'on', true)";
+inline constexpr absl::string_view kCountedByTrigger =
+    "SELECT set_config('cue.frames_counted', 'off', true)";
+
+// Frames that moved, by (layer id, job id, state): +n into a state, -n out of it.
+using FrameCountChanges = std::map<std::tuple<std::string, std::string, std::string>, int64_t>;
+
+// frame_count moved by `changes` (one upsert); nullopt when nothing moves.
+inline std::optional<SqlStatement> frameCountStatement(const FrameCountChanges& changes) {
+  SqlStatement st;
+  size_t rows = 0;
+  for (const auto& [key, n] : changes) {
+    if (n == 0) continue;
+    const auto& [layer, job, state] = key;
+    for (SqlValue v : {SqlValue(layer), SqlValue(job), SqlValue(state), SqlValue(n)})
+      st.params.push_back(std::move(v));
+    ++rows;
+  }
+  if (rows == 0) return std::nullopt;
+  st.sql = absl::StrCat("INSERT INTO frame_count (layer_id, job_id, state, n) VALUES ",
+                        valuesRows(rows, {"TEXT", "TEXT", "TEXT", "BIGINT"}, 1),
+                        " ON CONFLICT (layer_id, state) DO UPDATE SET n = frame_count.n + "
+                        "EXCLUDED.n");
+  return st;
+}
+
+// Per layer: core time added and the highest RSS of its frames now (frame_usage's work).
+struct LayerUsage {
+  int64_t core_time = 0;
+  int64_t peak_rss = 0;
+};
+inline std::optional<SqlStatement> layerUsageStatement(
+    const std::map<std::string, LayerUsage>& usage) {
+  if (usage.empty()) return std::nullopt;
+  SqlStatement st;
+  for (const auto& [layer, u] : usage)
+    for (SqlValue v : {SqlValue(layer), SqlValue(u.core_time), SqlValue(u.peak_rss)})
+      st.params.push_back(std::move(v));
+  st.sql = absl::StrCat(
+      "WITH v (id, core_time, peak_rss) AS (VALUES ",
+      valuesRows(usage.size(), {"TEXT", "BIGINT", "BIGINT"}, 1),
+      ") UPDATE layer SET core_time = layer.core_time + v.core_time, peak_rss = CASE WHEN "
+      "layer.peak_rss > v.peak_rss THEN layer.peak_rss ELSE v.peak_rss END FROM v WHERE "
+      "layer.id = v.id");
+  return st;
+}
+
+inline absl::StatusOr<core::Host> loadHost(SqlConnection& db, absl::string_view where,
+                                           const P& params, absl::string_view key) {
   return mapOne<core::Host>(db.query(absl::StrCat("SELECT ", kHostCols, " WHERE ", where), params),
                             toHost, "host", key);
 }

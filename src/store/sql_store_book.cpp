@@ -29,27 +29,14 @@ size_t setBasedFrom(const SqlConnection& db) {
 // The most bookings one set of statements carries.
 constexpr size_t kMaxChunk = 256;
 
-// PostgreSQL: the frame_count_state trigger skips the frames of the statements between
-// these two (schema V9); the transaction counts them itself (countMoves).
-constexpr absl::string_view kCountedHere = "SELECT set_config('cue.frames_counted', 'on', true)";
-constexpr absl::string_view kCountedByTrigger =
-    "SELECT set_config('cue.frames_counted', 'off', true)";
-
 // The frame counts of the bookings' layers: each frame moved from WAITING to RUNNING.
 SqlStatement countMoves(const std::vector<const Booking*>& fits) {
-  std::map<std::pair<std::string, std::string>, int64_t> by_layer;  // (layer, job) -> frames
-  for (const Booking* bk : fits) ++by_layer[{bk->layer_id, bk->job_id}];
-  SqlStatement st;
-  for (const auto& [layer, n] : by_layer)
-    for (const auto& [state, delta] :
-         {std::pair<const char*, int64_t>{"WAITING", -n}, {"RUNNING", n}})
-      for (SqlValue v : {s(layer.first), s(layer.second), s(state), i(delta)})
-        st.params.push_back(std::move(v));
-  st.sql =
-      absl::StrCat("INSERT INTO frame_count (layer_id, job_id, state, n) VALUES ",
-                   valuesRows(by_layer.size() * 2, {"TEXT", "TEXT", "TEXT", "BIGINT"}, 1),
-                   " ON CONFLICT (layer_id, state) DO UPDATE SET n = frame_count.n + EXCLUDED.n");
-  return st;
+  FrameCountChanges changes;
+  for (const Booking* bk : fits) {
+    --changes[{bk->layer_id, bk->job_id, "WAITING"}];
+    ++changes[{bk->layer_id, bk->job_id, "RUNNING"}];
+  }
+  return *frameCountStatement(changes);  // fits is never empty
 }
 
 // One booking: compare-and-set on the host's idle resources, then on the frame's state.

@@ -39,6 +39,8 @@ struct Accepted {
   MemoryKb gpu_memory = 0;
   MemoryKb max_rss = 0;
   MemoryKb max_gpu_memory = 0;
+  std::string job_id;
+  bool depend_held = false;  // the frame waits on depends (a retry goes to DEPEND)
   core::CompletionOutcome outcome;
 };
 
@@ -52,14 +54,16 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
   P params;
   ASSIGN_OR_RETURN(
       auto rows,
-      db.query(absl::StrCat(
-                   "SELECT p.id, p.frame_id, p.host_id, p.reserved_cores, p.reserved_memory, "
-                   "p.booked_time, p.kill_reason, f.state, f.retry_count, f.layer_id, f.job_id, "
-                   "j.max_retries, j.state, j.auto_eat, p.max_rss, p.reserved_gpus, "
-                   "p.max_gpu_memory, p.reserved_gpu_memory FROM proc p JOIN frame f ON p.frame_id = f.id JOIN job j "
-                   "ON f.job_id = j.id WHERE p.id IN (",
-                   inList(proc_ids, params), ")"),
-               params));
+      db.query(
+          absl::StrCat(
+              "SELECT p.id, p.frame_id, p.host_id, p.reserved_cores, p.reserved_memory, "
+              "p.booked_time, p.kill_reason, f.state, f.retry_count, f.layer_id, f.job_id, "
+              "j.max_retries, j.state, j.auto_eat, p.max_rss, p.reserved_gpus, "
+              "p.max_gpu_memory, p.reserved_gpu_memory, f.depend_count FROM proc p JOIN frame f "
+              "ON p.frame_id = f.id JOIN job j "
+              "ON f.job_id = j.id WHERE p.id IN (",
+              inList(proc_ids, params), ")"),
+          params));
   std::map<std::string, const SqlRow*, std::less<>> by_proc;
   for (const auto& r : rows) by_proc.emplace(r.str(0), &r);
   std::vector<Accepted> out;
@@ -67,8 +71,9 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
     const FrameCompletion& d = batch[i];
     auto it = by_proc.find(d.proc_id);
     if (it == by_proc.end() || it->second->str(1) != d.frame_id) {
-      results[i] = absl::NotFoundError(absl::StrCat(
-          "no proc ", d.proc_id, " runs frame ", d.frame_id, ": the completion was already handled"));
+      results[i] =
+          absl::NotFoundError(absl::StrCat("no proc ", d.proc_id, " runs frame ", d.frame_id,
+                                           ": the completion was already handled"));
       continue;
     }
     const SqlRow& r = *it->second;
@@ -84,6 +89,8 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
     a.gpu_memory = r.i64(17);
     a.max_rss = std::max(d.max_rss, r.i64(14));
     a.max_gpu_memory = std::max(d.max_gpu_memory, r.i64(16));
+    a.job_id = r.str(10);
+    a.depend_held = r.i64(18) > 0;
     core::CompletionFacts facts;
     facts.frame_state = core::parseFrameState(r.str(7)).value_or(FrameState::kWaiting);
     facts.retry_count = r.i32(8);
@@ -125,10 +132,9 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
   SqlStatement& history = statements.emplace_back();
   for (const auto& a : chunk) {
     const FrameCompletion& d = *a.done;
-    for (SqlValue v : {s(common::newId()), s(d.frame_id), s(results[a.index]->job_id),
-                       s(d.proc_id), s(d.host_name), i(a.cores), i(a.reserved_memory),
-                       i(a.booked_time), i(d.now), i(d.exit_status), i(d.exit_signal),
-                       i(a.max_rss)})
+    for (SqlValue v : {s(common::newId()), s(d.frame_id), s(results[a.index]->job_id), s(d.proc_id),
+                       s(d.host_name), i(a.cores), i(a.reserved_memory), i(a.booked_time), i(d.now),
+                       i(d.exit_status), i(d.exit_signal), i(a.max_rss)})
       history.params.push_back(std::move(v));
   }
   history.sql = absl::StrCat(
@@ -143,22 +149,24 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
   for (const auto& a : chunk) {
     if (a.outcome.settled) continue;
     const FrameCompletion& d = *a.done;
-    for (SqlValue v :
-         {s(d.frame_id), s(st(a.outcome.next)), i(a.outcome.retry_count), i(d.exit_status),
-          i(d.exit_signal), i(d.now), i(a.max_rss),
-          i(static_cast<int64_t>(d.run_time) * a.cores / 100),
-          s(lastResource(d.host_name, a.cores, a.gpus)),
-          i(a.outcome.reserved_memory), i(a.max_gpu_memory)})
+    for (SqlValue v : {s(d.frame_id), s(st(a.outcome.next)), i(a.outcome.retry_count),
+                       i(d.exit_status), i(d.exit_signal), i(d.now), i(a.max_rss),
+                       i(static_cast<int64_t>(d.run_time) * a.cores / 100),
+                       s(lastResource(d.host_name, a.cores, a.gpus)), i(a.outcome.reserved_memory),
+                       i(a.max_gpu_memory)})
       frames.params.push_back(std::move(v));
     ++rows;
   }
   if (rows > 0) {
+    // On PostgreSQL the frames are counted and their layers' usage summed here, instead of
+    // by frame_count_state and frame_usage, a PL/pgSQL call per frame each (schema V9).
+    if (db.dialect() == "postgresql") statements.push_back({std::string(kCountedHere), {}});
     frames.sql = absl::StrCat(
         "WITH v (id, state, retry_count, exit_status, exit_signal, stop_time, max_rss, "
         "core_time, last_resource, reserved_memory, max_gpu_memory) AS (VALUES ",
         valuesRows(rows,
-                   {"TEXT", "TEXT", "INTEGER", "INTEGER", "INTEGER", "BIGINT", "BIGINT",
-                    "BIGINT", "TEXT", "BIGINT", "BIGINT"},
+                   {"TEXT", "TEXT", "INTEGER", "INTEGER", "INTEGER", "BIGINT", "BIGINT", "BIGINT",
+                    "TEXT", "BIGINT", "BIGINT"},
                    1),
         ") UPDATE frame SET state = CASE WHEN v.state = 'WAITING' AND frame.depend_count > "
         "0 THEN 'DEPEND' ELSE v.state END, retry_count = v.retry_count, exit_status = "
@@ -172,8 +180,27 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
         nowSeconds(db), " FROM v WHERE frame.id = v.id AND frame.state = 'RUNNING'");
     statements.push_back(std::move(frames));
   }
+  const size_t update = statements.size() - 1;
+  if (rows > 0 && db.dialect() == "postgresql") {
+    statements.push_back({std::string(kCountedByTrigger), {}});
+    FrameCountChanges counts;
+    std::map<std::string, LayerUsage> usage;
+    for (const auto& a : chunk) {
+      if (a.outcome.settled) continue;
+      const FrameState next = a.outcome.next == FrameState::kWaiting && a.depend_held
+                                  ? FrameState::kDepend
+                                  : a.outcome.next;
+      --counts[{a.layer_id, a.job_id, "RUNNING"}];
+      ++counts[{a.layer_id, a.job_id, st(next)}];
+      LayerUsage& u = usage[a.layer_id];
+      u.core_time += static_cast<int64_t>(a.done->run_time) * a.cores / 100;
+      u.peak_rss = std::max(u.peak_rss, a.max_rss);
+    }
+    if (auto c = frameCountStatement(counts)) statements.push_back(*std::move(c));
+    if (auto u = layerUsageStatement(usage)) statements.push_back(*std::move(u));
+  }
   ASSIGN_OR_RETURN(auto changed, db.execAll(statements));
-  if (rows > 0 && changed.back() != static_cast<int64_t>(rows))
+  if (rows > 0 && changed[update] != static_cast<int64_t>(rows))
     return absl::AbortedError("a frame changed state during its completion");
   return absl::OkStatus();
 }
@@ -189,7 +216,8 @@ absl::Status settleDoneFrames(SqlConnection& db, const std::vector<Accepted>& ch
     if (a.outcome.settled || !core::isDone(a.outcome.next)) continue;
     const std::string& job_id = results[a.index]->job_id;
     done.push_back(DoneFrame{&job_id, &a.layer_id, &a.done->frame_id, &released[k]});
-    auto it = std::find_if(jobs.begin(), jobs.end(), [&](const auto& j) { return j.first == job_id; });
+    auto it =
+        std::find_if(jobs.begin(), jobs.end(), [&](const auto& j) { return j.first == job_id; });
     if (it == jobs.end())
       jobs.emplace_back(job_id, k);
     else
