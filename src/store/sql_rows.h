@@ -424,6 +424,23 @@ inline constexpr absl::string_view kCountedHere =
 inline constexpr absl::string_view kCountedByTrigger =
     "SELECT set_config('cue.frames_counted', 'off', true)";
 
+// Whether the store's own statements count the frames they move (PostgreSQL), rather
+// than leave it to the per-row triggers (SQLite, where they cost a few percent).
+inline bool countsItself(const SqlConnection& db) { return db.dialect() == "postgresql"; }
+
+// Appends `update`, a statement that moves frames between states, to `statements`: where
+// the store counts itself, between kCountedHere and kCountedByTrigger, and the caller then
+// appends frameCountStatement (and layerUsageStatement). Returns the update's index.
+inline size_t addCountedUpdate(const SqlConnection& db, std::vector<SqlStatement>& statements,
+                               SqlStatement update) {
+  const bool here = countsItself(db);
+  if (here) statements.push_back({std::string(kCountedHere), {}});
+  statements.push_back(std::move(update));
+  const size_t at = statements.size() - 1;
+  if (here) statements.push_back({std::string(kCountedByTrigger), {}});
+  return at;
+}
+
 // Frames that moved, by (layer id, job id, state): +n into a state, -n out of it.
 using FrameCountChanges = std::map<std::tuple<std::string, std::string, std::string>, int64_t>;
 

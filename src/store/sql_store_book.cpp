@@ -117,11 +117,8 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   // The frames RUNNING, their hosts' idle resources and the procs: one execAll (one round
   // trip on PostgreSQL). There the chunk's frames are counted by one statement
   // (countMoves) instead of by the frame_count_state trigger, a PL/pgSQL call per frame.
-  const bool postgres = db.dialect() == "postgresql";
   std::vector<SqlStatement> statements;
-  if (postgres) statements.push_back({std::string(kCountedHere), {}});
-  const size_t update = statements.size();
-  SqlStatement& frames = statements.emplace_back();
+  SqlStatement frames;
   for (const Booking* bk : fits)
     for (SqlValue v : {s(bk->frame_id), i(bk->now), i(bk->memory),
                        s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus))})
@@ -134,10 +131,8 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
       nowSeconds(db),
       ", last_resource = v.last_resource FROM v WHERE frame.id = v.id AND frame.state = "
       "'WAITING'");
-  if (postgres) {
-    statements.push_back({std::string(kCountedByTrigger), {}});
-    statements.push_back(countMoves(fits));
-  }
+  const size_t update = addCountedUpdate(db, statements, std::move(frames));
+  if (countsItself(db)) statements.push_back(countMoves(fits));
   std::map<std::string, HostResources, std::less<>> taken;
   for (const Booking* bk : fits)
     taken[bk->host_id].add(bk->cores, bk->memory, bk->gpus, bk->gpu_memory);

@@ -157,10 +157,10 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
       frames.params.push_back(std::move(v));
     ++rows;
   }
+  size_t update = 0;  // the frames' update, in statements
   if (rows > 0) {
     // On PostgreSQL the frames are counted and their layers' usage summed here, instead of
     // by frame_count_state and frame_usage, a PL/pgSQL call per frame each (schema V9).
-    if (db.dialect() == "postgresql") statements.push_back({std::string(kCountedHere), {}});
     frames.sql = absl::StrCat(
         "WITH v (id, state, retry_count, exit_status, exit_signal, stop_time, max_rss, "
         "core_time, last_resource, reserved_memory, max_gpu_memory) AS (VALUES ",
@@ -178,11 +178,9 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
         "frame.max_gpu_memory > v.max_gpu_memory THEN frame.max_gpu_memory ELSE "
         "v.max_gpu_memory END, version = frame.version + 1, updated_time = ",
         nowSeconds(db), " FROM v WHERE frame.id = v.id AND frame.state = 'RUNNING'");
-    statements.push_back(std::move(frames));
+    update = addCountedUpdate(db, statements, std::move(frames));
   }
-  const size_t update = statements.size() - 1;
-  if (rows > 0 && db.dialect() == "postgresql") {
-    statements.push_back({std::string(kCountedByTrigger), {}});
+  if (rows > 0 && countsItself(db)) {
     FrameCountChanges counts;
     std::map<std::string, LayerUsage> usage;
     for (const auto& a : chunk) {
