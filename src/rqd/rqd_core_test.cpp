@@ -65,6 +65,16 @@ class RqdCoreTest : public ::testing::Test {
     return "";
   }
 
+  // The frame's pid once rqd has recorded it (its shell may print before that); 0 if never.
+  int waitForPid(RqdCore& core, const std::string& frame_id) {
+    int pid = 0;
+    waitFor([&] {
+      absl::StatusOr<RunningFrameView> v = core.frame(frame_id);
+      return v.ok() && (pid = v->spec.pid) > 0;
+    });
+    return pid;
+  }
+
   TempDir dir_;
   CollectingListener listener_;
   std::unique_ptr<Machine> machine_;
@@ -239,9 +249,8 @@ TEST_F(RqdCoreTest, KillEndsTheWholeTreeIncludingASetsidChild) {
   ASSERT_TRUE(waitFor([&] {
     return !printed("child").empty() && !printed("escaped").empty() && !printed("sleeper").empty();
   }));
-  absl::StatusOr<RunningFrameView> view = core->frame("k1");
-  ASSERT_TRUE(view.ok());
-  const int root = view->spec.pid;
+  const int root = waitForPid(*core, "k1");
+  ASSERT_GT(root, 0);
   // Wait until the escapee sleeps in its own session and the whole tree is up: the shell,
   // sh + its sleep, the escapee, the sleeper.
   int escaped = 0;
@@ -274,6 +283,7 @@ TEST_F(RqdCoreTest, SamplerFindsAChildsMemory) {
   std::string cmd = "echo start; " + testing::helperExe() + " --memhog=64; echo done";
   ASSERT_TRUE(core->launchFrame(makeSpec("m1", cmd, dir_.file("logs"))).ok());
   ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("memhog ready") != std::string::npos; }));
+  ASSERT_GT(waitForPid(*core, "m1"), 0);
   core->sampleNow();
   absl::StatusOr<RunningFrameView> v = core->frame("m1");
   ASSERT_TRUE(v.ok());
@@ -298,6 +308,7 @@ TEST_F(RqdCoreTest, KillsAFrameOverItsHardMemoryLimit) {
   spec.hard_memory_limit = 16 * 1024;  // KB
   ASSERT_TRUE(core->launchFrame(spec).ok());
   ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("memhog ready") != std::string::npos; }));
+  ASSERT_GT(waitForPid(*core, "oom1"), 0);
   core->sampleNow();
   FrameCompletion c;
   ASSERT_TRUE(listener_.waitCompletion("oom1", &c));
@@ -308,17 +319,24 @@ TEST_F(RqdCoreTest, KillsAFrameOverItsHardMemoryLimit) {
 
 TEST_F(RqdCoreTest, KillsAFrameThatMakesNoProgressAsHung) {
   auto core = makeCore(*machine_);
-  FrameSpec spec = makeSpec("hung1", "echo started; exec sleep 600", dir_.file("logs"));
+  // The helper prints once it is loaded, then waits in pause(): from then on it reads,
+  // writes and computes nothing. (`exec sleep` was sampled while its loader still read its
+  // libraries, which counted as progress on a busy machine.)
+  FrameSpec spec =
+      makeSpec("hung1", "exec " + testing::helperExe() + " --memhog=0", dir_.file("logs"));
   spec.attributes[kAttrHungSeconds] = "30";
   ASSERT_TRUE(core->launchFrame(spec).ok());
-  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("started") != std::string::npos; }));
-  absl::StatusOr<RunningFrameView> v;
-  ASSERT_TRUE(waitFor([&] { return (v = core->frame("hung1")).ok() && v->spec.pid > 0; }));
-  // Sampled only once `sleep` runs: the exec's own reads would count as progress.
+  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).find("memhog ready") != std::string::npos; }));
+  const int pid = waitForPid(*core, "hung1");
+  ASSERT_GT(pid, 0);
+  // The text is in the log before its write() returns and counts its bytes: wait for the
+  // helper to sleep in pause() (state S; a write that waits on the disk is D).
   ASSERT_TRUE(waitFor([&] {
-    return slurp(absl::StrCat("/proc/", v->spec.pid, "/comm")) == "sleep\n";
+    const std::string stat = slurp(absl::StrCat("/proc/", pid, "/stat"));
+    const size_t paren = stat.rfind(") ");
+    return paren != std::string::npos && stat.compare(paren + 2, 1, "S") == 0;
   }));
-  const EpochSec t0 = std::max<EpochSec>(v->started_at, ::time(nullptr));
+  const EpochSec t0 = std::max<EpochSec>(core->frame("hung1")->started_at, ::time(nullptr));
   core->sampleAt(t0);       // the first sign of progress
   core->sampleAt(t0 + 29);  // quiet, but not for long enough
   ASSERT_TRUE(core->frame("hung1").ok()) << "killed too early";
@@ -344,8 +362,11 @@ TEST_F(RqdCoreTest, AFrameThatKeepsWritingIsNotHungButTimesOut) {
   const EpochSec t0 = std::max<EpochSec>(v->started_at, ::time(nullptr));
   core->sampleAt(t0);
   // The log grows between samples: progress every time, whatever the clock says.
+  // Two more lines: the first one's write() has then returned and counted its bytes (a
+  // line is in the log before its write() returns).
   const size_t seen = slurp(logPath()).size();
-  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).size() > seen; }));
+  constexpr size_t kLine = sizeof("tick\n") - 1;
+  ASSERT_TRUE(waitFor([&] { return slurp(logPath()).size() >= seen + 2 * kLine; }));
   core->sampleAt(t0 + 50);
   ASSERT_TRUE(core->frame("busy1").ok()) << "a frame writing its log was taken for hung";
   core->sampleAt(v->started_at + 101);
