@@ -544,6 +544,22 @@ std::string postgresTypes(absl::string_view sqlite) {
   return std::regex_replace(out, kReal, "DOUBLE PRECISION");
 }
 
+// V10: on PostgreSQL, proc's foreign keys go. Each booking's proc row ran four of them
+// (host, job, layer, frame), each a trigger and a query that also locks the parent row, a
+// fifth of a booking's time on the server. What they guarded is guarded without them: the
+// booking reads its frames and updates its host in the same serializable transaction (a
+// host deleted meanwhile fails one of the two), frames, layers and jobs are never deleted,
+// and proc.frame_id stays UNIQUE (one proc per frame). SQLite keeps them: there they cost a
+// few percent, and removing one means copying the table.
+constexpr absl::string_view kV10 = R"sql(
+SELECT 1;
+)sql";
+
+constexpr absl::string_view kV10ProcKeysPostgres = R"sql(
+ALTER TABLE proc DROP CONSTRAINT proc_host_id_fkey, DROP CONSTRAINT proc_job_id_fkey,
+  DROP CONSTRAINT proc_layer_id_fkey, DROP CONSTRAINT proc_frame_id_fkey;
+)sql";
+
 std::vector<std::string> postgresMigrations() {
   std::vector<std::string> all;
   for (auto v : {kV1, kV2, kV3}) all.push_back(postgresTypes(v));
@@ -559,13 +575,14 @@ std::vector<std::string> postgresMigrations() {
   all.push_back(
       absl::StrCat(postgresTypes(kV8.substr(0, kV8.find("DROP TRIGGER"))), kV8TouchPostgres));
   all.emplace_back(kV9CountsPostgres);
+  all.emplace_back(kV10ProcKeysPostgres);
   return all;
 }
 
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
+  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9, kV10};
   return kAll;
 }
 

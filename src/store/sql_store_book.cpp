@@ -55,9 +55,12 @@ absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
                                         "stop_time = 0, reserved_memory = $3, version = version "
                                         "+ 1, last_resource = (SELECT name FROM host WHERE id = "
                                         "$4) || $5, updated_time = ",
-                                        nowSeconds(db), " WHERE id = $1 AND state = 'WAITING'"),
+                                        nowSeconds(db),
+                                        " WHERE id = $1 AND state = 'WAITING' AND job_id = $6 "
+                                        "AND layer_id = $7"),
                            {s(bk.frame_id), i(bk.now), i(bk.memory), s(bk.host_id),
-                            s(lastResource("", bk.cores, bk.gpus))}));
+                            s(lastResource("", bk.cores, bk.gpus)), s(bk.job_id),
+                            s(bk.layer_id)}));
   if (frame_ok == 0) {
     RETURN_IF_ERROR(recomputeIdle(db, bk.host_id));
     return false;
@@ -94,18 +97,22 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
       "SELECT id, name, CASE WHEN state = 'UP' AND lock_state = 'OPEN' THEN 1 ELSE 0 END, "
       "idle_cores, idle_memory, idle_gpus, idle_gpu_memory FROM host WHERE id IN (",
       inList(host_ids, reads[0].params), ")");
-  reads[1].sql = absl::StrCat("SELECT id FROM frame WHERE id IN (",
+  reads[1].sql = absl::StrCat("SELECT id, job_id, layer_id FROM frame WHERE id IN (",
                               inList(frame_ids, reads[1].params), ") AND state = 'WAITING'");
   ASSIGN_OR_RETURN(auto rows, db.queryAll(reads));
   std::map<std::string, HostRoom, std::less<>> room;
   for (const auto& r : rows[0])
     room[r.str(0)] = HostRoom{r.str(1), r.b(2), {r.i64(3), r.i64(4), r.i64(5), r.i64(6)}};
-  std::set<std::string, std::less<>> waiting;
-  for (const auto& r : rows[1]) waiting.insert(r.str(0));
+  // Waiting frames by id: their job and layer (a booking naming others is not booked).
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>> waiting;
+  for (const auto& r : rows[1]) waiting[r.str(0)] = {r.str(1), r.str(2)};
   // What fits, in order, as bookOne's compare-and-sets would decide one after another.
   std::vector<const Booking*> fits;
   for (const Booking* bk : chunk) {
-    if (!waiting.contains(bk->frame_id)) continue;
+    auto frame = waiting.find(bk->frame_id);
+    if (frame == waiting.end() || frame->second.first != bk->job_id ||
+        frame->second.second != bk->layer_id)
+      continue;
     auto it = room.find(bk->host_id);
     if (it == room.end()) continue;
     HostRoom& h = it->second;

@@ -189,4 +189,44 @@ TEST_P(StoreConformanceTest, ManyBookingsAtOnceBookWhatFitsAndSkipTheRest) {
   expectCountsMatchFrames(nj.job.id);
 }
 
+// The store books only what its rows say: a booking whose job or layer is not its frame's,
+// or whose host or frame does not exist, is skipped (alone, and among many), whatever the
+// database's own keys would have said.
+TEST_P(StoreConformanceTest, ABookingNamingAnotherJobLayerHostOrFrameIsNotBooked) {
+  NewJob nj = testingJob("names");
+  addLayer(nj, "a", 1, 12);
+  addLayer(nj, "b", 1, 1);
+  create(nj);
+  NewJob other = testingJob("other");
+  addLayer(other, "a", 1, 1);
+  create(other);
+  core::Host h = bootHost("render01", 1600);
+  core::Host ghost = h;
+  ghost.id = common::newId();
+  auto wrong = [&](int n, int how) {
+    const core::Frame f = frameOf(nj, "a", n);
+    Booking b = bookingFor(how == 2 ? ghost : h, f);
+    if (how == 0) b.layer_id = frameOf(nj, "b", 1).layer_id;
+    if (how == 1) b.job_id = other.job.id;
+    if (how == 3) b.frame_id = common::newId();
+    return b;
+  };
+  for (int how = 0; how < 4; ++how)
+    EXPECT_TRUE(must(store().book({wrong(1, how)}), "book").empty()) << how;
+  std::vector<Booking> sweep;
+  for (int how = 0; how < 4; ++how) sweep.push_back(wrong(2 + how, how));
+  for (int n = 6; n <= 12; ++n) sweep.push_back(bookingFor(h, frameOf(nj, "a", n)));
+  auto made = must(store().book(sweep), "book");
+  ASSERT_EQ(made.size(), 7u);
+  for (const auto& b : made) EXPECT_EQ(frame(b.frame_id).state, FrameState::kRunning);
+  for (int n = 1; n <= 5; ++n) EXPECT_EQ(frame(frameOf(nj, "a", n).id).state, FrameState::kWaiting) << n;
+  EXPECT_EQ(host(h.id).idle_cores, 1600 - 700);
+  ProcSearch q;
+  q.host_ids = {h.id};
+  EXPECT_EQ(must(store().getProcs(q), "getProcs").size(), 7u);
+  EXPECT_EQ(must(store().getProcs(ProcSearch{}), "getProcs").size(), 7u);  // the ghost host none
+  expectCountsMatchFrames(nj.job.id);
+  expectCountsMatchFrames(other.job.id);
+}
+
 }  // namespace cue::store::conformance
