@@ -59,8 +59,7 @@ absl::StatusOr<bool> bookOne(SqlConnection& db, const Booking& bk) {
                                         " WHERE id = $1 AND state = 'WAITING' AND job_id = $6 "
                                         "AND layer_id = $7"),
                            {s(bk.frame_id), i(bk.now), i(bk.memory), s(bk.host_id),
-                            s(lastResource("", bk.cores, bk.gpus)), s(bk.job_id),
-                            s(bk.layer_id)}));
+                            s(lastResource("", bk.cores, bk.gpus)), s(bk.job_id), s(bk.layer_id)}));
   if (frame_ok == 0) {
     RETURN_IF_ERROR(recomputeIdle(db, bk.host_id));
     return false;

@@ -219,7 +219,8 @@ TEST_P(StoreConformanceTest, ABookingNamingAnotherJobLayerHostOrFrameIsNotBooked
   auto made = must(store().book(sweep), "book");
   ASSERT_EQ(made.size(), 7u);
   for (const auto& b : made) EXPECT_EQ(frame(b.frame_id).state, FrameState::kRunning);
-  for (int n = 1; n <= 5; ++n) EXPECT_EQ(frame(frameOf(nj, "a", n).id).state, FrameState::kWaiting) << n;
+  for (int n = 1; n <= 5; ++n)
+    EXPECT_EQ(frame(frameOf(nj, "a", n).id).state, FrameState::kWaiting) << n;
   EXPECT_EQ(host(h.id).idle_cores, 1600 - 700);
   ProcSearch q;
   q.host_ids = {h.id};
