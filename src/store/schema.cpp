@@ -556,8 +556,9 @@ SELECT 1;
 )sql";
 
 constexpr absl::string_view kV10ProcKeysPostgres = R"sql(
-ALTER TABLE proc DROP CONSTRAINT proc_host_id_fkey, DROP CONSTRAINT proc_job_id_fkey,
-  DROP CONSTRAINT proc_layer_id_fkey, DROP CONSTRAINT proc_frame_id_fkey;
+ALTER TABLE proc DROP CONSTRAINT IF EXISTS proc_host_id_fkey,
+  DROP CONSTRAINT IF EXISTS proc_job_id_fkey, DROP CONSTRAINT IF EXISTS proc_layer_id_fkey,
+  DROP CONSTRAINT IF EXISTS proc_frame_id_fkey;
 )sql";
 
 std::vector<std::string> postgresMigrations() {
