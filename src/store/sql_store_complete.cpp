@@ -39,7 +39,6 @@ struct Accepted {
   MemoryKb gpu_memory = 0;
   MemoryKb max_rss = 0;
   MemoryKb max_gpu_memory = 0;
-  std::string job_id;
   bool depend_held = false;  // the frame waits on depends (a retry goes to DEPEND)
   core::CompletionOutcome outcome;
 };
@@ -89,7 +88,6 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
     a.gpu_memory = r.i64(17);
     a.max_rss = std::max(d.max_rss, r.i64(14));
     a.max_gpu_memory = std::max(d.max_gpu_memory, r.i64(16));
-    a.job_id = r.str(10);
     a.depend_held = r.i64(18) > 0;
     core::CompletionFacts facts;
     facts.frame_state = core::parseFrameState(r.str(7)).value_or(FrameState::kWaiting);
@@ -188,8 +186,9 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
       const FrameState next = a.outcome.next == FrameState::kWaiting && a.depend_held
                                   ? FrameState::kDepend
                                   : a.outcome.next;
-      --counts[{a.layer_id, a.job_id, "RUNNING"}];
-      ++counts[{a.layer_id, a.job_id, st(next)}];
+      const std::string& job_id = results[a.index]->job_id;
+      --counts[{a.layer_id, job_id, "RUNNING"}];
+      ++counts[{a.layer_id, job_id, st(next)}];
       LayerUsage& u = usage[a.layer_id];
       u.core_time += static_cast<int64_t>(a.done->run_time) * a.cores / 100;
       u.peak_rss = std::max(u.peak_rss, a.max_rss);
