@@ -61,8 +61,33 @@ absl::Status RqdClient::launchFrame(const std::string& address, const rqd::RunFr
   return fromGrpc(stub(address).LaunchFrame(&ctx, req, &resp), address);
 }
 
+RqdClient::~RqdClient() {
+  std::unique_lock<std::mutex> lock(rounds_mu_);
+  rounds_cv_.wait(lock, [this] { return rounds_ == 0; });
+}
+
+void RqdClient::roundEnded() {
+  // Notified under the lock: the destructor cannot free the condition variable before.
+  std::lock_guard<std::mutex> lock(rounds_mu_);
+  if (--rounds_ == 0) rounds_cv_.notify_all();
+}
+
 // Everything a round of launches uses, alive until its last answer.
 struct RqdClient::Round {
+  // Counts the round in its client's rounds_ while it lives. First, so that it goes last,
+  // once every request (and the channel it holds) is gone.
+  struct Counted {
+    explicit Counted(RqdClient* c) : client(c) {
+      std::lock_guard<std::mutex> lock(c->rounds_mu_);
+      ++c->rounds_;
+    }
+    ~Counted() { client->roundEnded(); }
+    Counted(const Counted&) = delete;
+    Counted& operator=(const Counted&) = delete;
+    RqdClient* client;
+  };
+  explicit Round(RqdClient* c) : counted(c) {}
+  Counted counted;
   std::vector<LaunchCall> calls;
   std::vector<absl::Status> out;
   std::vector<std::unique_ptr<Request>> requests;
@@ -128,7 +153,7 @@ void RqdClient::launchFramesAsync(std::vector<LaunchCall> calls, LaunchDone done
     return;
   }
   auto groups = groupLaunches(calls);
-  auto round = std::make_shared<Round>();
+  auto round = std::make_shared<Round>(this);
   round->calls = std::move(calls);
   round->out.resize(round->calls.size());
   round->done = std::move(done);

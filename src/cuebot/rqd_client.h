@@ -3,6 +3,7 @@
 // frame-log reads (cue.ext.RqdLogInterface). Channels are cached per address. Thread-safe.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,7 +21,8 @@ namespace cue::cuebot {
 class RqdClient {
  public:
   explicit RqdClient(int timeout_ms = 10000) : timeout_ms_(timeout_ms) {}
-  virtual ~RqdClient() = default;
+  // Waits for the launches still on their way (launchFramesAsync) to be answered.
+  virtual ~RqdClient();
 
   // The rqd's answer as a Status: OK, or its code and message (UNAVAILABLE when it
   // cannot be reached).
@@ -89,6 +91,15 @@ class RqdClient {
   void markOneByOne(const std::string& address);
   Connection& connection(const std::string& address);
   rqd::RqdInterface::Stub& stub(const std::string& address) { return *connection(address).rqd; }
+
+  // Rounds alive: a round's requests hold their channel, and the last holder of a channel
+  // must not be a gRPC thread (the channel's destructor would stop and free the completion
+  // queue that thread serves: gRPC aborts at exit). ~RqdClient waits for them, so the
+  // channels go with connections_, on the thread that destroys the client.
+  void roundEnded();
+  std::mutex rounds_mu_;
+  std::condition_variable rounds_cv_;
+  size_t rounds_ = 0;
 
   int timeout_ms_;
   std::mutex mu_;

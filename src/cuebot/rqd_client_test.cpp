@@ -183,5 +183,24 @@ TEST_F(RqdClientTest, AnUnreachableRqdAnswersUnavailableForEveryFrame) {
   EXPECT_FALSE(client_.launchesOneByOne(address));
 }
 
+TEST_F(RqdClientTest, AClientGoneRightAfterItsAnswersLeavesGrpcWhole) {
+  // The last answer wakes the caller while gRPC's thread still holds the round, and with
+  // it the channel. A client destroyed then must not leave that thread to free the
+  // channel: gRPC would free the completion queue the thread serves, and abort. Many
+  // times over, each with a fresh channel to an rqd that is gone (answered at once).
+  const std::string address = serve(true);
+  server_->Shutdown();
+  server_.reset();
+  for (int i = 0; i < 30; ++i) {
+    RqdClient client(5000);
+    std::vector<RqdClient::LaunchCall> calls = {call(address, "hostA", absl::StrCat("a", i)),
+                                                call(address, "hostB", absl::StrCat("b", i))};
+    std::vector<absl::Status> out = client.launchFrames(calls);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].code(), absl::StatusCode::kUnavailable) << out[0];
+    EXPECT_EQ(out[1].code(), absl::StatusCode::kUnavailable) << out[1];
+  }
+}
+
 }  // namespace
 }  // namespace cue::cuebot
