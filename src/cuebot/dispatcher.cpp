@@ -251,6 +251,59 @@ absl::StatusOr<std::vector<FarmModel::Launch>> Dispatcher::bookHosts(
   return launches;
 }
 
+std::vector<Dispatcher::FrameEndResult> Dispatcher::completeAndBook(
+    const std::vector<FrameEnd>& batch) {
+  std::vector<store::FrameCompletion> done;
+  done.reserve(batch.size());
+  for (const auto& e : batch) done.push_back(e.done);
+  std::vector<FrameEndResult> out(batch.size());
+  auto alone = [&] {
+    auto results = store_.completeFrames(done);
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i].result = results.ok() ? std::move((*results)[i])
+                                   : absl::StatusOr<store::CompletionResult>(results.status());
+    return std::move(out);
+  };
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || !booking_) return alone();
+  }
+  std::vector<FarmModel::Ended> ended;
+  ended.reserve(batch.size());
+  for (const auto& e : batch)
+    ended.push_back({e.done.proc_id, e.done.max_rss, e.done.run_time, e.oom});
+  auto written = model_.endAndBook(
+      ended, options_.plan, clock_.nowSeconds(),
+      [&](const std::vector<store::Booking>& bookings) -> absl::StatusOr<store::CompletedAndBooked> {
+        std::vector<std::string> ids;
+        ids.reserve(bookings.size());
+        for (const auto& b : bookings) ids.push_back(b.proc_id);
+        launching_.add(ids);
+        auto made = store_.completeFramesAndBook(done, bookings);
+        std::vector<std::string> kept;
+        if (made.ok())
+          for (const auto& b : made->made) kept.push_back(b.proc_id);
+        launching_.keepOnly(ids, kept);
+        return made;
+      },
+      [] { return common::newId(); });
+  if (!written.ok()) {
+    common::logger("dispatch")->warn("frame ends with bookings failed ({}): written alone",
+                                     written.status().ToString());
+    return alone();
+  }
+  stats_.visits += static_cast<int64_t>(written->planned.size());
+  stats_.booked += static_cast<int64_t>(written->launches.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    FrameEndResult& r = out[i];
+    r.result = std::move(written->completions[i]);
+    r.host_planned = r.result.ok() && written->planned.contains(r.result->host_id) &&
+                     !written->may_take_more.contains(r.result->host_id);
+  }
+  launchAsync(std::move(written->launches));
+  return out;
+}
+
 absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
     const std::vector<store::Booking>& bookings, std::set<std::string>* refused_hosts) {
   std::vector<std::string> ids;

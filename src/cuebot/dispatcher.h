@@ -78,6 +78,23 @@ class Dispatcher {
   int visit(const std::vector<std::string>& host_ids,
             std::set<std::string>* may_take_more = nullptr);
 
+  // A frame's end on its way to the store, and what came of it.
+  struct FrameEnd {
+    store::FrameCompletion done;
+    bool oom = false;  // killed for memory (its layer learns from it)
+  };
+  struct FrameEndResult {
+    absl::StatusOr<store::CompletionResult> result;
+    // Its host was planned again with the completion: no visit needed for it.
+    bool host_planned = false;
+  };
+  // Frames ended, written with the next bookings of the hosts they free in one store
+  // transaction (FarmModel::endAndBook), which are then launched without waiting: no
+  // visit and no booking transaction of their own. A dispatcher that does not book, and
+  // one whose write failed (the booking fence among the causes), writes the completions
+  // alone. One result per end, in order.
+  std::vector<FrameEndResult> completeAndBook(const std::vector<FrameEnd>& batch);
+
   // Whether this cuebot books (it holds the booking lease; see cluster.h). A dispatcher
   // that does not book drops its visits and sweeps. On by default.
   void setBooking(bool on) { booking_ = on; }

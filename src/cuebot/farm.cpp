@@ -33,11 +33,8 @@ Farm::Farm(store::Store& store, FarmModel& model, RqdClient& rqd, Dispatcher& di
       report_writer_(store, ReportWriter::kDefaultMaxRows,
                      std::chrono::milliseconds(options.report_write_interval_ms)),
       completions_(
-          [this](std::vector<store::FrameCompletion>& batch) {
-            auto results = store_.completeFrames(batch);
-            if (results.ok()) return std::move(*results);
-            return std::vector<absl::StatusOr<store::CompletionResult>>(batch.size(),
-                                                                        results.status());
+          [this](std::vector<Dispatcher::FrameEnd>& batch) {
+            return dispatcher_.completeAndBook(batch);
           },
           kMaxCompletionBatch) {}
 
@@ -431,8 +428,8 @@ Farm::Ending Farm::prepareEnding(const store::FrameCompletion& report) {
   return e;
 }
 
-absl::Status Farm::finishEnding(const Ending& e,
-                                const absl::StatusOr<store::CompletionResult>& result) {
+absl::Status Farm::finishEnding(const Ending& e, const Dispatcher::FrameEndResult& ended) {
+  const absl::StatusOr<store::CompletionResult>& result = ended.result;
   auto log = common::logger("cuebot");
   const store::FrameCompletion& done = e.done;
   if (absl::IsNotFound(result.status())) {
@@ -444,6 +441,7 @@ absl::Status Farm::finishEnding(const Ending& e,
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
   // The booking cuebot frees the proc in its model when it reads this from the feed.
   note("host", result->host_id);
+  // (Already done when the dispatcher wrote the completion with its host's next bookings.)
   model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, e.oom,
                     clock_.nowSeconds());
   if (e.nimby)
@@ -462,7 +460,8 @@ absl::Status Farm::finishEnding(const Ending& e,
   refreshJobs(released);
   log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,
             done.exit_status, done.exit_signal, done.run_time, core::toString(result->new_state));
-  dispatcher_.kickHost(result->host_id);
+  // A frame retried goes back to waiting after its host was planned: a visit looks again.
+  if (!ended.host_planned || !core::isDone(result->new_state)) dispatcher_.kickHost(result->host_id);
   // Frames it released from depends may run anywhere on the farm.
   if (!released.empty()) dispatcher_.kickAll();
   return absl::OkStatus();
@@ -470,16 +469,19 @@ absl::Status Farm::finishEnding(const Ending& e,
 
 absl::Status Farm::onFrameComplete(const store::FrameCompletion& report) {
   Ending e = prepareEnding(report);
-  return finishEnding(e, completions_.submit(e.done));
+  return finishEnding(e, completions_.submit({e.done, e.oom}));
 }
 
 std::vector<absl::Status> Farm::onFrameCompletes(
     const std::vector<store::FrameCompletion>& reports) {
   std::vector<Ending> endings;
   endings.reserve(reports.size());
-  std::vector<store::FrameCompletion> items;
+  std::vector<Dispatcher::FrameEnd> items;
   items.reserve(reports.size());
-  for (const auto& r : reports) items.push_back(endings.emplace_back(prepareEnding(r)).done);
+  for (const auto& r : reports) {
+    const Ending& e = endings.emplace_back(prepareEnding(r));
+    items.push_back({e.done, e.oom});
+  }
   auto results = completions_.submitAll(std::move(items));
   std::vector<absl::Status> out;
   out.reserve(endings.size());

@@ -166,10 +166,11 @@ class Farm {
     bool nimby = false;                      // stopped by NIMBY: requeued as it was
   };
   Ending prepareEnding(const store::FrameCompletion& report);
-  absl::Status finishEnding(const Ending& e, const absl::StatusOr<store::CompletionResult>& result);
+  absl::Status finishEnding(const Ending& e, const Dispatcher::FrameEndResult& ended);
 
-  // Completions that arrive together are committed in one store transaction.
-  GroupCommit<store::FrameCompletion, absl::StatusOr<store::CompletionResult>> completions_;
+  // Completions that arrive together are committed in one store transaction, with the
+  // next bookings of the hosts they free (Dispatcher::completeAndBook).
+  GroupCommit<Dispatcher::FrameEnd, Dispatcher::FrameEndResult> completions_;
 };
 
 }  // namespace cue::cuebot

@@ -194,6 +194,8 @@ class SqlStore final : public Store {
                       EpochSec now) override;
   absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeFrames(
       const std::vector<FrameCompletion>& batch) override;
+  absl::StatusOr<CompletedAndBooked> completeFramesAndBook(
+      const std::vector<FrameCompletion>& batch, const std::vector<Booking>& bookings) override;
 
   // sql_store_settings.cpp, sql_store_owners.cpp
   absl::Status updateJob(const std::string& id, const JobPatch& patch) override;
@@ -268,6 +270,10 @@ class SqlStore final : public Store {
   };
   // Inside book()'s transaction: FAILED_PRECONDITION unless the fence holds.
   absl::Status checkBookingFence();
+  // The bodies of book() and completeFrames(), inside the caller's transaction.
+  absl::StatusOr<std::vector<Booking>> bookInTransaction(const std::vector<Booking>& bookings);
+  absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeInTransaction(
+      const std::vector<FrameCompletion>& batch);
   class Txn;
 
   absl::Status migrate();

@@ -171,33 +171,48 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
 
 }  // namespace
 
-absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& bookings) {
-  return transact([&]() -> absl::StatusOr<std::vector<Booking>> {
-    RETURN_IF_ERROR(checkBookingFence());
-    std::vector<Booking> made;
-    made.reserve(bookings.size());
-    if (bookings.size() < setBasedFrom(*db_)) {
-      for (const auto& bk : bookings) {
-        ASSIGN_OR_RETURN(bool ok, bookOne(*db_, bk));
-        if (ok) made.push_back(bk);
-      }
-      return made;
-    }
-    // Chunks with no frame twice: a frame's second booking goes to a later chunk, where
-    // the frame is no longer WAITING.
-    std::vector<const Booking*> chunk;
-    std::set<std::string_view> frames;
+absl::StatusOr<std::vector<Booking>> SqlStore::bookInTransaction(
+    const std::vector<Booking>& bookings) {
+  RETURN_IF_ERROR(checkBookingFence());
+  std::vector<Booking> made;
+  made.reserve(bookings.size());
+  if (bookings.size() < setBasedFrom(*db_)) {
     for (const auto& bk : bookings) {
-      if (chunk.size() >= kMaxChunk || frames.contains(bk.frame_id)) {
-        RETURN_IF_ERROR(bookChunk(*db_, chunk, made));
-        chunk.clear();
-        frames.clear();
-      }
-      chunk.push_back(&bk);
-      frames.insert(bk.frame_id);
+      ASSIGN_OR_RETURN(bool ok, bookOne(*db_, bk));
+      if (ok) made.push_back(bk);
     }
-    if (!chunk.empty()) RETURN_IF_ERROR(bookChunk(*db_, chunk, made));
     return made;
+  }
+  // Chunks with no frame twice: a frame's second booking goes to a later chunk, where
+  // the frame is no longer WAITING.
+  std::vector<const Booking*> chunk;
+  std::set<std::string_view> frames;
+  for (const auto& bk : bookings) {
+    if (chunk.size() >= kMaxChunk || frames.contains(bk.frame_id)) {
+      RETURN_IF_ERROR(bookChunk(*db_, chunk, made));
+      chunk.clear();
+      frames.clear();
+    }
+    chunk.push_back(&bk);
+    frames.insert(bk.frame_id);
+  }
+  if (!chunk.empty()) RETURN_IF_ERROR(bookChunk(*db_, chunk, made));
+  return made;
+}
+
+absl::StatusOr<std::vector<Booking>> SqlStore::book(const std::vector<Booking>& bookings) {
+  return transact([&] { return bookInTransaction(bookings); });
+}
+
+absl::StatusOr<CompletedAndBooked> SqlStore::completeFramesAndBook(
+    const std::vector<FrameCompletion>& batch, const std::vector<Booking>& bookings) {
+  return transact([&]() -> absl::StatusOr<CompletedAndBooked> {
+    CompletedAndBooked out;
+    ASSIGN_OR_RETURN(out.completions, completeInTransaction(batch));
+    if (!bookings.empty()) {
+      ASSIGN_OR_RETURN(out.made, bookInTransaction(bookings));
+    }
+    return out;
   });
 }
 

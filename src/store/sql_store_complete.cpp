@@ -270,28 +270,31 @@ std::vector<std::vector<size_t>> chunksOf(const std::vector<FrameCompletion>& ba
 
 }  // namespace
 
+absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> SqlStore::completeInTransaction(
+    const std::vector<FrameCompletion>& batch) {
+  // Every entry is set below: refused here, or by readChunk (NOT_FOUND or its result).
+  std::vector<absl::StatusOr<CompletionResult>> results(batch.size(),
+                                                        absl::UnknownError("not handled"));
+  std::vector<size_t> valid;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].oom_retry_memory >= 0)
+      valid.push_back(i);
+    else
+      results[i] = absl::InvalidArgumentError(absl::StrCat(
+          "completion of frame ", batch[i].frame_id, ": oom_retry_memory must not be negative"));
+  }
+  for (const auto& chunk : chunksOf(batch, valid)) {
+    ASSIGN_OR_RETURN(auto accepted, readChunk(*db_, chunk, batch, results));
+    if (accepted.empty()) continue;
+    RETURN_IF_ERROR(releaseAndUpdate(*db_, accepted, results));
+    RETURN_IF_ERROR(settleDoneFrames(*db_, accepted, results));
+  }
+  return results;
+}
+
 absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> SqlStore::completeFrames(
     const std::vector<FrameCompletion>& batch) {
-  return transact([&]() -> absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> {
-    // Every entry is set below: refused here, or by readChunk (NOT_FOUND or its result).
-    std::vector<absl::StatusOr<CompletionResult>> results(batch.size(),
-                                                          absl::UnknownError("not handled"));
-    std::vector<size_t> valid;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].oom_retry_memory >= 0)
-        valid.push_back(i);
-      else
-        results[i] = absl::InvalidArgumentError(absl::StrCat(
-            "completion of frame ", batch[i].frame_id, ": oom_retry_memory must not be negative"));
-    }
-    for (const auto& chunk : chunksOf(batch, valid)) {
-      ASSIGN_OR_RETURN(auto accepted, readChunk(*db_, chunk, batch, results));
-      if (accepted.empty()) continue;
-      RETURN_IF_ERROR(releaseAndUpdate(*db_, accepted, results));
-      RETURN_IF_ERROR(settleDoneFrames(*db_, accepted, results));
-    }
-    return results;
-  });
+  return transact([&] { return completeInTransaction(batch); });
 }
 
 }  // namespace cue::store

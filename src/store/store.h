@@ -103,6 +103,13 @@ struct CompletionResult {
   std::vector<std::string> released_job_ids;
 };
 
+// What completeFramesAndBook did: each completion's result, in order, and the bookings
+// that were made.
+struct CompletedAndBooked {
+  std::vector<absl::StatusOr<CompletionResult>> completions;
+  std::vector<Booking> made;
+};
+
 // What a change of many frames did: procs whose processes must now be killed on their
 // hosts, and jobs that became FINISHED.
 struct FrameChangeResult {
@@ -539,6 +546,13 @@ class Store : public ClusterStore {
   // the whole batch (nothing written); each entry is its own completion's result.
   virtual absl::StatusOr<std::vector<absl::StatusOr<CompletionResult>>> completeFrames(
       const std::vector<FrameCompletion>& batch) = 0;
+  // completeFrames(batch), then book(bookings), in one transaction: the cores the
+  // completions free are booked again without a transaction of their own (cuebot books a
+  // freed host's next frames with the completion that freed it). Each part is handled as
+  // its own call would handle it; an error of either fails both and writes nothing (the
+  // booking fence's among them: the caller then writes the completions alone).
+  virtual absl::StatusOr<CompletedAndBooked> completeFramesAndBook(
+      const std::vector<FrameCompletion>& batch, const std::vector<Booking>& bookings) = 0;
 
   // ---- settings, owners, facilities, comments (the rest of OpenCue's API) ----
   // Each patch: NOT_FOUND for an unknown id; INVALID_ARGUMENT for an empty name; ALREADY_EXISTS

@@ -230,4 +230,68 @@ TEST_P(StoreConformanceTest, ABookingNamingAnotherJobLayerHostOrFrameIsNotBooked
   expectCountsMatchFrames(other.job.id);
 }
 
+// A completion and the bookings of the cores it frees, in one transaction: each part as its
+// own call would do it; a booking refused by the fence fails both, and nothing is written.
+TEST_P(StoreConformanceTest, CompletionsAndTheBookingsOfTheCoresTheyFreeAreWrittenTogether) {
+  NewJob nj = testingJob("together");
+  addLayer(nj, "a", 1, 6);
+  create(nj);
+  core::Host h = bootHost("render01", 200);  // two one-core frames
+  const core::Frame f1 = frameOf(nj, "a", 1), f2 = frameOf(nj, "a", 2);
+  const std::string p1 = run(h, f1), p2 = run(h, f2);
+  ASSERT_EQ(host(h.id).idle_cores, 0);
+
+  // f1 succeeds, f2 fails (retried: WAITING), an unknown proc is refused alone; f3 and f4
+  // take the two cores, f1 (no longer WAITING) is skipped.
+  FrameCompletion unknown = completion(common::newId(), f1, h, 0, kT0 + 10);
+  auto both = must(
+      store().completeFramesAndBook(
+          {completion(p1, f1, h, 0, kT0 + 10), completion(p2, f2, h, 1, kT0 + 10), unknown},
+          {bookingFor(h, frameOf(nj, "a", 3), 100, kKbPerGb, kT0 + 10), bookingFor(h, f1),
+           bookingFor(h, frameOf(nj, "a", 4), 100, kKbPerGb, kT0 + 10)}),
+      "completeFramesAndBook");
+  ASSERT_EQ(both.completions.size(), 3u);
+  ASSERT_TRUE(both.completions[0].ok()) << both.completions[0].status();
+  ASSERT_TRUE(both.completions[1].ok()) << both.completions[1].status();
+  EXPECT_EQ(both.completions[0]->new_state, FrameState::kSucceeded);
+  EXPECT_EQ(both.completions[1]->new_state, FrameState::kWaiting);
+  EXPECT_CODE(both.completions[2], kNotFound);
+  std::vector<std::string> booked;
+  for (const auto& b : both.made) booked.push_back(b.frame_id);
+  EXPECT_EQ(booked, (std::vector<std::string>{frameOf(nj, "a", 3).id, frameOf(nj, "a", 4).id}));
+  EXPECT_EQ(frame(f1.id).state, FrameState::kSucceeded);
+  EXPECT_EQ(frame(f2.id).state, FrameState::kWaiting);
+  EXPECT_EQ(frame(frameOf(nj, "a", 3).id).state, FrameState::kRunning);
+  EXPECT_EQ(frame(frameOf(nj, "a", 3).id).start_time, kT0 + 10);
+  EXPECT_EQ(host(h.id).idle_cores, 0);
+  ProcSearch q;
+  q.host_ids = {h.id};
+  EXPECT_EQ(must(store().getProcs(q), "getProcs").size(), 2u);
+  expectCountsMatchFrames(nj.job.id);
+
+  // Another cuebot holds the booking lease: the bookings are refused, and the completion
+  // with them is not written. Without bookings the completion needs no lease.
+  std::unique_ptr<Store> other = secondStore();
+  Lease b = must(other->acquireLease("booking", "cuebot-b", kT0 * 1000, 5000), "acquireLease");
+  ASSERT_EQ(b.holder, "cuebot-b");
+  store().setBookingFence("booking", "cuebot-a", b.token);
+  const std::string p3 = both.made[0].proc_id;
+  const core::Frame f3 = frameOf(nj, "a", 3);
+  EXPECT_CODE(store().completeFramesAndBook({completion(p3, f3, h, 0, kT0 + 20)},
+                                            {bookingFor(h, frameOf(nj, "a", 5))}),
+              kFailedPrecondition);
+  EXPECT_EQ(frame(f3.id).state, FrameState::kRunning) << "nothing was written";
+  EXPECT_EQ(frame(frameOf(nj, "a", 5).id).state, FrameState::kWaiting);
+  EXPECT_EQ(host(h.id).idle_cores, 0);
+  auto alone = must(store().completeFramesAndBook({completion(p3, f3, h, 0, kT0 + 20)}, {}),
+                    "completeFramesAndBook");
+  ASSERT_EQ(alone.completions.size(), 1u);
+  ASSERT_TRUE(alone.completions[0].ok()) << alone.completions[0].status();
+  EXPECT_EQ(alone.completions[0]->new_state, FrameState::kSucceeded);
+  EXPECT_TRUE(alone.made.empty());
+  EXPECT_EQ(host(h.id).idle_cores, 100);
+  store().setBookingFence("", "", 0);
+  expectCountsMatchFrames(nj.job.id);
+}
+
 }  // namespace cue::store::conformance

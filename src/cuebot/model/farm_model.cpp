@@ -328,6 +328,10 @@ absl::Status FarmModel::refreshDependents() {
 absl::Status FarmModel::refreshHost(const std::string& host_id) {
   // read under the lock so that no booking slips between the read and the update
   auto lock = lockModel();
+  return rereadHostLocked(host_id);
+}
+
+absl::Status FarmModel::rereadHostLocked(const std::string& host_id) {
   auto found = store_.getHost(host_id);
   if (absl::IsNotFound(found.status())) {
     // Deleted: nothing is booked there any more, and its reports go to the store (which
@@ -503,30 +507,98 @@ void FarmModel::updateRecentlyFreedLocked(Index h, core::EpochSec now) {
 void FarmModel::frameEnded(const std::string& proc_id, core::MemoryKb max_rss, int32_t run_seconds,
                            bool succeeded, bool oom, core::EpochSec now) {
   auto lock = lockModel();
+  auto released = releaseEndedLocked(proc_id, now);
+  if (released) learnEndLocked(*released, max_rss, run_seconds, succeeded, oom);
+}
+
+std::optional<FarmModel::ReleasedProc> FarmModel::releaseEndedLocked(const std::string& proc_id,
+                                                                     core::EpochSec now) {
   auto it = proc_idx_.find(proc_id);
-  if (it == proc_idx_.end()) return;
+  if (it == proc_idx_.end()) return std::nullopt;
+  const dispatch::ProcView& p = view_.procs[it->second];
+  ReleasedProc r{p.host, p.job, p.layer, p.memory};
   if (now > 0) {
-    const Index h = view_.procs[it->second].host;
-    freed_[h].push_back({now, view_.procs[it->second].cores});
-    updateRecentlyFreedLocked(h, now);
+    freed_[p.host].push_back({now, p.cores});
+    updateRecentlyFreedLocked(p.host, now);
   }
-  const Index l = view_.procs[it->second].layer;
-  const Index j = view_.procs[it->second].job;
-  const core::MemoryKb reserved = view_.procs[it->second].memory;
   dispatch::releaseProc(view_, it->second);
   proc_idx_.erase(it);
-  if (!view_.jobs[j].active) {  // the last frames of a finished or killed job
-    evictIfDoneLocked(j);
+  return r;
+}
+
+void FarmModel::learnEndLocked(const ReleasedProc& r, core::MemoryKb max_rss, int32_t run_seconds,
+                               bool succeeded, bool oom) {
+  if (!view_.jobs[r.job].active) {  // the last frames of a finished or killed job
+    evictIfDoneLocked(r.job);
     return;
   }
-  auto& v = view_.layers[l];
+  auto& v = view_.layers[r.layer];
   if (succeeded) {
     v.finished_frames += 1;
     v.avg_frame_sec += (run_seconds - v.avg_frame_sec) / v.finished_frames;
   }
-  if (oom) memory_[l].addKill(std::max(reserved, max_rss));
-  if (succeeded) memory_[l].addPeak(max_rss);
-  if (oom || succeeded) v.min_memory = memory_[l].estimate(layers_[l].min_memory, memory_config_);
+  if (oom) memory_[r.layer].addKill(std::max(r.reserved, max_rss));
+  if (succeeded) memory_[r.layer].addPeak(max_rss);
+  if (oom || succeeded)
+    v.min_memory = memory_[r.layer].estimate(layers_[r.layer].min_memory, memory_config_);
+}
+
+absl::StatusOr<FarmModel::EndedAndBooked> FarmModel::endAndBook(
+    const std::vector<Ended>& ended, const dispatch::Config& config, core::EpochSec now,
+    const CompleteAndBookFn& write, const std::function<std::string()>& new_proc_id) {
+  auto lock = lockModel();
+  // The procs released first, so that the plan sees the cores they free; put back (read
+  // again from the store) when the write fails.
+  std::vector<std::optional<ReleasedProc>> released(ended.size());
+  std::vector<Index> hosts;
+  std::set<Index> seen;
+  for (size_t i = 0; i < ended.size(); ++i) {
+    released[i] = releaseEndedLocked(ended[i].proc_id, now);
+    if (released[i] && seen.insert(released[i]->host).second) hosts.push_back(released[i]->host);
+  }
+  PreparedPlan prepared = prepareLocked(
+      hosts.empty() ? dispatch::Plan{} : dispatch::planHosts(view_, hosts, config, now), now,
+      new_proc_id);
+  auto written = write(prepared.bookings);
+  if (!written.ok()) {
+    std::set<std::string> host_ids, job_ids;
+    for (const auto& r : released)
+      if (r) {
+        host_ids.insert(view_.hosts[r->host].id);
+        job_ids.insert(view_.jobs[r->job].id);
+      }
+    for (const auto& id : host_ids) RETURN_IF_ERROR(rereadHostLocked(id));
+    for (const auto& id : job_ids) RETURN_IF_ERROR(refreshJobLocked(id));
+    return written.status();
+  }
+  EndedAndBooked out;
+  for (Index h : hosts) out.planned.insert(view_.hosts[h].id);
+  ASSIGN_OR_RETURN(out.launches, recordLocked(prepared, std::move(written->made), now));
+  // As a visit: a host that took its most frames for one plan may take more, and so may
+  // one with a booking the store turned down.
+  std::map<std::string, int> taken;
+  for (const auto& l : out.launches) ++taken[l.booking.host_id];
+  for (const auto& [id, n] : taken)
+    if (n >= config.max_bookings_per_host) out.may_take_more.insert(id);
+  if (out.launches.size() < prepared.bookings.size()) {
+    std::set<std::string> made;
+    for (const auto& l : out.launches) made.insert(l.booking.proc_id);
+    for (const auto& bk : prepared.bookings)
+      if (!made.contains(bk.proc_id)) out.may_take_more.insert(bk.host_id);
+  }
+  for (size_t i = 0; i < ended.size(); ++i) {
+    if (!released[i]) continue;
+    const auto& result = written->completions[i];
+    if (!result.ok()) {
+      // The store did not hold the proc the model did: its host as the store has it.
+      RETURN_IF_ERROR(rereadHostLocked(view_.hosts[released[i]->host].id));
+      continue;
+    }
+    learnEndLocked(*released[i], ended[i].max_rss, ended[i].run_seconds,
+                   result->new_state == core::FrameState::kSucceeded, ended[i].oom);
+  }
+  out.completions = std::move(written->completions);
+  return out;
 }
 
 std::optional<core::MemoryKb> FarmModel::procMemory(const std::string& proc_id) {
@@ -577,37 +649,34 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planFarmAndBook(
   // A prefix of a plan is a valid plan: each booking is checked again by the store.
   if (more) *more = !plan.complete || plan.bookings.size() > max_bookings;
   if (plan.bookings.size() > max_bookings) plan.bookings.resize(max_bookings);
-  return bookPlanLocked(plan, now, book, new_proc_id);
+  return bookPlanLocked(std::move(plan), now, book, new_proc_id);
 }
 
-absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
-    const dispatch::Plan& plan, core::EpochSec now, const BookFn& book,
-    const std::function<std::string()>& new_proc_id) {
-  std::vector<Launch> out;
-  if (plan.bookings.empty()) return out;
-  std::vector<store::Booking> bookings;
-  bookings.reserve(plan.bookings.size());
-  std::unordered_map<std::string, const dispatch::Booking*> by_frame;
-  by_frame.reserve(plan.bookings.size());
+FarmModel::PreparedPlan FarmModel::prepareLocked(dispatch::Plan&& plan, core::EpochSec now,
+                                                const std::function<std::string()>& new_proc_id) {
+  PreparedPlan out;
+  out.plan = std::move(plan);
+  if (out.plan.bookings.empty()) return out;
+  out.bookings.reserve(out.plan.bookings.size());
+  out.by_frame.reserve(out.plan.bookings.size());
   // Frame numbers: one walk of each layer's waiting list from its head, until every
   // frame the plan took from it is found (the planner takes them from the head).
-  std::unordered_map<std::string, int32_t> numbers;
   std::unordered_map<Index, size_t> wanted;
-  for (const auto& b : plan.bookings) {
-    numbers[b.frame_id] = -1;
+  for (const auto& b : out.plan.bookings) {
+    out.numbers[b.frame_id] = -1;
     ++wanted[b.layer];
   }
   for (auto& [l, n] : wanted) {
     const dispatch::LayerView& layer = view_.layers[l];
     for (size_t i = layer.waiting_head; i < layer.waiting.size() && n > 0; ++i) {
-      auto it = numbers.find(layer.waiting[i].id);
-      if (it != numbers.end() && it->second < 0) {
+      auto it = out.numbers.find(layer.waiting[i].id);
+      if (it != out.numbers.end() && it->second < 0) {
         it->second = layer.waiting[i].number;
         --n;
       }
     }
   }
-  for (const auto& b : plan.bookings) {
+  for (const auto& b : out.plan.bookings) {
     const core::Job& job = jobs_[b.job];
     const dispatch::LayerView& layer = view_.layers[b.layer];
     store::Booking bk;
@@ -622,11 +691,16 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
     bk.gpu_memory = b.gpu_memory;
     bk.now = now;
     bk.log_path = job.log_dir + "/" + job.name + "." +
-                  core::frameName(numbers[b.frame_id], layer.name) + ".rqlog";
-    by_frame[b.frame_id] = &b;
-    bookings.push_back(std::move(bk));
+                  core::frameName(out.numbers[b.frame_id], layer.name) + ".rqlog";
+    out.by_frame[b.frame_id] = &b;
+    out.bookings.push_back(std::move(bk));
   }
-  ASSIGN_OR_RETURN(auto made, book(bookings));
+  return out;
+}
+
+absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::recordLocked(
+    PreparedPlan& prepared, std::vector<store::Booking>&& made, core::EpochSec now) {
+  std::vector<Launch> out;
   out.reserve(made.size());
   std::unordered_map<Index, std::shared_ptr<const core::Job>> job_copies;
   std::unordered_map<Index, std::shared_ptr<const core::Layer>> layer_copies;
@@ -637,10 +711,10 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
     return copy;
   };
   for (auto& bk : made) {
-    const dispatch::Booking& b = *by_frame[bk.frame_id];
+    const dispatch::Booking& b = *prepared.by_frame[bk.frame_id];
     proc_idx_[bk.proc_id] = dispatch::applyBooking(view_, b, bk.proc_id, now);
     Launch& launch = out.emplace_back();
-    launch.frame_number = numbers[bk.frame_id];
+    launch.frame_number = prepared.numbers[bk.frame_id];
     launch.booking = std::move(bk);
     launch.job = copyOf(job_copies, b.job, jobs_[b.job]);
     launch.layer = copyOf(layer_copies, b.layer, layers_[b.layer]);
@@ -649,24 +723,27 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
   }
   // bookings the store refused mean memory and store disagree (a frame changed state,
   // or a host's resources): re-read those jobs and hosts (rare)
-  if (made.size() < bookings.size()) {
+  if (out.size() < prepared.bookings.size()) {
     std::set<std::string> booked, jobs, hosts;
     for (const auto& l : out) booked.insert(l.booking.frame_id);
-    for (const auto& bk : bookings)
+    for (const auto& bk : prepared.bookings)
       if (!booked.contains(bk.frame_id)) {
         jobs.insert(bk.job_id);
         hosts.insert(bk.host_id);
       }
     for (const auto& id : jobs) RETURN_IF_ERROR(refreshJobLocked(id));
-    for (const auto& id : hosts) {
-      ASSIGN_OR_RETURN(core::Host host, store_.getHost(id));
-      store::ProcSearch q;
-      q.host_ids = {id};
-      ASSIGN_OR_RETURN(auto procs, store_.getProcs(q));
-      RETURN_IF_ERROR(refreshHostLocked(host, procs));
-    }
+    for (const auto& id : hosts) RETURN_IF_ERROR(rereadHostLocked(id));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::bookPlanLocked(
+    dispatch::Plan&& plan, core::EpochSec now, const BookFn& book,
+    const std::function<std::string()>& new_proc_id) {
+  PreparedPlan prepared = prepareLocked(std::move(plan), now, new_proc_id);
+  if (prepared.bookings.empty()) return std::vector<Launch>{};
+  ASSIGN_OR_RETURN(auto made, book(prepared.bookings));
+  return recordLocked(prepared, std::move(made), now);
 }
 
 absl::StatusOr<dispatch::JobExplanation> FarmModel::explain(const std::string& job_id,

@@ -20,7 +20,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "dispatch/explain.h"
@@ -122,6 +124,32 @@ class FarmModel {
       const std::function<std::string()>& new_proc_id, size_t max_bookings = SIZE_MAX,
       bool* more = nullptr);
 
+  // Frames ended, and the hosts they free planned again at once (dispatch::planHosts), the
+  // completions and the plan's bookings made durable through one `write` call (one store
+  // transaction: Store::completeFramesAndBook), all under the model's lock. Then the procs
+  // are released, each layer learns from its frames' ends (as frameEnded) and the bookings
+  // the store made are recorded. `ended[i]` is the frame whose completion is the write's
+  // i-th. When `write` fails nothing changed in the store: what the model released is read
+  // again from the store, and the error returned.
+  struct Ended {
+    std::string proc_id;
+    core::MemoryKb max_rss = 0;
+    int32_t run_seconds = 0;
+    bool oom = false;
+  };
+  using CompleteAndBookFn = std::function<absl::StatusOr<store::CompletedAndBooked>(
+      const std::vector<store::Booking>&)>;
+  struct EndedAndBooked {
+    std::vector<absl::StatusOr<store::CompletionResult>> completions;  // the write's
+    std::vector<Launch> launches;
+    std::set<std::string> planned;        // hosts planned again (ids)
+    std::set<std::string> may_take_more;  // of those, the ones that may take more at once
+  };
+  absl::StatusOr<EndedAndBooked> endAndBook(const std::vector<Ended>& ended,
+                                            const dispatch::Config& config, core::EpochSec now,
+                                            const CompleteAndBookFn& write,
+                                            const std::function<std::string()>& new_proc_id);
+
   // ---- reads ----
   // Runs fn with the view locked.
   void withView(const std::function<void(dispatch::FarmView&)>& fn);
@@ -137,8 +165,33 @@ class FarmModel {
   // Makes a plan's bookings durable through `book`, records those the store made and
   // returns them to launch; re-reads what the store refused.
   absl::StatusOr<std::vector<Launch>> bookPlanLocked(
-      const dispatch::Plan& plan, core::EpochSec now, const BookFn& book,
+      dispatch::Plan&& plan, core::EpochSec now, const BookFn& book,
       const std::function<std::string()>& new_proc_id);
+  // A plan's bookings named and ready for the store (bookPlanLocked's first half).
+  struct PreparedPlan {
+    dispatch::Plan plan;
+    std::vector<store::Booking> bookings;
+    std::unordered_map<std::string, const dispatch::Booking*> by_frame;  // into plan
+    std::unordered_map<std::string, int32_t> numbers;                   // frame numbers
+  };
+  PreparedPlan prepareLocked(dispatch::Plan&& plan, core::EpochSec now,
+                             const std::function<std::string()>& new_proc_id);
+  // Records the bookings the store made of a prepared plan and returns them to launch;
+  // re-reads the jobs and hosts of those it refused.
+  absl::StatusOr<std::vector<Launch>> recordLocked(PreparedPlan& prepared,
+                                                   std::vector<store::Booking>&& made,
+                                                   core::EpochSec now);
+  // A host and its procs read again from the store (a deleted host dropped).
+  absl::Status rereadHostLocked(const std::string& host_id);
+  // A frame's end: its proc released (and counted as recently freed on its host).
+  struct ReleasedProc {
+    dispatch::Index host, job, layer;
+    core::MemoryKb reserved;
+  };
+  std::optional<ReleasedProc> releaseEndedLocked(const std::string& proc_id, core::EpochSec now);
+  // What a frame's end teaches its layer; a finished job with nothing running leaves.
+  void learnEndLocked(const ReleasedProc& r, core::MemoryKb max_rss, int32_t run_seconds,
+                      bool succeeded, bool oom);
   // `evict`: a finished job with nothing running leaves the model (not while its procs
   // are being re-read).
   // `known_waiting`: the job's waiting frames when the caller knows them (addNewJobs).

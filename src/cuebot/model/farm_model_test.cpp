@@ -352,5 +352,65 @@ TEST_F(FarmModelTest, TheReportWriterEndsWhileTheStoreRefusesItsRounds) {
   EXPECT_NE(store_->getHost(host_id_)->load, 777) << "a refused round was written after all";
 }
 
+// A frame's end and the next frames of the cores it frees, in one write: the plan sees the
+// freed core, the store completes and books together, the model records both. A write that
+// fails changes nothing: the model holds the proc again, as the store does.
+TEST_F(FarmModelTest, AFramesEndBooksItsCoresAgainInOneWriteOrPutsTheProcBack) {
+  FarmModel model(*store_);
+  auto first = launchAndBook(model, "ends", "1-6");
+  ASSERT_EQ(first.size(), 4u);  // render01 full
+  const FarmModel::Launch& l = first.front();
+  store::FrameCompletion done;
+  done.proc_id = l.booking.proc_id;
+  done.frame_id = l.booking.frame_id;
+  done.host_name = "render01";
+  done.max_rss = 512 * 1024;
+  done.run_time = 10;
+  done.now = 1010;
+  int n = 0;
+  auto newId = [&] { return absl::StrCat("next-", n++); };
+  const std::vector<FarmModel::Ended> ended = {{done.proc_id, done.max_rss, done.run_time, false}};
+
+  // The write fails: nothing written, the proc back in the model.
+  int writes = 0;
+  auto failed = model.endAndBook(
+      ended, {}, 1010,
+      [&](const std::vector<store::Booking>& b) -> absl::StatusOr<store::CompletedAndBooked> {
+        ++writes;
+        EXPECT_EQ(b.size(), 1u) << "the freed core planned";
+        return absl::UnavailableError("database gone");
+      },
+      newId);
+  EXPECT_TRUE(absl::IsUnavailable(failed.status())) << failed.status();
+  EXPECT_EQ(writes, 1);
+  EXPECT_EQ(model.procMemory(done.proc_id), l.booking.memory) << "the proc is the model's again";
+  EXPECT_EQ(book(model).size(), 0u) << "render01 is still full";
+
+  // The write succeeds: completed and booked together.
+  auto both = model.endAndBook(
+      ended, {}, 1010,
+      [&](const std::vector<store::Booking>& b) { return store_->completeFramesAndBook({done}, b); },
+      newId);
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_EQ(both->completions.size(), 1u);
+  ASSERT_TRUE(both->completions[0].ok()) << both->completions[0].status();
+  EXPECT_EQ(both->completions[0]->new_state, core::FrameState::kSucceeded);
+  ASSERT_EQ(both->launches.size(), 1u);
+  const store::Booking& next = both->launches[0].booking;
+  EXPECT_EQ(next.host_id, host_id_);
+  EXPECT_EQ(both->launches[0].frame_name, "0005-render");
+  EXPECT_EQ(both->planned, std::set<std::string>{host_id_});
+  EXPECT_TRUE(both->may_take_more.empty());
+  EXPECT_FALSE(model.procMemory(done.proc_id).has_value());
+  EXPECT_EQ(model.procMemory(next.proc_id), next.memory);
+  auto f = store_->getFrame(next.frame_id);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->state, core::FrameState::kRunning);
+  auto h = store_->getHost(host_id_);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->idle_cores, 0);
+  EXPECT_EQ(book(model).size(), 0u) << "the model agrees: render01 is full";
+}
+
 }  // namespace
 }  // namespace cue::cuebot
