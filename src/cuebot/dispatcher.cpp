@@ -274,7 +274,8 @@ std::vector<Dispatcher::FrameEndResult> Dispatcher::completeAndBook(
     ended.push_back({e.done.proc_id, e.done.max_rss, e.done.run_time, e.oom});
   auto written = model_.endAndBook(
       ended, options_.plan, clock_.nowSeconds(),
-      [&](const std::vector<store::Booking>& bookings) -> absl::StatusOr<store::CompletedAndBooked> {
+      [&](const std::vector<store::Booking>& bookings)
+          -> absl::StatusOr<store::CompletedAndBooked> {
         std::vector<std::string> ids;
         ids.reserve(bookings.size());
         for (const auto& b : bookings) ids.push_back(b.proc_id);
@@ -288,8 +289,8 @@ std::vector<Dispatcher::FrameEndResult> Dispatcher::completeAndBook(
       },
       [] { return common::newId(); });
   if (!written.ok()) {
-    common::logger("dispatch")->warn("frame ends with bookings failed ({}): written alone",
-                                     written.status().ToString());
+    common::logger("dispatch")
+        ->warn("frame ends with bookings failed ({}): written alone", written.status().ToString());
     return alone();
   }
   stats_.visits += static_cast<int64_t>(written->planned.size());

@@ -461,7 +461,8 @@ absl::Status Farm::finishEnding(const Ending& e, const Dispatcher::FrameEndResul
   log->info("frame {} on {} exited {} signal {} after {} s: {}", done.frame_id, done.host_name,
             done.exit_status, done.exit_signal, done.run_time, core::toString(result->new_state));
   // A frame retried goes back to waiting after its host was planned: a visit looks again.
-  if (!ended.host_planned || !core::isDone(result->new_state)) dispatcher_.kickHost(result->host_id);
+  if (!ended.host_planned || !core::isDone(result->new_state))
+    dispatcher_.kickHost(result->host_id);
   // Frames it released from depends may run anywhere on the farm.
   if (!released.empty()) dispatcher_.kickAll();
   return absl::OkStatus();

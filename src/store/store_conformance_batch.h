@@ -244,12 +244,12 @@ TEST_P(StoreConformanceTest, CompletionsAndTheBookingsOfTheCoresTheyFreeAreWritt
   // f1 succeeds, f2 fails (retried: WAITING), an unknown proc is refused alone; f3 and f4
   // take the two cores, f1 (no longer WAITING) is skipped.
   FrameCompletion unknown = completion(common::newId(), f1, h, 0, kT0 + 10);
-  auto both = must(
-      store().completeFramesAndBook(
-          {completion(p1, f1, h, 0, kT0 + 10), completion(p2, f2, h, 1, kT0 + 10), unknown},
-          {bookingFor(h, frameOf(nj, "a", 3), 100, kKbPerGb, kT0 + 10), bookingFor(h, f1),
-           bookingFor(h, frameOf(nj, "a", 4), 100, kKbPerGb, kT0 + 10)}),
-      "completeFramesAndBook");
+  auto both =
+      must(store().completeFramesAndBook(
+               {completion(p1, f1, h, 0, kT0 + 10), completion(p2, f2, h, 1, kT0 + 10), unknown},
+               {bookingFor(h, frameOf(nj, "a", 3), 100, kKbPerGb, kT0 + 10), bookingFor(h, f1),
+                bookingFor(h, frameOf(nj, "a", 4), 100, kKbPerGb, kT0 + 10)}),
+           "completeFramesAndBook");
   ASSERT_EQ(both.completions.size(), 3u);
   ASSERT_TRUE(both.completions[0].ok()) << both.completions[0].status();
   ASSERT_TRUE(both.completions[1].ok()) << both.completions[1].status();

@@ -653,7 +653,7 @@ absl::StatusOr<std::vector<FarmModel::Launch>> FarmModel::planFarmAndBook(
 }
 
 FarmModel::PreparedPlan FarmModel::prepareLocked(dispatch::Plan&& plan, core::EpochSec now,
-                                                const std::function<std::string()>& new_proc_id) {
+                                                 const std::function<std::string()>& new_proc_id) {
   PreparedPlan out;
   out.plan = std::move(plan);
   if (out.plan.bookings.empty()) return out;

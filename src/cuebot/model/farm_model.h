@@ -137,8 +137,8 @@ class FarmModel {
     int32_t run_seconds = 0;
     bool oom = false;
   };
-  using CompleteAndBookFn = std::function<absl::StatusOr<store::CompletedAndBooked>(
-      const std::vector<store::Booking>&)>;
+  using CompleteAndBookFn =
+      std::function<absl::StatusOr<store::CompletedAndBooked>(const std::vector<store::Booking>&)>;
   struct EndedAndBooked {
     std::vector<absl::StatusOr<store::CompletionResult>> completions;  // the write's
     std::vector<Launch> launches;
@@ -172,7 +172,7 @@ class FarmModel {
     dispatch::Plan plan;
     std::vector<store::Booking> bookings;
     std::unordered_map<std::string, const dispatch::Booking*> by_frame;  // into plan
-    std::unordered_map<std::string, int32_t> numbers;                   // frame numbers
+    std::unordered_map<std::string, int32_t> numbers;                    // frame numbers
   };
   PreparedPlan prepareLocked(dispatch::Plan&& plan, core::EpochSec now,
                              const std::function<std::string()>& new_proc_id);

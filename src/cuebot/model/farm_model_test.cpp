@@ -389,7 +389,9 @@ TEST_F(FarmModelTest, AFramesEndBooksItsCoresAgainInOneWriteOrPutsTheProcBack) {
   // The write succeeds: completed and booked together.
   auto both = model.endAndBook(
       ended, {}, 1010,
-      [&](const std::vector<store::Booking>& b) { return store_->completeFramesAndBook({done}, b); },
+      [&](const std::vector<store::Booking>& b) {
+        return store_->completeFramesAndBook({done}, b);
+      },
       newId);
   ASSERT_TRUE(both.ok()) << both.status();
   ASSERT_EQ(both->completions.size(), 1u);
