@@ -267,7 +267,16 @@ std::vector<Dispatcher::FrameEndResult> Dispatcher::completeAndBook(
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || !booking_) return alone();
+    ++launches_in_flight_;  // until its launches are on their way: stop() waits for them
   }
+  struct Held {
+    Dispatcher* d;
+    ~Held() {
+      std::lock_guard<std::mutex> lock(d->mu_);
+      --d->launches_in_flight_;
+      d->idle_cv_.notify_all();
+    }
+  } held{this};
   std::vector<FarmModel::Ended> ended;
   ended.reserve(batch.size());
   for (const auto& e : batch)

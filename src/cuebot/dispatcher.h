@@ -161,7 +161,7 @@ class Dispatcher {
   std::set<std::string> queued_;  // hosts in queue_
   std::set<std::string> busy_;                 // hosts being visited now
   std::deque<Answered> answered_;              // launches answered, to settle
-  int launches_in_flight_ = 0;                 // launchAsync batches not answered yet
+  int launches_in_flight_ = 0;  // launchAsync batches not answered yet, completeAndBook calls
   std::condition_variable idle_cv_;            // stop(): the last answer came
   bool sweep_requested_ = false;
   bool stopping_ = false;
