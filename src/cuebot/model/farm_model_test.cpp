@@ -86,7 +86,8 @@ class FarmModelTest : public ::testing::Test {
     return book(model);
   }
 
-  void complete(FarmModel& model, const FarmModel::Launch& l) {
+  // The launched frame's end: succeeded after 10 s at 512 MB.
+  static store::FrameCompletion completionOf(const FarmModel::Launch& l) {
     store::FrameCompletion done;
     done.proc_id = l.booking.proc_id;
     done.frame_id = l.booking.frame_id;
@@ -94,6 +95,11 @@ class FarmModelTest : public ::testing::Test {
     done.max_rss = 512 * 1024;
     done.run_time = 10;
     done.now = 1010;
+    return done;
+  }
+
+  void complete(FarmModel& model, const FarmModel::Launch& l) {
+    const store::FrameCompletion done = completionOf(l);
     ASSERT_TRUE(store_->completeFrame(done).ok());
     model.frameEnded(done.proc_id, done.max_rss, done.run_time, true, false);
     ASSERT_TRUE(model.refreshJob(l.job->id).ok());
@@ -360,13 +366,7 @@ TEST_F(FarmModelTest, AFramesEndBooksItsCoresAgainInOneWriteOrPutsTheProcBack) {
   auto first = launchAndBook(model, "ends", "1-6");
   ASSERT_EQ(first.size(), 4u);  // render01 full
   const FarmModel::Launch& l = first.front();
-  store::FrameCompletion done;
-  done.proc_id = l.booking.proc_id;
-  done.frame_id = l.booking.frame_id;
-  done.host_name = "render01";
-  done.max_rss = 512 * 1024;
-  done.run_time = 10;
-  done.now = 1010;
+  const store::FrameCompletion done = completionOf(l);
   int n = 0;
   auto newId = [&] { return absl::StrCat("next-", n++); };
   const std::vector<FarmModel::Ended> ended = {{done.proc_id, done.max_rss, done.run_time, false}};
