@@ -550,7 +550,8 @@ class Store : public ClusterStore {
   // completions free are booked again without a transaction of their own (cuebot books a
   // freed host's next frames with the completion that freed it). Each part is handled as
   // its own call would handle it; an error of either fails both and writes nothing (the
-  // booking fence's among them: the caller then writes the completions alone).
+  // booking fence's among them: the caller then writes the completions alone). Without
+  // bookings it is completeFrames alone: no fence is checked.
   virtual absl::StatusOr<CompletedAndBooked> completeFramesAndBook(
       const std::vector<FrameCompletion>& batch, const std::vector<Booking>& bookings) = 0;
 
