@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "common/logging.h"
 #include "common/process.h"
+#include "common/status.h"
 #include "core/command_tokens.h"
 #include "core/frame_set.h"
 #include "dispatch/plan.h"
@@ -31,6 +32,19 @@ std::vector<std::string> procIds(const std::vector<FarmModel::Launch>& launches)
   std::vector<std::string> out;
   out.reserve(launches.size());
   for (const auto& l : launches) out.push_back(l.booking.proc_id);
+  return out;
+}
+
+// The hosts that may take more frames at once: those that took their most frames for one
+// plan (the planner fills a host until nothing more fits or it took that many), and those
+// with a booking the store turned down.
+std::set<std::string> mayTakeMore(const std::vector<FarmModel::Launch>& launches,
+                                  const std::set<std::string>& refused, int max_per_host) {
+  std::set<std::string> out = refused;
+  std::map<std::string, int> taken;
+  for (const auto& l : launches) ++taken[l.booking.host_id];
+  for (const auto& [host, n] : taken)
+    if (n >= max_per_host) out.insert(host);
   return out;
 }
 
@@ -239,15 +253,8 @@ absl::StatusOr<std::vector<FarmModel::Launch>> Dispatcher::bookHosts(
     return launches.status();
   }
   stats_.booked += static_cast<int64_t>(launches->size());
-  if (may_take_more) {
-    // The planner fills a host until nothing more fits or it took its most frames for one
-    // plan: only then, or where the store turned a booking down, may it take more now.
-    std::map<std::string, int> taken;
-    for (const auto& l : *launches) ++taken[l.booking.host_id];
-    for (const auto& [host, n] : taken)
-      if (n >= options_.max_bookings_per_visit) may_take_more->insert(host);
-    may_take_more->insert(refused.begin(), refused.end());
-  }
+  if (may_take_more)
+    may_take_more->merge(mayTakeMore(*launches, refused, options_.max_bookings_per_visit));
   return launches;
 }
 
@@ -281,20 +288,22 @@ std::vector<Dispatcher::FrameEndResult> Dispatcher::completeAndBook(
   ended.reserve(batch.size());
   for (const auto& e : batch)
     ended.push_back({e.done.proc_id, e.done.max_rss, e.done.run_time, e.oom});
+  std::set<std::string> refused;  // hosts with a booking the store turned down
   auto written = model_.endAndBook(
       ended, options_.plan, clock_.nowSeconds(),
       [&](const std::vector<store::Booking>& bookings)
           -> absl::StatusOr<store::CompletedAndBooked> {
-        std::vector<std::string> ids;
-        ids.reserve(bookings.size());
-        for (const auto& b : bookings) ids.push_back(b.proc_id);
-        launching_.add(ids);
-        auto made = store_.completeFramesAndBook(done, bookings);
-        std::vector<std::string> kept;
-        if (made.ok())
-          for (const auto& b : made->made) kept.push_back(b.proc_id);
-        launching_.keepOnly(ids, kept);
-        return made;
+        store::CompletedAndBooked out;
+        ASSIGN_OR_RETURN(
+            out.made,
+            book(bookings, &refused,
+                 [&](const std::vector<store::Booking>& b)
+                     -> absl::StatusOr<std::vector<store::Booking>> {
+                   ASSIGN_OR_RETURN(auto both, store_.completeFramesAndBook(done, b));
+                   out.completions = std::move(both.completions);
+                   return std::move(both.made);
+                 }));
+        return out;
       },
       [] { return common::newId(); });
   if (!written.ok()) {
@@ -304,23 +313,26 @@ std::vector<Dispatcher::FrameEndResult> Dispatcher::completeAndBook(
   }
   stats_.visits += static_cast<int64_t>(written->planned.size());
   stats_.booked += static_cast<int64_t>(written->launches.size());
+  const std::set<std::string> more =
+      mayTakeMore(written->launches, refused, options_.max_bookings_per_visit);
   for (size_t i = 0; i < out.size(); ++i) {
     FrameEndResult& r = out[i];
     r.result = std::move(written->completions[i]);
     r.host_planned = r.result.ok() && written->planned.contains(r.result->host_id) &&
-                     !written->may_take_more.contains(r.result->host_id);
+                     !more.contains(r.result->host_id);
   }
   launchAsync(std::move(written->launches));
   return out;
 }
 
 absl::StatusOr<std::vector<store::Booking>> Dispatcher::book(
-    const std::vector<store::Booking>& bookings, std::set<std::string>* refused_hosts) {
+    const std::vector<store::Booking>& bookings, std::set<std::string>* refused_hosts,
+    const FarmModel::BookFn& write) {
   std::vector<std::string> ids;
   ids.reserve(bookings.size());
   for (const auto& b : bookings) ids.push_back(b.proc_id);
   launching_.add(ids);
-  auto made = store_.book(bookings);
+  auto made = write ? write(bookings) : store_.book(bookings);
   std::vector<std::string> kept;
   if (made.ok())
     for (const auto& b : *made) kept.push_back(b.proc_id);

@@ -140,10 +140,12 @@ class Dispatcher {
              const std::vector<absl::Status>& answers);
   void settle(const Answered& answered);
   rqd::RunFrame buildRunFrame(const FarmModel::Launch& launch) const;
-  // store_.book, with the procs in launching_ from before the commit; adds to
-  // `refused_hosts` the hosts of the bookings the store turned down.
+  // store_.book (or `write`, which returns the bookings made), with the procs in
+  // launching_ from before the commit; adds to `refused_hosts` the hosts of the bookings
+  // the store turned down.
   absl::StatusOr<std::vector<store::Booking>> book(const std::vector<store::Booking>& bookings,
-                                                   std::set<std::string>* refused_hosts = nullptr);
+                                                   std::set<std::string>* refused_hosts = nullptr,
+                                                   const FarmModel::BookFn& write = nullptr);
 
   store::Store& store_;
   FarmModel& model_;

@@ -366,6 +366,34 @@ TEST_F(DispatcherTest, VisitQueuesAgainOnlyHostsThatTookTheMostOneVisitBooks) {
   EXPECT_EQ(procCount(), 4u);
 }
 
+// A frame's end books its freed core in the completion's own write; its host needs no visit
+// for it, unless it took the most frames one plan gives (it may take more).
+TEST_F(DispatcherTest, AFramesEndBooksItsFreedCoreAndSaysWhetherTheHostMayTakeMore) {
+  rqd_.open();
+  auto jobs = launchOneFrame("ends", "1-6");  // render01 has 4 cores
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  for (int max : {100, 1}) {
+    DispatcherOptions options;
+    options.max_bookings_per_visit = max;
+    Dispatcher dispatcher(*store_, *model_, rqd_, clock_, options);
+    if (max == 100) ASSERT_EQ(dispatcher.visit({host_id_}), 4);
+    auto procs = store_->getProcs({});
+    ASSERT_TRUE(procs.ok() && !procs->empty());
+    Dispatcher::FrameEnd end;
+    end.done.proc_id = procs->front().id;
+    end.done.frame_id = procs->front().frame_id;
+    end.done.host_name = "render01";
+    end.done.now = clock_.nowSeconds();
+    auto results = dispatcher.completeAndBook({end});
+    ASSERT_EQ(results.size(), 1u);
+    ASSERT_TRUE(results[0].result.ok()) << results[0].result.status();
+    EXPECT_EQ(results[0].result->new_state, core::FrameState::kSucceeded);
+    EXPECT_EQ(results[0].host_planned, max == 100) << max;
+    EXPECT_EQ(procCount(), 4u) << "the freed core took the next frame";
+    EXPECT_EQ(dispatcher.stats().booked, max == 100 ? 5 : 1);
+  }
+}
+
 // A plan bigger than one sweep books is booked by the sweeps that follow; the next sweep
 // books while the first one's launches are still on their way, not after their answers.
 TEST_F(DispatcherTest, TheNextSweepBooksWhileTheLastOnesLaunchesAreOnTheirWay) {

@@ -574,18 +574,6 @@ absl::StatusOr<FarmModel::EndedAndBooked> FarmModel::endAndBook(
   EndedAndBooked out;
   for (Index h : hosts) out.planned.insert(view_.hosts[h].id);
   ASSIGN_OR_RETURN(out.launches, recordLocked(prepared, std::move(written->made), now));
-  // As a visit: a host that took its most frames for one plan may take more, and so may
-  // one with a booking the store turned down.
-  std::map<std::string, int> taken;
-  for (const auto& l : out.launches) ++taken[l.booking.host_id];
-  for (const auto& [id, n] : taken)
-    if (n >= config.max_bookings_per_host) out.may_take_more.insert(id);
-  if (out.launches.size() < prepared.bookings.size()) {
-    std::set<std::string> made;
-    for (const auto& l : out.launches) made.insert(l.booking.proc_id);
-    for (const auto& bk : prepared.bookings)
-      if (!made.contains(bk.proc_id)) out.may_take_more.insert(bk.host_id);
-  }
   for (size_t i = 0; i < ended.size(); ++i) {
     if (!released[i]) continue;
     const auto& result = written->completions[i];

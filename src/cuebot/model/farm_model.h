@@ -142,8 +142,7 @@ class FarmModel {
   struct EndedAndBooked {
     std::vector<absl::StatusOr<store::CompletionResult>> completions;  // the write's
     std::vector<Launch> launches;
-    std::set<std::string> planned;        // hosts planned again (ids)
-    std::set<std::string> may_take_more;  // of those, the ones that may take more at once
+    std::set<std::string> planned;  // hosts planned again (ids)
   };
   absl::StatusOr<EndedAndBooked> endAndBook(const std::vector<Ended>& ended,
                                             const dispatch::Config& config, core::EpochSec now,

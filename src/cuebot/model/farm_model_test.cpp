@@ -402,7 +402,6 @@ TEST_F(FarmModelTest, AFramesEndBooksItsCoresAgainInOneWriteOrPutsTheProcBack) {
   EXPECT_EQ(next.host_id, host_id_);
   EXPECT_EQ(both->launches[0].frame_name, "0005-render");
   EXPECT_EQ(both->planned, std::set<std::string>{host_id_});
-  EXPECT_TRUE(both->may_take_more.empty());
   EXPECT_FALSE(model.procMemory(done.proc_id).has_value());
   EXPECT_EQ(model.procMemory(next.proc_id), next.memory);
   auto f = store_->getFrame(next.frame_id);
