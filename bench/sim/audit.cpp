@@ -10,12 +10,16 @@
 
 namespace cue::sim {
 
-void fillFigures(const SimMetrics& m, RunFigures& fig) {
+void fillFigures(const SimMetrics& m, SteadyTime t0, RunFigures& fig) {
   fig.launches = m.launches;
   fig.completions = m.completions;
   fig.status_reports = m.status_reports;
   double span = std::chrono::duration<double>(m.last_launch - m.first_launch).count();
   fig.booked_per_s = span > 0 ? m.launches / span : 0;
+  if (m.launches > 0) {
+    fig.first_launch_s = std::chrono::duration<double>(m.first_launch - t0).count();
+    fig.last_launch_s = std::chrono::duration<double>(m.last_launch - t0).count();
+  }
   fig.peak_booked_pct = m.total_cores > 0 ? 100.0 * m.peak_running_cores / m.total_cores : 0;
   std::vector<double> d = m.free_to_launch_ms;
   std::sort(d.begin(), d.end());
@@ -123,6 +127,8 @@ void printFigures(const RunFigures& f, const std::vector<AuditResult>& audits, F
   row("submission", absl::StrCat(num(f.submit_s, 2), " s"));
   row("frames launched / completed", absl::StrCat(f.launches, " / ", f.completions));
   row("frames booked per second", num(f.booked_per_s, 0));
+  row("first and last launch, after the first submission",
+      absl::StrCat(num(f.first_launch_s, 3), " s / ", num(f.last_launch_s, 3), " s"));
   row("host reports ingested per second", num(f.reports_per_s, 0));
   row("proc freed -> next frame launched, p50 / p99 / max",
       absl::StrCat(num(f.delay_p50_ms, 2), " / ", num(f.delay_p99_ms, 2), " / ",
@@ -151,18 +157,30 @@ void printFigures(const RunFigures& f, const std::vector<AuditResult>& audits, F
 
 std::string toJson(const RunFigures& f, const std::vector<AuditResult>& audits) {
   std::string j = absl::StrFormat(
-      "{\"scenario\":\"%s\",\"mode\":\"%s\",\"hosts\":%d,\"cores\":%d,\"frames\":%d,"
-      "\"launches\":%d,\"completions\":%d,\"status_reports\":%d,\"boot_s\":%.3f,"
-      "\"submit_s\":%.3f,\"run_s\":%.3f,\"settle_s\":%.3f,\"restart_s\":%.3f,\"restart_to_dispatch_s\":%.3f,\"cold_fill_95_s\":%.3f,\"booked_per_s\":%.1f,"
-      "\"reports_per_s\":%.1f,\"peak_booked_pct\":%.2f,\"free_to_launch_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
-      "\"samples\":%d},\"cuebot_cpu_s\":%.2f,\"cuebot_peak_rss_mb\":%.1f,\"store_mb\":%.2f,"
-      "\"cpu_probe_ms\":[%s],\"audits\":[",
-      f.scenario, f.mode, f.hosts, f.cores, f.frames, f.launches, f.completions,
-      f.status_reports, f.boot_s, f.submit_s, f.run_s, f.settle_s, f.restart_s, f.restart_to_dispatch_s, f.fill_s, f.booked_per_s,
-      f.reports_per_s, f.peak_booked_pct, f.delay_p50_ms, f.delay_p99_ms, f.delay_max_ms, f.delay_samples,
-      f.cuebot_cpu_s, f.cuebot_peak_rss_mb, f.store_mb,
-      absl::StrJoin(f.cpu_probe_ms, ",",
-                    [](std::string* o, double v) { absl::StrAppendFormat(o, "%.1f", v); }));
+      "{\"scenario\":\"%s\",\"mode\":\"%s\",\"hosts\":%d,\"cores\":%d,\"frames\":%d,", f.scenario,
+      f.mode, f.hosts, f.cores, f.frames);
+  absl::StrAppendFormat(&j, "\"launches\":%d,\"completions\":%d,\"status_reports\":%d,", f.launches,
+                        f.completions, f.status_reports);
+  absl::StrAppendFormat(&j, "\"boot_s\":%.3f,\"submit_s\":%.3f,\"run_s\":%.3f,\"settle_s\":%.3f,",
+                        f.boot_s, f.submit_s, f.run_s, f.settle_s);
+  absl::StrAppendFormat(&j, "\"restart_s\":%.3f,\"restart_to_dispatch_s\":%.3f,", f.restart_s,
+                        f.restart_to_dispatch_s);
+  absl::StrAppendFormat(&j, "\"cold_fill_95_s\":%.3f,\"booked_per_s\":%.1f,", f.fill_s,
+                        f.booked_per_s);
+  absl::StrAppendFormat(&j, "\"first_launch_s\":%.3f,\"last_launch_s\":%.3f,", f.first_launch_s,
+                        f.last_launch_s);
+  absl::StrAppendFormat(&j, "\"reports_per_s\":%.1f,\"peak_booked_pct\":%.2f,", f.reports_per_s,
+                        f.peak_booked_pct);
+  absl::StrAppendFormat(&j,
+                        "\"free_to_launch_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
+                        "\"samples\":%d},",
+                        f.delay_p50_ms, f.delay_p99_ms, f.delay_max_ms, f.delay_samples);
+  absl::StrAppendFormat(&j, "\"cuebot_cpu_s\":%.2f,\"cuebot_peak_rss_mb\":%.1f,\"store_mb\":%.2f,",
+                        f.cuebot_cpu_s, f.cuebot_peak_rss_mb, f.store_mb);
+  absl::StrAppendFormat(&j, "\"cpu_probe_ms\":[%s],\"audits\":[",
+                        absl::StrJoin(f.cpu_probe_ms, ",", [](std::string* o, double v) {
+                          absl::StrAppendFormat(o, "%.1f", v);
+                        }));
   for (size_t i = 0; i < audits.size(); ++i)
     absl::StrAppendFormat(&j, "%s{\"name\":\"%s\",\"passed\":%s,\"detail\":\"%s\"}",
                           i ? "," : "", audits[i].name, audits[i].passed ? "true" : "false",

@@ -18,8 +18,11 @@ struct RunFigures {
   double settle_s = 0;  // frozen farm: until the store's procs are the hosts' frames
   // --restart-after: SIGKILL to listening again, and to the first launch after it
   double restart_s = -1, restart_to_dispatch_s = -1;
+  // launches over the time between the first and the last launch
   double booked_per_s = 0;
-  double peak_booked_pct = 0;  // highest share of the farm's cores running at once  // launches between the first and the last launch
+  // the first and the last launch, after the first submission
+  double first_launch_s = -1, last_launch_s = -1;
+  double peak_booked_pct = 0;  // highest share of the farm's cores running at once
   double reports_per_s = 0;
   double delay_p50_ms = 0, delay_p99_ms = 0, delay_max_ms = 0;
   int64_t delay_samples = 0;
@@ -33,7 +36,8 @@ struct AuditResult {
   std::string detail;
 };
 
-void fillFigures(const SimMetrics& m, RunFigures& fig);
+// `t0`: the first submission.
+void fillFigures(const SimMetrics& m, SteadyTime t0, RunFigures& fig);
 // Whether the store's procs are exactly the frames the hosts run.
 bool procsMatch(store::Store& store, SimFarm& farm);
 // `drained`: every frame was meant to finish.

@@ -223,7 +223,7 @@ int main(int argc, char** argv) {
   fig.fill_s = fill_ns > 0 ? fill_ns / 1e9 : -1;
   if (restarted)
     fig.restart_to_dispatch_s = first_after_restart_ns > 0 ? first_after_restart_ns / 1e9 : -1;
-  fillFigures(m, fig);
+  fillFigures(m, t0, fig);
   if (scenario->blast_seconds == 0 && fig.run_s > 0)
     fig.reports_per_s = m.status_reports / fig.run_s;
   fig.store_mb = 0;
