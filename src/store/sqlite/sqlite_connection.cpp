@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/process.h"
 #include "common/status.h"
+#include "store/sqlite/page_cache.h"
 #include "store/sqlite/wal_write_buffer.h"
 
 namespace cue::store {
@@ -38,6 +39,7 @@ constexpr absl::string_view kCacheSize = "PRAGMA cache_size=-262144";
 // A connection of our own to `path` (one thread at a time), with a 10 s busy timeout.
 absl::StatusOr<sqlite3*> openRaw(const std::string& path, int flags, absl::string_view what) {
   sqlite3* db = nullptr;
+  installPageCacheLayer();  // before anything initializes SQLite (the VFS registration does)
   int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, walWriteBufferVfs());
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
