@@ -109,7 +109,7 @@ bool installPageCacheLayer() {
       return;
     g_default = current;
     sqlite3_pcache_methods2 layer{};
-    layer.iVersion = 1;
+    layer.iVersion = current.iVersion;
     layer.pArg = nullptr;
     layer.xInit = xInit;
     layer.xShutdown = xShutdown;
@@ -121,7 +121,7 @@ bool installPageCacheLayer() {
     layer.xRekey = xRekey;
     layer.xTruncate = xTruncate;
     layer.xDestroy = xDestroy;
-    layer.xShrink = xShrink;
+    layer.xShrink = current.xShrink != nullptr ? xShrink : nullptr;
     // SQLITE_MISUSE once SQLite is initialized: the default cache stays.
     installed = sqlite3_config(SQLITE_CONFIG_PCACHE2, &layer) == SQLITE_OK;
   });
