@@ -376,7 +376,9 @@ TEST_F(DispatcherTest, AFramesEndBooksItsFreedCoreAndSaysWhetherTheHostMayTakeMo
     DispatcherOptions options;
     options.max_bookings_per_visit = max;
     Dispatcher dispatcher(*store_, *model_, rqd_, clock_, options);
-    if (max == 100) ASSERT_EQ(dispatcher.visit({host_id_}), 4);
+    if (max == 100) {
+      ASSERT_EQ(dispatcher.visit({host_id_}), 4);
+    }
     auto procs = store_->getProcs({});
     ASSERT_TRUE(procs.ok() && !procs->empty());
     Dispatcher::FrameEnd end;

@@ -49,7 +49,7 @@ struct RunningFrameReport {
   std::string proc_id;  // resource_id
   std::string frame_id;
   bool completed = false;  // ended on the host, completion not yet acknowledged
-  store::ProcUsage usage;
+  store::ProcUsage usage{};
 };
 
 class Farm {
@@ -161,7 +161,7 @@ class Farm {
   // A completion on its way to the store: what onFrameComplete decided before writing it.
   struct Ending {
     store::FrameCompletion done;
-    std::optional<core::MemoryKb> reserved;  // the proc's memory, when known
+    std::optional<core::MemoryKb> reserved{};  // the proc's memory, when known
     bool oom = false;                        // killed for memory: retried with more
     bool nimby = false;                      // stopped by NIMBY: requeued as it was
   };

@@ -65,9 +65,9 @@ struct RqdOptions {
   int memory_mb = 16384;
   std::string tags = "general";
   // Ports of the cuebots it reports to, in order (--cuebot list); empty: the farm's cuebot.
-  std::vector<int> cuebot_ports;
+  std::vector<int> cuebot_ports{};
   // More rqd flags. Without "--nvidia-smi" among them the rqd reports no GPUs.
-  std::vector<std::string> extra_args;
+  std::vector<std::string> extra_args{};
 };
 
 // One cuebot plus any number of rqds, all on loopback.

@@ -448,8 +448,9 @@ void expectRanExactlyOnceAndNothingBooked(Farm& farm, const std::string& name, s
     std::string log_name = name + "." + f.name() + ".rqlog";
     EXPECT_TRUE(logs.contains(log_name)) << log_name;
     EXPECT_FALSE(logs.contains(log_name + ".1")) << log_name << " ran twice";
-    if (logs.contains(log_name))
+    if (logs.contains(log_name)) {
       EXPECT_EQ(countLines(logs[log_name], absl::StrCat("ran-", f.number())), 1) << log_name;
+    }
   }
   for (const auto& h : farm.hosts())
     EXPECT_EQ(h.idle_cores(), h.cores()) << h.name() << " still has cores booked";

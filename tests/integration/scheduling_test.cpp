@@ -28,7 +28,7 @@ struct LayerDef {
   std::string name;
   std::string cmd = kStamped;
   std::string range = "1";
-  std::string extra;  // more layer elements, e.g. "<tags>gpu</tags>"
+  std::string extra{};  // more layer elements, e.g. "<tags>gpu</tags>"
   std::string memory = "256m";
 };
 
