@@ -441,7 +441,8 @@ absl::Status Farm::finishEnding(const Ending& e, const Dispatcher::FrameEndResul
   const bool succeeded = result->new_state == core::FrameState::kSucceeded;
   // The booking cuebot frees the proc in its model when it reads this from the feed.
   note("host", result->host_id);
-  // (Already done when the dispatcher wrote the completion with its host's next bookings.)
+  // A no-op when the dispatcher wrote the completion with its host's next bookings: the
+  // model released the proc and learned from its end then.
   model_.frameEnded(done.proc_id, done.max_rss, done.run_time, succeeded, e.oom,
                     clock_.nowSeconds());
   if (e.nimby)
