@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "store/sql_row_set.h"
 #include "store/sql_util.h"
 
 namespace cue::store::sql_util {
@@ -46,21 +47,6 @@ inline std::string inList(const std::vector<std::string>& values, P& params) {
     marks.push_back(absl::StrCat("$", params.size()));
   }
   return absl::StrJoin(marks, ", ");
-}
-
-// "($a, $b, ...), (...)" rows of `width` parameters each, CAST as `types` (one per column:
-// PostgreSQL gives untyped parameters in VALUES no type of their own).
-inline std::string valuesRows(size_t rows, const std::vector<absl::string_view>& types,
-                              size_t first) {
-  std::string out;
-  size_t n = first;
-  for (size_t r = 0; r < rows; ++r) {
-    absl::StrAppend(&out, r == 0 ? "(" : ", (");
-    for (size_t c = 0; c < types.size(); ++c)
-      absl::StrAppend(&out, c == 0 ? "" : ", ", "CAST($", n++, " AS ", types[c], ")");
-    absl::StrAppend(&out, ")");
-  }
-  return out;
 }
 
 // ---- row mappers; each goes with a column list constant ----
@@ -399,15 +385,15 @@ struct HostResources {
 // Adds (give_back) or takes each host's resources to or from its idle resources, one
 // statement for all the hosts (not empty).
 inline SqlStatement changeIdleStatement(
-    const std::map<std::string, HostResources, std::less<>>& hosts, bool give_back) {
-  SqlStatement st;
+    const SqlConnection& db, const std::map<std::string, HostResources, std::less<>>& hosts,
+    bool give_back) {
+  RowSet rows(db, {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"});
   for (const auto& [id, r] : hosts)
-    for (SqlValue v : {s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory)})
-      st.params.push_back(std::move(v));
+    rows.add({s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory)});
+  SqlStatement st;
   const char* op = give_back ? " + " : " - ";
   st.sql = absl::StrCat(
-      "WITH v (id, cores, memory, gpus, gpu_memory) AS (VALUES ",
-      valuesRows(hosts.size(), {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"}, 1),
+      "WITH v (id, cores, memory, gpus, gpu_memory) AS (", rows.sql(st.params),
       ") UPDATE host SET idle_cores = host.idle_cores", op,
       "v.cores, idle_memory = host.idle_memory", op, "v.memory, idle_gpus = host.idle_gpus", op,
       "v.gpus, idle_gpu_memory = host.idle_gpu_memory", op,
@@ -445,19 +431,18 @@ inline size_t addCountedUpdate(const SqlConnection& db, std::vector<SqlStatement
 using FrameCountChanges = std::map<std::tuple<std::string, std::string, std::string>, int64_t>;
 
 // frame_count moved by `changes` (one upsert); nullopt when nothing moves.
-inline std::optional<SqlStatement> frameCountStatement(const FrameCountChanges& changes) {
-  SqlStatement st;
-  size_t rows = 0;
+inline std::optional<SqlStatement> frameCountStatement(const SqlConnection& db,
+                                                       const FrameCountChanges& changes) {
+  RowSet rows(db, {"TEXT", "TEXT", "TEXT", "BIGINT"});
   for (const auto& [key, n] : changes) {
     if (n == 0) continue;
     const auto& [layer, job, state] = key;
-    for (SqlValue v : {SqlValue(layer), SqlValue(job), SqlValue(state), SqlValue(n)})
-      st.params.push_back(std::move(v));
-    ++rows;
+    rows.add({SqlValue(layer), SqlValue(job), SqlValue(state), SqlValue(n)});
   }
-  if (rows == 0) return std::nullopt;
-  st.sql = absl::StrCat("INSERT INTO frame_count (layer_id, job_id, state, n) VALUES ",
-                        valuesRows(rows, {"TEXT", "TEXT", "TEXT", "BIGINT"}, 1),
+  if (rows.rows() == 0) return std::nullopt;
+  SqlStatement st;
+  st.sql = absl::StrCat("INSERT INTO frame_count (layer_id, job_id, state, n) ",
+                        rows.sql(st.params),
                         " ON CONFLICT (layer_id, state) DO UPDATE SET n = frame_count.n + "
                         "EXCLUDED.n");
   return st;
@@ -469,15 +454,14 @@ struct LayerUsage {
   int64_t peak_rss = 0;
 };
 inline std::optional<SqlStatement> layerUsageStatement(
-    const std::map<std::string, LayerUsage>& usage) {
+    const SqlConnection& db, const std::map<std::string, LayerUsage>& usage) {
   if (usage.empty()) return std::nullopt;
-  SqlStatement st;
+  RowSet rows(db, {"TEXT", "BIGINT", "BIGINT"});
   for (const auto& [layer, u] : usage)
-    for (SqlValue v : {SqlValue(layer), SqlValue(u.core_time), SqlValue(u.peak_rss)})
-      st.params.push_back(std::move(v));
+    rows.add({SqlValue(layer), SqlValue(u.core_time), SqlValue(u.peak_rss)});
+  SqlStatement st;
   st.sql = absl::StrCat(
-      "WITH v (id, core_time, peak_rss) AS (VALUES ",
-      valuesRows(usage.size(), {"TEXT", "BIGINT", "BIGINT"}, 1),
+      "WITH v (id, core_time, peak_rss) AS (", rows.sql(st.params),
       ") UPDATE layer SET core_time = layer.core_time + v.core_time, peak_rss = CASE WHEN "
       "layer.peak_rss > v.peak_rss THEN layer.peak_rss ELSE v.peak_rss END FROM v WHERE "
       "layer.id = v.id");

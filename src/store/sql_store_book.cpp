@@ -30,13 +30,13 @@ size_t setBasedFrom(const SqlConnection& db) {
 constexpr size_t kMaxChunk = 256;
 
 // The frame counts of the bookings' layers: each frame moved from WAITING to RUNNING.
-SqlStatement countMoves(const std::vector<const Booking*>& fits) {
+SqlStatement countMoves(const SqlConnection& db, const std::vector<const Booking*>& fits) {
   FrameCountChanges changes;
   for (const Booking* bk : fits) {
     --changes[{bk->layer_id, bk->job_id, "WAITING"}];
     ++changes[{bk->layer_id, bk->job_id, "RUNNING"}];
   }
-  return *frameCountStatement(changes);  // fits is never empty
+  return *frameCountStatement(db, changes);  // fits is never empty
 }
 
 // One booking: compare-and-set on the host's idle resources, then on the frame's state.
@@ -94,10 +94,11 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   std::vector<SqlStatement> reads(2);
   reads[0].sql = absl::StrCat(
       "SELECT id, name, CASE WHEN state = 'UP' AND lock_state = 'OPEN' THEN 1 ELSE 0 END, "
-      "idle_cores, idle_memory, idle_gpus, idle_gpu_memory FROM host WHERE id IN (",
-      inList(host_ids, reads[0].params), ")");
-  reads[1].sql = absl::StrCat("SELECT id, job_id, layer_id FROM frame WHERE id IN (",
-                              inList(frame_ids, reads[1].params), ") AND state = 'WAITING'");
+      "idle_cores, idle_memory, idle_gpus, idle_gpu_memory FROM host WHERE ",
+      inSet(db, "id", host_ids, reads[0].params));
+  reads[1].sql = absl::StrCat("SELECT id, job_id, layer_id FROM frame WHERE ",
+                              inSet(db, "id", frame_ids, reads[1].params),
+                              " AND state = 'WAITING'");
   ASSIGN_OR_RETURN(auto rows, db.queryAll(reads));
   std::map<std::string, HostRoom, std::less<>> room;
   for (const auto& r : rows[0])
@@ -124,38 +125,35 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   // trip on PostgreSQL). There the chunk's frames are counted by one statement
   // (countMoves) instead of by the frame_count_state trigger, a PL/pgSQL call per frame.
   std::vector<SqlStatement> statements;
-  SqlStatement frames;
+  RowSet frame_rows(db, {"TEXT", "BIGINT", "BIGINT", "TEXT"});
   for (const Booking* bk : fits)
-    for (SqlValue v : {s(bk->frame_id), i(bk->now), i(bk->memory),
-                       s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus))})
-      frames.params.push_back(std::move(v));
+    frame_rows.add({s(bk->frame_id), i(bk->now), i(bk->memory),
+                    s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus))});
+  SqlStatement frames;
   frames.sql = absl::StrCat(
-      "WITH v (id, now, memory, last_resource) AS (VALUES ",
-      valuesRows(fits.size(), {"TEXT", "BIGINT", "BIGINT", "TEXT"}, 1),
+      "WITH v (id, now, memory, last_resource) AS (", frame_rows.sql(frames.params),
       ") UPDATE frame SET state = 'RUNNING', start_time = v.now, stop_time = 0, reserved_memory "
       "= v.memory, version = frame.version + 1, updated_time = ",
       nowSeconds(db),
       ", last_resource = v.last_resource FROM v WHERE frame.id = v.id AND frame.state = "
       "'WAITING'");
   const size_t update = addCountedUpdate(db, statements, std::move(frames));
-  if (countsItself(db)) statements.push_back(countMoves(fits));
+  if (countsItself(db)) statements.push_back(countMoves(db, fits));
   std::map<std::string, HostResources, std::less<>> taken;
   for (const Booking* bk : fits)
     taken[bk->host_id].add(bk->cores, bk->memory, bk->gpus, bk->gpu_memory);
-  statements.push_back(changeIdleStatement(taken, /*give_back=*/false));
-  SqlStatement& procs = statements.emplace_back();
+  statements.push_back(changeIdleStatement(db, taken, /*give_back=*/false));
+  RowSet proc_rows(db, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER",
+                       "BIGINT", "BIGINT", "TEXT"});
   for (const Booking* bk : fits)
-    for (SqlValue v :
-         {s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id), s(bk->frame_id),
-          i(bk->cores), i(bk->memory), i(bk->gpus), i(bk->gpu_memory), i(bk->now), s(bk->log_path)})
-      procs.params.push_back(std::move(v));
+    proc_rows.add({s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id),
+                   s(bk->frame_id), i(bk->cores), i(bk->memory), i(bk->gpus), i(bk->gpu_memory),
+                   i(bk->now), s(bk->log_path)});
+  SqlStatement& procs = statements.emplace_back();
   procs.sql = absl::StrCat(
       "WITH v (id, host_id, job_id, layer_id, frame_id, cores, memory, gpus, gpu_memory, now, "
-      "log_path) AS (VALUES ",
-      valuesRows(fits.size(),
-                 {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER", "BIGINT",
-                  "BIGINT", "TEXT"},
-                 1),
+      "log_path) AS (",
+      proc_rows.sql(procs.params),
       ") INSERT INTO proc (id, host_id, job_id, layer_id, frame_id, show_id, reserved_cores, "
       "reserved_memory, reserved_gpus, reserved_gpu_memory, booked_time, ping_time, log_path) "
       "SELECT v.id, v.host_id, v.job_id, v.layer_id, v.frame_id, j.show_id, v.cores, v.memory, "

@@ -12,6 +12,7 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "core/completion_rules.h"
+#include "store/sql_row_set.h"
 #include "store/sql_rows.h"
 #include "store/sql_util.h"
 
@@ -60,8 +61,8 @@ absl::StatusOr<std::vector<Accepted>> readChunk(
               "j.max_retries, j.state, j.auto_eat, p.max_rss, p.reserved_gpus, "
               "p.max_gpu_memory, p.reserved_gpu_memory, f.depend_count FROM proc p JOIN frame f "
               "ON p.frame_id = f.id JOIN job j "
-              "ON f.job_id = j.id WHERE p.id IN (",
-              inList(proc_ids, params), ")"),
+              "ON f.job_id = j.id WHERE ",
+              inSet(db, "p.id", proc_ids, params)),
           params));
   std::map<std::string, const SqlRow*, std::less<>> by_proc;
   for (const auto& r : rows) by_proc.emplace(r.str(0), &r);
@@ -124,48 +125,44 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
   }
   std::vector<SqlStatement> statements(2);
   statements[0].sql =
-      absl::StrCat("DELETE FROM proc WHERE id IN (", inList(procs, statements[0].params), ")");
+      absl::StrCat("DELETE FROM proc WHERE ", inSet(db, "id", procs, statements[0].params));
   // What booking took (Store::book) is given back: idle stays cores less the sum of procs.
-  statements[1] = changeIdleStatement(hosts, /*give_back=*/true);
-  SqlStatement& history = statements.emplace_back();
+  statements[1] = changeIdleStatement(db, hosts, /*give_back=*/true);
+  RowSet history_rows(db, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT",
+                           "BIGINT", "BIGINT", "INTEGER", "INTEGER", "BIGINT"});
   for (const auto& a : chunk) {
     const FrameCompletion& d = *a.done;
-    for (SqlValue v : {s(common::newId()), s(d.frame_id), s(results[a.index]->job_id), s(d.proc_id),
-                       s(d.host_name), i(a.cores), i(a.reserved_memory), i(a.booked_time), i(d.now),
-                       i(d.exit_status), i(d.exit_signal), i(a.max_rss)})
-      history.params.push_back(std::move(v));
+    history_rows.add({s(common::newId()), s(d.frame_id), s(results[a.index]->job_id),
+                      s(d.proc_id), s(d.host_name), i(a.cores), i(a.reserved_memory),
+                      i(a.booked_time), i(d.now), i(d.exit_status), i(d.exit_signal),
+                      i(a.max_rss)});
   }
+  SqlStatement& history = statements.emplace_back();
   history.sql = absl::StrCat(
       "INSERT INTO frame_history (id, frame_id, job_id, proc_id, host_name, cores, "
-      "reserved_memory, start_time, stop_time, exit_status, exit_signal, max_rss) VALUES ",
-      valuesRows(chunk.size(),
-                 {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "BIGINT", "BIGINT",
-                  "INTEGER", "INTEGER", "BIGINT"},
-                 1));
-  SqlStatement frames;
-  size_t rows = 0;
+      "reserved_memory, start_time, stop_time, exit_status, exit_signal, max_rss) ",
+      history_rows.sql(history.params));
+  RowSet frame_rows(db, {"TEXT", "TEXT", "INTEGER", "INTEGER", "INTEGER", "BIGINT", "BIGINT",
+                         "BIGINT", "TEXT", "BIGINT", "BIGINT"});
   for (const auto& a : chunk) {
     if (a.outcome.settled) continue;
     const FrameCompletion& d = *a.done;
-    for (SqlValue v : {s(d.frame_id), s(st(a.outcome.next)), i(a.outcome.retry_count),
-                       i(d.exit_status), i(d.exit_signal), i(d.now), i(a.max_rss),
-                       i(static_cast<int64_t>(d.run_time) * a.cores / 100),
-                       s(lastResource(d.host_name, a.cores, a.gpus)), i(a.outcome.reserved_memory),
-                       i(a.max_gpu_memory)})
-      frames.params.push_back(std::move(v));
-    ++rows;
+    frame_rows.add({s(d.frame_id), s(st(a.outcome.next)), i(a.outcome.retry_count),
+                    i(d.exit_status), i(d.exit_signal), i(d.now), i(a.max_rss),
+                    i(static_cast<int64_t>(d.run_time) * a.cores / 100),
+                    s(lastResource(d.host_name, a.cores, a.gpus)), i(a.outcome.reserved_memory),
+                    i(a.max_gpu_memory)});
   }
+  const size_t rows = frame_rows.rows();
   size_t update = 0;  // the frames' update, in statements
   if (rows > 0) {
     // On PostgreSQL the frames are counted and their layers' usage summed here, instead of
     // by frame_count_state and frame_usage, a PL/pgSQL call per frame each (schema V9).
+    SqlStatement frames;
     frames.sql = absl::StrCat(
         "WITH v (id, state, retry_count, exit_status, exit_signal, stop_time, max_rss, "
-        "core_time, last_resource, reserved_memory, max_gpu_memory) AS (VALUES ",
-        valuesRows(rows,
-                   {"TEXT", "TEXT", "INTEGER", "INTEGER", "INTEGER", "BIGINT", "BIGINT", "BIGINT",
-                    "TEXT", "BIGINT", "BIGINT"},
-                   1),
+        "core_time, last_resource, reserved_memory, max_gpu_memory) AS (",
+        frame_rows.sql(frames.params),
         ") UPDATE frame SET state = CASE WHEN v.state = 'WAITING' AND frame.depend_count > "
         "0 THEN 'DEPEND' ELSE v.state END, retry_count = v.retry_count, exit_status = "
         "v.exit_status, exit_signal = v.exit_signal, stop_time = v.stop_time, max_rss = "
@@ -193,8 +190,8 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
       u.core_time += static_cast<int64_t>(a.done->run_time) * a.cores / 100;
       u.peak_rss = std::max(u.peak_rss, a.max_rss);
     }
-    if (auto c = frameCountStatement(counts)) statements.push_back(*std::move(c));
-    if (auto u = layerUsageStatement(usage)) statements.push_back(*std::move(u));
+    if (auto c = frameCountStatement(db, counts)) statements.push_back(*std::move(c));
+    if (auto u = layerUsageStatement(db, usage)) statements.push_back(*std::move(u));
   }
   ASSIGN_OR_RETURN(auto changed, db.execAll(statements));
   if (rows > 0 && changed[update] != static_cast<int64_t>(rows))
@@ -226,9 +223,9 @@ absl::Status settleDoneFrames(SqlConnection& db, const std::vector<Accepted>& ch
   std::vector<std::string> job_ids;
   for (const auto& [id, k] : jobs) job_ids.push_back(id);
   SqlStatement open_jobs;
-  open_jobs.sql = absl::StrCat("SELECT job_id FROM frame_count WHERE job_id IN (",
-                               inList(job_ids, open_jobs.params),
-                               ") AND state NOT IN ('SUCCEEDED', 'EATEN') GROUP BY job_id "
+  open_jobs.sql = absl::StrCat("SELECT job_id FROM frame_count WHERE ",
+                               inSet(db, "job_id", job_ids, open_jobs.params),
+                               " AND state NOT IN ('SUCCEEDED', 'EATEN') GROUP BY job_id "
                                "HAVING SUM(n) > 0");
   std::vector<SqlRow> open;
   RETURN_IF_ERROR(framesDone(db, done, &open_jobs, &open));

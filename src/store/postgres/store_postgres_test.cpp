@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_test_cluster.h"
+#include "store/sql_row_set_checks.h"
 #include "store/store.h"
 #include "store/store_conformance.h"
 #include "store/store_conformance_admin.h"
@@ -102,6 +103,22 @@ TEST(PostgresRestartTest, StoreAnswersUnavailableWhileTheServerIsDownAndResumesA
   EXPECT_TRUE(before.ok()) << before.status();
   EXPECT_EQ((*store)->findShow("during").status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE((*store)->createShow("after").ok());
+}
+
+// Rows handed to one statement as arrays (RowSet: unnest) and keys (inSet: = ANY) keep
+// their text exactly: quotes, backslashes, braces, commas, NULL.
+TEST(PgConnectionTest, RowSetRowsAndKeysComeBackAsWritten) {
+  std::string why;
+  PgTestCluster* cluster = sharedPgTestCluster(&why);
+  if (cluster == nullptr) GTEST_SKIP() << "PostgreSQL is not available here: " << why;
+  auto url = cluster->createDatabase();
+  ASSERT_TRUE(url.ok()) << url.status();
+  {
+    auto db = PgConnection::open(*url);
+    ASSERT_TRUE(db.ok()) << db.status();
+    sql_util::expectRowSetRoundTrip(**db);
+  }
+  EXPECT_TRUE(cluster->dropDatabase(*url).ok());
 }
 
 // execAll (and queryAll) send their statements as one pipeline (with the transaction's BEGIN, and the

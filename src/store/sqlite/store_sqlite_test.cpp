@@ -12,6 +12,7 @@
 
 #include "common/ids.h"
 #include "store/schema.h"
+#include "store/sql_row_set_checks.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store/store.h"
 #include "store/store_conformance.h"
@@ -215,6 +216,26 @@ TEST(SqliteParametersTest, NumberedParametersBindByNumberOutsideQuotes) {
   EXPECT_FALSE(too_few.ok());
   conn->reset();
   fs::remove(path);
+}
+
+// Rows handed to one statement (RowSet) and keys (inSet) keep their text exactly.
+TEST(SqliteRowSetTest, RowsAndKeysComeBackAsWritten) {
+  fs::path path = fs::temp_directory_path() / ("cue_rowset_" + common::newId() + ".db");
+  auto conn = SqliteConnection::open(path.string());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  sql_util::expectRowSetRoundTrip(**conn);
+  conn->reset();
+  removeDatabase(path);
+}
+
+// PostgreSQL's array literals (RowSet and inSet there): every text quoted, quotes and
+// backslashes escaped, NULL bare.
+TEST(RowSetTest, ArrayLiteralQuotesTextAndLeavesNullBare) {
+  EXPECT_EQ(sql_util::arrayLiteral({SqlValue(std::string("a\"b")), SqlValue(int64_t{-5}), SqlValue(),
+                                    SqlValue(std::string("x\\y")), SqlValue(std::string("{,}")),
+                                    SqlValue(std::string(""))}),
+            R"({"a\"b",-5,NULL,"x\\y","{,}",""})");
+  EXPECT_EQ(sql_util::arrayLiteral({}), "{}");
 }
 
 // The WAL header's checkpoint sequence number (big-endian, bytes 12-15): it goes up by one

@@ -1,0 +1,124 @@
+// Internal to the store library: many rows, or many keys, handed to one statement.
+//
+// SQLite takes them as placeholders, one per value: "VALUES (CAST($1 AS TEXT), ...), (...)"
+// and "id IN ($1, $2, ...)". On PostgreSQL each column goes as one array parameter:
+// "SELECT * FROM unnest($1::text[], $2::bigint[])" and "id = ANY($1::text[])". There the
+// statement's text, and so its prepared statement and cached plan, is the same whatever the
+// number of rows; with a placeholder per value each new row count was parsed and planned
+// anew, and the executor set up an expression per value at every run (a third of the
+// server's work for a booking or a completion; PERFORMANCE.md).
+//
+// Include only from SqlStore's own .cpp files, after sql_util.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "store/sql_util.h"
+
+namespace cue::store::sql_util {
+
+// One value as an element of a PostgreSQL array literal: NULL, a number, or a string in
+// double quotes with its quotes and backslashes escaped.
+inline void appendArrayElement(std::string& out, const SqlValue& v) {
+  if (std::holds_alternative<std::monostate>(v)) {
+    out += "NULL";
+  } else if (const auto* n = std::get_if<int64_t>(&v)) {
+    absl::StrAppend(&out, *n);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    absl::StrAppend(&out, absl::StrFormat("%.17g", *d));
+  } else {
+    const std::string& text = std::get<std::string>(v);
+    out += '"';
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+}
+
+// PostgreSQL's array literal of `values`: {e1,e2,...}.
+inline std::string arrayLiteral(const std::vector<SqlValue>& values) {
+  std::string out = "{";
+  for (size_t k = 0; k < values.size(); ++k) {
+    if (k > 0) out += ',';
+    appendArrayElement(out, values[k]);
+  }
+  out += '}';
+  return out;
+}
+
+// Rows for one statement, as a row source that fits both "WITH v (a, b) AS (<source>)" and
+// "INSERT INTO t (a, b) <source>". Columns have SQL types ("TEXT", "BIGINT", "INTEGER").
+class RowSet {
+ public:
+  RowSet(const SqlConnection& db, std::vector<std::string> types)
+      : arrays_(db.dialect() == "postgresql"), types_(std::move(types)), columns_(types_.size()) {}
+
+  // One row: its values in column order, as many as there are columns.
+  void add(std::vector<SqlValue> row) {
+    for (size_t c = 0; c < columns_.size() && c < row.size(); ++c)
+      columns_[c].push_back(std::move(row[c]));
+    ++rows_;
+  }
+  size_t rows() const { return rows_; }
+
+  // The row source's SQL; its parameters are appended to `params` (numbered after those
+  // already there).
+  std::string sql(P& params) const {
+    std::string out;
+    if (arrays_) {
+      out = "SELECT * FROM unnest(";
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        params.emplace_back(std::in_place_type<std::string>, arrayLiteral(columns_[c]));
+        absl::StrAppend(&out, c == 0 ? "$" : ", $", params.size(), "::",
+                        absl::AsciiStrToLower(types_[c]), "[]");
+      }
+      out += ")";
+      return out;
+    }
+    out = "VALUES ";
+    for (size_t r = 0; r < rows_; ++r) {
+      absl::StrAppend(&out, r == 0 ? "(" : ", (");
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        params.push_back(columns_[c][r]);
+        absl::StrAppend(&out, c == 0 ? "" : ", ", "CAST($", params.size(), " AS ", types_[c], ")");
+      }
+      out += ")";
+    }
+    return out;
+  }
+
+ private:
+  bool arrays_;
+  std::vector<std::string> types_;
+  std::vector<std::vector<SqlValue>> columns_;
+  size_t rows_ = 0;
+};
+
+// "column IN ($k, ...)" on SQLite, "column = ANY($k::text[])" on PostgreSQL, for text
+// keys (not empty); the parameters appended to `params`.
+inline std::string inSet(const SqlConnection& db, absl::string_view column,
+                         const std::vector<std::string>& keys, P& params) {
+  if (db.dialect() == "postgresql") {
+    std::vector<SqlValue> values(keys.begin(), keys.end());
+    params.emplace_back(std::in_place_type<std::string>, arrayLiteral(values));
+    return absl::StrCat(column, " = ANY($", params.size(), "::text[])");
+  }
+  std::string out = absl::StrCat(column, " IN (");
+  for (size_t k = 0; k < keys.size(); ++k) {
+    params.emplace_back(std::in_place_type<std::string>, keys[k]);
+    absl::StrAppend(&out, k == 0 ? "$" : ", $", params.size());
+  }
+  out += ")";
+  return out;
+}
+
+}  // namespace cue::store::sql_util
