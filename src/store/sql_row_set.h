@@ -96,6 +96,29 @@ class RowSet {
     return out;
   }
 
+  // "INSERT INTO <into> <rows>": `into` names the table and its columns, the set's first and
+  // then those of `constants` (SQL literals, the same for every row: "'WAITING'"). On
+  // SQLite each row is "($1, ..., <constants>)" with no CAST, as the table's columns type
+  // what goes in.
+  std::string insert(absl::string_view into, absl::string_view constants, P& params) const {
+    const absl::string_view tail = constants.empty() ? "" : ", ";
+    if (arrays_) {
+      std::string select = sql(params);  // "SELECT * FROM unnest(...)"
+      return absl::StrCat("INSERT INTO ", into, " SELECT *", tail, constants,
+                          select.substr(std::string_view("SELECT *").size()));
+    }
+    std::string out = absl::StrCat("INSERT INTO ", into, " VALUES ");
+    for (size_t r = 0; r < rows_; ++r) {
+      absl::StrAppend(&out, r == 0 ? "(" : ", (");
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        params.push_back(columns_[c][r]);
+        absl::StrAppend(&out, c == 0 ? "$" : ", $", params.size());
+      }
+      absl::StrAppend(&out, tail, constants, ")");
+    }
+    return out;
+  }
+
  private:
   bool arrays_;
   std::vector<std::string> types_;

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <regex>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,53 @@ using namespace sql_util;  // NOLINT(build/namespaces): this library's own helpe
 
 // ---- jobs -------------------------------------------------------------------------
 
+namespace {
+
+// Rows per INSERT statement: on SQLite a hundred (a placeholder per value, and the same
+// text for every full statement, prepared once); on PostgreSQL, where a column is one
+// array parameter, ten thousand.
+size_t insertChunk(const SqlConnection& db) { return db.dialect() == "postgresql" ? 10'000 : 100; }
+
+// The new jobs that cannot go in, checked before any row is written: the first (in order)
+// whose name a pending job has (in the store, or earlier in `jobs`), or whose group is not
+// one of its show's. Two queries for all the jobs (one round trip on PostgreSQL).
+absl::Status checkNewJobs(SqlConnection& db, const std::vector<NewJob>& jobs) {
+  constexpr size_t kKeys = 1'000;  // keys per query: well under SQLite's parameter limit
+  std::map<std::string, std::string, std::less<>> pending;  // name -> id
+  std::set<std::pair<std::string, std::string>> groups;      // (folder id, show id)
+  for (size_t at = 0; at < jobs.size(); at += kKeys) {
+    const size_t end = std::min(jobs.size(), at + kKeys);
+    std::vector<std::string> names, folders;
+    for (size_t k = at; k < end; ++k) {
+      names.push_back(jobs[k].job.name);
+      folders.push_back(jobs[k].job.group_id);
+    }
+    std::vector<SqlStatement> reads(2);
+    reads[0].sql = absl::StrCat("SELECT name, id FROM job WHERE ",
+                                inSet(db, "name", names, reads[0].params),
+                                " AND state = 'PENDING'");
+    reads[1].sql = absl::StrCat("SELECT id, show_id FROM folder WHERE ",
+                                inSet(db, "id", folders, reads[1].params));
+    ASSIGN_OR_RETURN(auto rows, db.queryAll(reads));
+    for (const auto& r : rows[0]) pending.emplace(r.str(0), r.str(1));
+    for (const auto& r : rows[1]) groups.emplace(r.str(0), r.str(1));
+  }
+  for (const auto& nj : jobs) {
+    const core::Job& j = nj.job;
+    auto [dup, fresh] = pending.emplace(j.name, j.id);
+    if (!fresh)
+      return absl::AlreadyExistsError(absl::StrCat("a pending job named ", j.name,
+                                                   " already exists (id ", dup->second, ")"));
+    // Checked here: a foreign-key failure would read as ALREADY_EXISTS.
+    if (!groups.contains({j.group_id, j.show_id}))
+      return absl::NotFoundError(
+          absl::StrCat("job ", j.name, ": no group ", j.group_id, " in show ", j.show_id));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
   size_t frames = 0;
   for (const auto& nj : jobs) frames += nj.frames.size();
@@ -35,115 +84,101 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
     absl::Cleanup end_bulk = [&] {
       if (bulk) (void)db_->endBulkWrite();
     };
+    RETURN_IF_ERROR(checkNewJobs(*db_, jobs));
+    // Every job's rows go in through execAll (one round trip on PostgreSQL per pipeline of
+    // statements), a pipeline at most kPipeline statements long: jobs, then layers, then
+    // frames, then the frame counts, each table a statement per insertChunk rows.
+    constexpr size_t kPipeline = 32;
+    const size_t chunk = insertChunk(*db_);
+    std::vector<SqlStatement> writes;
+    auto flush = [&]() -> absl::Status {
+      if (writes.empty()) return absl::OkStatus();
+      auto st = db_->execAll(writes).status();
+      writes.clear();
+      return st;
+    };
+    auto write = [&](const RowSet& rows, absl::string_view into,
+                     absl::string_view constants) -> absl::Status {
+      SqlStatement& w = writes.emplace_back();
+      w.sql = rows.insert(into, constants, w.params);
+      return writes.size() < kPipeline ? absl::OkStatus() : flush();
+    };
+    auto job_row_set = [&] {
+      return RowSet(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT",
+                           "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+                           "BIGINT", "BIGINT", "BIGINT", "BIGINT", "TEXT", "BIGINT", "TEXT"});
+    };
+    constexpr absl::string_view kJobInto =
+        "job (id, name, show_id, shot, user_name, email, uid, folder_id, facility, dept, os, "
+        "priority, min_cores, max_cores, min_gpus, max_gpus, max_retries, paused, auto_eat, "
+        "log_dir, start_time, env, state)";
+    RowSet job_rows = job_row_set();
     for (const auto& nj : jobs) {
       const core::Job& j = nj.job;
-      ASSIGN_OR_RETURN(auto dup, db_->query("SELECT id FROM job WHERE name = $1 AND state = "
-                                            "'PENDING'",
-                                            {s(j.name)}));
-      if (!dup.empty())
-        return absl::AlreadyExistsError(absl::StrCat("a pending job named ", j.name,
-                                                     " already exists (id ", dup[0].str(0), ")"));
-      // Checked first: a foreign-key failure would read as ALREADY_EXISTS.
-      ASSIGN_OR_RETURN(auto group,
-                       db_->query("SELECT id FROM folder WHERE id = $1 AND show_id = $2",
-                                  {s(j.group_id), s(j.show_id)}));
-      if (group.empty())
-        return absl::NotFoundError(absl::StrCat("job ", j.name, ": no group ", j.group_id,
-                                                " in show ", j.show_id));
-      // The job's rows go in through execAll (one round trip on PostgreSQL per pipeline
-      // of statements), a pipeline at most kPipeline statements long.
-      constexpr size_t kPipeline = 32;
-      std::vector<SqlStatement> writes;
-      auto write = [&](std::string sql, P params) -> absl::Status {
-        writes.push_back(SqlStatement{std::move(sql), std::move(params)});
-        if (writes.size() < kPipeline) return absl::OkStatus();
-        auto st = db_->execAll(writes).status();
-        writes.clear();
-        return st;
-      };
-      RETURN_IF_ERROR(
-          write(
-                 "INSERT INTO job (id, name, show_id, shot, user_name, email, uid, folder_id, "
-                 "facility, dept, os, priority, min_cores, max_cores, min_gpus, max_gpus, "
-                 "max_retries, paused, auto_eat, state, log_dir, start_time, env) VALUES ($1, $2, "
-                 "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-                 "'PENDING', $20, $21, $22)",
-                 {s(j.id),          s(j.name),          s(j.show_id),  s(j.shot),
-                  s(j.user),        s(j.email),         i(j.uid),      s(j.group_id),
-                  s(j.facility),    s(j.department),    s(j.os),       i(j.priority),
-                  i(j.min_cores),   i(j.max_cores),     i(j.min_gpus), i(j.max_gpus),
-                  i(j.max_retries), b(j.paused),        b(j.auto_eat), s(j.log_dir),
-                  i(j.start_time),  s(encodeMap(j.env))}));
-      for (const auto& l : nj.layers) {
-        RETURN_IF_ERROR(
-            write(
-                   "INSERT INTO layer (id, job_id, name, type, command, frame_range, chunk_size, "
-                   "dispatch_order, min_cores, max_cores, threadable, min_memory, min_gpus, "
-                   "max_gpus, min_gpu_memory, tags, services, limits, timeout, timeout_llu, env, "
-                   "outputs, slots_required) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                   "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
-                   {s(l.id),
-                    s(j.id),
-                    s(l.name),
-                    s(core::toString(l.type)),
-                    s(l.command),
-                    s(l.range),
-                    i(l.chunk_size),
-                    i(l.dispatch_order),
-                    i(l.min_cores),
-                    i(l.max_cores),
-                    b(l.threadable),
-                    i(l.min_memory),
-                    i(l.min_gpus),
-                    i(l.max_gpus),
-                    i(l.min_gpu_memory),
-                    s(joinList(l.tags)),
-                    s(joinList(l.services)),
-                    s(joinList(l.limits)),
-                    i(l.timeout_min),
-                    i(l.timeout_llu_min),
-                    s(encodeMap(l.env)),
-                    s(joinList(l.outputs)),
-                    i(l.slots_required)}));
-      }
-      // Frames go in by the hundred: one statement (one round trip to a database server)
-      // per batch, not per frame.
-      constexpr size_t kFrameBatch = 100;
-      auto insert_sql = [](size_t n) {
-        std::string sql =
-            "INSERT INTO frame (id, job_id, layer_id, name, number, state, dispatch_order) VALUES ";
-        for (size_t k = 0; k < n; ++k) {
-          const size_t p = k * 6;
-          absl::StrAppend(&sql, k ? ", " : "", "($", p + 1, ", $", p + 2, ", $", p + 3, ", $",
-                          p + 4, ", $", p + 5, ", 'WAITING', $", p + 6, ")");
-        }
-        return sql;
-      };
-      const std::string full_batch_sql = insert_sql(kFrameBatch);
-      std::map<std::string, int64_t> per_layer;
-      for (size_t at = 0; at < nj.frames.size(); at += kFrameBatch) {
-        const size_t n = std::min(kFrameBatch, nj.frames.size() - at);
-        P params;
-        params.reserve(n * 6);
-        for (size_t k = 0; k < n; ++k) {
-          const core::Frame& f = nj.frames[at + k];
-          params.push_back(s(f.id));
-          params.push_back(s(j.id));
-          params.push_back(s(f.layer_id));
-          params.push_back(s(f.name));
-          params.push_back(i(f.number));
-          params.push_back(i(f.dispatch_order));
-          ++per_layer[f.layer_id];
-        }
-        RETURN_IF_ERROR(write(n == kFrameBatch ? full_batch_sql : insert_sql(n), std::move(params)));
-      }
-      // The first counts; state changes are counted by the frame_count_state trigger.
-      for (const auto& [layer_id, n] : per_layer)
-        RETURN_IF_ERROR(write("INSERT INTO frame_count (layer_id, job_id, state, n) VALUES "
-                              "($1, $2, 'WAITING', $3)",
-                              {s(layer_id), s(j.id), i(n)}));
-      if (!writes.empty()) RETURN_IF_ERROR(db_->execAll(writes).status());
+      job_rows.add({s(j.id), s(j.name), s(j.show_id), s(j.shot), s(j.user), s(j.email), i(j.uid),
+                    s(j.group_id), s(j.facility), s(j.department), s(j.os), i(j.priority),
+                    i(j.min_cores), i(j.max_cores), i(j.min_gpus), i(j.max_gpus),
+                    i(j.max_retries), b(j.paused), b(j.auto_eat), s(j.log_dir), i(j.start_time),
+                    s(encodeMap(j.env))});
+      if (job_rows.rows() < chunk) continue;
+      RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'"));
+      job_rows = job_row_set();
     }
+    if (job_rows.rows() > 0) RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'"));
+
+    auto layer_row_set = [&] {
+      return RowSet(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT",
+                           "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+                           "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "BIGINT"});
+    };
+    constexpr absl::string_view kLayerInto =
+        "layer (id, job_id, name, type, command, frame_range, chunk_size, dispatch_order, "
+        "min_cores, max_cores, threadable, min_memory, min_gpus, max_gpus, min_gpu_memory, "
+        "tags, services, limits, timeout, timeout_llu, env, outputs, slots_required)";
+    RowSet layer_rows = layer_row_set();
+    for (const auto& nj : jobs)
+      for (const auto& l : nj.layers) {
+        layer_rows.add({s(l.id), s(nj.job.id), s(l.name), s(core::toString(l.type)),
+                        s(l.command), s(l.range), i(l.chunk_size), i(l.dispatch_order),
+                        i(l.min_cores), i(l.max_cores), b(l.threadable), i(l.min_memory),
+                        i(l.min_gpus), i(l.max_gpus), i(l.min_gpu_memory), s(joinList(l.tags)),
+                        s(joinList(l.services)), s(joinList(l.limits)), i(l.timeout_min),
+                        i(l.timeout_llu_min), s(encodeMap(l.env)), s(joinList(l.outputs)),
+                        i(l.slots_required)});
+        if (layer_rows.rows() < chunk) continue;
+        RETURN_IF_ERROR(write(layer_rows, kLayerInto, ""));
+        layer_rows = layer_row_set();
+      }
+    if (layer_rows.rows() > 0) RETURN_IF_ERROR(write(layer_rows, kLayerInto, ""));
+
+    auto frame_row_set = [&] {
+      return RowSet(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT"});
+    };
+    constexpr absl::string_view kFrameInto =
+        "frame (id, job_id, layer_id, name, number, dispatch_order, state)";
+    RowSet frame_rows = frame_row_set();
+    // The first counts (a row per layer); state changes are counted as they happen.
+    std::vector<std::tuple<std::string, std::string, int64_t>> counts;  // layer, job, frames
+    for (const auto& nj : jobs) {
+      std::map<std::string, int64_t> per_layer;
+      for (const core::Frame& f : nj.frames) {
+        frame_rows.add({s(f.id), s(nj.job.id), s(f.layer_id), s(f.name), i(f.number),
+                        i(f.dispatch_order)});
+        ++per_layer[f.layer_id];
+        if (frame_rows.rows() < chunk) continue;
+        RETURN_IF_ERROR(write(frame_rows, kFrameInto, "'WAITING'"));
+        frame_rows = frame_row_set();
+      }
+      for (const auto& [layer_id, n] : per_layer) counts.emplace_back(layer_id, nj.job.id, n);
+    }
+    if (frame_rows.rows() > 0) RETURN_IF_ERROR(write(frame_rows, kFrameInto, "'WAITING'"));
+    for (size_t at = 0; at < counts.size(); at += chunk) {
+      RowSet rows(*db_, {"TEXT", "TEXT", "BIGINT"});
+      for (size_t k = at; k < std::min(counts.size(), at + chunk); ++k)
+        rows.add({s(std::get<0>(counts[k])), s(std::get<1>(counts[k])), i(std::get<2>(counts[k]))});
+      RETURN_IF_ERROR(write(rows, "frame_count (layer_id, job_id, n, state)", "'WAITING'"));
+    }
+    RETURN_IF_ERROR(flush());
     for (const auto& nj : jobs)
       for (const auto& d : nj.depends) RETURN_IF_ERROR(addDepend(*db_, d));
     return absl::OkStatus();
