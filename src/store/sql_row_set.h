@@ -62,17 +62,18 @@ class RowSet {
   RowSet(const SqlConnection& db, std::vector<std::string> types)
       : arrays_(db.dialect() == "postgresql"), types_(std::move(types)), columns_(types_.size()) {}
 
-  // One row: its values in column order, as many as there are columns.
-  void add(std::vector<SqlValue> row) {
-    for (size_t c = 0; c < columns_.size() && c < row.size(); ++c)
-      columns_[c].push_back(std::move(row[c]));
+  // One row: its values in column order, one per column (more are ignored).
+  template <typename... V>
+  void add(V&&... values) {
+    size_t c = 0;
+    ((c < columns_.size() ? (void)columns_[c++].emplace_back(std::forward<V>(values)) : void()), ...);
     ++rows_;
   }
   size_t rows() const { return rows_; }
 
   // The row source's SQL; its parameters are appended to `params` (numbered after those
-  // already there).
-  std::string sql(P& params) const {
+  // already there). The values move into `params`: sql() or insert() once per set.
+  std::string sql(P& params) {
     std::string out;
     if (arrays_) {
       out = "SELECT * FROM unnest(";
@@ -88,7 +89,7 @@ class RowSet {
     for (size_t r = 0; r < rows_; ++r) {
       absl::StrAppend(&out, r == 0 ? "(" : ", (");
       for (size_t c = 0; c < columns_.size(); ++c) {
-        params.push_back(columns_[c][r]);
+        params.push_back(std::move(columns_[c][r]));
         absl::StrAppend(&out, c == 0 ? "" : ", ", "CAST($", params.size(), " AS ", types_[c], ")");
       }
       out += ")";
@@ -100,7 +101,7 @@ class RowSet {
   // then those of `constants` (SQL literals, the same for every row: "'WAITING'"). On
   // SQLite each row is "($1, ..., <constants>)" with no CAST, as the table's columns type
   // what goes in.
-  std::string insert(absl::string_view into, absl::string_view constants, P& params) const {
+  std::string insert(absl::string_view into, absl::string_view constants, P& params) {
     const absl::string_view tail = constants.empty() ? "" : ", ";
     if (arrays_) {
       std::string select = sql(params);  // "SELECT * FROM unnest(...)"
@@ -111,7 +112,7 @@ class RowSet {
     for (size_t r = 0; r < rows_; ++r) {
       absl::StrAppend(&out, r == 0 ? "(" : ", (");
       for (size_t c = 0; c < columns_.size(); ++c) {
-        params.push_back(columns_[c][r]);
+        params.push_back(std::move(columns_[c][r]));
         absl::StrAppend(&out, c == 0 ? "$" : ", $", params.size());
       }
       absl::StrAppend(&out, tail, constants, ")");

@@ -23,8 +23,8 @@ inline void expectRowSetRoundTrip(SqlConnection& db) {
   RowSet rows(db, {"TEXT", "BIGINT", "TEXT"});
   for (size_t k = 0; k < ids.size(); ++k) {
     SqlValue note = k == 4 ? SqlValue() : SqlValue(ids[k] + "!");  // one NULL
-    rows.add({SqlValue(ids[k]), SqlValue(static_cast<int64_t>(k) * -1'000'000'000'000 + 7),
-              std::move(note)});
+    rows.add(SqlValue(ids[k]), SqlValue(static_cast<int64_t>(k) * -1'000'000'000'000 + 7),
+              std::move(note));
   }
   ASSERT_EQ(rows.rows(), ids.size());
   P params;

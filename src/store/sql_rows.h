@@ -389,7 +389,7 @@ inline SqlStatement changeIdleStatement(
     bool give_back) {
   RowSet rows(db, {"TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT"});
   for (const auto& [id, r] : hosts)
-    rows.add({s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory)});
+    rows.add(s(id), i(r.cores), i(r.memory), i(r.gpus), i(r.gpu_memory));
   SqlStatement st;
   const char* op = give_back ? " + " : " - ";
   st.sql = absl::StrCat(
@@ -437,7 +437,7 @@ inline std::optional<SqlStatement> frameCountStatement(const SqlConnection& db,
   for (const auto& [key, n] : changes) {
     if (n == 0) continue;
     const auto& [layer, job, state] = key;
-    rows.add({SqlValue(layer), SqlValue(job), SqlValue(state), SqlValue(n)});
+    rows.add(SqlValue(layer), SqlValue(job), SqlValue(state), SqlValue(n));
   }
   if (rows.rows() == 0) return std::nullopt;
   SqlStatement st;
@@ -458,7 +458,7 @@ inline std::optional<SqlStatement> layerUsageStatement(
   if (usage.empty()) return std::nullopt;
   RowSet rows(db, {"TEXT", "BIGINT", "BIGINT"});
   for (const auto& [layer, u] : usage)
-    rows.add({SqlValue(layer), SqlValue(u.core_time), SqlValue(u.peak_rss)});
+    rows.add(SqlValue(layer), SqlValue(u.core_time), SqlValue(u.peak_rss));
   SqlStatement st;
   st.sql = absl::StrCat(
       "WITH v (id, core_time, peak_rss) AS (", rows.sql(st.params),

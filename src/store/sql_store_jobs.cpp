@@ -97,7 +97,7 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
       writes.clear();
       return st;
     };
-    auto write = [&](const RowSet& rows, absl::string_view into,
+    auto write = [&](RowSet& rows, absl::string_view into,
                      absl::string_view constants) -> absl::Status {
       SqlStatement& w = writes.emplace_back();
       w.sql = rows.insert(into, constants, w.params);
@@ -115,11 +115,11 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
     RowSet job_rows = job_row_set();
     for (const auto& nj : jobs) {
       const core::Job& j = nj.job;
-      job_rows.add({s(j.id), s(j.name), s(j.show_id), s(j.shot), s(j.user), s(j.email), i(j.uid),
+      job_rows.add(s(j.id), s(j.name), s(j.show_id), s(j.shot), s(j.user), s(j.email), i(j.uid),
                     s(j.group_id), s(j.facility), s(j.department), s(j.os), i(j.priority),
                     i(j.min_cores), i(j.max_cores), i(j.min_gpus), i(j.max_gpus),
                     i(j.max_retries), b(j.paused), b(j.auto_eat), s(j.log_dir), i(j.start_time),
-                    s(encodeMap(j.env))});
+                    s(encodeMap(j.env)));
       if (job_rows.rows() < chunk) continue;
       RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'"));
       job_rows = job_row_set();
@@ -138,13 +138,13 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
     RowSet layer_rows = layer_row_set();
     for (const auto& nj : jobs)
       for (const auto& l : nj.layers) {
-        layer_rows.add({s(l.id), s(nj.job.id), s(l.name), s(core::toString(l.type)),
+        layer_rows.add(s(l.id), s(nj.job.id), s(l.name), s(core::toString(l.type)),
                         s(l.command), s(l.range), i(l.chunk_size), i(l.dispatch_order),
                         i(l.min_cores), i(l.max_cores), b(l.threadable), i(l.min_memory),
                         i(l.min_gpus), i(l.max_gpus), i(l.min_gpu_memory), s(joinList(l.tags)),
                         s(joinList(l.services)), s(joinList(l.limits)), i(l.timeout_min),
                         i(l.timeout_llu_min), s(encodeMap(l.env)), s(joinList(l.outputs)),
-                        i(l.slots_required)});
+                        i(l.slots_required));
         if (layer_rows.rows() < chunk) continue;
         RETURN_IF_ERROR(write(layer_rows, kLayerInto, ""));
         layer_rows = layer_row_set();
@@ -162,8 +162,8 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
     for (const auto& nj : jobs) {
       std::map<std::string, int64_t> per_layer;
       for (const core::Frame& f : nj.frames) {
-        frame_rows.add({s(f.id), s(nj.job.id), s(f.layer_id), s(f.name), i(f.number),
-                        i(f.dispatch_order)});
+        frame_rows.add(s(f.id), s(nj.job.id), s(f.layer_id), s(f.name), i(f.number),
+                        i(f.dispatch_order));
         ++per_layer[f.layer_id];
         if (frame_rows.rows() < chunk) continue;
         RETURN_IF_ERROR(write(frame_rows, kFrameInto, "'WAITING'"));
@@ -175,7 +175,7 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
     for (size_t at = 0; at < counts.size(); at += chunk) {
       RowSet rows(*db_, {"TEXT", "TEXT", "BIGINT"});
       for (size_t k = at; k < std::min(counts.size(), at + chunk); ++k)
-        rows.add({s(std::get<0>(counts[k])), s(std::get<1>(counts[k])), i(std::get<2>(counts[k]))});
+        rows.add(s(std::get<0>(counts[k])), s(std::get<1>(counts[k])), i(std::get<2>(counts[k])));
       RETURN_IF_ERROR(write(rows, "frame_count (layer_id, job_id, n, state)", "'WAITING'"));
     }
     RETURN_IF_ERROR(flush());
