@@ -1,12 +1,13 @@
 // Internal to the store library: many rows, or many keys, handed to one statement.
 //
 // SQLite takes them as placeholders, one per value: "VALUES (CAST($1 AS TEXT), ...), (...)"
-// and "id IN ($1, $2, ...)". On PostgreSQL each column goes as one array parameter:
-// "SELECT * FROM unnest($1::text[], $2::bigint[])" and "id = ANY($1::text[])". There the
-// statement's text, and so its prepared statement and cached plan, is the same whatever the
-// number of rows; with a placeholder per value each new row count was parsed and planned
-// anew, and the executor set up an expression per value at every run (a third of the
-// server's work for a booking or a completion; PERFORMANCE.md).
+// and "id IN ($1, $2, ...)". On PostgreSQL a set of kArraysFrom or more goes as one array
+// parameter per column: "SELECT * FROM unnest($1::text[], $2::bigint[])" and
+// "id = ANY($1::text[])". There the statement's text, and so its prepared statement and
+// cached plan, is the same whatever the number of rows; with a placeholder per value each
+// new row count was parsed and planned anew, and the executor set up an expression per
+// value at every run (a third of the server's work for a booking or a completion;
+// PERFORMANCE.md).
 //
 // Include only from SqlStore's own .cpp files, after sql_util.h.
 #pragma once
@@ -23,6 +24,13 @@
 #include "store/sql_util.h"
 
 namespace cue::store::sql_util {
+
+// On PostgreSQL, sets of at least this many rows or keys go as arrays; smaller ones as
+// placeholders, as on SQLite. The planner takes an array parameter for ten elements: a
+// statement given fewer (a completion batch's one or two hosts, its few layers) looked
+// cheaper planned for its own values, and PostgreSQL planned it again at every run. With
+// placeholders each small count has its own text, planned once.
+inline constexpr size_t kArraysFrom = 10;
 
 // One value as an element of a PostgreSQL array literal: NULL, a number, or a string in
 // double quotes with its quotes and backslashes escaped.
@@ -60,7 +68,7 @@ inline std::string arrayLiteral(const std::vector<SqlValue>& values) {
 class RowSet {
  public:
   RowSet(const SqlConnection& db, std::vector<std::string> types)
-      : arrays_(db.dialect() == "postgresql"), types_(std::move(types)), columns_(types_.size()) {}
+      : postgres_(db.dialect() == "postgresql"), types_(std::move(types)), columns_(types_.size()) {}
 
   // One row: its values in column order, one per column (more are ignored).
   template <typename... V>
@@ -75,7 +83,7 @@ class RowSet {
   // already there). The values move into `params`: sql() or insert() once per set.
   std::string sql(P& params) {
     std::string out;
-    if (arrays_) {
+    if (arrays()) {
       out = "SELECT * FROM unnest(";
       for (size_t c = 0; c < columns_.size(); ++c) {
         params.emplace_back(std::in_place_type<std::string>, arrayLiteral(columns_[c]));
@@ -103,7 +111,7 @@ class RowSet {
   // what goes in.
   std::string insert(absl::string_view into, absl::string_view constants, P& params) {
     const absl::string_view tail = constants.empty() ? "" : ", ";
-    if (arrays_) {
+    if (arrays()) {
       std::string select = sql(params);  // "SELECT * FROM unnest(...)"
       return absl::StrCat("INSERT INTO ", into, " SELECT *", tail, constants,
                           select.substr(std::string_view("SELECT *").size()));
@@ -121,7 +129,9 @@ class RowSet {
   }
 
  private:
-  bool arrays_;
+  bool arrays() const { return postgres_ && rows_ >= kArraysFrom; }
+
+  bool postgres_;
   std::vector<std::string> types_;
   std::vector<std::vector<SqlValue>> columns_;
   size_t rows_ = 0;
@@ -131,7 +141,7 @@ class RowSet {
 // keys (not empty); the parameters appended to `params`.
 inline std::string inSet(const SqlConnection& db, absl::string_view column,
                          const std::vector<std::string>& keys, P& params) {
-  if (db.dialect() == "postgresql") {
+  if (db.dialect() == "postgresql" && keys.size() >= kArraysFrom) {
     std::vector<SqlValue> values(keys.begin(), keys.end());
     params.emplace_back(std::in_place_type<std::string>, arrayLiteral(values));
     return absl::StrCat(column, " = ANY($", params.size(), "::text[])");

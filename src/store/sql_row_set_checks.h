@@ -1,5 +1,6 @@
 // Test helper shared by the SQLite and PostgreSQL test programs: rows written through a
-// RowSet and read back through inSet come back exactly as given, whatever their text holds.
+// RowSet and read back through inSet come back exactly as given, whatever their text holds,
+// in sets large enough for PostgreSQL's arrays (kArraysFrom) and in small ones.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -19,7 +20,9 @@ inline void expectRowSetRoundTrip(SqlConnection& db) {
   // spaces at the ends, an empty string, the word NULL, a newline, non-ASCII.
   const std::vector<std::string> ids = {"a\"b",   "back\\slash", "{brace},comma", " spaced ",
                                         "",       "NULL",        "new\nline",     "caf\xc3\xa9",
-                                        "plain"};
+                                        "plain",  "comma,",      "}",             "\\\"",
+                                        "'quote'"};
+  static_assert(kArraysFrom <= 13, "the set below must be large enough for arrays");
   RowSet rows(db, {"TEXT", "BIGINT", "TEXT"});
   for (size_t k = 0; k < ids.size(); ++k) {
     SqlValue note = k == 4 ? SqlValue() : SqlValue(ids[k] + "!");  // one NULL
@@ -33,6 +36,14 @@ inline void expectRowSetRoundTrip(SqlConnection& db) {
   auto inserted = db.exec(insert, params);
   ASSERT_TRUE(inserted.ok()) << inserted.status() << "\n" << insert;
   EXPECT_EQ(*inserted, static_cast<int64_t>(ids.size()));
+  // A small set (placeholders on both backends) into the same table.
+  RowSet few(db, {"TEXT", "BIGINT", "TEXT"});
+  few.add(SqlValue(std::string("few \"1\"")), SqlValue(int64_t{1}), SqlValue());
+  few.add(SqlValue(std::string("few {2}")), SqlValue(int64_t{2}), SqlValue(std::string("x")));
+  P few_params;
+  auto few_inserted = db.exec(few.insert("row_set_t (id, n, note)", "", few_params), few_params);
+  ASSERT_TRUE(few_inserted.ok()) << few_inserted.status();
+  EXPECT_EQ(*few_inserted, 2);
   ASSERT_TRUE(db.commit().ok());
 
   // All of them by key, and a subset: each row exactly as written.
