@@ -105,34 +105,45 @@ TEST(PostgresRestartTest, StoreAnswersUnavailableWhileTheServerIsDownAndResumesA
   EXPECT_TRUE((*store)->createShow("after").ok());
 }
 
+// A connection to a new database of the run's shared server, dropped after the test.
+class PgConnectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    cluster_ = sharedPgTestCluster(&why);
+    if (cluster_ == nullptr) GTEST_SKIP() << "PostgreSQL is not available here: " << why;
+    auto url = cluster_->createDatabase();
+    ASSERT_TRUE(url.ok()) << url.status();
+    url_ = *url;
+    auto db = PgConnection::open(url_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(db).value();
+  }
+  void TearDown() override {
+    db_.reset();
+    if (!url_.empty()) {
+      EXPECT_TRUE(cluster_->dropDatabase(url_).ok());
+    }
+  }
+  PgConnection& pg() { return *db_; }
+
+ private:
+  PgTestCluster* cluster_ = nullptr;
+  std::string url_;
+  std::unique_ptr<PgConnection> db_;
+};
+
 // Rows handed to one statement as arrays (RowSet: unnest) and keys (inSet: = ANY) keep
 // their text exactly: quotes, backslashes, braces, commas, NULL.
-TEST(PgConnectionTest, RowSetRowsAndKeysComeBackAsWritten) {
-  std::string why;
-  PgTestCluster* cluster = sharedPgTestCluster(&why);
-  if (cluster == nullptr) GTEST_SKIP() << "PostgreSQL is not available here: " << why;
-  auto url = cluster->createDatabase();
-  ASSERT_TRUE(url.ok()) << url.status();
-  {
-    auto db = PgConnection::open(*url);
-    ASSERT_TRUE(db.ok()) << db.status();
-    sql_util::expectRowSetRoundTrip(**db);
-  }
-  EXPECT_TRUE(cluster->dropDatabase(*url).ok());
+TEST_F(PgConnectionTest, RowSetRowsAndKeysComeBackAsWritten) {
+  sql_util::expectRowSetRoundTrip(pg());
 }
 
 // execAll (and queryAll) send their statements as one pipeline (with the transaction's BEGIN, and the
 // preparation of those not prepared yet). A statement that fails stops those after it, its
 // transaction rolls back whole, and the connection serves the next transaction.
-TEST(PgConnectionTest, ExecAllStopsAtTheFirstFailureAndTheConnectionGoesOn) {
-  std::string why;
-  PgTestCluster* cluster = sharedPgTestCluster(&why);
-  if (cluster == nullptr) GTEST_SKIP() << "PostgreSQL is not available here: " << why;
-  auto url = cluster->createDatabase();
-  ASSERT_TRUE(url.ok()) << url.status();
-  auto db = PgConnection::open(*url);
-  ASSERT_TRUE(db.ok()) << db.status();
-  PgConnection& pg = **db;
+TEST_F(PgConnectionTest, ExecAllStopsAtTheFirstFailureAndTheConnectionGoesOn) {
+  PgConnection& pg = this->pg();
   ASSERT_TRUE(pg.execScript("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)").ok());
   const std::string insert = "INSERT INTO t (id, note) VALUES ($1, $2)";
   auto count = [&]() {
@@ -171,7 +182,6 @@ TEST(PgConnectionTest, ExecAllStopsAtTheFirstFailureAndTheConnectionGoesOn) {
   EXPECT_FALSE(bad.ok());
   ASSERT_TRUE(pg.rollback().ok());
   EXPECT_EQ(count(), 2);
-  ASSERT_TRUE(cluster->dropDatabase(*url).ok());
 }
 
 }  // namespace
