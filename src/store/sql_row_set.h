@@ -70,11 +70,13 @@ class RowSet {
   RowSet(const SqlConnection& db, std::vector<std::string> types)
       : postgres_(db.dialect() == "postgresql"), types_(std::move(types)), columns_(types_.size()) {}
 
-  // One row: its values in column order, one per column (more are ignored).
+  // One row: its values in column order, one per column (missing ones are NULL, more are
+  // ignored: every column keeps a value per row).
   template <typename... V>
   void add(V&&... values) {
     size_t c = 0;
     ((c < columns_.size() ? (void)columns_[c++].emplace_back(std::forward<V>(values)) : void()), ...);
+    for (; c < columns_.size(); ++c) columns_[c].emplace_back();
     ++rows_;
   }
   size_t rows() const { return rows_; }
