@@ -82,29 +82,11 @@ class RowSet {
   size_t rows() const { return rows_; }
 
   // The row source's SQL; its parameters are appended to `params` (numbered after those
-  // already there). The values move into `params`: sql() or insert() once per set.
+  // already there). The values move into `params`, and the set is empty again after
+  // sql() or insert(), ready for the next rows.
   std::string sql(P& params) {
-    std::string out;
-    if (arrays()) {
-      out = "SELECT * FROM unnest(";
-      for (size_t c = 0; c < columns_.size(); ++c) {
-        params.emplace_back(std::in_place_type<std::string>, arrayLiteral(columns_[c]));
-        absl::StrAppend(&out, c == 0 ? "$" : ", $", params.size(), "::",
-                        absl::AsciiStrToLower(types_[c]), "[]");
-      }
-      out += ")";
-      return out;
-    }
-    out = "VALUES ";
-    for (size_t r = 0; r < rows_; ++r) {
-      absl::StrAppend(&out, r == 0 ? "(" : ", (");
-      for (size_t c = 0; c < columns_.size(); ++c) {
-        params.push_back(std::move(columns_[c][r]));
-        absl::StrAppend(&out, c == 0 ? "" : ", ", "CAST($", params.size(), " AS ", types_[c], ")");
-      }
-      out += ")";
-    }
-    return out;
+    if (arrays()) return absl::StrCat("SELECT * FROM ", take(params, /*cast=*/true, ""));
+    return absl::StrCat("VALUES ", take(params, /*cast=*/true, ""));
   }
 
   // "INSERT INTO <into> <rows>": `into` names the table and its columns, the set's first and
@@ -112,26 +94,46 @@ class RowSet {
   // SQLite each row is "($1, ..., <constants>)" with no CAST, as the table's columns type
   // what goes in.
   std::string insert(absl::string_view into, absl::string_view constants, P& params) {
-    const absl::string_view tail = constants.empty() ? "" : ", ";
-    if (arrays()) {
-      std::string select = sql(params);  // "SELECT * FROM unnest(...)"
-      return absl::StrCat("INSERT INTO ", into, " SELECT *", tail, constants,
-                          select.substr(std::string_view("SELECT *").size()));
-    }
-    std::string out = absl::StrCat("INSERT INTO ", into, " VALUES ");
-    for (size_t r = 0; r < rows_; ++r) {
-      absl::StrAppend(&out, r == 0 ? "(" : ", (");
-      for (size_t c = 0; c < columns_.size(); ++c) {
-        params.push_back(std::move(columns_[c][r]));
-        absl::StrAppend(&out, c == 0 ? "$" : ", $", params.size());
-      }
-      absl::StrAppend(&out, tail, constants, ")");
-    }
-    return out;
+    const absl::string_view sep = constants.empty() ? "" : ", ";
+    if (arrays())
+      return absl::StrCat("INSERT INTO ", into, " SELECT *", sep, constants, " FROM ",
+                          take(params, /*cast=*/false, ""));
+    return absl::StrCat("INSERT INTO ", into, " VALUES ", take(params, /*cast=*/false, constants));
   }
 
  private:
   bool arrays() const { return postgres_ && rows_ >= kArraysFrom; }
+
+  // Moves the values into `params` and empties the set. Arrays: "unnest($1::text[], ...)";
+  // otherwise rows "($1, ..., <constants>), (...)", each value CAST to its type if `cast`.
+  std::string take(P& params, bool cast, absl::string_view constants) {
+    std::string out;
+    if (arrays()) {
+      out = "unnest(";
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        params.emplace_back(std::in_place_type<std::string>, arrayLiteral(columns_[c]));
+        absl::StrAppend(&out, c == 0 ? "$" : ", $", params.size(), "::",
+                        absl::AsciiStrToLower(types_[c]), "[]");
+      }
+      out += ")";
+    } else {
+      for (size_t r = 0; r < rows_; ++r) {
+        absl::StrAppend(&out, r == 0 ? "(" : ", (");
+        for (size_t c = 0; c < columns_.size(); ++c) {
+          params.push_back(std::move(columns_[c][r]));
+          absl::StrAppend(&out, c == 0 ? "" : ", ");
+          if (cast)
+            absl::StrAppend(&out, "CAST($", params.size(), " AS ", types_[c], ")");
+          else
+            absl::StrAppend(&out, "$", params.size());
+        }
+        absl::StrAppend(&out, constants.empty() ? "" : ", ", constants, ")");
+      }
+    }
+    for (auto& column : columns_) column.clear();
+    rows_ = 0;
+    return out;
+  }
 
   bool postgres_;
   std::vector<std::string> types_;

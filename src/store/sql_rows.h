@@ -441,8 +441,7 @@ inline std::optional<SqlStatement> frameCountStatement(const SqlConnection& db,
   }
   if (rows.rows() == 0) return std::nullopt;
   SqlStatement st;
-  st.sql = absl::StrCat("INSERT INTO frame_count (layer_id, job_id, state, n) ",
-                        rows.sql(st.params),
+  st.sql = absl::StrCat(rows.insert("frame_count (layer_id, job_id, state, n)", "", st.params),
                         " ON CONFLICT (layer_id, state) DO UPDATE SET n = frame_count.n + "
                         "EXCLUDED.n");
   return st;

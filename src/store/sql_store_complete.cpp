@@ -138,10 +138,10 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
                       i(a.max_rss));
   }
   SqlStatement& history = statements.emplace_back();
-  history.sql = absl::StrCat(
-      "INSERT INTO frame_history (id, frame_id, job_id, proc_id, host_name, cores, "
-      "reserved_memory, start_time, stop_time, exit_status, exit_signal, max_rss) ",
-      history_rows.sql(history.params));
+  history.sql = history_rows.insert(
+      "frame_history (id, frame_id, job_id, proc_id, host_name, cores, reserved_memory, "
+      "start_time, stop_time, exit_status, exit_signal, max_rss)",
+      "", history.params);
   RowSet frame_rows(db, {"TEXT", "TEXT", "INTEGER", "INTEGER", "INTEGER", "BIGINT", "BIGINT",
                          "BIGINT", "TEXT", "BIGINT", "BIGINT"});
   for (const auto& a : chunk) {

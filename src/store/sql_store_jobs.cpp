@@ -6,7 +6,6 @@
 #include <regex>
 #include <map>
 #include <set>
-#include <tuple>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
@@ -97,87 +96,73 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
       writes.clear();
       return st;
     };
-    auto write = [&](RowSet& rows, absl::string_view into,
-                     absl::string_view constants) -> absl::Status {
+    // Writes `rows` once they are `at_least` (a full statement, or 1 for what is left).
+    auto write = [&](RowSet& rows, absl::string_view into, absl::string_view constants,
+                     size_t at_least) -> absl::Status {
+      if (rows.rows() == 0 || rows.rows() < at_least) return absl::OkStatus();
       SqlStatement& w = writes.emplace_back();
       w.sql = rows.insert(into, constants, w.params);
       return writes.size() < kPipeline ? absl::OkStatus() : flush();
-    };
-    auto job_row_set = [&] {
-      return RowSet(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT",
-                           "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
-                           "BIGINT", "BIGINT", "BIGINT", "BIGINT", "TEXT", "BIGINT", "TEXT"});
     };
     constexpr absl::string_view kJobInto =
         "job (id, name, show_id, shot, user_name, email, uid, folder_id, facility, dept, os, "
         "priority, min_cores, max_cores, min_gpus, max_gpus, max_retries, paused, auto_eat, "
         "log_dir, start_time, env, state)";
-    RowSet job_rows = job_row_set();
+    RowSet job_rows(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT",
+                           "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+                           "BIGINT", "BIGINT", "BIGINT", "BIGINT", "TEXT", "BIGINT", "TEXT"});
     for (const auto& nj : jobs) {
       const core::Job& j = nj.job;
       job_rows.add(s(j.id), s(j.name), s(j.show_id), s(j.shot), s(j.user), s(j.email), i(j.uid),
-                    s(j.group_id), s(j.facility), s(j.department), s(j.os), i(j.priority),
-                    i(j.min_cores), i(j.max_cores), i(j.min_gpus), i(j.max_gpus),
-                    i(j.max_retries), b(j.paused), b(j.auto_eat), s(j.log_dir), i(j.start_time),
-                    s(encodeMap(j.env)));
-      if (job_rows.rows() < chunk) continue;
-      RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'"));
-      job_rows = job_row_set();
+                   s(j.group_id), s(j.facility), s(j.department), s(j.os), i(j.priority),
+                   i(j.min_cores), i(j.max_cores), i(j.min_gpus), i(j.max_gpus),
+                   i(j.max_retries), b(j.paused), b(j.auto_eat), s(j.log_dir), i(j.start_time),
+                   s(encodeMap(j.env)));
+      RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'", chunk));
     }
-    if (job_rows.rows() > 0) RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'"));
+    RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'", 1));
 
-    auto layer_row_set = [&] {
-      return RowSet(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT",
-                           "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
-                           "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "BIGINT"});
-    };
     constexpr absl::string_view kLayerInto =
         "layer (id, job_id, name, type, command, frame_range, chunk_size, dispatch_order, "
         "min_cores, max_cores, threadable, min_memory, min_gpus, max_gpus, min_gpu_memory, "
         "tags, services, limits, timeout, timeout_llu, env, outputs, slots_required)";
-    RowSet layer_rows = layer_row_set();
+    RowSet layer_rows(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT",
+                             "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+                             "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "BIGINT"});
     for (const auto& nj : jobs)
       for (const auto& l : nj.layers) {
         layer_rows.add(s(l.id), s(nj.job.id), s(l.name), s(core::toString(l.type)),
-                        s(l.command), s(l.range), i(l.chunk_size), i(l.dispatch_order),
-                        i(l.min_cores), i(l.max_cores), b(l.threadable), i(l.min_memory),
-                        i(l.min_gpus), i(l.max_gpus), i(l.min_gpu_memory), s(joinList(l.tags)),
-                        s(joinList(l.services)), s(joinList(l.limits)), i(l.timeout_min),
-                        i(l.timeout_llu_min), s(encodeMap(l.env)), s(joinList(l.outputs)),
-                        i(l.slots_required));
-        if (layer_rows.rows() < chunk) continue;
-        RETURN_IF_ERROR(write(layer_rows, kLayerInto, ""));
-        layer_rows = layer_row_set();
+                       s(l.command), s(l.range), i(l.chunk_size), i(l.dispatch_order),
+                       i(l.min_cores), i(l.max_cores), b(l.threadable), i(l.min_memory),
+                       i(l.min_gpus), i(l.max_gpus), i(l.min_gpu_memory), s(joinList(l.tags)),
+                       s(joinList(l.services)), s(joinList(l.limits)), i(l.timeout_min),
+                       i(l.timeout_llu_min), s(encodeMap(l.env)), s(joinList(l.outputs)),
+                       i(l.slots_required));
+        RETURN_IF_ERROR(write(layer_rows, kLayerInto, "", chunk));
       }
-    if (layer_rows.rows() > 0) RETURN_IF_ERROR(write(layer_rows, kLayerInto, ""));
+    RETURN_IF_ERROR(write(layer_rows, kLayerInto, "", 1));
 
-    auto frame_row_set = [&] {
-      return RowSet(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT"});
-    };
     constexpr absl::string_view kFrameInto =
         "frame (id, job_id, layer_id, name, number, dispatch_order, state)";
-    RowSet frame_rows = frame_row_set();
+    constexpr absl::string_view kCountInto = "frame_count (layer_id, job_id, n, state)";
+    RowSet frame_rows(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT"});
     // The first counts (a row per layer); state changes are counted as they happen.
-    std::vector<std::tuple<std::string, std::string, int64_t>> counts;  // layer, job, frames
+    RowSet count_rows(*db_, {"TEXT", "TEXT", "BIGINT"});
     for (const auto& nj : jobs) {
       std::map<std::string, int64_t> per_layer;
       for (const core::Frame& f : nj.frames) {
         frame_rows.add(s(f.id), s(nj.job.id), s(f.layer_id), s(f.name), i(f.number),
-                        i(f.dispatch_order));
+                       i(f.dispatch_order));
         ++per_layer[f.layer_id];
-        if (frame_rows.rows() < chunk) continue;
-        RETURN_IF_ERROR(write(frame_rows, kFrameInto, "'WAITING'"));
-        frame_rows = frame_row_set();
+        RETURN_IF_ERROR(write(frame_rows, kFrameInto, "'WAITING'", chunk));
       }
-      for (const auto& [layer_id, n] : per_layer) counts.emplace_back(layer_id, nj.job.id, n);
+      for (const auto& [layer_id, n] : per_layer) {
+        count_rows.add(s(layer_id), s(nj.job.id), i(n));
+        RETURN_IF_ERROR(write(count_rows, kCountInto, "'WAITING'", chunk));
+      }
     }
-    if (frame_rows.rows() > 0) RETURN_IF_ERROR(write(frame_rows, kFrameInto, "'WAITING'"));
-    for (size_t at = 0; at < counts.size(); at += chunk) {
-      RowSet rows(*db_, {"TEXT", "TEXT", "BIGINT"});
-      for (size_t k = at; k < std::min(counts.size(), at + chunk); ++k)
-        rows.add(s(std::get<0>(counts[k])), s(std::get<1>(counts[k])), i(std::get<2>(counts[k])));
-      RETURN_IF_ERROR(write(rows, "frame_count (layer_id, job_id, n, state)", "'WAITING'"));
-    }
+    RETURN_IF_ERROR(write(frame_rows, kFrameInto, "'WAITING'", 1));
+    RETURN_IF_ERROR(write(count_rows, kCountInto, "'WAITING'", 1));
     RETURN_IF_ERROR(flush());
     for (const auto& nj : jobs)
       for (const auto& d : nj.depends) RETURN_IF_ERROR(addDepend(*db_, d));
