@@ -622,8 +622,8 @@ std::vector<std::string> postgresMigrations() {
 }  // namespace
 
 const std::vector<absl::string_view>& migrations() {
-  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4, kV5,
-                                                   kV6, kV7, kV8, kV9, kV10, kV11, kV12};
+  static const std::vector<absl::string_view> kAll{kV1, kV2, kV3, kV4,  kV5,  kV6,
+                                                   kV7, kV8, kV9, kV10, kV11, kV12};
   return kAll;
 }
 
