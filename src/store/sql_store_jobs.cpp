@@ -364,9 +364,15 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
     if (q.updated_since > 0) {
       params.push_back(i(q.updated_since));
       where.push_back(absl::StrCat("f.updated_time >= $", params.size()));
-      // Implied (since > 0), but written out so that frame_job_updated, which holds only
-      // frames changed at least once, can serve the query.
-      where.push_back("f.updated_time > 0");
+      // Every state, when the query names none: frame_job_state (job, state, updated_time)
+      // then seeks each state's frames changed since the time instead of reading all the
+      // job's frames (schema V12).
+      if (q.states.empty()) {
+        std::vector<std::string> all;
+        for (int k = 0; k <= static_cast<int>(core::FrameState::kCheckpoint); ++k)
+          all.push_back(absl::StrCat("'", st(static_cast<core::FrameState>(k)), "'"));
+        where.push_back(absl::StrCat("f.state IN (", absl::StrJoin(all, ", "), ")"));
+      }
     }
     std::string sql =
         absl::StrCat("SELECT ", kFrameCols, kFrameFrom, " WHERE ", absl::StrJoin(where, " AND "),
