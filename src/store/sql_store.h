@@ -122,6 +122,8 @@ class SqlStore final : public Store {
   absl::StatusOr<core::Job> findJob(const std::string& name) override;
   absl::StatusOr<std::vector<core::Job>> getJobs(const JobSearch& search) override;
   absl::StatusOr<std::vector<core::Layer>> getLayers(const std::string& job_id) override;
+  absl::StatusOr<std::vector<core::Layer>> getLayersOfJobs(
+      const std::vector<std::string>& job_ids) override;
   absl::StatusOr<core::Layer> getLayer(const std::string& id) override;
   absl::StatusOr<core::Layer> findLayer(const std::string& job_id,
                                         const std::string& name) override;

@@ -15,6 +15,7 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "store/schema.h"
+#include "store/sql_row_set.h"
 #include "store/sql_rows.h"
 #include "store/sql_util.h"
 
@@ -235,6 +236,19 @@ absl::StatusOr<std::vector<core::Layer>> SqlStore::getLayers(const std::string& 
                                 " FROM layer l WHERE l.job_id = $1 ORDER BY l.dispatch_order"),
                    {s(job_id)}),
         [](const SqlRow& r) { return toLayer(r); });
+  });
+}
+
+absl::StatusOr<std::vector<core::Layer>> SqlStore::getLayersOfJobs(
+    const std::vector<std::string>& job_ids) {
+  if (job_ids.empty()) return std::vector<core::Layer>{};
+  return read([&] {
+    P params;
+    std::string sql = absl::StrCat("SELECT ", kLayerCols, " FROM layer l WHERE ",
+                                   inSet(*db_, "l.job_id", job_ids, params),
+                                   " ORDER BY l.job_id, l.dispatch_order");
+    return mapRows<core::Layer>(db_->query(sql, params),
+                                [](const SqlRow& r) { return toLayer(r); });
   });
 }
 

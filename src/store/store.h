@@ -369,6 +369,9 @@ class Store : public ClusterStore {
   virtual absl::StatusOr<core::Job> findJob(const std::string& name) = 0;
   virtual absl::StatusOr<std::vector<core::Job>> getJobs(const JobSearch& search) = 0;
   virtual absl::StatusOr<std::vector<core::Layer>> getLayers(const std::string& job_id) = 0;
+  // The layers of several jobs (one read), by job and in dispatch order within each.
+  virtual absl::StatusOr<std::vector<core::Layer>> getLayersOfJobs(
+      const std::vector<std::string>& job_ids) = 0;
   virtual absl::StatusOr<core::Layer> getLayer(const std::string& id) = 0;
   virtual absl::StatusOr<core::Layer> findLayer(const std::string& job_id,
                                                 const std::string& name) = 0;

@@ -7,6 +7,7 @@
 // header beside that one, once.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -292,6 +293,27 @@ TEST_P(StoreConformanceTest, CompletionsAndTheBookingsOfTheCoresTheyFreeAreWritt
   EXPECT_EQ(host(h.id).idle_cores, 100);
   store().setBookingFence("", "", 0);
   expectCountsMatchFrames(nj.job.id);
+}
+
+// getLayersOfJobs: what getLayers gives for each job, in one read (a spec's jobs added to
+// cuebot's model together), eleven jobs so that PostgreSQL takes the ids as an array.
+TEST_P(StoreConformanceTest, LayersOfSeveralJobsAreThoseOfEachJob) {
+  std::vector<std::string> ids;
+  for (int k = 0; k < 11; ++k) {
+    NewJob nj = testingJob(absl::StrCat("many", k));
+    addLayer(nj, "sim", 1, 1);
+    addLayer(nj, "render", 1, 2);
+    create(nj);
+    ids.push_back(nj.job.id);
+  }
+  ids.push_back(common::newId());  // no such job: no layers
+  auto got = must(store().getLayersOfJobs(ids), "getLayersOfJobs");
+  std::map<std::string, std::vector<core::Layer>> by_job;
+  for (const auto& l : got) by_job[l.job_id].push_back(l);
+  EXPECT_EQ(by_job.size(), 11u);
+  for (size_t k = 0; k + 1 < ids.size(); ++k)
+    expectSameRecords(must(store().getLayers(ids[k]), "getLayers"), by_job[ids[k]], "layers");
+  EXPECT_TRUE(must(store().getLayersOfJobs({}), "getLayersOfJobs").empty());
 }
 
 }  // namespace cue::store::conformance

@@ -237,16 +237,46 @@ void FarmModel::addHandedOverLocked() {
     jobs.swap(handed_over_);
     any_handed_over_ = false;
   }
+  std::map<std::string, KnownJob> known = readJobsLocked(jobs);
   for (auto& j : jobs) {
-    auto st = refreshJobLocked(j.job_id, /*evict=*/true, &j.waiting);
+    auto it = known.find(j.job_id);
+    auto st = refreshJobLocked(j.job_id, /*evict=*/true, &j.waiting,
+                               it == known.end() ? nullptr : &it->second);
     if (!st.ok())
       common::logger("cuebot")->error("model: cannot add job {}: {}", j.job_id, st.ToString());
   }
 }
 
+std::map<std::string, FarmModel::KnownJob> FarmModel::readJobsLocked(
+    const std::vector<AddedJob>& jobs) {
+  std::map<std::string, KnownJob> out;
+  if (jobs.size() < 2) return out;
+  core::JobSearch q;
+  q.include_finished = true;
+  for (const auto& j : jobs) q.ids.push_back(j.job_id);
+  auto read = store_.getJobs(q);
+  if (!read.ok()) return out;
+  auto layers = store_.getLayersOfJobs(q.ids);
+  if (!layers.ok()) return out;
+  for (auto& job : *read) {
+    const std::string id = job.id;
+    out[id].job = std::move(job);
+  }
+  for (auto& layer : *layers) {
+    auto it = out.find(layer.job_id);
+    if (it != out.end()) it->second.layers.push_back(std::move(layer));
+  }
+  return out;
+}
+
 absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict,
-                                         store::WaitingByLayer* known_waiting) {
-  ASSIGN_OR_RETURN(core::Job job, store_.getJob(job_id));
+                                         store::WaitingByLayer* known_waiting, KnownJob* known) {
+  core::Job job;
+  if (known != nullptr) {
+    job = std::move(known->job);
+  } else {
+    ASSIGN_OR_RETURN(job, store_.getJob(job_id));
+  }
   if (!show_idx_.contains(job.show_id) || !group_idx_.contains(job.group_id))
     RETURN_IF_ERROR(loadReferenceLocked());
   Index j = find(job_idx_, job.id);
@@ -271,7 +301,12 @@ absl::Status FarmModel::refreshJobLocked(const std::string& job_id, bool evict,
   v.max_gpus = job.max_gpus;
   jobs_[j] = job;
 
-  ASSIGN_OR_RETURN(auto layers, store_.getLayers(job.id));
+  std::vector<core::Layer> layers;
+  if (known != nullptr) {
+    layers = std::move(known->layers);
+  } else {
+    ASSIGN_OR_RETURN(layers, store_.getLayers(job.id));
+  }
   store::WaitingByLayer waiting;
   std::map<std::string, core::FrameCounts> counts;
   if (v.active && known_waiting != nullptr) {

@@ -194,8 +194,17 @@ class FarmModel {
   // `evict`: a finished job with nothing running leaves the model (not while its procs
   // are being re-read).
   // `known_waiting`: the job's waiting frames when the caller knows them (addNewJobs).
+  // `known`: the job and its layers when the caller has read them (with other jobs').
+  struct KnownJob {
+    core::Job job;
+    std::vector<core::Layer> layers;
+  };
   absl::Status refreshJobLocked(const std::string& job_id, bool evict = true,
-                                store::WaitingByLayer* known_waiting = nullptr);
+                                store::WaitingByLayer* known_waiting = nullptr,
+                                KnownJob* known = nullptr);
+  // The jobs and layers of `jobs`, read together (two reads for a spec's jobs, not two for
+  // each); an empty map when they could not be read (each is then read alone).
+  std::map<std::string, KnownJob> readJobsLocked(const std::vector<AddedJob>& jobs);
   absl::Status refreshHostLocked(const core::Host& host, const std::vector<core::Proc>& procs);
   // The host's own fields (not its procs) in the view and records.
   void setHostLocked(dispatch::Index h, const core::Host& host);
