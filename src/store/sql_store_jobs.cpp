@@ -1,10 +1,8 @@
 // SqlStore: jobs, layers and frames: creation, reads, counts, and the frame changes
 // (kill, retry, eat). Contracts in store.h.
-#include "store/sql_store.h"
-
 #include <algorithm>
-#include <regex>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "absl/cleanup/cleanup.h"
@@ -17,6 +15,7 @@
 #include "store/schema.h"
 #include "store/sql_row_set.h"
 #include "store/sql_rows.h"
+#include "store/sql_store.h"
 #include "store/sql_util.h"
 
 namespace cue::store {
