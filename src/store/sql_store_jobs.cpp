@@ -1,5 +1,7 @@
 // SqlStore: jobs, layers and frames: creation, reads, counts, and the frame changes
 // (kill, retry, eat). Contracts in store.h.
+#include "store/sql_store.h"
+
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -15,7 +17,6 @@
 #include "store/schema.h"
 #include "store/sql_row_set.h"
 #include "store/sql_rows.h"
-#include "store/sql_store.h"
 #include "store/sql_util.h"
 
 namespace cue::store {
