@@ -68,14 +68,17 @@ inline std::string arrayLiteral(const std::vector<SqlValue>& values) {
 class RowSet {
  public:
   RowSet(const SqlConnection& db, std::vector<std::string> types)
-      : postgres_(db.dialect() == "postgresql"), types_(std::move(types)), columns_(types_.size()) {}
+      : postgres_(db.dialect() == "postgresql"),
+        types_(std::move(types)),
+        columns_(types_.size()) {}
 
   // One row: its values in column order, one per column (missing ones are NULL, more are
   // ignored: every column keeps a value per row).
   template <typename... V>
   void add(V&&... values) {
     size_t c = 0;
-    ((c < columns_.size() ? (void)columns_[c++].emplace_back(std::forward<V>(values)) : void()), ...);
+    ((c < columns_.size() ? (void)columns_[c++].emplace_back(std::forward<V>(values)) : void()),
+     ...);
     for (; c < columns_.size(); ++c) columns_[c].emplace_back();
     ++rows_;
   }

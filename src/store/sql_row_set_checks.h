@@ -18,16 +18,15 @@ inline void expectRowSetRoundTrip(SqlConnection& db) {
                   .ok());
   // Text that an array literal must quote or escape: quotes, backslashes, braces, commas,
   // spaces at the ends, an empty string, the word NULL, a newline, non-ASCII.
-  const std::vector<std::string> ids = {"a\"b",   "back\\slash", "{brace},comma", " spaced ",
-                                        "",       "NULL",        "new\nline",     "caf\xc3\xa9",
-                                        "plain",  "comma,",      "}",             "\\\"",
-                                        "'quote'"};
+  const std::vector<std::string> ids = {
+      "a\"b",        "back\\slash", "{brace},comma", " spaced ", "",     "NULL",   "new\nline",
+      "caf\xc3\xa9", "plain",       "comma,",        "}",        "\\\"", "'quote'"};
   static_assert(kArraysFrom <= 13, "the set below must be large enough for arrays");
   RowSet rows(db, {"TEXT", "BIGINT", "TEXT"});
   for (size_t k = 0; k < ids.size(); ++k) {
     SqlValue note = k == 4 ? SqlValue() : SqlValue(ids[k] + "!");  // one NULL
     rows.add(SqlValue(ids[k]), SqlValue(static_cast<int64_t>(k) * -1'000'000'000'000 + 7),
-              std::move(note));
+             std::move(note));
   }
   ASSERT_EQ(rows.rows(), ids.size());
   P params;
@@ -49,8 +48,7 @@ inline void expectRowSetRoundTrip(SqlConnection& db) {
   ASSERT_TRUE(db.commit().ok());
   P few_read;
   auto few_rows = db.query("SELECT id, note FROM row_set_t WHERE " +
-                               inSet(db, "id", {"few \"1\"", "few {2}"}, few_read) +
-                               " ORDER BY n",
+                               inSet(db, "id", {"few \"1\"", "few {2}"}, few_read) + " ORDER BY n",
                            few_read);
   ASSERT_TRUE(few_rows.ok()) << few_rows.status();
   ASSERT_EQ(few_rows->size(), 2u);

@@ -128,7 +128,7 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   RowSet frame_rows(db, {"TEXT", "BIGINT", "BIGINT", "TEXT"});
   for (const Booking* bk : fits)
     frame_rows.add(s(bk->frame_id), i(bk->now), i(bk->memory),
-                    s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus)));
+                   s(lastResource(room[bk->host_id].name, bk->cores, bk->gpus)));
   SqlStatement frames;
   frames.sql = absl::StrCat(
       "WITH v (id, now, memory, last_resource) AS (", frame_rows.sql(frames.params),
@@ -146,9 +146,9 @@ absl::Status bookChunk(SqlConnection& db, const std::vector<const Booking*>& chu
   RowSet proc_rows(db, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER",
                        "BIGINT", "BIGINT", "TEXT"});
   for (const Booking* bk : fits)
-    proc_rows.add(s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id),
-                   s(bk->frame_id), i(bk->cores), i(bk->memory), i(bk->gpus), i(bk->gpu_memory),
-                   i(bk->now), s(bk->log_path));
+    proc_rows.add(s(bk->proc_id), s(bk->host_id), s(bk->job_id), s(bk->layer_id), s(bk->frame_id),
+                  i(bk->cores), i(bk->memory), i(bk->gpus), i(bk->gpu_memory), i(bk->now),
+                  s(bk->log_path));
   SqlStatement& procs = statements.emplace_back();
   procs.sql = absl::StrCat(
       "WITH v (id, host_id, job_id, layer_id, frame_id, cores, memory, gpus, gpu_memory, now, "

@@ -132,10 +132,9 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
                            "BIGINT", "BIGINT", "INTEGER", "INTEGER", "BIGINT"});
   for (const auto& a : chunk) {
     const FrameCompletion& d = *a.done;
-    history_rows.add(s(common::newId()), s(d.frame_id), s(results[a.index]->job_id),
-                      s(d.proc_id), s(d.host_name), i(a.cores), i(a.reserved_memory),
-                      i(a.booked_time), i(d.now), i(d.exit_status), i(d.exit_signal),
-                      i(a.max_rss));
+    history_rows.add(s(common::newId()), s(d.frame_id), s(results[a.index]->job_id), s(d.proc_id),
+                     s(d.host_name), i(a.cores), i(a.reserved_memory), i(a.booked_time), i(d.now),
+                     i(d.exit_status), i(d.exit_signal), i(a.max_rss));
   }
   SqlStatement& history = statements.emplace_back();
   history.sql = history_rows.insert(
@@ -147,11 +146,11 @@ absl::Status releaseAndUpdate(SqlConnection& db, const std::vector<Accepted>& ch
   for (const auto& a : chunk) {
     if (a.outcome.settled) continue;
     const FrameCompletion& d = *a.done;
-    frame_rows.add(s(d.frame_id), s(st(a.outcome.next)), i(a.outcome.retry_count),
-                    i(d.exit_status), i(d.exit_signal), i(d.now), i(a.max_rss),
-                    i(static_cast<int64_t>(d.run_time) * a.cores / 100),
-                    s(lastResource(d.host_name, a.cores, a.gpus)), i(a.outcome.reserved_memory),
-                    i(a.max_gpu_memory));
+    frame_rows.add(s(d.frame_id), s(st(a.outcome.next)), i(a.outcome.retry_count), i(d.exit_status),
+                   i(d.exit_signal), i(d.now), i(a.max_rss),
+                   i(static_cast<int64_t>(d.run_time) * a.cores / 100),
+                   s(lastResource(d.host_name, a.cores, a.gpus)), i(a.outcome.reserved_memory),
+                   i(a.max_gpu_memory));
   }
   const size_t rows = frame_rows.rows();
   size_t update = 0;  // the frames' update, in statements

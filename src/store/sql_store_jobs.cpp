@@ -39,7 +39,7 @@ size_t insertChunk(const SqlConnection& db) { return db.dialect() == "postgresql
 absl::Status checkNewJobs(SqlConnection& db, const std::vector<NewJob>& jobs) {
   constexpr size_t kKeys = 1'000;  // keys per query: well under SQLite's parameter limit
   std::map<std::string, std::string, std::less<>> pending;  // name -> id
-  std::set<std::pair<std::string, std::string>> groups;      // (folder id, show id)
+  std::set<std::pair<std::string, std::string>> groups;     // (folder id, show id)
   for (size_t at = 0; at < jobs.size(); at += kKeys) {
     const size_t end = std::min(jobs.size(), at + kKeys);
     std::vector<std::string> names, folders;
@@ -48,9 +48,9 @@ absl::Status checkNewJobs(SqlConnection& db, const std::vector<NewJob>& jobs) {
       folders.push_back(jobs[k].job.group_id);
     }
     std::vector<SqlStatement> reads(2);
-    reads[0].sql = absl::StrCat("SELECT name, id FROM job WHERE ",
-                                inSet(db, "name", names, reads[0].params),
-                                " AND state = 'PENDING'");
+    reads[0].sql =
+        absl::StrCat("SELECT name, id FROM job WHERE ", inSet(db, "name", names, reads[0].params),
+                     " AND state = 'PENDING'");
     reads[1].sql = absl::StrCat("SELECT id, show_id FROM folder WHERE ",
                                 inSet(db, "id", folders, reads[1].params));
     ASSIGN_OR_RETURN(auto rows, db.queryAll(reads));
@@ -61,8 +61,8 @@ absl::Status checkNewJobs(SqlConnection& db, const std::vector<NewJob>& jobs) {
     const core::Job& j = nj.job;
     auto [dup, fresh] = pending.emplace(j.name, j.id);
     if (!fresh)
-      return absl::AlreadyExistsError(absl::StrCat("a pending job named ", j.name,
-                                                   " already exists (id ", dup->second, ")"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("a pending job named ", j.name, " already exists (id ", dup->second, ")"));
     // Checked here: a foreign-key failure would read as ALREADY_EXISTS.
     if (!groups.contains({j.group_id, j.show_id}))
       return absl::NotFoundError(
@@ -109,16 +109,16 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
         "job (id, name, show_id, shot, user_name, email, uid, folder_id, facility, dept, os, "
         "priority, min_cores, max_cores, min_gpus, max_gpus, max_retries, paused, auto_eat, "
         "log_dir, start_time, env, state)";
-    RowSet job_rows(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT",
-                           "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
-                           "BIGINT", "BIGINT", "BIGINT", "BIGINT", "TEXT", "BIGINT", "TEXT"});
+    RowSet job_rows(*db_,
+                    {"TEXT",   "TEXT",   "TEXT",   "TEXT",   "TEXT",   "TEXT",   "BIGINT", "TEXT",
+                     "TEXT",   "TEXT",   "TEXT",   "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+                     "BIGINT", "BIGINT", "BIGINT", "TEXT",   "BIGINT", "TEXT"});
     for (const auto& nj : jobs) {
       const core::Job& j = nj.job;
       job_rows.add(s(j.id), s(j.name), s(j.show_id), s(j.shot), s(j.user), s(j.email), i(j.uid),
                    s(j.group_id), s(j.facility), s(j.department), s(j.os), i(j.priority),
-                   i(j.min_cores), i(j.max_cores), i(j.min_gpus), i(j.max_gpus),
-                   i(j.max_retries), b(j.paused), b(j.auto_eat), s(j.log_dir), i(j.start_time),
-                   s(encodeMap(j.env)));
+                   i(j.min_cores), i(j.max_cores), i(j.min_gpus), i(j.max_gpus), i(j.max_retries),
+                   b(j.paused), b(j.auto_eat), s(j.log_dir), i(j.start_time), s(encodeMap(j.env)));
       RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'", chunk));
     }
     RETURN_IF_ERROR(write(job_rows, kJobInto, "'PENDING'", 1));
@@ -127,18 +127,18 @@ absl::Status SqlStore::createJobs(const std::vector<NewJob>& jobs) {
         "layer (id, job_id, name, type, command, frame_range, chunk_size, dispatch_order, "
         "min_cores, max_cores, threadable, min_memory, min_gpus, max_gpus, min_gpu_memory, "
         "tags, services, limits, timeout, timeout_llu, env, outputs, slots_required)";
-    RowSet layer_rows(*db_, {"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT",
-                             "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
-                             "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "BIGINT"});
+    RowSet layer_rows(
+        *db_, {"TEXT",   "TEXT",   "TEXT",   "TEXT",   "TEXT",   "TEXT",   "BIGINT", "BIGINT",
+               "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "TEXT",
+               "TEXT",   "TEXT",   "BIGINT", "BIGINT", "TEXT",   "TEXT",   "BIGINT"});
     for (const auto& nj : jobs)
       for (const auto& l : nj.layers) {
-        layer_rows.add(s(l.id), s(nj.job.id), s(l.name), s(core::toString(l.type)),
-                       s(l.command), s(l.range), i(l.chunk_size), i(l.dispatch_order),
-                       i(l.min_cores), i(l.max_cores), b(l.threadable), i(l.min_memory),
-                       i(l.min_gpus), i(l.max_gpus), i(l.min_gpu_memory), s(joinList(l.tags)),
-                       s(joinList(l.services)), s(joinList(l.limits)), i(l.timeout_min),
-                       i(l.timeout_llu_min), s(encodeMap(l.env)), s(joinList(l.outputs)),
-                       i(l.slots_required));
+        layer_rows.add(
+            s(l.id), s(nj.job.id), s(l.name), s(core::toString(l.type)), s(l.command), s(l.range),
+            i(l.chunk_size), i(l.dispatch_order), i(l.min_cores), i(l.max_cores), b(l.threadable),
+            i(l.min_memory), i(l.min_gpus), i(l.max_gpus), i(l.min_gpu_memory), s(joinList(l.tags)),
+            s(joinList(l.services)), s(joinList(l.limits)), i(l.timeout_min), i(l.timeout_llu_min),
+            s(encodeMap(l.env)), s(joinList(l.outputs)), i(l.slots_required));
         RETURN_IF_ERROR(write(layer_rows, kLayerInto, "", chunk));
       }
     RETURN_IF_ERROR(write(layer_rows, kLayerInto, "", 1));
