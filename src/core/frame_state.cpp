@@ -15,6 +15,7 @@
 #include <cctype>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/types.h"
 
@@ -92,6 +93,14 @@ std::string_view toString(LockState s) { return nameOf(kLockStates, s); }
 std::string_view toString(ThreadMode s) { return nameOf(kThreadModes, s); }
 std::string_view toString(DependType s) { return nameOf(kDependTypes, s); }
 std::optional<FrameState> parseFrameState(std::string_view s) { return valueOf(kFrameStates, s); }
+const std::vector<FrameState>& allFrameStates() {
+  static const std::vector<FrameState> kAll = [] {
+    std::vector<FrameState> all;
+    for (const auto& [state, name] : kFrameStates) all.push_back(state);
+    return all;
+  }();
+  return kAll;
+}
 std::optional<JobState> parseJobState(std::string_view s) { return valueOf(kJobStates, s); }
 std::optional<LayerType> parseLayerType(std::string_view s) { return valueOf(kLayerTypes, s); }
 std::optional<HardwareState> parseHardwareState(std::string_view s) {

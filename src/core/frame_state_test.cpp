@@ -16,6 +16,15 @@ TEST(FrameStateTest, NamesRoundTrip) {
   EXPECT_EQ(parseHardwareState("REBOOT_WHEN_IDLE"), HardwareState::kRebootWhenIdle);
 }
 
+TEST(FrameStateTest, AllFrameStatesListsEachStateOnce) {
+  const auto& all = allFrameStates();
+  ASSERT_EQ(all.size(), 8u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(static_cast<size_t>(all[i]), i) << "the enum's order";
+    EXPECT_EQ(parseFrameState(toString(all[i])), all[i]);
+  }
+}
+
 TEST(FrameStateTest, TransitionsFollowTheStateMachine) {
   EXPECT_TRUE(canTransition(FrameState::kWaiting, FrameState::kRunning));
   EXPECT_TRUE(canTransition(FrameState::kRunning, FrameState::kSucceeded));

@@ -97,6 +97,8 @@ std::string_view toString(LockState s);
 std::string_view toString(ThreadMode s);
 std::string_view toString(DependType s);
 std::optional<FrameState> parseFrameState(std::string_view s);
+// Every frame state, in the enum's order.
+const std::vector<FrameState>& allFrameStates();
 std::optional<JobState> parseJobState(std::string_view s);
 std::optional<LayerType> parseLayerType(std::string_view s);
 std::optional<HardwareState> parseHardwareState(std::string_view s);

@@ -383,8 +383,8 @@ absl::StatusOr<std::vector<core::Frame>> SqlStore::getFrames(const FrameSearch& 
       // job's frames (schema V12).
       if (q.states.empty()) {
         std::vector<std::string> all;
-        for (int k = 0; k <= static_cast<int>(core::FrameState::kCheckpoint); ++k)
-          all.push_back(absl::StrCat("'", st(static_cast<core::FrameState>(k)), "'"));
+        for (core::FrameState state : core::allFrameStates())
+          all.push_back(absl::StrCat("'", st(state), "'"));
         where.push_back(absl::StrCat("f.state IN (", absl::StrJoin(all, ", "), ")"));
       }
     }
