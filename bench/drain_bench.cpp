@@ -6,9 +6,12 @@
 // Usage: drain_bench [frames=2000] [rqds=4] [cores per rqd=1] [command]
 // With a command (e.g. /bin/true) the frames run it instead of printing their start and
 // end times: throughput only, the frames' own cost as small as it gets.
+// With DRAIN_BENCH_LOGS=DIR set, the cuebot's and the rqds' logs are copied into DIR.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <numeric>
 
@@ -59,6 +62,14 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("frames=%d rqds=%d (%d core(s) each) wall=%.1fs throughput=%.1f frames/s\n",
               frames, rqds, cores, secs, frames / secs);
+  if (const char* keep = std::getenv("DRAIN_BENCH_LOGS")) {
+    fs::create_directories(keep);
+    std::ofstream(fs::path(keep) / "cuebot.log") << farm.cuebotLog();
+    for (int i = 0; i < rqds; ++i) {
+      const std::string name = absl::StrCat("bench-", i);
+      std::ofstream(fs::path(keep) / ("rqd-" + name + ".log")) << farm.rqdLog(name);
+    }
+  }
   if (!timed) return 0;  // the frames printed no times
 
   // Per host: (start, end) of each frame in ns, from the frame's own output.
