@@ -230,13 +230,7 @@ absl::StatusOr<std::vector<core::Job>> SqlStore::getJobs(const JobSearch& q) {
 }
 
 absl::StatusOr<std::vector<core::Layer>> SqlStore::getLayers(const std::string& job_id) {
-  return read([&] {
-    return mapRows<core::Layer>(
-        db_->query(absl::StrCat("SELECT ", kLayerCols,
-                                " FROM layer l WHERE l.job_id = $1 ORDER BY l.dispatch_order"),
-                   {s(job_id)}),
-        [](const SqlRow& r) { return toLayer(r); });
-  });
+  return getLayersOfJobs({job_id});
 }
 
 absl::StatusOr<std::vector<core::Layer>> SqlStore::getLayersOfJobs(
