@@ -19,7 +19,7 @@ constexpr char kEnvHelp[] =
     "(--cuebot-port), RQD_GRPC_PORT (--port), OVERRIDE_HOSTNAME (--hostname), RQD_ADDRESS "
     "(--address), DEFAULT_FACILITY (--facility), RQD_TAGS (--tags), SP_OS (--os), "
     "OVERRIDE_CORES (--cores), RQD_MEMORY_MB (--memory-mb), RQD_LOG_ROOT (--log-root), "
-    "RQD_SPOOL_DIR (--spool-dir).";
+    "RQD_SPOOL_DIR (--spool-dir), RQD_FRAME_NICE (--frame-nice).";
 
 std::string machineHostname() {
   char buf[256] = {0};
@@ -55,6 +55,7 @@ absl::Status applyEnv(const EnvLookup& env, RqdConfig& c) {
   RETURN_IF_ERROR(envInt(env, "RQD_GRPC_PORT", &c.port));
   RETURN_IF_ERROR(envInt(env, "OVERRIDE_CORES", &c.cores));
   RETURN_IF_ERROR(envInt(env, "RQD_MEMORY_MB", &c.memory_mb));
+  RETURN_IF_ERROR(envInt(env, "RQD_FRAME_NICE", &c.frame_nice));
   envString(env, "OVERRIDE_HOSTNAME", &c.hostname);
   envString(env, "RQD_ADDRESS", &c.address);
   envString(env, "DEFAULT_FACILITY", &c.facility);
@@ -78,6 +79,8 @@ absl::Status validate(const RqdConfig& c) {
   if (c.report_interval_s <= 0) return bad("--report-interval must be > 0");
   if (c.sample_interval_s <= 0) return bad("--sample-interval must be > 0");
   if (c.kill_grace_s < 0) return bad("--kill-grace must be >= 0");
+  if (c.frame_nice < 0 || c.frame_nice > 19)
+    return bad(absl::StrCat("--frame-nice ", c.frame_nice, ": not 0-19"));
   if (c.nimby_max_load < 0 || c.nimby_max_load > 100)
     return bad(absl::StrCat("--nimby-max-load ", c.nimby_max_load, ": not 0-100"));
   if (c.rpc_timeout_s <= 0) return bad("--rpc-timeout must be > 0");
@@ -174,6 +177,8 @@ void addFlags(CLI::App& app, RqdConfig& c) {
       ->capture_default_str();
   app.add_option("--kill-grace", c.kill_grace_s, "Seconds between SIGTERM and SIGKILL on kill")
       ->capture_default_str();
+  app.add_option("--frame-nice", c.frame_nice,
+                 "Added to the niceness of frames, 0-19 (default 10 with --nimby, else 0)");
   app.add_option("--rpc-timeout", c.rpc_timeout_s, "Deadline of each RPC to cuebot, seconds")
       ->capture_default_str();
   app.add_option("--retry-initial", c.retry_initial_s, "First retry delay for reports, seconds")
@@ -236,6 +241,7 @@ absl::StatusOr<LoadedConfig> loadConfig(int argc, const char* const* argv, const
   for (std::string& t : c.cuebots) t = withDefaultPort(t, c.cuebot_port);
   if (c.hostname.empty()) c.hostname = machineHostname();
   if (c.spool_dir.empty()) c.spool_dir = absl::StrCat("/tmp/rqd/spool/", c.hostname);
+  if (c.frame_nice == RqdConfig::kFrameNiceDefault) c.frame_nice = c.nimby ? 10 : 0;
   RETURN_IF_ERROR(validate(c));
   return out;
 }

@@ -75,6 +75,12 @@ struct RqdConfig {
   double sample_interval_s = 5;
   // Seconds between SIGTERM and SIGKILL when killing a frame's processes. Default 5.
   double kill_grace_s = 5;
+  // Added to the niceness frames start with (0-19; what they start inherits it), so that
+  // rqd and whoever sits at the host come before them for a CPU. Flag --frame-nice, env
+  // RQD_FRAME_NICE. Default: 10 with --nimby (a workstation: OpenCue's RQD runs frames
+  // under /bin/nice on desktops), else 0.
+  int frame_nice = kFrameNiceDefault;
+  static constexpr int kFrameNiceDefault = -1;
   // Deadline of every RPC to cuebot, seconds. Default 10.
   double rpc_timeout_s = 10;
   // Backoff between retries of failed boot reports and completions: starts at

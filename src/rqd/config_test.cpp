@@ -99,6 +99,24 @@ TEST(ConfigTest, RejectsBadValuesNamingThem) {
   EXPECT_FALSE(load({"--report-interval", "0", "--hostname", "h"}).ok());
 }
 
+TEST(ConfigTest, FramesAreNiceOnWorkstationsUnlessTold) {
+  absl::StatusOr<LoadedConfig> c = load({"--hostname", "h"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->config.frame_nice, 0);
+  c = load({"--hostname", "h", "--nimby"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->config.frame_nice, 10);  // as OpenCue's RQD on a desktop
+  c = load({"--hostname", "h", "--nimby"}, {{"RQD_FRAME_NICE", "0"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->config.frame_nice, 0);
+  c = load({"--hostname", "h", "--frame-nice", "5"}, {{"RQD_FRAME_NICE", "3"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->config.frame_nice, 5);
+  c = load({"--hostname", "h", "--frame-nice", "20"});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), "--frame-nice 20: not 0-19");
+}
+
 TEST(ConfigTest, HelpListsDefaults) {
   absl::StatusOr<LoadedConfig> c = load({"--help"});
   ASSERT_TRUE(c.ok());

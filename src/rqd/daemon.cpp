@@ -70,6 +70,7 @@ absl::Status Daemon::start() {
   co.spool_dir = config_.spool_dir;
   co.sample_interval = millis(config_.sample_interval_s);
   co.kill_grace = millis(config_.kill_grace_s);
+  co.frame_nice = config_.frame_nice;
   co.pin_cores = config_.pin_cores;
   co.as_root = ::geteuid() == 0;
   core_ = std::make_unique<RqdCore>(co, *machine_, this);

@@ -6,11 +6,13 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -86,6 +88,7 @@ enum ChildStep : int {
   kSetsid,
   kCgroup,
   kAffinity,
+  kNice,
   kDup,
   kSetgroups,
   kSetgid,
@@ -102,6 +105,8 @@ const char* stepName(int step) {
       return "joining the frame's cgroup (write to cgroup.procs)";
     case kAffinity:
       return "sched_setaffinity";
+    case kNice:
+      return "setpriority";
     case kDup:
       return "dup2";
     case kSetgroups:
@@ -143,6 +148,8 @@ struct ChildPlan {
   gid_t gid;
   const std::vector<gid_t>* groups;
   const std::vector<int>* cgroup_fds;
+  bool set_nice;
+  int niceness;  // the child's, when set_nice
   pid_t parent;
 };
 
@@ -175,6 +182,8 @@ void closeFrom(int lowest) {
   if (p.set_affinity && ::sched_setaffinity(0, sizeof(p.cpus), &p.cpus) != 0) {
     childFail(p.error, kAffinity);
   }
+  if (p.set_nice && ::syscall(SYS_setpriority, PRIO_PROCESS, 0, p.niceness) != 0)
+    childFail(p.error, kNice);
   if (::dup2(p.devnull, 0) < 0 || ::dup2(p.output_fd, 1) < 0 || ::dup2(p.output_fd, 2) < 0) {
     childFail(p.error, kDup);
   }
@@ -339,6 +348,13 @@ absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
   plan.gid = static_cast<gid_t>(spec.user.gid);
   plan.groups = &spec.user.groups;
   plan.cgroup_fds = &spec.cgroup_fds;
+  plan.set_nice = spec.nice > 0;
+  plan.niceness = 0;
+  if (plan.set_nice) {
+    errno = 0;
+    const int own = ::getpriority(PRIO_PROCESS, 0);
+    plan.niceness = std::min(19, (errno == 0 ? own : 0) + spec.nice);
+  }
   plan.parent = selfPid();
   plan.devnull = devNull();
   if (plan.devnull < 0) return absl::InternalError("cannot open /dev/null");

@@ -54,6 +54,8 @@ struct SpawnSpec {
   std::vector<int> cpus;  // empty = no pinning
   // Open cgroup.procs files (the caller's, close-on-exec): the child joins each first.
   std::vector<int> cgroup_fds;
+  // Added to the child's niceness (rqd's own); 0 = the same as rqd.
+  int nice = 0;
 };
 
 // A frame command that /bin/sh would only split at spaces and look up on PATH, run

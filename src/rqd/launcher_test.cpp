@@ -2,12 +2,17 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "rqd/process_tree.h"
@@ -192,6 +197,33 @@ TEST(SpawnFrameTest, AFailureBeforeExecNamesItsStepAndLeavesNothing) {
   ASSERT_EQ(::waitpid(*pid, &status, 0), *pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   ::close(out);
+}
+
+// A frame starts as much nicer than rqd as asked (capped at 19), and as nice as rqd when
+// asked nothing; what it starts inherits that.
+TEST(SpawnFrameTest, AFrameStartsAsNiceAsAsked) {
+  testing::TempDir dir;
+  errno = 0;
+  const int own = ::getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  for (int nice : {0, 7, 30}) {
+    const std::string file = dir.file(absl::StrCat("out-", nice));
+    int out = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ASSERT_GE(out, 0);
+    SpawnSpec spec;
+    spec.command = "nice";  // coreutils: prints its niceness
+    spec.env = {{"PATH", "/usr/bin:/bin"}};
+    spec.cwd = dir.path();
+    spec.output_fd = out;
+    spec.nice = nice;
+    absl::StatusOr<pid_t> pid = spawnFrame(spec);
+    ::close(out);
+    ASSERT_TRUE(pid.ok()) << pid.status();
+    int status = 0;
+    ASSERT_EQ(::waitpid(*pid, &status, 0), *pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    EXPECT_EQ(testing::slurp(file), absl::StrCat(std::min(19, own + nice), "\n")) << nice;
+  }
 }
 
 }  // namespace

@@ -158,6 +158,7 @@ std::shared_ptr<RunningFrame> RqdCore::makeFrame(FrameSpec spec, std::vector<int
   fo.tmp_dir = options_.tmp_dir;
   fo.proc_root = options_.proc_root;
   fo.kill_grace = options_.kill_grace;
+  fo.frame_nice = options_.frame_nice;
   fo.as_root = options_.as_root;
   fo.hyperthreading_multiplier = machine_.statics().topology.hyperthreading_multiplier;
   fo.cgroups = &cgroups_;

@@ -415,6 +415,7 @@ SpawnSpec RunningFrame::spawnSpecFor(const FrameUser& user, const OpenedLog& log
   spawn.output_fd = log_fd_;
   spawn.user = user;
   spawn.cpus = cpus_;
+  spawn.nice = options_.frame_nice;
   return spawn;
 }
 
