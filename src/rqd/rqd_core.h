@@ -69,7 +69,7 @@ struct RqdCoreOptions {
   std::string spool_dir;  // running-frame records go to <spool_dir>/running; empty = none
   std::chrono::milliseconds sample_interval{5000};
   std::chrono::milliseconds kill_grace{5000};
-  int frame_nice = 0;  // added to the frames' niceness (SpawnSpec::nice)
+  int frame_nice = 0;     // added to the frames' niceness (SpawnSpec::nice)
   bool pin_cores = true;  // ignored when the machine's core count is overridden
   bool as_root = false;   // run frames as their job's user (rqd must be root)
   // A cgroup per frame (cgroup.h); off by default here, on in the daemon (rqd --no-cgroups).

@@ -59,7 +59,7 @@ class RunningFrame : public std::enable_shared_from_this<RunningFrame> {
     std::string tmp_dir = "/tmp";
     std::string proc_root = "/proc";
     std::chrono::milliseconds kill_grace{5000};
-    int frame_nice = 0;  // SpawnSpec::nice
+    int frame_nice = 0;    // SpawnSpec::nice
     bool as_root = false;  // rqd runs as root: drop to the job's user
     int hyperthreading_multiplier = 1;
     // Where the frame gets its own cgroup (null or kNone: process-tree tracking only), and
