@@ -24,6 +24,24 @@ namespace {
 
 using testing::waitFor;
 
+// Runs `spec` with a frame's PATH, its output to `file`; that output once the frame exited
+// 0 (a failure and "" otherwise).
+std::string outputOf(SpawnSpec spec, const std::string& file) {
+  int out = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  EXPECT_GE(out, 0);
+  if (out < 0) return "";
+  spec.env = {{"PATH", "/usr/bin:/bin"}};
+  spec.output_fd = out;
+  absl::StatusOr<pid_t> pid = spawnFrame(spec);
+  ::close(out);
+  EXPECT_TRUE(pid.ok()) << pid.status();
+  if (!pid.ok()) return "";
+  int status = 0;
+  EXPECT_EQ(::waitpid(*pid, &status, 0), *pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  return testing::slurp(file);
+}
+
 TEST(ResolveFrameUserTest, RefusesRoot) {
   FrameSpec spec;
   spec.frame_name = "0003-comp";
@@ -155,20 +173,10 @@ TEST(SpawnFrameTest, AScriptWithoutAShebangFallsBackToTheShell) {
   ASSERT_TRUE(writeFileAtomic(dir.file("script"), "echo from-the-script $1\n").ok());
   ASSERT_EQ(::chmod(dir.file("script").c_str(), 0755), 0);
   ASSERT_TRUE(directCommand(dir.file("script") + " arg1", "").has_value());
-  int out = ::open(dir.file("out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  ASSERT_GE(out, 0);
   SpawnSpec spec;
   spec.command = dir.file("script") + " arg1";
-  spec.env = {{"PATH", "/usr/bin:/bin"}};
   spec.cwd = dir.path();
-  spec.output_fd = out;
-  absl::StatusOr<pid_t> pid = spawnFrame(spec);
-  ::close(out);
-  ASSERT_TRUE(pid.ok()) << pid.status();
-  int status = 0;
-  ASSERT_EQ(::waitpid(*pid, &status, 0), *pid);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  EXPECT_EQ(testing::slurp(dir.file("out")), "from-the-script arg1\n");
+  EXPECT_EQ(outputOf(spec, dir.file("out")), "from-the-script arg1\n");
 }
 
 // A child that fails before exec says which step failed and why, and no descriptor stays
@@ -207,22 +215,13 @@ TEST(SpawnFrameTest, AFrameStartsAsNiceAsAsked) {
   const int own = ::getpriority(PRIO_PROCESS, 0);
   ASSERT_EQ(errno, 0);
   for (int nice : {0, 7, 30}) {
-    const std::string file = dir.file(absl::StrCat("out-", nice));
-    int out = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    ASSERT_GE(out, 0);
     SpawnSpec spec;
     spec.command = "nice";  // coreutils: prints its niceness
-    spec.env = {{"PATH", "/usr/bin:/bin"}};
     spec.cwd = dir.path();
-    spec.output_fd = out;
     spec.nice = nice;
-    absl::StatusOr<pid_t> pid = spawnFrame(spec);
-    ::close(out);
-    ASSERT_TRUE(pid.ok()) << pid.status();
-    int status = 0;
-    ASSERT_EQ(::waitpid(*pid, &status, 0), *pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-    EXPECT_EQ(testing::slurp(file), absl::StrCat(std::min(19, own + nice), "\n")) << nice;
+    EXPECT_EQ(outputOf(spec, dir.file(absl::StrCat("out-", nice))),
+              absl::StrCat(std::min(19, own + nice), "\n"))
+        << nice;
   }
 }
 
