@@ -24,6 +24,8 @@ done
 [ $# -gt 0 ] || set -- 2000 4 2 /bin/true
 work="$(mktemp -d)"
 img="$work/fs.img"
+# Not under mktemp's 0700 directory: rqd, as root, runs the frames as their job's user, and
+# the bench stalled there.
 mnt="/mnt/cue-drain-$$"
 cleanup() {
   mountpoint -q "$mnt" && umount "$mnt"
