@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "cuebot/job_launcher.h"
+#include "cuebot/rqd_client.h"
 #include "store/sqlite/sqlite_connection.h"
 
 namespace cue::cuebot {

@@ -35,10 +35,17 @@
 #include "common/clock.h"
 #include "cuebot/launch_registry.h"
 #include "cuebot/model/farm_model.h"
-#include "cuebot/rqd_client.h"
 #include "store/store.h"
 
+// Declared only: rqd_client.h brings gRPC and rqd's generated messages, which most files that
+// include this header (through farm.h) never use.
+namespace rqd {
+class RunFrame;
+}
+
 namespace cue::cuebot {
+
+class RqdClient;
 
 struct DispatcherOptions {
   int threads = 2;                // booking threads

@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "cuebot/app/filters.h"
 #include "cuebot/cluster.h"
+#include "cuebot/rqd_client.h"
 
 namespace cue::cuebot {
 

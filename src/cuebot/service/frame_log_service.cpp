@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cue_log.grpc.pb.h"
+#include "cuebot/rqd_client.h"
 #include "cuebot/service/rpc.h"
 
 namespace cue::cuebot {

@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "cuebot/app/proc_ops.h"
+#include "cuebot/rqd_client.h"
 #include "cuebot/service/rpc.h"
 #include "host.grpc.pb.h"
 
