@@ -10,8 +10,8 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "core/command_tokens.h"
-#include "cuebot/rqd_client.h"
 #include "core/frame_set.h"
+#include "cuebot/rqd_client.h"
 #include "dispatch/plan.h"
 
 namespace cue::cuebot {
