@@ -148,6 +148,7 @@ struct ChildPlan {
   gid_t gid;
   const std::vector<gid_t>* groups;
   const std::vector<int>* cgroup_fds;
+  const std::vector<int>* reset_signals;  // see signalsToReset
   bool set_nice;
   int niceness;  // the child's, when set_nice
   pid_t parent;
@@ -175,7 +176,7 @@ void closeFrom(int lowest) {
   struct sigaction dfl;
   std::memset(&dfl, 0, sizeof(dfl));
   dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  for (int sig : *p.reset_signals) ::sigaction(sig, &dfl, nullptr);
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -313,6 +314,26 @@ int devNull() {
   return fd;
 }
 
+// The signals whose disposition is not the default when rqd launches its first frame: those
+// main.cpp ignores (SIGPIPE). An ignored signal stays ignored across execve, so the child sets
+// these back to the default before it execs. A handler does not survive execve, and rqd
+// installs none (it takes its signals with sigwait, see main.cpp), so the child no longer
+// makes one sigaction call for each of the 64 signals in every launch: on a VM whose system
+// calls are slow that was about 60 us a frame (docs/PERFORMANCE.md, twenty-sixth session).
+const std::vector<int>& signalsToReset() {
+  static const std::vector<int> signals = [] {
+    std::vector<int> out;
+    for (int sig = 1; sig < NSIG; ++sig) {
+      struct sigaction current {};
+      if (::sigaction(sig, nullptr, &current) != 0) continue;  // not a signal one can set
+      const bool plain = (current.sa_flags & SA_SIGINFO) == 0 && current.sa_handler == SIG_DFL;
+      if (!plain) out.push_back(sig);
+    }
+    return out;
+  }();
+  return signals;
+}
+
 }  // namespace
 
 absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
@@ -348,6 +369,7 @@ absl::StatusOr<pid_t> spawnFrame(const SpawnSpec& spec) {
   plan.gid = static_cast<gid_t>(spec.user.gid);
   plan.groups = &spec.user.groups;
   plan.cgroup_fds = &spec.cgroup_fds;
+  plan.reset_signals = &signalsToReset();
   plan.set_nice = spec.nice > 0;
   plan.niceness = 0;
   if (plan.set_nice) {

@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -223,6 +226,35 @@ TEST(SpawnFrameTest, AFrameStartsAsNiceAsAsked) {
               absl::StrCat(std::min(19, own + nice), "\n"))
         << nice;
   }
+}
+
+// rqd ignores SIGPIPE and blocks the signals its signal thread takes (main.cpp); a frame
+// starts with no signal ignored and none blocked. The child resets only the dispositions that
+// were not the default at the first launch (signalsToReset), so this runs in a fresh process
+// (the "threadsafe" death-test style re-executes the test binary) that sets them up first.
+TEST(SpawnFrameDeathTest, AFrameStartsWithNoSignalIgnoredOrBlocked) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        ::signal(SIGPIPE, SIG_IGN);
+        ::signal(SIGUSR2, SIG_IGN);
+        sigset_t blocked;
+        sigemptyset(&blocked);
+        sigaddset(&blocked, SIGTERM);
+        sigaddset(&blocked, SIGINT);
+        ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+        testing::TempDir dir;
+        SpawnSpec spec;
+        spec.command = "grep ^Sig /proc/self/status";
+        spec.cwd = dir.path();
+        std::string status = outputOf(spec, dir.file("out"));
+        std::fprintf(stderr, "%s", status.c_str());
+        std::exit(status.find("SigIgn:\t0000000000000000\n") != std::string::npos &&
+                          status.find("SigBlk:\t0000000000000000\n") != std::string::npos
+                      ? 0
+                      : 1);
+      },
+      ::testing::ExitedWithCode(0), "SigIgn:\t0000000000000000");
 }
 
 }  // namespace
