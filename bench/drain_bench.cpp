@@ -7,6 +7,8 @@
 // With a command (e.g. /bin/true) the frames run it instead of printing their start and
 // end times: throughput only, the frames' own cost as small as it gets.
 // With DRAIN_BENCH_LOGS=DIR set, the cuebot's and the rqds' logs are copied into DIR.
+// build/bench/spawn_floor gives the machine's floor under the /bin/true figure: how many
+// processes it can start and reap at all, with no cuebot or rqd.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
