@@ -180,7 +180,7 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
   const std::string id = spec.frame_id;
   const std::string name = spec.frame_name;
   std::shared_ptr<RunningFrame> frame;
-  bool first_frame = false;
+  bool wake_sampler = false;
   const std::vector<int> host_gpus = gpuIndices();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -210,10 +210,10 @@ absl::Status RqdCore::launchFrame(FrameSpec spec) {
     }
     if (!gpus.empty()) gpus_held_[id] = gpus;
     frame = makeFrame(std::move(spec), r->cpus);
-    first_frame = frames_.empty();
+    wake_sampler = frames_.empty() && sampler_asleep_;
     frames_[id] = frame;
   }
-  if (first_frame) sampler_cv_.notify_all();  // the sampler sleeps while no frame runs
+  if (wake_sampler) sampler_cv_.notify_all();  // a first frame, and the sampler sleeps
   // Recorded before LaunchFrame answers, so a crash from here on still gets reported.
   recordRunning(*frame, 0, 0, common::SystemClock::instance().nowSeconds());
   // At debug: the frame's "started" line follows with its pid, user and log.
@@ -578,9 +578,11 @@ void RqdCore::samplerLoop() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       // Asleep, without a timer, while there is nothing to watch: an idle host costs no CPU.
+      sampler_asleep_ = true;
       sampler_cv_.wait(lock, [this] {
         return stopping_ || !frames_.empty() || !finished_.empty() || nimby_enabled_;
       });
+      sampler_asleep_ = false;
       sampler_cv_.wait_for(lock, options_.sample_interval,
                            [this] { return stopping_ && frames_.empty(); });
       if (stopping_ && frames_.empty()) return;

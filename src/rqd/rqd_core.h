@@ -219,6 +219,9 @@ class RqdCore {
   int port_ = 0;
   bool stopping_ = false;
   bool started_ = false;
+  // The sampler sleeps without a timer (no frame runs): only then does a first frame wake
+  // it. Between samples it waits out its interval, and a wake-up would only send it back.
+  bool sampler_asleep_ = false;
   std::thread sampler_;
   // Last: destroyed first, while what the attendants use is still there.
   AttendantPool attendants_;
