@@ -9,6 +9,12 @@
 // With DRAIN_BENCH_LOGS=DIR set, the cuebot's and the rqds' logs are copied into DIR.
 // build/bench/spawn_floor gives the machine's floor under the /bin/true figure: how many
 // processes it can start and reap at all, with no cuebot or rqd.
+// It also prints the CPU each part spent per frame from submission to the job's end, from
+// /proc/PID/stat: cuebot's threads, the rqds' threads, the frames (the children the rqds
+// reaped, from clone to exit) and this bench's own (its polling).
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +22,8 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +31,54 @@
 #include "farm_harness.h"
 
 using namespace cue::testing;
+
+namespace {
+
+// CPU seconds of a process's threads and of the children it reaped (/proc/PID/stat's utime
+// + stime and cutime + cstime); zeros when it cannot be read.
+struct ProcessCpu {
+  double own = 0;
+  double reaped = 0;
+};
+
+ProcessCpu processCpu(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return {};
+  // After "pid (comm)": field 3 (state) onwards; utime is field 14.
+  std::vector<std::string> f = absl::StrSplit(text.substr(close + 2), ' ');
+  if (f.size() < 15) return {};
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  auto at = [&](int field) { return std::atof(f[static_cast<size_t>(field - 3)].c_str()) / tick; };
+  return {at(14) + at(15), at(16) + at(17)};
+}
+
+double selfCpu() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// What cuebot, the rqds and the frames have used so far.
+struct FarmCpu {
+  double cuebot = 0, rqds = 0, frames = 0, bench = 0;
+};
+
+FarmCpu farmCpu(const Farm& farm, int rqds) {
+  FarmCpu c;
+  c.cuebot = processCpu(farm.cuebotPid()).own;
+  for (int i = 0; i < rqds; ++i) {
+    ProcessCpu r = processCpu(farm.rqdPid(absl::StrCat("bench-", i)));
+    c.rqds += r.own;
+    c.frames += r.reaped;
+  }
+  c.bench = selfCpu();
+  return c;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const int frames = argc > 1 ? std::atoi(argv[1]) : 2000;
@@ -54,6 +110,7 @@ int main(int argc, char** argv) {
       "<layers><layer name=\"trivial\" type=\"Render\"><cmd>", command,
       "</cmd><range>1-", frames, "</range><chunk>1</chunk><memory>256m</memory><services>",
       "<service>shell</service></services></layer></layers></job><depends/></spec>");
+  const FarmCpu cpu0 = farmCpu(farm, rqds);
   auto t0 = std::chrono::steady_clock::now();
   auto names = farm.launch(xml);
   if (names.size() != 1) return 1;
@@ -62,8 +119,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const FarmCpu cpu1 = farmCpu(farm, rqds);
   std::printf("frames=%d rqds=%d (%d core(s) each) wall=%.1fs throughput=%.1f frames/s\n",
               frames, rqds, cores, secs, frames / secs);
+  const double per = 1000.0 / frames;
+  std::printf("CPU per frame (ms): cuebot %.2f, rqds %.2f, the frames %.2f, this bench %.2f\n",
+              (cpu1.cuebot - cpu0.cuebot) * per, (cpu1.rqds - cpu0.rqds) * per,
+              (cpu1.frames - cpu0.frames) * per, (cpu1.bench - cpu0.bench) * per);
   if (const char* keep = std::getenv("DRAIN_BENCH_LOGS")) {
     fs::create_directories(keep);
     std::ofstream(fs::path(keep) / "cuebot.log") << farm.cuebotLog();

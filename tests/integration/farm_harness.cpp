@@ -250,6 +250,11 @@ std::string Farm::rqdLog(const std::string& name) const {
   return it == rqds_.end() ? "" : it->second->log();
 }
 
+pid_t Farm::rqdPid(const std::string& name) const {
+  auto it = rqds_.find(name);
+  return it == rqds_.end() ? -1 : it->second->pid();
+}
+
 std::vector<host::Host> Farm::hosts() {
   grpc::ClientContext ctx;
   host::HostGetHostsRequest req;

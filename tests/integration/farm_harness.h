@@ -117,6 +117,9 @@ class Farm {
   std::string cuebotLog() const { return cuebot_ ? cuebot_->log() : ""; }
   bool cuebotRunning() { return cuebot_ && cuebot_->running(); }
   std::string rqdLog(const std::string& name) const;
+  // Process ids, for what a bench reads from /proc; -1 when there is no such process.
+  pid_t cuebotPid() const { return cuebot_ ? cuebot_->pid() : -1; }
+  pid_t rqdPid(const std::string& name) const;
 
  private:
   void connect();
