@@ -12,9 +12,6 @@
 // It also prints the CPU each part spent per frame from submission to the job's end, from
 // /proc/PID/stat: cuebot's threads, the rqds' threads, the frames (the children the rqds
 // reaped, from clone to exit) and this bench's own (its polling).
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,37 +26,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "farm_harness.h"
+#include "sim/proc_stats.h"
 
 using namespace cue::testing;
 
 namespace {
-
-// CPU seconds of a process's threads and of the children it reaped (/proc/PID/stat's utime
-// + stime and cutime + cstime); zeros when it cannot be read.
-struct ProcessCpu {
-  double own = 0;
-  double reaped = 0;
-};
-
-ProcessCpu processCpu(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t close = text.rfind(')');
-  if (close == std::string::npos) return {};
-  // After "pid (comm)": field 3 (state) onwards; utime is field 14.
-  std::vector<std::string> f = absl::StrSplit(text.substr(close + 2), ' ');
-  if (f.size() < 15) return {};
-  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  auto at = [&](int field) { return std::atof(f[static_cast<size_t>(field - 3)].c_str()) / tick; };
-  return {at(14) + at(15), at(16) + at(17)};
-}
-
-double selfCpu() {
-  struct rusage ru {};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 // What cuebot, the rqds and the frames have used so far.
 struct FarmCpu {
@@ -68,13 +39,13 @@ struct FarmCpu {
 
 FarmCpu farmCpu(const Farm& farm, int rqds) {
   FarmCpu c;
-  c.cuebot = processCpu(farm.cuebotPid()).own;
+  c.cuebot = cue::sim::processCpuSeconds(farm.cuebotPid());
   for (int i = 0; i < rqds; ++i) {
-    ProcessCpu r = processCpu(farm.rqdPid(absl::StrCat("bench-", i)));
-    c.rqds += r.own;
-    c.frames += r.reaped;
+    const pid_t rqd = farm.rqdPid(absl::StrCat("bench-", i));
+    c.rqds += cue::sim::processCpuSeconds(rqd);
+    c.frames += cue::sim::reapedChildrenCpuSeconds(rqd);
   }
-  c.bench = selfCpu();
+  c.bench = cue::sim::processCpuSeconds(0);  // this process
   return c;
 }
 

@@ -15,21 +15,27 @@ std::string procFile(int pid, const char* name) {
   return (pid > 0 ? "/proc/" + std::to_string(pid) : std::string("/proc/self")) + "/" + name;
 }
 
-}  // namespace
-
-double processCpuSeconds(int pid) {
+// Fields `first` and `first + 1` of /proc/PID/stat, in seconds (clock ticks); 0 when
+// unreadable.
+double statSeconds(int pid, int first) {
   std::ifstream in(procFile(pid, "stat"));
   std::string line;
   std::getline(in, line);
   auto close = line.rfind(')');
   if (close == std::string::npos) return 0;
-  std::istringstream rest(line.substr(close + 2));
+  std::istringstream rest(line.substr(close + 2));  // from field 3, the state
   std::string field;
   double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(field);
+  for (int i = 3; i <= first + 1 && rest >> field; ++i)
+    if (i >= first) ticks += std::stod(field);
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
+
+}  // namespace
+
+double processCpuSeconds(int pid) { return statSeconds(pid, 14); }  // utime + stime
+
+double reapedChildrenCpuSeconds(int pid) { return statSeconds(pid, 16); }  // cutime + cstime
 
 int64_t processPeakRssKb(int pid) {
   std::ifstream in(procFile(pid, "status"));
